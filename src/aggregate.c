@@ -1,0 +1,121 @@
+/*
+ * aggregate: see aggregate.h.  Apps are few (one per PM2 process name), so
+ * they sit in an array, found by a linear search behind a one-entry cache.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+static void
+aggregate_counts_init(struct aggregate_counts *c, size_t nclasses)
+{
+	memset(c, 0, sizeof(*c));
+	c->classes = xcalloc(nclasses, sizeof(*c->classes));
+	c->first = STAMP_NONE;
+	c->last = STAMP_NONE;
+}
+
+struct aggregate *
+aggregate_new(struct match_set *const *sets, size_t nsets)
+{
+	struct aggregate *agg = xcalloc(1, sizeof(*agg));
+
+	agg->sets = xcalloc(nsets, sizeof(*agg->sets));
+	agg->nsets = nsets;
+	for (size_t i = 0; i < nsets; i++) {
+		agg->sets[i].set = sets[i];
+		aggregate_counts_init(&agg->sets[i].total, sets[i]->nfailure);
+	}
+	return agg;
+}
+
+static void
+aggregate_count(struct aggregate_counts *c, enum match_outcome outcome,
+    size_t class_idx, int64_t ts)
+{
+	switch (outcome) {
+	case MATCH_SUCCESS:
+		c->successes++;
+		break;
+	case MATCH_FAILURE:
+		c->failures++;
+		c->classes[class_idx]++;
+		break;
+	case MATCH_DAMAGED:
+		c->damaged++;
+		break;
+	case MATCH_NONE:
+		return;
+	}
+	if (ts != STAMP_NONE) {
+		if (c->first == STAMP_NONE || ts < c->first)
+			c->first = ts;
+		if (c->last == STAMP_NONE || ts > c->last)
+			c->last = ts;
+	}
+}
+
+static struct aggregate_counts *
+aggregate_app(struct aggregate_set *as, const char *app)
+{
+	size_t i;
+
+	if (as->napps > 0 && strcmp(as->apps[as->last_app].name, app) == 0)
+		return &as->apps[as->last_app].counts;
+	for (i = 0; i < as->napps; i++)
+		if (strcmp(as->apps[i].name, app) == 0)
+			break;
+	if (i == as->napps) {
+		as->apps = xreallocarray(as->apps, as->napps + 1,
+		    sizeof(*as->apps));
+		as->apps[i].name = xstrdup(app);
+		aggregate_counts_init(&as->apps[i].counts, as->set->nfailure);
+		as->napps++;
+	}
+	as->last_app = i;
+	return &as->apps[i].counts;
+}
+
+void
+aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
+    enum match_outcome outcome, size_t class_idx, int64_t ts_ms)
+{
+	struct aggregate_set *as = &agg->sets[set_idx];
+
+	if (outcome == MATCH_NONE)
+		return;
+	aggregate_count(&as->total, outcome, class_idx, ts_ms);
+	aggregate_count(aggregate_app(as, app), outcome, class_idx, ts_ms);
+}
+
+double
+aggregate_failure_rate(const struct aggregate_counts *c)
+{
+	uint64_t n = c->failures + c->successes;
+
+	return n == 0 ? -1.0 : (double)c->failures / (double)n;
+}
+
+void
+aggregate_free(struct aggregate *agg)
+{
+	if (agg == NULL)
+		return;
+	for (size_t i = 0; i < agg->nsets; i++) {
+		struct aggregate_set *as = &agg->sets[i];
+
+		for (size_t j = 0; j < as->napps; j++) {
+			free(as->apps[j].name);
+			free(as->apps[j].counts.classes);
+		}
+		free(as->apps);
+		free(as->total.classes);
+	}
+	free(agg->sets);
+	free(agg);
+}

@@ -1,0 +1,59 @@
+/*
+ * aggregate: counting classified records, per pattern set and per app.
+ *
+ * failure_rate = failures / (failures + successes); damaged records are
+ * counted apart and left out of the rate, since nobody knows how they ended.
+ * Times are ms since the epoch; first/last cover the records that counted
+ * (success, failure or damaged) and had a stamp.
+ */
+#ifndef OMNIWATCH_AGGREGATE_H
+#define OMNIWATCH_AGGREGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match.h"
+
+struct aggregate_counts {
+	uint64_t	 failures;
+	uint64_t	 successes;
+	uint64_t	 damaged;
+	uint64_t	*classes;	/* one per failure class of the set */
+	int64_t		 first;		/* STAMP_NONE when unknown */
+	int64_t		 last;
+};
+
+struct aggregate_app {
+	char		*name;
+	struct aggregate_counts counts;
+};
+
+struct aggregate_set {
+	const struct match_set *set;
+	struct aggregate_counts total;
+	struct aggregate_app *apps;
+	size_t		 napps;
+	size_t		 last_app;	/* lookup cache: records come in runs */
+};
+
+struct aggregate {
+	struct aggregate_set *sets;
+	size_t		 nsets;
+};
+
+/* SETS must outlive the aggregate. */
+struct aggregate *aggregate_new(struct match_set *const *sets, size_t nsets);
+
+/*
+ * Counts one record of set SET_IDX for APP.  OUTCOME MATCH_NONE is ignored;
+ * CLASS_IDX is read for MATCH_FAILURE only.
+ */
+void aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
+    enum match_outcome outcome, size_t class_idx, int64_t ts_ms);
+
+/* The failure rate in [0, 1], or -1 when there were no outcomes. */
+double aggregate_failure_rate(const struct aggregate_counts *c);
+
+void aggregate_free(struct aggregate *agg);
+
+#endif

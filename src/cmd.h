@@ -1,0 +1,23 @@
+/*
+ * cmd: the subcommands.  Each takes the arguments after its name (argv[0]
+ * is the subcommand) and returns the process exit status: 0 done, 1 done
+ * but some input could not be read, 2 usage or pattern errors.
+ */
+#ifndef OMNIWATCH_CMD_H
+#define OMNIWATCH_CMD_H
+
+#define CMD_EXIT_OK		0
+#define CMD_EXIT_INPUT		1
+#define CMD_EXIT_USAGE		2
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;
+	int		(*exec)(int argc, char **argv);
+};
+
+int cmd_scan(int argc, char **argv);
+
+extern const struct cmd_entry cmd_table[];
+
+#endif

@@ -1,0 +1,749 @@
+/*
+ * match: loading pattern sets (libfyaml), compiling them (PCRE2), and
+ * classifying records.  See match.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libfyaml.h>
+
+#include "match.h"
+#include "xmalloc.h"
+
+#define MATCH_HEAD_MIN		4	/* shortest literal head we trust */
+#define MATCH_TAIL_MIN		8	/* shortest head tail we trust */
+
+/* ---------------------------------------------------------------------
+ * Literal runs.  A regex without alternation is a sequence of atoms; the
+ * plain characters outside groups that are not quantified must appear in
+ * every match, in order.
+ */
+
+static void
+match_literal_end(struct match_class *c, char *run, size_t *len,
+    size_t start_pos, size_t *first_start)
+{
+	if (*len > 0 && c->nliterals < MATCH_MAX_LITERALS) {
+		if (c->nliterals == 0)
+			*first_start = start_pos;
+		c->literals[c->nliterals] = xstrndup(run, *len);
+		c->literal_lens[c->nliterals] = *len;
+		c->nliterals++;
+	}
+	*len = 0;
+}
+
+/* Is RE[I] the start of a {n}, {n,} or {n,m} quantifier? */
+static bool
+match_is_brace_quantifier(const char *re, size_t i, size_t *end)
+{
+	size_t j = i + 1, digits = 0;
+
+	while (re[j] >= '0' && re[j] <= '9') {
+		j++;
+		digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (re[j] == ',') {
+		j++;
+		while (re[j] >= '0' && re[j] <= '9')
+			j++;
+	}
+	if (re[j] != '}')
+		return false;
+	*end = j + 1;
+	return true;
+}
+
+void
+match_class_literals(struct match_class *c)
+{
+	const char *re = c->regex;
+	size_t n = strlen(re), i = 0, len = 0, run_start = 0, first_start = 0;
+	size_t quant_end = 0;
+	char *run = xmalloc(n + 1);
+	int depth = 0;
+	bool last_literal = false;
+
+	while (i < n) {
+		char ch = re[i];
+
+		if (ch == '|' || (ch == '(' && re[i + 1] == '?' &&
+		    ((re[i + 2] >= 'a' && re[i + 2] <= 'z' && re[i + 2] != 'P') ||
+		    (re[i + 2] >= 'A' && re[i + 2] <= 'Z' && re[i + 2] != 'P') ||
+		    re[i + 2] == '-' || re[i + 2] == '^')))
+			goto give_up;
+		if (ch == '*' || ch == '+' || ch == '?' ||
+		    (ch == '{' && match_is_brace_quantifier(re, i, &quant_end))) {
+			/* The quantified atom is optional or repeated. */
+			if (last_literal && len > 0)
+				len--;
+			match_literal_end(c, run, &len, run_start, &first_start);
+			last_literal = false;
+			i = ch == '{' ? quant_end : i + 1;
+			continue;
+		}
+		last_literal = false;
+		if (ch == '\\') {
+			char e = re[i + 1];
+
+			if (e == '\0')
+				goto give_up;
+			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+			    (e >= '0' && e <= '9')) {
+				if (strchr("sSdDwWbBhHvVRAzZG", e) == NULL)
+					goto give_up;
+				match_literal_end(c, run, &len, run_start,
+				    &first_start);
+				i += 2;
+				continue;
+			}
+			if (depth == 0) {
+				if (len == 0)
+					run_start = i;
+				run[len++] = e;
+				last_literal = true;
+			}
+			i += 2;
+			continue;
+		}
+		if (ch == '[') {
+			size_t j = i + 1;
+
+			if (re[j] == '^')
+				j++;
+			if (re[j] == ']')
+				j++;
+			while (j < n && re[j] != ']') {
+				if (re[j] == '\\' && j + 1 < n)
+					j++;
+				j++;
+			}
+			match_literal_end(c, run, &len, run_start, &first_start);
+			i = j + 1;
+			continue;
+		}
+		if (ch == '(' || ch == ')' || ch == '.' || ch == '^' ||
+		    ch == '$') {
+			if (ch == '(')
+				depth++;
+			else if (ch == ')')
+				depth--;
+			match_literal_end(c, run, &len, run_start, &first_start);
+			i++;
+			continue;
+		}
+		if (depth == 0) {
+			if (len == 0)
+				run_start = i;
+			run[len++] = ch;
+			last_literal = true;
+		} else
+			match_literal_end(c, run, &len, run_start, &first_start);
+		i++;
+	}
+	match_literal_end(c, run, &len, run_start, &first_start);
+	free(run);
+	c->has_head = c->nliterals > 0 && first_start == 0 &&
+	    c->literal_lens[0] >= MATCH_HEAD_MIN;
+	/* memmem looks for the head (so the regex can start there), else for
+	 * the longest literal. */
+	c->filter = 0;
+	if (!c->has_head)
+		for (size_t k = 1; k < c->nliterals; k++)
+			if (c->literal_lens[k] > c->literal_lens[c->filter])
+				c->filter = k;
+	return;
+
+give_up:
+	free(run);
+	for (size_t k = 0; k < c->nliterals; k++)
+		free(c->literals[k]);
+	c->nliterals = 0;
+	c->has_head = false;
+}
+
+/* ---------------------------------------------------------------------
+ * Loading.
+ */
+
+struct match_loader {
+	const char	*path;
+	struct fy_document *doc;
+	struct match_set *set;
+	char		*err;
+};
+
+static int
+match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
+    ...)
+{
+	struct fy_token *tok = NULL;
+	const struct fy_mark *mark = NULL;
+	char *msg;
+	va_list ap;
+
+	if (ld->err != NULL)
+		return -1;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (node != NULL && fy_node_is_scalar(node))
+		tok = fy_node_get_scalar_token(node);
+	if (tok != NULL)
+		mark = fy_token_start_mark(tok);
+	if (mark != NULL)
+		ld->err = xasprintf("%s:%d:%d: %s", ld->path, mark->line + 1,
+		    mark->column + 1, msg != NULL ? msg : "error");
+	else
+		ld->err = xasprintf("%s: %s", ld->path,
+		    msg != NULL ? msg : "error");
+	free(msg);
+	return -1;
+}
+
+static const char *
+match_scalar(struct match_loader *ld, struct fy_node *key,
+    struct fy_node *value, const char *what)
+{
+	const char *s;
+	size_t len;
+
+	if (value == NULL || !fy_node_is_scalar(value)) {
+		match_error(ld, key, "%s: expected a string", what);
+		return NULL;
+	}
+	s = fy_node_get_scalar(value, &len);
+	if (s == NULL || memchr(s, '\0', len) != NULL) {
+		match_error(ld, value, "%s: expected a string", what);
+		return NULL;
+	}
+	return s;
+}
+
+static char *
+match_scalar_dup(struct match_loader *ld, struct fy_node *key,
+    struct fy_node *value, const char *what)
+{
+	size_t len;
+	const char *s = match_scalar(ld, key, value, what);
+
+	if (s == NULL)
+		return NULL;
+	s = fy_node_get_scalar(value, &len);
+	return xstrndup(s, len);
+}
+
+/* Compiles a regex scalar; errors point at the offending column. */
+static pcre2_code *
+match_compile(struct match_loader *ld, struct fy_node *node,
+    const char *regex, const char *what, int *line, int *column)
+{
+	struct fy_token *tok = fy_node_get_scalar_token(node);
+	const struct fy_mark *mark = tok != NULL ? fy_token_start_mark(tok) :
+	    NULL;
+	enum fy_node_style style = fy_node_get_style(node);
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *re;
+	int col0 = mark != NULL ? mark->column + 1 : 0;
+
+	if (style == FYNS_SINGLE_QUOTED || style == FYNS_DOUBLE_QUOTED)
+		col0++;
+	*line = mark != NULL ? mark->line + 1 : 0;
+	*column = col0;
+	re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode, &erroff, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+		int col = col0 + (int)erroff;
+
+		/* A quote written twice in a single-quoted scalar is one
+		 * character of the regex but two columns of the file. */
+		if (style == FYNS_SINGLE_QUOTED)
+			for (size_t k = 0; k < erroff && regex[k] != '\0'; k++)
+				if (regex[k] == '\'')
+					col++;
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		free(ld->err);
+		ld->err = xasprintf("%s:%d:%d: pattern '%s' %s: %s at offset "
+		    "%zu", ld->path, *line, col,
+		    ld->set->name != NULL ? ld->set->name : "?", what,
+		    (const char *)msg, (size_t)erroff);
+		return NULL;
+	}
+	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0)
+		ld->set->is_jit = true;
+	return re;
+}
+
+static int
+match_load_class(struct match_loader *ld, struct fy_node *item,
+    struct match_class *c, bool is_success, size_t index)
+{
+	struct fy_node *regex_node = NULL;
+	void *iter = NULL;
+	struct fy_node_pair *pair;
+	char what[192];
+
+	if (fy_node_is_scalar(item) && is_success) {
+		regex_node = item;
+		c->name = xstrdup("success");
+	} else if (fy_node_is_mapping(item)) {
+		while ((pair = fy_node_mapping_iterate(item, &iter)) != NULL) {
+			struct fy_node *k = fy_node_pair_key(pair);
+			struct fy_node *v = fy_node_pair_value(pair);
+			const char *key = fy_node_get_scalar0(k);
+
+			if (key == NULL)
+				return match_error(ld, k, "expected a key");
+			if (strcmp(key, "regex") == 0) {
+				if (match_scalar(ld, k, v, "regex") == NULL)
+					return -1;
+				regex_node = v;
+			} else if (strcmp(key, "class") == 0) {
+				free(c->name);
+				c->name = match_scalar_dup(ld, k, v, "class");
+				if (c->name == NULL)
+					return -1;
+			} else if (strcmp(key, "diagnosis") == 0) {
+				free(c->diagnosis);
+				c->diagnosis = match_scalar_dup(ld, k, v,
+				    "diagnosis");
+				if (c->diagnosis == NULL)
+					return -1;
+			} else
+				return match_error(ld, k, "unknown key '%s' "
+				    "(expected class, regex or diagnosis)",
+				    key);
+		}
+		if (regex_node == NULL)
+			return match_error(ld, NULL, "%s entry %zu has no "
+			    "regex", is_success ? "success" : "failure",
+			    index + 1);
+		if (c->name == NULL)
+			c->name = is_success ? xstrdup("success") :
+			    xasprintf("class%zu", index + 1);
+	} else
+		return match_error(ld, item, "%s entry %zu: expected %s",
+		    is_success ? "success" : "failure", index + 1,
+		    is_success ? "a regex or a mapping with regex" :
+		    "a mapping with class, regex and diagnosis");
+	c->regex = match_scalar_dup(ld, regex_node, regex_node, "regex");
+	if (c->regex == NULL)
+		return -1;
+	if (is_success)
+		snprintf(what, sizeof(what), "success regex %zu", index + 1);
+	else
+		snprintf(what, sizeof(what), "failure class '%s'", c->name);
+	c->re = match_compile(ld, regex_node, c->regex, what, &c->line,
+	    &c->column);
+	if (c->re == NULL)
+		return -1;
+	match_class_literals(c);
+	return 0;
+}
+
+static int
+match_load_classes(struct match_loader *ld, struct fy_node *key,
+    struct fy_node *seq, bool is_success)
+{
+	struct match_class **classes = is_success ? &ld->set->success :
+	    &ld->set->failure;
+	size_t *n = is_success ? &ld->set->nsuccess : &ld->set->nfailure;
+	void *iter = NULL;
+	struct fy_node *item;
+	int count;
+
+	if (seq == NULL || !fy_node_is_sequence(seq))
+		return match_error(ld, key, "%s: expected a list",
+		    is_success ? "success" : "failure");
+	count = fy_node_sequence_item_count(seq);
+	*classes = xcalloc((size_t)count, sizeof(**classes));
+	while ((item = fy_node_sequence_iterate(seq, &iter)) != NULL) {
+		if (match_load_class(ld, item, &(*classes)[*n], is_success,
+		    *n) != 0) {
+			(*n)++;
+			return -1;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+static pcre2_code *
+match_load_rule(struct match_loader *ld, struct fy_node *key,
+    struct fy_node *value, const char *what)
+{
+	int line, column;
+	const char *s = match_scalar(ld, key, value, what);
+
+	if (s == NULL)
+		return NULL;
+	return match_compile(ld, value, fy_node_get_scalar0(value), what,
+	    &line, &column);
+}
+
+/* Remembers hashed 8-byte windows of every head, for the tail test. */
+static unsigned
+match_window_hash(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	v *= 0x9E3779B97F4A7C15ULL;
+	return (unsigned)(v >> 52);	/* 12 bits: 4096 bit positions */
+}
+
+static void
+match_set_windows(struct match_set *set, struct match_class *cs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct match_class *c = &cs[i];
+
+		if (!c->has_head || c->literal_lens[0] < MATCH_TAIL_MIN + 1)
+			continue;
+		for (size_t k = 1; k + MATCH_TAIL_MIN <= c->literal_lens[0];
+		    k++) {
+			unsigned h = match_window_hash(c->literals[0] + k);
+
+			set->head_windows[h >> 3] |= (unsigned char)(1u << (h & 7));
+		}
+	}
+}
+
+static int
+match_load_doc(struct match_loader *ld)
+{
+	struct fy_node *root = fy_document_root(ld->doc);
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+	struct match_set *set = ld->set;
+
+	if (root == NULL || !fy_node_is_mapping(root))
+		return match_error(ld, root, "expected a mapping with name, "
+		    "success and failure");
+	/* The name first, so that regex errors can say which set. */
+	while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		const char *key = fy_node_get_scalar0(k);
+
+		if (key != NULL && strcmp(key, "name") == 0) {
+			set->name = match_scalar_dup(ld, k,
+			    fy_node_pair_value(pair), "name");
+			if (set->name == NULL)
+				return -1;
+		}
+	}
+	if (set->name == NULL)
+		return match_error(ld, root, "no 'name' key");
+	iter = NULL;
+	while ((pair = fy_node_mapping_iterate(root, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		const char *key = fy_node_get_scalar0(k);
+
+		if (key == NULL)
+			return match_error(ld, k, "expected a key");
+		if (strcmp(key, "name") == 0)
+			continue;
+		if (strcmp(key, "description") == 0) {
+			set->description = match_scalar_dup(ld, k, v,
+			    "description");
+			if (set->description == NULL)
+				return -1;
+		} else if (strcmp(key, "success") == 0) {
+			if (match_load_classes(ld, k, v, true) != 0)
+				return -1;
+		} else if (strcmp(key, "failure") == 0) {
+			if (match_load_classes(ld, k, v, false) != 0)
+				return -1;
+		} else if (strcmp(key, "record_start") == 0) {
+			set->record_start = match_load_rule(ld, k, v,
+			    "record_start");
+			if (set->record_start == NULL)
+				return -1;
+		} else if (strcmp(key, "continuation") == 0) {
+			set->continuation = match_load_rule(ld, k, v,
+			    "continuation");
+			if (set->continuation == NULL)
+				return -1;
+		} else
+			return match_error(ld, k, "unknown key '%s' (expected "
+			    "name, description, success, failure, "
+			    "record_start or continuation)", key);
+	}
+	if (set->nsuccess + set->nfailure == 0)
+		return match_error(ld, root, "pattern '%s' has no success or "
+		    "failure regex", set->name);
+	return 0;
+}
+
+struct match_set *
+match_set_load(const char *path, char **err)
+{
+	struct match_loader ld = { path, NULL, NULL, NULL };
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *diag;
+	struct fy_parse_cfg pcfg;
+	uint32_t ncap = 0, maxcap = 0;
+
+	*err = NULL;
+	if (access(path, R_OK) != 0) {
+		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.colorize = false;
+	diag = fy_diag_create(&dcfg);
+	fy_diag_set_collect_errors(diag, true);
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.flags = FYPCF_QUIET;
+	pcfg.diag = diag;
+	ld.doc = fy_document_build_from_file(&pcfg, path);
+	if (ld.doc == NULL) {
+		void *iter = NULL;
+		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &iter);
+
+		if (de != NULL)
+			*err = xasprintf("%s:%d:%d: invalid YAML: %s", path,
+			    de->line + 1, de->column + 1, de->msg);
+		else
+			*err = xasprintf("%s: invalid YAML", path);
+		fy_diag_destroy(diag);
+		return NULL;
+	}
+	ld.set = xcalloc(1, sizeof(*ld.set));
+	ld.set->path = xstrdup(path);
+	if (match_load_doc(&ld) != 0) {
+		*err = ld.err;
+		match_set_free(ld.set);
+		fy_document_destroy(ld.doc);
+		fy_diag_destroy(diag);
+		return NULL;
+	}
+	fy_document_destroy(ld.doc);
+	fy_diag_destroy(diag);
+
+	for (size_t i = 0; i < ld.set->nsuccess + ld.set->nfailure; i++) {
+		struct match_class *c = i < ld.set->nsuccess ?
+		    &ld.set->success[i] : &ld.set->failure[i - ld.set->nsuccess];
+
+		pcre2_pattern_info(c->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+		if (ncap > maxcap)
+			maxcap = ncap;
+	}
+	ld.set->md = pcre2_match_data_create(maxcap + 1, NULL);
+	ld.set->rules.start = ld.set->record_start;
+	ld.set->rules.continuation = ld.set->continuation;
+	match_set_windows(ld.set, ld.set->success, ld.set->nsuccess);
+	match_set_windows(ld.set, ld.set->failure, ld.set->nfailure);
+	return ld.set;
+}
+
+char *
+match_set_find(const char *name, char **err)
+{
+	const char *env = getenv("OMNIWATCH_PATTERNS");
+	const char *builtin[] = { OMNIWATCH_PATTERNS_DIR,
+	    OMNIWATCH_SRC_PATTERNS_DIR };
+	size_t len = strlen(name);
+	char *path;
+
+	*err = NULL;
+	if (strchr(name, '/') != NULL || (len > 5 &&
+	    strcmp(name + len - 5, ".yaml") == 0) || (len > 4 &&
+	    strcmp(name + len - 4, ".yml") == 0))
+		return xstrdup(name);
+	if (env != NULL && *env != '\0') {
+		char *dirs = xstrdup(env), *save = NULL;
+
+		for (char *d = strtok_r(dirs, ":", &save); d != NULL;
+		    d = strtok_r(NULL, ":", &save)) {
+			path = xasprintf("%s/%s.yaml", d, name);
+			if (access(path, R_OK) == 0) {
+				free(dirs);
+				return path;
+			}
+			free(path);
+		}
+		free(dirs);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		path = xasprintf("%s/%s.yaml", builtin[i], name);
+		if (access(path, R_OK) == 0)
+			return path;
+		free(path);
+	}
+	*err = xasprintf("pattern set '%s' not found (looked in "
+	    "$OMNIWATCH_PATTERNS%s%s, %s); give a file path or set "
+	    "OMNIWATCH_PATTERNS", name, env != NULL ? "=" : "",
+	    env != NULL ? env : "", OMNIWATCH_PATTERNS_DIR);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Classification.
+ */
+
+/*
+ * Runs class C on REC.  *SEEN tells whether C's filter literal is in the
+ * record (whether or not the regex matched).
+ */
+static bool
+match_run(struct match_set *set, struct match_class *c,
+    const struct record *rec, bool *seen)
+{
+	size_t start = 0;
+	int rc;
+
+	*seen = true;
+	if (c->nliterals > 0) {
+		const char *hit = memmem(rec->text, rec->len,
+		    c->literals[c->filter], c->literal_lens[c->filter]);
+
+		if (hit == NULL) {
+			*seen = false;
+			return false;
+		}
+		/* The head starts every match: begin the search there. */
+		if (c->has_head && c->filter == 0)
+			start = (size_t)(hit - rec->text);
+	}
+	rc = pcre2_match(c->re, (PCRE2_SPTR)rec->text, rec->len, start, 0,
+	    set->md, NULL);
+	return rc >= 0;
+}
+
+/*
+ * Does the record begin with a tail of one of the heads, at least MIN bytes
+ * long?  PM2's fork mode drops the text before a 64 KiB chunk edge
+ * (samples/pm2/08), so a damaged record starts inside its head.
+ */
+static bool
+match_head_tail(const struct match_set *set, const struct record *rec,
+    size_t min)
+{
+	const char *p = rec->text;
+	size_t len = rec->len;
+
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	if (len < min)
+		return false;
+	if (min >= MATCH_TAIL_MIN) {
+		unsigned h = match_window_hash(p);
+
+		if (!(set->head_windows[h >> 3] & (1u << (h & 7))))
+			return false;
+	}
+	for (size_t i = 0; i < set->nsuccess + set->nfailure; i++) {
+		const struct match_class *c = i < set->nsuccess ?
+		    &set->success[i] : &set->failure[i - set->nsuccess];
+		const char *head = c->literals[0];
+		size_t hl;
+
+		if (!c->has_head)
+			continue;
+		hl = c->literal_lens[0];
+		for (size_t k = 1; k + min <= hl; k++)
+			if (hl - k <= len && memcmp(head + k, p, hl - k) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Does the record hold one of the set's inner (non-head) literals? */
+static bool
+match_inner_literal(const struct match_set *set, const struct record *rec)
+{
+	for (size_t i = 0; i < set->nsuccess + set->nfailure; i++) {
+		const struct match_class *c = i < set->nsuccess ?
+		    &set->success[i] : &set->failure[i - set->nsuccess];
+
+		for (size_t k = c->has_head ? 1 : 0; k < c->nliterals; k++)
+			if (c->literal_lens[k] >= MATCH_TAIL_MIN &&
+			    memmem(rec->text, rec->len, c->literals[k],
+			    c->literal_lens[k]) != NULL)
+				return true;
+	}
+	return false;
+}
+
+enum match_outcome
+match_set_classify(struct match_set *set, const struct record *rec,
+    size_t *class_idx)
+{
+	bool seen, is_candidate = false;
+
+	for (size_t i = 0; i < set->nsuccess; i++) {
+		if (match_run(set, &set->success[i], rec, &seen))
+			return MATCH_SUCCESS;
+		if (seen && set->success[i].has_head)
+			is_candidate = true;
+	}
+	for (size_t i = 0; i < set->nfailure; i++) {
+		if (match_run(set, &set->failure[i], rec, &seen)) {
+			*class_idx = i;
+			return MATCH_FAILURE;
+		}
+		if (seen && set->failure[i].has_head)
+			is_candidate = true;
+	}
+	if (is_candidate || match_head_tail(set, rec, MATCH_TAIL_MIN))
+		return MATCH_DAMAGED;
+	/* An object record that lost most of its head ("ket: {") or all of
+	 * it (an orphan) but holds the body of one of ours. */
+	if ((rec->is_orphan || rec->starts_object) &&
+	    match_inner_literal(set, rec) && (rec->is_orphan ||
+	    match_head_tail(set, rec, MATCH_HEAD_MIN)))
+		return MATCH_DAMAGED;
+	return MATCH_NONE;
+}
+
+static void
+match_class_release(struct match_class *c)
+{
+	free(c->name);
+	free(c->regex);
+	free(c->diagnosis);
+	if (c->re != NULL)
+		pcre2_code_free(c->re);
+	for (size_t k = 0; k < c->nliterals; k++)
+		free(c->literals[k]);
+}
+
+void
+match_set_free(struct match_set *set)
+{
+	if (set == NULL)
+		return;
+	for (size_t i = 0; i < set->nsuccess; i++)
+		match_class_release(&set->success[i]);
+	for (size_t i = 0; i < set->nfailure; i++)
+		match_class_release(&set->failure[i]);
+	free(set->success);
+	free(set->failure);
+	if (set->record_start != NULL)
+		pcre2_code_free(set->record_start);
+	if (set->continuation != NULL)
+		pcre2_code_free(set->continuation);
+	if (set->md != NULL)
+		pcre2_match_data_free(set->md);
+	free(set->name);
+	free(set->description);
+	free(set->path);
+	free(set);
+}

@@ -1,0 +1,104 @@
+/*
+ * match: pattern sets, compiled with PCRE2 JIT, and the classification of a
+ * record into success, a failure class, damaged, or nothing.
+ *
+ * A pattern set file (patterns/NAME.yaml, documented in omniwatch(1)) names
+ * success regexes and failure classes with an optional diagnosis.
+ * Classification: a record that matches a success regex is a success;
+ * otherwise the first failure class whose regex matches wins.  A record
+ * that matches nothing but carries the literal head of one of the set's
+ * regexes (e.g. "[Omni] Ticket created successfully: {"), or begins with the
+ * tail of such a head, or is an orphan holding one of the regexes'
+ * literals, is "damaged": it looked like one of ours but lost text.
+ *
+ * Regexes are compiled with PCRE2_UTF | PCRE2_MATCH_INVALID_UTF (PCRE2
+ * 10.34+, pcre2unicode(3)), so invalid UTF-8 in a log never stops matching.
+ * JIT is used when available; without it PCRE2's interpreter runs the same
+ * regex (pcre2jit(3)).  A match never crosses a record: each record is
+ * matched on its own.  Before a regex runs, the literal text every match
+ * must contain is looked for with memmem(3); most records stop there.
+ */
+#ifndef OMNIWATCH_MATCH_H
+#define OMNIWATCH_MATCH_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+
+enum match_outcome {
+	MATCH_NONE,
+	MATCH_SUCCESS,
+	MATCH_FAILURE,
+	MATCH_DAMAGED,
+};
+
+#define MATCH_MAX_LITERALS	8
+
+struct match_class {
+	char		*name;		/* failure class, or "success" */
+	char		*regex;
+	char		*diagnosis;	/* or NULL */
+	pcre2_code	*re;
+	int		 line, column;	/* of the regex in the file, 1-based */
+	/* Literal runs every match contains, in order. */
+	char		*literals[MATCH_MAX_LITERALS];
+	size_t		 literal_lens[MATCH_MAX_LITERALS];
+	size_t		 nliterals;
+	bool		 has_head;	/* literals[0] starts the regex */
+	size_t		 filter;	/* index of the literal for memmem */
+};
+
+struct match_set {
+	char		*name;
+	char		*description;
+	char		*path;
+	struct match_class *success;
+	size_t		 nsuccess;
+	struct match_class *failure;
+	size_t		 nfailure;
+	pcre2_code	*record_start;
+	pcre2_code	*continuation;
+	struct record_rules rules;
+	pcre2_match_data *md;
+	bool		 is_jit;
+	/* 8-byte windows of the heads, hashed, for the head-tail test. */
+	unsigned char	 head_windows[512];
+};
+
+/*
+ * Finds the pattern file for NAME_OR_PATH: a path (with '/' or ending in
+ * .yaml/.yml), else NAME.yaml in each directory of $OMNIWATCH_PATTERNS
+ * (colon-separated), the installed patterns directory, and the source tree's
+ * patterns/.  Returns a malloc'd path, or NULL with *ERR set (malloc'd).
+ */
+char *match_set_find(const char *name_or_path, char **err);
+
+/*
+ * Loads and compiles the pattern set in PATH.  Returns NULL with *ERR set
+ * (malloc'd, "FILE:LINE:COLUMN: what was expected") when the file cannot be
+ * read, is not valid YAML, has unknown keys or wrong types, or a regex does
+ * not compile ("pattern 'omni' failure class 'x': PCRE2 message at offset
+ * N").  The caller owns the result (match_set_free).
+ */
+struct match_set *match_set_load(const char *path, char **err);
+
+/*
+ * Classifies REC; for MATCH_FAILURE stores the index of the class in
+ * *CLASS_IDX (into set->failure).  Not thread-safe: uses set->md.
+ */
+enum match_outcome match_set_classify(struct match_set *set,
+    const struct record *rec, size_t *class_idx);
+
+void match_set_free(struct match_set *set);
+
+/*
+ * Fills C's literal runs from its regex (exposed for tests).  Conservative:
+ * a regex with alternation, inline flags or \Q gets none.
+ */
+void match_class_literals(struct match_class *c);
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * pipeline: see pipeline.h.  Each stage calls the next through a small
+ * callback; the hot path (a plain line that starts and ends a record and
+ * matches nothing) allocates nothing.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "line.h"
+#include "log.h"
+#include "pipeline.h"
+#include "pm2.h"
+#include "record.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+struct pipeline_set {
+	struct pipeline	*p;
+	size_t		 idx;
+	struct match_set *set;
+	struct record_builder *rb;
+	struct pipeline_first *first;	/* nfailure + 1 (damaged) */
+};
+
+struct pipeline {
+	struct pipeline_options opts;
+	struct aggregate *agg;
+	char		*path;
+	struct line_reader *lines;
+	struct pm2_decoder *pm2;
+	struct pipeline_set *sets;
+	size_t		 nsets;
+	struct pipeline_stats stats;
+	bool		 warned_cut;
+};
+
+static void
+pipeline_first_note(struct pipeline_first *f, const struct record *rec)
+{
+	const char *nl;
+	size_t n;
+
+	if (f->is_set)
+		return;
+	f->is_set = true;
+	f->line = rec->line_number;
+	f->offset = rec->offset;
+	f->ts_ms = rec->ts_ms;
+	nl = memchr(rec->text, '\n', rec->len);
+	n = nl != NULL ? (size_t)(nl - rec->text) : rec->len;
+	if (n > PIPELINE_EXCERPT_MAX)
+		n = PIPELINE_EXCERPT_MAX;
+	memcpy(f->excerpt, rec->text, n);
+	f->excerpt[n] = '\0';
+}
+
+static void
+pipeline_record(void *ctx, const struct record *rec)
+{
+	struct pipeline_set *ps = ctx;
+	struct pipeline *p = ps->p;
+	enum match_outcome outcome;
+	size_t class_idx = 0;
+
+	if (ps->idx == 0)
+		p->stats.records++;
+	if (rec->ts_ms != STAMP_NONE) {
+		if (p->opts.since != STAMP_NONE && rec->ts_ms < p->opts.since)
+			return;
+		if (p->opts.until != STAMP_NONE && rec->ts_ms >= p->opts.until)
+			return;
+	}
+	outcome = match_set_classify(ps->set, rec, &class_idx);
+	if (outcome == MATCH_NONE)
+		return;
+	if (rec->ts_ms == STAMP_NONE && ps->idx == 0)
+		p->stats.undated++;
+	if (outcome == MATCH_FAILURE)
+		pipeline_first_note(&ps->first[class_idx], rec);
+	else if (outcome == MATCH_DAMAGED)
+		pipeline_first_note(&ps->first[ps->set->nfailure], rec);
+	aggregate_add(p->agg, ps->idx, rec->app, outcome, class_idx,
+	    rec->ts_ms);
+}
+
+static void
+pipeline_pm2_line(void *ctx, const struct pm2_line *line)
+{
+	struct pipeline *p = ctx;
+
+	for (size_t i = 0; i < p->nsets; i++)
+		record_builder_line(p->sets[i].rb, line);
+}
+
+static void
+pipeline_raw_line(void *ctx, const struct line *line)
+{
+	struct pipeline *p = ctx;
+
+	if (line->is_cut && !p->warned_cut) {
+		p->warned_cut = true;
+		log_warnx("%s: line %llu at offset %llu is longer than %zu "
+		    "bytes; cut (further cut lines are only counted)",
+		    p->path, (unsigned long long)line->number,
+		    (unsigned long long)line->offset,
+		    p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
+		    p->opts.max_line);
+	}
+	pm2_decoder_line(p->pm2, line);
+}
+
+static void
+pipeline_nul_run(void *ctx, uint64_t offset, uint64_t length)
+{
+	struct pipeline *p = ctx;
+
+	p->stats.nul_runs++;
+	log_warnx("%s: skipped %llu NUL bytes at offset %llu (left by a "
+	    "truncation under a writer without O_APPEND)", p->path,
+	    (unsigned long long)length, (unsigned long long)offset);
+}
+
+struct pipeline *
+pipeline_new(struct match_set *const *sets, size_t nsets,
+    struct aggregate *agg, const char *app, const char *path,
+    const struct pipeline_options *opts)
+{
+	struct pipeline *p = xcalloc(1, sizeof(*p));
+	struct line_reader_cb lcb = { pipeline_raw_line, pipeline_nul_run, p };
+	struct pm2_decoder_cb dcb = { pipeline_pm2_line, p };
+
+	p->opts = *opts;
+	p->agg = agg;
+	p->path = xstrdup(path);
+	p->lines = line_reader_new(opts->max_line, &lcb);
+	p->pm2 = pm2_decoder_new(app, opts->max_line, &dcb);
+	p->sets = xcalloc(nsets, sizeof(*p->sets));
+	p->nsets = nsets;
+	for (size_t i = 0; i < nsets; i++) {
+		struct pipeline_set *ps = &p->sets[i];
+		struct record_rules rules = sets[i]->rules;
+		struct record_builder_cb rcb = { pipeline_record, ps };
+
+		rules.max_lines = opts->max_record_lines;
+		rules.max_bytes = opts->max_record_bytes;
+		ps->p = p;
+		ps->idx = i;
+		ps->set = sets[i];
+		ps->rb = record_builder_new(&rules, &rcb);
+		ps->first = xcalloc(sets[i]->nfailure + 1, sizeof(*ps->first));
+	}
+	return p;
+}
+
+void
+pipeline_feed(struct pipeline *p, const char *buf, size_t len)
+{
+	line_reader_feed(p->lines, buf, len);
+}
+
+void
+pipeline_finish(struct pipeline *p, bool emit_partial)
+{
+	line_reader_finish(p->lines, emit_partial);
+	pm2_decoder_finish(p->pm2);
+	for (size_t i = 0; i < p->nsets; i++)
+		record_builder_flush(p->sets[i].rb);
+	p->stats.cut_lines = line_reader_cut_lines(p->lines);
+	p->stats.nul_bytes = line_reader_nul_bytes(p->lines);
+}
+
+const struct pipeline_stats *
+pipeline_stats(const struct pipeline *p)
+{
+	return &p->stats;
+}
+
+const struct pipeline_first *
+pipeline_first(const struct pipeline *p, size_t set_idx, size_t class_idx)
+{
+	return &p->sets[set_idx].first[class_idx];
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nsets; i++) {
+		record_builder_free(p->sets[i].rb);
+		free(p->sets[i].first);
+	}
+	free(p->sets);
+	pm2_decoder_free(p->pm2);
+	line_reader_free(p->lines);
+	free(p->path);
+	free(p);
+}

@@ -1,0 +1,74 @@
+/*
+ * pipeline: the stages one stream of log bytes goes through, wired
+ * together: line -> pm2 -> record -> match -> aggregate.
+ *
+ * `scan` feeds it whole files; `watch` feeds it what the tailer read.  It
+ * knows nothing of files, compression or rotation: the caller hands it
+ * bytes and says when input ends.  One record builder runs per pattern set,
+ * since a set may bring its own record rules.
+ */
+#ifndef OMNIWATCH_PIPELINE_H
+#define OMNIWATCH_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "match.h"
+
+#define PIPELINE_EXCERPT_MAX	160	/* bytes of a first line kept */
+
+struct pipeline_options {
+	size_t		 max_line;	/* bytes; 0: LINE_MAX_DEFAULT */
+	size_t		 max_record_lines;	/* 0: default */
+	size_t		 max_record_bytes;	/* 0: default */
+	int64_t		 since;		/* ms; STAMP_NONE: no bound */
+	int64_t		 until;		/* ms, exclusive; STAMP_NONE */
+};
+
+/* Where a kind of outcome first showed up in this stream. */
+struct pipeline_first {
+	bool		 is_set;
+	uint64_t	 line;		/* 1-based */
+	uint64_t	 offset;	/* bytes */
+	int64_t		 ts_ms;
+	char		 excerpt[PIPELINE_EXCERPT_MAX + 1];	/* first line */
+};
+
+struct pipeline_stats {
+	uint64_t	 records;	/* records of the first set */
+	uint64_t	 cut_lines;
+	uint64_t	 nul_bytes;
+	uint64_t	 nul_runs;
+	uint64_t	 undated;	/* counted records without a stamp */
+};
+
+struct pipeline;
+
+/*
+ * SETS and AGG must outlive the pipeline.  APP names the records when the
+ * lines do not (copied); PATH is used in messages only (copied).
+ */
+struct pipeline *pipeline_new(struct match_set *const *sets, size_t nsets,
+    struct aggregate *agg, const char *app, const char *path,
+    const struct pipeline_options *opts);
+
+void pipeline_feed(struct pipeline *p, const char *buf, size_t len);
+
+/*
+ * End of input.  With EMIT_PARTIAL a last line without LF counts (a file
+ * read to its end); without, it is dropped (input that ended in damage).
+ */
+void pipeline_finish(struct pipeline *p, bool emit_partial);
+
+const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+
+/* First failure of class CLASS_IDX of set SET_IDX; CLASS_IDX == nfailure
+ * asks for the first damaged record. */
+const struct pipeline_first *pipeline_first(const struct pipeline *p,
+    size_t set_idx, size_t class_idx);
+
+void pipeline_free(struct pipeline *p);
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * pm2: PM2 file names and line decoration.  See pm2.h for the facts relied
+ * on.  The per-line work is a dispatch on the first byte, so plain lines
+ * (most of them) cost a couple of comparisons.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "pm2.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+/*
+ * PM2 7.0.4 fork mode reads the app's pipe in chunks of at most 64 KiB
+ * (samples/pm2/04); a JSON message that ends without LF and is much shorter
+ * than a chunk was not cut by a chunk edge (`pm2 logs --json` drops the LF).
+ */
+#define PM2_CHUNK_GUESS		(32 * 1024)
+#define PM2_MAX_APPS		256
+#define PM2_MAX_APP_LEN		128
+
+struct pm2_decoder {
+	struct pm2_decoder_cb cb;
+	char		*default_app;
+	const char	*apps[PM2_MAX_APPS];	/* interned app names */
+	size_t		 napps;
+	/* The last stamp parsed, to skip strptime for lines of one second. */
+	char		 last_stamp[48];
+	size_t		 last_stamp_len;
+	size_t		 last_prefix_len;
+	int64_t		 last_ms;
+	/* JSON messages are a stream of their own, split by a second reader. */
+	struct line_reader *json_lines;
+	int64_t		 json_line_ts;	/* stamp of the piece's first object */
+	const char	*json_line_app;
+	uint64_t	 json_line_offset, json_line_number;
+	const struct line *raw;		/* the raw line being decoded */
+	int64_t		 obj_ts;
+	const char	*obj_app;
+	uint64_t	 stamped_lines;
+	uint64_t	 json_lines_seen;
+};
+
+static bool
+pm2_name_is_digits(const char *p, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* Splits "<app>-out[-N]" / "<app>-error[-N]"; BASE has LEN bytes. */
+static int
+pm2_name_base(const char *base, size_t len, struct pm2_log_name *name)
+{
+	static const struct {
+		const char *suffix;
+		enum pm2_stream stream;
+	} streams[] = {
+		{ "-out", PM2_STREAM_OUT },
+		{ "-error", PM2_STREAM_ERROR },
+	};
+	size_t n = len;
+
+	name->instance = -1;
+	/* An instance suffix: "-<digits>" after "-out" or "-error". */
+	for (size_t i = len; i > 0; i--) {
+		if (base[i - 1] == '-') {
+			if (pm2_name_is_digits(base + i, len - i)) {
+				size_t j = i - 1;
+
+				for (size_t k = 0; k < 2; k++) {
+					size_t sl = strlen(streams[k].suffix);
+
+					if (j > sl && memcmp(base + j - sl,
+					    streams[k].suffix, sl) == 0) {
+						name->instance =
+						    atoi(base + i);
+						n = j;
+					}
+				}
+			}
+			break;
+		}
+		if (!isdigit((unsigned char)base[i - 1]))
+			break;
+	}
+	for (size_t k = 0; k < 2; k++) {
+		size_t sl = strlen(streams[k].suffix);
+
+		if (n > sl && memcmp(base + n - sl, streams[k].suffix, sl) == 0) {
+			name->stream = streams[k].stream;
+			name->app = xstrndup(base, n - sl);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
+{
+	size_t len = strlen(basename);
+	const char *p;
+
+	memset(name, 0, sizeof(*name));
+	if (len > 3 && strcmp(basename + len - 3, ".gz") == 0)
+		len -= 3;
+	name->rotation_rank = 2;
+
+	/* pm2-logrotate: NAME__YYYY-MM-DD_HH-mm-ss.log */
+	p = strstr(basename, "__");
+	if (p != NULL && (size_t)(p - basename) < len &&
+	    len - (size_t)(p - basename) > 6 &&
+	    memcmp(basename + len - 4, ".log", 4) == 0) {
+		size_t dlen = len - 4 - (size_t)(p + 2 - basename);
+
+		name->is_rotated = true;
+		name->rotation_rank = 1;
+		name->rotation_date = xstrndup(p + 2, dlen);
+		if (pm2_name_base(basename, (size_t)(p - basename), name) == 0)
+			return 0;
+		goto fail;
+	}
+	/* Live file: NAME.log */
+	if (len > 4 && memcmp(basename + len - 4, ".log", 4) == 0)
+		return pm2_name_base(basename, len - 4, name) == 0 ? 0 : -1;
+	/* logrotate: NAME.log.N or NAME.log-DATE */
+	p = NULL;
+	for (const char *q = strstr(basename, ".log"); q != NULL;
+	    q = strstr(q + 1, ".log"))
+		if ((size_t)(q - basename) + 4 < len)
+			p = q;
+	if (p == NULL)
+		return -1;
+	{
+		const char *rest = p + 4;
+		size_t rlen = len - (size_t)(rest - basename);
+
+		if (rlen < 2 || (rest[0] != '.' && rest[0] != '-') ||
+		    !pm2_name_is_digits(rest + 1, rlen - 1))
+			return -1;
+		name->is_rotated = true;
+		if (rest[0] == '.') {
+			name->rotation_rank = 0;
+			name->rotation_number = atol(rest + 1);
+		} else {
+			name->rotation_rank = 1;
+			name->rotation_date = xstrndup(rest + 1, rlen - 1);
+		}
+		if (pm2_name_base(basename, (size_t)(p - basename), name) == 0)
+			return 0;
+	}
+fail:
+	pm2_log_name_release(name);
+	return -1;
+}
+
+void
+pm2_log_name_release(struct pm2_log_name *name)
+{
+	free(name->app);
+	free(name->rotation_date);
+	name->app = NULL;
+	name->rotation_date = NULL;
+}
+
+int
+pm2_log_name_cmp(const struct pm2_log_name *a, const struct pm2_log_name *b)
+{
+	int c = strcmp(a->app, b->app);
+
+	if (c != 0)
+		return c;
+	if (a->stream != b->stream)
+		return (int)a->stream - (int)b->stream;
+	if (a->instance != b->instance)
+		return a->instance < b->instance ? -1 : 1;
+	if (a->rotation_rank != b->rotation_rank)
+		return a->rotation_rank - b->rotation_rank;
+	if (a->rotation_rank == 0 && a->rotation_number != b->rotation_number)
+		return a->rotation_number > b->rotation_number ? -1 : 1;
+	if (a->rotation_rank == 1)
+		return strcmp(a->rotation_date, b->rotation_date);
+	return 0;
+}
+
+/* Returns a stable copy of the app name P (LEN bytes). */
+static const char *
+pm2_intern_app(struct pm2_decoder *d, const char *p, size_t len)
+{
+	if (len > PM2_MAX_APP_LEN)
+		len = PM2_MAX_APP_LEN;
+	for (size_t i = 0; i < d->napps; i++)
+		if (strncmp(d->apps[i], p, len) == 0 && d->apps[i][len] == '\0')
+			return d->apps[i];
+	if (d->napps == PM2_MAX_APPS)
+		return d->default_app;
+	d->apps[d->napps] = xstrndup(p, len);
+	return d->apps[d->napps++];
+}
+
+static void
+pm2_emit(struct pm2_decoder *d, const char *p, size_t len, int64_t ts,
+    const char *app, uint64_t offset, uint64_t number, bool is_cut)
+{
+	struct pm2_line out;
+
+	out.ptr = p;
+	out.len = len;
+	out.ts_ms = ts;
+	out.app = app;
+	out.offset = offset;
+	out.end = d->raw->end;
+	out.number = number;
+	out.is_cut = is_cut;
+	d->cb.line(d->cb.ctx, &out);
+}
+
+/* A line found inside JSON messages. */
+static void
+pm2_json_line(void *ctx, const struct line *line)
+{
+	struct pm2_decoder *d = ctx;
+
+	pm2_emit(d, line->ptr, line->len, d->json_line_ts, d->json_line_app,
+	    d->json_line_offset, d->json_line_number, line->is_cut);
+	/* The next line starts in the object being decoded. */
+	d->json_line_ts = d->obj_ts;
+	d->json_line_app = d->obj_app;
+	d->json_line_offset = d->raw->offset;
+	d->json_line_number = d->raw->number;
+}
+
+/* Length of ANSI SGR sequences ("\e[...m") at P. */
+static size_t
+pm2_skip_ansi(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 2 < len && p[i] == '\033' && p[i + 1] == '[') {
+		size_t j = i + 2;
+
+		while (j < len && (isdigit((unsigned char)p[j]) || p[j] == ';'))
+			j++;
+		if (j >= len || p[j] != 'm')
+			break;
+		i = j + 1;
+	}
+	return i;
+}
+
+/*
+ * `pm2 logs` prefix: [ansi]<pm_id>|<app> | [ansi], or "PM2 ... | " for the
+ * daemon's own lines.  Returns the prefix length and the app, or 0.
+ */
+static size_t
+pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len)
+{
+	size_t i = pm2_skip_ansi(p, len), j = i, name, bar, n;
+	bool found = false;
+
+	while (j < len && isdigit((unsigned char)p[j]))
+		j++;
+	if (j > i && j < len && p[j] == '|')
+		name = j + 1;
+	else if (len - i >= 4 && memcmp(p + i, "PM2 ", 4) == 0)
+		name = i;
+	else
+		return 0;
+	/* The name runs to " | ", within a short distance. */
+	for (bar = name; bar + 2 < len && bar < name + PM2_MAX_APP_LEN; bar++)
+		if (p[bar] == ' ' && p[bar + 1] == '|' && p[bar + 2] == ' ') {
+			found = true;
+			break;
+		}
+	if (!found)
+		return 0;
+	for (n = bar; n > name && p[n - 1] == ' '; n--)
+		;
+	*app = p + name;
+	*app_len = n - name;
+	bar += 3;
+	return bar + pm2_skip_ansi(p + bar, len - bar);
+}
+
+/* Decodes a {"message": ...} line; returns false when it is not one. */
+static bool
+pm2_json(struct pm2_decoder *d, const struct line *line)
+{
+	json_t *root, *msg, *v;
+	json_error_t jerr;
+	const char *text;
+	size_t tlen;
+
+	root = json_loadb(line->ptr, line->len, JSON_ALLOW_NUL, &jerr);
+	if (root == NULL)
+		return false;
+	msg = json_object_get(root, "message");
+	if (!json_is_object(root) || !json_is_string(msg)) {
+		json_decref(root);
+		return false;
+	}
+	d->json_lines_seen++;
+	text = json_string_value(msg);
+	tlen = json_string_length(msg);
+	d->obj_ts = STAMP_NONE;
+	v = json_object_get(root, "timestamp");
+	if (json_is_string(v)) {
+		int64_t ms;
+
+		if (stamp_parse(json_string_value(v), json_string_length(v),
+		    &ms) > 0)
+			d->obj_ts = ms;
+	}
+	v = json_object_get(root, "app_name");
+	d->obj_app = json_is_string(v) ? pm2_intern_app(d, json_string_value(v),
+	    json_string_length(v)) : d->default_app;
+	if (!line_reader_in_line(d->json_lines)) {
+		d->json_line_ts = d->obj_ts;
+		d->json_line_app = d->obj_app;
+		d->json_line_offset = line->offset;
+		d->json_line_number = line->number;
+	}
+	line_reader_feed(d->json_lines, text, tlen);
+	if (tlen > 0 && text[tlen - 1] != '\n' && tlen < PM2_CHUNK_GUESS)
+		line_reader_feed(d->json_lines, "\n", 1);
+	json_decref(root);
+	return true;
+}
+
+/* Ends a JSON message piece left open (before a raw line, or at EOF). */
+static void
+pm2_json_flush(struct pm2_decoder *d)
+{
+	line_reader_finish(d->json_lines, true);
+}
+
+void
+pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
+{
+	const char *p = line->ptr, *app = d->default_app;
+	size_t len = line->len, n;
+	int64_t ts = STAMP_NONE;
+
+	d->raw = line;
+	if (len == 0)
+		goto plain;
+	if (p[0] == '{' && len > 12 && memcmp(p, "{\"message\":", 11) == 0 &&
+	    pm2_json(d, line))
+		return;
+	if (p[0] == '\033' || p[0] == 'P' || isdigit((unsigned char)p[0])) {
+		const char *a = NULL;
+		size_t alen = 0;
+
+		n = pm2_cli_prefix(p, len, &a, &alen);
+		if (n > 0) {
+			app = pm2_intern_app(d, a, alen);
+			p += n;
+			len -= n;
+		}
+	}
+	if (len >= 16 && isdigit((unsigned char)p[0])) {
+		/* Most stamped lines repeat the previous line's stamp. */
+		if (d->last_prefix_len > 0 && len >= d->last_prefix_len &&
+		    memcmp(p, d->last_stamp, d->last_prefix_len) == 0) {
+			n = d->last_prefix_len;
+			ts = d->last_ms;
+		} else {
+			n = stamp_parse_pm2_prefix(p, len, &ts);
+			if (n > 0 && n <= sizeof(d->last_stamp)) {
+				memcpy(d->last_stamp, p, n);
+				d->last_prefix_len = n;
+				d->last_ms = ts;
+			}
+		}
+		if (n > 0) {
+			d->stamped_lines++;
+			p += n;
+			len -= n;
+		}
+	}
+plain:
+	if (line_reader_in_line(d->json_lines))
+		pm2_json_flush(d);
+	pm2_emit(d, p, len, ts, app, line->offset, line->number, line->is_cut);
+}
+
+struct pm2_decoder *
+pm2_decoder_new(const char *default_app, size_t max_line,
+    const struct pm2_decoder_cb *cb)
+{
+	struct pm2_decoder *d = xcalloc(1, sizeof(*d));
+	struct line_reader_cb lcb = { pm2_json_line, NULL, d };
+
+	d->cb = *cb;
+	d->default_app = xstrdup(default_app);
+	d->json_lines = line_reader_new(max_line, &lcb);
+	d->json_line_ts = STAMP_NONE;
+	return d;
+}
+
+void
+pm2_decoder_finish(struct pm2_decoder *d)
+{
+	struct line none = { "", 0, 0, 0, 0, false, false };
+
+	if (!line_reader_in_line(d->json_lines))
+		return;
+	if (d->raw == NULL)
+		d->raw = &none;
+	pm2_json_flush(d);
+}
+
+uint64_t
+pm2_decoder_stamped_lines(const struct pm2_decoder *d)
+{
+	return d->stamped_lines;
+}
+
+uint64_t
+pm2_decoder_json_lines(const struct pm2_decoder *d)
+{
+	return d->json_lines_seen;
+}
+
+void
+pm2_decoder_free(struct pm2_decoder *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->napps; i++)
+		free((char *)d->apps[i]);
+	line_reader_free(d->json_lines);
+	free(d->default_app);
+	free(d);
+}

@@ -1,0 +1,98 @@
+/*
+ * pm2: what PM2 puts around an application's own text, taken off again.
+ *
+ * Facts (PM2 7.0.4; the README.txt of each folder in ../shared/samples/pm2):
+ *  - Files are PM2_HOME/logs/<app>-out.log and <app>-error.log, with a
+ *    "-<pm_id>" suffix per instance in cluster mode; app names have every
+ *    character other than letters, digits, '.', '-' replaced by '-'.
+ *  - pm2-logrotate copies to "<name>__YYYY-MM-DD_HH-mm-ss.log[.gz]" and
+ *    truncates; logrotate(8) renames to ".1", ".2.gz", or "-YYYYMMDD".
+ *  - A stamp "STAMP: " precedes every line in fork mode and the first line
+ *    of each write in cluster mode (stamp.h has the formats).
+ *  - log_type json writes one object per line,
+ *    {"message":"...","timestamp":"...","type":"out|err","process_id":N,
+ *    "app_name":"..."}; in fork mode the message is a 64 KiB pipe chunk, so
+ *    it may hold several records or a piece of one.  Cluster mode may add
+ *    raw (non-JSON) lines for an uncaught exception.
+ *  - `pm2 logs` prints "<pm_id>|<app> | " in front of each line, often in
+ *    ANSI colours.
+ * The decoder strips all of this and hands on message lines, each with the
+ * time of its stamp and the app it belongs to.
+ */
+#ifndef OMNIWATCH_PM2_H
+#define OMNIWATCH_PM2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "line.h"
+
+enum pm2_stream {
+	PM2_STREAM_UNKNOWN,
+	PM2_STREAM_OUT,
+	PM2_STREAM_ERROR,
+};
+
+/* What a log file's name says about it. */
+struct pm2_log_name {
+	char		*app;		/* owned; "omni-app" */
+	enum pm2_stream	 stream;
+	int		 instance;	/* the -N suffix, or -1 */
+	bool		 is_rotated;
+	/* Sort key among the files of one app and stream: older first. */
+	int		 rotation_rank;	/* 0 numbered, 1 dated, 2 live */
+	long		 rotation_number;	/* logrotate's .N (larger = older) */
+	char		*rotation_date;	/* owned; pm2-logrotate's or dateext's */
+};
+
+/*
+ * Reads BASENAME as a PM2 log file name.  Returns 0 and fills NAME (free
+ * with pm2_log_name_release), or -1 when the name is not one of PM2's out or
+ * error logs.
+ */
+int pm2_log_name_parse(const char *basename, struct pm2_log_name *name);
+void pm2_log_name_release(struct pm2_log_name *name);
+
+/* < 0, 0, > 0 as A should be read before, with, or after B. */
+int pm2_log_name_cmp(const struct pm2_log_name *a, const struct pm2_log_name *b);
+
+/* A message line, with PM2's additions stripped. */
+struct pm2_line {
+	const char	*ptr;		/* valid during the callback only */
+	size_t		 len;
+	int64_t		 ts_ms;		/* STAMP_NONE when unstamped */
+	const char	*app;		/* valid while the decoder lives */
+	uint64_t	 offset;	/* of the raw line it started in */
+	uint64_t	 end;		/* past the raw line it ended in */
+	uint64_t	 number;	/* raw line number it started in */
+	bool		 is_cut;
+};
+
+struct pm2_decoder_cb {
+	void	(*line)(void *ctx, const struct pm2_line *line);
+	void	*ctx;
+};
+
+struct pm2_decoder;
+
+/*
+ * DEFAULT_APP names the app when a line does not say (copied).  MAX_LINE
+ * caps the lines found inside JSON messages, as line.h caps raw lines.
+ */
+struct pm2_decoder *pm2_decoder_new(const char *default_app, size_t max_line,
+    const struct pm2_decoder_cb *cb);
+
+/* Decodes one raw line. */
+void pm2_decoder_line(struct pm2_decoder *d, const struct line *line);
+
+/* End of input: a JSON message piece left without its LF is passed on. */
+void pm2_decoder_finish(struct pm2_decoder *d);
+
+/* Lines that were stamped / JSON, for the report. */
+uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);
+uint64_t pm2_decoder_json_lines(const struct pm2_decoder *d);
+
+void pm2_decoder_free(struct pm2_decoder *d);
+
+#endif

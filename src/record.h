@@ -1,0 +1,85 @@
+/*
+ * record: message lines into multi-line records.
+ *
+ * Node's console.error('msg:', obj) spreads obj over several lines
+ * (util.inspect), and a stack trace follows its message line.  Default rule:
+ * a line continues the current record when it is empty or starts with
+ * whitespace, '}', ']' or ')'; any other line starts a new record.  A lone
+ * "}" or "]" at column 0 is how util.inspect closes a top-level object, so
+ * it also closes the record: a continuation-looking line after it starts an
+ * "orphan" record (text that lost its head, as in PM2's fork-mode chunk
+ * damage, samples/pm2/08).  A pattern set may replace the rule with a
+ * record_start or continuation regex.  A record is also closed when it
+ * reaches max_lines or max_bytes (it is then flagged cut), on
+ * record_builder_flush(), and at end of input.
+ *
+ * The record text is the message lines joined by "\n", without PM2 stamps
+ * or prefixes; it keeps the first line's time and app.
+ */
+#ifndef OMNIWATCH_RECORD_H
+#define OMNIWATCH_RECORD_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pm2.h"
+
+#define RECORD_MAX_LINES_DEFAULT	1000
+#define RECORD_MAX_BYTES_DEFAULT	(1024 * 1024)
+
+struct record_rules {
+	size_t		 max_lines;	/* 0: RECORD_MAX_LINES_DEFAULT */
+	size_t		 max_bytes;	/* 0: RECORD_MAX_BYTES_DEFAULT */
+	const pcre2_code *start;	/* optional: lines that start records */
+	const pcre2_code *continuation;	/* optional: lines that continue */
+};
+
+struct record {
+	const char	*text;		/* valid during the callback only */
+	size_t		 len;
+	int64_t		 ts_ms;		/* first line's stamp, or STAMP_NONE */
+	const char	*app;
+	uint64_t	 offset;	/* stream offset of the first line */
+	uint64_t	 end;		/* stream offset past the last line */
+	uint64_t	 line_number;	/* of the first line, 1-based */
+	size_t		 nlines;
+	bool		 is_cut;	/* a line or the record hit a cap */
+	bool		 is_orphan;	/* began with a continuation line */
+	bool		 starts_object;	/* first line ends in '{' or '[' */
+	bool		 is_open;	/* opened an object, never closed it */
+};
+
+struct record_builder_cb {
+	void	(*record)(void *ctx, const struct record *rec);
+	void	*ctx;
+};
+
+struct record_builder;
+
+/* RULES is copied; the regexes in it must outlive the builder. */
+struct record_builder *record_builder_new(const struct record_rules *rules,
+    const struct record_builder_cb *cb);
+
+/* Adds a message line; may first emit the record it does not belong to. */
+void record_builder_line(struct record_builder *rb, const struct pm2_line *l);
+
+/* Emits the open record, if any (end of input, or idle). */
+void record_builder_flush(struct record_builder *rb);
+
+/* True while a record is being assembled. */
+bool record_builder_is_open(const struct record_builder *rb);
+
+/* Stream offset of the first line of the open record, or past the last
+ * record when none is open: where a reader must resume to lose nothing. */
+uint64_t record_builder_safe_offset(const struct record_builder *rb);
+
+/* Records emitted so far. */
+uint64_t record_builder_count(const struct record_builder *rb);
+
+void record_builder_free(struct record_builder *rb);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * report: see report.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+/* Length of the valid UTF-8 sequence at P (RFC 3629 table 3-7), or 0. */
+static size_t
+report_utf8_seq(const unsigned char *p, size_t len)
+{
+	unsigned char c = p[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xBF;
+
+	if (c >= 0x01 && c <= 0x7F)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (len < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+char *
+report_utf8_clean(const char *p, size_t len, size_t *outlen)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	char *out = xmalloc(len * 3 + 1);
+	size_t o = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = report_utf8_seq(s + i, len - i);
+
+		if (n == 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+json_t *
+report_json_string(const char *p, size_t len)
+{
+	size_t n;
+	char *clean = report_utf8_clean(p, len, &n);
+	json_t *j = json_stringn(clean, n);
+
+	free(clean);
+	return j;
+}
+
+static json_t *
+report_json_time(int64_t ms)
+{
+	char buf[STAMP_BUFLEN];
+
+	if (ms == STAMP_NONE)
+		return json_null();
+	stamp_format(ms, buf);
+	return json_string(buf);
+}
+
+static json_t *
+report_json_counts(const struct match_set *set,
+    const struct aggregate_counts *c)
+{
+	json_t *o = json_object(), *classes = json_object();
+	double rate = aggregate_failure_rate(c);
+
+	json_object_set_new(o, "failures", json_integer((json_int_t)c->failures));
+	json_object_set_new(o, "successes",
+	    json_integer((json_int_t)c->successes));
+	json_object_set_new(o, "damaged", json_integer((json_int_t)c->damaged));
+	json_object_set_new(o, "failure_rate", rate < 0 ? json_null() :
+	    json_real(rate));
+	for (size_t i = 0; i < set->nfailure; i++) {
+		json_t *prev = json_object_get(classes, set->failure[i].name);
+		json_int_t n = (json_int_t)c->classes[i];
+
+		/* Two entries may share a class name: they add up. */
+		if (prev != NULL)
+			n += json_integer_value(prev);
+		json_object_set_new(classes, set->failure[i].name,
+		    json_integer(n));
+	}
+	json_object_set_new(o, "classes", classes);
+	json_object_set_new(o, "first", report_json_time(c->first));
+	json_object_set_new(o, "last", report_json_time(c->last));
+	return o;
+}
+
+static json_t *
+report_json_first(const struct pipeline_first *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
+	json_object_set_new(o, "offset", json_integer((json_int_t)f->offset));
+	json_object_set_new(o, "time", report_json_time(f->ts_ms));
+	json_object_set_new(o, "excerpt", report_json_string(f->excerpt,
+	    strlen(f->excerpt)));
+	return o;
+}
+
+json_t *
+report_json(const struct scan *s)
+{
+	json_t *root = json_object(), *sets = json_object();
+	json_t *files = json_array(), *errors = json_array();
+
+	for (size_t i = 0; i < s->agg->nsets; i++) {
+		const struct aggregate_set *as = &s->agg->sets[i];
+		json_t *o = report_json_counts(as->set, &as->total);
+		json_t *apps = json_object();
+		json_t *diag = json_object();
+
+		for (size_t j = 0; j < as->napps; j++)
+			json_object_set_new(apps, as->apps[j].name,
+			    report_json_counts(as->set, &as->apps[j].counts));
+		json_object_set_new(o, "apps", apps);
+		for (size_t c = 0; c < as->set->nfailure; c++)
+			if (as->set->failure[c].diagnosis != NULL)
+				json_object_set_new(diag,
+				    as->set->failure[c].name,
+				    json_string(as->set->failure[c].diagnosis));
+		json_object_set_new(o, "diagnoses", diag);
+		json_object_set_new(sets, as->set->name, o);
+	}
+	json_object_set_new(root, "pattern_sets", sets);
+
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct scan_file *f = &s->files[i];
+		json_t *o = json_object(), *firsts = json_object();
+
+		json_object_set_new(o, "path", report_json_string(f->path,
+		    strlen(f->path)));
+		json_object_set_new(o, "app", report_json_string(f->app,
+		    strlen(f->app)));
+		json_object_set_new(o, "gzip", json_boolean(f->is_gz));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)f->bytes));
+		json_object_set_new(o, "decompressed_bytes",
+		    json_integer((json_int_t)f->decompressed_bytes));
+		json_object_set_new(o, "records",
+		    json_integer((json_int_t)f->stats.records));
+		json_object_set_new(o, "cut_lines",
+		    json_integer((json_int_t)f->stats.cut_lines));
+		json_object_set_new(o, "nul_bytes",
+		    json_integer((json_int_t)f->stats.nul_bytes));
+		for (size_t j = 0; j < s->nsets; j++) {
+			const struct match_set *set = s->sets[j];
+			json_t *per = json_object();
+
+			for (size_t c = 0; c <= set->nfailure; c++) {
+				const struct pipeline_first *fi =
+				    scan_file_first(s, f, j, c);
+				const char *name = c < set->nfailure ?
+				    set->failure[c].name : "damaged";
+
+				if (fi->is_set && json_object_get(per, name) ==
+				    NULL)
+					json_object_set_new(per, name,
+					    report_json_first(fi));
+			}
+			json_object_set_new(firsts, set->name, per);
+		}
+		json_object_set_new(o, "first", firsts);
+		json_array_append_new(files, o);
+	}
+	json_object_set_new(root, "files", files);
+
+	for (size_t i = 0; i < s->nerrors; i++) {
+		const struct scan_error *e = &s->errors[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "path", report_json_string(e->path,
+		    strlen(e->path)));
+		json_object_set_new(o, "offset", json_integer((json_int_t)e->offset));
+		json_object_set_new(o, "message", report_json_string(e->message,
+		    strlen(e->message)));
+		json_array_append_new(errors, o);
+	}
+	json_object_set_new(root, "errors", errors);
+	return root;
+}
+
+int
+report_write_json(const struct scan *s, FILE *fp)
+{
+	json_t *root = report_json(s);
+	int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+
+	json_decref(root);
+	fputc('\n', fp);
+	return rc;
+}
+
+static void
+report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
+    const struct aggregate_counts *c, bool with_diagnosis)
+{
+	char first[STAMP_BUFLEN], last[STAMP_BUFLEN];
+	double rate = aggregate_failure_rate(c);
+
+	fprintf(fp, "%s%llu failures, %llu successes, %llu damaged", indent,
+	    (unsigned long long)c->failures, (unsigned long long)c->successes,
+	    (unsigned long long)c->damaged);
+	if (rate < 0)
+		fprintf(fp, ", failure rate n/a\n");
+	else
+		fprintf(fp, ", failure rate %.1f%%\n", rate * 100.0);
+	for (size_t i = 0; i < set->nfailure; i++) {
+		if (c->classes[i] == 0 && !with_diagnosis)
+			continue;
+		fprintf(fp, "%s  %-20s %llu", indent, set->failure[i].name,
+		    (unsigned long long)c->classes[i]);
+		if (with_diagnosis && set->failure[i].diagnosis != NULL &&
+		    c->classes[i] > 0)
+			fprintf(fp, "  (%s)", set->failure[i].diagnosis);
+		fputc('\n', fp);
+	}
+	if (c->first != STAMP_NONE) {
+		stamp_format(c->first, first);
+		stamp_format(c->last, last);
+		fprintf(fp, "%s  first %s, last %s\n", indent, first, last);
+	}
+}
+
+void
+report_write_text(const struct scan *s, FILE *fp)
+{
+	for (size_t i = 0; i < s->agg->nsets; i++) {
+		const struct aggregate_set *as = &s->agg->sets[i];
+
+		fprintf(fp, "pattern set %s", as->set->name);
+		if (as->set->description != NULL)
+			fprintf(fp, " (%s)", as->set->description);
+		fprintf(fp, "\n");
+		report_text_counts(fp, "  ", as->set, &as->total, true);
+		for (size_t j = 0; j < as->napps; j++) {
+			fprintf(fp, "  app %s:\n", as->apps[j].name);
+			report_text_counts(fp, "    ", as->set,
+			    &as->apps[j].counts, false);
+		}
+	}
+	if (s->nfiles > 0)
+		fprintf(fp, "files:\n");
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct scan_file *f = &s->files[i];
+
+		fprintf(fp, "  %s: %llu bytes%s, %llu records", f->path,
+		    (unsigned long long)f->bytes, f->is_gz ? " (gzip)" : "",
+		    (unsigned long long)f->stats.records);
+		if (f->stats.cut_lines > 0)
+			fprintf(fp, ", %llu lines cut",
+			    (unsigned long long)f->stats.cut_lines);
+		if (f->stats.nul_bytes > 0)
+			fprintf(fp, ", %llu NUL bytes skipped",
+			    (unsigned long long)f->stats.nul_bytes);
+		fputc('\n', fp);
+		for (size_t j = 0; j < s->nsets; j++) {
+			const struct match_set *set = s->sets[j];
+
+			for (size_t c = 0; c <= set->nfailure; c++) {
+				const struct pipeline_first *fi =
+				    scan_file_first(s, f, j, c);
+
+				if (!fi->is_set)
+					continue;
+				fprintf(fp, "    first %s at line %llu: %s\n",
+				    c < set->nfailure ? set->failure[c].name :
+				    "damaged", (unsigned long long)fi->line,
+				    fi->excerpt);
+			}
+		}
+	}
+	if (s->nerrors > 0)
+		fprintf(fp, "errors:\n");
+	for (size_t i = 0; i < s->nerrors; i++)
+		fprintf(fp, "  %s: %s\n", s->errors[i].path,
+		    s->errors[i].message);
+}

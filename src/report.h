@@ -1,0 +1,37 @@
+/*
+ * report: the results of a scan as text for people or JSON for programs.
+ *
+ * The JSON keys are a contract (omniwatch(1), JSON OUTPUT): pattern_sets,
+ * files and errors, as described there.  Every string that came from a log
+ * or a file name is made valid UTF-8 first (invalid bytes become U+FFFD), so
+ * the output is valid JSON whatever bytes the logs hold.
+ */
+#ifndef OMNIWATCH_REPORT_H
+#define OMNIWATCH_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "scan.h"
+
+/* Builds the JSON document for S; the caller owns the reference. */
+json_t *report_json(const struct scan *s);
+
+/* Writes the JSON document (one object, then LF) to FP.  Returns 0 or -1. */
+int report_write_json(const struct scan *s, FILE *fp);
+
+/* Writes the text report to FP. */
+void report_write_text(const struct scan *s, FILE *fp);
+
+/*
+ * Returns a copy of (P, LEN) in which every byte that is not part of valid
+ * UTF-8 (RFC 3629) is replaced by U+FFFD, and NUL by U+FFFD too.  The caller
+ * frees the result; *OUTLEN gets its length.
+ */
+char *report_utf8_clean(const char *p, size_t len, size_t *outlen);
+
+/* json_t string of (P, LEN) after report_utf8_clean. */
+json_t *report_json_string(const char *p, size_t len);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * scan: a one-shot read of files, directories of PM2 logs, or stdin,
+ * through the pipeline, with what was read and what went wrong kept for
+ * the report.
+ *
+ * A directory is read as PM2_HOME/logs: every PM2 out/error log in it
+ * (pm2.h says which names), rotated ones before the live file of the same
+ * app and stream, oldest first, so counts and first/last come out in time
+ * order.  A file that cannot be read, or a .gz that is cut short or corrupt,
+ * gives one error entry; the complete lines before the damage still count,
+ * and the scan goes on with the next file.
+ */
+#ifndef OMNIWATCH_SCAN_H
+#define OMNIWATCH_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "match.h"
+#include "pipeline.h"
+
+struct scan_file {
+	char		*path;
+	char		*app;
+	bool		 is_gz;
+	uint64_t	 bytes;		/* read from the file */
+	uint64_t	 decompressed_bytes;
+	struct pipeline_stats stats;
+	struct pipeline_first *first;	/* [set][class], see scan_file_first */
+};
+
+struct scan_error {
+	char		*path;
+	uint64_t	 offset;	/* byte offset in the file */
+	char		*message;
+};
+
+struct scan {
+	struct match_set **sets;	/* borrowed */
+	size_t		 nsets;
+	struct pipeline_options opts;
+	struct aggregate *agg;
+	struct scan_file *files;
+	size_t		 nfiles;
+	struct scan_error *errors;
+	size_t		 nerrors;
+	char		*buf;		/* read buffer, SCAN_BUFSIZE bytes */
+	size_t		 first_stride;	/* pipeline_first slots per file */
+};
+
+/* SETS must outlive the scan. */
+struct scan *scan_new(struct match_set **sets, size_t nsets,
+    const struct pipeline_options *opts);
+
+/*
+ * Reads PATH: a file, a directory of PM2 logs, or "-" for stdin.  Returns 0,
+ * or -1 when something could not be read (an entry is added to errors).
+ */
+int scan_path(struct scan *s, const char *path);
+
+/* First failure of CLASS_IDX (== nfailure: damaged) of SET_IDX in F. */
+const struct pipeline_first *scan_file_first(const struct scan *s,
+    const struct scan_file *f, size_t set_idx, size_t class_idx);
+
+void scan_free(struct scan *s);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * source: where log bytes come from.  One read call hides whether a file is
+ * plain text or gzip (as pcre2grep's read function does), so nothing
+ * downstream knows about compression.
+ *
+ * Gzip is recognised by its magic bytes (1f 8b, RFC 1952 section 2.3.1),
+ * not by the file name; a name ending in ".gz" whose bytes are not gzip is an
+ * error, as with zcat.  Multi-member files (RFC 1952 section 2.2: "a gzip
+ * file consists of a series of members") are read member after member, and
+ * an empty member is fine.  A truncated or corrupt stream ends the read with
+ * SOURCE_ERROR; everything decompressed before the damage has already been
+ * returned, and source_error() says where it happened in both the
+ * compressed and the decompressed stream.
+ */
+#ifndef OMNIWATCH_SOURCE_H
+#define OMNIWATCH_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum source_result {
+	SOURCE_OK,	/* *n > 0 bytes were stored */
+	SOURCE_EOF,	/* clean end of input, *n == 0 */
+	SOURCE_ERROR,	/* read or decompression failed; see source_error() */
+};
+
+struct source;
+
+/*
+ * Opens PATH ("-" is standard input) and sniffs for gzip.  Returns NULL when
+ * the file cannot be opened, with a message naming the file in ERR (ERRLEN
+ * bytes, always NUL-terminated).  The caller owns the result (source_free).
+ */
+struct source *source_open(const char *path, char *err, size_t errlen);
+
+/*
+ * Reads up to CAP decompressed bytes into BUF and stores the count in *N.
+ * SOURCE_OK is returned only with *N > 0.  After SOURCE_ERROR or SOURCE_EOF
+ * every further call returns the same value.
+ */
+enum source_result source_read(struct source *src, char *buf, size_t cap,
+    size_t *n);
+
+/* The message of the last SOURCE_ERROR (without the path), or NULL. */
+const char *source_error(const struct source *src);
+
+/* Bytes consumed from the file (compressed offset), and bytes returned. */
+uint64_t source_raw_offset(const struct source *src);
+uint64_t source_out_offset(const struct source *src);
+
+bool source_is_gz(const struct source *src);
+const char *source_path(const struct source *src);
+
+/* Closes the file (not standard input).  Accepts NULL. */
+void source_free(struct source *src);
+
+#endif

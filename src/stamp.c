@@ -1,0 +1,178 @@
+/*
+ * stamp: see stamp.h.  The calendar arithmetic is left to the C library
+ * (strptime(3), timegm(3), mktime(3)); this file only finds where a stamp
+ * starts and ends and reads the parts strptime does not know (fractions of
+ * a second, "+00:00" zones with or without a space before them).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stamp.h"
+
+#define STAMP_MAXLEN	40	/* longest stamp we look at */
+
+static bool
+stamp_digits(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+size_t
+stamp_parse(const char *p, size_t len, int64_t *ms)
+{
+	char buf[STAMP_MAXLEN + 1];
+	struct tm tm;
+	const char *end, *q;
+	size_t n = len < STAMP_MAXLEN ? len : STAMP_MAXLEN;
+	int64_t frac = 0, zone_s = 0;
+	bool has_zone = false;
+	time_t t;
+
+	/* Cheap shape check before strptime: "DDDD-DD-DD?DD:DD". */
+	if (n < 16 || !stamp_digits(p, 4) || p[4] != '-' || p[7] != '-' ||
+	    (p[10] != 'T' && p[10] != ' ') || p[13] != ':')
+		return 0;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(buf, "%Y-%m-%d", &tm);
+	if (end == NULL || end != buf + 10)
+		return 0;
+	q = strptime(buf + 11, "%H:%M", &tm);
+	if (q == NULL)
+		return 0;
+	end = q;
+	if (*end == ':' && isdigit((unsigned char)end[1])) {
+		q = strptime(end + 1, "%S", &tm);
+		if (q == NULL)
+			return 0;
+		end = q;
+	}
+	if (*end == '.' && isdigit((unsigned char)end[1])) {
+		int digits = 0;
+
+		for (end++; isdigit((unsigned char)*end); end++, digits++)
+			if (digits < 3)
+				frac = frac * 10 + (*end - '0');
+		for (; digits < 3; digits++)
+			frac *= 10;
+	}
+	q = end;
+	if (*q == ' ' && (q[1] == '+' || q[1] == '-'))
+		q++;
+	if (*q == 'Z') {
+		has_zone = true;
+		end = q + 1;
+	} else if ((*q == '+' || *q == '-') && stamp_digits(q + 1, 2)) {
+		int hh = (q[1] - '0') * 10 + (q[2] - '0'), mm = 0;
+		const char *r = q + 3;
+
+		if (*r == ':')
+			r++;
+		if (stamp_digits(r, 2)) {
+			mm = (r[0] - '0') * 10 + (r[1] - '0');
+			r += 2;
+		} else if (r != q + 3)
+			r--;	/* "+05:" : the colon is not ours */
+		zone_s = (int64_t)(hh * 3600 + mm * 60) * (*q == '-' ? -1 : 1);
+		has_zone = true;
+		end = r;
+	}
+	if (has_zone)
+		t = timegm(&tm) - (time_t)zone_s;
+	else {
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+	}
+	*ms = (int64_t)t * 1000 + frac;
+	return (size_t)(end - buf);
+}
+
+size_t
+stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms)
+{
+	size_t n = stamp_parse(p, len, ms);
+
+	if (n == 0 || n + 1 > len || p[n] != ':')
+		return 0;
+	if (n + 1 < len && p[n + 1] == ' ')
+		return n + 2;
+	return n + 1;
+}
+
+int
+stamp_parse_duration(const char *arg, int64_t *ms)
+{
+	char *end;
+	double v;
+	int64_t unit;
+
+	v = strtod(arg, &end);
+	if (end == arg || v < 0)
+		return -1;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		unit = 1000;
+	else if (strcmp(end, "ms") == 0)
+		unit = 1;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		unit = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600 * 1000;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400 * 1000;
+	else if (strcmp(end, "w") == 0)
+		unit = 7 * 86400 * 1000LL;
+	else
+		return -1;
+	*ms = (int64_t)(v * (double)unit);
+	return 0;
+}
+
+int
+stamp_parse_arg(const char *arg, time_t now, int64_t *ms)
+{
+	size_t len = strlen(arg), n;
+	int64_t d;
+
+	n = stamp_parse(arg, len, ms);
+	if (n != 0 && n == len)
+		return 0;
+	if (len == 10) {
+		/* A date alone: midnight, local time. */
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%s 00:00:00", arg);
+		if (stamp_parse(buf, strlen(buf), ms) == strlen(buf))
+			return 0;
+	}
+	if (stamp_parse_duration(arg, &d) == 0) {
+		*ms = (int64_t)now * 1000 - d;
+		return 0;
+	}
+	return -1;
+}
+
+void
+stamp_format(int64_t ms, char *buf)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	int frac = (int)(ms - (int64_t)t * 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (frac == 0)
+		strftime(buf, STAMP_BUFLEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else {
+		size_t n = strftime(buf, STAMP_BUFLEN, "%Y-%m-%dT%H:%M:%S", &tm);
+
+		snprintf(buf + n, STAMP_BUFLEN - n, ".%03dZ", frac % 1000);
+	}
+}

@@ -1,0 +1,52 @@
+/*
+ * stamp: the timestamps PM2 puts in front of log lines, and the times a
+ * user types for --since/--until.
+ *
+ * Times are milliseconds since the epoch (UTC), STAMP_NONE when absent.
+ * PM2 7.0.4 formats stamps with dayjs: `--time` gives
+ * "YYYY-MM-DDTHH:mm:ss" in the daemon's local time; log_date_format
+ * "YYYY-MM-DD HH:mm:ss Z" gives "2026-11-29 20:31:40 +00:00"; log_type json
+ * without a format gives Date.toISOString(), "2026-11-29T20:31:43.983Z"
+ * (../shared/samples/pm2/02, 03, 04).  A stamp without a zone is local time.
+ */
+#ifndef OMNIWATCH_STAMP_H
+#define OMNIWATCH_STAMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define STAMP_NONE	INT64_MIN
+
+/*
+ * Parses a date-time at the start of P (LEN bytes):
+ * YYYY-MM-DD[T ]HH:MM[:SS][.fff][Z|[ ]+HH[:MM]|[ ]-HH[:MM]].
+ * Returns the bytes consumed and stores the time in *MS, or returns 0.
+ */
+size_t stamp_parse(const char *p, size_t len, int64_t *ms);
+
+/*
+ * Parses a PM2 line prefix: a stamp followed by ": ".  Returns the length of
+ * the prefix (stamp, colon and space) or 0 when the line has none.
+ */
+size_t stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms);
+
+/*
+ * Parses a --since/--until argument: an ISO date ("2026-11-29",
+ * "2026-11-29T10:00:00Z"), "YYYY-MM-DD HH:MM[:SS]" (local time), or a
+ * duration before NOW ("90s", "15m", "24h", "7d", "2w").  Returns 0 or -1.
+ */
+int stamp_parse_arg(const char *arg, time_t now, int64_t *ms);
+
+/*
+ * Parses a duration ("200ms", "5s", "15m", "24h", "7d", "2w"; a bare number
+ * is seconds) into milliseconds.  Returns 0 or -1.
+ */
+int stamp_parse_duration(const char *arg, int64_t *ms);
+
+/* Formats MS as ISO 8601 UTC ("2026-11-29T20:31:22Z", with .mmm when not
+ * a whole second) into BUF (at least STAMP_BUFLEN bytes). */
+#define STAMP_BUFLEN	32
+void stamp_format(int64_t ms, char *buf);
+
+#endif
