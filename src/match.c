@@ -255,10 +255,9 @@ match_compile(struct match_loader *ld, struct fy_node *node,
 	int errcode;
 	PCRE2_SIZE erroff;
 	pcre2_code *re;
+	/* libfyaml 0.7's scalar token mark is at the first character of the
+	 * value, after any opening quote. */
 	int col0 = mark != NULL ? mark->column + 1 : 0;
-
-	if (style == FYNS_SINGLE_QUOTED || style == FYNS_DOUBLE_QUOTED)
-		col0++;
 	*line = mark != NULL ? mark->line + 1 : 0;
 	*column = col0;
 	re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,

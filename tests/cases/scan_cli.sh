@@ -1,0 +1,122 @@
+#!/bin/sh
+# omniwatch scan as a user meets it: defaults, options, exit statuses and
+# error messages.
+. "$top_srcdir/tests/setup.sh"
+
+S=$top_srcdir/tests/data
+mkdir -p "$T/home/.pm2/logs" "$T/pm2home/logs"
+
+# A record of each kind, stamped as PM2 --time does.
+cat > "$T/pm2home/logs/desk-error.log" <<'L'
+2026-11-29T10:00:00: [Omni] Failed to create ticket: {
+2026-11-29T10:00:00:   status: false,
+2026-11-29T10:00:00:   message: '',
+2026-11-29T10:00:00:   errors: {
+2026-11-29T10:00:00:     file: '/srv/api/vendor/laravel/lumen-framework/src/Concerns/RoutesRequests.php',
+2026-11-29T10:00:00:     line: 229
+2026-11-29T10:00:00:   }
+2026-11-29T10:00:00: }
+2026-11-29T11:00:00: [Omni] Failed to create ticket: { status: false, message: 'validation failed', errors: { subject: [ 'required' ] } }
+2026-11-29T12:00:00: TypeError: Cannot read properties of undefined (reading 'ticketId')
+2026-11-29T12:00:00:     at main (/srv/desk/app.js:65:19)
+L
+cat > "$T/pm2home/logs/desk-out.log" <<'L'
+2026-11-29T10:30:00: [Omni] Ticket created successfully: { ticketId: 124, ticket_number: 'TCK-2025-000124' }
+2026-11-29T12:30:00: [Omni] Ticket created successfully: {
+2026-11-29T12:30:00:   ticketId: 1001,
+2026-11-29T12:30:00:   subject: 'no number here'
+2026-11-29T12:30:00: }
+L
+
+# No PATH: $PM2_HOME/logs.
+PM2_HOME=$T/pm2home "$OMNIWATCH" scan --json > "$T/a.json"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.failures)" 2 "PM2_HOME failures"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.classes.route_not_found)" 1 "route_not_found"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.classes.other)" 1 "other"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.successes)" 1 "successes"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.damaged)" 1 "damaged (success without ticket_number)"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.failure_rate)" 0.666667 "failure rate"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.first)" 2026-11-29T10:00:00Z "first"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.last)" 2026-11-29T12:30:00Z "last"
+assert_eq "$(jget "$T/a.json" .pattern_sets.omni.apps.desk.failures)" 2 "per app"
+assert_eq "$(jget "$T/a.json" '.files | length')" 2 "files"
+assert_eq "$(jget "$T/a.json" '.errors | length')" 0 "errors"
+
+# No PATH and no PM2_HOME: ~/.pm2/logs.
+cp "$T/pm2home/logs/"* "$T/home/.pm2/logs/"
+(unset PM2_HOME; HOME=$T/home "$OMNIWATCH" scan --json) > "$T/b.json"
+assert_eq "$(jget "$T/b.json" .pattern_sets.omni.failures)" 2 "~/.pm2/logs failures"
+
+# --since / --until filter on record times.
+"$OMNIWATCH" scan --json --since '2026-11-29 10:15' --until 2026-11-29T12:00:00Z "$T/pm2home/logs" > "$T/c.json"
+assert_eq "$(jget "$T/c.json" .pattern_sets.omni.failures)" 1 "since/until failures"
+assert_eq "$(jget "$T/c.json" .pattern_sets.omni.successes)" 1 "since/until successes"
+assert_eq "$(jget "$T/c.json" .pattern_sets.omni.damaged)" 0 "since/until damaged"
+"$OMNIWATCH" scan --json --since 1h "$T/pm2home/logs" > "$T/d.json"
+assert_eq "$(jget "$T/d.json" .pattern_sets.omni.failure_rate)" null "nothing in the last hour"
+
+# Text output names the classes, the diagnosis and the first failure.
+"$OMNIWATCH" scan "$T/pm2home/logs" > "$T/e.txt"
+grep -q '2 failures, 1 successes, 1 damaged, failure rate 66.7%' "$T/e.txt" || fail "text totals"
+grep -q 'route_not_found *1 *(The partner API' "$T/e.txt" || fail "text diagnosis"
+grep -q 'first route_not_found at line 1: \[Omni\] Failed to create ticket: {' "$T/e.txt" || fail "text first failure"
+
+# stdin, and the `pm2 logs` prefix.
+sed 's/^/0|desk  | /' "$T/pm2home/logs/desk-error.log" | "$OMNIWATCH" scan --json - > "$T/f.json"
+assert_eq "$(jget "$T/f.json" .pattern_sets.omni.apps.desk.failures)" 2 "stdin with pm2 logs prefix"
+
+# A missing file: exit 1, an error entry, the rest still counted.
+set +e
+"$OMNIWATCH" scan --json "$T/nope-out.log" "$T/pm2home/logs" > "$T/g.json" 2> "$T/g.err"
+rc=$?
+set -e
+assert_eq "$rc" 1 "exit status with unreadable input"
+assert_eq "$(jget "$T/g.json" '.errors[0].path')" "$T/nope-out.log" "error path"
+assert_eq "$(jget "$T/g.json" .pattern_sets.omni.failures)" 2 "counts despite the error"
+grep -q "nope-out.log" "$T/g.err" || fail "stderr names the file"
+
+# Usage errors: exit 2 with a hint.
+set +e
+"$OMNIWATCH" scan --bogus 2> "$T/h.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "unknown option"
+set +e
+"$OMNIWATCH" scan --since yesterday-ish "$T" 2> "$T/i.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "bad --since"
+grep -q "expected a date" "$T/i.err" || fail "--since message"
+
+# An invalid regex names file, line, column, set, class and PCRE2's text.
+cat > "$T/bad.yaml" <<'Y'
+name: broken
+success:
+  - 'fine'
+failure:
+  - class: oops
+    regex: 'abc(def'
+Y
+set +e
+"$OMNIWATCH" scan -p "$T/bad.yaml" "$T/pm2home/logs" 2> "$T/j.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "invalid regex exit status"
+grep -q "^omniwatch scan: $T/bad.yaml:6:20: pattern 'broken' failure class 'oops': missing closing parenthesis at offset 7" "$T/j.err" ||
+	fail "invalid regex message: $(cat "$T/j.err")"
+
+# Unknown key: file:line:column and what was expected.
+printf 'name: x\nsucess:\n  - a\n' > "$T/typo.yaml"
+set +e
+"$OMNIWATCH" scan -p "$T/typo.yaml" "$T" 2> "$T/k.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "unknown key exit status"
+grep -q "typo.yaml:2:1: unknown key 'sucess'" "$T/k.err" || fail "unknown key message: $(cat "$T/k.err")"
+
+# -p NAME is looked up in $OMNIWATCH_PATTERNS.
+mkdir -p "$T/pat"
+sed 's/^name: omni$/name: mine/' "$top_srcdir/patterns/omni.yaml" > "$T/pat/mine.yaml"
+OMNIWATCH_PATTERNS=$T/pat "$OMNIWATCH" scan --json -p mine "$T/pm2home/logs" > "$T/l.json"
+assert_eq "$(jget "$T/l.json" .pattern_sets.mine.failures)" 2 "-p NAME from OMNIWATCH_PATTERNS"
+set +e
+OMNIWATCH_PATTERNS=$T/pat "$OMNIWATCH" scan -p nosuch "$T" 2> "$T/m.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "unknown pattern set"
+grep -q "pattern set 'nosuch' not found" "$T/m.err" || fail "unknown set message"
