@@ -2,7 +2,7 @@
  * aggregate: see aggregate.h.  Apps are few (one per PM2 process name), so
  * they sit in an array, found by a linear search behind a one-entry cache.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,28 +36,26 @@ aggregate_new(struct match_set *const *sets, size_t nsets)
 
 static void
 aggregate_count(struct aggregate_counts *c, enum match_outcome outcome,
-    size_t class_idx, int64_t ts)
+    size_t class_idx, uint64_t n, int64_t first, int64_t last)
 {
 	switch (outcome) {
 	case MATCH_SUCCESS:
-		c->successes++;
+		c->successes += n;
 		break;
 	case MATCH_FAILURE:
-		c->failures++;
-		c->classes[class_idx]++;
+		c->failures += n;
+		c->classes[class_idx] += n;
 		break;
 	case MATCH_DAMAGED:
-		c->damaged++;
+		c->damaged += n;
 		break;
 	case MATCH_NONE:
 		return;
 	}
-	if (ts != STAMP_NONE) {
-		if (c->first == STAMP_NONE || ts < c->first)
-			c->first = ts;
-		if (c->last == STAMP_NONE || ts > c->last)
-			c->last = ts;
-	}
+	if (first != STAMP_NONE && (c->first == STAMP_NONE || first < c->first))
+		c->first = first;
+	if (last != STAMP_NONE && (c->last == STAMP_NONE || last > c->last))
+		c->last = last;
 }
 
 static struct aggregate_counts *
@@ -82,15 +80,26 @@ aggregate_app(struct aggregate_set *as, const char *app)
 }
 
 void
-aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
-    enum match_outcome outcome, size_t class_idx, int64_t ts_ms)
+aggregate_add_n(struct aggregate *agg, size_t set_idx, const char *app,
+    enum match_outcome outcome, size_t class_idx, uint64_t count,
+    int64_t first_ms, int64_t last_ms)
 {
 	struct aggregate_set *as = &agg->sets[set_idx];
 
 	if (outcome == MATCH_NONE)
 		return;
-	aggregate_count(&as->total, outcome, class_idx, ts_ms);
-	aggregate_count(aggregate_app(as, app), outcome, class_idx, ts_ms);
+	aggregate_count(&as->total, outcome, class_idx, count, first_ms,
+	    last_ms);
+	aggregate_count(aggregate_app(as, app), outcome, class_idx, count,
+	    first_ms, last_ms);
+}
+
+void
+aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
+    enum match_outcome outcome, size_t class_idx, int64_t ts_ms)
+{
+	aggregate_add_n(agg, set_idx, app, outcome, class_idx, 1, ts_ms,
+	    ts_ms);
 }
 
 double

@@ -51,6 +51,14 @@ struct aggregate *aggregate_new(struct match_set *const *sets, size_t nsets);
 void aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
     enum match_outcome outcome, size_t class_idx, int64_t ts_ms);
 
+/*
+ * Counts COUNT records at once (a bucket read back from the state), with
+ * the stamps of the first and last of them (STAMP_NONE when unknown).
+ */
+void aggregate_add_n(struct aggregate *agg, size_t set_idx, const char *app,
+    enum match_outcome outcome, size_t class_idx, uint64_t count,
+    int64_t first_ms, int64_t last_ms);
+
 /* The failure rate in [0, 1], or -1 when there were no outcomes. */
 double aggregate_failure_rate(const struct aggregate_counts *c);
 

@@ -17,6 +17,8 @@ struct cmd_entry {
 };
 
 int cmd_scan(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 extern const struct cmd_entry cmd_table[];
 

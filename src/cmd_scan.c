@@ -4,7 +4,7 @@
  * ~/.pm2/logs, where PM2 keeps them (PM2 7.0.4 lib/Configuration: PM2_HOME
  * defaults to ~/.pm2).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -162,9 +162,9 @@ cmd_scan(int argc, char **argv)
 		if (scan_path(s, argv[i]) != 0)
 			rc = CMD_EXIT_INPUT;
 	if (is_json)
-		report_write_json(s, stdout);
+		report_write_json(s->agg, s, stdout);
 	else
-		report_write_text(s, stdout);
+		report_write_text(s->agg, s, stdout);
 	if (fflush(stdout) != 0)
 		rc = CMD_EXIT_INPUT;
 	scan_free(s);

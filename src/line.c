@@ -6,7 +6,7 @@
  * reads is gathered in the pending buffer, which grows up to the cap and no
  * further.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>

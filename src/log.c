@@ -1,7 +1,7 @@
 /*
  * log: stderr messages with one prefix and a level filter.  See log.h.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <stdarg.h>

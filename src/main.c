@@ -3,7 +3,7 @@
  * forwarded to the Omni partner API) in the logs PM2 writes for Node.js
  * apps.  main() only finds the subcommand; each lives in cmd_*.c.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * match: loading pattern sets (libfyaml), compiling them (PCRE2), and
  * classifying records.  See match.h.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * callback; the hot path (a plain line that starts and ends a record and
  * matches nothing) allocates nothing.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ struct pipeline_set {
 
 struct pipeline {
 	struct pipeline_options opts;
-	struct aggregate *agg;
+	struct pipeline_sink sink;
 	char		*path;
 	struct line_reader *lines;
 	struct pm2_decoder *pm2;
@@ -81,8 +81,12 @@ pipeline_record(void *ctx, const struct record *rec)
 		pipeline_first_note(&ps->first[class_idx], rec);
 	else if (outcome == MATCH_DAMAGED)
 		pipeline_first_note(&ps->first[ps->set->nfailure], rec);
-	aggregate_add(p->agg, ps->idx, rec->app, outcome, class_idx,
-	    rec->ts_ms);
+	{
+		struct pipeline_outcome o = { ps->idx, rec->app, outcome,
+		    class_idx, rec };
+
+		p->sink.outcome(p->sink.ctx, &o);
+	}
 }
 
 static void
@@ -124,7 +128,7 @@ pipeline_nul_run(void *ctx, uint64_t offset, uint64_t length)
 
 struct pipeline *
 pipeline_new(struct match_set *const *sets, size_t nsets,
-    struct aggregate *agg, const char *app, const char *path,
+    const struct pipeline_sink *sink, const char *app, const char *path,
     const struct pipeline_options *opts)
 {
 	struct pipeline *p = xcalloc(1, sizeof(*p));
@@ -132,7 +136,7 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 	struct pm2_decoder_cb dcb = { pipeline_pm2_line, p };
 
 	p->opts = *opts;
-	p->agg = agg;
+	p->sink = *sink;
 	p->path = xstrdup(path);
 	p->lines = line_reader_new(opts->max_line, &lcb);
 	p->pm2 = pm2_decoder_new(app, opts->max_line, &dcb);
@@ -169,6 +173,49 @@ pipeline_finish(struct pipeline *p, bool emit_partial)
 		record_builder_flush(p->sets[i].rb);
 	p->stats.cut_lines = line_reader_cut_lines(p->lines);
 	p->stats.nul_bytes = line_reader_nul_bytes(p->lines);
+}
+
+uint64_t
+pipeline_safe_offset(const struct pipeline *p)
+{
+	uint64_t safe = line_reader_done_offset(p->lines);
+
+	safe = pm2_decoder_safe_offset(p->pm2, safe);
+	for (size_t i = 0; i < p->nsets; i++)
+		if (record_builder_is_open(p->sets[i].rb)) {
+			uint64_t o = record_builder_safe_offset(p->sets[i].rb);
+
+			if (o < safe)
+				safe = o;
+		}
+	return safe;
+}
+
+void
+pipeline_flush(struct pipeline *p)
+{
+	for (size_t i = 0; i < p->nsets; i++)
+		record_builder_flush(p->sets[i].rb);
+}
+
+bool
+pipeline_is_pending(const struct pipeline *p)
+{
+	if (line_reader_in_line(p->lines))
+		return true;
+	for (size_t i = 0; i < p->nsets; i++)
+		if (record_builder_is_open(p->sets[i].rb))
+			return true;
+	return false;
+}
+
+void
+pipeline_reset(struct pipeline *p, uint64_t offset)
+{
+	line_reader_reset(p->lines, offset);
+	pm2_decoder_reset(p->pm2);
+	for (size_t i = 0; i < p->nsets; i++)
+		record_builder_reset(p->sets[i].rb);
 }
 
 const struct pipeline_stats *

@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aggregate.h"
 #include "match.h"
 
 #define PIPELINE_EXCERPT_MAX	160	/* bytes of a first line kept */
@@ -44,15 +43,46 @@ struct pipeline_stats {
 	uint64_t	 undated;	/* counted records without a stamp */
 };
 
+/* A record that counted: what the next stage (aggregate, state) gets. */
+struct pipeline_outcome {
+	size_t		 set_idx;
+	const char	*app;
+	enum match_outcome outcome;	/* never MATCH_NONE */
+	size_t		 class_idx;	/* for MATCH_FAILURE */
+	const struct record *record;
+};
+
+struct pipeline_sink {
+	void	(*outcome)(void *ctx, const struct pipeline_outcome *o);
+	void	*ctx;
+};
+
 struct pipeline;
 
 /*
- * SETS and AGG must outlive the pipeline.  APP names the records when the
- * lines do not (copied); PATH is used in messages only (copied).
+ * SETS must outlive the pipeline.  APP names the records when the lines do
+ * not (copied); PATH is used in messages only (copied).
  */
 struct pipeline *pipeline_new(struct match_set *const *sets, size_t nsets,
-    struct aggregate *agg, const char *app, const char *path,
+    const struct pipeline_sink *sink, const char *app, const char *path,
     const struct pipeline_options *opts);
+
+/*
+ * The stream offset from which reading must resume so that every record
+ * is counted once: the start of the record being assembled, or past the
+ * last complete line when none is.
+ */
+uint64_t pipeline_safe_offset(const struct pipeline *p);
+
+/* Closes the records being assembled (the writer went quiet). */
+void pipeline_flush(struct pipeline *p);
+
+/* True while a record is being assembled or a line is incomplete. */
+bool pipeline_is_pending(const struct pipeline *p);
+
+/* Forgets partial lines and records and continues at OFFSET (after a
+ * truncation). */
+void pipeline_reset(struct pipeline *p, uint64_t offset);
 
 void pipeline_feed(struct pipeline *p, const char *buf, size_t len);
 

@@ -3,7 +3,7 @@
  * on.  The per-line work is a dispatch on the first byte, so plain lines
  * (most of them) cost a couple of comparisons.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -418,6 +418,19 @@ pm2_decoder_finish(struct pm2_decoder *d)
 	if (d->raw == NULL)
 		d->raw = &none;
 	pm2_json_flush(d);
+}
+
+uint64_t
+pm2_decoder_safe_offset(const struct pm2_decoder *d, uint64_t otherwise)
+{
+	return line_reader_in_line(d->json_lines) ? d->json_line_offset :
+	    otherwise;
+}
+
+void
+pm2_decoder_reset(struct pm2_decoder *d)
+{
+	line_reader_reset(d->json_lines, 0);
 }
 
 uint64_t

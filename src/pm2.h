@@ -89,6 +89,17 @@ void pm2_decoder_line(struct pm2_decoder *d, const struct line *line);
 /* End of input: a JSON message piece left without its LF is passed on. */
 void pm2_decoder_finish(struct pm2_decoder *d);
 
+/*
+ * Where reading must resume not to lose a JSON message piece that waits
+ * for the rest of its line: the offset of the raw line it started in, or
+ * OTHERWISE when nothing waits.
+ */
+uint64_t pm2_decoder_safe_offset(const struct pm2_decoder *d,
+    uint64_t otherwise);
+
+/* Drops a waiting JSON message piece (after a truncation). */
+void pm2_decoder_reset(struct pm2_decoder *d);
+
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);
 uint64_t pm2_decoder_json_lines(const struct pm2_decoder *d);

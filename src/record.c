@@ -3,7 +3,7 @@
  * further, so a record without end (a runaway stack trace, a binary file)
  * costs bounded memory.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +171,14 @@ uint64_t
 record_builder_safe_offset(const struct record_builder *rb)
 {
 	return rb->is_active ? rb->cur.offset : rb->safe;
+}
+
+void
+record_builder_reset(struct record_builder *rb)
+{
+	rb->is_active = false;
+	rb->after_close = false;
+	rb->cur.len = 0;
 }
 
 uint64_t

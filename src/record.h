@@ -77,6 +77,9 @@ bool record_builder_is_open(const struct record_builder *rb);
  * record when none is open: where a reader must resume to lose nothing. */
 uint64_t record_builder_safe_offset(const struct record_builder *rb);
 
+/* Drops the record being assembled, unemitted (after a truncation). */
+void record_builder_reset(struct record_builder *rb);
+
 /* Records emitted so far. */
 uint64_t record_builder_count(const struct record_builder *rb);
 

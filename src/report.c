@@ -1,7 +1,7 @@
 /*
  * report: see report.h.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -134,13 +134,13 @@ report_json_first(const struct pipeline_first *f)
 }
 
 json_t *
-report_json(const struct scan *s)
+report_json(const struct aggregate *agg, const struct scan *s)
 {
 	json_t *root = json_object(), *sets = json_object();
 	json_t *files = json_array(), *errors = json_array();
 
-	for (size_t i = 0; i < s->agg->nsets; i++) {
-		const struct aggregate_set *as = &s->agg->sets[i];
+	for (size_t i = 0; i < agg->nsets; i++) {
+		const struct aggregate_set *as = &agg->sets[i];
 		json_t *o = report_json_counts(as->set, &as->total);
 		json_t *apps = json_object();
 		json_t *diag = json_object();
@@ -158,6 +158,10 @@ report_json(const struct scan *s)
 		json_object_set_new(sets, as->set->name, o);
 	}
 	json_object_set_new(root, "pattern_sets", sets);
+	json_object_set_new(root, "files", files);
+	json_object_set_new(root, "errors", errors);
+	if (s == NULL)
+		return root;
 
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct scan_file *f = &s->files[i];
@@ -197,7 +201,6 @@ report_json(const struct scan *s)
 		json_object_set_new(o, "first", firsts);
 		json_array_append_new(files, o);
 	}
-	json_object_set_new(root, "files", files);
 
 	for (size_t i = 0; i < s->nerrors; i++) {
 		const struct scan_error *e = &s->errors[i];
@@ -210,14 +213,14 @@ report_json(const struct scan *s)
 		    strlen(e->message)));
 		json_array_append_new(errors, o);
 	}
-	json_object_set_new(root, "errors", errors);
 	return root;
 }
 
 int
-report_write_json(const struct scan *s, FILE *fp)
+report_write_json(const struct aggregate *agg, const struct scan *s,
+    FILE *fp)
 {
-	json_t *root = report_json(s);
+	json_t *root = report_json(agg, s);
 	int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 
 	json_decref(root);
@@ -257,10 +260,11 @@ report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
 }
 
 void
-report_write_text(const struct scan *s, FILE *fp)
+report_write_text(const struct aggregate *agg, const struct scan *s,
+    FILE *fp)
 {
-	for (size_t i = 0; i < s->agg->nsets; i++) {
-		const struct aggregate_set *as = &s->agg->sets[i];
+	for (size_t i = 0; i < agg->nsets; i++) {
+		const struct aggregate_set *as = &agg->sets[i];
 
 		fprintf(fp, "pattern set %s", as->set->name);
 		if (as->set->description != NULL)
@@ -273,6 +277,8 @@ report_write_text(const struct scan *s, FILE *fp)
 			    &as->apps[j].counts, false);
 		}
 	}
+	if (s == NULL)
+		return;
 	if (s->nfiles > 0)
 		fprintf(fp, "files:\n");
 	for (size_t i = 0; i < s->nfiles; i++) {

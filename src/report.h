@@ -15,14 +15,20 @@
 
 #include "scan.h"
 
-/* Builds the JSON document for S; the caller owns the reference. */
-json_t *report_json(const struct scan *s);
+/*
+ * Builds the JSON document for the counts in AGG and, when S is not NULL,
+ * the files and errors of that scan (else both lists are empty).  The
+ * caller owns the reference.
+ */
+json_t *report_json(const struct aggregate *agg, const struct scan *s);
 
 /* Writes the JSON document (one object, then LF) to FP.  Returns 0 or -1. */
-int report_write_json(const struct scan *s, FILE *fp);
+int report_write_json(const struct aggregate *agg, const struct scan *s,
+    FILE *fp);
 
-/* Writes the text report to FP. */
-void report_write_text(const struct scan *s, FILE *fp);
+/* Writes the text report to FP; S may be NULL as for report_json. */
+void report_write_text(const struct aggregate *agg, const struct scan *s,
+    FILE *fp);
 
 /*
  * Returns a copy of (P, LEN) in which every byte that is not part of valid

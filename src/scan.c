@@ -1,7 +1,7 @@
 /*
  * scan: see scan.h.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -75,9 +75,19 @@ scan_app_name(const char *path)
 	return app;
 }
 
+static void
+scan_outcome(void *ctx, const struct pipeline_outcome *o)
+{
+	struct scan *s = ctx;
+
+	aggregate_add(s->agg, o->set_idx, o->app, o->outcome, o->class_idx,
+	    o->record->ts_ms);
+}
+
 static int
 scan_file(struct scan *s, const char *path)
 {
+	struct pipeline_sink sink = { scan_outcome, s };
 	char err[512];
 	struct source *src;
 	struct pipeline *p;
@@ -101,7 +111,7 @@ scan_file(struct scan *s, const char *path)
 	f->path = xstrdup(path);
 	f->app = scan_app_name(path);
 	f->is_gz = source_is_gz(src);
-	p = pipeline_new(s->sets, s->nsets, s->agg, f->app, path, &s->opts);
+	p = pipeline_new(s->sets, s->nsets, &sink, f->app, path, &s->opts);
 	while ((r = source_read(src, s->buf, SCAN_BUFSIZE, &n)) == SOURCE_OK)
 		pipeline_feed(p, s->buf, n);
 	/* Damaged input keeps its complete lines only. */

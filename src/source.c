@@ -5,7 +5,7 @@
  * goes straight into the caller's buffer, so memory does not depend on the
  * size of the file or its compression ratio.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * starts and ends and reads the parts strptime does not know (fractions of
  * a second, "+00:00" zones with or without a space before them).
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <ctype.h>
 #include <stdbool.h>

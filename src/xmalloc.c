@@ -1,7 +1,7 @@
 /*
  * xmalloc: see xmalloc.h.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
