@@ -47,13 +47,24 @@ struct config {
 
 /*
  * Reads PATH.  state_dir defaults to $XDG_STATE_HOME/omniwatch, else
- * ~/.local/state/omniwatch, or /var/lib/omniwatch for root.  Returns NULL
+ * ~/.local/state/omniwatch, or /var/lib/omniwatch for root.  Relative
+ * paths in the file (sources, state_dir, pattern files) are made relative
+ * to the file's directory.  Durations need a unit.  Returns NULL
  * with *ERR set (malloc'd, "FILE:LINE:COLUMN: ...") on any error.  The
  * caller owns the result (config_free).
  */
 struct config *config_load(const char *path, char **err);
 
 void config_free(struct config *cfg);
+
+/*
+ * The state_dir used when the file names none: /var/lib/omniwatch when
+ * IS_ROOT, else $XDG_STATE_HOME/omniwatch (if absolute), else
+ * $HOME/.local/state/omniwatch (the passwd entry's home when HOME is
+ * unset).  Returns a malloc'd path, or NULL when there is no home.
+ * config_load() passes geteuid() == 0; exposed for tests.
+ */
+char *config_default_state_dir(bool is_root);
 
 /*
  * Parses a size ("65536", "64KiB", "1MiB", "1GiB"; also K, M, G) into

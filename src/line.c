@@ -50,6 +50,10 @@ line_reader_emit(struct line_reader *lr, const char *p, size_t len,
 
 	if (has_lf && len > 0 && p[len - 1] == '\r' && !lr->is_cut)
 		len--;
+	if (len > lr->max_line) {
+		len = lr->max_line;
+		lr->is_cut = true;
+	}
 	line.ptr = p;
 	line.len = len;
 	line.offset = lr->line_start;
@@ -66,11 +70,15 @@ line_reader_emit(struct line_reader *lr, const char *p, size_t len,
 	lr->pending_len = 0;
 }
 
-/* Keeps up to the cap of P in the pending buffer; marks the line cut. */
+/*
+ * Keeps up to the cap of P in the pending buffer, and one byte more: a CR
+ * that turns out to precede the LF does not count against the cap.  Marks
+ * the line cut once more than that arrives.
+ */
 static void
 line_reader_keep(struct line_reader *lr, const char *p, size_t len)
 {
-	size_t room = lr->max_line - lr->pending_len;
+	size_t room = lr->max_line + 1 - lr->pending_len;
 
 	if (len > room) {
 		len = room;
@@ -83,8 +91,8 @@ line_reader_keep(struct line_reader *lr, const char *p, size_t len)
 
 		while (cap < lr->pending_len + len)
 			cap *= 2;
-		if (cap > lr->max_line)
-			cap = lr->max_line;
+		if (cap > lr->max_line + 1)
+			cap = lr->max_line + 1;
 		lr->pending = xreallocarray(lr->pending, cap, 1);
 		lr->pending_cap = cap;
 	}
@@ -110,10 +118,6 @@ line_reader_text(struct line_reader *lr, const char *p, size_t len,
 			return;
 		}
 		if (lr->pending_len == 0 && !lr->is_cut) {
-			if (n > lr->max_line) {
-				lr->is_cut = true;
-				n = lr->max_line;
-			}
 			line_reader_emit(lr, p, n, off + (uint64_t)(nl - p) + 1,
 			    true);
 		} else {

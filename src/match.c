@@ -15,6 +15,7 @@
 #include <libfyaml.h>
 
 #include "match.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define MATCH_HEAD_MIN		4	/* shortest literal head we trust */
@@ -125,6 +126,18 @@ match_class_literals(struct match_class *c)
 			while (j < n && re[j] != ']') {
 				if (re[j] == '\\' && j + 1 < n)
 					j++;
+				else if (re[j] == '[' && (re[j + 1] == ':' ||
+				    re[j + 1] == '.' || re[j + 1] == '=')) {
+					/* [:digit:], [.x.], [=x=] end in
+					 * their own "X]", not the class's. */
+					const char *end = strchr(re + j + 2,
+					    re[j + 1]);
+
+					while (end != NULL && end[1] != ']')
+						end = strchr(end + 1, re[j + 1]);
+					if (end != NULL)
+						j = (size_t)(end + 1 - re);
+				}
 				j++;
 			}
 			match_literal_end(c, run, &len, run_start, &first_start);
@@ -266,12 +279,18 @@ match_compile(struct match_loader *ld, struct fy_node *node,
 		PCRE2_UCHAR msg[256];
 		int col = col0 + (int)erroff;
 
-		/* A quote written twice in a single-quoted scalar is one
+		/* A quote written twice in a single-quoted scalar, or an
+		 * escape in a double-quoted one ("\\", "\n"), is one
 		 * character of the regex but two columns of the file. */
-		if (style == FYNS_SINGLE_QUOTED)
-			for (size_t k = 0; k < erroff && regex[k] != '\0'; k++)
-				if (regex[k] == '\'')
-					col++;
+		for (size_t k = 0; k < erroff && regex[k] != '\0'; k++) {
+			unsigned char ch = (unsigned char)regex[k];
+
+			if (style == FYNS_SINGLE_QUOTED && ch == '\'')
+				col++;
+			else if (style == FYNS_DOUBLE_QUOTED && (ch == '\\' ||
+			    ch == '"' || ch < 0x20))
+				col++;
+		}
 		pcre2_get_error_message(errcode, msg, sizeof(msg));
 		free(ld->err);
 		ld->err = xasprintf("%s:%d:%d: pattern '%s' %s: %s at offset "
@@ -599,11 +618,44 @@ match_set_find(const char *name, char **err)
  * Runs class C on REC.  *SEEN tells whether C's filter literal is in the
  * record (whether or not the regex matched).
  */
+/*
+ * The text a regex sees.  PCRE2_MATCH_INVALID_UTF lets matching go on over
+ * invalid UTF-8, but no character class matches an invalid byte, so
+ * "[\s\S]*?" would stop at one (pcre2unicode(3), "Matching in invalid
+ * UTF strings").  A record that needs a regex and is not valid UTF-8 is
+ * matched in a repaired copy (invalid bytes become U+FFFD), made once per
+ * record.
+ */
+static const char *
+match_text(struct match_set *set, const struct record *rec, size_t *len)
+{
+	if (set->text_rec == rec) {
+		*len = set->text_len;
+		return set->text;
+	}
+	set->text_rec = rec;
+	if (utf8_is_valid(rec->text, rec->len)) {
+		set->text = rec->text;
+		set->text_len = rec->len;
+	} else {
+		if (set->repair_cap < rec->len * 3 + 1) {
+			set->repair_cap = rec->len * 3 + 1;
+			set->repair = xreallocarray(set->repair,
+			    set->repair_cap, 1);
+		}
+		set->text_len = utf8_repair(rec->text, rec->len, set->repair);
+		set->text = set->repair;
+	}
+	*len = set->text_len;
+	return set->text;
+}
+
 static bool
 match_run(struct match_set *set, struct match_class *c,
     const struct record *rec, bool *seen)
 {
-	size_t start = 0;
+	size_t start = 0, len;
+	const char *text;
 	int rc;
 
 	*seen = true;
@@ -619,8 +671,17 @@ match_run(struct match_set *set, struct match_class *c,
 		if (c->has_head && c->filter == 0)
 			start = (size_t)(hit - rec->text);
 	}
-	rc = pcre2_match(c->re, (PCRE2_SPTR)rec->text, rec->len, start, 0,
-	    set->md, NULL);
+	text = match_text(set, rec, &len);
+	if (text != rec->text) {
+		/* The head was found in the original: find it again. */
+		const char *hit = c->nliterals > 0 ? memmem(text, len,
+		    c->literals[c->filter], c->literal_lens[c->filter]) : NULL;
+
+		start = hit != NULL && c->has_head && c->filter == 0 ?
+		    (size_t)(hit - text) : 0;
+	}
+	rc = pcre2_match(c->re, (PCRE2_SPTR)text, len, start, 0, set->md,
+	    NULL);
 	return rc >= 0;
 }
 
@@ -664,6 +725,14 @@ match_head_tail(const struct match_set *set, const struct record *rec,
 	return false;
 }
 
+static size_t
+match_first_line_len(const struct record *rec)
+{
+	const char *nl = memchr(rec->text, '\n', rec->len);
+
+	return nl != NULL ? (size_t)(nl - rec->text) : rec->len;
+}
+
 /* Does the record hold one of the set's inner (non-head) literals? */
 static bool
 match_inner_literal(const struct match_set *set, const struct record *rec)
@@ -687,6 +756,7 @@ match_set_classify(struct match_set *set, const struct record *rec,
 {
 	bool seen, is_candidate = false;
 
+	set->text_rec = NULL;
 	for (size_t i = 0; i < set->nsuccess; i++) {
 		if (match_run(set, &set->success[i], rec, &seen))
 			return MATCH_SUCCESS;
@@ -703,11 +773,18 @@ match_set_classify(struct match_set *set, const struct record *rec,
 	}
 	if (is_candidate || match_head_tail(set, rec, MATCH_TAIL_MIN))
 		return MATCH_DAMAGED;
-	/* An object record that lost most of its head ("ket: {") or all of
-	 * it (an orphan) but holds the body of one of ours. */
+	/*
+	 * An object record that lost most of its head ("ket: {"), all but
+	 * its brace (": {", "{" right after a closed record), or all of it
+	 * (an orphan), but holds the body of one of ours.  A "{" line in the
+	 * middle of a record (an inner line cut short) does not follow a
+	 * closed record, and its head was counted already.
+	 */
 	if ((rec->is_orphan || rec->starts_object) &&
 	    match_inner_literal(set, rec) && (rec->is_orphan ||
-	    match_head_tail(set, rec, MATCH_HEAD_MIN)))
+	    match_head_tail(set, rec, MATCH_HEAD_MIN) ||
+	    (rec->follows_close && match_first_line_len(rec) <=
+	    MATCH_HEAD_MIN)))
 		return MATCH_DAMAGED;
 	return MATCH_NONE;
 }
@@ -741,6 +818,7 @@ match_set_free(struct match_set *set)
 		pcre2_code_free(set->continuation);
 	if (set->md != NULL)
 		pcre2_match_data_free(set->md);
+	free(set->repair);
 	free(set->name);
 	free(set->description);
 	free(set->path);

@@ -65,6 +65,12 @@ struct match_set {
 	struct record_rules rules;
 	pcre2_match_data *md;
 	bool		 is_jit;
+	/* The record being classified, repaired when not valid UTF-8. */
+	const struct record *text_rec;
+	const char	*text;
+	size_t		 text_len;
+	char		*repair;
+	size_t		 repair_cap;
 	/* 8-byte windows of the heads, hashed, for the head-tail test. */
 	unsigned char	 head_windows[512];
 };

@@ -39,7 +39,8 @@ struct pm2_decoder {
 	int64_t		 json_line_ts;	/* stamp of the piece's first object */
 	const char	*json_line_app;
 	uint64_t	 json_line_offset, json_line_number;
-	const struct line *raw;		/* the raw line being decoded */
+	/* The raw line being decoded (copied: the caller's is gone after). */
+	uint64_t	 raw_offset, raw_end, raw_number;
 	int64_t		 obj_ts;
 	const char	*obj_app;
 	uint64_t	 stamped_lines;
@@ -219,7 +220,7 @@ pm2_emit(struct pm2_decoder *d, const char *p, size_t len, int64_t ts,
 	out.ts_ms = ts;
 	out.app = app;
 	out.offset = offset;
-	out.end = d->raw->end;
+	out.end = d->raw_end;
 	out.number = number;
 	out.is_cut = is_cut;
 	d->cb.line(d->cb.ctx, &out);
@@ -236,8 +237,8 @@ pm2_json_line(void *ctx, const struct line *line)
 	/* The next line starts in the object being decoded. */
 	d->json_line_ts = d->obj_ts;
 	d->json_line_app = d->obj_app;
-	d->json_line_offset = d->raw->offset;
-	d->json_line_number = d->raw->number;
+	d->json_line_offset = d->raw_offset;
+	d->json_line_number = d->raw_number;
 }
 
 /* Length of ANSI SGR sequences ("\e[...m") at P. */
@@ -265,9 +266,18 @@ pm2_skip_ansi(const char *p, size_t len)
 static size_t
 pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len)
 {
-	size_t i = pm2_skip_ansi(p, len), j = i, name, bar, n;
+	size_t i = pm2_skip_ansi(p, len), j, name, bar, n;
 	bool found = false;
+	int64_t shown;
 
+	/* `pm2 logs --timestamp` shows the time of display first. */
+	n = isdigit((unsigned char)p[i]) ? stamp_parse(p + i, len - i, &shown) :
+	    0;
+	if (n > 0 && i + n < len && p[i + n] == ' ') {
+		i += n + 1;
+		i += pm2_skip_ansi(p + i, len - i);
+	}
+	j = i;
 	while (j < len && isdigit((unsigned char)p[j]))
 		j++;
 	if (j > i && j < len && p[j] == '|')
@@ -351,12 +361,21 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 	size_t len = line->len, n;
 	int64_t ts = STAMP_NONE;
 
-	d->raw = line;
 	if (len == 0)
 		goto plain;
-	if (p[0] == '{' && len > 12 && memcmp(p, "{\"message\":", 11) == 0 &&
-	    pm2_json(d, line))
-		return;
+	if (p[0] == '{' && len > 12 && memcmp(p, "{\"message\":", 11) == 0) {
+		uint64_t o = d->raw_offset, e = d->raw_end, nb = d->raw_number;
+
+		/* A piece waiting from earlier objects ends in this one. */
+		d->raw_offset = line->offset;
+		d->raw_end = line->end;
+		d->raw_number = line->number;
+		if (pm2_json(d, line))
+			return;
+		d->raw_offset = o;
+		d->raw_end = e;
+		d->raw_number = nb;
+	}
 	if (p[0] == '\033' || p[0] == 'P' || isdigit((unsigned char)p[0])) {
 		const char *a = NULL;
 		size_t alen = 0;
@@ -389,8 +408,12 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 		}
 	}
 plain:
+	/* A JSON piece still waiting ends with the last JSON line. */
 	if (line_reader_in_line(d->json_lines))
 		pm2_json_flush(d);
+	d->raw_offset = line->offset;
+	d->raw_end = line->end;
+	d->raw_number = line->number;
 	pm2_emit(d, p, len, ts, app, line->offset, line->number, line->is_cut);
 }
 
@@ -411,12 +434,8 @@ pm2_decoder_new(const char *default_app, size_t max_line,
 void
 pm2_decoder_finish(struct pm2_decoder *d)
 {
-	struct line none = { "", 0, 0, 0, 0, false, false };
-
 	if (!line_reader_in_line(d->json_lines))
 		return;
-	if (d->raw == NULL)
-		d->raw = &none;
 	pm2_json_flush(d);
 }
 

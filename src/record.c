@@ -129,7 +129,8 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 	    rb->rules.continuation == NULL;
 	bool cont = record_is_continuation(rb, l->ptr, l->len);
 
-	if (rb->is_active && (!cont || rb->cur.nlines >= rb->rules.max_lines)) {
+	if (rb->is_active && (!cont || rb->cur.nlines >= rb->rules.max_lines ||
+	    rb->cur.len >= rb->rules.max_bytes)) {
 		if (cont)
 			rb->cur.is_cut = true;
 		record_builder_flush(rb);
@@ -141,8 +142,8 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 		rb->cur.app = l->app;
 		rb->cur.offset = l->offset;
 		rb->cur.line_number = l->number;
-		rb->cur.is_orphan = cont && (rb->after_close || rb->count == 0) &&
-		    l->len > 0;
+		rb->cur.is_orphan = cont && (rb->after_close || rb->count == 0);
+		rb->cur.follows_close = rb->after_close;
 		rb->is_opener = record_is_opener(l->ptr, l->len);
 		rb->is_closed = false;
 	} else

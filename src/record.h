@@ -49,6 +49,7 @@ struct record {
 	size_t		 nlines;
 	bool		 is_cut;	/* a line or the record hit a cap */
 	bool		 is_orphan;	/* began with a continuation line */
+	bool		 follows_close;	/* the record before ended at "}" */
 	bool		 starts_object;	/* first line ends in '{' or '[' */
 	bool		 is_open;	/* opened an object, never closed it */
 };

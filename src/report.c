@@ -8,64 +8,15 @@
 
 #include "report.h"
 #include "stamp.h"
+#include "utf8.h"
 #include "xmalloc.h"
-
-/* Length of the valid UTF-8 sequence at P (RFC 3629 table 3-7), or 0. */
-static size_t
-report_utf8_seq(const unsigned char *p, size_t len)
-{
-	unsigned char c = p[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xBF;
-
-	if (c >= 0x01 && c <= 0x7F)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (len < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
 
 char *
 report_utf8_clean(const char *p, size_t len, size_t *outlen)
 {
-	const unsigned char *s = (const unsigned char *)p;
 	char *out = xmalloc(len * 3 + 1);
-	size_t o = 0;
 
-	for (size_t i = 0; i < len;) {
-		size_t n = report_utf8_seq(s + i, len - i);
-
-		if (n == 0) {
-			memcpy(out + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(out + o, s + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
-	*outlen = o;
+	*outlen = utf8_repair(p, len, out);
 	return out;
 }
 
@@ -145,9 +96,16 @@ report_json(const struct aggregate *agg, const struct scan *s)
 		json_t *apps = json_object();
 		json_t *diag = json_object();
 
-		for (size_t j = 0; j < as->napps; j++)
-			json_object_set_new(apps, as->apps[j].name,
+		for (size_t j = 0; j < as->napps; j++) {
+			size_t n;
+			char *key = report_utf8_clean(as->apps[j].name,
+			    strlen(as->apps[j].name), &n);
+
+			/* jansson refuses keys that are not valid UTF-8. */
+			json_object_set_new(apps, key,
 			    report_json_counts(as->set, &as->apps[j].counts));
+			free(key);
+		}
 		json_object_set_new(o, "apps", apps);
 		for (size_t c = 0; c < as->set->nfailure; c++)
 			if (as->set->failure[c].diagnosis != NULL)

@@ -7,6 +7,7 @@
 #include "autoconf.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,8 +116,12 @@ stamp_parse_duration(const char *arg, int64_t *ms)
 	double v;
 	int64_t unit;
 
+	/* Digits and an optional fraction: no sign, hex, inf or nan. */
+	if (!isdigit((unsigned char)arg[0]) || strchr(arg, 'x') != NULL ||
+	    strchr(arg, 'X') != NULL)
+		return -1;
 	v = strtod(arg, &end);
-	if (end == arg || v < 0)
+	if (end == arg || !isfinite(v) || v < 0 || v > 1e15)
 		return -1;
 	if (*end == '\0' || strcmp(end, "s") == 0)
 		unit = 1000;
@@ -131,6 +136,8 @@ stamp_parse_duration(const char *arg, int64_t *ms)
 	else if (strcmp(end, "w") == 0)
 		unit = 7 * 86400 * 1000LL;
 	else
+		return -1;
+	if (v * (double)unit > 9.2e18)
 		return -1;
 	*ms = (int64_t)(v * (double)unit);
 	return 0;

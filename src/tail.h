@@ -1,1 +1,108 @@
+/*
+ * tail: following log files as they grow, through every way PM2,
+ * pm2-logrotate and logrotate rotate them, without losing or repeating a
+ * record.
+ *
+ * A followed file is known by device, inode and a fingerprint (crc32 of its
+ * first TAIL_FP_MAX bytes), so a reused inode is caught.  What is handled
+ * (Fluent Bit's in_tail does the same things; see plugins/in_tail):
+ *  - copytruncate (pm2-logrotate 3.0.0 copies to NAME__DATE.log, then
+ *    ftruncate()s; samples/pm2/07): the file is shorter than our offset, or
+ *    its head no longer matches the fingerprint.  The copy is found by its
+ *    fingerprint and drained from our offset (the bytes we had not read yet
+ *    are there), then the live file is read again from 0.  The copy itself
+ *    is never read from its start.
+ *  - rename and create (logrotate, then `pm2 reloadLogs`): the old inode is
+ *    kept open and drained as long as it grows, and let go rotate_wait
+ *    after it stopped growing; the new file is followed from 0.
+ *  - delete: drained, then closed at once (nlink == 0), so no deleted file
+ *    stays open.
+ *  - rotation while omniwatch was stopped: on start the saved inode is
+ *    looked for in its directory and finished before the new file.
+ * A line without its LF is never counted and the saved offset never passes
+ * it; a record split across writes is assembled across reads and closed
+ * by the idle flush when the writer goes quiet.
+ *
+ * Directories are watched with inotify(7) (so new and renamed files are
+ * seen); a periodic sweep re-stats everything to catch what inotify missed
+ * (IN_Q_OVERFLOW).  Without inotify watches (ENOSPC) the files are polled.
+ */
+#ifndef OMNIWATCH_TAIL_H
+#define OMNIWATCH_TAIL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "match.h"
+#include "pipeline.h"
+#include "state.h"
+
+#define TAIL_FP_MAX	256	/* bytes of a file's head fingerprinted */
+
+struct tail_file;
+
+/* What a counted record came from, for the state's buckets. */
+struct tail_outcome {
+	const char	*stream;	/* "out", "error" or "" */
+	const struct pipeline_outcome *o;
+};
+
+struct tail_cb {
+	void	(*outcome)(void *ctx, const struct tail_outcome *to);
+	void	*ctx;
+};
+
+struct tail;
+
+/*
+ * Prepares to follow CFG's sources with SETS, resuming from the offsets
+ * saved in ST (borrowed; all must outlive the tail).  Files are opened by
+ * tail_start().  Returns NULL with *ERR (malloc'd) when inotify cannot be
+ * set up at all.
+ */
+struct tail *tail_new(const struct config *cfg, struct match_set **sets,
+    size_t nsets, struct state *st, const struct tail_cb *cb, char **err);
+
+/* Finds the files, finishes what rotated while stopped, reads what is new. */
+void tail_start(struct tail *t, int64_t now_ms);
+
+/* The inotify descriptor, for epoll (EPOLLIN). */
+int tail_fd(const struct tail *t);
+
+/* Reads and handles pending inotify events, then reads what grew. */
+void tail_events(struct tail *t, int64_t now_ms);
+
+/*
+ * Time-driven work: idle flushes, letting go of rotated files, polling
+ * when inotify is unavailable, and every sweep_ms the sweep.
+ */
+void tail_tick(struct tail *t, int64_t now_ms);
+
+/* When tail_tick() next has work to do (ms since the epoch). */
+int64_t tail_deadline(const struct tail *t, int64_t now_ms);
+
+/*
+ * Saves every file's safe offset into the state's open transaction (the
+ * caller commits).  With FLUSH, records being assembled are closed first
+ * (shutdown): they count now instead of being read again next time.
+ */
+void tail_save(struct tail *t, bool flush);
+
+/* Logs one line per file: path, inode, offset, lag in bytes (SIGUSR1). */
+void tail_status(const struct tail *t);
+
+/* Counters for tests and metrics. */
+struct tail_stats {
+	uint64_t	 files;		/* followed now */
+	uint64_t	 rotations;	/* copytruncate + rename + delete seen */
+	uint64_t	 truncations;
+	uint64_t	 bytes;		/* read */
+	uint64_t	 records;	/* counted (any outcome but none) */
+};
+const struct tail_stats *tail_stats(const struct tail *t);
+
+void tail_free(struct tail *t);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * utf8: see utf8.h.  The table of valid sequences is RFC 3629's, section 4.
+ */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include "utf8.h"
+
+/* Length of the valid sequence at P, or 0. */
+static size_t
+utf8_seq(const unsigned char *p, size_t len)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+	size_t n;
+
+	if (c >= 0x01 && c <= 0x7F)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (len < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+bool
+utf8_is_valid(const char *p, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)p;
+
+	for (size_t i = 0; i < len;) {
+		size_t n;
+
+		/* ASCII runs are the common case. */
+		while (i < len && s[i] >= 0x01 && s[i] <= 0x7F)
+			i++;
+		if (i == len)
+			break;
+		n = utf8_seq(s + i, len - i);
+		if (n == 0)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+size_t
+utf8_repair(const char *p, size_t len, char *out)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t o = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(s + i, len - i);
+
+		if (n == 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}

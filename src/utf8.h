@@ -1,0 +1,22 @@
+/*
+ * utf8: validating and repairing UTF-8 (RFC 3629), for the places where
+ * log bytes meet something that insists on valid text: PCRE2 in UTF mode
+ * and JSON strings.
+ */
+#ifndef OMNIWATCH_UTF8_H
+#define OMNIWATCH_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when (P, LEN) is valid UTF-8 without NUL bytes. */
+bool utf8_is_valid(const char *p, size_t len);
+
+/*
+ * Writes (P, LEN) to OUT with every byte that is not part of a valid
+ * sequence, and every NUL, replaced by U+FFFD.  OUT must hold 3 * LEN + 1
+ * bytes; the result is NUL-terminated.  Returns its length.
+ */
+size_t utf8_repair(const char *p, size_t len, char *out);
+
+#endif

@@ -1,0 +1,815 @@
+/*
+ * test_match: pattern sets and classification (match.h).
+ *
+ * The default set (patterns/omni.yaml) is loaded from the source tree and
+ * run on records from the PM2 samples (../shared/samples/pm2: 05c, 06, 08);
+ * broken pattern files are written to a scratch directory to check that
+ * each error points at the right file, line and column.  Field case: K08
+ * (invalid UTF-8 never stops matching).
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "stamp.h"
+
+#define OMNI_YAML	OMNIWATCH_SRC_PATTERNS_DIR "/omni.yaml"
+
+static char mt_dir[256];
+
+static int
+mt_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(mt_dir, sizeof(mt_dir), "%s/test_match.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	return mkdtemp(mt_dir) == NULL ? -1 : 0;
+}
+
+static int
+mt_teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", mt_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Writes TEXT to NAME in the scratch directory; returns the path. */
+static char *
+mt_file(const char *name, const char *text)
+{
+	static char path[4][512];
+	static int k;
+	FILE *fp;
+
+	k = (k + 1) % 4;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", mt_dir, name);
+	fp = fopen(path[k], "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+	return path[k];
+}
+
+static struct match_set *
+mt_load(const char *path)
+{
+	char *err = NULL;
+	struct match_set *set = match_set_load(path, &err);
+
+	if (set == NULL)
+		fail_msg("%s: %s", path, err != NULL ? err : "(no message)");
+	assert_null(err);
+	return set;
+}
+
+/* Loads PATH, which must fail; returns the message (caller frees). */
+static char *
+mt_load_error(const char *path)
+{
+	char *err = NULL;
+	struct match_set *set = match_set_load(path, &err);
+
+	if (set != NULL) {
+		match_set_free(set);
+		fail_msg("%s loaded, expected an error", path);
+	}
+	assert_non_null(err);
+	return err;
+}
+
+static struct record
+mt_rec(const char *text, bool is_orphan, bool starts_object)
+{
+	struct record r;
+
+	memset(&r, 0, sizeof(r));
+	r.text = text;
+	r.len = strlen(text);
+	r.ts_ms = STAMP_NONE;
+	r.app = "omni-app";
+	r.nlines = 1;
+	for (const char *p = text; *p != '\0'; p++)
+		if (*p == '\n')
+			r.nlines++;
+	r.is_orphan = is_orphan;
+	r.starts_object = starts_object;
+	return r;
+}
+
+/* Classifies TEXT and checks the outcome (and class, for failures). */
+static void
+mt_expect(struct match_set *set, const char *text, bool is_orphan,
+    enum match_outcome want, size_t want_class)
+{
+	struct record r;
+	enum match_outcome got;
+	size_t cls = 999;
+	size_t len = strlen(text);
+	bool starts_object;
+
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	{
+		const char *nl = strchr(text, '\n');
+		size_t first = nl != NULL ? (size_t)(nl - text) : len;
+
+		starts_object = first > 0 && (text[first - 1] == '{' ||
+		    text[first - 1] == '[');
+	}
+	r = mt_rec(text, is_orphan, starts_object);
+	got = match_set_classify(set, &r, &cls);
+	if (got != want || (want == MATCH_FAILURE && cls != want_class))
+		fail_msg("'%.60s...': outcome %d class %zu, expected %d "
+		    "class %zu", text, (int)got, cls, (int)want, want_class);
+}
+
+/* ------------------------------------------------------------------ */
+/* loading */
+
+static void
+test_load_omni(void **state)
+{
+	struct match_set *set = mt_load(OMNI_YAML);
+
+	(void)state;
+	assert_string_equal(set->name, "omni");
+	assert_string_equal(set->description,
+	    "Ticket forwarding to the Omni/Sociomile API");
+	assert_string_equal(set->path, OMNI_YAML);
+	assert_int_equal(set->nsuccess, 1);
+	assert_int_equal(set->nfailure, 2);
+	assert_string_equal(set->success[0].name, "success");
+	assert_string_equal(set->failure[0].name, "route_not_found");
+	assert_string_equal(set->failure[1].name, "other");
+	assert_string_equal(set->failure[0].diagnosis,
+	    "The partner API's router (Laravel Lumen) has no such route; the "
+	    "endpoint is not deployed on that server.");
+	assert_null(set->failure[1].diagnosis);
+	assert_null(set->success[0].diagnosis);
+	assert_string_equal(set->success[0].regex,
+	    "\\[Omni\\] Ticket created successfully: \\{[\\s\\S]*?ticketId:"
+	    "[\\s\\S]*?ticket_number:");
+	assert_string_equal(set->failure[1].regex,
+	    "\\[Omni\\] Failed to create ticket:");
+	for (size_t i = 0; i < set->nfailure; i++)
+		assert_non_null(set->failure[i].re);
+	assert_non_null(set->md);
+	/* Where the regexes are (1-based; the column of the regex text,
+	 * inside its quotes). */
+	assert_int_equal(set->success[0].line, 7);
+	assert_int_equal(set->success[0].column, 6);
+	assert_int_equal(set->failure[0].line, 10);
+	assert_int_equal(set->failure[0].column, 13);
+	assert_int_equal(set->failure[1].line, 13);
+	assert_int_equal(set->failure[1].column, 13);
+	/* No record rules of its own. */
+	assert_null(set->record_start);
+	assert_null(set->continuation);
+	assert_null(set->rules.start);
+	assert_null(set->rules.continuation);
+	match_set_free(set);
+	match_set_free(NULL);
+}
+
+static void
+test_load_rules_and_defaults(void **state)
+{
+	struct match_set *set;
+	char *path = mt_file("rules.yaml",
+	    "name: java\n"
+	    "success:\n"
+	    "  - regex: 'OK \\d+'\n"
+	    "failure:\n"
+	    "  - regex: Exception\n"
+	    "  - class: npe\n"
+	    "    regex: NullPointerException\n"
+	    "record_start: '^\\d{4}-'\n"
+	    "continuation: '^\\s'\n");
+
+	(void)state;
+	set = mt_load(path);
+	assert_string_equal(set->name, "java");
+	assert_null(set->description);
+	assert_int_equal(set->nsuccess, 1);
+	assert_string_equal(set->success[0].name, "success");
+	assert_int_equal(set->nfailure, 2);
+	assert_string_equal(set->failure[0].name, "class1");
+	assert_string_equal(set->failure[1].name, "npe");
+	assert_non_null(set->record_start);
+	assert_non_null(set->continuation);
+	assert_ptr_equal(set->rules.start, set->record_start);
+	assert_ptr_equal(set->rules.continuation, set->continuation);
+	match_set_free(set);
+}
+
+/* ------------------------------------------------------------------ */
+/* pattern file errors */
+
+static void
+test_error_regex_plain(void **state)
+{
+	char *path = mt_file("plain.yaml",
+	    "name: t\n"
+	    "failure:\n"
+	    "  - class: x\n"
+	    "    regex: a)b\n");
+	char *err = mt_load_error(path), want[1024];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s:4:13: pattern 't' failure class 'x': "
+	    "unmatched closing parenthesis at offset 1", path);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+static void
+test_error_regex_single_quoted(void **state)
+{
+	/* '' is one quote in the regex but two columns in the file. */
+	char *path = mt_file("single.yaml",
+	    "name: t\n"
+	    "failure:\n"
+	    "  - class: x\n"
+	    "    regex: 'it''s)x'\n");
+	char *err = mt_load_error(path), want[1024];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s:4:18: pattern 't' failure class 'x': "
+	    "unmatched closing parenthesis at offset 4", path);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+static void
+test_error_regex_double_quoted(void **state)
+{
+	/* "\\d)x" is the regex \d)x: the ')' is in column 16 of the file. */
+	char *path = mt_file("double.yaml",
+	    "name: t\n"
+	    "failure:\n"
+	    "  - class: x\n"
+	    "    regex: \"\\\\d)x\"\n");
+	char *err = mt_load_error(path), want[1024];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s:4:16: pattern 't' failure class 'x': "
+	    "unmatched closing parenthesis at offset 2", path);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+static void
+test_error_regex_success(void **state)
+{
+	char *path = mt_file("success.yaml",
+	    "name: t\n"
+	    "success:\n"
+	    "  - 'ok'\n"
+	    "  - 'a)'\n");
+	char *err = mt_load_error(path), want[1024];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s:4:7: pattern 't' success regex 2: "
+	    "unmatched closing parenthesis at offset 1", path);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+static void
+test_error_regex_rule(void **state)
+{
+	char *path = mt_file("rule.yaml",
+	    "name: t\n"
+	    "failure:\n"
+	    "  - class: x\n"
+	    "    regex: ERROR\n"
+	    "record_start: '^(2024'\n");
+	char *err = mt_load_error(path), want[1024];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s:5:22: pattern 't' record_start: "
+	    "missing closing parenthesis at offset 6", path);
+	assert_string_equal(err, want);
+	free(err);
+}
+
+static void
+test_error_unknown_key(void **state)
+{
+	char *path, *err, want[1024];
+
+	(void)state;
+	path = mt_file("unknown-top.yaml",
+	    "name: t\n"
+	    "failures:\n"
+	    "  - class: x\n"
+	    "    regex: x\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:2:1: unknown key 'failures'", path);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("'%s' does not start with '%s'", err, want);
+	free(err);
+
+	path = mt_file("unknown-class.yaml",
+	    "name: t\n"
+	    "failure:\n"
+	    "  - class: x\n"
+	    "    regexp: x\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:4:5: unknown key 'regexp'", path);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("'%s' does not start with '%s'", err, want);
+	free(err);
+}
+
+static void
+test_error_missing_name(void **state)
+{
+	char *path = mt_file("noname.yaml",
+	    "failure:\n"
+	    "  - class: x\n"
+	    "    regex: x\n");
+	char *err = mt_load_error(path);
+
+	(void)state;
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_int_equal(err[strlen(path)], ':');
+	assert_non_null(strstr(err, "'name'"));
+	free(err);
+}
+
+static void
+test_error_other(void **state)
+{
+	char *path, *err, want[1024];
+
+	(void)state;
+	/* Not YAML. */
+	path = mt_file("bad.yaml", "name: [unclosed\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:", path);
+	assert_int_equal(strncmp(err, want, strlen(want)), 0);
+	assert_non_null(strstr(err, "invalid YAML"));
+	free(err);
+
+	/* Wrong type. */
+	path = mt_file("type.yaml", "name: t\nfailure: x\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:2:1: failure: expected a list", path);
+	assert_string_equal(err, want);
+	free(err);
+
+	/* An entry without a regex. */
+	path = mt_file("noregex.yaml", "name: t\nfailure:\n  - class: x\n");
+	err = mt_load_error(path);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_non_null(strstr(err, "failure entry 1 has no regex"));
+	free(err);
+
+	/* Nothing to match. */
+	path = mt_file("empty.yaml", "name: t\n");
+	err = mt_load_error(path);
+	assert_non_null(strstr(err, "no success or failure regex"));
+	free(err);
+
+	/* No such file. */
+	snprintf(want, sizeof(want), "%s/does-not-exist.yaml", mt_dir);
+	err = mt_load_error(want);
+	assert_int_equal(strncmp(err, want, strlen(want)), 0);
+	assert_non_null(strstr(err, "cannot read"));
+	free(err);
+}
+
+static void
+test_find(void **state)
+{
+	char *err = NULL, *p, want[512], *saved = NULL;
+	const char *env = getenv("OMNIWATCH_PATTERNS");
+
+	(void)state;
+	if (env != NULL)
+		saved = strdup(env);
+	p = match_set_find("./some/where.yaml", &err);
+	assert_string_equal(p, "./some/where.yaml");
+	free(p);
+	p = match_set_find("x.yml", &err);
+	assert_string_equal(p, "x.yml");
+	free(p);
+
+	mt_file("mine.yaml", "name: mine\nfailure:\n  - regex: x\n");
+	snprintf(want, sizeof(want), "/nonexistent:%s", mt_dir);
+	setenv("OMNIWATCH_PATTERNS", want, 1);
+	p = match_set_find("mine", &err);
+	snprintf(want, sizeof(want), "%s/mine.yaml", mt_dir);
+	assert_non_null(p);
+	assert_string_equal(p, want);
+	free(p);
+	/* The source tree's patterns/ comes after $OMNIWATCH_PATTERNS. */
+	p = match_set_find("omni", &err);
+	assert_non_null(p);
+	assert_non_null(strstr(p, "/omni.yaml"));
+	free(p);
+	p = match_set_find("no-such-set", &err);
+	assert_null(p);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "no-such-set"));
+	free(err);
+	if (saved != NULL)
+		setenv("OMNIWATCH_PATTERNS", saved, 1);
+	else
+		unsetenv("OMNIWATCH_PATTERNS");
+	free(saved);
+}
+
+/* ------------------------------------------------------------------ */
+/* literal extraction */
+
+struct mt_lit {
+	const char	*regex;
+	size_t		 n;
+	const char	*lit[4];
+	bool		 has_head;
+};
+
+static void
+mt_check_literals(const struct mt_lit *e)
+{
+	struct match_class c;
+
+	memset(&c, 0, sizeof(c));
+	c.regex = (char *)e->regex;
+	match_class_literals(&c);
+	if (c.nliterals != e->n) {
+		fail_msg("'%s': %zu literals (first '%s'), expected %zu",
+		    e->regex, c.nliterals, c.nliterals > 0 ? c.literals[0] : "",
+		    e->n);
+	}
+	for (size_t k = 0; k < e->n; k++) {
+		if (strcmp(c.literals[k], e->lit[k]) != 0)
+			fail_msg("'%s': literal %zu '%s', expected '%s'",
+			    e->regex, k, c.literals[k], e->lit[k]);
+		assert_int_equal(c.literal_lens[k], strlen(e->lit[k]));
+	}
+	if (c.has_head != e->has_head)
+		fail_msg("'%s': has_head %d", e->regex, c.has_head);
+	for (size_t k = 0; k < c.nliterals; k++)
+		free(c.literals[k]);
+}
+
+static void
+test_literals_omni(void **state)
+{
+	struct match_set *set = mt_load(OMNI_YAML);
+	const struct match_class *c;
+
+	(void)state;
+	c = &set->failure[0];
+	assert_int_equal(c->nliterals, 4);
+	assert_string_equal(c->literals[0], "[Omni] Failed to create ticket: {");
+	assert_string_equal(c->literals[1], "status: false");
+	assert_string_equal(c->literals[2], "errors:");
+	assert_string_equal(c->literals[3], "RoutesRequests.php");
+	assert_true(c->has_head);
+	assert_int_equal(c->filter, 0);
+	c = &set->failure[1];
+	assert_int_equal(c->nliterals, 1);
+	assert_string_equal(c->literals[0], "[Omni] Failed to create ticket:");
+	assert_true(c->has_head);
+	c = &set->success[0];
+	assert_int_equal(c->nliterals, 3);
+	assert_string_equal(c->literals[0],
+	    "[Omni] Ticket created successfully: {");
+	assert_string_equal(c->literals[1], "ticketId:");
+	assert_string_equal(c->literals[2], "ticket_number:");
+	assert_true(c->has_head);
+	match_set_free(set);
+}
+
+static void
+test_literals_rules(void **state)
+{
+	static const struct mt_lit cases[] = {
+		{ "ERROR", 1, { "ERROR" }, true },
+		/* A quantified last character is dropped. */
+		{ "ERRORS?", 1, { "ERROR" }, true },
+		{ "ERRORS*x", 2, { "ERROR", "x" }, true },
+		{ "timeouts+", 1, { "timeout" }, true },
+		{ "ERROR{2}", 1, { "ERRO" }, true },
+		{ "ERROR{2,5} now", 2, { "ERRO", " now" }, true },
+		{ "timeout \\d+ms", 2, { "timeout ", "ms" }, true },
+		/* Anchors and classes end runs; no head after '^'. */
+		{ "^ERROR$", 1, { "ERROR" }, false },
+		{ "\\[x\\] [a-z]+ done", 2, { "[x] ", " done" }, true },
+		{ "\\bfail(ed)? hard", 2, { "fail", " hard" }, false },
+		{ "a{b", 1, { "a{b" }, false },
+		/* Alternation, inline flags and \Q get none. */
+		{ "ERROR|FATAL", 0, { NULL }, false },
+		{ "(?i)error", 0, { NULL }, false },
+		{ "\\Qa.b\\E", 0, { NULL }, false },
+		{ "x(a|b)y", 0, { NULL }, false },
+		/* A POSIX class inside a bracket is part of the bracket. */
+		{ "[[:digit:]]ERROR", 1, { "ERROR" }, false },
+		{ "[[:alpha:]_]+ ERROR", 1, { " ERROR" }, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		mt_check_literals(&cases[i]);
+}
+
+/* Whatever the literals, the filter must never hide a real match. */
+static void
+test_literals_never_hide_matches(void **state)
+{
+	static const struct {
+		const char *regex;
+		const char *text;
+	} cases[] = {
+		{ "ERRORS?", "ERROR" },
+		{ "timeout \\d+ms", "timeout 300ms" },
+		{ "ab{0}c", "ac" },
+		{ "\\[Omni\\] Failed", "x [Omni] Failed" },
+		{ "[\\]x]ERROR", "]ERROR" },
+		{ "[[:digit:]]ERROR", "req=5ERROR" },
+		{ "[[:space:]]ERROR$", "req=1 status=500 ERROR" },
+	};
+	char yaml[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct match_set *set;
+		struct record r;
+		size_t cls = 9;
+
+		snprintf(yaml, sizeof(yaml), "name: t\nfailure:\n  - class: x\n"
+		    "    regex: '%s'\n", cases[i].regex);
+		set = mt_load(mt_file("lit.yaml", yaml));
+		r = mt_rec(cases[i].text, false, false);
+		if (match_set_classify(set, &r, &cls) != MATCH_FAILURE)
+			fail_msg("'%s' does not match '%s'", cases[i].regex,
+			    cases[i].text);
+		assert_int_equal(cls, 0);
+		match_set_free(set);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* classification */
+
+/* Records as the samples have them, with PM2's stamps stripped. */
+#define REC_ROUTE_05C \
+	"[Omni] Failed to create ticket: {\n" \
+	"  status: false,\n" \
+	"  message: '',\n" \
+	"  errors: {\n" \
+	"    file: '/srv/api/vendor/laravel/lumen-framework/src/Concerns/" \
+	"RoutesRequests.php',\n" \
+	"    message: '',\n" \
+	"    line: 229\n" \
+	"  }\n" \
+	"}"
+#define REC_ROUTE_SHORT_05C \
+	"[Omni] Failed to create ticket: {\n" \
+	"  status: false,\n" \
+	"  message: '',\n" \
+	"  errors: { file: 'RoutesRequests.php', line: 229 }\n" \
+	"}"
+#define REC_SUCCESS_06 \
+	"[Omni] Ticket created successfully: {\n" \
+	"  ticketId: 1002,\n" \
+	"  ticket_number: 'TCK-2025-001002',\n" \
+	"  subject: 'Test ticket #2 created by the PM2 log-format lab (fake " \
+	"data only)',\n" \
+	"  requester: { email: 'customer@example.test', name: 'Pelanggan " \
+	"Uji' },\n" \
+	"  tags: [ 'pm2', 'lab', 'fake' ]\n" \
+	"}"
+#define REC_SUCCESS_ONE_LINE_06 \
+	"[Omni] Ticket created successfully: { ticketId: 125, ticket_number: " \
+	"'TCK-2025-000125' }"
+#define REC_OTHER_08 \
+	"[Omni] Failed to create ticket: seq=770 {\n" \
+	"  status: false,\n" \
+	"  message: '',\n" \
+	"  errors: {\n" \
+	"    file: '/srv/api/vendor/laravel/lumen-framework/src/Concerns/" \
+	"RoutesRequests.php',\n" \
+	"    message: '',\n" \
+	"    line: 229\n" \
+	"  }\n" \
+	"}"
+#define REC_ORPHAN_769_08 \
+	" create ticket: seq=769 {\n" \
+	"  status: false,\n" \
+	"  message: '',\n" \
+	"  errors: {\n" \
+	"    file: '/srv/api/vendor/laravel/lumen-framework/src/Concerns/" \
+	"RoutesRequests.php',\n" \
+	"    message: '',\n" \
+	"    line: 229\n" \
+	"  }\n" \
+	"}"
+#define REC_LOST_HEAD_2907_08 \
+	"ket: seq=2907 {\n" \
+	"  status: false,\n" \
+	"  message: '',\n" \
+	"  errors: {\n" \
+	"    file: '/srv/api/vendor/laravel/lumen-framework/src/Concerns/" \
+	"RoutesRequests.php',\n" \
+	"    message: '',\n" \
+	"    line: 229\n" \
+	"  }\n" \
+	"}"
+/* 08, seq=1083: an inner line lost its head and split the record. */
+#define REC_1083_HEAD_08 \
+	"[Omni] Failed to create ticket: seq=1083 {\n" \
+	"  status: false,\n" \
+	"  message: '',\n" \
+	"  errors: {"
+#define REC_1083_TAIL_08 \
+	"Requests.php',\n" \
+	"    message: '',\n" \
+	"    line: 229\n" \
+	"  }\n" \
+	"}"
+
+static void
+test_classify_samples(void **state)
+{
+	struct match_set *set = mt_load(OMNI_YAML);
+
+	(void)state;
+	mt_expect(set, REC_ROUTE_05C, false, MATCH_FAILURE, 0);
+	mt_expect(set, REC_ROUTE_SHORT_05C, false, MATCH_FAILURE, 0);
+	mt_expect(set, REC_SUCCESS_06, false, MATCH_SUCCESS, 0);
+	mt_expect(set, REC_SUCCESS_ONE_LINE_06, false, MATCH_SUCCESS, 0);
+	mt_expect(set, REC_OTHER_08, false, MATCH_FAILURE, 1);
+	mt_expect(set, REC_1083_HEAD_08, false, MATCH_FAILURE, 1);
+	mt_expect(set, "[Omni] Failed to create ticket: {\n  status: 500\n}",
+	    false, MATCH_FAILURE, 1);
+	/* Ordinary lines and other errors. */
+	mt_expect(set, "[app] iteration 1 begin", false, MATCH_NONE, 0);
+	mt_expect(set, "[Omni] Unexpected error: Error: Request failed with "
+	    "status code 500 (iteration 1)\n    at main (/srv/pm2lab/app/"
+	    "omni-test.js:62:17) {\n  code: 'ERR_BAD_RESPONSE'\n}", false,
+	    MATCH_NONE, 0);
+	mt_expect(set, "TypeError: Cannot read properties of undefined "
+	    "(reading 'ticketId') (iteration 1)\n    at main (/srv/pm2lab/app/"
+	    "omni-test.js:65:19)", false, MATCH_NONE, 0);
+	mt_expect(set, "Error: [Omni] simulated uncaught exception (fake, end "
+	    "of test)", false, MATCH_NONE, 0);
+	mt_expect(set, "[http] POST /api/v1/tickets -> https://omni.example."
+	    "test (iteration 1)", false, MATCH_NONE, 0);
+	mt_expect(set, "", false, MATCH_NONE, 0);
+	match_set_free(set);
+}
+
+static void
+test_classify_damaged(void **state)
+{
+	struct match_set *set = mt_load(OMNI_YAML);
+
+	(void)state;
+	/* A success without its ticket_number: it lost text. */
+	mt_expect(set, "[Omni] Ticket created successfully: { ticketId: 125 }",
+	    false, MATCH_DAMAGED, 0);
+	mt_expect(set, "[Omni] Ticket created successfully: {\n  ticketId: "
+	    "1002,\n  subject: 'x'\n}", false, MATCH_DAMAGED, 0);
+	/* 08, seq=769: head gone, after a closed record (an orphan). */
+	mt_expect(set, REC_ORPHAN_769_08, true, MATCH_DAMAGED, 0);
+	/* The same text is damaged by its head's tail alone, too. */
+	mt_expect(set, REC_ORPHAN_769_08, false, MATCH_DAMAGED, 0);
+	/* 08, seq=2907: "ket: {" is too short a tail by itself, but the
+	 * object holds the body of one of ours. */
+	mt_expect(set, REC_LOST_HEAD_2907_08, false, MATCH_DAMAGED, 0);
+	/* A tail of a head at the start. */
+	mt_expect(set, "ed to create ticket: {\n  status: false\n}", false,
+	    MATCH_DAMAGED, 0);
+	/* An orphan that holds an inner literal. */
+	mt_expect(set, "  errors: {\n    file: 'RoutesRequests.php'\n  }\n}",
+	    true, MATCH_DAMAGED, 0);
+	/* 08, seq=1083's tail: no head, not an object, not an orphan. */
+	mt_expect(set, REC_1083_TAIL_08, false, MATCH_NONE, 0);
+	/* A record that merely mentions a word of ours is not damaged. */
+	mt_expect(set, "ticket created for customer", false, MATCH_NONE, 0);
+	mt_expect(set, "  at create (x.js:1:1)", true, MATCH_NONE, 0);
+	match_set_free(set);
+}
+
+/* K08: invalid UTF-8 never stops matching. */
+static void
+test_classify_invalid_utf8_k08(void **state)
+{
+	static const char *k08[] = {
+		"req=1 ERROR user=J\xc3\xa9r\xc3\xb4me",
+		"req=2 ERROR user=\xc3",
+		"req=3 ERROR body=\xff\xfe\x80",
+		"req=4 ERROR note=\xef\xbf\xbd",
+		"req=5 ERROR plain",
+		"\xff\xfe req=6 \xc0\xaf ERROR",
+		"\xed\xa0\x80 ERROR",		/* a UTF-16 surrogate */
+	};
+	struct match_set *set = mt_load(mt_file("k08.yaml",
+	    "name: k\nfailure:\n  - class: error\n    regex: ERROR\n"));
+	struct match_set *omni = mt_load(OMNI_YAML);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(k08) / sizeof(k08[0]); i++)
+		mt_expect(set, k08[i], false, MATCH_FAILURE, 0);
+	/* Invalid bytes around the default set's records. */
+	mt_expect(omni, "\xff[Omni] Failed to create ticket: {\n  status: "
+	    "false,\n  errors: {\n    file: 'RoutesRequests.php'\n  }\n}\xfe",
+	    false, MATCH_FAILURE, 0);
+	mt_expect(omni, "[Omni] Failed to create ticket: \xc3", false,
+	    MATCH_FAILURE, 1);
+	match_set_free(set);
+	match_set_free(omni);
+}
+
+/*
+ * K08 and match.h ("invalid UTF-8 in a log never stops matching"): an
+ * invalid byte inside the part of a record that [\s\S]*? spans must not
+ * turn route_not_found into "other", or a success into "damaged".
+ */
+static void
+test_classify_invalid_utf8_inside_record(void **state)
+{
+	struct match_set *omni = mt_load(OMNI_YAML);
+
+	(void)state;
+	mt_expect(omni, "[Omni] Failed to create ticket: {\n  status: false,\n"
+	    "  message: 'Gagal \xe9',\n  errors: {\n    file: "
+	    "'RoutesRequests.php'\n  }\n}", false, MATCH_FAILURE, 0);
+	mt_expect(omni, "[Omni] Ticket created successfully: {\n  ticketId: "
+	    "1002,\n  subject: '\xff',\n  ticket_number: 'TCK-2025-001002'\n}",
+	    false, MATCH_SUCCESS, 0);
+	match_set_free(omni);
+}
+
+/* A match never crosses a record; the first failure class wins. */
+static void
+test_classify_order(void **state)
+{
+	struct match_set *set = mt_load(mt_file("order.yaml",
+	    "name: o\n"
+	    "success:\n"
+	    "  - 'status=200'\n"
+	    "failure:\n"
+	    "  - class: timeout\n"
+	    "    regex: 'ERROR.*timeout'\n"
+	    "  - class: any\n"
+	    "    regex: ERROR\n"));
+
+	(void)state;
+	mt_expect(set, "req=1 ERROR upstream timeout", false, MATCH_FAILURE, 0);
+	mt_expect(set, "req=2 ERROR db down", false, MATCH_FAILURE, 1);
+	/* Success beats failure. */
+	mt_expect(set, "req=3 status=200 ERROR retried", false, MATCH_SUCCESS,
+	    0);
+	/* '.' does not cross a line inside a record. */
+	mt_expect(set, "req=4 ERROR\n  timeout", false, MATCH_FAILURE, 1);
+	mt_expect(set, "req=5 OK", false, MATCH_NONE, 0);
+	match_set_free(set);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_omni),
+		cmocka_unit_test(test_load_rules_and_defaults),
+		cmocka_unit_test(test_error_regex_plain),
+		cmocka_unit_test(test_error_regex_single_quoted),
+		cmocka_unit_test(test_error_regex_double_quoted),
+		cmocka_unit_test(test_error_regex_success),
+		cmocka_unit_test(test_error_regex_rule),
+		cmocka_unit_test(test_error_unknown_key),
+		cmocka_unit_test(test_error_missing_name),
+		cmocka_unit_test(test_error_other),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_literals_omni),
+		cmocka_unit_test(test_literals_rules),
+		cmocka_unit_test(test_literals_never_hide_matches),
+		cmocka_unit_test(test_classify_samples),
+		cmocka_unit_test(test_classify_damaged),
+		cmocka_unit_test(test_classify_invalid_utf8_k08),
+		cmocka_unit_test(test_classify_invalid_utf8_inside_record),
+		cmocka_unit_test(test_classify_order),
+	};
+
+	return cmocka_run_group_tests(tests, mt_setup, mt_teardown);
+}

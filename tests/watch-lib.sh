@@ -1,0 +1,97 @@
+# Sourced by the watch tests after tests/setup.sh: a PM2-style directory,
+# a config, and helpers to start, stop and read a running `omniwatch watch`.
+# All waits are bounded polls, never bare sleeps.
+W=$T/pm2
+D=$W/logs
+L=$D/demo-api-out.log
+E=$D/demo-api-error.log
+CFG=$T/watch.yaml
+WLOG=$T/watch.log
+WPID=
+mkdir -p "$D"
+cat > "$T/error.yaml" <<'Y'
+name: errors
+success:
+  - 'OK-never-seen'
+failure:
+  - class: error
+    regex: 'ERROR'
+Y
+
+# write_config [EXTRA_YAML_LINES]: the config the tests run with.
+write_config() {
+	cat > "$CFG" <<Y
+sources:
+  - pm2_home: $W
+pattern_sets: [${PATTERNS:-$T/error.yaml}]
+state_dir: $T/state
+record:
+  idle_flush: ${IDLE_FLUSH:-200ms}
+tail:
+  sweep: 1s
+  rotate_wait: 1s
+state:
+  commit_interval: 200ms
+Y
+}
+
+start_watch() {
+	[ -f "$CFG" ] || write_config
+	"$OMNIWATCH" watch -c "$CFG" >>"$WLOG" 2>&1 &
+	WPID=$!
+	wait_for "watch to start" grep -q 'watching' "$WLOG"
+}
+
+stop_watch() {
+	[ -n "$WPID" ] || return 0
+	kill -TERM "$WPID"
+	wait "$WPID" || fail "watch exited with status $?"
+	WPID=
+	: > "$WLOG.mark"
+}
+
+kill9_watch() {
+	[ -n "$WPID" ] || return 0
+	kill -KILL "$WPID"
+	wait "$WPID" 2>/dev/null || true
+	WPID=
+}
+
+cleanup_watch() {
+	[ -z "$WPID" ] || kill -KILL "$WPID" 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup_watch EXIT
+
+# wait_for WHAT CMD...: polls CMD every 0.1 s for up to ${WAIT_S:-30} s.
+wait_for() {
+	what=$1
+	shift
+	i=0
+	while ! "$@" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt $((${WAIT_S:-30} * 10)) ] || {
+			cat "$WLOG" >&2
+			fail "timed out waiting for $what"
+		}
+		sleep 0.1
+	done
+}
+
+# counted [JQ_FIELD]: what watch has committed (summary --json).
+counted() {
+	"$OMNIWATCH" summary -c "$CFG" --json 2>/dev/null |
+	    jq -r ".pattern_sets[].${1:-failures}" | head -n 1
+}
+
+count_is() {
+	[ "$(counted "${2:-failures}")" = "$1" ]
+}
+
+# wait_count N [FIELD]: until the committed count is N, then checks that
+# it stays N (no late double count) for a moment.
+wait_count() {
+	wait_for "count $1 (now $(counted "${2:-failures}"))" count_is "$1" "${2:-failures}"
+	sleep 0.5
+	assert_eq "$(counted "${2:-failures}")" "$1" "${3:-counted ${2:-failures}}"
+}
