@@ -84,8 +84,10 @@ echo "bench: generating $bytes ($mode, $apps apps, seed $seed) in $dir"
 total=$(jq -r .bytes "$dir/truth.json")
 echo "bench: gzip -$level copy"
 # One gzip per file, as many at once as there are CPUs.
-ls "$plain" | xargs -P "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)" \
-    -I{} sh -c "gzip -$level -c '$plain/{}' >'$gz/{}.gz'"
+# shellcheck disable=SC2016 # the inner sh expands $1..$3
+find "$plain" -type f -print0 |
+    xargs -0 -P "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)" -I{} \
+    sh -c 'gzip -"$1" -c "$2" >"$3/${2##*/}.gz"' sh "$level" {} "$gz"
 gzbytes=$(cat "$gz"/* | wc -c)
 # Every command reads from the page cache, not the disk, and no writeback
 # of the fresh corpus competes with it.

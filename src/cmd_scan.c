@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "log.h"
 #include "match.h"
 #include "report.h"
@@ -29,27 +30,6 @@ cmd_scan_usage(void)
 	    "[--since TIME] [--until TIME] [--max-line BYTES] [PATH]...\n"
 	    "Try 'man omniwatch' for the details.\n");
 	return CMD_EXIT_USAGE;
-}
-
-static int
-cmd_scan_size(const char *arg, size_t *out)
-{
-	char *end;
-	unsigned long long v = strtoull(arg, &end, 10);
-
-	if (end == arg)
-		return -1;
-	if (strcmp(end, "KiB") == 0 || strcmp(end, "K") == 0 ||
-	    strcmp(end, "k") == 0)
-		v *= 1024;
-	else if (strcmp(end, "MiB") == 0 || strcmp(end, "M") == 0)
-		v *= 1024 * 1024;
-	else if (*end != '\0')
-		return -1;
-	if (v == 0)
-		return -1;
-	*out = (size_t)v;
-	return 0;
 }
 
 int
@@ -106,7 +86,7 @@ cmd_scan(int argc, char **argv)
 			}
 			break;
 		case 'L':
-			if (cmd_scan_size(optarg, &opts.max_line) != 0) {
+			if (config_parse_size(optarg, &opts.max_line) != 0) {
 				fprintf(stderr, "omniwatch scan: --max-line "
 				    "'%s': expected a size in bytes (e.g. "
 				    "65536, 64KiB, 1MiB)\n", optarg);

@@ -13,6 +13,9 @@
 const struct cmd_entry cmd_table[] = {
 	{ "scan", "scan [-p PATTERNS]... [--json] [--since TIME] "
 	    "[--until TIME] [PATH]...", cmd_scan },
+	{ "summary", "summary -c FILE [--json] [--since TIME] [--until TIME]",
+	    cmd_summary },
+	{ "watch", "watch -c FILE [--check] [-v | -q]", cmd_watch },
 	{ NULL, NULL, NULL },
 };
 

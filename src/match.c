@@ -98,6 +98,20 @@ match_class_literals(struct match_class *c)
 
 			if (e == '\0')
 				goto give_up;
+			if (e != '\0' && strchr("ntrfae", e) != NULL) {
+				/* \n, \t, \r, \f, \a, \e: one character. */
+				static const char from[] = "ntrfae";
+				static const char to[] = "\n\t\r\f\a\033";
+
+				if (depth == 0) {
+					if (len == 0)
+						run_start = i;
+					run[len++] = to[strchr(from, e) - from];
+					last_literal = true;
+				}
+				i += 2;
+				continue;
+			}
 			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
 			    (e >= '0' && e <= '9')) {
 				if (strchr("sSdDwWbBhHvVRAzZG", e) == NULL)
@@ -534,8 +548,9 @@ match_set_load(const char *path, char **err)
 		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &iter);
 
 		if (de != NULL)
+			/* libfyaml 0.7 counts collected errors from 1. */
 			*err = xasprintf("%s:%d:%d: invalid YAML: %s", path,
-			    de->line + 1, de->column + 1, de->msg);
+			    de->line, de->column, de->msg);
 		else
 			*err = xasprintf("%s: invalid YAML", path);
 		fy_diag_destroy(diag);

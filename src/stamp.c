@@ -117,8 +117,7 @@ stamp_parse_duration(const char *arg, int64_t *ms)
 	int64_t unit;
 
 	/* Digits and an optional fraction: no sign, hex, inf or nan. */
-	if (!isdigit((unsigned char)arg[0]) || strchr(arg, 'x') != NULL ||
-	    strchr(arg, 'X') != NULL)
+	if (!isdigit((unsigned char)arg[0]) || strpbrk(arg, "xXeE") != NULL)
 		return -1;
 	v = strtod(arg, &end);
 	if (end == arg || !isfinite(v) || v < 0 || v > 1e15)

@@ -705,6 +705,14 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 	f->fp_len = sf->fp_len;
 	f->fp_crc = sf->fp_crc;
 	f->is_rotated = true;
+	/* Its writer, if any, last wrote at its mtime: rotate_wait counts
+	 * from there, so a long-finished file is let go at once. */
+	{
+		struct stat st;
+
+		if (fstat(f->fd, &st) == 0)
+			f->last_growth_ms = (int64_t)st.st_mtime * 1000;
+	}
 	if (tail_fp_compute(f->fd, sf->fp_len, &crc) != 0 ||
 	    crc != sf->fp_crc) {
 		log_warnx("%s: inode %llu has other content than saved; not "

@@ -4,21 +4,26 @@
  *
  * The corpus imitates what PM2 7.0.4 writes (../shared/samples/pm2): one
  * out and one error file per app (per instance in cluster mode), in one of
- * four layouts:
+ * five layouts (-m):
  *   fork     the application's bytes as written, no prefix;
- *   time     fork mode with --time: "2026-11-29T20:31:22: " before EVERY line;
+ *   time     fork mode with --time: "2026-11-29T20:31:22: " before every
+ *            line the daemon writes;
  *   cluster  log_date_format 'YYYY-MM-DD HH:mm:ss Z': "2026-11-29 20:32:47
  *            +00:00: " only before the first line of each console call, and
  *            an uncaught exception written raw at the end of error files;
- *   json     log_type json, fork mode: one object per pipe chunk.  A chunk
- *            is one console call or a few; during a burst the daemon reads
- *            full 64 KiB chunks, so an object ends at an arbitrary byte of
- *            the text (never inside a UTF-8 character here, where PM2
- *            would write U+FFFD) and a record is spread over two objects.
- *            In fork --time the same chunk edges lose text: the daemon
- *            drops what follows a chunk's last LF (samples/pm2/02, 08);
+ *   json     log_type json, fork mode: one object per pipe chunk;
  *   cluster-json  log_type json in cluster mode: one object per console
- *            call, and the uncaught exception raw, not JSON (samples 05d).
+ *            call, and the uncaught exception raw, not JSON (samples/05d).
+ * In fork mode the daemon reads the app's pipe in chunks of up to 64 KiB.
+ * A chunk is usually one console call or a few; in a burst every read is a
+ * full 64 KiB and ends at an arbitrary byte of the text (never inside a
+ * UTF-8 character here, where PM2 would write U+FFFD).  With json a record
+ * is then spread over two objects; with --time the daemon throws away what
+ * follows the chunk's last LF, so the line there loses its head
+ * (samples/02, 08) -- real damage, counted like any other text.
+ * With -r, files are rotated as pm2-logrotate does (copy to
+ * "<name>__YYYY-MM-DD_HH-mm-ss.log", truncate), between records.
+ *
  * The text mixes ordinary lines, stack traces, util.inspect objects, failure
  * and success records of the `omni` pattern set in several shapes, and traps
  * (records that look like a class but are not, or that sit next to text a
@@ -30,7 +35,19 @@
  * to the truth file.  The omni regexes are literals joined by [\s\S]*?, so
  * a match is an ordered chain of substrings and needs no regex engine.
  * As a check on the templates themselves, each one also states the classes
- * it meant to produce, and the two tallies must agree or the program fails.
+ * it meant to produce, and the two tallies must agree or the program fails
+ * (unless --time chunking threw text away, which changes classes).
+ *
+ * Usage: gencorpus [-s SEED] [-b BYTES | -n RECORDS] [-m MODE] [-a APPS]
+ *            [-i INSTANCES] [-r ROTATE_BYTES] [-w TEMPLATE=WEIGHT,...]
+ *            -o DIR [-t TRUTH.json]
+ * -b stops once that many bytes are written (default 4M; k, M, G), -n once
+ * that many records are started.  -w changes the mix (template names are in
+ * gen_kinds below; "-w plain=2000" makes [Omni] records rare).  The truth
+ * ("-" for stdout) holds, for the total, each app and each file: records,
+ * failures, successes, damaged, route_not_found, other, and (total and
+ * apps) the first and last stamp of a counted record, as omniwatch prints
+ * it; plus bytes per file, cut_chunks and lost_bytes.
  *
  * Everything is fake: hosts are *.example.test, people and tickets invented.
  * The PRNG is splitmix64, so a seed gives the same bytes on every platform.
@@ -39,6 +56,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,17 +136,19 @@ struct gen_file {
 	int64_t		 rotated_sec;
 	int		 app;
 	int		 pm_id;
-	int		 is_err;
+	bool		 is_err;
 	struct gen_counts counts;	/* classified */
 	/* The open record, as record.h builds it. */
 	struct gen_buf	 rec;		/* lines joined by LF */
-	int		 has_rec;
-	int		 rec_has_tag;	/* rec contains "[Omni] " */
-	int		 rec_is_orphan;
-	int		 rec_starts_object;
+	bool		 rec_is_open;
+	bool		 rec_has_tag;	/* rec contains "[Omni] " */
+	bool		 rec_is_orphan;
+	bool		 rec_follows_close;
+	bool		 rec_starts_object;
 	int64_t		 rec_ts;
-	int		 after_close;	/* last line was a lone '}' or ']' */
-	/* json: text not yet in an object, and a line split between two. */
+	bool		 is_after_close; /* last line was a lone '}' or ']' */
+	/* json, time: text not yet written as a chunk; json: a line split
+	 * between two objects. */
 	struct gen_buf	 pending;
 	int		 burst_left;	/* calls until the burst ends */
 	struct gen_buf	 jline;
@@ -479,6 +499,14 @@ gen_has_inner(const char *p, size_t len)
 	return 0;
 }
 
+static size_t
+gen_first_line_len(const char *p, size_t len)
+{
+	const char *nl = memchr(p, '\n', len);
+
+	return nl != NULL ? (size_t)(nl - p) : len;
+}
+
 static void
 gen_counts_stamp(struct gen_counts *c, int64_t ts)
 {
@@ -491,11 +519,12 @@ gen_counts_stamp(struct gen_counts *c, int64_t ts)
 }
 
 /*
- * Classifies the open record (match.h): a success regex match is a
- * success; else the first failure class that matches; else "damaged" when
- * the record holds a head, begins with a tail of one (GEN_TAIL_MIN), or is
- * an orphan or an object that holds an inner literal -- the object only
- * when it begins with a shorter tail (GEN_HEAD_MIN) such as "ket: {".
+ * Classifies the open record (match.h, match.c): a success regex match is
+ * a success; else the first failure class that matches; else "damaged"
+ * when the record holds a head, begins with a tail of one (GEN_TAIL_MIN),
+ * or is an orphan or an object that holds an inner literal -- the object
+ * only when it begins with a shorter tail (GEN_HEAD_MIN) such as "ket: {",
+ * or follows a closed record and its first line is that short (": {").
  */
 static void
 gen_record_close(struct gen_file *f)
@@ -504,7 +533,7 @@ gen_record_close(struct gen_file *f)
 	size_t len = f->rec.len;
 	uint64_t *bump = NULL;
 
-	if (!f->has_rec)
+	if (!f->rec_is_open)
 		return;
 	f->counts.records++;
 	if (f->rec_has_tag && gen_chain(p, len, GEN_SUCCESS_HEAD, "ticketId:",
@@ -523,14 +552,15 @@ gen_record_close(struct gen_file *f)
 		bump = &f->counts.damaged;
 	else if ((f->rec_is_orphan || f->rec_starts_object) &&
 	    gen_has_inner(p, len) && (f->rec_is_orphan ||
-	    gen_head_tail(p, len, GEN_HEAD_MIN)))
+	    gen_head_tail(p, len, GEN_HEAD_MIN) || (f->rec_follows_close &&
+	    gen_first_line_len(p, len) <= GEN_HEAD_MIN)))
 		bump = &f->counts.damaged;
 	if (bump != NULL) {
 		(*bump)++;
 		gen_counts_stamp(&f->counts, f->rec_ts);
 	}
-	f->has_rec = 0;
-	f->rec_has_tag = 0;
+	f->rec_is_open = false;
+	f->rec_has_tag = false;
 	f->rec.len = 0;
 }
 
@@ -547,38 +577,41 @@ gen_trim_end(const char *p, size_t len)
  * One message line (PM2's stamp already off, no LF), stamped TS.  The
  * record rules of record.h: a line continues the record when it is empty
  * or starts with whitespace, '}', ']' or ')'; a lone '}' or ']' ends the
- * record, and a non-empty continuation line right after it starts an
- * orphan record.
+ * record, and a continuation line right after it starts an orphan record.
  */
 static void
 gen_record_line(struct gen *g, struct gen_file *f, const char *p, size_t len,
     int64_t ts)
 {
-	int is_cont;
+	bool is_cont;
 	size_t tlen;
 
+	/* line.h: a CR right before the LF is not part of the line. */
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
 	is_cont = len == 0 || p[0] == ' ' || p[0] == '\t' || p[0] == '}' ||
 	    p[0] == ']' || p[0] == ')';
-	if (f->has_rec && !is_cont)
+	if (f->rec_is_open && !is_cont)
 		gen_record_close(f);
 	tlen = gen_trim_end(p, len);
-	if (!f->has_rec) {
-		f->has_rec = 1;
+	if (!f->rec_is_open) {
+		f->rec_is_open = true;
 		g->records_started++;
 		f->rec_ts = ts;
-		f->rec_is_orphan = is_cont && len > 0 &&
-		    (f->after_close || f->counts.records == 0);
+		f->rec_is_orphan = is_cont &&
+		    (f->is_after_close || f->counts.records == 0);
+		f->rec_follows_close = f->is_after_close;
 		f->rec_starts_object = tlen > 0 &&
 		    (p[tlen - 1] == '{' || p[tlen - 1] == '[');
 	} else
 		gen_buf_chr(&f->rec, '\n');
 	gen_buf_mem(&f->rec, p, len);
 	if (!f->rec_has_tag && gen_find(p, len, GEN_OMNI_TAG, 7) != NULL)
-		f->rec_has_tag = 1;
-	f->after_close = 0;
+		f->rec_has_tag = true;
+	f->is_after_close = false;
 	if (tlen == 1 && (p[0] == '}' || p[0] == ']')) {
 		gen_record_close(f);
-		f->after_close = 1;
+		f->is_after_close = true;
 	}
 }
 
@@ -754,7 +787,7 @@ gen_chunk(struct gen *g, struct gen_file *f, size_t len)
  * here.
  */
 static void
-gen_chunk_call(struct gen *g, struct gen_file *f, int is_last)
+gen_chunk_call(struct gen *g, struct gen_file *f, bool is_last)
 {
 	uint64_t r;
 
@@ -804,7 +837,7 @@ gen_rotate(struct gen *g, struct gen_file *f)
 	int64_t tod;
 
 	gen_record_close(f);
-	f->after_close = 0;
+	f->is_after_close = false;
 	gen_file_flush(f);
 	if (fclose(f->fp) != 0)
 		gen_fatal("%s: close: %s", f->name, strerror(errno));
@@ -859,7 +892,7 @@ gen_may_rotate(const struct gen *g, const struct gen_file *f)
  * PM2's cluster wrapper writes an uncaught exception straight to the file.
  */
 static void
-gen_emit(struct gen *g, struct gen_file *f, int is_raw)
+gen_emit(struct gen *g, struct gen_file *f, bool is_raw)
 {
 	const char *p = g->call.ptr, *end = g->call.ptr + g->call.len;
 	char stamp[40];
@@ -903,7 +936,7 @@ gen_emit(struct gen *g, struct gen_file *f, int is_raw)
 	case GEN_MODE_TIME:
 	case GEN_MODE_JSON:
 		gen_buf_mem(&f->pending, g->call.ptr, g->call.len);
-		gen_chunk_call(g, f, 0);
+		gen_chunk_call(g, f, false);
 		break;
 	case GEN_MODE_CJSON:
 		/* The worker writes one object per call; a crash raw. */
@@ -1047,7 +1080,7 @@ gen_t_plain(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "\"},\"msg\":\"request completed\"}\n");
 		break;
 	}
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 }
 
 static void
@@ -1060,7 +1093,7 @@ gen_t_warn(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "(node:4242) Warning: Possible EventEmitter memory leak "
 		    "detected. 11 close listeners added to [Socket]. Use "
 		    "emitter.setMaxListeners() to increase limit\n");
-		gen_emit(g, err, 0);
+		gen_emit(g, err, false);
 		gen_buf_str(B, "(Use `node --trace-warnings ...` to show where the "
 		    "warning was created)\n");
 		break;
@@ -1079,7 +1112,7 @@ gen_t_warn(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, " of 5)\n");
 		break;
 	}
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 }
 
 /* "[Omni]" inside ordinary text, never with a whole head: class none. */
@@ -1157,7 +1190,7 @@ gen_t_odd(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "[app] ready after ");
 		gen_buf_num(B, gen_below(g, 900), 1);
 		gen_buf_str(B, " ms\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_buf_chr(B, '\n');
 		break;
 	case 5:
@@ -1166,13 +1199,13 @@ gen_t_odd(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "[banner] omni-app v1.4.");
 		gen_buf_num(B, n % 10, 1);
 		gen_buf_str(B, "\n\n  env: production\n  node: v20.20.2\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_buf_str(B, "{ uptime: ");
 		gen_buf_num(B, n, 1);
 		gen_buf_str(B, ", memory: {\n  rss: 84312064,\n  heapUsed: 31250432\n} }\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_buf_str(B, "{\n  ready: true\n}\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_buf_chr(B, '\n');
 		break;
 	default:
@@ -1183,7 +1216,7 @@ gen_t_odd(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_chr(B, '\n');
 		break;
 	}
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 }
 
 static void
@@ -1231,7 +1264,7 @@ gen_t_inspect(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "\n)\n");
 		break;
 	}
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 }
 
 static void
@@ -1248,7 +1281,7 @@ gen_t_stack(struct gen *g, struct gen_app *a, struct gen_file *out,
 		    "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {\n"
 		    "  errno: -111,\n  code: 'ECONNREFUSED',\n  syscall: 'connect',\n"
 		    "  address: '10.0.0.12',\n  port: 6379\n}\n");
-		gen_emit(g, err, 0);
+		gen_emit(g, err, false);
 		break;
 	case 1:
 		gen_buf_str(B, "TypeError: Cannot read properties of undefined "
@@ -1257,7 +1290,7 @@ gen_t_stack(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, ")\n    at main (/srv/app/omni-test.js:65:19)\n"
 		    "    at process.processTicksAndRejections "
 		    "(node:internal/process/task_queues:95:5)\n");
-		gen_emit(g, err, 0);
+		gen_emit(g, err, false);
 		break;
 	default:
 		/* Mentions "[Omni]" but no head: class none. */
@@ -1266,7 +1299,7 @@ gen_t_stack(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_num(B, n, 1);
 		gen_buf_str(B, ")\n    at main (/srv/app/omni-test.js:62:17) {\n"
 		    "  code: 'ERR_BAD_RESPONSE'\n}\n");
-		gen_emit(g, err, 0);
+		gen_emit(g, err, false);
 		break;
 	}
 }
@@ -1339,7 +1372,7 @@ gen_t_route(struct gen *g, struct gen_app *a, struct gen_file *out,
 {
 	gen_buf_str(B, GEN_OTHER_HEAD);
 	gen_route_body(g, ++g->seq, (int)gen_below(g, 7));
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 	a->want.route++;
 }
 
@@ -1376,7 +1409,7 @@ gen_t_other(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "',\n  errors: { ticket: [ 'already exists' ] }\n}\n");
 		break;
 	}
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 	a->want.other++;
 }
 
@@ -1396,7 +1429,7 @@ gen_t_other_trap(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, GEN_OTHER_HEAD " {\n  status: false,\n  message: '',\n"
 		    "  errors: {\n    file: '/srv/api/app/Services/TicketService.php',\n"
 		    "    line: 88\n  }\n}\n");
-		gen_emit(g, err, 0);
+		gen_emit(g, err, false);
 		gen_buf_str(B, "[router] 404 for POST /api/v1/tickets handled by "
 		    GEN_ROUTES_FILE ":229\n");
 		break;
@@ -1435,7 +1468,7 @@ gen_t_other_trap(struct gen *g, struct gen_app *a, struct gen_file *out,
 		    GEN_ROUTES_FILE "',\n  errors: null\n}\n");
 		break;
 	}
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 	a->want.other++;
 }
 
@@ -1451,7 +1484,7 @@ gen_t_headless(struct gen *g, struct gen_app *a, struct gen_file *out,
 {
 	gen_buf_str(B, GEN_OTHER_HEAD);
 	gen_route_body(g, ++g->seq, 0);
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 	a->want.route++;
 	switch (gen_below(g, 4)) {
 	case 0:
@@ -1474,11 +1507,11 @@ gen_t_headless(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, ",\n  ticket_number: '");
 		gen_ticket_number(B, g->seq);
 		gen_buf_str(B, "'\n}\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		a->want.damaged++;
 		return;
 	}
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 	a->want.damaged++;
 }
 
@@ -1494,8 +1527,8 @@ gen_t_orphan(struct gen *g, struct gen_app *a, struct gen_file *out,
 	gen_buf_str(B, "Error: connect ETIMEDOUT 10.0.0.7:443\n"
 	    "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {\n"
 	    "  code: 'ETIMEDOUT'\n}\n");
-	gen_emit(g, err, 0);
-	switch (gen_below(g, 3)) {
+	gen_emit(g, err, false);
+	switch (gen_below(g, 6)) {
 	case 0:
 		gen_buf_str(B, "  status: false,\n  message: '',\n"
 		    "  errors: { file: 'RoutesRequests.php', line: 229 }\n}\n");
@@ -1505,11 +1538,33 @@ gen_t_orphan(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, "    at process.processTicksAndRejections "
 		    "(node:internal/process/task_queues:95:5)\n");
 		break;
-	default:
+	case 2:
 		gen_buf_str(B, "ket: {\n  retry: true,\n  delayMs: 500\n}\n");
 		break;
+	case 3:
+		/* all but the brace lost, right after a closed record */
+		gen_buf_str(B, "{\n  ticketId: ");
+		gen_buf_num(B, ++g->seq, 1);
+		gen_buf_str(B, ",\n  ticket_number: '");
+		gen_ticket_number(B, g->seq);
+		gen_buf_str(B, "'\n}\n");
+		a->want.damaged++;
+		break;
+	case 4:
+		gen_buf_str(B, ": {\n  status: false,\n  errors: { file: "
+		    "'RoutesRequests.php' }\n}\n");
+		a->want.damaged++;
+		break;
+	default:
+		/* the same brace after an open line: an object of its own */
+		gen_buf_str(B, "[db] row as stored:\n");
+		gen_emit(g, err, false);
+		gen_buf_str(B, "{\n  ticketId: ");
+		gen_buf_num(B, ++g->seq, 1);
+		gen_buf_str(B, ",\n  status: 'open'\n}\n");
+		break;
 	}
-	gen_emit(g, err, 0);
+	gen_emit(g, err, false);
 }
 
 /* ---- Successes. ---- */
@@ -1567,7 +1622,7 @@ gen_t_success(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, " stopped working\"\n}\n");
 		break;
 	}
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 	a->want.successes++;
 }
 
@@ -1589,7 +1644,7 @@ gen_t_damaged(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, ",\n  subject: '");
 		gen_subject(g, B, id);
 		gen_buf_str(B, "',\n  status: 'queued'\n}\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_success_line(g, ++g->seq);
 		a->want.successes++;
 		break;
@@ -1605,7 +1660,7 @@ gen_t_damaged(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, GEN_SUCCESS_HEAD " ticketId: ");
 		gen_buf_num(B, id, 1);
 		gen_buf_str(B, " }\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_buf_str(B, "[audit] ticket_number: '");
 		gen_ticket_number(B, id);
 		gen_buf_str(B, "' assigned later by the sync job\n");
@@ -1615,13 +1670,13 @@ gen_t_damaged(struct gen *g, struct gen_app *a, struct gen_file *out,
 		gen_buf_str(B, GEN_SUCCESS_HEAD "\n  ticketId: ");
 		gen_buf_num(B, id, 1);
 		gen_buf_str(B, ",\n");
-		gen_emit(g, out, 0);
+		gen_emit(g, out, false);
 		gen_buf_str(B, "[http] POST /api/v1/tickets -> 201 ticket_number=");
 		gen_ticket_number(B, id);
 		gen_buf_chr(B, '\n');
 		break;
 	}
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 	a->want.damaged++;
 }
 
@@ -1633,7 +1688,7 @@ gen_t_not_head(struct gen *g, struct gen_app *a, struct gen_file *out,
 	gen_buf_str(B, "[Omni] Ticket created successfully: ");
 	gen_ticket_number(B, ++g->seq);
 	gen_buf_chr(B, '\n');
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 }
 
 /* A 100 KB ASCII line and a 120 KB line of U+20AC, as omni-test.js. */
@@ -1642,17 +1697,17 @@ gen_t_big(struct gen *g, struct gen_app *a, struct gen_file *out,
     struct gen_file *err)
 {
 	gen_buf_str(B, "[app] line just before the big line\n");
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 	gen_buf_str(B, "[bigline] START ");
 	gen_buf_rep(B, "A", 100 * 1024);
 	gen_buf_str(B, " END-OF-BIGLINE\n");
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 	gen_buf_str(B, "[bigutf8] START+ ");
 	gen_buf_rep(B, "\xe2\x82\xac", 40000);
 	gen_buf_str(B, " END-OF-BIGUTF8\n");
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 	gen_buf_str(B, "[app] line just after the big lines\n");
-	gen_emit(g, out, 0);
+	gen_emit(g, out, false);
 }
 
 #undef B
@@ -1742,7 +1797,7 @@ gen_open(struct gen *g)
 				f->pm_id = pm_id;
 				f->counts.first = f->counts.last =
 				    GEN_STAMP_NONE;
-				f->is_err = is_err;
+				f->is_err = is_err != 0;
 				if (GEN_IS_CLUSTER(g))
 					snprintf(f->name, sizeof(f->name),
 					    "%s-%s-%d.log", app->name,
@@ -1787,7 +1842,7 @@ gen_close(struct gen *g)
 			gen_emit(g, f, GEN_IS_CLUSTER(g));
 		}
 		if (g->mode == GEN_MODE_JSON || g->mode == GEN_MODE_TIME)
-			gen_chunk_call(g, f, 1);
+			gen_chunk_call(g, f, true);
 		gen_record_close(f);
 		gen_file_flush(f);
 		snprintf(path, sizeof(path), "%s/%s", g->dir, f->name);

@@ -35,11 +35,22 @@ state:
 Y
 }
 
+# How many times watch has started (its "watching ..." line).
+starts() {
+	_st_n=$(grep -c 'watching' "$WLOG" 2>/dev/null) || true
+	echo "${_st_n:-0}"
+}
+
+started_after() {
+	[ "$(starts)" -gt "$1" ]
+}
+
 start_watch() {
 	[ -f "$CFG" ] || write_config
+	_sw_before=$(starts)
 	"$OMNIWATCH" watch -c "$CFG" >>"$WLOG" 2>&1 &
 	WPID=$!
-	wait_for "watch to start" grep -q 'watching' "$WLOG"
+	wait_for "watch to start" started_after "$_sw_before"
 }
 
 stop_watch() {
@@ -64,15 +75,17 @@ cleanup_watch() {
 trap cleanup_watch EXIT
 
 # wait_for WHAT CMD...: polls CMD every 0.1 s for up to ${WAIT_S:-30} s.
+# (Its variables have their own prefix: sh has no local scope, and a
+# caller's loop counter must survive.)
 wait_for() {
-	what=$1
+	_wf_what=$1
 	shift
-	i=0
+	_wf_i=0
 	while ! "$@" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt $((${WAIT_S:-30} * 10)) ] || {
-			cat "$WLOG" >&2
-			fail "timed out waiting for $what"
+		_wf_i=$((_wf_i + 1))
+		[ $_wf_i -lt $((${WAIT_S:-30} * 10)) ] || {
+			tail -n 50 "$WLOG" >&2
+			fail "timed out waiting for $_wf_what"
 		}
 		sleep 0.1
 	done

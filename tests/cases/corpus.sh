@@ -78,14 +78,21 @@ for run in fork time:300k cluster:200k json json:250k cluster-json; do
 	dir=$T/$n
 	truth=$T/$n.truth.json
 	s=$((seed + n))
+	echo "# $what: gencorpus -m $mode -s $s -b $bytes -a 3 $rotate"
 	# shellcheck disable=SC2086 # $rotate is empty or two words
 	"$GENCORPUS" -m "$mode" -s "$s" -b "$bytes" -a 3 $rotate -o "$dir" \
-	    -t "$truth" || fail "$what: gencorpus -m $mode -s $s $rotate failed"
+	    -t "$truth" || fail "$what: gencorpus failed"
 	# The truth must not be trivial, or the test proves nothing.
 	for k in successes route_not_found other damaged; do
 		[ "$(jget "$truth" ".total.$k")" -gt 0 ] ||
 			fail "$what: the corpus has no $k"
 	done
+	# json and --time: some records must straddle a 64 KiB chunk edge.
+	case $mode in
+	json|time)
+		[ "$(jget "$truth" .cut_chunks)" -gt 0 ] ||
+			fail "$what: no chunk ends inside a line" ;;
+	esac
 	check "$what" plain "$dir" "$truth"
 	gzip "$dir"/*.log
 	check "$what" gzip "$dir" "$truth"

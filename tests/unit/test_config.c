@@ -1,0 +1,488 @@
+/*
+ * test_config: the config file (config.h).
+ *
+ * Each test writes a config into a fresh directory and loads it: the
+ * defaults, every key, relative paths, and for every kind of mistake the
+ * exact message, FILE:LINE:COLUMN included, since an operator is sent to
+ * that spot by it.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"	/* src/config.h, the module under test */
+#include "xmalloc.h"
+
+static char ct_dir[256];
+
+static int
+ct_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(ct_dir, sizeof(ct_dir), "%s/test_config.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	return mkdtemp(ct_dir) == NULL ? -1 : 0;
+}
+
+static int
+ct_teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", ct_dir);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Writes TEXT to NAME in the test directory; returns the path. */
+static char *
+ct_write(const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", ct_dir, name);
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* Loads TEXT, which must be valid; the caller frees the config. */
+static struct config *
+ct_load(const char *text)
+{
+	char *path = ct_write("ok.yaml", text);
+	char *err = NULL;
+	struct config *cfg = config_load(path, &err);
+
+	if (cfg == NULL)
+		fail_msg("unexpected error: %s", err);
+	assert_null(err);
+	assert_string_equal(cfg->path, path);
+	free(path);
+	return cfg;
+}
+
+/* Loads TEXT, which must fail with "PATH:" followed by EXPECTED. */
+static void
+ct_error(const char *text, const char *expected)
+{
+	char *path = ct_write("bad.yaml", text);
+	char *want = xasprintf("%s:%s", path, expected);
+	char *err = NULL;
+	struct config *cfg = config_load(path, &err);
+
+	if (cfg != NULL)
+		fail_msg("no error for:\n%s", text);
+	assert_non_null(err);
+	assert_string_equal(err, want);
+	free(err);
+	free(want);
+	free(path);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config *cfg = ct_load("sources:\n  - pm2_home: /srv/pm2\n");
+	char *dir = config_default_state_dir(geteuid() == 0);
+
+	assert_int_equal(cfg->nsources, 1);
+	assert_string_equal(cfg->sources[0].pm2_home, "/srv/pm2");
+	assert_null(cfg->sources[0].path);
+	assert_int_equal(cfg->npattern_sets, 1);
+	assert_string_equal(cfg->pattern_sets[0], "omni");
+	assert_non_null(dir);
+	assert_string_equal(cfg->state_dir, dir);
+	assert_int_equal(cfg->idle_flush_ms, 200);
+	assert_int_equal(cfg->max_lines, 1000);
+	assert_int_equal(cfg->max_bytes, 1024 * 1024);
+	assert_int_equal(cfg->max_line, 1024 * 1024);
+	assert_int_equal(cfg->sweep_ms, 10000);
+	assert_int_equal(cfg->rotate_wait_ms, 5000);
+	assert_false(cfg->start_at_end);
+	assert_int_equal(cfg->commit_ms, 1000);
+	assert_int_equal(cfg->commit_records, 10000);
+	free(dir);
+	config_free(cfg);
+}
+
+static void
+ct_state_dir_is(bool is_root, const char *expected)
+{
+	char *dir = config_default_state_dir(is_root);
+
+	assert_non_null(dir);
+	assert_string_equal(dir, expected);
+	free(dir);
+}
+
+static void
+test_default_state_dir(void **state)
+{
+	setenv("HOME", "/home/ops", 1);
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	ct_state_dir_is(false, "/xdg/state/omniwatch");
+	ct_state_dir_is(true, "/var/lib/omniwatch");
+	/* The XDG spec says a relative value is invalid and ignored. */
+	setenv("XDG_STATE_HOME", "relative", 1);
+	ct_state_dir_is(false, "/home/ops/.local/state/omniwatch");
+	unsetenv("XDG_STATE_HOME");
+	ct_state_dir_is(false, "/home/ops/.local/state/omniwatch");
+	setenv("XDG_STATE_HOME", "", 1);
+	ct_state_dir_is(false, "/home/ops/.local/state/omniwatch");
+	unsetenv("XDG_STATE_HOME");
+}
+
+static void
+test_every_key(void **state)
+{
+	struct config *cfg = ct_load(
+	    "# every key, none at its default\n"
+	    "sources:\n"
+	    "  - pm2_home: /home/app/.pm2\n"
+	    "  - path: /var/log/legacy/app-*.log\n"
+	    "  - {path: '/var/log/other.log'}\n"
+	    "pattern_sets: [omni, /etc/omniwatch/mine.yaml]\n"
+	    "state_dir: /var/lib/ow\n"
+	    "record:\n"
+	    "  idle_flush: 1.5s\n"
+	    "  max_lines: 50\n"
+	    "  max_bytes: 64KiB\n"
+	    "  max_line: 2M\n"
+	    "tail: {sweep: 2m, rotate_wait: 0s, start_at: end}\n"
+	    "state:\n"
+	    "  commit_interval: 250ms\n"
+	    "  commit_records: 7\n"
+	    "receivers: [{name: desk, url: 'http://x'}]\n"
+	    "alerts:\n"
+	    "  - {when: rate > 0.5}\n"
+	    "metrics: {listen: '127.0.0.1:9100'}\n");
+
+	assert_int_equal(cfg->nsources, 3);
+	assert_string_equal(cfg->sources[0].pm2_home, "/home/app/.pm2");
+	assert_null(cfg->sources[0].path);
+	assert_null(cfg->sources[1].pm2_home);
+	assert_string_equal(cfg->sources[1].path, "/var/log/legacy/app-*.log");
+	assert_string_equal(cfg->sources[2].path, "/var/log/other.log");
+	assert_int_equal(cfg->npattern_sets, 2);
+	assert_string_equal(cfg->pattern_sets[0], "omni");
+	assert_string_equal(cfg->pattern_sets[1], "/etc/omniwatch/mine.yaml");
+	assert_string_equal(cfg->state_dir, "/var/lib/ow");
+	assert_int_equal(cfg->idle_flush_ms, 1500);
+	assert_int_equal(cfg->max_lines, 50);
+	assert_int_equal(cfg->max_bytes, 64 * 1024);
+	assert_int_equal(cfg->max_line, 2 * 1024 * 1024);
+	assert_int_equal(cfg->sweep_ms, 120000);
+	assert_int_equal(cfg->rotate_wait_ms, 0);
+	assert_true(cfg->start_at_end);
+	assert_int_equal(cfg->commit_ms, 250);
+	assert_int_equal(cfg->commit_records, 7);
+	config_free(cfg);
+
+	cfg = ct_load("sources: [{path: /x}]\ntail: {start_at: head}\n"
+	    "receivers:\nalerts: []\nmetrics: {}\n");
+	assert_false(cfg->start_at_end);
+	config_free(cfg);
+}
+
+/* Anchors and aliases are resolved before the walk. */
+static void
+test_aliases(void **state)
+{
+	struct config *cfg = ct_load(
+	    "sources: [{path: /x}]\n"
+	    "record: {idle_flush: &t 3s}\n"
+	    "tail: {sweep: *t}\n");
+
+	assert_int_equal(cfg->idle_flush_ms, 3000);
+	assert_int_equal(cfg->sweep_ms, 3000);
+	config_free(cfg);
+}
+
+/* Relative paths are the config file's directory's, not the cwd's. */
+static void
+test_relative_paths(void **state)
+{
+	char *sub = xasprintf("%s/etc[1]", ct_dir);
+	char *path = xasprintf("%s/ow.yaml", sub);
+	char *err = NULL, *want;
+	struct config *cfg;
+	FILE *fp;
+
+	assert_int_equal(mkdir(sub, 0755), 0);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("sources:\n  - path: logs/*.log\n  - pm2_home: pm2\n"
+	    "state_dir: state\n"
+	    "pattern_sets: [omni, p/mine.yaml, x.yml, other.yaml]\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	cfg = config_load(path, &err);
+	assert_non_null(cfg);
+	/* The directory's '[' must not become part of the glob. */
+	want = xasprintf("%s/etc\\[1]/logs/*.log", ct_dir);
+	assert_string_equal(cfg->sources[0].path, want);
+	free(want);
+	want = xasprintf("%s/pm2", sub);
+	assert_string_equal(cfg->sources[1].pm2_home, want);
+	free(want);
+	want = xasprintf("%s/state", sub);
+	assert_string_equal(cfg->state_dir, want);
+	free(want);
+	assert_string_equal(cfg->pattern_sets[0], "omni");
+	want = xasprintf("%s/p/mine.yaml", sub);
+	assert_string_equal(cfg->pattern_sets[1], want);
+	free(want);
+	want = xasprintf("%s/x.yml", sub);
+	assert_string_equal(cfg->pattern_sets[2], want);
+	free(want);
+	want = xasprintf("%s/other.yaml", sub);
+	assert_string_equal(cfg->pattern_sets[3], want);
+	free(want);
+	config_free(cfg);
+	free(path);
+	free(sub);
+}
+
+static void
+test_error_keys(void **state)
+{
+	ct_error("sources: [{path: /x}]\nsourcs: []\n",
+	    "2:1: unknown key 'sourcs'; expected sources, pattern_sets, "
+	    "state_dir, record, tail, state, receivers, alerts or metrics");
+	ct_error("sources: [{path: /x}]\nrecord:\n  idle: 1s\n",
+	    "3:3: record: unknown key 'idle'; expected idle_flush, "
+	    "max_lines, max_bytes or max_line");
+	ct_error("sources: [{path: /x}]\ntail: {sweep: 1s, start: end}\n",
+	    "2:19: tail: unknown key 'start'; expected sweep, rotate_wait "
+	    "or start_at");
+	ct_error("sources: [{path: /x}]\nstate:\n  commit: 1s\n",
+	    "3:3: state: unknown key 'commit'; expected commit_interval or "
+	    "commit_records");
+	ct_error("sources:\n  - pm2_home: /p\n    user: app\n",
+	    "3:5: source 1: unknown key 'user'; expected pm2_home or path");
+}
+
+static void
+test_error_types(void **state)
+{
+	ct_error("- sources\n",
+	    "1:3: got a list; expected a mapping with at least 'sources'");
+	ct_error("sources: /srv/pm2\n",
+	    "1:10: sources: got a string; expected a list of at least one "
+	    "source (- pm2_home: DIR or - path: GLOB)");
+	ct_error("sources: [{path: /x}]\nrecord: [1s]\n",
+	    "2:10: record: got a list; expected a mapping with idle_flush, "
+	    "max_lines, max_bytes or max_line");
+	ct_error("sources: [{path: /x}]\ntail: fast\n",
+	    "2:7: tail: got a string; expected a mapping with sweep, "
+	    "rotate_wait or start_at");
+	ct_error("sources: [{path: /x}]\nstate:\n",
+	    "2:1: state: got nothing; expected a mapping with "
+	    "commit_interval or commit_records");
+	ct_error("sources: [{path: /x}]\nstate_dir: [a, b]\n",
+	    "2:13: state_dir: got a list; expected a directory");
+	ct_error("sources: [{path: /x}]\nstate_dir: ~\n",
+	    "2:12: state_dir: got nothing; expected a directory");
+	ct_error("sources: [{path: /x}]\nstate_dir: ''\n",
+	    "2:12: state_dir: empty or holds a NUL byte; expected a "
+	    "directory");
+	ct_error("sources:\n  - /srv/pm2\n",
+	    "2:5: source 1: got a string; expected a mapping with pm2_home "
+	    "or path");
+	ct_error("sources:\n  - {}\n",
+	    "1:1: source 1: got an empty mapping; expected a mapping with "
+	    "pm2_home or path");
+	ct_error("sources:\n  - path: [a]\n",
+	    "2:12: source 1: path: got a list; expected a file path or "
+	    "glob");
+	ct_error("sources:\n  - path: /a\n  - pm2_home:\n",
+	    "3:5: source 2: pm2_home: got nothing; expected a PM2_HOME "
+	    "directory");
+	ct_error("sources: [{path: /x}]\npattern_sets: omni\n",
+	    "2:15: pattern_sets: got a string; expected a list of pattern "
+	    "set names or files (e.g. [omni])");
+	ct_error("sources: [{path: /x}]\npattern_sets:\n  - {name: omni}\n",
+	    "3:6: pattern_sets: got a mapping; expected a pattern set name "
+	    "or file");
+	ct_error("sources: [{path: /x}]\nreceivers: yes\n",
+	    "2:12: receivers: got a string; expected a mapping or a list");
+	ct_error("sources: [{path: /x}]\nmetrics: 9100\n",
+	    "2:10: metrics: got a string; expected a mapping or a list");
+}
+
+static void
+test_error_values(void **state)
+{
+	ct_error("sources: [{path: /x}]\nrecord: {idle_flush: fast}\n",
+	    "2:22: record.idle_flush: 'fast' is not a duration; expected a "
+	    "number with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\nrecord:\n  idle_flush: 200\n",
+	    "3:15: record.idle_flush: '200' has no unit; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\ntail:\n  sweep: 5 s\n",
+	    "3:10: tail.sweep: '5 s' is not a duration; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\ntail:\n  sweep: -5s\n",
+	    "3:10: tail.sweep: '-5s' is not a duration; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\ntail:\n  sweep: infs\n",
+	    "3:10: tail.sweep: 'infs' is not a duration; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\ntail:\n  sweep: 5e3s\n",
+	    "3:10: tail.sweep: '5e3s' is not a duration; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\ntail:\n  sweep: 5.s\n",
+	    "3:10: tail.sweep: '5.s' is not a duration; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\ntail:\n  sweep: 1234567890s\n",
+	    "3:10: tail.sweep: '1234567890s' is not a duration; expected a "
+	    "number with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error("sources: [{path: /x}]\nstate:\n  commit_interval: 0s\n",
+	    "3:20: state.commit_interval: '0s' is too short; expected at "
+	    "least 1ms");
+	ct_error("sources: [{path: /x}]\nrecord:\n  max_bytes: 1MB\n",
+	    "3:14: record.max_bytes: '1MB' is not a size; expected a number "
+	    "of bytes, optionally with K, KiB, M, MiB, G or GiB (e.g. 65536, "
+	    "64KiB, 1MiB)");
+	ct_error("sources: [{path: /x}]\nrecord:\n  max_line: 2GiB\n",
+	    "3:13: record.max_line: '2GiB' is too large; expected at most "
+	    "1073741824 bytes");
+	ct_error("sources: [{path: /x}]\nrecord:\n  max_lines: 0\n",
+	    "3:14: record.max_lines: '0' is out of range; expected a whole "
+	    "number from 1 to 1000000000");
+	ct_error("sources: [{path: /x}]\nstate:\n  commit_records: ten\n",
+	    "3:19: state.commit_records: 'ten' is not a count; expected a "
+	    "whole number from 1 to 1000000000");
+	ct_error("sources: [{path: /x}]\nstate:\n  commit_records: -5\n",
+	    "3:19: state.commit_records: '-5' is not a count; expected a "
+	    "whole number from 1 to 1000000000");
+	/* A quoted value: the column is that of the quote. */
+	ct_error("sources: [{path: /x}]\ntail: {start_at: \"middle\"}\n",
+	    "2:18: tail.start_at: 'middle' is not a choice; expected head "
+	    "or end");
+	ct_error("sources: [{path: /x}]\npattern_sets: [omni, b, omni]\n",
+	    "2:25: pattern_sets: 'omni' is listed twice; expected each set "
+	    "once");
+}
+
+static void
+test_error_sources(void **state)
+{
+	ct_error("sources: []\n",
+	    "1:1: sources: got an empty list; expected a list of at least "
+	    "one source (- pm2_home: DIR or - path: GLOB)");
+	ct_error("sources:\n",
+	    "1:1: sources: got nothing; expected a list of at least one "
+	    "source (- pm2_home: DIR or - path: GLOB)");
+	ct_error("state_dir: /x\n",
+	    "1:1: no 'sources'; expected a list of at least one source "
+	    "(- pm2_home: DIR or - path: GLOB)");
+	ct_error("sources:\n  - pm2_home: /p\n    path: /q\n",
+	    "3:5: source 1: both pm2_home and path; expected exactly one "
+	    "(make two sources)");
+	ct_error("sources: [{path: /x}]\npattern_sets: []\n",
+	    "2:1: pattern_sets: got an empty list; expected a list of "
+	    "pattern set names or files (e.g. [omni])");
+}
+
+static void
+test_error_yaml(void **state)
+{
+	char *missing = xasprintf("%s/nope.yaml", ct_dir);
+	char *err = NULL, *want;
+
+	ct_error("", "1:1: empty file; expected a mapping with at least "
+	    "'sources'");
+	ct_error("# nothing yet\n\n", "1:1: only comments; expected a "
+	    "mapping with at least 'sources'");
+	ct_error("sources: [{path: /x}]\nsources: [{path: /y}]\n",
+	    "2:1: invalid YAML: duplicate key; expected a mapping with at "
+	    "least 'sources'");
+	ct_error("sources: [{path: /x}\n",
+	    "2:1: invalid YAML: flow sequence without a closing bracket; "
+	    "expected a mapping with at least 'sources'");
+	assert_null(config_load(missing, &err));
+	want = xasprintf("%s: cannot read: No such file or directory",
+	    missing);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	free(missing);
+}
+
+static void
+ct_size_is(const char *arg, size_t expected)
+{
+	size_t v = 0;
+
+	if (config_parse_size(arg, &v) != 0)
+		fail_msg("'%s' refused", arg);
+	assert_int_equal(v, expected);
+}
+
+static void
+ct_size_bad(const char *arg)
+{
+	size_t v = 12345;
+
+	if (config_parse_size(arg, &v) == 0)
+		fail_msg("'%s' accepted as %zu", arg, v);
+	assert_int_equal(v, 12345);
+}
+
+static void
+test_parse_size(void **state)
+{
+	ct_size_is("65536", 65536);
+	ct_size_is("1", 1);
+	ct_size_is("64KiB", 64 * 1024);
+	ct_size_is("64K", 64 * 1024);
+	ct_size_is("1MiB", 1024 * 1024);
+	ct_size_is("3M", 3 * 1024 * 1024);
+	ct_size_is("1GiB", 1024 * 1024 * 1024);
+	ct_size_is("2G", (size_t)2 << 30);
+	ct_size_bad("");
+	ct_size_bad("0");
+	ct_size_bad("0KiB");
+	ct_size_bad("-1");
+	ct_size_bad(" 5");
+	ct_size_bad("+5");
+	ct_size_bad("5 KiB");
+	ct_size_bad("1MB");
+	ct_size_bad("1.5MiB");
+	ct_size_bad("KiB");
+	ct_size_bad("99999999999999999999");
+	ct_size_bad("18014398509481984GiB");	/* 2^54 GiB overflows */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_default_state_dir),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_relative_paths),
+		cmocka_unit_test(test_error_keys),
+		cmocka_unit_test(test_error_types),
+		cmocka_unit_test(test_error_values),
+		cmocka_unit_test(test_error_sources),
+		cmocka_unit_test(test_error_yaml),
+		cmocka_unit_test(test_parse_size),
+	};
+
+	return cmocka_run_group_tests(tests, ct_setup, ct_teardown);
+}

@@ -1,0 +1,743 @@
+/*
+ * test_state: the SQLite state (state.h) and reading it back for
+ * `summary` (summary.h).
+ *
+ * The property everything rests on is that counts and offsets are
+ * committed together or not at all, so the tests look at the database
+ * through a second, read-only connection (as `summary` does) and after
+ * the writer is gone: closed without commit, exited with _exit(), or
+ * killed with SIGKILL in the middle of a transaction.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "aggregate.h"
+#include "match.h"
+#include "stamp.h"
+#include "state.h"
+#include "summary.h"
+#include "xmalloc.h"
+
+#define MIN(n)	((int64_t)(n) * 60000 + 1764441600000LL)	/* 2025-11-29 */
+
+static char st_tmp[256];
+static char *st_dir;		/* a state_dir that does not exist yet */
+
+static int
+st_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(st_tmp, sizeof(st_tmp), "%s/test_state.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(st_tmp) == NULL)
+		return -1;
+	st_dir = xasprintf("%s/a/b/state", st_tmp);
+	return 0;
+}
+
+static int
+st_teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", st_tmp);
+	int rc = system(cmd);
+
+	free(cmd);
+	free(st_dir);
+	return rc == 0 ? 0 : -1;
+}
+
+static struct state *
+st_open(bool read_only)
+{
+	char *err = NULL;
+	struct state *st = state_open(st_dir, read_only, &err);
+
+	if (st == NULL)
+		fail_msg("state_open: %s", err);
+	assert_null(err);
+	return st;
+}
+
+static struct state_count
+st_count(int64_t minute, const char *app, const char *outcome,
+    const char *class, uint64_t n, int64_t first, int64_t last)
+{
+	struct state_count c = { minute, "omni", app, "error", outcome,
+	    class, n, first, last };
+
+	return c;
+}
+
+static struct state_file
+st_file(uint64_t ino, uint64_t offset, const char *path)
+{
+	struct state_file f = { 2049, ino, 4096, 0xdeadbeef, offset,
+	    (char *)path, 1000 };
+
+	return f;
+}
+
+/* Collected buckets, copied since the strings are the statement's. */
+struct st_rows {
+	struct state_count rows[16];
+	char		 text[16][4][32];
+	size_t		 n;
+};
+
+static void
+st_collect(void *ctx, const struct state_count *c)
+{
+	struct st_rows *r = ctx;
+	struct state_count *o;
+
+	assert_true(r->n < 16);
+	o = &r->rows[r->n];
+	*o = *c;
+	snprintf(r->text[r->n][0], 32, "%s", c->app);
+	snprintf(r->text[r->n][1], 32, "%s", c->outcome);
+	snprintf(r->text[r->n][2], 32, "%s", c->class);
+	snprintf(r->text[r->n][3], 32, "%s", c->pattern_set);
+	o->app = r->text[r->n][0];
+	o->outcome = r->text[r->n][1];
+	o->class = r->text[r->n][2];
+	o->pattern_set = r->text[r->n][3];
+	o->stream = NULL;
+	r->n++;
+}
+
+static size_t
+st_nbuckets(struct state *st)
+{
+	struct st_rows r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_collect, &r), 0);
+	return r.n;
+}
+
+static size_t
+st_nfiles(struct state *st)
+{
+	struct state_file *files = NULL;
+	size_t n = 99;
+
+	assert_int_equal(state_files_load(st, &files, &n), 0);
+	state_files_free(files, n);
+	return n;
+}
+
+/* The total of all buckets, and the offset of file INO (0: none). */
+static void
+st_totals(struct state *st, uint64_t ino, uint64_t *count,
+    uint64_t *offset)
+{
+	struct st_rows r;
+	struct state_file *files = NULL;
+	size_t n = 0;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_collect, &r), 0);
+	*count = 0;
+	for (size_t i = 0; i < r.n; i++)
+		*count += r.rows[i].count;
+	assert_int_equal(state_files_load(st, &files, &n), 0);
+	*offset = 0;
+	for (size_t i = 0; i < n; i++)
+		if (files[i].ino == ino)
+			*offset = files[i].offset;
+	state_files_free(files, n);
+}
+
+static void
+test_open_creates(void **state)
+{
+	struct state *st;
+	struct stat sb;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	char *path;
+
+	umask(022);
+	st = st_open(false);
+	assert_int_equal(stat(st_dir, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0750);
+	path = xasprintf("%s/omniwatch.db", st_dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 1);
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_false(state_is_dirty(st));
+	state_close(st);
+
+	/* Opening again finds the schema and keeps it. */
+	st = st_open(false);
+	assert_int_equal(st_nbuckets(st), 0);
+	state_close(st);
+	st = st_open(true);
+	assert_int_equal(st_nfiles(st), 0);
+	state_close(st);
+	free(path);
+}
+
+static void
+test_open_errors(void **state)
+{
+	char *err = NULL, *want, *path, *dir;
+	sqlite3 *db;
+	FILE *fp;
+
+	/* summary before any watch. */
+	assert_null(state_open(st_dir, true, &err));
+	want = xasprintf("no state at %s/omniwatch.db: has omniwatch watch "
+	    "run with this config?", st_dir);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+
+	/* A state written by a newer omniwatch. */
+	state_close(st_open(false));
+	path = xasprintf("%s/omniwatch.db", st_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 2", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	want = xasprintf("%s: schema version 2 is newer than this omniwatch "
+	    "knows (1); use the omniwatch that wrote it", path);
+	assert_null(state_open(st_dir, false, &err));
+	assert_string_equal(err, want);
+	free(err);
+	assert_null(state_open(st_dir, true, &err));
+	assert_string_equal(err, want);
+	free(err);
+	free(want);
+
+	/* Not a database at all: SQLite's message, with the file. */
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("this is not an SQLite database, but it is long enough to "
+	    "look at its header bytes and say so.........................."
+	    "..............................................................\n",
+	    fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_null(state_open(st_dir, false, &err));
+	want = xasprintf("%s: cannot set WAL mode: file is not a database",
+	    path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+
+	/* A state_dir that cannot be a directory. */
+	dir = xasprintf("%s/omniwatch.db/sub", st_dir);
+	assert_null(state_open(dir, false, &err));
+	want = xasprintf("%s: cannot create the state directory: Not a "
+	    "directory", dir);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	free(dir);
+	free(path);
+}
+
+/* The one rule: counts and offsets are committed together. */
+static void
+test_commit_together(void **state)
+{
+	struct state *w = st_open(false), *r;
+	struct state_count c = st_count(MIN(0), "desk", "failure", "other",
+	    3, MIN(0) + 5, MIN(0) + 9);
+	struct state_file f = st_file(11, 4096, "/logs/desk-error.log");
+	uint64_t count, offset;
+
+	r = st_open(true);
+	assert_int_equal(state_count(w, &c), 0);
+	assert_true(state_is_dirty(w));
+	assert_int_equal(state_file_save(w, &f), 0);
+	/* The writer sees its own transaction ... */
+	st_totals(w, 11, &count, &offset);
+	assert_int_equal(count, 3);
+	assert_int_equal(offset, 4096);
+	/* ... a reader does not. */
+	st_totals(r, 11, &count, &offset);
+	assert_int_equal(count, 0);
+	assert_int_equal(offset, 0);
+	assert_int_equal(state_commit(w), 0);
+	assert_false(state_is_dirty(w));
+	st_totals(r, 11, &count, &offset);
+	assert_int_equal(count, 3);
+	assert_int_equal(offset, 4096);
+	/* Committing with nothing open is a no-op. */
+	assert_int_equal(state_commit(w), 0);
+
+	/* More, then close without commit: as if killed. */
+	f.offset = 8192;
+	assert_int_equal(state_count(w, &c), 0);
+	assert_int_equal(state_file_save(w, &f), 0);
+	st_totals(r, 11, &count, &offset);
+	assert_int_equal(count, 3);
+	assert_int_equal(offset, 4096);
+	state_close(w);
+	st_totals(r, 11, &count, &offset);
+	assert_int_equal(count, 3);
+	assert_int_equal(offset, 4096);
+	state_close(r);
+	w = st_open(false);
+	st_totals(w, 11, &count, &offset);
+	assert_int_equal(count, 3);
+	assert_int_equal(offset, 4096);
+	state_close(w);
+}
+
+/*
+ * A child writes a committed batch, then a second batch it never commits,
+ * and dies: by _exit() (no close, no atexit) or by SIGKILL while the
+ * transaction is open.  The parent must find the first batch whole and no
+ * trace of the second.
+ */
+static void
+st_child_dies(bool is_killed)
+{
+	struct state_count c = st_count(MIN(1), "desk", "success", "", 5,
+	    STAMP_NONE, STAMP_NONE);
+	struct state_file f = st_file(12, 100, "/logs/desk-out.log");
+	struct state *st;
+	uint64_t count, offset;
+	int fds[2], status;
+	struct stat sb;
+	char ch, *wal;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		st = st_open(false);
+		if (state_count(st, &c) != 0 || state_file_save(st, &f) != 0 ||
+		    state_commit(st) != 0)
+			_exit(3);
+		/* A batch bigger than SQLite's page cache (2 MB by
+		 * default), so that uncommitted pages spill into the WAL:
+		 * recovery must tell them from committed ones. */
+		for (int i = 0; i < 60000; i++) {
+			struct state_count c2 = st_count(MIN(2 + i), "desk",
+			    "failure", "other", 1, STAMP_NONE, STAMP_NONE);
+
+			if (state_count(st, &c2) != 0)
+				_exit(4);
+		}
+		f.offset = 999999;
+		if (state_file_save(st, &f) != 0)
+			_exit(5);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(6);
+		if (is_killed)
+			for (;;)
+				pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &ch, 1), 1);
+	close(fds[0]);
+	wal = xasprintf("%s/omniwatch.db-wal", st_dir);
+	assert_int_equal(stat(wal, &sb), 0);
+	/* The uncommitted pages did reach the file (4 MB here). */
+	assert_true(sb.st_size > 1024 * 1024);
+	free(wal);
+	if (is_killed)
+		assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (is_killed) {
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGKILL);
+	} else {
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+
+	st = st_open(true);
+	st_totals(st, 12, &count, &offset);
+	assert_int_equal(count, 5);
+	assert_int_equal(offset, 100);
+	assert_int_equal(st_nbuckets(st), 1);
+	state_close(st);
+	/* A writer recovers the same, and the file is sound. */
+	st = st_open(false);
+	st_totals(st, 12, &count, &offset);
+	assert_int_equal(count, 5);
+	assert_int_equal(offset, 100);
+	state_close(st);
+}
+
+static void
+test_exit_without_commit(void **state)
+{
+	st_child_dies(false);
+}
+
+static void
+test_sigkill_mid_transaction(void **state)
+{
+	st_child_dies(true);
+}
+
+/* A failed change takes the whole transaction with it. */
+static void
+test_failed_change_rolls_back(void **state)
+{
+	struct state *st = st_open(false);
+	struct state_count c = st_count(MIN(0), "desk", "success", "", 1,
+	    STAMP_NONE, STAMP_NONE);
+	struct state_count bad = c;
+	struct state_file f = st_file(13, 500, "/logs/x.log");
+	uint64_t count, offset;
+
+	assert_int_equal(state_count(st, &c), 0);
+	assert_int_equal(state_commit(st), 0);
+	f.offset = 600;
+	assert_int_equal(state_file_save(st, &f), 0);
+	bad.app = NULL;		/* NOT NULL constraint */
+	assert_int_equal(state_count(st, &bad), -1);
+	/* Until the commit reports it, changes are refused ... */
+	assert_true(state_is_dirty(st));
+	assert_int_equal(state_count(st, &c), -1);
+	assert_int_equal(state_commit(st), -1);
+	/* ... and the offset saved before the failure is gone too. */
+	st_totals(st, 13, &count, &offset);
+	assert_int_equal(count, 1);
+	assert_int_equal(offset, 0);
+	/* Then the state is usable again. */
+	assert_false(state_is_dirty(st));
+	assert_int_equal(state_count(st, &c), 0);
+	assert_int_equal(state_commit(st), 0);
+	st_totals(st, 13, &count, &offset);
+	assert_int_equal(count, 2);
+	state_close(st);
+}
+
+static void
+test_read_only_refuses_changes(void **state)
+{
+	struct state_count c = st_count(MIN(0), "desk", "success", "", 1,
+	    STAMP_NONE, STAMP_NONE);
+	struct state_file f = st_file(14, 1, "/x");
+	struct state *st;
+
+	state_close(st_open(false));
+	st = st_open(true);
+	assert_int_equal(state_count(st, &c), -1);
+	assert_int_equal(state_file_save(st, &f), -1);
+	assert_int_equal(state_file_forget(st, 2049, 14), -1);
+	assert_false(state_is_dirty(st));
+	assert_int_equal(state_commit(st), 0);
+	state_close(st);
+}
+
+static void
+test_upsert_accumulates(void **state)
+{
+	struct state *st = st_open(false);
+	struct state_count a = st_count(MIN(0), "desk", "failure",
+	    "route_not_found", 3, STAMP_NONE, STAMP_NONE);
+	struct state_count b = a;
+	struct state_count other = a;
+	struct st_rows r;
+
+	b.count = 4;
+	other.class = "other";
+	assert_int_equal(state_count(st, &a), 0);
+	assert_int_equal(state_count(st, &b), 0);
+	assert_int_equal(state_commit(st), 0);
+	assert_int_equal(state_count(st, &a), 0);	/* next transaction */
+	assert_int_equal(state_count(st, &other), 0);
+	assert_int_equal(state_commit(st), 0);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_collect, &r), 0);
+	assert_int_equal(r.n, 2);
+	/* In key order: "other" < "route_not_found". */
+	assert_string_equal(r.rows[0].class, "other");
+	assert_int_equal(r.rows[0].count, 3);
+	assert_string_equal(r.rows[1].class, "route_not_found");
+	assert_int_equal(r.rows[1].count, 10);
+	state_close(st);
+}
+
+/* first_ms/last_ms: min and max, where NULL (unstamped) never wins. */
+static void
+test_first_last(void **state)
+{
+	struct state *st = st_open(false);
+	int64_t m = MIN(0);
+	struct state_count seq[] = {
+		st_count(m, "a", "success", "", 1, STAMP_NONE, STAMP_NONE),
+		st_count(m, "a", "success", "", 1, m + 500, m + 700),
+		st_count(m, "a", "success", "", 1, STAMP_NONE, STAMP_NONE),
+		st_count(m, "a", "success", "", 2, m + 100, m + 400),
+		st_count(m, "a", "success", "", 2, m + 300, m + 900),
+		st_count(m, "b", "damaged", "", 1, STAMP_NONE, STAMP_NONE),
+	};
+	struct st_rows r;
+
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		assert_int_equal(state_count(st, &seq[i]), 0);
+	assert_int_equal(state_commit(st), 0);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_collect, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.rows[0].app, "a");
+	assert_int_equal(r.rows[0].count, 7);
+	assert_int_equal(r.rows[0].first_ms, m + 100);
+	assert_int_equal(r.rows[0].last_ms, m + 900);
+	assert_string_equal(r.rows[1].app, "b");
+	assert_true(r.rows[1].first_ms == STAMP_NONE);
+	assert_true(r.rows[1].last_ms == STAMP_NONE);
+	state_close(st);
+}
+
+static void
+test_buckets_range(void **state)
+{
+	struct state *st = st_open(false);
+	struct st_rows r;
+
+	/* Written out of order; read back in minute order. */
+	for (int i = 4; i >= 0; i--) {
+		struct state_count c = st_count(MIN(i), "desk", "success", "",
+		    (uint64_t)i + 1, STAMP_NONE, STAMP_NONE);
+
+		assert_int_equal(state_count(st, &c), 0);
+	}
+	assert_int_equal(state_commit(st), 0);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_collect, &r), 0);
+	assert_int_equal(r.n, 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(r.rows[i].minute_ms, MIN(i));
+
+	/* [since, until): the until minute is out. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, MIN(1), MIN(3), st_collect, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.rows[0].minute_ms, MIN(1));
+	assert_int_equal(r.rows[1].minute_ms, MIN(2));
+	assert_int_equal(r.rows[1].count, 3);
+
+	/* A bound in mid-minute: only minutes that start in range. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, MIN(1) + 1, STAMP_NONE,
+	    st_collect, &r), 0);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.rows[0].minute_ms, MIN(2));
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, STAMP_NONE, MIN(1), st_collect,
+	    &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.rows[0].minute_ms, MIN(0));
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(state_buckets(st, MIN(9), STAMP_NONE, st_collect,
+	    &r), 0);
+	assert_int_equal(r.n, 0);
+	state_close(st);
+}
+
+static void
+test_files_load_forget(void **state)
+{
+	struct state *st = st_open(false);
+	/* dev and ino use all 64 bits: stored as int64 bit patterns. */
+	struct state_file a = { UINT64_MAX, UINT64_MAX - 1, 65536, 0xffffffffu,
+	    (uint64_t)1 << 40, (char *)"/logs/a-out.log", 1700000000000 };
+	struct state_file b = st_file(21, 10, "/logs/b-out.log");
+	struct state_file *files = NULL;
+	size_t n = 0;
+
+	assert_int_equal(state_file_save(st, &a), 0);
+	assert_int_equal(state_file_save(st, &b), 0);
+	assert_int_equal(state_commit(st), 0);
+	/* Saving again updates in place: same (dev, ino), new path. */
+	b.offset = 20;
+	b.path = (char *)"/logs/b-out__2026.log";
+	b.fp_crc = 7;
+	b.updated_ms = 2000;
+	assert_int_equal(state_file_save(st, &b), 0);
+	assert_int_equal(state_commit(st), 0);
+	state_close(st);
+
+	st = st_open(true);
+	assert_int_equal(state_files_load(st, &files, &n), 0);
+	assert_int_equal(n, 2);
+	/* In path order. */
+	assert_string_equal(files[0].path, "/logs/a-out.log");
+	assert_true(files[0].dev == UINT64_MAX);
+	assert_true(files[0].ino == UINT64_MAX - 1);
+	assert_int_equal(files[0].fp_len, 65536);
+	assert_int_equal(files[0].fp_crc, 0xffffffffu);
+	assert_true(files[0].offset == (uint64_t)1 << 40);
+	assert_int_equal(files[0].updated_ms, 1700000000000);
+	assert_string_equal(files[1].path, "/logs/b-out__2026.log");
+	assert_int_equal(files[1].dev, 2049);
+	assert_int_equal(files[1].ino, 21);
+	assert_int_equal(files[1].offset, 20);
+	assert_int_equal(files[1].fp_crc, 7);
+	assert_int_equal(files[1].updated_ms, 2000);
+	state_files_free(files, n);
+	state_close(st);
+
+	st = st_open(false);
+	assert_int_equal(state_file_forget(st, UINT64_MAX, UINT64_MAX - 1), 0);
+	assert_int_equal(state_file_forget(st, 1, 1), 0);	/* unknown: fine */
+	assert_true(state_is_dirty(st));
+	assert_int_equal(state_commit(st), 0);
+	assert_int_equal(state_files_load(st, &files, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(files[0].ino, 21);
+	state_files_free(files, n);
+	state_close(st);
+
+	/* An empty table gives an empty list. */
+	st = st_open(false);
+	assert_int_equal(state_file_forget(st, 2049, 21), 0);
+	assert_int_equal(state_commit(st), 0);
+	assert_int_equal(st_nfiles(st), 0);
+	state_close(st);
+}
+
+/* summary_load: buckets back into an aggregate by set and class name. */
+static void
+test_summary_load(void **state)
+{
+	char *err = NULL;
+	struct match_set *set = match_set_load(OMNIWATCH_SRC_PATTERNS_DIR
+	    "/omni.yaml", &err);
+	struct state *st = st_open(false);
+	struct aggregate *agg;
+	struct state_count cs[] = {
+		st_count(MIN(0), "desk", "failure", "route_not_found", 2,
+		    MIN(0) + 1000, MIN(0) + 2000),
+		st_count(MIN(1), "desk", "failure", "other", 1, MIN(1) + 5,
+		    MIN(1) + 5),
+		st_count(MIN(1), "desk", "success", "", 3, STAMP_NONE,
+		    STAMP_NONE),
+		st_count(MIN(2), "api", "damaged", "", 1, MIN(2), MIN(2)),
+		/* A class the set no longer has, twice: one warning. */
+		st_count(MIN(2), "api", "failure", "gone", 4, STAMP_NONE,
+		    STAMP_NONE),
+		st_count(MIN(3), "api", "failure", "gone", 4, STAMP_NONE,
+		    STAMP_NONE),
+		st_count(MIN(3), "api", "success", "", 6, MIN(3) + 7,
+		    MIN(3) + 8),
+	};
+	struct state_count foreign = st_count(MIN(1), "desk", "failure",
+	    "x", 9, STAMP_NONE, STAMP_NONE);
+	const struct aggregate_counts *t;
+
+	if (set == NULL)
+		fail_msg("%s", err);
+	foreign.pattern_set = "another";
+	for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++)
+		assert_int_equal(state_count(st, &cs[i]), 0);
+	assert_int_equal(state_count(st, &foreign), 0);
+	assert_int_equal(state_commit(st), 0);
+	state_close(st);
+
+	st = st_open(true);
+	agg = aggregate_new(&set, 1);
+	assert_int_equal(summary_load(st, agg, STAMP_NONE, STAMP_NONE), 0);
+	t = &agg->sets[0].total;
+	assert_int_equal(t->failures, 3);
+	assert_int_equal(t->successes, 9);
+	assert_int_equal(t->damaged, 1);
+	assert_int_equal(set->nfailure, 2);
+	assert_string_equal(set->failure[0].name, "route_not_found");
+	assert_int_equal(t->classes[0], 2);
+	assert_int_equal(t->classes[1], 1);
+	assert_int_equal(t->first, MIN(0) + 1000);
+	assert_int_equal(t->last, MIN(3) + 8);
+	assert_int_equal(agg->sets[0].napps, 2);
+	assert_string_equal(agg->sets[0].apps[0].name, "desk");
+	assert_int_equal(agg->sets[0].apps[0].counts.failures, 3);
+	assert_int_equal(agg->sets[0].apps[0].counts.successes, 3);
+	assert_string_equal(agg->sets[0].apps[1].name, "api");
+	assert_int_equal(agg->sets[0].apps[1].counts.successes, 6);
+	assert_int_equal(agg->sets[0].apps[1].counts.failures, 0);
+	aggregate_free(agg);
+
+	/* With a range. */
+	agg = aggregate_new(&set, 1);
+	assert_int_equal(summary_load(st, agg, MIN(1), MIN(3)), 0);
+	t = &agg->sets[0].total;
+	assert_int_equal(t->failures, 1);
+	assert_int_equal(t->successes, 3);
+	assert_int_equal(t->damaged, 1);
+	assert_int_equal(t->first, MIN(1) + 5);
+	assert_int_equal(t->last, MIN(2));
+	aggregate_free(agg);
+	state_close(st);
+	match_set_free(set);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_creates, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_open_errors, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_commit_together, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_exit_without_commit,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_sigkill_mid_transaction,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_failed_change_rolls_back,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_refuses_changes,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_upsert_accumulates,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_first_last, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_buckets_range, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_files_load_forget,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_summary_load, st_setup,
+		    st_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
