@@ -22,6 +22,65 @@
 #define MATCH_TAIL_MIN		8	/* shortest head tail we trust */
 
 /* ---------------------------------------------------------------------
+ * Finding literals.
+ */
+
+/* How common a byte is in log text: higher is more common. */
+static int
+match_byte_rank(unsigned char c)
+{
+	if (c == ' ')
+		return 255;
+	if (strchr("etaoinsr", c) != NULL && c != '\0')
+		return 220;
+	if (c >= 'a' && c <= 'z')
+		return 180;
+	if (c >= '0' && c <= '9')
+		return 170;
+	if (c != '\0' && strchr(":,.-/'=\"_", c) != NULL)
+		return 160;
+	if (c != '\0' && strchr("[]{}()", c) != NULL)
+		return 100;
+	if (c >= 'A' && c <= 'Z')
+		return 60;
+	return 50;
+}
+
+static void
+match_finder_init(struct match_finder *f, const char *lit, size_t len)
+{
+	f->lit = lit;
+	f->len = len;
+	f->rare_idx = 0;
+	for (size_t i = 1; i < len; i++)
+		if (match_byte_rank((unsigned char)lit[i]) <
+		    match_byte_rank((unsigned char)lit[f->rare_idx]))
+			f->rare_idx = i;
+}
+
+/* The first occurrence of F's literal in (HAY, LEN), or NULL. */
+static const char *
+match_find(const struct match_finder *f, const char *hay, size_t len)
+{
+	const char *p = hay + f->rare_idx, *end = hay + len;
+	unsigned char rare;
+
+	if (len < f->len)
+		return NULL;
+	rare = (unsigned char)f->lit[f->rare_idx];
+	end -= f->len - f->rare_idx - 1;	/* last place rare may be */
+	while (p < end) {
+		p = memchr(p, rare, (size_t)(end - p));
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p - f->rare_idx, f->lit, f->len) == 0)
+			return p - f->rare_idx;
+		p++;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
  * Literal runs.  A regex without alternation is a sequence of atoms; the
  * plain characters outside groups that are not quantified must appear in
  * every match, in order.
@@ -188,6 +247,9 @@ match_class_literals(struct match_class *c)
 		for (size_t k = 1; k < c->nliterals; k++)
 			if (c->literal_lens[k] > c->literal_lens[c->filter])
 				c->filter = k;
+	if (c->nliterals > 0)
+		match_finder_init(&c->finder, c->literals[c->filter],
+		    c->literal_lens[c->filter]);
 	return;
 
 give_up:
@@ -453,6 +515,36 @@ match_set_windows(struct match_set *set, struct match_class *cs, size_t n)
 	}
 }
 
+/* The prefix all heads share, when every class has one (see match.h). */
+static void
+match_set_common(struct match_set *set)
+{
+	const char *first = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->nsuccess + set->nfailure; i++) {
+		const struct match_class *c = i < set->nsuccess ?
+		    &set->success[i] : &set->failure[i - set->nsuccess];
+		size_t k = 0;
+
+		if (!c->has_head)
+			return;
+		if (first == NULL) {
+			first = c->literals[0];
+			n = c->literal_lens[0];
+			continue;
+		}
+		while (k < n && k < c->literal_lens[0] &&
+		    first[k] == c->literals[0][k])
+			k++;
+		n = k;
+	}
+	if (first == NULL || n < MATCH_HEAD_MIN)
+		return;
+	set->common_head = xstrndup(first, n);
+	match_finder_init(&set->common, set->common_head, n);
+}
+
 static int
 match_load_doc(struct match_loader *ld)
 {
@@ -579,6 +671,7 @@ match_set_load(const char *path, char **err)
 	ld.set->md = pcre2_match_data_create(maxcap + 1, NULL);
 	ld.set->rules.start = ld.set->record_start;
 	ld.set->rules.continuation = ld.set->continuation;
+	match_set_common(ld.set);
 	match_set_windows(ld.set, ld.set->success, ld.set->nsuccess);
 	match_set_windows(ld.set, ld.set->failure, ld.set->nfailure);
 	return ld.set;
@@ -675,8 +768,7 @@ match_run(struct match_set *set, struct match_class *c,
 
 	*seen = true;
 	if (c->nliterals > 0) {
-		const char *hit = memmem(rec->text, rec->len,
-		    c->literals[c->filter], c->literal_lens[c->filter]);
+		const char *hit = match_find(&c->finder, rec->text, rec->len);
 
 		if (hit == NULL) {
 			*seen = false;
@@ -689,8 +781,8 @@ match_run(struct match_set *set, struct match_class *c,
 	text = match_text(set, rec, &len);
 	if (text != rec->text) {
 		/* The head was found in the original: find it again. */
-		const char *hit = c->nliterals > 0 ? memmem(text, len,
-		    c->literals[c->filter], c->literal_lens[c->filter]) : NULL;
+		const char *hit = c->nliterals > 0 ? match_find(&c->finder,
+		    text, len) : NULL;
 
 		start = hit != NULL && c->has_head && c->filter == 0 ?
 		    (size_t)(hit - text) : 0;
@@ -772,6 +864,9 @@ match_set_classify(struct match_set *set, const struct record *rec,
 	bool seen, is_candidate = false;
 
 	set->text_rec = NULL;
+	if (set->common_head != NULL &&
+	    match_find(&set->common, rec->text, rec->len) == NULL)
+		goto no_head;
 	for (size_t i = 0; i < set->nsuccess; i++) {
 		if (match_run(set, &set->success[i], rec, &seen))
 			return MATCH_SUCCESS;
@@ -786,7 +881,10 @@ match_set_classify(struct match_set *set, const struct record *rec,
 		if (seen && set->failure[i].has_head)
 			is_candidate = true;
 	}
-	if (is_candidate || match_head_tail(set, rec, MATCH_TAIL_MIN))
+	if (is_candidate)
+		return MATCH_DAMAGED;
+no_head:
+	if (match_head_tail(set, rec, MATCH_TAIL_MIN))
 		return MATCH_DAMAGED;
 	/*
 	 * An object record that lost most of its head ("ket: {"), all but
@@ -834,6 +932,7 @@ match_set_free(struct match_set *set)
 	if (set->md != NULL)
 		pcre2_match_data_free(set->md);
 	free(set->repair);
+	free(set->common_head);
 	free(set->name);
 	free(set->description);
 	free(set->path);

@@ -38,6 +38,18 @@ enum match_outcome {
 
 #define MATCH_MAX_LITERALS	8
 
+/*
+ * Finds a literal by its rarest byte: memchr(3) runs at memory speed on
+ * that byte, and the whole literal is compared only where it occurs (the
+ * "rare byte" heuristic of fast grep tools).  memmem(3)'s setup cost per
+ * call is too high for records of a few dozen bytes.
+ */
+struct match_finder {
+	const char	*lit;		/* borrowed */
+	size_t		 len;
+	size_t		 rare_idx;	/* position of the rare byte in lit */
+};
+
 struct match_class {
 	char		*name;		/* failure class, or "success" */
 	char		*regex;
@@ -49,7 +61,8 @@ struct match_class {
 	size_t		 literal_lens[MATCH_MAX_LITERALS];
 	size_t		 nliterals;
 	bool		 has_head;	/* literals[0] starts the regex */
-	size_t		 filter;	/* index of the literal for memmem */
+	size_t		 filter;	/* index of the literal looked for first */
+	struct match_finder finder;	/* for literals[filter] */
 };
 
 struct match_set {
@@ -65,6 +78,10 @@ struct match_set {
 	struct record_rules rules;
 	pcre2_match_data *md;
 	bool		 is_jit;
+	/* Every class has a head and they share this prefix: a record
+	 * without it can match no class and is no candidate. */
+	struct match_finder common;
+	char		*common_head;
 	/* The record being classified, repaired when not valid UTF-8. */
 	const struct record *text_rec;
 	const char	*text;

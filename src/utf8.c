@@ -3,6 +3,7 @@
  */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -48,7 +49,18 @@ utf8_is_valid(const char *p, size_t len)
 	for (size_t i = 0; i < len;) {
 		size_t n;
 
-		/* ASCII runs are the common case. */
+		/* ASCII runs are the common case: 8 bytes at a time while no
+		 * byte has its high bit or is NUL. */
+		while (i + 8 <= len) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) != 0 ||
+			    ((w - 0x0101010101010101ULL) & ~w &
+			    0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
 		while (i < len && s[i] >= 0x01 && s[i] <= 0x7F)
 			i++;
 		if (i == len)
