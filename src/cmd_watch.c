@@ -44,6 +44,7 @@ struct watch {
 	struct state	*st;
 	struct tail	*tail;
 	int		 lock_fd;
+	char		*lock_path;	/* the lock lock_fd holds */
 	uint64_t	 uncommitted_records;
 	uint64_t	 committed_bytes;	/* tail bytes at last commit */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
@@ -171,16 +172,29 @@ watch_open(struct watch *w)
 		free(err);
 		return -1;
 	}
-	/* One watcher per state: a second would count everything twice. */
+	/* One watcher per state: a second would count everything twice.
+	 * A reload to the same state_dir keeps the lock it holds, so that
+	 * no other watcher can slip in between. */
 	lock = xasprintf("%s/watch.lock", w->cfg->state_dir);
-	w->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-	if (w->lock_fd < 0 || flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		log_error("%s: %s", lock, errno == EWOULDBLOCK ? "another "
-		    "omniwatch watch uses this state_dir" : strerror(errno));
+	if (w->lock_path == NULL || strcmp(w->lock_path, lock) != 0) {
+		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			log_error("%s: %s", lock, errno == EWOULDBLOCK ?
+			    "another omniwatch watch uses this state_dir" :
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			free(lock);
+			return -1;
+		}
+		if (w->lock_fd >= 0)
+			close(w->lock_fd);
+		w->lock_fd = fd;
+		free(w->lock_path);
+		w->lock_path = lock;
+	} else
 		free(lock);
-		return -1;
-	}
-	free(lock);
 	w->tail = tail_new(w->cfg, w->sets, w->nsets, w->st, &cb, &err);
 	if (w->tail == NULL) {
 		log_error("%s", err);
@@ -192,6 +206,7 @@ watch_open(struct watch *w)
 	return 0;
 }
 
+/* Closes the tail and the state; the lock stays (see watch_unlock). */
 static void
 watch_close(struct watch *w)
 {
@@ -199,9 +214,16 @@ watch_close(struct watch *w)
 	w->tail = NULL;
 	state_close(w->st);
 	w->st = NULL;
+}
+
+static void
+watch_unlock(struct watch *w)
+{
 	if (w->lock_fd >= 0)
 		close(w->lock_fd);
 	w->lock_fd = -1;
+	free(w->lock_path);
+	w->lock_path = NULL;
 }
 
 /*
@@ -405,6 +427,7 @@ cmd_watch(int argc, char **argv)
 	else
 		rc = watch_loop(&w);
 	watch_close(&w);
+	watch_unlock(&w);
 	watch_sets_free(w.sets, w.nsets);
 	config_free(w.cfg);
 	return rc;

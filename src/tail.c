@@ -50,6 +50,7 @@ struct tail_file {
 	uint32_t	 fp_len;
 	uint32_t	 fp_crc;
 	uint64_t	 fp_size;	/* file size when fp was last checked */
+	struct timespec	 fp_mtime;	/* and its mtime */
 	uint64_t	 offset;	/* bytes of the file fed to the pipeline */
 	uint64_t	 saved_offset;	/* last offset saved, or UINT64_MAX */
 	struct pipeline	*pipeline;
@@ -405,6 +406,7 @@ tail_truncated(struct tail_file *f, uint64_t size)
 	f->fp_len = 0;
 	f->fp_crc = 0;
 	f->fp_size = 0;
+	memset(&f->fp_mtime, 0, sizeof(f->fp_mtime));
 	f->flush_at_ms = 0;
 }
 
@@ -414,11 +416,14 @@ tail_truncated(struct tail_file *f, uint64_t size)
  * changed (the file was rewritten in place).
  */
 static bool
-tail_fp_check(struct tail_file *f, uint64_t size)
+tail_fp_check(struct tail_file *f, const struct stat *st)
 {
+	uint64_t size = (uint64_t)st->st_size;
 	uint32_t crc, len;
 
-	if (size == f->fp_size)
+	/* A rewrite of the same size changes the mtime, not the size. */
+	if (size == f->fp_size && st->st_mtim.tv_sec == f->fp_mtime.tv_sec &&
+	    st->st_mtim.tv_nsec == f->fp_mtime.tv_nsec)
 		return true;
 	if (f->fp_len > 0) {
 		if (tail_fp_compute(f->fd, f->fp_len, &crc) != 0 ||
@@ -431,6 +436,7 @@ tail_fp_check(struct tail_file *f, uint64_t size)
 		f->fp_crc = crc;
 	}
 	f->fp_size = size;
+	f->fp_mtime = st->st_mtim;
 	return true;
 }
 
@@ -446,9 +452,9 @@ tail_read(struct tail_file *f)
 	if (fstat(f->fd, &st) != 0)
 		return;
 	if (!f->is_rotated && ((uint64_t)st.st_size < f->offset ||
-	    !tail_fp_check(f, (uint64_t)st.st_size))) {
+	    !tail_fp_check(f, &st))) {
 		tail_truncated(f, (uint64_t)st.st_size);
-		tail_fp_check(f, (uint64_t)st.st_size);
+		tail_fp_check(f, &st);
 	}
 	f->has_more = false;
 	while (budget > 0) {
@@ -705,6 +711,7 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 	f->fp_len = sf->fp_len;
 	f->fp_crc = sf->fp_crc;
 	f->is_rotated = true;
+	t->stats.rotations++;
 	/* Its writer, if any, last wrote at its mtime: rotate_wait counts
 	 * from there, so a long-finished file is let go at once. */
 	{
