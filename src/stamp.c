@@ -26,6 +26,31 @@ stamp_digits(const char *p, size_t n)
 	return true;
 }
 
+/*
+ * mktime(3) for a local time, remembering the zone offset of the last hour
+ * asked for: glibc's mktime() stat()s /etc/localtime on every call (to see
+ * whether it changed), which cost more than the rest of a scan.  Zone
+ * offsets change at most once an hour.
+ */
+static time_t
+stamp_local(struct tm *tm)
+{
+	static int64_t cached_hour = INT64_MIN;
+	static time_t cached_offset;
+	struct tm copy = *tm;
+	int64_t hour;
+	time_t utc = timegm(&copy);
+
+	hour = (int64_t)utc / 3600;
+	if (hour != cached_hour) {
+		copy = *tm;
+		copy.tm_isdst = -1;
+		cached_offset = utc - mktime(&copy);
+		cached_hour = hour;
+	}
+	return utc - cached_offset;
+}
+
 size_t
 stamp_parse(const char *p, size_t len, int64_t *ms)
 {
@@ -89,10 +114,8 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 	}
 	if (has_zone)
 		t = timegm(&tm) - (time_t)zone_s;
-	else {
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-	}
+	else
+		t = stamp_local(&tm);
 	*ms = (int64_t)t * 1000 + frac;
 	return (size_t)(end - buf);
 }
