@@ -37,16 +37,22 @@ stamp_local(struct tm *tm)
 {
 	static int64_t cached_hour = INT64_MIN;
 	static time_t cached_offset;
+	static const char *cached_zone;
+	static long cached_timezone;
 	struct tm copy = *tm;
 	int64_t hour;
 	time_t utc = timegm(&copy);
 
 	hour = (int64_t)utc / 3600;
-	if (hour != cached_hour) {
+	/* tzset(3) after a change of TZ moves tzname and timezone. */
+	if (hour != cached_hour || cached_zone != tzname[0] ||
+	    cached_timezone != timezone) {
 		copy = *tm;
 		copy.tm_isdst = -1;
 		cached_offset = utc - mktime(&copy);
 		cached_hour = hour;
+		cached_zone = tzname[0];
+		cached_timezone = timezone;
 	}
 	return utc - cached_offset;
 }
