@@ -56,6 +56,7 @@ struct tail_file {
 	struct pipeline	*pipeline;
 	bool		 is_rotated;	/* no longer at its path: drain, drop */
 	bool		 has_more;	/* stopped at TAIL_READ_MAX */
+	bool		 is_dirty;	/* modified: read after this batch */
 	int64_t		 last_growth_ms;
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
 };
@@ -302,21 +303,83 @@ tail_rotated(struct tail_file *f, const char *why)
 	tail_read(f);
 }
 
+struct tail_copy {
+	char		*path;
+	struct timespec	 mtime;
+};
+
+static int
+tail_copy_cmp(const void *a, const void *b)
+{
+	const struct tail_copy *x = a, *y = b;
+
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+	return strcmp(x->path, y->path);	/* dated names sort in time */
+}
+
+/* Does the head of PATH (decompressed if gzip) have F's fingerprint? */
+static bool
+tail_copy_matches(const struct tail_file *f, const char *path)
+{
+	char errbuf[256], head[TAIL_FP_MAX];
+	struct source *src = source_open(path, errbuf, sizeof(errbuf));
+	size_t got = 0, n;
+
+	while (src != NULL && got < f->fp_len && source_read(src, head + got,
+	    f->fp_len - got, &n) == SOURCE_OK)
+		got += n;
+	source_free(src);
+	return got == f->fp_len &&
+	    (uint32_t)crc32(0L, (unsigned char *)head, f->fp_len) == f->fp_crc;
+}
+
+/* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
+static uint64_t
+tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
+{
+	char errbuf[256];
+	struct source *src = source_open(path, errbuf, sizeof(errbuf));
+	uint64_t pos = 0, fed = 0;
+	size_t n;
+
+	while (src != NULL && source_read(src, f->t->buf, TAIL_BUFSIZE,
+	    &n) == SOURCE_OK) {
+		if (pos + n > skip) {
+			size_t k = pos >= skip ? 0 : (size_t)(skip - pos);
+
+			pipeline_feed(f->pipeline, f->t->buf + k, n - k);
+			fed += n - k;
+		}
+		pos += n;
+	}
+	if (src == NULL)
+		log_warnx("%s", errbuf);
+	source_free(src);
+	return fed;
+}
+
 /*
- * Feeds F's pipeline with the bytes of the copy that a copytruncate left
- * beside F, from F's offset to the copy's end.  The copy is the rotated
- * sibling whose head has F's fingerprint; it may be gzipped.
+ * Feeds F's pipeline with what copytruncate rotations saved beside F and
+ * we have not read: the copy whose head has F's fingerprint (the text we
+ * were reading) from F's offset on, then every newer copy whole -- each
+ * holds a generation of the file written and rotated before we looked
+ * again (several rotations while we were stopped, or before a crash
+ * lost our last commit).  Copies may be gzipped.  Without a fingerprint,
+ * or when no copy has it, nothing can be told apart and nothing is read.
  */
 static void
 tail_drain_copy(struct tail_file *f)
 {
 	char *copy = xstrdup(f->path), *dir, *base, *stem, *dot;
+	struct tail_copy *copies = NULL;
+	size_t ncopies = 0, match = SIZE_MAX;
 	DIR *dh;
 	struct dirent *de;
-	char *best = NULL;
-	time_t best_mtime = 0;
 
-	if (f->fp_len == 0 || f->offset == 0) {
+	if (f->fp_len == 0) {
 		free(copy);
 		return;
 	}
@@ -328,62 +391,50 @@ tail_drain_copy(struct tail_file *f)
 		*dot = '\0';
 	dh = opendir(dir);
 	while (dh != NULL && (de = readdir(dh)) != NULL) {
-		char *p;
 		struct stat st;
-		struct source *src;
-		char errbuf[256], head[TAIL_FP_MAX];
-		size_t got = 0, n;
+		char *p;
 
 		if (strcmp(de->d_name, base) == 0 ||
 		    strncmp(de->d_name, stem, strlen(stem)) != 0)
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_ino == f->ino ||
-		    (best != NULL && st.st_mtime < best_mtime)) {
+		    (uint64_t)st.st_ino == f->ino) {
 			free(p);
 			continue;
 		}
-		/* Compare the head (decompressed if gzip). */
-		src = source_open(p, errbuf, sizeof(errbuf));
-		while (src != NULL && got < f->fp_len && source_read(src,
-		    head + got, f->fp_len - got, &n) == SOURCE_OK)
-			got += n;
-		source_free(src);
-		if (got == f->fp_len &&
-		    (uint32_t)crc32(0L, (unsigned char *)head, f->fp_len) ==
-		    f->fp_crc) {
-			free(best);
-			best = p;
-			best_mtime = st.st_mtime;
-		} else
-			free(p);
+		copies = xreallocarray(copies, ncopies + 1, sizeof(*copies));
+		copies[ncopies].path = p;
+		copies[ncopies].mtime = st.st_mtim;
+		ncopies++;
 	}
 	if (dh != NULL)
 		closedir(dh);
-	if (best != NULL) {
-		char errbuf[256];
-		struct source *src = source_open(best, errbuf, sizeof(errbuf));
-		uint64_t pos = 0, fed = 0;
-		size_t n;
-
-		while (src != NULL && source_read(src, f->t->buf, TAIL_BUFSIZE,
-		    &n) == SOURCE_OK) {
-			if (pos + n > f->offset) {
-				size_t skip = pos >= f->offset ? 0 :
-				    (size_t)(f->offset - pos);
-
-				pipeline_feed(f->pipeline, f->t->buf + skip,
-				    n - skip);
-				fed += n - skip;
-			}
-			pos += n;
+	qsort(copies, ncopies, sizeof(*copies), tail_copy_cmp);
+	for (size_t i = ncopies; i > 0; i--)
+		if (tail_copy_matches(f, copies[i - 1].path)) {
+			match = i - 1;
+			break;
 		}
-		source_free(src);
+	if (match != SIZE_MAX) {
+		uint64_t fed = tail_copy_feed(f, copies[match].path, f->offset);
+
 		log_info("%s: read %llu bytes we had not seen from its copy %s",
-		    f->path, (unsigned long long)fed, best);
-		free(best);
-	}
+		    f->path, (unsigned long long)fed, copies[match].path);
+		for (size_t i = match + 1; i < ncopies; i++) {
+			/* Each copy is a record stream of its own. */
+			pipeline_finish(f->pipeline, true);
+			fed = tail_copy_feed(f, copies[i].path, 0);
+			log_info("%s: read %llu bytes from the later copy %s",
+			    f->path, (unsigned long long)fed, copies[i].path);
+		}
+	} else if (ncopies > 0)
+		log_warnx("%s: no copy beside it has the head we were reading; "
+		    "what was written after offset %llu before the truncation "
+		    "cannot be found", f->path, (unsigned long long)f->offset);
+	for (size_t i = 0; i < ncopies; i++)
+		free(copies[i].path);
+	free(copies);
 	free(stem);
 	free(base);
 	free(copy);
@@ -881,12 +932,27 @@ tail_events(struct tail *t, int64_t now_ms)
 					continue;
 				full = xasprintf("%s/%s", t->dirs[j].path,
 				    ev->name);
-				if (tail_is_live(&t->dirs[j], ev->name, full))
-					tail_check_path(t, full);
+				if (tail_is_live(&t->dirs[j], ev->name, full)) {
+					struct tail_file *f = ev->mask ==
+					    IN_MODIFY ? tail_find_path(t, full) :
+					    NULL;
+
+					/* A write does not change which file
+					 * is there: read once per batch. */
+					if (f != NULL)
+						f->is_dirty = true;
+					else
+						tail_check_path(t, full);
+				}
 				free(full);
 			}
 		}
 	}
+	for (struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (f->is_dirty) {
+			f->is_dirty = false;
+			tail_read(f);
+		}
 	if (overflow) {
 		log_warnx("inotify queue overflowed or a directory moved; "
 		    "sweeping now");
@@ -985,6 +1051,14 @@ const struct tail_stats *
 tail_stats(const struct tail *t)
 {
 	return &t->stats;
+}
+
+void
+tail_files_each(const struct tail *t, void (*fn)(void *ctx,
+    const char *path, const char *app, uint64_t offset), void *ctx)
+{
+	for (const struct tail_file *f = t->files; f != NULL; f = f->next)
+		fn(ctx, f->path, f->app != NULL ? f->app : "", f->offset);
 }
 
 int

@@ -32,6 +32,20 @@ stop_watch
 assert_eq "$(jget "$T/k01.json" .pattern_sets.errors.failures)" "$truth" "K01 scan of copy + live"
 rm -rf "$D"/* "$T/state"
 
+echo "# K01b two copytruncate rotations while watch is down (after kill -9)"
+start_watch
+seq -f 'req=%g ERROR' 1 100 >> "$L"
+wait_count 100 failures "K01b before the kill"
+kill9_watch
+cp "$L" "$D/demo-api-out__2024-01-01_00-00-00.log"; : > "$L"
+seq -f 'req=%g ERROR' 101 200 >> "$L"
+cp "$L" "$D/demo-api-out__2024-01-01_00-00-01.log"; : > "$L"
+seq -f 'req=%g ERROR' 201 300 >> "$L"
+start_watch
+wait_count 300 failures "K01b every generation once (the later copy read whole)"
+stop_watch
+rm -rf "$D"/* "$T/state"
+
 echo "# K02 writer without O_APPEND: truncation leaves a run of NUL bytes"
 start_watch
 python3 - "$L" "$T/go" <<'PY' &

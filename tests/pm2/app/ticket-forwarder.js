@@ -31,6 +31,14 @@
 //                    it was, so "failures + successes + damaged == logged"
 //                    could not hold.  A multi-line record cut in its head
 //                    still has body lines with ticketId: or status: false.
+//   OMNI_SEQ=1       numbered records (tests/pm2/pm2_watch.sh): every
+//                    [Omni] record ends with the key "seq: N", N its ticket
+//                    number (unique across apps when their OMNI_FIRST ranges
+//                    do not overlap), and the truth file lists each record as
+//                    [N, "success"] or [N, "failure", class] in "records", so
+//                    a test can tell which records a rotation lost.  The key
+//                    goes last, inside the object, so it travels in the same
+//                    write as the record and no pattern of `omni` sees it.
 // All data is fake: hosts are example.test, tokens are not real.
 const http = require('http');
 const fs = require('fs');
@@ -45,6 +53,7 @@ const INSTANCE = Number(process.env.NODE_APP_INSTANCE || 0);
 const FIRST = Number(process.env.OMNI_FIRST || 1) + INSTANCE * N;
 const DELAY_MS = Number(process.env.OMNI_DELAY_MS || 10);
 const BURST = process.env.OMNI_BURST === '1';
+const SEQ = process.env.OMNI_SEQ === '1';
 
 const truth = {
   app: APP,
@@ -56,6 +65,8 @@ const truth = {
   successes: 0,
   classes: { route_not_found: 0, other: 0 },
 };
+if (SEQ)
+  truth.records = [];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -134,17 +145,22 @@ let nsucc = 0;
 function logOutcome(n, out) {
   const ok = out.code >= 200 && out.code < 300 && out.body && out.body.status === true;
   if (ok) {
-    console.log('[Omni] Ticket created successfully:', successRecord(n, out.body.data, nsucc++));
+    const res = successRecord(n, out.body.data, nsucc++);
+    if (SEQ) {
+      res.seq = n;
+      truth.records.push([n, 'success']);
+    }
+    console.log('[Omni] Ticket created successfully:', res);
     truth.successes++;
     return;
   }
   const err = out.body || { status: false, message: `HTTP ${out.code}` };
-  console.error('[Omni] Failed to create ticket:', err);
+  const cls = isRoute404(err) ? 'route_not_found' : 'other';
+  console.error('[Omni] Failed to create ticket:', SEQ ? { ...err, seq: n } : err);
   truth.failures++;
-  if (isRoute404(err))
-    truth.classes.route_not_found++;
-  else
-    truth.classes.other++;
+  truth.classes[cls]++;
+  if (SEQ)
+    truth.records.push([n, 'failure', cls]);
 }
 
 // Noise between records: ordinary lines, an Omni info line, stack traces.
