@@ -90,6 +90,8 @@ record_append(struct record_builder *rb, const char *p, size_t len)
 {
 	size_t room = rb->rules.max_bytes - rb->cur.len;
 
+	if (len == 0)
+		return;	/* and the buffer may not exist yet */
 	if (len > room) {
 		len = room;
 		rb->cur.is_cut = true;
@@ -113,7 +115,7 @@ record_builder_flush(struct record_builder *rb)
 {
 	if (!rb->is_active)
 		return;
-	rb->cur.text = rb->buf;
+	rb->cur.text = rb->buf != NULL ? rb->buf : "";
 	rb->cur.starts_object = rb->is_opener;
 	rb->cur.is_open = rb->is_opener && !rb->is_closed;
 	rb->count++;

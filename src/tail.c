@@ -410,7 +410,8 @@ tail_drain_copy(struct tail_file *f)
 	}
 	if (dh != NULL)
 		closedir(dh);
-	qsort(copies, ncopies, sizeof(*copies), tail_copy_cmp);
+	if (ncopies > 1)
+		qsort(copies, ncopies, sizeof(*copies), tail_copy_cmp);
 	for (size_t i = ncopies; i > 0; i--)
 		if (tail_copy_matches(f, copies[i - 1].path)) {
 			match = i - 1;

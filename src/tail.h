@@ -103,6 +103,11 @@ struct tail_stats {
 };
 const struct tail_stats *tail_stats(const struct tail *t);
 
+/* Calls FN for every followed file (metrics): its path, its app, and the
+ * offset read up to, in bytes. */
+void tail_files_each(const struct tail *t, void (*fn)(void *ctx,
+    const char *path, const char *app, uint64_t offset), void *ctx);
+
 void tail_free(struct tail *t);
 
 #endif

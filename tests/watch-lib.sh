@@ -108,3 +108,16 @@ wait_count() {
 	sleep 0.5
 	assert_eq "$(counted "${2:-failures}")" "$1" "${3:-counted ${2:-failures}}"
 }
+
+# check_rss WHAT: watch's peak RSS stays bounded (64 MiB here; the bench
+# measures the real figure).  AddressSanitizer's shadow memory makes the
+# number meaningless, so a sanitizer build skips the check.
+check_rss() {
+	if ldd "$OMNIWATCH" 2>/dev/null | grep -q 'libasan'; then
+		echo "skip: $1 peak RSS (sanitizer build)"
+		return 0
+	fi
+	_rss=$(awk '/VmHWM/ {print $2}' "/proc/$WPID/status")
+	[ "$_rss" -lt 65536 ] || fail "$1: peak RSS $_rss KiB"
+	echo "ok: $1 peak RSS $_rss KiB"
+}

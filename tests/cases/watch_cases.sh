@@ -70,8 +70,7 @@ wait_count 200000 failures "K02 ids 1..200000 once each"
 grep -q 'NUL bytes at offset 0' "$WLOG" || fail "K02: the NUL run is reported with its offset"
 n=$(grep -c 'NUL bytes' "$WLOG")
 assert_eq "$n" 1 "K02 NUL run reported once"
-rss=$(awk '/VmHWM/ {print $2}' /proc/$WPID/status)
-[ "$rss" -lt 65536 ] || fail "K02: peak RSS $rss KiB"
+check_rss K02
 stop_watch
 rm -rf "$D"/* "$T/state"
 
@@ -133,8 +132,7 @@ head -c 3145728 /dev/zero | tr '\0' y >> "$L"; sleep 1; echo >> "$L"
 echo "req=3 ERROR after" >> "$L"
 wait_count 3 failures "K06 req 1, 2, 3 once each"
 grep -q 'longer than 1048576 bytes; cut' "$WLOG" || fail "K06: the cut is reported"
-rss=$(awk '/VmHWM/ {print $2}' /proc/$WPID/status)
-[ "$rss" -lt 65536 ] || fail "K06: peak RSS $rss KiB"
+check_rss K06
 stop_watch
 rm -rf "$D"/* "$T/state" "$CFG"
 
