@@ -19,6 +19,8 @@ struct cmd_entry {
 int cmd_scan(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_check(int argc, char **argv);	/* exits 0-3, see cmd_check.c */
+int cmd_test(int argc, char **argv);
 
 extern const struct cmd_entry cmd_table[];
 

@@ -16,20 +16,113 @@
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "progress.h"
 #include "report.h"
+#include "report_html.h"
 #include "scan.h"
+#include "series.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
 #define CMD_SCAN_MAX_SETS	32
 
+/* What the report needs beyond the aggregate, fed by the scan's hook. */
+struct cmd_scan_extra {
+	struct series	*series;	/* JSON and HTML */
+	struct report_html_samples *samples;	/* HTML */
+	struct progress	*progress;	/* stderr is a terminal */
+	uint64_t	 done;		/* bytes of the files read before */
+	uint64_t	 file_bytes;	/* of the file being read */
+};
+
 static int
 cmd_scan_usage(void)
 {
-	fprintf(stderr, "usage: omniwatch scan [-p PATTERNS]... [--json] "
-	    "[--since TIME] [--until TIME] [--max-line BYTES] [PATH]...\n"
+	fprintf(stderr, "usage: omniwatch scan [-p PATTERNS]... "
+	    "[--format text|json|html] [-o FILE] [--json] [--since TIME] "
+	    "[--until TIME] [--max-line BYTES] [PATH]...\n"
 	    "Try 'man omniwatch' for the details.\n");
 	return CMD_EXIT_USAGE;
+}
+
+static void
+cmd_scan_outcome(void *ctx, const char *path,
+    const struct pipeline_outcome *o)
+{
+	struct cmd_scan_extra *x = ctx;
+
+	if (x->series != NULL)
+		series_add(x->series, o->set_idx, o->outcome, o->class_idx, 1,
+		    o->record->ts_ms);
+	if (x->samples != NULL)
+		report_html_samples_note(x->samples, path, o);
+}
+
+static void
+cmd_scan_read(void *ctx, const char *path, uint64_t bytes)
+{
+	struct cmd_scan_extra *x = ctx;
+
+	if (bytes == 0) {
+		/* A new file. */
+		x->done += x->file_bytes;
+		x->file_bytes = 0;
+	} else
+		x->file_bytes = bytes;
+	progress_set(x->progress, x->done + x->file_bytes, path);
+}
+
+/* Writes the report in FORMAT.  Returns 0 or -1. */
+static int
+cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
+    enum report_format format, int argc, char **argv, FILE *fp)
+{
+	struct report_html html;
+	struct timespec ts;
+	json_t *root;
+	char *source = NULL;
+	int rc = 0;
+
+	switch (format) {
+	case REPORT_TEXT:
+		report_write_text(s->agg, s, fp);
+		break;
+	case REPORT_JSON:
+		root = report_json(s->agg, s);
+		report_json_add_hours(root, x->series);
+		rc = report_json_dump(root, fp);
+		json_decref(root);
+		break;
+	case REPORT_HTML:
+		for (int i = 0; i < argc && i < 4; i++) {
+			char *prev = source;
+
+			source = xasprintf("%s %s", prev != NULL ? prev :
+			    "read", argv[i]);
+			free(prev);
+		}
+		if (argc > 4) {
+			char *prev = source;
+
+			source = xasprintf("%s and %d more", prev, argc - 4);
+			free(prev);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		memset(&html, 0, sizeof(html));
+		html.command = "scan";
+		html.source = source;
+		html.since_ms = s->opts.since;
+		html.until_ms = s->opts.until;
+		html.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		html.agg = s->agg;
+		html.series = x->series;
+		html.scan = s;
+		html.samples = x->samples;
+		rc = report_html_write(&html, fp);
+		free(source);
+		break;
+	}
+	return rc;
 }
 
 int
@@ -38,6 +131,8 @@ cmd_scan(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "patterns", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "max-line", required_argument, NULL, 'L' },
@@ -50,7 +145,12 @@ cmd_scan(int argc, char **argv)
 	struct match_set *sets[CMD_SCAN_MAX_SETS];
 	size_t nnames = 0, nsets = 0;
 	struct pipeline_options opts;
-	bool is_json = false;
+	enum report_format format = REPORT_TEXT;
+	const char *output = NULL;
+	struct report_output *out;
+	struct cmd_scan_extra extra = { NULL, NULL, NULL, 0, 0 };
+	uint64_t total = 0;
+	bool is_written;
 	struct scan *s;
 	char *err, *home_logs = NULL;
 	int ch, rc = CMD_EXIT_OK;
@@ -60,7 +160,8 @@ cmd_scan(int argc, char **argv)
 	opts.since = STAMP_NONE;
 	opts.until = STAMP_NONE;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:jvqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "p:jo:vqh", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'p':
 			if (nnames == CMD_SCAN_MAX_SETS) {
@@ -71,7 +172,17 @@ cmd_scan(int argc, char **argv)
 			names[nnames++] = optarg;
 			break;
 		case 'j':
-			is_json = true;
+			format = REPORT_JSON;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &format) != 0) {
+				fprintf(stderr, "omniwatch scan: --format '%s': "
+				    "expected text, json or html\n", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case 's':
 		case 'u':
@@ -125,7 +236,22 @@ cmd_scan(int argc, char **argv)
 		nsets++;
 	}
 
+	out = report_output_open(output, &err);
+	if (out == NULL) {
+		fprintf(stderr, "omniwatch scan: %s\n", err);
+		free(err);
+		for (size_t i = 0; i < nsets; i++)
+			match_set_free(sets[i]);
+		return CMD_EXIT_USAGE;
+	}
 	s = scan_new(sets, nsets, &opts);
+	if (format != REPORT_TEXT)
+		extra.series = series_new(sets, nsets);
+	if (format == REPORT_HTML)
+		extra.samples = report_html_samples_new(sets, nsets);
+	s->on_outcome = cmd_scan_outcome;
+	s->on_read = cmd_scan_read;
+	s->hook_ctx = &extra;
 	if (optind == argc) {
 		const char *pm2_home = getenv("PM2_HOME");
 		const char *home = getenv("HOME");
@@ -135,18 +261,31 @@ cmd_scan(int argc, char **argv)
 		else
 			home_logs = xasprintf("%s/.pm2/logs",
 			    home != NULL ? home : "");
-		if (scan_path(s, home_logs) != 0)
-			rc = CMD_EXIT_INPUT;
+		total = scan_path_size(home_logs);
 	}
+	for (int i = optind; i < argc; i++)
+		total += scan_path_size(argv[i]);
+	extra.progress = progress_new("scan", total, true, NULL);
+	if (optind == argc && scan_path(s, home_logs) != 0)
+		rc = CMD_EXIT_INPUT;
 	for (int i = optind; i < argc; i++)
 		if (scan_path(s, argv[i]) != 0)
 			rc = CMD_EXIT_INPUT;
-	if (is_json)
-		report_write_json(s->agg, s, stdout);
+	progress_done(extra.progress);
+	if (optind == argc)
+		is_written = cmd_scan_report(s, &extra, format, 1, &home_logs,
+		    report_output_fp(out)) == 0;
 	else
-		report_write_text(s->agg, s, stdout);
-	if (fflush(stdout) != 0)
+		is_written = cmd_scan_report(s, &extra, format, argc - optind,
+		    argv + optind, report_output_fp(out)) == 0;
+	if (report_output_close(out, is_written, &err) != 0 || !is_written) {
+		fprintf(stderr, "omniwatch scan: %s\n", err != NULL ? err :
+		    "cannot write the report");
+		free(err);
 		rc = CMD_EXIT_INPUT;
+	}
+	series_free(extra.series);
+	report_html_samples_free(extra.samples);
 	scan_free(s);
 	for (size_t i = 0; i < nsets; i++)
 		match_set_free(sets[i]);

@@ -19,6 +19,9 @@
 #include "log.h"
 #include "match.h"
 #include "report.h"
+#include "progress.h"
+#include "report_html.h"
+#include "series.h"
 #include "stamp.h"
 #include "state.h"
 #include "summary.h"
@@ -27,8 +30,9 @@
 static int
 cmd_summary_usage(void)
 {
-	fprintf(stderr, "usage: omniwatch summary -c FILE [--json] "
-	    "[--since TIME] [--until TIME]\n"
+	fprintf(stderr, "usage: omniwatch summary -c FILE "
+	    "[--format text|json|html] [-o FILE] [--json] [--since TIME] "
+	    "[--until TIME]\n"
 	    "Try 'man omniwatch' for the details.\n");
 	return CMD_EXIT_USAGE;
 }
@@ -64,12 +68,52 @@ cmd_summary_sets(const struct config *cfg, struct match_set ***sets)
 	return 0;
 }
 
+/* Writes the report in FORMAT to FP.  Returns 0 or -1. */
+static int
+cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
+    const struct series *series, enum report_format format, int64_t since,
+    int64_t until, time_t now, FILE *fp)
+{
+	struct report_html html;
+	json_t *root;
+	char *source;
+	int rc = 0;
+
+	switch (format) {
+	case REPORT_TEXT:
+		report_write_text(agg, NULL, fp);
+		break;
+	case REPORT_JSON:
+		root = report_json(agg, NULL);
+		report_json_add_hours(root, series);
+		rc = report_json_dump(root, fp);
+		json_decref(root);
+		break;
+	case REPORT_HTML:
+		memset(&html, 0, sizeof(html));
+		html.command = "summary";
+		source = xasprintf("state of %s", cfg->path);
+		html.source = source;
+		html.since_ms = since;
+		html.until_ms = until;
+		html.now_ms = (int64_t)now * 1000;
+		html.agg = agg;
+		html.series = series;
+		rc = report_html_write(&html, fp);
+		free(source);
+		break;
+	}
+	return rc;
+}
+
 int
 cmd_summary(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -83,19 +127,37 @@ cmd_summary(int argc, char **argv)
 	struct aggregate *agg = NULL;
 	struct state *st = NULL;
 	int64_t since = STAMP_NONE, until = STAMP_NONE;
-	bool is_json = false;
+	enum report_format format = REPORT_TEXT;
+	const char *output = NULL;
+	struct report_output *rout = NULL;
+	struct series *series = NULL;
+	struct progress *progress;
+	int rc_load;
+	bool is_written;
 	char *err;
 	int ch, rc = CMD_EXIT_OK;
 	time_t now = time(NULL);
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:jvqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:jo:vqh", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
 			break;
 		case 'j':
-			is_json = true;
+			format = REPORT_JSON;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &format) != 0) {
+				fprintf(stderr, "omniwatch summary: --format "
+				    "'%s': expected text, json or html\n",
+				    optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case 's':
 		case 'u':
@@ -143,6 +205,13 @@ cmd_summary(int argc, char **argv)
 		config_free(cfg);
 		return CMD_EXIT_USAGE;
 	}
+	rout = report_output_open(output, &err);
+	if (rout == NULL) {
+		fprintf(stderr, "omniwatch summary: %s\n", err);
+		free(err);
+		rc = CMD_EXIT_USAGE;
+		goto out;
+	}
 	st = state_open(cfg->state_dir, true, &err);
 	if (st == NULL) {
 		fprintf(stderr, "omniwatch summary: %s\n", err);
@@ -151,18 +220,29 @@ cmd_summary(int argc, char **argv)
 		goto out;
 	}
 	agg = aggregate_new(sets, cfg->npattern_sets);
-	if (summary_load(st, agg, since, until) != 0) {
+	if (format != REPORT_TEXT)
+		series = series_new(sets, cfg->npattern_sets);
+	progress = progress_new("summary", 0, false, "buckets");
+	rc_load = summary_load_series(st, agg, series, progress, since, until);
+	progress_done(progress);
+	if (rc_load != 0) {
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
-	if (is_json)
-		report_write_json(agg, NULL, stdout);
-	else
-		report_write_text(agg, NULL, stdout);
-	if (fflush(stdout) != 0)
+	is_written = cmd_summary_report(cfg, agg, series, format, since,
+	    until, now, report_output_fp(rout)) == 0;
+	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {
+		fprintf(stderr, "omniwatch summary: %s\n", err != NULL ? err :
+		    "cannot write the report");
+		free(err);
 		rc = CMD_EXIT_INPUT;
+	}
+	rout = NULL;
 
 out:
+	if (rout != NULL)
+		report_output_close(rout, false, &err);
+	series_free(series);
 	aggregate_free(agg);
 	state_close(st);
 	for (size_t i = 0; i < cfg->npattern_sets; i++)

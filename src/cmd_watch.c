@@ -5,11 +5,20 @@
  * main loop (one thread, one epoll_wait):
  *   inotify  -> tail_events: read what changed, follow rotations
  *   timerfd  -> armed for the earliest of: an idle flush, letting go of a
- *               rotated file, the sweep, a due commit; never otherwise,
- *               so an idle agent wakes only for the sweep
+ *               rotated file, the sweep, a due commit, an alert's window
+ *               or `for`, a webhook retry or curl timeout, the metrics
+ *               textfile; never otherwise, so an idle agent wakes only for
+ *               the sweep
  *   signalfd -> TERM/INT: flush, commit, exit 0; HUP: reload; USR1: status
- * After each wakeup: tail_tick, then commit when due (commit_interval
- * after the first uncommitted byte, or commit_records records).
+ *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
+ *   others   -> libcurl's sockets: webhook_event (delivery never blocks
+ *               reading: a hung receiver is just a socket that stays quiet)
+ * After each wakeup (the cron of this loop): tail_tick, alert_tick (rules
+ * whose window emptied, `for` elapsed, repeats), webhook_tick (retries,
+ * curl's timeouts), metrics_tick, then commit when due (commit_interval
+ * after the first uncommitted change, or commit_records records).  A
+ * commit saves the alerts' state with the counts, and only then may the
+ * notifications it queued be sent.
  */
 #include "autoconf.h"
 
@@ -27,13 +36,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "metrics.h"
+#include "redact.h"
 #include "stamp.h"
 #include "state.h"
 #include "tail.h"
+#include "webhook.h"
 #include "xmalloc.h"
 
 struct watch {
@@ -43,6 +56,14 @@ struct watch {
 	size_t		 nsets;
 	struct state	*st;
 	struct tail	*tail;
+	struct redact	*rd;
+	struct alert	*al;
+	struct webhook	*wh;
+	struct metrics	*mx;
+	int		 epfd;		/* the loop's: tail, curl, metrics */
+	int		 sfd;		/* signalfd */
+	int		 tfd;		/* timerfd */
+	bool		 is_started;	/* the start's backlog is read */
 	int		 lock_fd;
 	char		*lock_path;	/* the lock lock_fd holds */
 	uint64_t	 uncommitted_records;
@@ -98,17 +119,132 @@ watch_outcome(void *ctx, const struct tail_outcome *to)
 		w->uncommitted_records++;
 	if (w->dirty_since_ms == 0)
 		w->dirty_since_ms = watch_now_ms();
+	metrics_record(w->mx, c.pattern_set, c.app, c.outcome, c.class);
+	if (o->outcome == MATCH_SUCCESS)
+		metrics_last_success(w->mx, c.pattern_set, ts != STAMP_NONE ?
+		    ts : watch_now_ms());
+	alert_record(w->al, o->set_idx, o->app, o->outcome, o->class_idx, ts,
+	    o->record->text, o->record->len, watch_now_ms(), w->is_started);
+}
+
+/* An alert changed: its notice goes to the receivers' spool. */
+static void
+watch_notify(void *ctx, const struct alert_notice *n)
+{
+	struct watch *w = ctx;
+
+	webhook_notify(w->wh, n);
+}
+
+static void
+watch_metrics_file(void *ctx, const char *path, const char *app,
+    uint64_t offset)
+{
+	const char *l[] = { "path", path, "app", app };
+
+	metrics_sample(ctx, "omniwatch_file_offset_bytes", (double)offset, 2,
+	    l);
+}
+
+/* The figures metrics.c does not keep itself; see omniwatch.yaml(5). */
+static void
+watch_metrics(void *ctx, struct metrics_buf *b)
+{
+	struct watch *w = ctx;
+	const struct tail_stats *ts = tail_stats(w->tail);
+	size_t nstates[3] = { 0, 0, 0 };
+	static const char *const results[] = { "delivered", "retried",
+	    "failed", "dropped" };
+
+	metrics_family(b, "omniwatch_files_followed", "gauge",
+	    "Log files followed now.");
+	metrics_sample(b, "omniwatch_files_followed", (double)ts->files, 0,
+	    NULL);
+	metrics_family(b, "omniwatch_read_bytes_total", "counter",
+	    "Bytes read from log files since start.");
+	metrics_sample(b, "omniwatch_read_bytes_total", (double)ts->bytes, 0,
+	    NULL);
+	metrics_family(b, "omniwatch_rotations_total", "counter",
+	    "Rotations seen since start (copytruncate, rename, delete).");
+	metrics_sample(b, "omniwatch_rotations_total", (double)ts->rotations,
+	    0, NULL);
+	metrics_family(b, "omniwatch_truncations_total", "counter",
+	    "Files seen truncated since start.");
+	metrics_sample(b, "omniwatch_truncations_total",
+	    (double)ts->truncations, 0, NULL);
+	metrics_family(b, "omniwatch_file_offset_bytes", "gauge",
+	    "Offset read up to in each followed file.");
+	tail_files_each(w->tail, watch_metrics_file, b);
+
+	metrics_family(b, "omniwatch_alert_state", "gauge",
+	    "1 for the state each alert rule is in.");
+	for (size_t i = 0; i < alert_nrules(w->al); i++) {
+		enum alert_status s = alert_rule_status(w->al, i);
+
+		nstates[s]++;
+		for (int k = ALERT_INACTIVE; k <= ALERT_FIRING; k++) {
+			const char *l[] = { "alert", alert_rule_name(w->al, i),
+			    "state", alert_status_name(k) };
+
+			metrics_sample(b, "omniwatch_alert_state",
+			    (int)s == k ? 1 : 0, 2, l);
+		}
+	}
+	metrics_family(b, "omniwatch_alerts", "gauge",
+	    "Alert rules by state.");
+	for (int k = ALERT_INACTIVE; k <= ALERT_FIRING; k++) {
+		const char *l[] = { "state", alert_status_name(k) };
+
+		metrics_sample(b, "omniwatch_alerts", (double)nstates[k], 1, l);
+	}
+
+	metrics_family(b, "omniwatch_notifications_total", "counter",
+	    "Notification attempts since start, by receiver and result "
+	    "(delivered; retried: failed and tried again; failed: refused "
+	    "and dropped; dropped: pushed out of a full spool).");
+	for (size_t i = 0; i < webhook_nreceivers(w->wh); i++) {
+		struct webhook_stats st;
+		uint64_t v[4];
+
+		webhook_stats(w->wh, i, &st);
+		v[0] = st.delivered;
+		v[1] = st.retried;
+		v[2] = st.failed;
+		v[3] = st.dropped;
+		for (size_t k = 0; k < 4; k++) {
+			const char *l[] = { "receiver", st.receiver, "result",
+			    results[k] };
+
+			metrics_sample(b, "omniwatch_notifications_total",
+			    (double)v[k], 2, l);
+		}
+	}
+	metrics_family(b, "omniwatch_spool_notifications", "gauge",
+	    "Notifications waiting for delivery, by receiver.");
+	for (size_t i = 0; i < webhook_nreceivers(w->wh); i++) {
+		struct webhook_stats st;
+		const char *l[2];
+
+		webhook_stats(w->wh, i, &st);
+		l[0] = "receiver";
+		l[1] = st.receiver;
+		metrics_sample(b, "omniwatch_spool_notifications",
+		    (double)st.depth, 1, l);
+	}
 }
 
 static void
 watch_commit(struct watch *w, bool flush)
 {
 	tail_save(w->tail, flush);
+	alert_save(w->al);
 	if (state_commit(w->st) == 0) {
 		w->uncommitted_records = 0;
 		w->committed_bytes = tail_stats(w->tail)->bytes;
 		w->dirty_since_ms = 0;
-	}
+		webhook_committed(w->wh);
+	} else
+		webhook_rolled_back(w->wh);
 }
 
 static void
@@ -153,18 +289,37 @@ watch_load(const char *path, struct config **cfgp, struct match_set ***setsp,
 			return -1;
 		}
 	}
+	/* The rules' sets and classes exist only now that sets are loaded. */
+	if (cfg->nalerts > 0) {
+		struct alert_cb cb = { NULL, NULL };
+		struct alert *al = alert_new(cfg, sets, cfg->npattern_sets,
+		    NULL, NULL, &cb, 0, &err);
+
+		if (al == NULL) {
+			log_error("%s", err);
+			free(err);
+			watch_sets_free(sets, cfg->npattern_sets);
+			config_free(cfg);
+			return -1;
+		}
+		alert_free(al);
+	}
 	*cfgp = cfg;
 	*setsp = sets;
 	*nsetsp = cfg->npattern_sets;
 	return 0;
 }
 
-/* Opens the state and the tail for W's config. */
+/* Opens the state, the alerting and the tail for W's config. */
 static int
 watch_open(struct watch *w)
 {
 	struct tail_cb cb = { watch_outcome, w };
+	struct alert_cb acb = { watch_notify, w };
+	struct metrics_cb mcb = { watch_metrics, w };
+	struct epoll_event ev;
 	char *err = NULL, *lock;
+	int64_t now = watch_now_ms();
 
 	w->st = state_open(w->cfg->state_dir, false, &err);
 	if (w->st == NULL) {
@@ -195,14 +350,39 @@ watch_open(struct watch *w)
 		w->lock_path = lock;
 	} else
 		free(lock);
-	w->tail = tail_new(w->cfg, w->sets, w->nsets, w->st, &cb, &err);
+	w->rd = redact_new(w->cfg->redact, w->cfg->nredact, &err);
+	if (w->rd != NULL)
+		w->al = alert_new(w->cfg, w->sets, w->nsets, w->st, w->rd, &acb,
+		    now, &err);
+	if (w->al != NULL)
+		w->wh = webhook_new(w->cfg, w->st, w->epfd, &err);
+	if (w->wh != NULL)
+		w->mx = metrics_new(w->cfg, w->epfd, &mcb, &err);
+	if (w->mx != NULL)
+		w->tail = tail_new(w->cfg, w->sets, w->nsets, w->st, &cb, &err);
 	if (w->tail == NULL) {
 		log_error("%s", err);
 		free(err);
 		return -1;
 	}
+	for (size_t i = 0; i < w->nsets; i++) {
+		int64_t ms;
+
+		if (state_last_outcome(w->st, w->sets[i]->name, "success",
+		    &ms) == 0 && ms != STAMP_NONE)
+			metrics_last_success(w->mx, w->sets[i]->name, ms);
+	}
+	/* The backlog is counted into the windows first and judged once,
+	 * so that it does not fire and resolve alerts on the way. */
+	w->is_started = false;
 	tail_start(w->tail, watch_now_ms());
+	w->is_started = true;
+	alert_tick(w->al, watch_now_ms());
 	watch_commit(w, false);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.fd = tail_fd(w->tail);
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, tail_fd(w->tail), &ev);
 	return 0;
 }
 
@@ -210,6 +390,17 @@ watch_open(struct watch *w)
 static void
 watch_close(struct watch *w)
 {
+	if (w->tail != NULL)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, tail_fd(w->tail), NULL);
+	/* Transfers in flight are cut: what they carried stays spooled. */
+	metrics_free(w->mx);
+	w->mx = NULL;
+	webhook_free(w->wh);
+	w->wh = NULL;
+	alert_free(w->al);
+	w->al = NULL;
+	redact_free(w->rd);
+	w->rd = NULL;
 	tail_free(w->tail);
 	w->tail = NULL;
 	state_close(w->st);
@@ -232,7 +423,7 @@ watch_unlock(struct watch *w)
  * a bad new config leaves the old one running.
  */
 static int
-watch_reload(struct watch *w, int epfd)
+watch_reload(struct watch *w)
 {
 	struct config *cfg;
 	struct match_set **sets;
@@ -244,7 +435,6 @@ watch_reload(struct watch *w, int epfd)
 		return 0;
 	}
 	watch_commit(w, true);
-	epoll_ctl(epfd, EPOLL_CTL_DEL, tail_fd(w->tail), NULL);
 	watch_close(w);
 	watch_sets_free(w->sets, w->nsets);
 	config_free(w->cfg);
@@ -253,8 +443,6 @@ watch_reload(struct watch *w, int epfd)
 	w->nsets = nsets;
 	if (watch_open(w) != 0)
 		return -1;
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = tail_fd(w->tail) };
-	epoll_ctl(epfd, EPOLL_CTL_ADD, tail_fd(w->tail), &ev);
 	log_info("reloaded: %zu pattern set(s), %zu source(s)", w->nsets,
 	    w->cfg->nsources);
 	return 0;
@@ -273,13 +461,16 @@ watch_arm(int tfd, int64_t delay_ms)
 	timerfd_settime(tfd, 0, &its, NULL);
 }
 
+/*
+ * The descriptors of the loop.  Signals are blocked first, before any
+ * library can start a thread (libcurl's resolver), so that every thread
+ * inherits the mask and TERM always arrives through the signalfd.
+ */
 static int
-watch_loop(struct watch *w)
+watch_loop_init(struct watch *w)
 {
 	sigset_t mask;
-	int sfd, tfd, epfd;
 	struct epoll_event ev;
-	bool is_running = true;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -287,82 +478,132 @@ watch_loop(struct watch *w)
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || tfd < 0 || epfd < 0) {
+	w->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->sfd < 0 || w->tfd < 0 || w->epfd < 0) {
 		log_error("cannot set up the event loop: %s", strerror(errno));
-		return CMD_EXIT_INPUT;
+		return -1;
 	}
+	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
-	ev.data.fd = sfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
-	ev.data.fd = tfd;
-	epoll_ctl(epfd, EPOLL_CTL_ADD, tfd, &ev);
-	ev.data.fd = tail_fd(w->tail);
-	epoll_ctl(epfd, EPOLL_CTL_ADD, tail_fd(w->tail), &ev);
+	ev.data.fd = w->sfd;
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->sfd, &ev);
+	ev.data.fd = w->tfd;
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev);
+	return 0;
+}
+
+static void
+watch_loop_release(struct watch *w)
+{
+	if (w->epfd >= 0)
+		close(w->epfd);
+	if (w->tfd >= 0)
+		close(w->tfd);
+	if (w->sfd >= 0)
+		close(w->sfd);
+	w->epfd = w->tfd = w->sfd = -1;
+}
+
+/* The earliest time some module has work to do. */
+static int64_t
+watch_deadline(const struct watch *w, int64_t now)
+{
+	int64_t deadline = tail_deadline(w->tail, now), t;
+
+	if (w->dirty_since_ms != 0 &&
+	    w->dirty_since_ms + w->cfg->commit_ms < deadline)
+		deadline = w->dirty_since_ms + w->cfg->commit_ms;
+	t = alert_deadline(w->al, now);
+	if (t < deadline)
+		deadline = t;
+	t = webhook_deadline(w->wh, now);
+	if (t < deadline)
+		deadline = t;
+	t = metrics_deadline(w->mx, now);
+	if (t < deadline)
+		deadline = t;
+	return deadline;
+}
+
+/* Returns false on TERM or INT. */
+static bool
+watch_signals(struct watch *w, int *rc)
+{
+	struct signalfd_siginfo si;
+	bool is_running = true;
+
+	while (read(w->sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			is_running = false;
+		else if (si.ssi_signo == SIGHUP && watch_reload(w) != 0) {
+			*rc = CMD_EXIT_INPUT;
+			return false;
+		} else if (si.ssi_signo == SIGUSR1)
+			tail_status(w->tail);
+	}
+	return is_running;
+}
+
+static int
+watch_loop(struct watch *w)
+{
+	bool is_running = true;
+	int rc = CMD_EXIT_OK;
+
 	log_info("watching %zu source(s) with %zu pattern set(s); state in %s",
 	    w->cfg->nsources, w->nsets, w->cfg->state_dir);
-
 	while (is_running) {
-		struct epoll_event evs[8];
-		int64_t now = watch_now_ms(), deadline;
+		struct epoll_event evs[16];
+		int64_t now = watch_now_ms();
 		int n;
 
-		deadline = tail_deadline(w->tail, now);
-		if (w->dirty_since_ms != 0 &&
-		    w->dirty_since_ms + w->cfg->commit_ms < deadline)
-			deadline = w->dirty_since_ms + w->cfg->commit_ms;
-		watch_arm(tfd, deadline - now);
-		n = epoll_wait(epfd, evs, 8, -1);
+		watch_arm(w->tfd, watch_deadline(w, now) - now);
+		n = epoll_wait(w->epfd, evs, 16, -1);
 		if (n < 0 && errno != EINTR) {
 			log_error("epoll_wait: %s", strerror(errno));
 			break;
 		}
 		now = watch_now_ms();
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n && is_running; i++) {
 			int fd = evs[i].data.fd;
 
-			if (fd == sfd) {
-				struct signalfd_siginfo si;
-
-				while (read(sfd, &si, sizeof(si)) ==
-				    sizeof(si)) {
-					if (si.ssi_signo == SIGTERM ||
-					    si.ssi_signo == SIGINT)
-						is_running = false;
-					else if (si.ssi_signo == SIGHUP &&
-					    watch_reload(w, epfd) != 0)
-						return CMD_EXIT_INPUT;
-					else if (si.ssi_signo == SIGUSR1)
-						tail_status(w->tail);
-				}
-			} else if (fd == tfd) {
+			if (fd == w->sfd)
+				is_running = watch_signals(w, &rc);
+			else if (fd == w->tfd) {
 				uint64_t expirations;
 
-				if (read(tfd, &expirations,
+				if (read(w->tfd, &expirations,
 				    sizeof(expirations)) < 0 && errno != EAGAIN)
 					log_warn("timerfd");
-			} else if (w->tail != NULL && fd == tail_fd(w->tail))
+			} else if (fd == tail_fd(w->tail))
 				tail_events(w->tail, now);
+			else if (fd == metrics_fd(w->mx))
+				metrics_event(w->mx);
+			else
+				webhook_event(w->wh, fd, evs[i].events, now);
 		}
 		if (!is_running)
 			break;
 		tail_tick(w->tail, now);
-		if (tail_stats(w->tail)->bytes != w->committed_bytes &&
-		    w->dirty_since_ms == 0)
+		alert_tick(w->al, now);
+		webhook_tick(w->wh, now);
+		metrics_tick(w->mx, now);
+		if ((tail_stats(w->tail)->bytes != w->committed_bytes ||
+		    state_is_dirty(w->st)) && w->dirty_since_ms == 0)
 			w->dirty_since_ms = now;
 		if (w->dirty_since_ms != 0 &&
 		    (now - w->dirty_since_ms >= w->cfg->commit_ms ||
 		    w->uncommitted_records >= w->cfg->commit_records))
 			watch_commit(w, false);
 	}
+	if (w->tail == NULL)	/* a reload failed half-way */
+		return rc;
 	log_info("stopping: flushing and committing");
 	watch_commit(w, true);
-	close(epfd);
-	close(tfd);
-	close(sfd);
-	return CMD_EXIT_OK;
+	metrics_write_textfile(w->mx);
+	return rc;
 }
 
 static int
@@ -390,6 +631,7 @@ cmd_watch(int argc, char **argv)
 
 	memset(&w, 0, sizeof(w));
 	w.lock_fd = -1;
+	w.epfd = w.tfd = w.sfd = -1;
 	log_set_level(LOG_LEVEL_INFO);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:vqh", longopts, NULL)) != -1) {
@@ -422,12 +664,13 @@ cmd_watch(int argc, char **argv)
 		    "%s\n", w.config_path, w.cfg->nsources, w.nsets,
 		    w.cfg->state_dir);
 		rc = CMD_EXIT_OK;
-	} else if (watch_open(&w) != 0)
+	} else if (watch_loop_init(&w) != 0 || watch_open(&w) != 0)
 		rc = CMD_EXIT_INPUT;
 	else
 		rc = watch_loop(&w);
 	watch_close(&w);
 	watch_unlock(&w);
+	watch_loop_release(&w);
 	watch_sets_free(w.sets, w.nsets);
 	config_free(w.cfg);
 	return rc;

@@ -25,6 +25,7 @@
 #include <libfyaml.h>
 
 #include "config.h"
+#include "match.h"	/* PCRE2, for checking redact regexes */
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -536,6 +537,562 @@ config_state(struct config_loader *ld, struct fy_node *key,
 	return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * Alerting and metrics: redact, receivers, alerts, metrics.
+ */
+
+/* "FILE:LINE:COLUMN" of NODE (else FALLBACK), for checks made later. */
+static char *
+config_where(struct config_loader *ld, struct fy_node *node,
+    struct fy_node *fallback)
+{
+	int line = 1, column = 1;
+
+	if (!config_mark(node, &line, &column))
+		config_mark(fallback, &line, &column);
+	return xasprintf("%s:%d:%d", ld->path, line, column);
+}
+
+/* A list of non-empty scalars, copied into *OUT (replacing it). */
+static int
+config_names(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value, const char *what, const char *expected,
+    char ***out, size_t *nout)
+{
+	struct fy_node *item;
+	void *iter = NULL;
+	int n;
+
+	if (!fy_node_is_sequence(value))
+		return config_error(ld, value, key, "%s: got %s; expected a "
+		    "list of %s", what, config_kind(value), expected);
+	n = fy_node_sequence_item_count(value);
+	*out = xcalloc((size_t)n + 1, sizeof(**out));
+	*nout = 0;
+	while ((item = fy_node_sequence_iterate(value, &iter)) != NULL) {
+		const char *s = config_scalar(ld, key, item, what, expected);
+
+		if (s == NULL)
+			return -1;
+		for (size_t i = 0; i < *nout; i++)
+			if (strcmp((*out)[i], s) == 0)
+				return config_error(ld, item, key, "%s: '%s' "
+				    "is listed twice; expected each once",
+				    what, s);
+		(*out)[(*nout)++] = xstrdup(s);
+	}
+	return 0;
+}
+
+static int
+config_redact(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value)
+{
+	struct config *cfg = ld->cfg;
+	struct fy_node *item;
+	void *iter = NULL;
+	size_t i = 0;
+
+	if (config_names(ld, key, value, "redact", "PCRE2 regexes",
+	    &cfg->redact, &cfg->nredact) != 0)
+		return -1;
+	/* Compiled here too, so that a mistake is reported at its place. */
+	while ((item = fy_node_sequence_iterate(value, &iter)) != NULL) {
+		PCRE2_SIZE off;
+		int code;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)cfg->redact[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+		    &code, &off, NULL);
+
+		if (re == NULL) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(code, msg, sizeof(msg));
+			return config_error(ld, item, key, "redact: regex %zu: "
+			    "%s at offset %zu", i + 1, (const char *)msg,
+			    (size_t)off);
+		}
+		pcre2_code_free(re);
+		i++;
+	}
+	return 0;
+}
+
+/* An HTTP header name: RFC 9110 token characters. */
+static bool
+config_is_token(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("!#$%&'*+-.^_`|~", *s) == NULL)
+			return false;
+	return true;
+}
+
+static int
+config_headers(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value, struct config_receiver *r)
+{
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+	char what[160];
+
+	if (!fy_node_is_mapping(value))
+		return config_error(ld, value, key, "receivers.%s.headers: got "
+		    "%s; expected a mapping of header names to values",
+		    r->name, config_kind(value));
+	r->headers = xcalloc((size_t)fy_node_mapping_item_count(value) + 1,
+	    sizeof(*r->headers));
+	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		const char *name = fy_node_get_scalar0(k);
+		const char *s;
+
+		if (name == NULL || name[0] == '\0' || !config_is_token(name))
+			return config_error(ld, k, value, "receivers.%s.headers:"
+			    " '%s' is not a header name; expected letters, "
+			    "digits and -", r->name, name != NULL ? name : "?");
+		snprintf(what, sizeof(what), "receivers.%s.headers.%s",
+		    r->name, name);
+		s = config_scalar(ld, k, v, what, "a header value");
+		if (s == NULL)
+			return -1;
+		if (strpbrk(s, "\r\n") != NULL)
+			return config_error(ld, v, k, "%s: holds a line break; "
+			    "expected a one-line header value", what);
+		r->headers[r->nheaders].name = xstrdup(name);
+		r->headers[r->nheaders].value = xstrdup(s);
+		r->nheaders++;
+	}
+	return 0;
+}
+
+static int
+config_receiver(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value, struct config_receiver *r)
+{
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+	bool has_url = false, has_connect = false;
+	char what[160];
+
+	if (!fy_node_is_mapping(value))
+		return config_error(ld, value, key, "receivers.%s: got %s; "
+		    "expected a mapping with at least url", r->name,
+		    config_kind(value));
+	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		const char *name = fy_node_get_scalar0(k);
+		const char *s;
+		int rc = 0;
+
+		if (name == NULL)
+			name = "?";
+		snprintf(what, sizeof(what), "receivers.%s.%s", r->name, name);
+		if (strcmp(name, "url") == 0) {
+			s = config_scalar(ld, k, v, what, "an http:// or "
+			    "https:// URL");
+			if (s == NULL)
+				return -1;
+			if (strncmp(s, "http://", 7) != 0 &&
+			    strncmp(s, "https://", 8) != 0)
+				return config_error(ld, v, k, "%s: '%s' is not "
+				    "an http:// or https:// URL", what, s);
+			free(r->url);
+			r->url = xstrdup(s);
+			has_url = true;
+		} else if (strcmp(name, "format") == 0) {
+			s = config_scalar(ld, k, v, what, "json, slack or "
+			    "alertmanager");
+			if (s == NULL)
+				return -1;
+			if (strcmp(s, "json") == 0)
+				r->format = CONFIG_FORMAT_JSON;
+			else if (strcmp(s, "slack") == 0)
+				r->format = CONFIG_FORMAT_SLACK;
+			else if (strcmp(s, "alertmanager") == 0)
+				r->format = CONFIG_FORMAT_ALERTMANAGER;
+			else
+				rc = config_error(ld, v, k, "%s: '%s' is not a "
+				    "choice; expected json, slack or "
+				    "alertmanager", what, s);
+		} else if (strcmp(name, "timeout") == 0)
+			rc = config_duration(ld, k, v, what, false,
+			    &r->timeout_ms);
+		else if (strcmp(name, "connect_timeout") == 0) {
+			rc = config_duration(ld, k, v, what, false,
+			    &r->connect_timeout_ms);
+			has_connect = true;
+		} else if (strcmp(name, "headers") == 0)
+			rc = config_headers(ld, k, v, r);
+		else if (strcmp(name, "secret_file") == 0) {
+			s = config_scalar(ld, k, v, what, "a file");
+			if (s == NULL)
+				return -1;
+			free(r->secret_file);
+			r->secret_file = config_resolve(ld, s, false);
+		} else if (strcmp(name, "retry_initial") == 0)
+			rc = config_duration(ld, k, v, what, false,
+			    &r->retry_initial_ms);
+		else if (strcmp(name, "retry_max") == 0)
+			rc = config_duration(ld, k, v, what, false,
+			    &r->retry_max_ms);
+		else if (strcmp(name, "spool_max") == 0)
+			rc = config_count(ld, k, v, what, &r->spool_max);
+		else
+			rc = config_error(ld, k, value, "receivers.%s: unknown "
+			    "key '%s'; expected url, format, timeout, "
+			    "connect_timeout, headers, secret_file, "
+			    "retry_initial, retry_max or spool_max", r->name,
+			    name);
+		if (rc != 0)
+			return -1;
+	}
+	if (!has_url)
+		return config_error(ld, key, value, "receivers.%s: no url; "
+		    "expected an http:// or https:// URL", r->name);
+	if (!has_connect && r->connect_timeout_ms > r->timeout_ms)
+		r->connect_timeout_ms = r->timeout_ms;
+	if (r->retry_max_ms < r->retry_initial_ms)
+		r->retry_max_ms = r->retry_initial_ms;
+	return 0;
+}
+
+static int
+config_receivers(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value)
+{
+	struct config *cfg = ld->cfg;
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+
+	if (config_is_null(value))
+		return 0;
+	if (!fy_node_is_mapping(value))
+		return config_error(ld, value, key, "receivers: got %s; "
+		    "expected a mapping of receiver names to receivers (ops: "
+		    "{url: ...})", config_kind(value));
+	cfg->receivers = xcalloc((size_t)fy_node_mapping_item_count(value) + 1,
+	    sizeof(*cfg->receivers));
+	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct config_receiver *r = &cfg->receivers[cfg->nreceivers];
+		const char *name = config_scalar(ld, key, k, "receivers",
+		    "a receiver name");
+
+		if (name == NULL)
+			return -1;
+		cfg->nreceivers++;
+		r->name = xstrdup(name);
+		r->format = CONFIG_FORMAT_JSON;
+		r->timeout_ms = 10000;
+		r->connect_timeout_ms = 5000;
+		r->retry_initial_ms = 1000;
+		r->retry_max_ms = 300000;
+		r->spool_max = 1000;
+		if (config_receiver(ld, k, fy_node_pair_value(pair), r) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A threshold: a rate in (0, 1] or a whole count >= 1. */
+static int
+config_threshold(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value, const char *what, bool is_rate, double *out)
+{
+	const char *expected = is_rate ? "a failure rate from 0 to 1 (e.g. "
+	    "0.5)" : "a whole number from 1 to 1000000000";
+	const char *s = config_scalar(ld, key, value, what, expected);
+	const char *p;
+	char *end;
+
+	if (s == NULL)
+		return -1;
+	/* strtod() also takes "inf", "0x1p3" and " 1"; only plain decimals
+	 * get that far. */
+	for (p = s; isdigit((unsigned char)*p) || *p == '.'; p++)
+		continue;
+	*out = strtod(s, &end);
+	if (*p != '\0' || end != p || p == s)
+		return config_error(ld, value, key, "%s: '%s' is not a number; "
+		    "expected %s", what, s, expected);
+	if (is_rate && (*out <= 0 || *out > 1))
+		return config_error(ld, value, key, "%s: '%s' is out of range; "
+		    "expected %s", what, s, expected);
+	if (!is_rate && (*out < 1 || *out > CONFIG_MAX_COUNT ||
+	    *out != (double)(int64_t)*out))
+		return config_error(ld, value, key, "%s: '%s' is not a count; "
+		    "expected %s", what, s, expected);
+	return 0;
+}
+
+static const char *const config_kinds[] = {
+	"failure_rate", "failures", "consecutive_failures", "no_success",
+};
+
+static int
+config_alert(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *item, size_t index)
+{
+	struct config_alert *a = &ld->cfg->alerts[index];
+	struct fy_node_pair *pair;
+	struct fy_node *threshold = NULL, *kind = NULL;
+	void *iter = NULL;
+	char what[160];
+	const char *s;
+
+	if (!fy_node_is_mapping(item))
+		return config_error(ld, item, key, "alert %zu: got %s; "
+		    "expected a mapping with name, kind and threshold",
+		    index + 1, config_kind(item));
+	/* The name first, so that every later message can carry it. */
+	while ((pair = fy_node_mapping_iterate(item, &iter)) != NULL) {
+		const char *name = fy_node_get_scalar0(fy_node_pair_key(pair));
+
+		if (name == NULL || strcmp(name, "name") != 0)
+			continue;
+		s = config_scalar(ld, fy_node_pair_key(pair),
+		    fy_node_pair_value(pair), "alerts: name", "a name of "
+		    "letters, digits, '.', '_' or '-'");
+		if (s == NULL)
+			return -1;
+		for (const char *p = s; *p != '\0'; p++)
+			if (!isalnum((unsigned char)*p) &&
+			    strchr("._-", *p) == NULL)
+				return config_error(ld, fy_node_pair_value(pair),
+				    NULL, "alerts: name '%s' has '%c'; expected "
+				    "letters, digits, '.', '_' or '-'", s, *p);
+		for (size_t i = 0; i < index; i++)
+			if (strcmp(ld->cfg->alerts[i].name, s) == 0)
+				return config_error(ld,
+				    fy_node_pair_value(pair), NULL, "alerts: "
+				    "'%s' is named twice; expected each name "
+				    "once", s);
+		a->name = xstrdup(s);
+	}
+	if (a->name == NULL)
+		return config_error(ld, item, key, "alert %zu: no name; "
+		    "expected a mapping with name, kind and threshold",
+		    index + 1);
+	iter = NULL;
+	while ((pair = fy_node_mapping_iterate(item, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		const char *name = fy_node_get_scalar0(k);
+		int rc = 0;
+
+		if (name == NULL)
+			name = "?";
+		snprintf(what, sizeof(what), "alerts.%s.%s", a->name, name);
+		if (strcmp(name, "name") == 0)
+			continue;
+		if (strcmp(name, "pattern_set") == 0) {
+			s = config_scalar(ld, k, v, what, "a pattern set name");
+			if (s == NULL)
+				return -1;
+			a->pattern_set = xstrdup(s);
+			a->where = config_where(ld, v, k);
+		} else if (strcmp(name, "kind") == 0) {
+			size_t i;
+
+			s = config_scalar(ld, k, v, what, "failure_rate, "
+			    "failures, consecutive_failures or no_success");
+			if (s == NULL)
+				return -1;
+			for (i = 0; i < 4; i++)
+				if (strcmp(s, config_kinds[i]) == 0)
+					break;
+			if (i == 4)
+				return config_error(ld, v, k, "%s: '%s' is not "
+				    "a choice; expected failure_rate, failures,"
+				    " consecutive_failures or no_success",
+				    what, s);
+			a->kind = (enum config_alert_kind)i;
+			kind = v;
+		} else if (strcmp(name, "threshold") == 0)
+			threshold = v;
+		else if (strcmp(name, "window") == 0)
+			rc = config_duration(ld, k, v, what, false,
+			    &a->window_ms);
+		else if (strcmp(name, "min_events") == 0)
+			rc = config_count(ld, k, v, what, &a->min_events);
+		else if (strcmp(name, "classes") == 0) {
+			rc = config_names(ld, k, v, what, "failure class names",
+			    &a->classes, &a->nclasses);
+			if (rc == 0)
+				a->classes_where = config_where(ld, v, k);
+		} else if (strcmp(name, "for") == 0)
+			rc = config_duration(ld, k, v, what, true, &a->for_ms);
+		else if (strcmp(name, "repeat_interval") == 0)
+			rc = config_duration(ld, k, v, what, false,
+			    &a->repeat_ms);
+		else if (strcmp(name, "receivers") == 0) {
+			rc = config_names(ld, k, v, what, "receiver names",
+			    &a->receivers, &a->nreceivers);
+			if (rc == 0)
+				a->receivers_where = config_where(ld, v, k);
+		} else
+			rc = config_error(ld, k, item, "alerts.%s: unknown key "
+			    "'%s'; expected name, pattern_set, kind, threshold,"
+			    " window, min_events, classes, for, "
+			    "repeat_interval or receivers", a->name, name);
+		if (rc != 0)
+			return -1;
+	}
+	if (kind == NULL)
+		return config_error(ld, item, key, "alerts.%s: no kind; "
+		    "expected failure_rate, failures, consecutive_failures or "
+		    "no_success", a->name);
+	snprintf(what, sizeof(what), "alerts.%s.threshold", a->name);
+	if (a->kind == CONFIG_ALERT_NO_SUCCESS && threshold != NULL)
+		return config_error(ld, threshold, NULL, "%s: no_success takes "
+		    "no threshold; it fires when the window holds no success",
+		    what);
+	if (a->kind != CONFIG_ALERT_NO_SUCCESS && threshold == NULL)
+		return config_error(ld, kind, NULL, "alerts.%s: no threshold; "
+		    "expected %s", a->name, a->kind ==
+		    CONFIG_ALERT_FAILURE_RATE ? "a failure rate from 0 to 1 "
+		    "(e.g. 0.5)" : "a whole number from 1 to 1000000000");
+	if (threshold != NULL && config_threshold(ld, NULL, threshold, what,
+	    a->kind == CONFIG_ALERT_FAILURE_RATE, &a->threshold) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+config_alerts(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value)
+{
+	struct config *cfg = ld->cfg;
+	struct fy_node *item;
+	void *iter = NULL;
+
+	if (config_is_null(value))
+		return 0;
+	if (!fy_node_is_sequence(value))
+		return config_error(ld, value, key, "alerts: got %s; expected "
+		    "a list of alert rules (- name: ...)", config_kind(value));
+	cfg->alerts = xcalloc((size_t)fy_node_sequence_item_count(value) + 1,
+	    sizeof(*cfg->alerts));
+	while ((item = fy_node_sequence_iterate(value, &iter)) != NULL) {
+		struct config_alert *a = &cfg->alerts[cfg->nalerts++];
+
+		a->window_ms = 5 * 60 * 1000;
+		a->repeat_ms = 4 * 3600 * 1000;
+		if (config_alert(ld, key, item, cfg->nalerts - 1) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* HOST:PORT with an IPv4 address, [IPv6] or localhost; port 0-65535. */
+static bool
+config_is_listen(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL || colon == s || colon[1] == '\0')
+		return false;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535 ||
+	    !isdigit((unsigned char)colon[1]))
+		return false;
+	if (s[0] == '[')
+		return colon[-1] == ']' && colon - s > 2;
+	return strchr(s, ':') == colon;
+}
+
+static int
+config_metrics(struct config_loader *ld, struct fy_node *key,
+    struct fy_node *value)
+{
+	struct config *cfg = ld->cfg;
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+
+	if (config_is_null(value))
+		return 0;
+	if (!fy_node_is_mapping(value))
+		return config_error(ld, value, key, "metrics: got %s; expected "
+		    "a mapping with listen, textfile or textfile_interval",
+		    config_kind(value));
+	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		const char *name = fy_node_get_scalar0(k);
+		const char *s;
+		int rc = 0;
+
+		if (name == NULL)
+			name = "?";
+		if (strcmp(name, "listen") == 0) {
+			s = config_scalar(ld, k, v, "metrics.listen",
+			    "HOST:PORT (e.g. 127.0.0.1:9464)");
+			if (s == NULL)
+				return -1;
+			if (!config_is_listen(s))
+				return config_error(ld, v, k, "metrics.listen: "
+				    "'%s' is not HOST:PORT; expected an address"
+				    " and a port (e.g. 127.0.0.1:9464, "
+				    "[::1]:9464)", s);
+			free(cfg->metrics_listen);
+			cfg->metrics_listen = xstrdup(s);
+		} else if (strcmp(name, "textfile") == 0) {
+			s = config_scalar(ld, k, v, "metrics.textfile",
+			    "a file ending in .prom");
+			if (s == NULL)
+				return -1;
+			free(cfg->metrics_textfile);
+			cfg->metrics_textfile = config_resolve(ld, s, false);
+		} else if (strcmp(name, "textfile_interval") == 0)
+			rc = config_duration(ld, k, v,
+			    "metrics.textfile_interval", false,
+			    &cfg->metrics_textfile_ms);
+		else
+			rc = config_error(ld, k, value, "metrics: unknown key "
+			    "'%s'; expected listen, textfile or "
+			    "textfile_interval", name);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Receivers named by alerts must exist; checked once all is read. */
+static int
+config_check_refs(struct config_loader *ld)
+{
+	struct config *cfg = ld->cfg;
+
+	for (size_t i = 0; i < cfg->nalerts; i++) {
+		const struct config_alert *a = &cfg->alerts[i];
+
+		for (size_t j = 0; j < a->nreceivers; j++)
+			if (config_receiver_find(cfg, a->receivers[j]) == NULL) {
+				ld->err = xasprintf("%s: alerts.%s.receivers: "
+				    "'%s' is not a receiver; expected one of "
+				    "the names under receivers", a->
+				    receivers_where, a->name, a->receivers[j]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+const struct config_receiver *
+config_receiver_find(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nreceivers; i++)
+		if (strcmp(cfg->receivers[i].name, name) == 0)
+			return &cfg->receivers[i];
+	return NULL;
+}
+
 static int
 config_doc(struct config_loader *ld, struct fy_node *root)
 {
@@ -574,21 +1131,18 @@ config_doc(struct config_loader *ld, struct fy_node *root)
 			rc = config_tail(ld, k, v);
 		else if (strcmp(key, "state") == 0)
 			rc = config_state(ld, k, v);
-		else if (strcmp(key, "receivers") == 0 ||
-		    strcmp(key, "alerts") == 0 || strcmp(key, "metrics") == 0) {
-			/* Reserved for alerting and metrics, which are not
-			 * written yet: accepted so that one file serves the
-			 * versions before and after, but only their shape is
-			 * checked here.  Their loader will replace this. */
-			if (!config_is_null(v) && !fy_node_is_mapping(v) &&
-			    !fy_node_is_sequence(v))
-				rc = config_error(ld, v, k, "%s: got %s; "
-				    "expected a mapping or a list", key,
-				    config_kind(v));
-		} else
+		else if (strcmp(key, "redact") == 0)
+			rc = config_redact(ld, k, v);
+		else if (strcmp(key, "receivers") == 0)
+			rc = config_receivers(ld, k, v);
+		else if (strcmp(key, "alerts") == 0)
+			rc = config_alerts(ld, k, v);
+		else if (strcmp(key, "metrics") == 0)
+			rc = config_metrics(ld, k, v);
+		else
 			rc = config_error(ld, k, root, "unknown key '%s'; "
 			    "expected sources, pattern_sets, state_dir, "
-			    "record, tail, state, receivers, alerts or "
+			    "record, tail, state, redact, receivers, alerts or "
 			    "metrics", key);
 		if (rc != 0)
 			return -1;
@@ -597,7 +1151,7 @@ config_doc(struct config_loader *ld, struct fy_node *root)
 		return config_error(ld, root, NULL, "no 'sources'; expected a "
 		    "list of at least one source (- pm2_home: DIR or - path: "
 		    "GLOB)");
-	return 0;
+	return config_check_refs(ld);
 }
 
 /* ---------------------------------------------------------------------
@@ -643,6 +1197,7 @@ config_defaults(const char *path)
 	cfg->start_at_end = false;
 	cfg->commit_ms = 1000;
 	cfg->commit_records = 10000;
+	cfg->metrics_textfile_ms = 15000;
 	return cfg;
 }
 
@@ -744,6 +1299,40 @@ config_free(struct config *cfg)
 		free(cfg->pattern_sets[i]);
 	free(cfg->pattern_sets);
 	free(cfg->state_dir);
+	for (size_t i = 0; i < cfg->nredact; i++)
+		free(cfg->redact[i]);
+	free(cfg->redact);
+	for (size_t i = 0; i < cfg->nreceivers; i++) {
+		struct config_receiver *r = &cfg->receivers[i];
+
+		free(r->name);
+		free(r->url);
+		for (size_t j = 0; j < r->nheaders; j++) {
+			free(r->headers[j].name);
+			free(r->headers[j].value);
+		}
+		free(r->headers);
+		free(r->secret_file);
+	}
+	free(cfg->receivers);
+	for (size_t i = 0; i < cfg->nalerts; i++) {
+		struct config_alert *a = &cfg->alerts[i];
+
+		free(a->name);
+		free(a->pattern_set);
+		free(a->where);
+		for (size_t j = 0; j < a->nclasses; j++)
+			free(a->classes[j]);
+		free(a->classes);
+		free(a->classes_where);
+		for (size_t j = 0; j < a->nreceivers; j++)
+			free(a->receivers[j]);
+		free(a->receivers);
+		free(a->receivers_where);
+	}
+	free(cfg->alerts);
+	free(cfg->metrics_listen);
+	free(cfg->metrics_textfile);
 	free(cfg->path);
 	free(cfg);
 }

@@ -11,6 +11,14 @@
  *            max_line: 1MiB}
  *   tail: {sweep: 10s, rotate_wait: 5s, start_at: head}
  *   state: {commit_interval: 1s, commit_records: 10000}
+ *   redact: [REGEX, ...]            # more secrets to cut from excerpts
+ *   receivers: {NAME: {url:, format:, timeout:, connect_timeout:,
+ *                      headers:, secret_file:, retry_initial:,
+ *                      retry_max:, spool_max:}}
+ *   alerts: [{name:, pattern_set:, kind:, threshold:, window:,
+ *             min_events:, classes:, for:, repeat_interval:, receivers:}]
+ *   metrics: {listen: 127.0.0.1:9464, textfile: PATH,
+ *             textfile_interval: 15s}
  *
  * Unknown keys, wrong types and bad durations or sizes are errors naming
  * FILE:LINE:COLUMN and what was expected.
@@ -25,6 +33,59 @@
 struct config_source {
 	char		*pm2_home;	/* exactly one of the two is set */
 	char		*path;		/* a glob(7) pattern */
+};
+
+enum config_format {
+	CONFIG_FORMAT_JSON,		/* our schema, omniwatch.yaml(5) */
+	CONFIG_FORMAT_SLACK,		/* {"text": ...} */
+	CONFIG_FORMAT_ALERTMANAGER,	/* POST /api/v2/alerts */
+};
+
+struct config_header {
+	char		*name;
+	char		*value;
+};
+
+struct config_receiver {
+	char		*name;
+	char		*url;
+	enum config_format format;	/* default json */
+	int64_t		 timeout_ms;	/* whole POST; default 10000 */
+	int64_t		 connect_timeout_ms;	/* default min(timeout, 5s) */
+	struct config_header *headers;
+	size_t		 nheaders;
+	char		*secret_file;	/* or NULL: no signature */
+	int64_t		 retry_initial_ms;	/* default 1000 */
+	int64_t		 retry_max_ms;	/* default 300000 */
+	size_t		 spool_max;	/* default 1000 */
+};
+
+enum config_alert_kind {
+	CONFIG_ALERT_FAILURE_RATE,
+	CONFIG_ALERT_FAILURES,
+	CONFIG_ALERT_CONSECUTIVE_FAILURES,
+	CONFIG_ALERT_NO_SUCCESS,
+};
+
+struct config_alert {
+	char		*name;
+	char		*pattern_set;	/* a set's name (its `name:` key) */
+	enum config_alert_kind kind;
+	double		 threshold;	/* rate in (0, 1], or a count >= 1 */
+	int64_t		 window_ms;	/* default 300000 */
+	size_t		 min_events;	/* 0: not given */
+	char		**classes;	/* failure classes counted; none: all */
+	size_t		 nclasses;
+	int64_t		 for_ms;	/* default 0 */
+	int64_t		 repeat_ms;	/* default 4h */
+	char		**receivers;	/* names; none given: every receiver */
+	size_t		 nreceivers;
+	/* "FILE:LINE:COLUMN" of pattern_set (else of nothing: NULL), of
+	 * classes and of receivers, for checks made once the pattern sets
+	 * are loaded. */
+	char		*where;
+	char		*classes_where;
+	char		*receivers_where;
 };
 
 struct config {
@@ -43,6 +104,15 @@ struct config {
 	bool		 start_at_end;	/* default false: new files from 0 */
 	int64_t		 commit_ms;	/* default 1000 */
 	size_t		 commit_records;	/* default 10000 */
+	char		**redact;	/* extra regexes */
+	size_t		 nredact;
+	struct config_receiver *receivers;
+	size_t		 nreceivers;
+	struct config_alert *alerts;
+	size_t		 nalerts;
+	char		*metrics_listen;	/* "HOST:PORT", or NULL */
+	char		*metrics_textfile;	/* or NULL */
+	int64_t		 metrics_textfile_ms;	/* default 15000 */
 };
 
 /*
@@ -56,6 +126,10 @@ struct config {
 struct config *config_load(const char *path, char **err);
 
 void config_free(struct config *cfg);
+
+/* The receiver named NAME, or NULL. */
+const struct config_receiver *config_receiver_find(const struct config *cfg,
+    const char *name);
 
 /*
  * The state_dir used when the file names none: /var/lib/omniwatch when

@@ -11,11 +11,16 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_table[] = {
-	{ "scan", "scan [-p PATTERNS]... [--json] [--since TIME] "
-	    "[--until TIME] [PATH]...", cmd_scan },
-	{ "summary", "summary -c FILE [--json] [--since TIME] [--until TIME]",
-	    cmd_summary },
+	{ "scan", "scan [-p PATTERNS]... [--format text|json|html] [-o FILE] "
+	    "[--since TIME] [--until TIME] [PATH]...", cmd_scan },
+	{ "summary", "summary -c FILE [--format text|json|html] [-o FILE] "
+	    "[--since TIME] [--until TIME]", cmd_summary },
 	{ "watch", "watch -c FILE [--check] [-v | -q]", cmd_watch },
+	{ "check", "check -c FILE [--pattern-set NAME] [--window DURATION] "
+	    "[--warning RATE] [--critical RATE] [--no-success-critical "
+	    "DURATION] [--stale DURATION]", cmd_check },
+	{ "test", "test [-p PATTERNS]... [--print-matched] [--print-missed] "
+	    "FILE|-...", cmd_test },
 	{ NULL, NULL, NULL },
 };
 

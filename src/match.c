@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libfyaml.h>
@@ -677,11 +678,33 @@ match_set_load(const char *path, char **err)
 	return ld.set;
 }
 
+/*
+ * The patterns directory of an installed tree that was moved, or installed
+ * with DESTDIR: ../share/omniwatch/patterns beside the directory of the
+ * running binary (/proc/self/exe).  NULL when that cannot be read.
+ */
+static char *
+match_exe_patterns_dir(void)
+{
+	char exe[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return NULL;
+	*slash = '\0';
+	return xasprintf("%s/../share/%s/patterns", exe, PACKAGE);
+}
+
 char *
 match_set_find(const char *name, char **err)
 {
 	const char *env = getenv("OMNIWATCH_PATTERNS");
-	const char *builtin[] = { OMNIWATCH_PATTERNS_DIR,
+	char *exe_dir = match_exe_patterns_dir();
+	const char *builtin[] = { exe_dir, OMNIWATCH_PATTERNS_DIR,
 	    OMNIWATCH_SRC_PATTERNS_DIR };
 	size_t len = strlen(name);
 	char *path;
@@ -689,8 +712,10 @@ match_set_find(const char *name, char **err)
 	*err = NULL;
 	if (strchr(name, '/') != NULL || (len > 5 &&
 	    strcmp(name + len - 5, ".yaml") == 0) || (len > 4 &&
-	    strcmp(name + len - 4, ".yml") == 0))
+	    strcmp(name + len - 4, ".yml") == 0)) {
+		free(exe_dir);
 		return xstrdup(name);
+	}
 	if (env != NULL && *env != '\0') {
 		char *dirs = xstrdup(env), *save = NULL;
 
@@ -699,22 +724,29 @@ match_set_find(const char *name, char **err)
 			path = xasprintf("%s/%s.yaml", d, name);
 			if (access(path, R_OK) == 0) {
 				free(dirs);
+				free(exe_dir);
 				return path;
 			}
 			free(path);
 		}
 		free(dirs);
 	}
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(*builtin); i++) {
+		if (builtin[i] == NULL)
+			continue;
 		path = xasprintf("%s/%s.yaml", builtin[i], name);
-		if (access(path, R_OK) == 0)
+		if (access(path, R_OK) == 0) {
+			free(exe_dir);
 			return path;
+		}
 		free(path);
 	}
 	*err = xasprintf("pattern set '%s' not found (looked in "
-	    "$OMNIWATCH_PATTERNS%s%s, %s); give a file path or set "
+	    "$OMNIWATCH_PATTERNS%s%s, %s%s%s); give a file path or set "
 	    "OMNIWATCH_PATTERNS", name, env != NULL ? "=" : "",
-	    env != NULL ? env : "", OMNIWATCH_PATTERNS_DIR);
+	    env != NULL ? env : "", exe_dir != NULL ? exe_dir : "",
+	    exe_dir != NULL ? ", " : "", OMNIWATCH_PATTERNS_DIR);
+	free(exe_dir);
 	return NULL;
 }
 
@@ -759,7 +791,7 @@ match_text(struct match_set *set, const struct record *rec, size_t *len)
 }
 
 static bool
-match_run(struct match_set *set, struct match_class *c,
+match_run_once(struct match_set *set, struct match_class *c,
     const struct record *rec, bool *seen)
 {
 	size_t start = 0, len;
@@ -790,6 +822,27 @@ match_run(struct match_set *set, struct match_class *c,
 	rc = pcre2_match(c->re, (PCRE2_SPTR)text, len, start, 0, set->md,
 	    NULL);
 	return rc >= 0;
+}
+
+/* match_run_once, timed when the set asks for it (struct match_timing). */
+static bool
+match_run(struct match_set *set, struct match_class *c,
+    const struct record *rec, bool *seen)
+{
+	struct timespec t0, t1;
+	bool is_match;
+
+	if (!set->is_timed)
+		return match_run_once(set, c, rec, seen);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	is_match = match_run_once(set, c, rec, seen);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	c->timing.tried++;
+	c->timing.searched += *seen;
+	c->timing.matched += is_match;
+	c->timing.ns += (uint64_t)((int64_t)(t1.tv_sec - t0.tv_sec) *
+	    1000000000 + (t1.tv_nsec - t0.tv_nsec));
+	return is_match;
 }
 
 /*
@@ -864,17 +917,21 @@ match_set_classify(struct match_set *set, const struct record *rec,
 	bool seen, is_candidate = false;
 
 	set->text_rec = NULL;
+	set->decided = NULL;
 	if (set->common_head != NULL &&
 	    match_find(&set->common, rec->text, rec->len) == NULL)
 		goto no_head;
 	for (size_t i = 0; i < set->nsuccess; i++) {
-		if (match_run(set, &set->success[i], rec, &seen))
+		if (match_run(set, &set->success[i], rec, &seen)) {
+			set->decided = &set->success[i];
 			return MATCH_SUCCESS;
+		}
 		if (seen && set->success[i].has_head)
 			is_candidate = true;
 	}
 	for (size_t i = 0; i < set->nfailure; i++) {
 		if (match_run(set, &set->failure[i], rec, &seen)) {
+			set->decided = &set->failure[i];
 			*class_idx = i;
 			return MATCH_FAILURE;
 		}
@@ -900,6 +957,36 @@ no_head:
 	    MATCH_HEAD_MIN)))
 		return MATCH_DAMAGED;
 	return MATCH_NONE;
+}
+
+void
+match_set_captures(const struct match_set *set,
+    void (*fn)(void *ctx, const char *name, const char *p, size_t len),
+    void *ctx)
+{
+	PCRE2_SPTR table;
+	PCRE2_SIZE *ov;
+	uint32_t count = 0, entry = 0, pairs;
+
+	if (set->decided == NULL)
+		return;
+	pcre2_pattern_info(set->decided->re, PCRE2_INFO_NAMECOUNT, &count);
+	if (count == 0)
+		return;
+	pcre2_pattern_info(set->decided->re, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+	pcre2_pattern_info(set->decided->re, PCRE2_INFO_NAMETABLE, &table);
+	ov = pcre2_get_ovector_pointer(set->md);
+	pairs = pcre2_get_ovector_count(set->md);
+	/* pcre2api(3), "Extracting captured substrings by name": each entry
+	 * is a 2-byte group number, then the NUL-terminated name. */
+	for (uint32_t i = 0; i < count; i++, table += entry) {
+		uint32_t n = ((uint32_t)table[0] << 8) | table[1];
+
+		if (n >= pairs || ov[2 * n] == PCRE2_UNSET)
+			continue;
+		fn(ctx, (const char *)table + 2, set->text + ov[2 * n],
+		    ov[2 * n + 1] - ov[2 * n]);
+	}
 }
 
 static void

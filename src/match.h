@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "record.h"
 
@@ -50,6 +51,18 @@ struct match_finder {
 	size_t		 rare_idx;	/* position of the rare byte in lit */
 };
 
+/*
+ * What one class cost, counted only while its set's is_timed is true
+ * (`omniwatch test`); otherwise left at zero, and classification pays one
+ * branch per class for it.
+ */
+struct match_timing {
+	uint64_t	 tried;		/* records the class was tried on */
+	uint64_t	 searched;	/* of them: the regex ran (literal found) */
+	uint64_t	 matched;
+	uint64_t	 ns;		/* monotonic time spent on those tries */
+};
+
 struct match_class {
 	char		*name;		/* failure class, or "success" */
 	char		*regex;
@@ -63,6 +76,7 @@ struct match_class {
 	bool		 has_head;	/* literals[0] starts the regex */
 	size_t		 filter;	/* index of the literal looked for first */
 	struct match_finder finder;	/* for literals[filter] */
+	struct match_timing timing;	/* see struct match_timing */
 };
 
 struct match_set {
@@ -78,10 +92,12 @@ struct match_set {
 	struct record_rules rules;
 	pcre2_match_data *md;
 	bool		 is_jit;
+	bool		 is_timed;	/* fill each class's timing */
 	/* Every class has a head and they share this prefix: a record
 	 * without it can match no class and is no candidate. */
 	struct match_finder common;
 	char		*common_head;
+	const struct match_class *decided;	/* by the last classification */
 	/* The record being classified, repaired when not valid UTF-8. */
 	const struct record *text_rec;
 	const char	*text;
@@ -95,8 +111,12 @@ struct match_set {
 /*
  * Finds the pattern file for NAME_OR_PATH: a path (with '/' or ending in
  * .yaml/.yml), else NAME.yaml in each directory of $OMNIWATCH_PATTERNS
- * (colon-separated), the installed patterns directory, and the source tree's
- * patterns/.  Returns a malloc'd path, or NULL with *ERR set (malloc'd).
+ * (colon-separated), then in ../share/omniwatch/patterns beside the
+ * directory of the running binary (found through /proc/self/exe, so that an
+ * install moved elsewhere or made with DESTDIR finds its own patterns),
+ * the configured patterns directory ($(pkgdatadir)/patterns), and the
+ * source tree's patterns/.  Returns a malloc'd path, or NULL with *ERR set
+ * (malloc'd).
  */
 char *match_set_find(const char *name_or_path, char **err);
 
@@ -115,6 +135,17 @@ struct match_set *match_set_load(const char *path, char **err);
  */
 enum match_outcome match_set_classify(struct match_set *set,
     const struct record *rec, size_t *class_idx);
+
+/*
+ * After match_set_classify() returned MATCH_SUCCESS or MATCH_FAILURE:
+ * calls FN with each named group ("(?<ticket_number>...)") of the regex
+ * that decided, as (name, value, length), for the groups that took part
+ * in the match.  Values point into the record (or its repaired copy) and
+ * are valid until the next classification.
+ */
+void match_set_captures(const struct match_set *set,
+    void (*fn)(void *ctx, const char *name, const char *p, size_t len),
+    void *ctx);
 
 void match_set_free(struct match_set *set);
 

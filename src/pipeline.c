@@ -11,6 +11,7 @@
 #include "line.h"
 #include "log.h"
 #include "pipeline.h"
+#include "redact.h"
 #include "pm2.h"
 #include "record.h"
 #include "stamp.h"
@@ -21,7 +22,7 @@ struct pipeline_set {
 	size_t		 idx;
 	struct match_set *set;
 	struct record_builder *rb;
-	struct pipeline_first *first;	/* nfailure + 1 (damaged) */
+	struct pipeline_first *first;	/* nfailure, damaged, success */
 };
 
 struct pipeline {
@@ -37,9 +38,46 @@ struct pipeline {
 };
 
 static void
-pipeline_first_note(struct pipeline_first *f, const struct record *rec)
+pipeline_capture(void *ctx, const char *name, const char *value, size_t vlen)
+{
+	struct pipeline_first *f = ctx;
+	size_t nlen = strlen(name) + 1, room, len;
+	char *pair, *clean;
+	const char *p;
+
+	/* Captures go through redaction as "name=value", so that a group
+	 * named like a secret ("(?<token>...)"), or a value holding one,
+	 * never reaches a report. */
+	pair = xasprintf("%s=%.*s", name, (int)(vlen > 4096 ? 4096 : vlen),
+	    value);
+	clean = redact_builtin(pair, strlen(pair), &len);
+	p = clean + nlen;
+	len -= nlen;
+
+	room = sizeof(f->captures) - f->captures_len;
+	if (nlen + 2 > room) {
+		free(clean);
+		free(pair);
+		return;
+	}
+	memcpy(f->captures + f->captures_len, name, nlen);
+	f->captures_len += nlen;
+	room -= nlen;
+	if (len > room - 1)
+		len = room - 1;
+	memcpy(f->captures + f->captures_len, p, len);
+	f->captures[f->captures_len + len] = '\0';
+	f->captures_len += len + 1;
+	free(clean);
+	free(pair);
+}
+
+static void
+pipeline_first_note(struct pipeline_first *f, const struct record *rec,
+    const struct match_set *set)
 {
 	const char *nl;
+	char *clean;
 	size_t n;
 
 	if (f->is_set)
@@ -50,10 +88,20 @@ pipeline_first_note(struct pipeline_first *f, const struct record *rec)
 	f->ts_ms = rec->ts_ms;
 	nl = memchr(rec->text, '\n', rec->len);
 	n = nl != NULL ? (size_t)(nl - rec->text) : rec->len;
-	if (n > PIPELINE_EXCERPT_MAX)
+	/* Secrets out before the cut, so that a value the cut would split
+	 * is still seen whole (redact.h): reports show only this. */
+	if (n > 4 * PIPELINE_EXCERPT_MAX)
+		n = 4 * PIPELINE_EXCERPT_MAX;
+	clean = redact_builtin(rec->text, n, &n);
+	if (n > PIPELINE_EXCERPT_MAX) {
 		n = PIPELINE_EXCERPT_MAX;
-	memcpy(f->excerpt, rec->text, n);
+		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(f->excerpt, clean, n);
 	f->excerpt[n] = '\0';
+	free(clean);
+	match_set_captures(set, pipeline_capture, f);
 }
 
 static void
@@ -78,9 +126,12 @@ pipeline_record(void *ctx, const struct record *rec)
 	if (rec->ts_ms == STAMP_NONE && ps->idx == 0)
 		p->stats.undated++;
 	if (outcome == MATCH_FAILURE)
-		pipeline_first_note(&ps->first[class_idx], rec);
+		pipeline_first_note(&ps->first[class_idx], rec, ps->set);
 	else if (outcome == MATCH_DAMAGED)
-		pipeline_first_note(&ps->first[ps->set->nfailure], rec);
+		pipeline_first_note(&ps->first[ps->set->nfailure], rec, ps->set);
+	else if (outcome == MATCH_SUCCESS)
+		pipeline_first_note(&ps->first[ps->set->nfailure + 1], rec,
+		    ps->set);
 	{
 		struct pipeline_outcome o = { ps->idx, rec->app, outcome,
 		    class_idx, rec };
@@ -153,7 +204,7 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 		ps->idx = i;
 		ps->set = sets[i];
 		ps->rb = record_builder_new(&rules, &rcb);
-		ps->first = xcalloc(sets[i]->nfailure + 1, sizeof(*ps->first));
+		ps->first = xcalloc(sets[i]->nfailure + 2, sizeof(*ps->first));
 	}
 	return p;
 }

@@ -17,6 +17,7 @@
 #include "match.h"
 
 #define PIPELINE_EXCERPT_MAX	160	/* bytes of a first line kept */
+#define PIPELINE_CAPTURES_MAX	512	/* bytes of named captures kept */
 
 struct pipeline_options {
 	size_t		 max_line;	/* bytes; 0: LINE_MAX_DEFAULT */
@@ -33,6 +34,10 @@ struct pipeline_first {
 	uint64_t	 offset;	/* bytes */
 	int64_t		 ts_ms;
 	char		 excerpt[PIPELINE_EXCERPT_MAX + 1];	/* first line */
+	/* Named captures of the regex that decided, as "name\0value\0"
+	 * pairs (values cut to fit), captures_len bytes in all. */
+	char		 captures[PIPELINE_CAPTURES_MAX];
+	size_t		 captures_len;
 };
 
 struct pipeline_stats {
@@ -95,7 +100,7 @@ void pipeline_finish(struct pipeline *p, bool emit_partial);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
 
 /* First failure of class CLASS_IDX of set SET_IDX; CLASS_IDX == nfailure
- * asks for the first damaged record. */
+ * asks for the first damaged record, nfailure + 1 for the first success. */
 const struct pipeline_first *pipeline_first(const struct pipeline *p,
     size_t set_idx, size_t class_idx);
 

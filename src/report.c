@@ -3,8 +3,11 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "stamp.h"
@@ -81,6 +84,19 @@ report_json_first(const struct pipeline_first *f)
 	json_object_set_new(o, "time", report_json_time(f->ts_ms));
 	json_object_set_new(o, "excerpt", report_json_string(f->excerpt,
 	    strlen(f->excerpt)));
+	if (f->captures_len > 0) {
+		json_t *caps = json_object();
+
+		for (size_t k = 0; k < f->captures_len;) {
+			const char *name = f->captures + k;
+			const char *value = name + strlen(name) + 1;
+
+			json_object_set_new(caps, name, report_json_string(value,
+			    strlen(value)));
+			k = (size_t)(value + strlen(value) + 1 - f->captures);
+		}
+		json_object_set_new(o, "captures", caps);
+	}
 	return o;
 }
 
@@ -143,11 +159,12 @@ report_json(const struct aggregate *agg, const struct scan *s)
 			const struct match_set *set = s->sets[j];
 			json_t *per = json_object();
 
-			for (size_t c = 0; c <= set->nfailure; c++) {
+			for (size_t c = 0; c <= set->nfailure + 1; c++) {
 				const struct pipeline_first *fi =
 				    scan_file_first(s, f, j, c);
 				const char *name = c < set->nfailure ?
-				    set->failure[c].name : "damaged";
+				    set->failure[c].name : c == set->nfailure ?
+				    "damaged" : "success";
 
 				if (fi->is_set && json_object_get(per, name) ==
 				    NULL)
@@ -261,10 +278,20 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 
 				if (!fi->is_set)
 					continue;
-				fprintf(fp, "    first %s at line %llu: %s\n",
+				fprintf(fp, "    first %s at line %llu: %s",
 				    c < set->nfailure ? set->failure[c].name :
 				    "damaged", (unsigned long long)fi->line,
 				    fi->excerpt);
+				for (size_t k = 0; k < fi->captures_len;) {
+					const char *name = fi->captures + k;
+					const char *v = name + strlen(name) + 1;
+
+					fprintf(fp, "%s%s=%s", k == 0 ? " (" :
+					    ", ", name, v);
+					k = (size_t)(v + strlen(v) + 1 -
+					    fi->captures);
+				}
+				fputs(fi->captures_len > 0 ? ")\n" : "\n", fp);
 			}
 		}
 	}
@@ -273,4 +300,161 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 	for (size_t i = 0; i < s->nerrors; i++)
 		fprintf(fp, "  %s: %s\n", s->errors[i].path,
 		    s->errors[i].message);
+}
+
+int
+report_format_parse(const char *arg, enum report_format *out)
+{
+	if (strcmp(arg, "text") == 0)
+		*out = REPORT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		*out = REPORT_JSON;
+	else if (strcmp(arg, "html") == 0)
+		*out = REPORT_HTML;
+	else
+		return -1;
+	return 0;
+}
+
+static json_t *
+report_json_hour(const struct match_set *set, const struct series_hour *h)
+{
+	json_t *o = json_object(), *classes = json_object();
+	double rate = series_hour_rate(h);
+	char buf[STAMP_BUFLEN];
+
+	stamp_format(h->hour_ms, buf);
+	json_object_set_new(o, "hour", json_string(buf));
+	json_object_set_new(o, "failures", json_integer((json_int_t)h->failures));
+	json_object_set_new(o, "successes",
+	    json_integer((json_int_t)h->successes));
+	json_object_set_new(o, "damaged", json_integer((json_int_t)h->damaged));
+	json_object_set_new(o, "failure_rate", rate < 0 ? json_null() :
+	    json_real(rate));
+	for (size_t i = 0; i < set->nfailure; i++) {
+		json_t *prev = json_object_get(classes, set->failure[i].name);
+		json_int_t n = (json_int_t)h->classes[i];
+
+		if (prev != NULL)
+			n += json_integer_value(prev);
+		json_object_set_new(classes, set->failure[i].name,
+		    json_integer(n));
+	}
+	json_object_set_new(o, "classes", classes);
+	return o;
+}
+
+void
+report_json_add_hours(json_t *root, const struct series *series)
+{
+	json_t *sets = json_object_get(root, "pattern_sets");
+
+	for (size_t i = 0; i < series->nsets; i++) {
+		const struct series_set *ss = &series->sets[i];
+		json_t *o = json_object_get(sets, ss->set->name);
+		json_t *hours = json_array();
+
+		if (o == NULL) {
+			json_decref(hours);
+			continue;
+		}
+		for (size_t j = 0; j < ss->nhours; j++)
+			json_array_append_new(hours,
+			    report_json_hour(ss->set, &ss->hours[j]));
+		json_object_set_new(o, "hours", hours);
+	}
+}
+
+int
+report_json_dump(json_t *root, FILE *fp)
+{
+	int rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+
+	fputc('\n', fp);
+	return rc;
+}
+
+struct report_output {
+	FILE		*fp;
+	char		*path;		/* NULL: stdout */
+	char		*tmp;
+};
+
+struct report_output *
+report_output_open(const char *path, char **err)
+{
+	struct report_output *out = xcalloc(1, sizeof(*out));
+	int fd;
+
+	*err = NULL;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		out->fp = stdout;
+		return out;
+	}
+	out->path = xstrdup(path);
+	out->tmp = xasprintf("%s.tmp.XXXXXX", path);
+	fd = mkstemp(out->tmp);
+	if (fd < 0 || (out->fp = fdopen(fd, "w")) == NULL) {
+		*err = xasprintf("%s: cannot write: %s", path,
+		    strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(out->tmp);
+		}
+		free(out->path);
+		free(out->tmp);
+		free(out);
+		return NULL;
+	}
+	/* mkstemp makes it 0600; a report is as readable as a new file. */
+	{
+		mode_t mask = umask(0);
+
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	return out;
+}
+
+FILE *
+report_output_fp(struct report_output *out)
+{
+	return out->fp;
+}
+
+int
+report_output_close(struct report_output *out, bool is_ok, char **err)
+{
+	bool bad;
+	int rc = 0;
+
+	*err = NULL;
+	if (out->path == NULL) {
+		if (fflush(stdout) != 0) {
+			*err = xasprintf("standard output: %s", strerror(errno));
+			rc = -1;
+		}
+		free(out);
+		return rc;
+	}
+	bad = ferror(out->fp) != 0;
+	if (fclose(out->fp) != 0)
+		bad = true;
+	if (bad) {
+		if (is_ok)
+			*err = xasprintf("%s: cannot write: %s", out->tmp,
+			    strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && is_ok && rename(out->tmp, out->path) != 0) {
+		*err = xasprintf("%s: cannot rename to %s: %s", out->tmp,
+		    out->path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0 || !is_ok)
+		unlink(out->tmp);
+	free(out->path);
+	free(out->tmp);
+	free(out);
+	return rc;
 }

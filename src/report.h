@@ -1,8 +1,8 @@
 /*
  * report: the results of a scan as text for people or JSON for programs.
  *
- * The JSON keys are a contract (omniwatch(1), JSON OUTPUT): pattern_sets,
- * files and errors, as described there.  Every string that came from a log
+ * The JSON keys are a contract (omniwatch-patterns(5), JSON OUTPUT):
+ * pattern_sets, files and errors, as described there.  Every string that came from a log
  * or a file name is made valid UTF-8 first (invalid bytes become U+FFFD), so
  * the output is valid JSON whatever bytes the logs hold.
  */
@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "scan.h"
+#include "series.h"
 
 /*
  * Builds the JSON document for the counts in AGG and, when S is not NULL,
@@ -39,5 +40,42 @@ char *report_utf8_clean(const char *p, size_t len, size_t *outlen);
 
 /* json_t string of (P, LEN) after report_utf8_clean. */
 json_t *report_json_string(const char *p, size_t len);
+
+/* --format: what a report is written as. */
+enum report_format {
+	REPORT_TEXT,
+	REPORT_JSON,
+	REPORT_HTML,
+};
+
+/* "text", "json" or "html" into *OUT.  Returns 0 or -1. */
+int report_format_parse(const char *arg, enum report_format *out);
+
+/*
+ * Adds to each pattern set of ROOT (a report_json document over the same
+ * sets) the key "hours": its hours in SERIES, oldest first, each
+ * {"hour": "2026-11-29T10:00:00Z", "failures": N, "successes": N,
+ * "damaged": N, "failure_rate": 0.0-1.0 or null, "classes": {...}}.
+ */
+void report_json_add_hours(json_t *root, const struct series *series);
+
+/* Writes ROOT (one object, then LF) to FP.  Returns 0 or -1. */
+int report_json_dump(json_t *root, FILE *fp);
+
+/*
+ * Where a report goes: stdout when PATH is NULL or "-"; else a temporary
+ * file beside PATH, renamed over it by report_output_close, so that a
+ * reader (a web server serving the HTML) never sees half a report.
+ * Returns NULL with *ERR set (malloc'd, naming the file).
+ */
+struct report_output;
+struct report_output *report_output_open(const char *path, char **err);
+FILE *report_output_fp(struct report_output *out);
+
+/*
+ * Flushes and closes; with IS_OK the file is put in place, else removed.
+ * Returns 0, or -1 with *ERR set (malloc'd) when writing failed.
+ */
+int report_output_close(struct report_output *out, bool is_ok, char **err);
 
 #endif

@@ -31,7 +31,7 @@ scan_new(struct match_set **sets, size_t nsets,
 	s->agg = aggregate_new(sets, nsets);
 	s->buf = xmalloc(SCAN_BUFSIZE);
 	for (size_t i = 0; i < nsets; i++)
-		s->first_stride += sets[i]->nfailure + 1;
+		s->first_stride += sets[i]->nfailure + 2;
 	return s;
 }
 
@@ -82,6 +82,8 @@ scan_outcome(void *ctx, const struct pipeline_outcome *o)
 
 	aggregate_add(s->agg, o->set_idx, o->app, o->outcome, o->class_idx,
 	    o->record->ts_ms);
+	if (s->on_outcome != NULL)
+		s->on_outcome(s->hook_ctx, s->files[s->nfiles - 1].path, o);
 }
 
 static int
@@ -112,8 +114,13 @@ scan_file(struct scan *s, const char *path)
 	f->app = scan_app_name(path);
 	f->is_gz = source_is_gz(src);
 	p = pipeline_new(s->sets, s->nsets, &sink, f->app, path, &s->opts);
-	while ((r = source_read(src, s->buf, SCAN_BUFSIZE, &n)) == SOURCE_OK)
+	if (s->on_read != NULL)
+		s->on_read(s->hook_ctx, path, 0);
+	while ((r = source_read(src, s->buf, SCAN_BUFSIZE, &n)) == SOURCE_OK) {
 		pipeline_feed(p, s->buf, n);
+		if (s->on_read != NULL)
+			s->on_read(s->hook_ctx, path, source_raw_offset(src));
+	}
 	/* Damaged input keeps its complete lines only. */
 	pipeline_finish(p, r == SOURCE_EOF);
 	if (r == SOURCE_ERROR) {
@@ -126,7 +133,7 @@ scan_file(struct scan *s, const char *path)
 	f->stats = *pipeline_stats(p);
 	f->first = xcalloc(s->first_stride, sizeof(*f->first));
 	for (size_t i = 0; i < s->nsets; i++)
-		for (size_t c = 0; c <= s->sets[i]->nfailure; c++)
+		for (size_t c = 0; c <= s->sets[i]->nfailure + 1; c++)
 			f->first[k++] = *pipeline_first(p, i, c);
 	pipeline_free(p);
 	source_free(src);
@@ -182,7 +189,8 @@ scan_dir(struct scan *s, const char *path)
 	if (n == 0)
 		log_warnx("%s: no PM2 log files (NAME-out*.log*, "
 		    "NAME-error*.log*) in this directory", path);
-	qsort(entries, n, sizeof(*entries), scan_entry_cmp);
+	if (n > 1)
+		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (scan_file(s, entries[i].path) != 0)
 			rc = -1;
@@ -209,6 +217,39 @@ scan_path(struct scan *s, const char *path)
 	return scan_file(s, path);
 }
 
+uint64_t
+scan_path_size(const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	uint64_t total = 0;
+	DIR *dir;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return (uint64_t)st.st_size;
+	dir = opendir(path);
+	if (dir == NULL)
+		return 0;
+	/* The same files as scan_dir reads. */
+	while ((de = readdir(dir)) != NULL) {
+		struct pm2_log_name name;
+		char *full;
+
+		if (de->d_name[0] == '.' ||
+		    pm2_log_name_parse(de->d_name, &name) != 0)
+			continue;
+		pm2_log_name_release(&name);
+		full = xasprintf("%s/%s", path, de->d_name);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_size;
+		free(full);
+	}
+	closedir(dir);
+	return total;
+}
+
 const struct pipeline_first *
 scan_file_first(const struct scan *s, const struct scan_file *f,
     size_t set_idx, size_t class_idx)
@@ -216,7 +257,7 @@ scan_file_first(const struct scan *s, const struct scan_file *f,
 	size_t k = 0;
 
 	for (size_t i = 0; i < set_idx; i++)
-		k += s->sets[i]->nfailure + 1;
+		k += s->sets[i]->nfailure + 2;
 	return &f->first[k + class_idx];
 }
 

@@ -48,6 +48,18 @@ struct scan {
 	size_t		 nerrors;
 	char		*buf;		/* read buffer, SCAN_BUFSIZE bytes */
 	size_t		 first_stride;	/* pipeline_first slots per file */
+	/*
+	 * Optional hooks, NULL unless the caller sets them after scan_new:
+	 * on_outcome sees every counted record (after the aggregate did),
+	 * with the path of its file; on_read is called when a file is opened
+	 * (BYTES 0) and after every read, with the bytes read from it so far
+	 * (compressed bytes for gzip, as scan_path_size counts them).
+	 */
+	void		(*on_outcome)(void *ctx, const char *path,
+			    const struct pipeline_outcome *o);
+	void		(*on_read)(void *ctx, const char *path,
+			    uint64_t bytes);
+	void		*hook_ctx;
 };
 
 /* SETS must outlive the scan. */
@@ -60,7 +72,14 @@ struct scan *scan_new(struct match_set **sets, size_t nsets,
  */
 int scan_path(struct scan *s, const char *path);
 
-/* First failure of CLASS_IDX (== nfailure: damaged) of SET_IDX in F. */
+/*
+ * The bytes scan_path(PATH) would read: the size of a file, or of the PM2
+ * logs in a directory; 0 for "-" and for what cannot be stat'ed.
+ */
+uint64_t scan_path_size(const char *path);
+
+/* First failure of CLASS_IDX (nfailure: damaged, nfailure + 1: success)
+ * of SET_IDX in F. */
 const struct pipeline_first *scan_file_first(const struct scan *s,
     const struct scan_file *f, size_t set_idx, size_t class_idx);
 

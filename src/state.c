@@ -44,7 +44,7 @@
 #include "xmalloc.h"
 
 #define STATE_FILE		"omniwatch.db"
-#define STATE_VERSION		1
+#define STATE_VERSION		2
 #define STATE_BUSY_MS		5000	/* a checkpoint takes far less */
 #define STATE_DIR_MODE		0750	/* logs' contents may be private */
 
@@ -70,6 +70,43 @@ static const char state_schema[] =
 	" last_ms INTEGER,"
 	" PRIMARY KEY (minute_ms, pattern_set, app, stream, outcome, class));"
 	"PRAGMA user_version = 1;";
+
+/* Version 2: alerting.  Run on a new database after version 1's. */
+static const char state_schema_v2[] =
+	"CREATE TABLE alerts ("
+	" name TEXT PRIMARY KEY,"
+	" status TEXT NOT NULL,"
+	" id TEXT NOT NULL,"
+	" since_ms INTEGER NOT NULL,"
+	" last_notified_ms INTEGER NOT NULL,"
+	" streak INTEGER NOT NULL,"
+	" last_success_ms INTEGER NOT NULL,"
+	" last_failure_ms INTEGER NOT NULL,"
+	" created_ms INTEGER NOT NULL);"
+	"CREATE TABLE spool ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" receiver TEXT NOT NULL,"
+	" alert TEXT NOT NULL,"
+	" alert_id TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" created_ms INTEGER NOT NULL,"
+	" body BLOB NOT NULL);"
+	"PRAGMA user_version = 2;";
+
+static const char state_sql_alert_save[] =
+	"INSERT OR REPLACE INTO alerts (name, status, id, since_ms,"
+	" last_notified_ms, streak, last_success_ms, last_failure_ms,"
+	" created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+static const char state_sql_alert_forget[] =
+	"DELETE FROM alerts WHERE name = ?1";
+
+static const char state_sql_spool_add[] =
+	"INSERT INTO spool (receiver, alert, alert_id, status, created_ms,"
+	" body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static const char state_sql_spool_remove[] =
+	"DELETE FROM spool WHERE seq = ?1";
 
 /*
  * first_ms and last_ms are NULL for a bucket of unstamped records; SQL's
@@ -122,6 +159,10 @@ struct state {
 	sqlite3_stmt	*file_forget;
 	sqlite3_stmt	*files;
 	sqlite3_stmt	*buckets;
+	sqlite3_stmt	*alert_save;
+	sqlite3_stmt	*alert_forget;
+	sqlite3_stmt	*spool_add;
+	sqlite3_stmt	*spool_remove;
 };
 
 /* ---------------------------------------------------------------------
@@ -206,10 +247,12 @@ state_user_version(struct state *st, int *version, char **err)
 	return 0;
 }
 
+/* READ_ONLY also takes version 1: `summary` reads only the buckets. */
 static int
-state_check_version(struct state *st, int version, char **err)
+state_check_version(struct state *st, int version, bool read_only,
+    char **err)
 {
-	if (version == STATE_VERSION)
+	if (version == STATE_VERSION || (read_only && version == 1))
 		return 0;
 	if (version > STATE_VERSION)
 		*err = xasprintf("%s: schema version %d is newer than this "
@@ -235,7 +278,10 @@ state_schema_init(struct state *st, char **err)
 	if (version == 0 && state_exec(st, state_schema, "create the tables",
 	    err) != 0)
 		goto fail;
-	if (version != 0 && state_check_version(st, version, err) != 0)
+	if ((version == 0 || version == 1) && state_exec(st, state_schema_v2,
+	    "add the alerting tables", err) != 0)
+		goto fail;
+	if (version > 1 && state_check_version(st, version, false, err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;
@@ -307,6 +353,12 @@ state_open_rw(struct state *st, const char *dir, char **err)
 	    state_prepare(st, state_sql_count, &st->count, err) != 0 ||
 	    state_prepare(st, state_sql_file_save, &st->file_save, err) != 0 ||
 	    state_prepare(st, state_sql_file_forget, &st->file_forget,
+	    err) != 0 ||
+	    state_prepare(st, state_sql_alert_save, &st->alert_save, err) != 0 ||
+	    state_prepare(st, state_sql_alert_forget, &st->alert_forget,
+	    err) != 0 ||
+	    state_prepare(st, state_sql_spool_add, &st->spool_add, err) != 0 ||
+	    state_prepare(st, state_sql_spool_remove, &st->spool_remove,
 	    err) != 0)
 		return -1;
 	return 0;
@@ -336,7 +388,7 @@ state_open_ro(struct state *st, char **err)
 	}
 	sqlite3_busy_timeout(st->db, STATE_BUSY_MS);
 	if (state_user_version(st, &version, err) != 0 ||
-	    state_check_version(st, version, err) != 0)
+	    state_check_version(st, version, true, err) != 0)
 		return -1;
 	return 0;
 }
@@ -619,6 +671,168 @@ state_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
 	return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * Alerting: rule states and the notification spool.
+ */
+
+int
+state_alert_save(struct state *st, const struct state_alert *a)
+{
+	sqlite3_stmt *s = st->alert_save;
+
+	if (state_begin(st) != 0)
+		return -1;
+	sqlite3_bind_text(s, 1, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, a->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, a->since_ms);
+	sqlite3_bind_int64(s, 5, a->last_notified_ms);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)a->streak);
+	sqlite3_bind_int64(s, 7, a->last_success_ms);
+	sqlite3_bind_int64(s, 8, a->last_failure_ms);
+	sqlite3_bind_int64(s, 9, a->created_ms);
+	return state_change(st, s, "save an alert's state");
+}
+
+int
+state_alert_forget(struct state *st, const char *name)
+{
+	sqlite3_stmt *s = st->alert_forget;
+
+	if (state_begin(st) != 0)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return state_change(st, s, "forget an alert");
+}
+
+/* A one-off query (read at start only): prepared, stepped, finalized. */
+static sqlite3_stmt *
+state_query(struct state *st, const char *sql, const char *what)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		state_log(st, what);
+		return NULL;
+	}
+	return s;
+}
+
+int
+state_alerts(struct state *st,
+    void (*fn)(void *ctx, const struct state_alert *a), void *ctx)
+{
+	sqlite3_stmt *s = state_query(st, "SELECT name, status, id, since_ms,"
+	    " last_notified_ms, streak, last_success_ms, last_failure_ms,"
+	    " created_ms FROM alerts ORDER BY name", "read the alerts");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct state_alert a;
+
+		a.name = state_column_text(s, 0);
+		a.status = state_column_text(s, 1);
+		a.id = state_column_text(s, 2);
+		a.since_ms = sqlite3_column_int64(s, 3);
+		a.last_notified_ms = sqlite3_column_int64(s, 4);
+		a.streak = (uint64_t)sqlite3_column_int64(s, 5);
+		a.last_success_ms = sqlite3_column_int64(s, 6);
+		a.last_failure_ms = sqlite3_column_int64(s, 7);
+		a.created_ms = sqlite3_column_int64(s, 8);
+		fn(ctx, &a);
+	}
+	if (rc != SQLITE_DONE)
+		state_log(st, "read the alerts");
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+state_spool_add(struct state *st, struct state_notice *n)
+{
+	sqlite3_stmt *s = st->spool_add;
+
+	if (state_begin(st) != 0)
+		return -1;
+	sqlite3_bind_text(s, 1, n->receiver, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, n->alert, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, n->alert_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, n->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, n->created_ms);
+	sqlite3_bind_blob64(s, 6, n->body, n->len, SQLITE_STATIC);
+	if (state_change(st, s, "queue a notification") != 0)
+		return -1;
+	n->seq = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+state_spool_remove(struct state *st, int64_t seq)
+{
+	sqlite3_stmt *s = st->spool_remove;
+
+	if (state_begin(st) != 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, seq);
+	return state_change(st, s, "remove a notification");
+}
+
+int
+state_spool(struct state *st,
+    void (*fn)(void *ctx, const struct state_notice *n), void *ctx)
+{
+	sqlite3_stmt *s = state_query(st, "SELECT seq, receiver, alert,"
+	    " alert_id, status, created_ms, body FROM spool ORDER BY seq",
+	    "read the notification spool");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct state_notice n;
+
+		n.seq = sqlite3_column_int64(s, 0);
+		n.receiver = state_column_text(s, 1);
+		n.alert = state_column_text(s, 2);
+		n.alert_id = state_column_text(s, 3);
+		n.status = state_column_text(s, 4);
+		n.created_ms = sqlite3_column_int64(s, 5);
+		n.body = sqlite3_column_blob(s, 6);
+		n.len = (size_t)sqlite3_column_bytes(s, 6);
+		if (n.body == NULL)
+			n.body = "";
+		fn(ctx, &n);
+	}
+	if (rc != SQLITE_DONE)
+		state_log(st, "read the notification spool");
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+state_last_outcome(struct state *st, const char *set, const char *outcome,
+    int64_t *ms)
+{
+	sqlite3_stmt *s = state_query(st, "SELECT max(coalesce(last_ms,"
+	    " minute_ms)) FROM buckets WHERE pattern_set = ?1 AND outcome = ?2",
+	    "read the last outcome");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, set, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, outcome, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	*ms = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ?
+	    sqlite3_column_int64(s, 0) : STAMP_NONE;
+	if (rc != SQLITE_ROW)
+		state_log(st, "read the last outcome");
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 void
 state_close(struct state *st)
 {
@@ -632,6 +846,10 @@ state_close(struct state *st)
 	sqlite3_finalize(st->file_forget);
 	sqlite3_finalize(st->files);
 	sqlite3_finalize(st->buckets);
+	sqlite3_finalize(st->alert_save);
+	sqlite3_finalize(st->alert_forget);
+	sqlite3_finalize(st->spool_add);
+	sqlite3_finalize(st->spool_remove);
 	if (st->db != NULL) {
 		/* Anything not committed is dropped on purpose: it is
 		 * exactly what a kill -9 at this point would lose. */

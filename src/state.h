@@ -19,6 +19,16 @@
  *           PRIMARY KEY (minute_ms, pattern_set, app, stream, outcome, class))
  * outcome is "success", "failure" or "damaged"; class is "" unless failure.
  * first_ms/last_ms are the record stamps within the minute (NULL if none).
+ *
+ * Version 2 adds, for alerting (alert.h, webhook.h):
+ *   alerts(name PRIMARY KEY, status, id, since_ms, last_notified_ms,
+ *          streak, last_success_ms, last_failure_ms, created_ms)
+ *   spool(seq INTEGER PRIMARY KEY AUTOINCREMENT, receiver, alert,
+ *         alert_id, status, created_ms, body)
+ * A version 1 database is upgraded when `watch` opens it; `summary` reads
+ * either.  An alert's state, the notifications its change queues and the
+ * counts that caused it go into the same transaction, so after a kill -9
+ * they are all there or all read again.
  */
 #ifndef OMNIWATCH_STATE_H
 #define OMNIWATCH_STATE_H
@@ -47,6 +57,31 @@ struct state_count {
 	uint64_t	 count;
 	int64_t		 first_ms;	/* STAMP_NONE when not stamped */
 	int64_t		 last_ms;
+};
+
+/* An alert rule's state; strings are borrowed (valid during a call). */
+struct state_alert {
+	const char	*name;
+	const char	*status;	/* "inactive", "pending", "firing" */
+	const char	*id;		/* the firing episode's id, or "" */
+	int64_t		 since_ms;	/* of the status; 0 when inactive */
+	int64_t		 last_notified_ms;	/* 0: never */
+	uint64_t	 streak;	/* consecutive failures now */
+	int64_t		 last_success_ms;	/* 0: none seen */
+	int64_t		 last_failure_ms;	/* 0: none seen */
+	int64_t		 created_ms;	/* the rule was first seen */
+};
+
+/* A notification waiting for delivery; strings borrowed as above. */
+struct state_notice {
+	int64_t		 seq;		/* set by state_spool_add */
+	const char	*receiver;
+	const char	*alert;
+	const char	*alert_id;
+	const char	*status;	/* "firing" or "resolved" */
+	int64_t		 created_ms;
+	const char	*body;		/* the exact bytes to POST */
+	size_t		 len;
 };
 
 struct state;
@@ -87,6 +122,37 @@ void state_files_free(struct state_file *files, size_t n);
  */
 int state_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
     void (*fn)(void *ctx, const struct state_count *c), void *ctx);
+
+/* Saves (inserts or replaces) A (inside the open transaction). */
+int state_alert_save(struct state *st, const struct state_alert *a);
+
+/* Forgets the alert NAME (inside the open transaction). */
+int state_alert_forget(struct state *st, const char *name);
+
+/* Calls FN for every saved alert, by name.  Returns 0 or -1 (logged). */
+int state_alerts(struct state *st,
+    void (*fn)(void *ctx, const struct state_alert *a), void *ctx);
+
+/*
+ * Queues N (inside the open transaction) and sets N->seq, which grows with
+ * every notice.  Returns 0 or -1.
+ */
+int state_spool_add(struct state *st, struct state_notice *n);
+
+/* Removes the notice SEQ (inside the open transaction). */
+int state_spool_remove(struct state *st, int64_t seq);
+
+/* Calls FN for every queued notice, oldest first.  Returns 0 or -1. */
+int state_spool(struct state *st,
+    void (*fn)(void *ctx, const struct state_notice *n), void *ctx);
+
+/*
+ * The time of the last record of OUTCOME for pattern set SET ever
+ * committed (its stamp, else the start of its minute) into *MS, or
+ * STAMP_NONE.  Returns 0 or -1.
+ */
+int state_last_outcome(struct state *st, const char *set,
+    const char *outcome, int64_t *ms);
 
 /* Rolls back anything uncommitted and closes.  Accepts NULL. */
 void state_close(struct state *st);

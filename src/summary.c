@@ -10,11 +10,15 @@
 #include <string.h>
 
 #include "log.h"
+#include "stamp.h"
 #include "summary.h"
 #include "xmalloc.h"
 
 struct summary_ctx {
 	struct aggregate *agg;
+	struct series	*series;	/* or NULL */
+	struct progress	*progress;	/* or NULL */
+	uint64_t	 nbuckets;
 	char		**warned;	/* "set\nclass" already warned about */
 	size_t		 nwarned;
 };
@@ -62,6 +66,8 @@ summary_bucket(void *arg, const struct state_count *c)
 	enum match_outcome outcome;
 	size_t set_idx, class_idx = 0;
 
+	progress_set(ctx->progress, ++ctx->nbuckets, NULL);
+
 	for (set_idx = 0; set_idx < agg->nsets; set_idx++) {
 		set = agg->sets[set_idx].set;
 		if (strcmp(set->name, c->pattern_set) == 0)
@@ -85,13 +91,24 @@ summary_bucket(void *arg, const struct state_count *c)
 	}
 	aggregate_add_n(agg, set_idx, c->app, outcome, class_idx, c->count,
 	    c->first_ms, c->last_ms);
+	if (ctx->series != NULL)
+		series_add(ctx->series, set_idx, outcome, class_idx, c->count,
+		    c->minute_ms);
 }
 
 int
 summary_load(struct state *st, struct aggregate *agg, int64_t since_ms,
     int64_t until_ms)
 {
-	struct summary_ctx ctx = { agg, NULL, 0 };
+	return summary_load_series(st, agg, NULL, NULL, since_ms, until_ms);
+}
+
+int
+summary_load_series(struct state *st, struct aggregate *agg,
+    struct series *series, struct progress *progress, int64_t since_ms,
+    int64_t until_ms)
+{
+	struct summary_ctx ctx = { agg, series, progress, 0, NULL, 0 };
 	int rc;
 
 	rc = state_buckets(st, since_ms, until_ms, summary_bucket, &ctx);
@@ -99,4 +116,63 @@ summary_load(struct state *st, struct aggregate *agg, int64_t since_ms,
 		free(ctx.warned[i]);
 	free(ctx.warned);
 	return rc;
+}
+
+struct summary_last_ctx {
+	const char	*set_name;
+	const char	*outcome;
+	int64_t		 now_ms;
+	int64_t		 last_ms;
+};
+
+static void
+summary_last_bucket(void *arg, const struct state_count *c)
+{
+	struct summary_last_ctx *ctx = arg;
+	int64_t t = c->last_ms != STAMP_NONE ? c->last_ms : c->minute_ms;
+
+	if (strcmp(c->pattern_set, ctx->set_name) != 0 ||
+	    strcmp(c->outcome, ctx->outcome) != 0 || t > ctx->now_ms)
+		return;
+	if (ctx->last_ms == STAMP_NONE || t > ctx->last_ms)
+		ctx->last_ms = t;
+}
+
+int
+summary_last(struct state *st, const char *set_name,
+    enum match_outcome outcome, int64_t now_ms, int64_t *last_ms)
+{
+	static const int64_t lookback_ms[] = { 3600000LL, 86400000LL,
+	    31 * 86400000LL, 0 };
+	struct summary_last_ctx ctx = { set_name, NULL, now_ms, STAMP_NONE };
+
+	switch (outcome) {
+	case MATCH_SUCCESS:
+		ctx.outcome = "success";
+		break;
+	case MATCH_FAILURE:
+		ctx.outcome = "failure";
+		break;
+	case MATCH_DAMAGED:
+		ctx.outcome = "damaged";
+		break;
+	case MATCH_NONE:
+		*last_ms = STAMP_NONE;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(lookback_ms) / sizeof(*lookback_ms);
+	    i++) {
+		/* A bucket's minute starts at most a minute before its last
+		 * record: look back one more minute. */
+		int64_t since = lookback_ms[i] == 0 ? STAMP_NONE :
+		    now_ms - lookback_ms[i] - 60000;
+
+		if (state_buckets(st, since, STAMP_NONE, summary_last_bucket,
+		    &ctx) != 0)
+			return -1;
+		if (ctx.last_ms != STAMP_NONE)
+			break;
+	}
+	*last_ms = ctx.last_ms;
+	return 0;
 }

@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "aggregate.h"
+#include "progress.h"
+#include "series.h"
 #include "state.h"
 
 /*
@@ -24,5 +26,24 @@
  */
 int summary_load(struct state *st, struct aggregate *agg, int64_t since_ms,
     int64_t until_ms);
+
+/*
+ * As summary_load, and also adds each bucket to SERIES (its hour is the
+ * bucket's minute's; SERIES holds the same sets as AGG, or is NULL) and
+ * counts the buckets read in PROGRESS (or NULL).
+ */
+int summary_load_series(struct state *st, struct aggregate *agg,
+    struct series *series, struct progress *progress, int64_t since_ms,
+    int64_t until_ms);
+
+/*
+ * The time of the last record of OUTCOME in pattern set SET_NAME before
+ * NOW_MS (its stamp; the bucket's minute when unstamped) into *LAST_MS, or
+ * STAMP_NONE when the state holds none.  Looks back an hour, a day, 31
+ * days, then through the whole state, so that the usual case reads few
+ * buckets.  Returns 0, or -1 when the state could not be read (logged).
+ */
+int summary_last(struct state *st, const char *set_name,
+    enum match_outcome outcome, int64_t now_ms, int64_t *last_ms);
 
 #endif

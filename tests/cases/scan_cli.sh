@@ -120,3 +120,37 @@ OMNIWATCH_PATTERNS=$T/pat "$OMNIWATCH" scan -p nosuch "$T" 2> "$T/m.err"; rc=$?
 set -e
 assert_eq "$rc" 2 "unknown pattern set"
 grep -q "pattern set 'nosuch' not found" "$T/m.err" || fail "unknown set message"
+
+# Named captures of the regex that decided are kept for the report.
+cat > "$T/cap.yaml" <<'Y'
+name: cap
+success:
+  - '\[Omni\] Ticket created successfully: \{[\s\S]*?ticketId:[\s\S]*?ticket_number: ''(?<ticket_number>[^'']+)'''
+failure:
+  - class: route_not_found
+    regex: '\[Omni\] Failed to create ticket: \{[\s\S]*?errors:[\s\S]*?(?<file>[^'' ]*RoutesRequests\.php)'
+Y
+"$OMNIWATCH" scan -p "$T/cap.yaml" --json "$T/pm2home/logs" > "$T/n.json"
+assert_eq "$(jq -r '.files[] | select(.app == "desk" and (.path | endswith("out.log"))) | .first.cap.success.captures.ticket_number' "$T/n.json")" \
+	TCK-2025-000124 "named capture of the first success"
+assert_eq "$(jq -r '.files[] | select(.path | endswith("error.log")) | .first.cap.route_not_found.captures.file' "$T/n.json")" \
+	/srv/api/vendor/laravel/lumen-framework/src/Concerns/RoutesRequests.php "named capture of the first failure"
+"$OMNIWATCH" scan -p "$T/cap.yaml" "$T/pm2home/logs" > "$T/n.txt"
+grep -q 'first route_not_found at line 1: \[Omni\] Failed to create ticket: { (file=/srv/api/vendor/laravel/lumen-framework/src/Concerns/RoutesRequests.php)' "$T/n.txt" ||
+	fail "text report shows the captures: $(grep 'first route' "$T/n.txt")"
+
+# ...and redacted like every excerpt: a group named like a secret shows
+# no value.
+printf '[Omni] Failed to create ticket: { status: false, errors: { token: abc123secret } }\n' > "$T/tok-error.log"
+cat > "$T/tok.yaml" <<'Y'
+name: tok
+success:
+  - 'never-seen-here'
+failure:
+  - class: leak
+    regex: 'token: (?<token>\w+)'
+Y
+"$OMNIWATCH" scan -p "$T/tok.yaml" --json "$T/tok-error.log" > "$T/o.json"
+assert_eq "$(jq -r '.files[0].first.tok.leak.captures.token' "$T/o.json")" "[REDACTED]" "a secret-named capture is redacted"
+grep -q abc123secret "$T/o.json" && fail "the secret leaked into the JSON report"
+true

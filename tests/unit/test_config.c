@@ -165,10 +165,33 @@ test_every_key(void **state)
 	    "state:\n"
 	    "  commit_interval: 250ms\n"
 	    "  commit_records: 7\n"
-	    "receivers: [{name: desk, url: 'http://x'}]\n"
+	    "redact: ['ssn=(\\d+)']\n"
+	    "receivers:\n"
+	    "  desk:\n"
+	    "    url: 'https://hooks.example/x'\n"
+	    "    format: slack\n"
+	    "    timeout: 3s\n"
+	    "    connect_timeout: 1s\n"
+	    "    headers: {X-Team: servicedesk}\n"
+	    "    secret_file: desk.secret\n"
+	    "    retry_initial: 100ms\n"
+	    "    retry_max: 2s\n"
+	    "    spool_max: 50\n"
+	    "  am: {url: 'http://127.0.0.1:9093', format: alertmanager}\n"
 	    "alerts:\n"
-	    "  - {when: rate > 0.5}\n"
-	    "metrics: {listen: '127.0.0.1:9100'}\n");
+	    "  - name: omni-failing\n"
+	    "    pattern_set: omni\n"
+	    "    kind: failure_rate\n"
+	    "    threshold: 0.25\n"
+	    "    window: 15m\n"
+	    "    min_events: 3\n"
+	    "    classes: [route_not_found]\n"
+	    "    for: 0s\n"
+	    "    repeat_interval: 1h\n"
+	    "    receivers: [desk]\n"
+	    "  - {name: quiet, kind: no_success}\n"
+	    "metrics: {listen: '127.0.0.1:9100', textfile: m.prom, "
+	    "textfile_interval: 30s}\n");
 
 	assert_int_equal(cfg->nsources, 3);
 	assert_string_equal(cfg->sources[0].pm2_home, "/home/app/.pm2");
@@ -189,6 +212,46 @@ test_every_key(void **state)
 	assert_true(cfg->start_at_end);
 	assert_int_equal(cfg->commit_ms, 250);
 	assert_int_equal(cfg->commit_records, 7);
+	assert_int_equal(cfg->nredact, 1);
+	assert_string_equal(cfg->redact[0], "ssn=(\\d+)");
+	assert_int_equal(cfg->nreceivers, 2);
+	assert_string_equal(cfg->receivers[0].name, "desk");
+	assert_string_equal(cfg->receivers[0].url, "https://hooks.example/x");
+	assert_int_equal(cfg->receivers[0].format, CONFIG_FORMAT_SLACK);
+	assert_int_equal(cfg->receivers[0].timeout_ms, 3000);
+	assert_int_equal(cfg->receivers[0].connect_timeout_ms, 1000);
+	assert_int_equal(cfg->receivers[0].nheaders, 1);
+	assert_string_equal(cfg->receivers[0].headers[0].name, "X-Team");
+	assert_string_equal(cfg->receivers[0].headers[0].value, "servicedesk");
+	assert_non_null(strstr(cfg->receivers[0].secret_file, "/desk.secret"));
+	assert_int_equal(cfg->receivers[0].retry_initial_ms, 100);
+	assert_int_equal(cfg->receivers[0].retry_max_ms, 2000);
+	assert_int_equal(cfg->receivers[0].spool_max, 50);
+	assert_int_equal(cfg->receivers[1].format, CONFIG_FORMAT_ALERTMANAGER);
+	assert_int_equal(cfg->receivers[1].timeout_ms, 10000);
+	assert_int_equal(cfg->receivers[1].connect_timeout_ms, 5000);
+	assert_null(cfg->receivers[1].secret_file);
+	assert_int_equal(cfg->nalerts, 2);
+	assert_string_equal(cfg->alerts[0].name, "omni-failing");
+	assert_string_equal(cfg->alerts[0].pattern_set, "omni");
+	assert_int_equal(cfg->alerts[0].kind, CONFIG_ALERT_FAILURE_RATE);
+	assert_true(cfg->alerts[0].threshold == 0.25);
+	assert_int_equal(cfg->alerts[0].window_ms, 900000);
+	assert_int_equal(cfg->alerts[0].min_events, 3);
+	assert_int_equal(cfg->alerts[0].nclasses, 1);
+	assert_string_equal(cfg->alerts[0].classes[0], "route_not_found");
+	assert_int_equal(cfg->alerts[0].for_ms, 0);
+	assert_int_equal(cfg->alerts[0].repeat_ms, 3600000);
+	assert_int_equal(cfg->alerts[0].nreceivers, 1);
+	assert_string_equal(cfg->alerts[0].receivers[0], "desk");
+	assert_int_equal(cfg->alerts[1].kind, CONFIG_ALERT_NO_SUCCESS);
+	assert_null(cfg->alerts[1].pattern_set);
+	assert_int_equal(cfg->alerts[1].window_ms, 300000);
+	assert_int_equal(cfg->alerts[1].repeat_ms, 4 * 3600000);
+	assert_int_equal(cfg->alerts[1].nreceivers, 0);
+	assert_string_equal(cfg->metrics_listen, "127.0.0.1:9100");
+	assert_non_null(strstr(cfg->metrics_textfile, "/m.prom"));
+	assert_int_equal(cfg->metrics_textfile_ms, 30000);
 	config_free(cfg);
 
 	cfg = ct_load("sources: [{path: /x}]\ntail: {start_at: head}\n"
@@ -260,7 +323,8 @@ test_error_keys(void **state)
 {
 	ct_error("sources: [{path: /x}]\nsourcs: []\n",
 	    "2:1: unknown key 'sourcs'; expected sources, pattern_sets, "
-	    "state_dir, record, tail, state, receivers, alerts or metrics");
+	    "state_dir, record, tail, state, redact, receivers, alerts or "
+	    "metrics");
 	ct_error("sources: [{path: /x}]\nrecord:\n  idle: 1s\n",
 	    "3:3: record: unknown key 'idle'; expected idle_flush, "
 	    "max_lines, max_bytes or max_line");
@@ -317,9 +381,14 @@ test_error_types(void **state)
 	    "3:6: pattern_sets: got a mapping; expected a pattern set name "
 	    "or file");
 	ct_error("sources: [{path: /x}]\nreceivers: yes\n",
-	    "2:12: receivers: got a string; expected a mapping or a list");
+	    "2:12: receivers: got a string; expected a mapping of receiver "
+	    "names to receivers (ops: {url: ...})");
 	ct_error("sources: [{path: /x}]\nmetrics: 9100\n",
-	    "2:10: metrics: got a string; expected a mapping or a list");
+	    "2:10: metrics: got a string; expected a mapping with listen, "
+	    "textfile or textfile_interval");
+	ct_error("sources: [{path: /x}]\nalerts: {name: x}\n",
+	    "2:10: alerts: got a mapping; expected a list of alert rules "
+	    "(- name: ...)");
 }
 
 static void
@@ -375,6 +444,73 @@ test_error_values(void **state)
 	ct_error("sources: [{path: /x}]\npattern_sets: [omni, b, omni]\n",
 	    "2:25: pattern_sets: 'omni' is listed twice; expected each set "
 	    "once");
+}
+
+/* Alerting: each mistake at its place, with what was expected. */
+static void
+test_error_alerting(void **state)
+{
+#define CT_R "sources: [{path: /x}]\nreceivers:\n  ops: "
+#define CT_A "sources: [{path: /x}]\nalerts:\n  - "
+	ct_error(CT_R "{format: json}\n",
+	    "3:3: receivers.ops: no url; expected an http:// or https:// URL");
+	ct_error(CT_R "{url: 'ftp://x'}\n",
+	    "3:14: receivers.ops.url: 'ftp://x' is not an http:// or https:// "
+	    "URL");
+	ct_error(CT_R "{url: 'http://x', format: xml}\n",
+	    "3:34: receivers.ops.format: 'xml' is not a choice; expected json, "
+	    "slack or alertmanager");
+	ct_error(CT_R "{url: 'http://x', timeout: 5}\n",
+	    "3:35: receivers.ops.timeout: '5' has no unit; expected a number "
+	    "with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error(CT_R "{url: 'http://x', headers: {'X Y': z}}\n",
+	    "3:36: receivers.ops.headers: 'X Y' is not a header name; "
+	    "expected letters, digits and -");
+	ct_error(CT_R "{url: 'http://x', retries: 3}\n",
+	    "3:26: receivers.ops: unknown key 'retries'; expected url, format, "
+	    "timeout, connect_timeout, headers, secret_file, retry_initial, "
+	    "retry_max or spool_max");
+	ct_error(CT_A "{kind: failures, threshold: 1}\n",
+	    "3:6: alert 1: no name; expected a mapping with name, kind and "
+	    "threshold");
+	ct_error(CT_A "{name: 'a b', kind: failures}\n",
+	    "3:12: alerts: name 'a b' has ' '; expected letters, digits, '.', "
+	    "'_' or '-'");
+	ct_error(CT_A "{name: a, kind: failures}\n",
+	    "3:21: alerts.a: no threshold; expected a whole number from 1 to "
+	    "1000000000");
+	ct_error(CT_A "{name: a, kind: failure_rate, threshold: 50%}\n",
+	    "3:46: alerts.a.threshold: '50%' is not a number; expected a "
+	    "failure rate from 0 to 1 (e.g. 0.5)");
+	ct_error(CT_A "{name: a, kind: failure_rate, threshold: 1.5}\n",
+	    "3:46: alerts.a.threshold: '1.5' is out of range; expected a "
+	    "failure rate from 0 to 1 (e.g. 0.5)");
+	ct_error(CT_A "{name: a, kind: failures, threshold: 2.5}\n",
+	    "3:42: alerts.a.threshold: '2.5' is not a count; expected a whole "
+	    "number from 1 to 1000000000");
+	ct_error(CT_A "{name: a, kind: no_success, threshold: 1}\n",
+	    "3:44: alerts.a.threshold: no_success takes no threshold; it fires "
+	    "when the window holds no success");
+	ct_error(CT_A "{name: a, kind: rate}\n",
+	    "3:21: alerts.a.kind: 'rate' is not a choice; expected "
+	    "failure_rate, failures, consecutive_failures or no_success");
+	ct_error(CT_A "{name: a, kind: no_success, when: x}\n",
+	    "3:33: alerts.a: unknown key 'when'; expected name, pattern_set, "
+	    "kind, threshold, window, min_events, classes, for, "
+	    "repeat_interval or receivers");
+	ct_error(CT_A "{name: a, kind: no_success}\n  - {name: a, kind: "
+	    "no_success}\n",
+	    "4:12: alerts: 'a' is named twice; expected each name once");
+	ct_error(CT_A "{name: a, kind: no_success, receivers: [ops]}\n",
+	    "3:45: alerts.a.receivers: 'ops' is not a receiver; expected one of "
+	    "the names under receivers");
+	ct_error("sources: [{path: /x}]\nmetrics: {listen: 9464}\n",
+	    "2:19: metrics.listen: '9464' is not HOST:PORT; expected an address "
+	    "and a port (e.g. 127.0.0.1:9464, [::1]:9464)");
+	ct_error("sources: [{path: /x}]\nredact: ['a(b']\n",
+	    "2:10: redact: regex 1: missing closing parenthesis at offset 3");
+#undef CT_R
+#undef CT_A
 }
 
 static void
@@ -474,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_default_state_dir),
 		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_error_alerting),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_error_keys),

@@ -186,7 +186,7 @@ test_open_creates(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 1);
+	assert_int_equal(sqlite3_column_int(s, 0), 2);
 	sqlite3_finalize(s);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
 	    NULL), SQLITE_OK);
@@ -226,11 +226,11 @@ test_open_errors(void **state)
 	state_close(st_open(false));
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 2", NULL,
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 3", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	want = xasprintf("%s: schema version 2 is newer than this omniwatch "
-	    "knows (1); use the omniwatch that wrote it", path);
+	want = xasprintf("%s: schema version 3 is newer than this omniwatch "
+	    "knows (2); use the omniwatch that wrote it", path);
 	assert_null(state_open(st_dir, false, &err));
 	assert_string_equal(err, want);
 	free(err);
@@ -709,6 +709,134 @@ test_summary_load(void **state)
 	match_set_free(set);
 }
 
+/* Alerting tables: a rule's state, the spool in order, both committed
+ * with the counts or not at all; a version 1 state is upgraded. */
+struct st_seen {
+	char		 buf[512];
+	size_t		 n;
+};
+
+static void
+st_alert_fn(void *ctx, const struct state_alert *a)
+{
+	struct st_seen *s = ctx;
+
+	s->n++;
+	snprintf(s->buf + strlen(s->buf), sizeof(s->buf) - strlen(s->buf),
+	    "%s %s %s %lld %lld %llu %lld %lld %lld;", a->name, a->status,
+	    a->id, (long long)a->since_ms, (long long)a->last_notified_ms,
+	    (unsigned long long)a->streak, (long long)a->last_success_ms,
+	    (long long)a->last_failure_ms, (long long)a->created_ms);
+}
+
+static void
+st_notice_fn(void *ctx, const struct state_notice *n)
+{
+	struct st_seen *s = ctx;
+
+	s->n++;
+	snprintf(s->buf + strlen(s->buf), sizeof(s->buf) - strlen(s->buf),
+	    "%lld %s %s %s %s %lld %.*s;", (long long)n->seq, n->receiver,
+	    n->alert, n->alert_id, n->status, (long long)n->created_ms,
+	    (int)n->len, n->body);
+}
+
+static void
+test_alerts_spool(void **state)
+{
+	struct state *st = st_open(false);
+	struct state_alert a = { "omni-failing", "firing", "ab12", 1000, 1500,
+	    3, 0, 1400, 900 };
+	struct state_notice n1 = { 0, "ops", "omni-failing", "ab12", "firing",
+	    1500, "{\"a\":1}", 7 };
+	struct state_notice n2 = { 0, "desk", "omni-failing", "ab12",
+	    "resolved", 1600, "{}", 2 };
+	struct st_seen seen;
+	int64_t ms;
+
+	assert_int_equal(state_alert_save(st, &a), 0);
+	assert_int_equal(state_spool_add(st, &n1), 0);
+	assert_int_equal(state_spool_add(st, &n2), 0);
+	assert_true(n2.seq > n1.seq);
+	/* Not committed: a second connection sees nothing yet. */
+	state_close(st);
+	st = st_open(false);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(state_alerts(st, st_alert_fn, &seen), 0);
+	assert_int_equal(state_spool(st, st_notice_fn, &seen), 0);
+	assert_int_equal(seen.n, 0);
+
+	assert_int_equal(state_alert_save(st, &a), 0);
+	assert_int_equal(state_spool_add(st, &n1), 0);
+	assert_int_equal(state_spool_add(st, &n2), 0);
+	assert_int_equal(state_commit(st), 0);
+	a.status = "inactive";
+	a.id = "";
+	assert_int_equal(state_alert_save(st, &a), 0);
+	assert_int_equal(state_spool_remove(st, n1.seq), 0);
+	assert_int_equal(state_commit(st), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(state_alerts(st, st_alert_fn, &seen), 0);
+	assert_string_equal(seen.buf,
+	    "omni-failing inactive  1000 1500 3 0 1400 900;");
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(state_spool(st, st_notice_fn, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_non_null(strstr(seen.buf, " desk omni-failing ab12 resolved "
+	    "1600 {};"));
+	assert_int_equal(state_alert_forget(st, "omni-failing"), 0);
+	assert_int_equal(state_commit(st), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(state_alerts(st, st_alert_fn, &seen), 0);
+	assert_int_equal(seen.n, 0);
+
+	/* The last success of a set, from its buckets: stamp, else minute. */
+	assert_int_equal(state_last_outcome(st, "omni", "success", &ms), 0);
+	assert_true(ms == STAMP_NONE);
+	struct state_count c = st_count(MIN(1), "app", "success", "", 1,
+	    STAMP_NONE, STAMP_NONE);
+	assert_int_equal(state_count(st, &c), 0);
+	c = st_count(MIN(0), "app", "success", "", 1, MIN(0) + 5000,
+	    MIN(0) + 7000);
+	assert_int_equal(state_count(st, &c), 0);
+	assert_int_equal(state_commit(st), 0);
+	assert_int_equal(state_last_outcome(st, "omni", "success", &ms), 0);
+	assert_int_equal(ms, MIN(1));
+	state_close(st);
+}
+
+static void
+test_upgrade_v1(void **state)
+{
+	struct state *st = st_open(false);
+	struct state_count c = st_count(MIN(0), "app", "failure", "x", 4,
+	    STAMP_NONE, STAMP_NONE);
+	struct st_seen seen;
+	char *path;
+	sqlite3 *db;
+
+	assert_int_equal(state_count(st, &c), 0);
+	assert_int_equal(state_commit(st), 0);
+	state_close(st);
+	/* Make it a version 1 state, as the first release wrote it. */
+	path = xasprintf("%s/omniwatch.db", st_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts; DROP TABLE spool;"
+	    "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* summary reads it as it is; watch upgrades it, keeping counts. */
+	st = st_open(true);
+	assert_int_equal(st_nbuckets(st), 1);
+	state_close(st);
+	st = st_open(false);
+	assert_int_equal(st_nbuckets(st), 1);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(state_spool(st, st_notice_fn, &seen), 0);
+	assert_int_equal(seen.n, 0);
+	state_close(st);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -735,6 +863,10 @@ main(void)
 		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_files_load_forget,
 		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_alerts_spool, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v1, st_setup,
+		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_load, st_setup,
 		    st_teardown),
 	};

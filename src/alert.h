@@ -1,0 +1,124 @@
+/*
+ * alert: the rules of the config's `alerts:` list, their windows, and the
+ * state machine that decides when to notify (omniwatch.yaml(5), ALERT RULES).
+ *
+ * Every counted record of a rule's pattern set is added to the rule's
+ * window, a ring of time slots (1 s wide, wider for windows over 10
+ * minutes, so a ring never has more than ALERT_SLOTS_MAX), with running
+ * totals so that a rule is evaluated in constant time on every record.
+ * A record is placed by its stamp (unstamped: now); one older than the
+ * window only moves the streak and the last-seen times.
+ *
+ * The states are Alertmanager's: inactive -> pending (condition true,
+ * waiting out `for`) -> firing -> (condition false) resolved, which is
+ * inactive again.  One notification when an alert fires, one when it
+ * resolves, and while it stays firing one every repeat_interval; all of
+ * an episode's notifications carry the same id.  The state of every rule
+ * is saved into the state's open transaction when it changes and at every
+ * commit (alert_save), together with the counts that caused it, so a
+ * restart neither fires again nor forgets a firing alert.  At start the
+ * windows are filled from the state's per-minute buckets: a bucket is
+ * placed at its last stamp, else at the end of its minute (the latest it
+ * can be), so short windows are approximate for a minute after a restart.
+ */
+#ifndef OMNIWATCH_ALERT_H
+#define OMNIWATCH_ALERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "match.h"
+#include "redact.h"
+#include "state.h"
+
+#define ALERT_SLOTS_MAX		600	/* ring slots per rule */
+#define ALERT_APPS_MAX		16	/* apps named in a notification */
+#define ALERT_SAMPLE_MAX	2048	/* bytes of the sample excerpt */
+
+enum alert_status {
+	ALERT_INACTIVE,
+	ALERT_PENDING,
+	ALERT_FIRING,
+};
+
+/* What one notification says; everything is borrowed for the call. */
+struct alert_notice {
+	const struct config_alert *rule;
+	const char	*id;		/* 16 hex digits, one per episode */
+	bool		 is_resolved;	/* else firing (first or repeat) */
+	const char	*pattern_set;
+	const char	*host;
+	const char	*apps[ALERT_APPS_MAX];	/* with failures in window */
+	size_t		 napps;
+	const struct match_set *set;
+	const uint64_t	*class_counts;	/* per set->failure, in window */
+	uint64_t	 failures;	/* of the rule's classes, in window */
+	uint64_t	 all_failures;	/* of any class, in window */
+	uint64_t	 successes;
+	uint64_t	 damaged;
+	double		 failure_rate;	/* failures/(all+successes); -1 */
+	uint64_t	 streak;	/* consecutive failures now */
+	int64_t		 first_failure_ms;	/* in window; STAMP_NONE */
+	int64_t		 last_failure_ms;	/* latest seen; STAMP_NONE */
+	int64_t		 last_success_ms;	/* latest seen; STAMP_NONE */
+	int64_t		 dominant;	/* index into set->failure, or -1 */
+	const char	*sample;	/* redacted, <= ALERT_SAMPLE_MAX */
+	size_t		 sample_len;	/* 0: no sample */
+	int64_t		 starts_at_ms;	/* when it fired */
+	int64_t		 ends_at_ms;	/* when it resolved; 0 if firing */
+	int64_t		 at_ms;		/* now */
+};
+
+struct alert_cb {
+	/* Called inside the open transaction, after the rule's new state
+	 * was saved: queue the notice there too. */
+	void	(*notify)(void *ctx, const struct alert_notice *n);
+	void	*ctx;
+};
+
+struct alert;
+
+/*
+ * Builds CFG's rules over SETS (borrowed, as are ST, RD and CFG; all
+ * must outlive it), restores their saved state and fills their windows
+ * from ST's buckets.  Saved rules that CFG no longer has are forgotten
+ * (logged).  Returns NULL with *ERR ("FILE:LINE:COLUMN: ...", malloc'd)
+ * when a rule names a pattern set or class that is not loaded.  With ST
+ * NULL only the rules are checked (`watch --check`): nothing is read, and
+ * the result is only good for alert_free().
+ */
+struct alert *alert_new(const struct config *cfg, struct match_set **sets,
+    size_t nsets, struct state *st, const struct redact *rd,
+    const struct alert_cb *cb, int64_t now_ms, char **err);
+
+/*
+ * Counts one record of set SET_IDX (TEXT, LEN: the record, for the
+ * sample) into the rules over that set and, when EVALUATE, runs their
+ * state machines.  While catching up at start the caller passes false
+ * and calls alert_tick() once done, so a backlog does not fire and
+ * resolve on the way.
+ */
+void alert_record(struct alert *al, size_t set_idx, const char *app,
+    enum match_outcome outcome, size_t class_idx, int64_t ts_ms,
+    const char *text, size_t len, int64_t now_ms, bool evaluate);
+
+/* Runs every rule's state machine (windows emptying, for, repeats). */
+void alert_tick(struct alert *al, int64_t now_ms);
+
+/* When alert_tick() next has work (ms since the epoch), or INT64_MAX. */
+int64_t alert_deadline(const struct alert *al, int64_t now_ms);
+
+/* Saves the rules whose state moved into the open transaction. */
+void alert_save(struct alert *al);
+
+/* For metrics: the rules, their names and states. */
+size_t alert_nrules(const struct alert *al);
+const char *alert_rule_name(const struct alert *al, size_t i);
+enum alert_status alert_rule_status(const struct alert *al, size_t i);
+const char *alert_status_name(enum alert_status s);
+
+void alert_free(struct alert *al);
+
+#endif

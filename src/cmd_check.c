@@ -1,0 +1,421 @@
+/*
+ * cmd_check: `omniwatch check`, a monitoring plugin (Nagios, Icinga,
+ * monitoring-plugins conventions): it reads what `watch` committed for the
+ * last --window, prints one line
+ *
+ *   OMNIWATCH CRITICAL - failure rate 83% (10/12) in 15m, last success
+ *   42m ago | failures=10;;;0 successes=2;;;0 damaged=0;;;0
+ *   rate=0.8333;0.1;0.5;0;1
+ *
+ * and exits 0 OK, 1 WARNING, 2 CRITICAL or 3 UNKNOWN.
+ *
+ * The rate is WARNING when greater than --warning and CRITICAL when
+ * greater than --critical (a rate equal to a threshold is still fine, as
+ * a plugin threshold "10" alerts above 10).  --no-success-critical D makes
+ * it CRITICAL when no success was recorded in the last D, whatever the
+ * rate: the incident omniwatch was born from had no successes at all.
+ *
+ * UNKNOWN: bad arguments or config, a state that cannot be read, and a
+ * stale state.  The state is stale when watch is behind: a followed file
+ * (the state's files table) still has the same inode at its path, holds
+ * bytes past the offset committed for it, and that offset was committed
+ * longer ago than --stale (default: the window, at least 10 minutes).  An
+ * idle log is not stale, however old its offset: nothing was missed.  A
+ * file check cannot stat (permissions) is left out of the test.
+ *
+ * Everything is read-only: the state through a read-only SQLite connection,
+ * the logs with stat(2) only.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "aggregate.h"
+#include "cmd.h"
+#include "config.h"
+#include "log.h"
+#include "match.h"
+#include "stamp.h"
+#include "state.h"
+#include "summary.h"
+#include "xmalloc.h"
+
+#define CHECK_OK		0
+#define CHECK_WARNING		1
+#define CHECK_CRITICAL		2
+#define CHECK_UNKNOWN		3
+
+#define CHECK_STALE_MIN_MS	(10 * 60 * 1000)
+
+static const char *const check_status_name[] = {
+	"OK", "WARNING", "CRITICAL", "UNKNOWN"
+};
+
+struct check {
+	const char	*config_path;
+	const char	*set_name;	/* NULL: the config's first */
+	const char	*window_arg;	/* as given, for the message */
+	int64_t		 window_ms;
+	double		 warning;	/* < 0: none */
+	double		 critical;
+	int64_t		 no_success_ms;	/* 0: not checked */
+	const char	*no_success_arg;
+	int64_t		 stale_ms;	/* 0: default */
+	int64_t		 now_ms;
+};
+
+static void
+check_usage(void)
+{
+	fprintf(stderr, "usage: omniwatch check -c FILE [--pattern-set NAME] "
+	    "[--window DURATION] [--warning RATE] [--critical RATE] "
+	    "[--no-success-critical DURATION] [--stale DURATION]\n"
+	    "Try 'man omniwatch' for the details.\n");
+}
+
+/* Prints the one UNKNOWN line and returns 3. */
+static int
+check_unknown(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+check_unknown(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("OMNIWATCH UNKNOWN - ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return CHECK_UNKNOWN;
+}
+
+/* "0.1", "10%": a rate in [0, 1].  Returns 0 or -1. */
+static int
+check_parse_rate(const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || errno != 0 || v != v)
+		return -1;
+	if (strcmp(end, "%") == 0)
+		v /= 100.0;
+	else if (*end != '\0')
+		return -1;
+	if (v < 0.0 || v > 1.0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A duration for people: "45s", "42m", "5h", "3d". */
+static void
+check_format_age(int64_t ms, char *buf, size_t len)
+{
+	int64_t s = ms / 1000;
+
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 120 * 60)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else if (s < 48 * 3600)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+}
+
+/* Loads the config's pattern sets.  Returns 0, or -1 with *ERR set. */
+static int
+check_load_sets(const struct config *cfg, struct match_set ***sets,
+    char **err)
+{
+	struct match_set **out = xcalloc(cfg->npattern_sets, sizeof(*out));
+
+	for (size_t i = 0; i < cfg->npattern_sets; i++) {
+		char *e = NULL, *path = match_set_find(cfg->pattern_sets[i], &e);
+
+		if (path != NULL) {
+			out[i] = match_set_load(path, &e);
+			free(path);
+		}
+		if (out[i] == NULL) {
+			*err = e;
+			for (size_t j = 0; j < i; j++)
+				match_set_free(out[j]);
+			free(out);
+			return -1;
+		}
+	}
+	*sets = out;
+	return 0;
+}
+
+/*
+ * Is watch behind?  Returns 1 (stale, with *MSG set, malloc'd), 0, or -1
+ * when the files table cannot be read (*MSG set).
+ */
+static int
+check_stale(struct state *st, int64_t now_ms, int64_t limit_ms, char **msg)
+{
+	struct state_file *files;
+	size_t n;
+	int rc = 0;
+
+	if (state_files_load(st, &files, &n) != 0) {
+		*msg = xstrdup("cannot read the followed files from the state");
+		return -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct state_file *f = &files[i];
+		struct stat sb;
+		char since[STAMP_BUFLEN], limit[32];
+
+		if (stat(f->path, &sb) != 0 || (uint64_t)sb.st_dev != f->dev ||
+		    (uint64_t)sb.st_ino != f->ino ||
+		    (uint64_t)sb.st_size <= f->offset ||
+		    now_ms - f->updated_ms <= limit_ms)
+			continue;
+		stamp_format(f->updated_ms, since);
+		check_format_age(limit_ms, limit, sizeof(limit));
+		*msg = xasprintf("state is stale: %s has %llu bytes not counted "
+		    "since %s (limit %s); is omniwatch watch running?",
+		    f->path, (unsigned long long)((uint64_t)sb.st_size -
+		    f->offset), since, limit);
+		rc = 1;
+	}
+	state_files_free(files, n);
+	return rc;
+}
+
+/* The status, the message and the performance data, for SET. */
+static int
+check_report(const struct check *c, const struct aggregate_set *as,
+    int64_t last_success)
+{
+	const struct aggregate_counts *t = &as->total;
+	uint64_t n = t->failures + t->successes;
+	double rate = aggregate_failure_rate(t);
+	int status = CHECK_OK;
+	bool no_success = false;
+	char age[32], limit[32], rate_perf[32], warn[32] = "", crit[32] = "";
+
+	if (rate >= 0 && c->warning >= 0 && rate > c->warning)
+		status = CHECK_WARNING;
+	if (rate >= 0 && c->critical >= 0 && rate > c->critical)
+		status = CHECK_CRITICAL;
+	if (c->no_success_ms > 0 && (last_success == STAMP_NONE ||
+	    c->now_ms - last_success > c->no_success_ms)) {
+		no_success = true;
+		status = CHECK_CRITICAL;
+	}
+
+	printf("OMNIWATCH %s - ", check_status_name[status]);
+	if (n == 0)
+		printf("no outcomes in %s", c->window_arg);
+	else
+		printf("failure rate %.*f%% (%llu/%llu) in %s",
+		    rate >= 0.1 || rate == 0 ? 0 : 1, rate * 100.0,
+		    (unsigned long long)t->failures, (unsigned long long)n,
+		    c->window_arg);
+	if (t->damaged > 0)
+		printf(", %llu damaged", (unsigned long long)t->damaged);
+	if (last_success == STAMP_NONE)
+		printf(", no success recorded");
+	else {
+		check_format_age(c->now_ms - last_success, age, sizeof(age));
+		printf(", last success %s ago", age);
+	}
+	if (no_success) {
+		check_format_age(c->no_success_ms, limit, sizeof(limit));
+		printf(" (none in %s)", limit);
+	}
+
+	if (rate >= 0)
+		snprintf(rate_perf, sizeof(rate_perf), "%.4g", rate);
+	else
+		snprintf(rate_perf, sizeof(rate_perf), "U");
+	if (c->warning >= 0)
+		snprintf(warn, sizeof(warn), "%g", c->warning);
+	if (c->critical >= 0)
+		snprintf(crit, sizeof(crit), "%g", c->critical);
+	printf(" | failures=%llu;;;0 successes=%llu;;;0 damaged=%llu;;;0 "
+	    "rate=%s;%s;%s;0;1\n", (unsigned long long)t->failures,
+	    (unsigned long long)t->successes, (unsigned long long)t->damaged,
+	    rate_perf, warn, crit);
+	if (fflush(stdout) != 0)
+		return CHECK_UNKNOWN;
+	return status;
+}
+
+/* Reads the state and reports on SETS[SET_IDX]. */
+static int
+check_run(const struct check *c, const struct config *cfg,
+    struct match_set **sets, size_t set_idx)
+{
+	struct state *st;
+	struct aggregate *agg;
+	char *err = NULL;
+	int64_t since, last_success, limit;
+	int rc;
+
+	st = state_open(cfg->state_dir, true, &err);
+	if (st == NULL) {
+		rc = check_unknown("%s", err);
+		free(err);
+		return rc;
+	}
+	limit = c->stale_ms > 0 ? c->stale_ms : c->window_ms >
+	    CHECK_STALE_MIN_MS ? c->window_ms : CHECK_STALE_MIN_MS;
+	if (check_stale(st, c->now_ms, limit, &err) != 0) {
+		rc = check_unknown("%s", err);
+		free(err);
+		state_close(st);
+		return rc;
+	}
+	/* Buckets are minutes: round the window out to whole minutes. */
+	since = (c->now_ms - c->window_ms) / 60000 * 60000;
+	agg = aggregate_new(&sets[set_idx], 1);
+	if (summary_load(st, agg, since, STAMP_NONE) != 0 ||
+	    summary_last(st, sets[set_idx]->name, MATCH_SUCCESS, c->now_ms,
+	    &last_success) != 0)
+		rc = check_unknown("%s/omniwatch.db: cannot read the counts",
+		    cfg->state_dir);
+	else
+		rc = check_report(c, &agg->sets[0], last_success);
+	aggregate_free(agg);
+	state_close(st);
+	return rc;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "pattern-set", required_argument, NULL, 'p' },
+		{ "window", required_argument, NULL, 'W' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'C' },
+		{ "no-success-critical", required_argument, NULL, 'N' },
+		{ "stale", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check c;
+	struct config *cfg;
+	struct match_set **sets = NULL;
+	struct timespec ts;
+	char *err = NULL;
+	size_t set_idx;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	c.window_arg = "15m";
+	c.window_ms = 15 * 60 * 1000;
+	c.warning = -1;
+	c.critical = -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	c.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* Messages of the libraries would break the one-line output. */
+	log_set_level(LOG_LEVEL_ERROR);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:p:w:h", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'c':
+			c.config_path = optarg;
+			break;
+		case 'p':
+			c.set_name = optarg;
+			break;
+		case 'W':
+			if (stamp_parse_duration(optarg, &c.window_ms) != 0 ||
+			    c.window_ms < 60000) {
+				check_usage();
+				return check_unknown("--window '%s': expected a "
+				    "duration of at least a minute (15m, 1h)",
+				    optarg);
+			}
+			c.window_arg = optarg;
+			break;
+		case 'w':
+		case 'C':
+			if (check_parse_rate(optarg, ch == 'w' ? &c.warning :
+			    &c.critical) != 0) {
+				check_usage();
+				return check_unknown("--%s '%s': expected a "
+				    "failure rate from 0 to 1 (0.1) or a "
+				    "percentage (10%%)", ch == 'w' ? "warning" :
+				    "critical", optarg);
+			}
+			break;
+		case 'N':
+		case 'S':
+			if (stamp_parse_duration(optarg, ch == 'N' ?
+			    &c.no_success_ms : &c.stale_ms) != 0 ||
+			    (ch == 'N' ? c.no_success_ms : c.stale_ms) <= 0) {
+				check_usage();
+				return check_unknown("--%s '%s': expected a "
+				    "duration (30m, 1h)", ch == 'N' ?
+				    "no-success-critical" : "stale", optarg);
+			}
+			break;
+		case 'h':
+			check_usage();
+			return CHECK_OK;
+		default:
+			check_usage();
+			return check_unknown("invalid arguments");
+		}
+	}
+	if (optind != argc) {
+		check_usage();
+		return check_unknown("unexpected argument '%s'", argv[optind]);
+	}
+	if (c.config_path == NULL) {
+		check_usage();
+		return check_unknown("no config; give the one omniwatch watch "
+		    "uses with -c FILE");
+	}
+
+	cfg = config_load(c.config_path, &err);
+	if (cfg == NULL) {
+		rc = check_unknown("%s", err);
+		free(err);
+		return rc;
+	}
+	if (check_load_sets(cfg, &sets, &err) != 0) {
+		rc = check_unknown("%s: pattern_sets: %s", cfg->path, err);
+		free(err);
+		config_free(cfg);
+		return rc;
+	}
+	for (set_idx = 0; set_idx < cfg->npattern_sets; set_idx++)
+		if (c.set_name == NULL ||
+		    strcmp(sets[set_idx]->name, c.set_name) == 0 ||
+		    strcmp(cfg->pattern_sets[set_idx], c.set_name) == 0)
+			break;
+	if (set_idx == cfg->npattern_sets)
+		rc = check_unknown("pattern set '%s' is not in %s",
+		    c.set_name, cfg->path);
+	else
+		rc = check_run(&c, cfg, sets, set_idx);
+	for (size_t i = 0; i < cfg->npattern_sets; i++)
+		match_set_free(sets[i]);
+	free(sets);
+	config_free(cfg);
+	return rc;
+}

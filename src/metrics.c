@@ -1,0 +1,535 @@
+/*
+ * metrics: see metrics.h.  The page is rendered afresh for each scrape and
+ * each textfile write: the record counters kept here, then whatever the
+ * render callback adds (tail, alerts, receivers).
+ */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "report.h"
+#include "xmalloc.h"
+
+#define METRICS_CONNECTION_TIMEOUT	10	/* seconds, MHD's unit */
+#define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+struct metrics_buf {
+	char		*p;
+	size_t		 len;
+	size_t		 cap;
+	bool		 is_full;	/* hit METRICS_PAGE_MAX: rest dropped */
+};
+
+struct metrics_count {
+	char		*set, *app, *outcome, *class;
+	uint64_t	 n;
+};
+
+struct metrics_last {
+	char		*set;
+	int64_t		 ms;
+};
+
+struct metrics {
+	const struct config *cfg;
+	int		 epfd;
+	struct metrics_cb cb;
+	struct MHD_Daemon *mhd;
+	int		 fd;		/* MHD's epoll descriptor, or -1 */
+	struct metrics_count *counts;
+	size_t		 ncounts;
+	size_t		 last_hit;	/* records come in runs */
+	struct metrics_last *lasts;
+	size_t		 nlasts;
+	int64_t		 next_textfile_ms;	/* 0: no textfile */
+	bool		 warned_textfile;
+};
+
+/* ---------------------------------------------------------------------
+ * The page.
+ */
+
+static void
+metrics_put(struct metrics_buf *b, const char *p, size_t len)
+{
+	if (b->is_full)
+		return;
+	if (b->len + len + 1 > METRICS_PAGE_MAX) {
+		b->is_full = true;
+		return;
+	}
+	if (b->len + len + 1 > b->cap) {
+		while (b->len + len + 1 > b->cap)
+			b->cap = b->cap == 0 ? 4096 : b->cap * 2;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+static void
+metrics_puts(struct metrics_buf *b, const char *s)
+{
+	metrics_put(b, s, strlen(s));
+}
+
+void
+metrics_family(struct metrics_buf *b, const char *name, const char *type,
+    const char *help)
+{
+	metrics_puts(b, "# HELP ");
+	metrics_puts(b, name);
+	metrics_puts(b, " ");
+	metrics_puts(b, help);
+	metrics_puts(b, "\n# TYPE ");
+	metrics_puts(b, name);
+	metrics_puts(b, " ");
+	metrics_puts(b, type);
+	metrics_puts(b, "\n");
+}
+
+/* A label value: valid UTF-8, with \, " and LF escaped. */
+static void
+metrics_label_value(struct metrics_buf *b, const char *v)
+{
+	size_t len;
+	char *clean = report_utf8_clean(v, strlen(v), &len);
+
+	for (size_t i = 0; i < len; i++) {
+		if (clean[i] == '\\')
+			metrics_puts(b, "\\\\");
+		else if (clean[i] == '"')
+			metrics_puts(b, "\\\"");
+		else if (clean[i] == '\n')
+			metrics_puts(b, "\\n");
+		else
+			metrics_put(b, &clean[i], 1);
+	}
+	free(clean);
+}
+
+void
+metrics_sample(struct metrics_buf *b, const char *name, double value,
+    size_t nlabels, const char *const *labels)
+{
+	char num[64];
+
+	metrics_puts(b, name);
+	for (size_t i = 0; i < nlabels; i++) {
+		metrics_puts(b, i == 0 ? "{" : ",");
+		metrics_puts(b, labels[2 * i]);
+		metrics_puts(b, "=\"");
+		metrics_label_value(b, labels[2 * i + 1]);
+		metrics_puts(b, "\"");
+	}
+	if (nlabels > 0)
+		metrics_puts(b, "}");
+	/* Whole numbers as integers: counters read better, and exactly. */
+	if (value == (double)(int64_t)value && value < 9e15 && value > -9e15)
+		snprintf(num, sizeof(num), " %lld\n", (long long)value);
+	else
+		snprintf(num, sizeof(num), " %.17g\n", value);
+	metrics_puts(b, num);
+}
+
+char *
+metrics_render(struct metrics *m, size_t *len)
+{
+	struct metrics_buf b = { NULL, 0, 0, false };
+
+	metrics_put(&b, "", 0);
+	metrics_family(&b, "omniwatch_records_total", "counter", "Records "
+	    "counted since start, by pattern set, app, outcome (success, "
+	    "failure, damaged) and failure class.");
+	for (size_t i = 0; i < m->ncounts; i++) {
+		const struct metrics_count *c = &m->counts[i];
+		const char *l[] = { "pattern_set", c->set, "app", c->app,
+		    "outcome", c->outcome, "class", c->class };
+
+		metrics_sample(&b, "omniwatch_records_total", (double)c->n, 4,
+		    l);
+	}
+	metrics_family(&b, "omniwatch_last_success_timestamp_seconds", "gauge",
+	    "When the last success of a pattern set was logged (its stamp, "
+	    "else when it was read).");
+	for (size_t i = 0; i < m->nlasts; i++) {
+		const char *l[] = { "pattern_set", m->lasts[i].set };
+
+		metrics_sample(&b, "omniwatch_last_success_timestamp_seconds",
+		    (double)m->lasts[i].ms / 1000.0, 1, l);
+	}
+	if (m->cb.render != NULL)
+		m->cb.render(m->cb.ctx, &b);
+	if (b.is_full)
+		log_warnx("metrics: the page is over %d bytes; the rest is "
+		    "left out", METRICS_PAGE_MAX);
+	*len = b.len;
+	return b.p;
+}
+
+/* ---------------------------------------------------------------------
+ * Counters.
+ */
+
+void
+metrics_record(struct metrics *m, const char *set, const char *app,
+    const char *outcome, const char *class)
+{
+	struct metrics_count *c;
+	size_t i = m->last_hit;
+
+	if (i < m->ncounts) {
+		c = &m->counts[i];
+		if (strcmp(c->set, set) == 0 && strcmp(c->app, app) == 0 &&
+		    strcmp(c->outcome, outcome) == 0 &&
+		    strcmp(c->class, class) == 0) {
+			c->n++;
+			return;
+		}
+	}
+	for (i = 0; i < m->ncounts; i++) {
+		c = &m->counts[i];
+		if (strcmp(c->set, set) == 0 && strcmp(c->app, app) == 0 &&
+		    strcmp(c->outcome, outcome) == 0 &&
+		    strcmp(c->class, class) == 0)
+			break;
+	}
+	if (i == m->ncounts) {
+		m->counts = xreallocarray(m->counts, m->ncounts + 1,
+		    sizeof(*m->counts));
+		c = &m->counts[m->ncounts++];
+		c->set = xstrdup(set);
+		c->app = xstrdup(app);
+		c->outcome = xstrdup(outcome);
+		c->class = xstrdup(class);
+		c->n = 0;
+	}
+	m->counts[i].n++;
+	m->last_hit = i;
+}
+
+void
+metrics_last_success(struct metrics *m, const char *set, int64_t ms)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlasts; i++)
+		if (strcmp(m->lasts[i].set, set) == 0)
+			break;
+	if (i == m->nlasts) {
+		m->lasts = xreallocarray(m->lasts, m->nlasts + 1,
+		    sizeof(*m->lasts));
+		m->lasts[m->nlasts].set = xstrdup(set);
+		m->lasts[m->nlasts++].ms = ms;
+		return;
+	}
+	if (ms > m->lasts[i].ms)
+		m->lasts[i].ms = ms;
+}
+
+/* ---------------------------------------------------------------------
+ * The listener.
+ */
+
+static enum MHD_Result
+metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **req_cls)
+{
+	struct metrics *m = cls;
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+	unsigned int status = MHD_HTTP_OK;
+	const char *type = METRICS_CONTENT_TYPE;
+	char *page;
+	size_t len;
+
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		page = xstrdup("only GET\n");
+		status = MHD_HTTP_METHOD_NOT_ALLOWED;
+		type = "text/plain";
+	} else if (strcmp(url, "/metrics") != 0 && strcmp(url, "/") != 0) {
+		page = xstrdup("not found: try /metrics\n");
+		status = MHD_HTTP_NOT_FOUND;
+		type = "text/plain";
+	} else
+		page = metrics_render(m, &len);
+	if (status != MHD_HTTP_OK)
+		len = strlen(page);
+	resp = MHD_create_response_from_buffer(len, page,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(page);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	rc = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+static void
+metrics_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("metrics: %s", msg);
+}
+
+/* HOST:PORT into a socket address; HOST an IP address or localhost. */
+static int
+metrics_addr(const char *path, const char *listen, struct sockaddr_storage *ss,
+    bool *is_v6, bool *is_loopback, char **err)
+{
+	const char *colon = strrchr(listen, ':');
+	char host[64];
+	size_t hlen = (size_t)(colon - listen);
+	int port = atoi(colon + 1);
+
+	if (listen[0] == '[') {
+		hlen -= 2;
+		if (hlen >= sizeof(host))
+			goto bad;
+		memcpy(host, listen + 1, hlen);
+	} else {
+		if (hlen >= sizeof(host))
+			goto bad;
+		memcpy(host, listen, hlen);
+	}
+	host[hlen] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (listen[0] != '[') {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			goto bad;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*is_v6 = false;
+		*is_loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+			goto bad;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*is_v6 = true;
+		*is_loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+	}
+	return 0;
+bad:
+	*err = xasprintf("%s: metrics.listen: '%s': the host must be an IP "
+	    "address or localhost", path, listen);
+	return -1;
+}
+
+static int
+metrics_listen(struct metrics *m, char **err)
+{
+	const char *listen = m->cfg->metrics_listen;
+	struct sockaddr_storage ss;
+	bool is_v6, is_loopback;
+	const union MHD_DaemonInfo *info;
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	struct epoll_event ev;
+
+	if (metrics_addr(m->cfg->path, listen, &ss, &is_v6, &is_loopback,
+	    err) != 0)
+		return -1;
+	if (is_v6)
+		flags |= MHD_USE_IPv6;
+	if (!is_loopback)
+		log_warnx("metrics: listening on %s, which is not loopback: "
+		    "anyone who can reach it sees the counts", listen);
+	m->mhd = MHD_start_daemon(flags, 0, NULL, NULL, metrics_answer, m,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS_MAX,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)METRICS_CONNECTION_TIMEOUT,
+	    MHD_OPTION_EXTERNAL_LOGGER, metrics_mhd_log, NULL,
+	    MHD_OPTION_END);
+	if (m->mhd == NULL) {
+		*err = xasprintf("metrics: cannot listen on %s (is the port in "
+		    "use?)", listen);
+		return -1;
+	}
+	info = MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	if (info == NULL) {
+		*err = xasprintf("metrics: libmicrohttpd has no epoll "
+		    "descriptor");
+		return -1;
+	}
+	m->fd = info->epoll_fd;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.fd = m->fd;
+	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, m->fd, &ev) != 0) {
+		*err = xasprintf("metrics: epoll_ctl: %s", strerror(errno));
+		m->fd = -1;
+		return -1;
+	}
+	info = MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	if (is_v6)
+		log_info("metrics on http://[%.*s]:%u/metrics",
+		    (int)(strrchr(listen, ']') - listen - 1), listen + 1,
+		    info != NULL ? info->port : 0);
+	else
+		log_info("metrics on http://%.*s:%u/metrics",
+		    (int)(strrchr(listen, ':') - listen), listen,
+		    info != NULL ? info->port : 0);
+	return 0;
+}
+
+int
+metrics_fd(const struct metrics *m)
+{
+	return m->fd;
+}
+
+void
+metrics_event(struct metrics *m)
+{
+	if (m->mhd != NULL)
+		MHD_run(m->mhd);
+}
+
+/* ---------------------------------------------------------------------
+ * The textfile.
+ */
+
+int
+metrics_write_textfile(struct metrics *m)
+{
+	const char *path = m->cfg->metrics_textfile;
+	char *tmp, *page;
+	size_t len;
+	FILE *fp;
+	int rc = -1;
+
+	if (path == NULL)
+		return 0;
+	/* Beside the target, so that rename(2) replaces it atomically:
+	 * node_exporter never reads half a file. */
+	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	page = metrics_render(m, &len);
+	fp = fopen(tmp, "w");
+	if (fp != NULL && fwrite(page, 1, len, fp) == len && fflush(fp) == 0 &&
+	    fsync(fileno(fp)) == 0 && fclose(fp) == 0) {
+		fp = NULL;
+		if (rename(tmp, path) == 0)
+			rc = 0;
+	}
+	if (rc != 0) {
+		if (!m->warned_textfile)
+			log_warn("metrics: cannot write %s", path);
+		m->warned_textfile = true;
+		if (fp != NULL)
+			fclose(fp);
+		unlink(tmp);
+	} else
+		m->warned_textfile = false;
+	free(page);
+	free(tmp);
+	return rc;
+}
+
+void
+metrics_tick(struct metrics *m, int64_t now_ms)
+{
+	MHD_UNSIGNED_LONG_LONG to;
+
+	/* Only while a connection is open does MHD have a timeout; then it
+	 * wants MHD_run() after every wakeup. */
+	if (m->mhd != NULL && MHD_get_timeout(m->mhd, &to) == MHD_YES)
+		MHD_run(m->mhd);
+	if (m->next_textfile_ms != 0 && now_ms >= m->next_textfile_ms) {
+		metrics_write_textfile(m);
+		m->next_textfile_ms = now_ms + m->cfg->metrics_textfile_ms;
+	}
+}
+
+int64_t
+metrics_deadline(const struct metrics *m, int64_t now_ms)
+{
+	MHD_UNSIGNED_LONG_LONG to;
+	int64_t next = m->next_textfile_ms != 0 ? m->next_textfile_ms :
+	    INT64_MAX;
+
+	if (m->mhd != NULL && MHD_get_timeout(m->mhd, &to) == MHD_YES &&
+	    now_ms + (int64_t)to < next)
+		next = now_ms + (int64_t)to;
+	return next;
+}
+
+/* ---------------------------------------------------------------------
+ * Setting up.
+ */
+
+struct metrics *
+metrics_new(const struct config *cfg, int epfd, const struct metrics_cb *cb,
+    char **err)
+{
+	struct metrics *m = xcalloc(1, sizeof(*m));
+	struct timespec ts;
+
+	*err = NULL;
+	m->cfg = cfg;
+	m->epfd = epfd;
+	m->cb = *cb;
+	m->fd = -1;
+	if (cfg->metrics_listen != NULL && metrics_listen(m, err) != 0) {
+		metrics_free(m);
+		return NULL;
+	}
+	if (cfg->metrics_textfile != NULL) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		/* The first file once the start's backlog is counted. */
+		m->next_textfile_ms = (int64_t)ts.tv_sec * 1000 +
+		    ts.tv_nsec / 1000000 + 1000;
+	}
+	return m;
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	if (m->fd >= 0)
+		epoll_ctl(m->epfd, EPOLL_CTL_DEL, m->fd, NULL);
+	if (m->mhd != NULL)
+		MHD_stop_daemon(m->mhd);
+	for (size_t i = 0; i < m->ncounts; i++) {
+		free(m->counts[i].set);
+		free(m->counts[i].app);
+		free(m->counts[i].outcome);
+		free(m->counts[i].class);
+	}
+	free(m->counts);
+	for (size_t i = 0; i < m->nlasts; i++)
+		free(m->lasts[i].set);
+	free(m->lasts);
+	free(m);
+}

@@ -1,0 +1,930 @@
+/*
+ * report_html: see report_html.h.  The page is written top to bottom with
+ * fprintf; the only computed part is the chart, whose geometry is worked
+ * out once per pattern set in struct report_chart (bins of one or more
+ * hours, at most REPORT_CHART_MAX_BINS, so that a year of logs still draws
+ * bars a few pixels wide).
+ */
+#include "autoconf.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "redact.h"
+#include "report.h"
+#include "report_html.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+#define REPORT_CHART_W		1040
+#define REPORT_CHART_H		330
+#define REPORT_CHART_PAD_L	60
+#define REPORT_CHART_PAD_R	60
+#define REPORT_CHART_PAD_T	18
+#define REPORT_CHART_PAD_B	58
+#define REPORT_CHART_MAX_BINS	168	/* a week of hours */
+#define REPORT_WORST_HOURS	5
+
+#define REPORT_COLOR_SUCCESS	"#2f9e58"
+#define REPORT_COLOR_DAMAGED	"#a9b1ba"
+#define REPORT_COLOR_RATE	"#1b3f8f"
+
+static const char *const report_class_colors[] = {
+	"#d6336c", "#f08c00", "#9c36b5", "#e03131", "#1098ad", "#f59f00",
+	"#5f3dc4", "#c2255c",
+};
+#define REPORT_NCOLORS	(sizeof(report_class_colors) / \
+	sizeof(report_class_colors[0]))
+
+/* ---------------------------------------------------------------------
+ * Samples.
+ */
+
+struct report_html_sample {
+	bool		 is_set;
+	char		*text;		/* at most REPORT_HTML_SAMPLE_KEEP */
+	size_t		 len;
+	size_t		 full_len;	/* the record's length */
+	char		*where;		/* FILE:LINE */
+	int64_t		 ts_ms;
+};
+
+struct report_html_samples {
+	struct match_set *const *sets;
+	size_t		 nsets;
+	struct report_html_sample **by_set;	/* [set][nfailure + 1] */
+};
+
+struct report_html_samples *
+report_html_samples_new(struct match_set *const *sets, size_t nsets)
+{
+	struct report_html_samples *rs = xcalloc(1, sizeof(*rs));
+
+	rs->sets = sets;
+	rs->nsets = nsets;
+	rs->by_set = xcalloc(nsets, sizeof(*rs->by_set));
+	for (size_t i = 0; i < nsets; i++)
+		rs->by_set[i] = xcalloc(sets[i]->nfailure + 1,
+		    sizeof(**rs->by_set));
+	return rs;
+}
+
+void
+report_html_samples_note(struct report_html_samples *rs, const char *path,
+    const struct pipeline_outcome *o)
+{
+	const struct match_set *set = rs->sets[o->set_idx];
+	const struct record *rec = o->record;
+	struct report_html_sample *s;
+	size_t n;
+
+	if (o->outcome == MATCH_FAILURE)
+		s = &rs->by_set[o->set_idx][o->class_idx];
+	else if (o->outcome == MATCH_DAMAGED)
+		s = &rs->by_set[o->set_idx][set->nfailure];
+	else
+		return;
+	/* Files are read one after the other, not in time order across
+	 * apps: an older stamp does not replace a newer one. */
+	if (s->is_set && s->ts_ms != STAMP_NONE && (rec->ts_ms == STAMP_NONE ||
+	    rec->ts_ms < s->ts_ms))
+		return;
+	n = rec->len < REPORT_HTML_SAMPLE_KEEP ? rec->len :
+	    REPORT_HTML_SAMPLE_KEEP;
+	free(s->where);
+	s->text = xreallocarray(s->text, n + 1, 1);
+	memcpy(s->text, rec->text, n);
+	s->text[n] = '\0';
+	s->len = n;
+	s->full_len = rec->len;
+	s->where = xasprintf("%s:%llu", path,
+	    (unsigned long long)rec->line_number);
+	s->ts_ms = rec->ts_ms;
+	s->is_set = true;
+}
+
+void
+report_html_samples_free(struct report_html_samples *rs)
+{
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->nsets; i++) {
+		for (size_t c = 0; c <= rs->sets[i]->nfailure; c++) {
+			free(rs->by_set[i][c].text);
+			free(rs->by_set[i][c].where);
+		}
+		free(rs->by_set[i]);
+	}
+	free(rs->by_set);
+	free(rs);
+}
+
+/* ---------------------------------------------------------------------
+ * Small writers.
+ */
+
+/* (P, LEN) as HTML text or attribute value: valid UTF-8, escaped. */
+static void
+report_html_esc(FILE *fp, const char *p, size_t len)
+{
+	size_t n;
+	char *s = report_utf8_clean(p, len, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		default:
+			if ((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
+			    s[i] != '\t')
+				fputs("\xEF\xBF\xBD", fp);	/* U+FFFD */
+			else
+				fputc(s[i], fp);
+		}
+	}
+	free(s);
+}
+
+static void
+report_html_escs(FILE *fp, const char *s)
+{
+	report_html_esc(fp, s, strlen(s));
+}
+
+/* N with thousands separators ("12,345") into BUF (32 bytes). */
+static const char *
+report_html_num(uint64_t n, char *buf)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)n);
+	size_t k = 0;
+
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = tmp[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* "83.3%", "n/a" into BUF (16 bytes). */
+static const char *
+report_html_rate(double rate, char *buf)
+{
+	if (rate < 0)
+		snprintf(buf, 16, "n/a");
+	else
+		snprintf(buf, 16, "%.1f%%", rate * 100.0);
+	return buf;
+}
+
+/* CSS class for a failure rate: how worried to look. */
+static const char *
+report_html_rate_class(double rate)
+{
+	if (rate < 0)
+		return "none";
+	if (rate >= 0.5)
+		return "bad";
+	if (rate >= 0.1)
+		return "warn";
+	return "good";
+}
+
+/* "2026-11-29 10:00" (UTC) into BUF (32 bytes). */
+static const char *
+report_html_hour(int64_t ms, char *buf)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%d %H:%M", &tm);
+	return buf;
+}
+
+/* ---------------------------------------------------------------------
+ * The chart.
+ */
+
+struct report_chart {
+	const struct series_set *ss;
+	size_t		 nclasses;
+	int64_t		 first_ms;	/* start of the first bin */
+	int64_t		 bin_ms;	/* one or more hours */
+	size_t		 nbins;
+	uint64_t	*successes;	/* [nbins] */
+	uint64_t	*damaged;
+	uint64_t	*failures;
+	uint64_t	*classes;	/* [nbins][nclasses] */
+	uint64_t	 ymax;		/* top of the axis */
+	uint64_t	 ystep;
+};
+
+/* The smallest 1, 2 or 5 times a power of ten that is >= V. */
+static uint64_t
+report_chart_nice(uint64_t v)
+{
+	uint64_t p = 1;
+
+	for (;;) {
+		if (v <= p)
+			return p;
+		if (v <= 2 * p)
+			return 2 * p;
+		if (v <= 5 * p)
+			return 5 * p;
+		p *= 10;
+	}
+}
+
+static void
+report_chart_init(struct report_chart *ch, const struct series_set *ss)
+{
+	int64_t span;
+	uint64_t top = 0;
+	size_t per;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->ss = ss;
+	ch->nclasses = ss->set->nfailure;
+	if (ss->nhours == 0)
+		return;
+	ch->first_ms = ss->hours[0].hour_ms;
+	span = (ss->hours[ss->nhours - 1].hour_ms - ch->first_ms) /
+	    SERIES_HOUR_MS + 1;
+	per = ((size_t)span + REPORT_CHART_MAX_BINS - 1) /
+	    REPORT_CHART_MAX_BINS;
+	ch->bin_ms = (int64_t)per * SERIES_HOUR_MS;
+	ch->nbins = ((size_t)span + per - 1) / per;
+	ch->successes = xcalloc(ch->nbins, sizeof(uint64_t));
+	ch->damaged = xcalloc(ch->nbins, sizeof(uint64_t));
+	ch->failures = xcalloc(ch->nbins, sizeof(uint64_t));
+	ch->classes = xcalloc(ch->nbins * (ch->nclasses + 1), sizeof(uint64_t));
+	for (size_t i = 0; i < ss->nhours; i++) {
+		const struct series_hour *h = &ss->hours[i];
+		size_t b = (size_t)((h->hour_ms - ch->first_ms) / ch->bin_ms);
+
+		ch->successes[b] += h->successes;
+		ch->damaged[b] += h->damaged;
+		ch->failures[b] += h->failures;
+		for (size_t c = 0; c < ch->nclasses; c++)
+			ch->classes[b * ch->nclasses + c] += h->classes[c];
+	}
+	for (size_t b = 0; b < ch->nbins; b++) {
+		uint64_t v = ch->successes[b] + ch->failures[b] +
+		    ch->damaged[b];
+
+		if (v > top)
+			top = v;
+	}
+	ch->ystep = report_chart_nice(top > 4 ? (top + 3) / 4 : 1);
+	ch->ymax = (top + ch->ystep - 1) / ch->ystep * ch->ystep;
+	if (ch->ymax == 0)
+		ch->ymax = ch->ystep;
+}
+
+static void
+report_chart_release(struct report_chart *ch)
+{
+	free(ch->successes);
+	free(ch->damaged);
+	free(ch->failures);
+	free(ch->classes);
+}
+
+static double
+report_chart_y(const struct report_chart *ch, uint64_t v)
+{
+	double ph = REPORT_CHART_H - REPORT_CHART_PAD_T - REPORT_CHART_PAD_B;
+
+	return REPORT_CHART_PAD_T + ph - (double)v / (double)ch->ymax * ph;
+}
+
+/* One stacked segment of a bar, from count BASE to BASE + N. */
+static void
+report_chart_rect(FILE *fp, const struct report_chart *ch, double x,
+    double w, uint64_t base, uint64_t n, const char *color)
+{
+	double y0, y1;
+
+	if (n == 0)
+		return;
+	y0 = report_chart_y(ch, base);
+	y1 = report_chart_y(ch, base + n);
+	fprintf(fp, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+	    "height=\"%.2f\" fill=\"%s\"/>", x, y1, w, y0 - y1 < 0.5 ? 0.5 :
+	    y0 - y1, color);
+}
+
+static void
+report_chart_tooltip(FILE *fp, const struct report_chart *ch, size_t b)
+{
+	const struct match_set *set = ch->ss->set;
+	uint64_t f = ch->failures[b], s = ch->successes[b];
+	char when[32], num[32], rate[16];
+
+	report_html_hour(ch->first_ms + (int64_t)b * ch->bin_ms, when);
+	fprintf(fp, "<title>%s UTC", when);
+	if (ch->bin_ms > SERIES_HOUR_MS)
+		fprintf(fp, " (+%lld h)", (long long)(ch->bin_ms /
+		    SERIES_HOUR_MS));
+	fprintf(fp, ": %s failures", report_html_num(f, num));
+	for (size_t c = 0; c < ch->nclasses; c++)
+		if (ch->classes[b * ch->nclasses + c] > 0) {
+			fprintf(fp, ", ");
+			report_html_escs(fp, set->failure[c].name);
+			fprintf(fp, " %s", report_html_num(
+			    ch->classes[b * ch->nclasses + c], num));
+		}
+	fprintf(fp, "; %s successes", report_html_num(s, num));
+	if (ch->damaged[b] > 0)
+		fprintf(fp, "; %s damaged", report_html_num(ch->damaged[b],
+		    num));
+	fprintf(fp, "; failure rate %s</title>", report_html_rate(f + s == 0 ?
+	    -1.0 : (double)f / (double)(f + s), rate));
+}
+
+static void
+report_chart_write(FILE *fp, const struct report_chart *ch)
+{
+	double pw = REPORT_CHART_W - REPORT_CHART_PAD_L - REPORT_CHART_PAD_R;
+	double ph = REPORT_CHART_H - REPORT_CHART_PAD_T - REPORT_CHART_PAD_B;
+	double bw = pw / (double)ch->nbins;
+	double gap = bw > 4 ? bw * 0.18 : 0;
+	size_t label_every = (ch->nbins + 9) / 10;
+	bool is_open = false;
+	char buf[32];
+
+	fprintf(fp, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+	    "aria-label=\"Failures by class and successes per %s, with the "
+	    "failure rate\">\n", REPORT_CHART_W, REPORT_CHART_H,
+	    ch->bin_ms > SERIES_HOUR_MS ? "period" : "hour");
+
+	/* Grid and the count axis (left). */
+	for (uint64_t v = 0; v <= ch->ymax; v += ch->ystep) {
+		double y = report_chart_y(ch, v);
+
+		fprintf(fp, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" "
+		    "y1=\"%.2f\" y2=\"%.2f\"/>", REPORT_CHART_PAD_L,
+		    REPORT_CHART_W - REPORT_CHART_PAD_R, y, y);
+		fprintf(fp, "<text class=\"axis\" x=\"%d\" y=\"%.2f\" "
+		    "text-anchor=\"end\">%s</text>\n", REPORT_CHART_PAD_L - 8,
+		    y + 4, report_html_num(v, buf));
+	}
+	/* The rate axis (right): 0, 25, 50, 75, 100%. */
+	for (int pct = 0; pct <= 100; pct += 25) {
+		double y = REPORT_CHART_PAD_T + ph - ph * pct / 100.0;
+
+		fprintf(fp, "<text class=\"axis rate\" x=\"%d\" y=\"%.2f\">"
+		    "%d%%</text>", REPORT_CHART_W - REPORT_CHART_PAD_R + 8,
+		    y + 4, pct);
+	}
+	fprintf(fp, "\n<text class=\"axis-title\" transform=\"translate(14 "
+	    "%.1f) rotate(-90)\" text-anchor=\"middle\">records per %s</text>"
+	    "<text class=\"axis-title rate\" transform=\"translate(%d %.1f) "
+	    "rotate(90)\" text-anchor=\"middle\">failure rate</text>\n",
+	    REPORT_CHART_PAD_T + ph / 2, ch->bin_ms > SERIES_HOUR_MS ?
+	    "period" : "hour", REPORT_CHART_W - 12, REPORT_CHART_PAD_T + ph / 2);
+
+	/* Bars: successes at the bottom, then each class, then damaged. */
+	for (size_t b = 0; b < ch->nbins; b++) {
+		double x = REPORT_CHART_PAD_L + bw * (double)b + gap / 2;
+		double w = bw - gap < 1 ? 1 : bw - gap;
+		uint64_t base = 0;
+
+		if (ch->successes[b] + ch->failures[b] + ch->damaged[b] == 0)
+			continue;
+		fprintf(fp, "<g class=\"bar\">");
+		report_chart_tooltip(fp, ch, b);
+		report_chart_rect(fp, ch, x, w, base, ch->successes[b],
+		    REPORT_COLOR_SUCCESS);
+		base += ch->successes[b];
+		for (size_t c = 0; c < ch->nclasses; c++) {
+			uint64_t n = ch->classes[b * ch->nclasses + c];
+
+			report_chart_rect(fp, ch, x, w, base, n,
+			    report_class_colors[c % REPORT_NCOLORS]);
+			base += n;
+		}
+		report_chart_rect(fp, ch, x, w, base, ch->damaged[b],
+		    REPORT_COLOR_DAMAGED);
+		fprintf(fp, "</g>\n");
+	}
+
+	/* The failure rate, a line broken where a bin has no outcome. */
+	fprintf(fp, "<path class=\"rate-line\" fill=\"none\" stroke=\"%s\" "
+	    "stroke-width=\"2.25\" stroke-linejoin=\"round\" d=\"",
+	    REPORT_COLOR_RATE);
+	for (size_t b = 0; b < ch->nbins; b++) {
+		uint64_t n = ch->failures[b] + ch->successes[b];
+		double x = REPORT_CHART_PAD_L + bw * ((double)b + 0.5);
+
+		if (n == 0) {
+			is_open = false;
+			continue;
+		}
+		fprintf(fp, "%s%.2f %.2f ", is_open ? "L" : "M", x,
+		    REPORT_CHART_PAD_T + ph - ph * (double)ch->failures[b] /
+		    (double)n);
+		is_open = true;
+	}
+	fprintf(fp, "\"/>\n");
+	for (size_t b = 0; b < ch->nbins && ch->nbins <= 96; b++) {
+		uint64_t n = ch->failures[b] + ch->successes[b];
+
+		if (n == 0)
+			continue;
+		fprintf(fp, "<circle class=\"rate-dot\" cx=\"%.2f\" cy=\"%.2f\" "
+		    "r=\"3.5\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"2\"/>",
+		    REPORT_CHART_PAD_L + bw * ((double)b + 0.5),
+		    REPORT_CHART_PAD_T + ph - ph * (double)ch->failures[b] /
+		    (double)n, REPORT_COLOR_RATE);
+	}
+
+	/* Time axis: the base line and up to ten labels, date over hour. */
+	fprintf(fp, "\n<line class=\"base\" x1=\"%d\" x2=\"%d\" y1=\"%.2f\" "
+	    "y2=\"%.2f\"/>\n", REPORT_CHART_PAD_L, REPORT_CHART_W -
+	    REPORT_CHART_PAD_R, REPORT_CHART_PAD_T + ph, REPORT_CHART_PAD_T +
+	    ph);
+	for (size_t b = 0; b < ch->nbins; b += label_every) {
+		double x = REPORT_CHART_PAD_L + bw * ((double)b + 0.5);
+
+		report_html_hour(ch->first_ms + (int64_t)b * ch->bin_ms, buf);
+		buf[10] = '\0';
+		fprintf(fp, "<text class=\"axis\" x=\"%.2f\" y=\"%.2f\" "
+		    "text-anchor=\"middle\"><tspan x=\"%.2f\">%s</tspan>"
+		    "<tspan x=\"%.2f\" dy=\"15\">%s</tspan></text>\n", x,
+		    REPORT_CHART_PAD_T + ph + 20, x, buf + 5, x, buf + 11);
+	}
+	fprintf(fp, "</svg>\n");
+}
+
+static void
+report_chart_legend(FILE *fp, const struct report_chart *ch)
+{
+	const struct match_set *set = ch->ss->set;
+
+	fprintf(fp, "<ul class=\"legend\"><li><i style=\"background:%s\">"
+	    "</i>successes</li>", REPORT_COLOR_SUCCESS);
+	for (size_t c = 0; c < ch->nclasses; c++) {
+		fprintf(fp, "<li><i style=\"background:%s\"></i>",
+		    report_class_colors[c % REPORT_NCOLORS]);
+		report_html_escs(fp, set->failure[c].name);
+		fprintf(fp, "</li>");
+	}
+	fprintf(fp, "<li><i style=\"background:%s\"></i>damaged</li>"
+	    "<li><i class=\"line\" style=\"background:%s\"></i>failure rate "
+	    "(right axis)</li></ul>\n", REPORT_COLOR_DAMAGED,
+	    REPORT_COLOR_RATE);
+}
+
+/* ---------------------------------------------------------------------
+ * Sections.
+ */
+
+static const char report_html_style[] =
+	":root{--ink:#1d2330;--muted:#5d6676;--line:#e3e6eb;--card:#fff;"
+	"--bg:#f4f5f7;--good:#2f9e58;--warn:#e8890c;--bad:#d6336c}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.45 "
+	"system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,"
+	"sans-serif}\n"
+	"main{max-width:1120px;margin:0 auto;padding:28px 24px 40px}\n"
+	"header h1{margin:0;font-size:26px;letter-spacing:-.01em}\n"
+	"header h1 span{color:var(--muted);font-weight:400}\n"
+	".meta{color:var(--muted);margin:4px 0 0;font-size:13.5px}\n"
+	"section.set{margin-top:26px}\n"
+	"h2{font-size:20px;margin:0 0 12px}\n"
+	"h2 small{font-size:14px;color:var(--muted);font-weight:400;"
+	"margin-left:8px}\n"
+	"h3{font-size:15px;margin:0 0 10px;color:#323a49}\n"
+	".panel{background:var(--card);border:1px solid var(--line);"
+	"border-radius:10px;padding:16px 18px;margin-bottom:16px;"
+	"box-shadow:0 1px 2px rgba(20,30,50,.04)}\n"
+	".cards{display:grid;grid-template-columns:repeat(5,1fr);gap:12px;"
+	"margin-bottom:16px}\n"
+	".card{background:var(--card);border:1px solid var(--line);"
+	"border-radius:10px;padding:12px 16px;border-top:4px solid "
+	"var(--line)}\n"
+	".card .num{font-size:28px;font-weight:650;letter-spacing:-.02em;"
+	"font-variant-numeric:tabular-nums}\n"
+	".card .label{color:var(--muted);font-size:13px}\n"
+	".card.failures{border-top-color:var(--bad)}\n"
+	".card.successes{border-top-color:var(--good)}\n"
+	".card.damaged{border-top-color:#a9b1ba}\n"
+	".card.rate.bad{border-top-color:var(--bad)}"
+	".card.rate.bad .num{color:var(--bad)}\n"
+	".card.rate.warn{border-top-color:var(--warn)}"
+	".card.rate.warn .num{color:var(--warn)}\n"
+	".card.rate.good{border-top-color:var(--good)}"
+	".card.rate.good .num{color:var(--good)}\n"
+	".card.span .num{font-size:14px;font-weight:500;line-height:1.5;"
+	"padding-top:4px}\n"
+	"svg.chart{width:100%;height:auto;display:block}\n"
+	"svg .grid{stroke:#eceef2;stroke-width:1}\n"
+	"svg .base{stroke:#9aa2ae;stroke-width:1}\n"
+	"svg .axis{fill:#6b7382;font-size:12px}\n"
+	"svg .axis.rate{fill:#1b3f8f}\n"
+	"svg .axis-title{fill:#6b7382;font-size:12px}\n"
+	"svg .axis-title.rate{fill:#1b3f8f}\n"
+	"svg .bar:hover rect{opacity:.8}\n"
+	".legend{list-style:none;display:flex;flex-wrap:wrap;gap:6px 18px;"
+	"margin:8px 0 0;padding:0;font-size:13px;color:#3c4453}\n"
+	".legend i{display:inline-block;width:12px;height:12px;"
+	"border-radius:3px;margin-right:6px;vertical-align:-1px}\n"
+	".legend i.line{height:3px;width:16px;border-radius:2px;"
+	"vertical-align:3px}\n"
+	".cols{display:grid;grid-template-columns:1fr 1fr;gap:16px}\n"
+	".cols>.panel{margin-bottom:0}\n"
+	"table{border-collapse:collapse;width:100%;font-size:13.5px}\n"
+	"th,td{text-align:left;padding:6px 8px;border-bottom:1px solid "
+	"var(--line);vertical-align:top}\n"
+	"th{color:var(--muted);font-weight:600;font-size:12.5px}\n"
+	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;"
+	"white-space:nowrap}\n"
+	"tr:last-child td{border-bottom:0}\n"
+	".swatch{display:inline-block;width:10px;height:10px;"
+	"border-radius:2px;margin-right:6px}\n"
+	".diag{color:#3c4453;font-size:13px}\n"
+	"td.name{white-space:nowrap}\n"
+	".pill{display:inline-block;padding:1px 8px;border-radius:99px;"
+	"font-size:12px;font-weight:600}\n"
+	".pill.bad{background:#fde7ef;color:#b0224f}"
+	".pill.warn{background:#fff1db;color:#a85d00}"
+	".pill.good{background:#e3f5ea;color:#1f7a42}"
+	".pill.none{background:#eef0f3;color:#5d6676}\n"
+	".sample{border:1px solid var(--line);border-radius:8px;"
+	"margin-bottom:12px;overflow:hidden}\n"
+	".sample .head{display:flex;gap:10px;align-items:baseline;"
+	"flex-wrap:wrap;padding:8px 12px;background:#fafbfc;border-bottom:"
+	"1px solid var(--line);font-size:13px}\n"
+	".sample .head b{font-size:14px}\n"
+	".sample .where{color:var(--muted);font-family:ui-monospace,"
+	"'SFMono-Regular',Menlo,Consolas,monospace;font-size:12px}\n"
+	".sample .diag{padding:8px 12px 0;margin:0}\n"
+	".sample pre{margin:0;padding:10px 12px 12px;font:12.5px/1.5 "
+	"ui-monospace,'SFMono-Regular',Menlo,Consolas,'Liberation Mono',"
+	"monospace;white-space:pre-wrap;word-break:break-all;"
+	"color:#262c38}\n"
+	".empty{color:var(--muted);font-size:13.5px;margin:0}\n"
+	".errors li{margin-bottom:4px}\n"
+	"footer{margin-top:28px;color:var(--muted);font-size:12.5px}\n"
+	"@media (max-width:800px){.cards{grid-template-columns:1fr 1fr}"
+	".cols{grid-template-columns:1fr}}\n";
+
+static void
+report_html_cards(FILE *fp, const struct aggregate_counts *t)
+{
+	double rate = aggregate_failure_rate(t);
+	char num[32], r[16], first[STAMP_BUFLEN], last[STAMP_BUFLEN];
+
+	fprintf(fp, "<div class=\"cards\">\n");
+	fprintf(fp, "<div class=\"card rate %s\"><div class=\"num\">%s</div>"
+	    "<div class=\"label\">failure rate</div></div>\n",
+	    report_html_rate_class(rate), report_html_rate(rate, r));
+	fprintf(fp, "<div class=\"card failures\"><div class=\"num\">%s</div>"
+	    "<div class=\"label\">failures</div></div>\n",
+	    report_html_num(t->failures, num));
+	fprintf(fp, "<div class=\"card successes\"><div class=\"num\">%s"
+	    "</div><div class=\"label\">successes</div></div>\n",
+	    report_html_num(t->successes, num));
+	fprintf(fp, "<div class=\"card damaged\"><div class=\"num\">%s</div>"
+	    "<div class=\"label\">damaged</div></div>\n",
+	    report_html_num(t->damaged, num));
+	if (t->first != STAMP_NONE) {
+		stamp_format(t->first, first);
+		stamp_format(t->last, last);
+	} else {
+		snprintf(first, sizeof(first), "n/a");
+		snprintf(last, sizeof(last), "n/a");
+	}
+	fprintf(fp, "<div class=\"card span\"><div class=\"num\">%s<br>%s"
+	    "</div><div class=\"label\">first and last record</div></div>\n",
+	    first, last);
+	fprintf(fp, "</div>\n");
+}
+
+static void
+report_html_classes(FILE *fp, const struct aggregate_set *as)
+{
+	const struct match_set *set = as->set;
+	char num[32], r[16];
+
+	fprintf(fp, "<div class=\"panel\"><h3>Failures by class</h3>\n"
+	    "<table><tr><th>class</th><th class=\"n\">failures</th>"
+	    "<th class=\"n\">share</th><th>diagnosis</th></tr>\n");
+	for (size_t c = 0; c < set->nfailure; c++) {
+		uint64_t n = as->total.classes[c];
+
+		fprintf(fp, "<tr><td class=\"name\"><i class=\"swatch\" "
+		    "style=\"background:%s\"></i>",
+		    report_class_colors[c % REPORT_NCOLORS]);
+		report_html_escs(fp, set->failure[c].name);
+		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s"
+		    "</td><td class=\"diag\">", report_html_num(n, num),
+		    report_html_rate(as->total.failures == 0 ? -1.0 :
+		    (double)n / (double)as->total.failures, r));
+		if (set->failure[c].diagnosis != NULL)
+			report_html_escs(fp, set->failure[c].diagnosis);
+		fprintf(fp, "</td></tr>\n");
+	}
+	fprintf(fp, "</table></div>\n");
+}
+
+/* The hours with the most failures (then the highest rate). */
+static int
+report_html_worst_cmp(const void *a, const void *b)
+{
+	const struct series_hour *x = *(const struct series_hour *const *)a;
+	const struct series_hour *y = *(const struct series_hour *const *)b;
+	double rx = series_hour_rate(x), ry = series_hour_rate(y);
+
+	if (x->failures != y->failures)
+		return x->failures > y->failures ? -1 : 1;
+	if (rx != ry)
+		return rx > ry ? -1 : 1;
+	return x->hour_ms < y->hour_ms ? -1 : x->hour_ms > y->hour_ms;
+}
+
+static void
+report_html_worst(FILE *fp, const struct series_set *ss)
+{
+	const struct series_hour **v = xcalloc(ss->nhours + 1, sizeof(*v));
+	size_t n = 0;
+	char when[32], num[32], num2[32], r[16];
+
+	for (size_t i = 0; i < ss->nhours; i++)
+		if (ss->hours[i].failures > 0)
+			v[n++] = &ss->hours[i];
+	qsort(v, n, sizeof(*v), report_html_worst_cmp);
+	fprintf(fp, "<div class=\"panel\"><h3>Worst hours</h3>\n");
+	if (n == 0)
+		fprintf(fp, "<p class=\"empty\">No failures with a time "
+		    "stamp.</p>\n");
+	else
+		fprintf(fp, "<table><tr><th>hour (UTC)</th><th class=\"n\">"
+		    "failures</th><th class=\"n\">successes</th>"
+		    "<th class=\"n\">failure rate</th></tr>\n");
+	for (size_t i = 0; i < n && i < REPORT_WORST_HOURS; i++) {
+		double rate = series_hour_rate(v[i]);
+
+		fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td>"
+		    "<td class=\"n\">%s</td><td class=\"n\"><span class=\"pill "
+		    "%s\">%s</span></td></tr>\n",
+		    report_html_hour(v[i]->hour_ms, when),
+		    report_html_num(v[i]->failures, num),
+		    report_html_num(v[i]->successes, num2),
+		    report_html_rate_class(rate), report_html_rate(rate, r));
+	}
+	if (n > 0)
+		fprintf(fp, "</table>");
+	fprintf(fp, "</div>\n");
+	free(v);
+}
+
+static void
+report_html_apps(FILE *fp, const struct aggregate_set *as)
+{
+	char a[32], b[32], c[32], r[16];
+
+	fprintf(fp, "<div class=\"panel\"><h3>Apps</h3>\n");
+	if (as->napps == 0) {
+		fprintf(fp, "<p class=\"empty\">No records counted.</p></div>\n");
+		return;
+	}
+	fprintf(fp, "<table><tr><th>app</th><th class=\"n\">failures</th>"
+	    "<th class=\"n\">successes</th><th class=\"n\">damaged</th>"
+	    "<th class=\"n\">failure rate</th></tr>\n");
+	for (size_t i = 0; i < as->napps; i++) {
+		const struct aggregate_counts *t = &as->apps[i].counts;
+		double rate = aggregate_failure_rate(t);
+
+		fprintf(fp, "<tr><td>");
+		report_html_escs(fp, as->apps[i].name);
+		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+		    "<td class=\"n\">%s</td><td class=\"n\"><span class=\"pill "
+		    "%s\">%s</span></td></tr>\n", report_html_num(t->failures,
+		    a), report_html_num(t->successes, b),
+		    report_html_num(t->damaged, c), report_html_rate_class(rate),
+		    report_html_rate(rate, r));
+	}
+	fprintf(fp, "</table></div>\n");
+}
+
+/* The sample, redacted, cut to REPORT_HTML_SAMPLE_SHOW bytes, escaped. */
+static void
+report_html_sample_text(FILE *fp, const struct report_html_sample *s)
+{
+	size_t n;
+	char *red = redact_builtin(s->text, s->len, &n);
+	bool is_cut = n > REPORT_HTML_SAMPLE_SHOW || s->full_len > s->len;
+
+	if (n > REPORT_HTML_SAMPLE_SHOW) {
+		n = REPORT_HTML_SAMPLE_SHOW;
+		/* Do not end inside a UTF-8 sequence. */
+		while (n > 0 && ((unsigned char)red[n] & 0xC0) == 0x80)
+			n--;
+	}
+	fprintf(fp, "<pre>");
+	report_html_esc(fp, red, n);
+	if (is_cut)
+		fprintf(fp, "\n\xE2\x80\xA6 (cut; %zu bytes in all)",
+		    s->full_len);
+	fprintf(fp, "</pre>");
+	free(red);
+}
+
+static void
+report_html_samples(FILE *fp, const struct report_html *r, size_t set_idx)
+{
+	const struct aggregate_set *as = &r->agg->sets[set_idx];
+	const struct match_set *set = as->set;
+	bool any = false;
+	char when[STAMP_BUFLEN];
+
+	fprintf(fp, "<div class=\"panel\"><h3>Latest sample per class</h3>\n");
+	if (r->samples == NULL) {
+		fprintf(fp, "<p class=\"empty\">The state of omniwatch watch "
+		    "keeps counts, not log text; run <code>omniwatch scan "
+		    "--format html</code> on the logs to see samples.</p>"
+		    "</div>\n");
+		return;
+	}
+	for (size_t c = 0; c <= set->nfailure; c++) {
+		const struct report_html_sample *s =
+		    &r->samples->by_set[set_idx][c];
+		const char *diag = c < set->nfailure ?
+		    set->failure[c].diagnosis : "The record looks like one of "
+		    "this set's (it has a regex's literal head, or its tail) "
+		    "but matches no regex: text was lost or changed.";
+
+		if (!s->is_set)
+			continue;
+		any = true;
+		fprintf(fp, "<div class=\"sample\"><div class=\"head\">"
+		    "<i class=\"swatch\" style=\"background:%s\"></i><b>",
+		    c < set->nfailure ? report_class_colors[c % REPORT_NCOLORS] :
+		    REPORT_COLOR_DAMAGED);
+		report_html_escs(fp, c < set->nfailure ? set->failure[c].name :
+		    "damaged");
+		fprintf(fp, "</b><span class=\"where\">");
+		report_html_escs(fp, s->where);
+		if (s->ts_ms != STAMP_NONE) {
+			stamp_format(s->ts_ms, when);
+			fprintf(fp, " &middot; %s", when);
+		}
+		fprintf(fp, "</span></div>");
+		if (diag != NULL) {
+			fprintf(fp, "<p class=\"diag\">");
+			report_html_escs(fp, diag);
+			fprintf(fp, "</p>");
+		}
+		report_html_sample_text(fp, s);
+		fprintf(fp, "</div>\n");
+	}
+	if (!any)
+		fprintf(fp, "<p class=\"empty\">No failures or damaged "
+		    "records.</p>\n");
+	fprintf(fp, "</div>\n");
+}
+
+static void
+report_html_set(FILE *fp, const struct report_html *r, size_t i)
+{
+	const struct aggregate_set *as = &r->agg->sets[i];
+	const struct series_set *ss = &r->series->sets[i];
+	struct report_chart ch;
+
+	fprintf(fp, "<section class=\"set\" id=\"set-");
+	report_html_escs(fp, as->set->name);
+	fprintf(fp, "\">\n<h2>");
+	report_html_escs(fp, as->set->name);
+	if (as->set->description != NULL) {
+		fprintf(fp, "<small>");
+		report_html_escs(fp, as->set->description);
+		fprintf(fp, "</small>");
+	}
+	fprintf(fp, "</h2>\n");
+	report_html_cards(fp, &as->total);
+
+	report_chart_init(&ch, ss);
+	fprintf(fp, "<div class=\"panel\"><h3>Per hour (UTC)</h3>\n");
+	if (ch.nbins == 0)
+		fprintf(fp, "<p class=\"empty\">No records with a time stamp "
+		    "to draw.</p>\n");
+	else {
+		report_chart_write(fp, &ch);
+		report_chart_legend(fp, &ch);
+	}
+	fprintf(fp, "</div>\n");
+	report_chart_release(&ch);
+
+	fprintf(fp, "<div class=\"cols\">\n");
+	report_html_classes(fp, as);
+	report_html_worst(fp, ss);
+	fprintf(fp, "</div>\n<div style=\"height:16px\"></div>\n");
+	report_html_apps(fp, as);
+	report_html_samples(fp, r, i);
+	fprintf(fp, "</section>\n");
+}
+
+static void
+report_html_files(FILE *fp, const struct scan *s)
+{
+	char a[32], b[32];
+
+	fprintf(fp, "<section class=\"set\"><h2>Files</h2><div class=\"panel\">"
+	    "\n");
+	if (s->nfiles == 0)
+		fprintf(fp, "<p class=\"empty\">No files were read.</p>\n");
+	else
+		fprintf(fp, "<table><tr><th>file</th><th>app</th>"
+		    "<th class=\"n\">bytes</th><th class=\"n\">records</th>"
+		    "</tr>\n");
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct scan_file *f = &s->files[i];
+
+		fprintf(fp, "<tr><td>");
+		report_html_escs(fp, f->path);
+		fprintf(fp, "%s</td><td>", f->is_gz ? " (gzip)" : "");
+		report_html_escs(fp, f->app);
+		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+		    "</tr>\n", report_html_num(f->bytes, a),
+		    report_html_num(f->stats.records, b));
+	}
+	if (s->nfiles > 0)
+		fprintf(fp, "</table>\n");
+	if (s->nerrors > 0) {
+		fprintf(fp, "<h3 style=\"margin-top:14px\">Errors</h3>"
+		    "<ul class=\"errors\">\n");
+		for (size_t i = 0; i < s->nerrors; i++) {
+			fprintf(fp, "<li>");
+			report_html_escs(fp, s->errors[i].path);
+			fprintf(fp, ": ");
+			report_html_escs(fp, s->errors[i].message);
+			fprintf(fp, "</li>\n");
+		}
+		fprintf(fp, "</ul>\n");
+	}
+	fprintf(fp, "</div></section>\n");
+}
+
+int
+report_html_write(const struct report_html *r, FILE *fp)
+{
+	char now[STAMP_BUFLEN], t[STAMP_BUFLEN];
+
+	stamp_format(r->now_ms / 1000 * 1000, now);
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"generator\" content=\"omniwatch %s\">\n"
+	    "<title>omniwatch %s", PACKAGE_VERSION, r->command);
+	for (size_t i = 0; i < r->agg->nsets; i++) {
+		fprintf(fp, i == 0 ? ": " : ", ");
+		report_html_escs(fp, r->agg->sets[i].set->name);
+	}
+	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n"
+	    "<header><h1>omniwatch <span>%s</span></h1>\n<p class=\"meta\">"
+	    "Made %s", report_html_style, r->command, now);
+	if (r->since_ms != STAMP_NONE) {
+		stamp_format(r->since_ms, t);
+		fprintf(fp, " &middot; records since %s", t);
+	}
+	if (r->until_ms != STAMP_NONE) {
+		stamp_format(r->until_ms, t);
+		fprintf(fp, " &middot; until %s", t);
+	}
+	if (r->source != NULL) {
+		fprintf(fp, " &middot; ");
+		report_html_escs(fp, r->source);
+	}
+	fprintf(fp, "</p></header>\n");
+	for (size_t i = 0; i < r->agg->nsets; i++)
+		report_html_set(fp, r, i);
+	if (r->scan != NULL)
+		report_html_files(fp, r->scan);
+	fprintf(fp, "<footer>omniwatch %s &middot; failure rate = failures / "
+	    "(failures + successes); damaged records are counted apart. "
+	    "Times are UTC.</footer>\n</main>\n</body>\n</html>\n",
+	    PACKAGE_VERSION);
+	return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,994 @@
+/*
+ * webhook: see webhook.h.  Each receiver keeps its spooled notifications
+ * in a FIFO (a copy of its rows in the spool table) and at most one easy
+ * handle in the multi handle.  A notification queued in the open
+ * transaction is `is_committed` only after webhook_committed(), so that
+ * nothing is sent that a kill -9 could take back.
+ *
+ * The signature is HMAC-SHA256 from OpenSSL's libcrypto: libcurl here is
+ * built against OpenSSL already (libcurl4-openssl-dev), so it adds no
+ * library to the process, and HMAC() is its one-call interface that
+ * OpenSSL 3 keeps undeprecated.
+ */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "log.h"
+#include "report.h"
+#include "stamp.h"
+#include "webhook.h"
+#include "xmalloc.h"
+
+#define WEBHOOK_SECRET_MAX	4096	/* bytes of a secret file */
+#define WEBHOOK_RETRY_AFTER_MAX	(3600 * 1000)	/* honoured up to 1 h */
+#define WEBHOOK_LOG_LINE	200	/* bytes of a response logged */
+
+struct webhook_item {
+	struct webhook_item *next;
+	int64_t		 seq;
+	char		*alert;
+	char		*alert_id;
+	char		*status;
+	char		*body;
+	size_t		 len;
+	bool		 is_committed;
+};
+
+struct webhook_receiver {
+	struct webhook	*wh;
+	const struct config_receiver *cfg;
+	char		*url;		/* with /api/v2/alerts for AM */
+	char		*origin;	/* scheme://host:port, for logs */
+	unsigned char	*secret;
+	size_t		 secret_len;
+	struct webhook_item *head, *tail;
+	size_t		 depth;
+	CURL		*easy;
+	struct curl_slist *headers;	/* of the transfer in flight */
+	bool		 is_busy;	/* easy is in the multi handle */
+	unsigned	 attempts;	/* failed in a row */
+	int64_t		 next_attempt_ms;
+	char		 response[WEBHOOK_BODY_MAX];
+	size_t		 response_len;
+	char		 errbuf[CURL_ERROR_SIZE];
+	struct webhook_stats stats;
+};
+
+struct webhook {
+	const struct config *cfg;
+	struct state	*st;
+	int		 epfd;
+	CURLM		*multi;
+	int64_t		 timer_ms;	/* curl's timeout is due; -1: none */
+	struct webhook_receiver *rcvs;
+	size_t		 nrcvs;
+};
+
+static int64_t
+webhook_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------------
+ * Bodies.
+ */
+
+static json_t *
+webhook_time(int64_t ms)
+{
+	char buf[STAMP_BUFLEN];
+
+	if (ms == STAMP_NONE || ms == 0)
+		return json_null();
+	stamp_format(ms, buf);
+	return json_string(buf);
+}
+
+static const char *const webhook_kinds[] = {
+	"failure_rate", "failures", "consecutive_failures", "no_success",
+};
+
+/* "5m", "90s", "2h": the window for people. */
+static void
+webhook_duration(int64_t ms, char *buf, size_t size)
+{
+	if (ms % 3600000 == 0)
+		snprintf(buf, size, "%lldh", (long long)(ms / 3600000));
+	else if (ms % 60000 == 0)
+		snprintf(buf, size, "%lldm", (long long)(ms / 60000));
+	else if (ms % 1000 == 0)
+		snprintf(buf, size, "%llds", (long long)(ms / 1000));
+	else
+		snprintf(buf, size, "%lldms", (long long)ms);
+}
+
+static const char *
+webhook_diagnosis(const struct alert_notice *n)
+{
+	if (n->dominant < 0)
+		return NULL;
+	return n->set->failure[n->dominant].diagnosis;
+}
+
+static json_t *
+webhook_json(const struct alert_notice *n)
+{
+	const struct config_alert *r = n->rule;
+	json_t *o = json_object(), *apps = json_array(), *counts = json_object();
+	const char *diag = webhook_diagnosis(n);
+
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "id", json_string(n->id));
+	json_object_set_new(o, "alert", json_string(r->name));
+	json_object_set_new(o, "status", json_string(n->is_resolved ?
+	    "resolved" : "firing"));
+	json_object_set_new(o, "kind", json_string(webhook_kinds[r->kind]));
+	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ?
+	    json_null() : json_real(r->threshold));
+	json_object_set_new(o, "pattern_set", report_json_string(n->pattern_set,
+	    strlen(n->pattern_set)));
+	json_object_set_new(o, "host", report_json_string(n->host,
+	    strlen(n->host)));
+	for (size_t i = 0; i < n->napps; i++)
+		json_array_append_new(apps, report_json_string(n->apps[i],
+		    strlen(n->apps[i])));
+	json_object_set_new(o, "apps", apps);
+	json_object_set_new(o, "window_seconds",
+	    json_real((double)r->window_ms / 1000.0));
+	for (size_t i = 0; i < n->set->nfailure; i++)
+		json_object_set_new(counts, n->set->failure[i].name,
+		    json_integer((json_int_t)n->class_counts[i]));
+	json_object_set_new(o, "counts", counts);
+	json_object_set_new(o, "failures", json_integer((json_int_t)
+	    n->failures));
+	json_object_set_new(o, "successes", json_integer((json_int_t)
+	    n->successes));
+	json_object_set_new(o, "damaged", json_integer((json_int_t)
+	    n->damaged));
+	json_object_set_new(o, "failure_rate", n->failure_rate < 0 ?
+	    json_null() : json_real(n->failure_rate));
+	json_object_set_new(o, "consecutive_failures",
+	    json_integer((json_int_t)n->streak));
+	json_object_set_new(o, "first_failure",
+	    webhook_time(n->first_failure_ms));
+	json_object_set_new(o, "last_failure",
+	    webhook_time(n->last_failure_ms));
+	json_object_set_new(o, "last_success",
+	    webhook_time(n->last_success_ms));
+	json_object_set_new(o, "dominant_class", n->dominant < 0 ? json_null() :
+	    json_string(n->set->failure[n->dominant].name));
+	json_object_set_new(o, "diagnosis", diag == NULL ? json_null() :
+	    report_json_string(diag, strlen(diag)));
+	json_object_set_new(o, "sample", n->sample_len == 0 ? json_null() :
+	    report_json_string(n->sample, n->sample_len));
+	json_object_set_new(o, "starts_at", webhook_time(n->starts_at_ms));
+	json_object_set_new(o, "ends_at", webhook_time(n->ends_at_ms));
+	json_object_set_new(o, "at", webhook_time(n->at_ms));
+	return o;
+}
+
+/* One line for people: Slack's text, Alertmanager's summary. */
+static char *
+webhook_summary(const struct alert_notice *n)
+{
+	const struct config_alert *r = n->rule;
+	char win[32], rate[32] = "";
+
+	webhook_duration(r->window_ms, win, sizeof(win));
+	if (n->failure_rate >= 0)
+		snprintf(rate, sizeof(rate), ", failure rate %.0f%%",
+		    n->failure_rate * 100);
+	return xasprintf("[%s] %s on %s: pattern set %s, %llu failure(s) and "
+	    "%llu success(es) in %s%s", n->is_resolved ? "RESOLVED" : "FIRING",
+	    r->name, n->host, n->pattern_set, (unsigned long long)n->failures,
+	    (unsigned long long)n->successes, win, rate);
+}
+
+static json_t *
+webhook_slack(const struct alert_notice *n)
+{
+	char *text = webhook_summary(n), *t;
+	const char *diag = webhook_diagnosis(n);
+	json_t *o = json_object();
+	size_t len;
+
+	for (size_t i = 0; i < n->napps; i++) {
+		t = xasprintf("%s%s%s", text, i == 0 ? "; apps: " : ", ",
+		    n->apps[i]);
+		free(text);
+		text = t;
+	}
+	if (diag != NULL) {
+		t = xasprintf("%s\n%s", text, diag);
+		free(text);
+		text = t;
+	}
+	len = strlen(text);
+	if (n->sample_len > 0) {
+		/* The sample may hold NUL bytes: copied by length. */
+		t = xmalloc(len + n->sample_len + 16);
+		memcpy(t, text, len);
+		memcpy(t + len, "\n```\n", 5);
+		memcpy(t + len + 5, n->sample, n->sample_len);
+		memcpy(t + len + 5 + n->sample_len, "\n```", 4);
+		len += n->sample_len + 9;
+		free(text);
+		text = t;
+	}
+	json_object_set_new(o, "text", report_json_string(text, len));
+	free(text);
+	return o;
+}
+
+static json_t *
+webhook_alertmanager(const struct alert_notice *n)
+{
+	const struct config_alert *r = n->rule;
+	json_t *a = json_object(), *labels = json_object();
+	json_t *ann = json_object(), *list = json_array();
+	const char *diag = webhook_diagnosis(n);
+	char *summary = webhook_summary(n);
+	int64_t ends;
+
+	json_object_set_new(labels, "alertname", json_string(r->name));
+	json_object_set_new(labels, "instance", report_json_string(n->host,
+	    strlen(n->host)));
+	json_object_set_new(labels, "pattern_set",
+	    report_json_string(n->pattern_set, strlen(n->pattern_set)));
+	json_object_set_new(labels, "job", json_string("omniwatch"));
+	json_object_set_new(a, "labels", labels);
+	json_object_set_new(ann, "summary", report_json_string(summary,
+	    strlen(summary)));
+	free(summary);
+	json_object_set_new(ann, "omniwatch_id", json_string(n->id));
+	if (diag != NULL)
+		json_object_set_new(ann, "diagnosis", report_json_string(diag,
+		    strlen(diag)));
+	if (n->sample_len > 0)
+		json_object_set_new(ann, "sample", report_json_string(n->sample,
+		    n->sample_len));
+	json_object_set_new(a, "annotations", ann);
+	json_object_set_new(a, "startsAt", webhook_time(n->starts_at_ms));
+	/* A firing alert stays active in Alertmanager for two repeat
+	 * intervals unless we resolve it or repeat it first. */
+	ends = n->is_resolved ? n->ends_at_ms : n->at_ms + 2 * r->repeat_ms;
+	json_object_set_new(a, "endsAt", webhook_time(ends));
+	json_array_append_new(list, a);
+	return list;
+}
+
+char *
+webhook_body(const struct alert_notice *n, enum config_format format,
+    size_t *len)
+{
+	json_t *doc;
+	char *s;
+
+	switch (format) {
+	case CONFIG_FORMAT_SLACK:
+		doc = webhook_slack(n);
+		break;
+	case CONFIG_FORMAT_ALERTMANAGER:
+		doc = webhook_alertmanager(n);
+		break;
+	default:
+		doc = webhook_json(n);
+		break;
+	}
+	s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(doc);
+	if (s == NULL)
+		abort();	/* only out of memory */
+	*len = strlen(s);
+	return s;
+}
+
+/* ---------------------------------------------------------------------
+ * The queue of each receiver.
+ */
+
+static void
+webhook_item_free(struct webhook_item *it)
+{
+	free(it->alert);
+	free(it->alert_id);
+	free(it->status);
+	free(it->body);
+	free(it);
+}
+
+static void
+webhook_push(struct webhook_receiver *r, const struct state_notice *n,
+    bool is_committed)
+{
+	struct webhook_item *it = xcalloc(1, sizeof(*it));
+
+	it->seq = n->seq;
+	it->alert = xstrdup(n->alert);
+	it->alert_id = xstrdup(n->alert_id);
+	it->status = xstrdup(n->status);
+	it->body = xmalloc(n->len + 1);
+	memcpy(it->body, n->body, n->len);
+	it->body[n->len] = '\0';
+	it->len = n->len;
+	it->is_committed = is_committed;
+	if (r->tail != NULL)
+		r->tail->next = it;
+	else
+		r->head = it;
+	r->tail = it;
+	r->depth++;
+}
+
+/* Unlinks IT (not the one in flight) from R's queue and frees it. */
+static void
+webhook_unlink(struct webhook_receiver *r, struct webhook_item *it)
+{
+	struct webhook_item **pp = &r->head, *prev = NULL;
+
+	while (*pp != NULL && *pp != it) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (*pp == NULL)
+		return;
+	*pp = it->next;
+	if (r->tail == it)
+		r->tail = prev;
+	r->depth--;
+	webhook_item_free(it);
+}
+
+/* Makes room for one more in R's spool: the oldest not in flight go. */
+static void
+webhook_make_room(struct webhook_receiver *r)
+{
+	while (r->depth >= r->cfg->spool_max) {
+		struct webhook_item *it = r->head;
+
+		if (r->is_busy && it != NULL)
+			it = it->next;
+		if (it == NULL)
+			return;
+		log_warnx("receiver '%s': spool full (%zu); dropped the oldest "
+		    "notification (alert '%s', id %s, %s)", r->cfg->name,
+		    r->cfg->spool_max, it->alert, it->alert_id, it->status);
+		state_spool_remove(r->wh->st, it->seq);
+		r->stats.dropped++;
+		webhook_unlink(r, it);
+	}
+}
+
+static struct webhook_receiver *
+webhook_find(struct webhook *wh, const char *name)
+{
+	for (size_t i = 0; i < wh->nrcvs; i++)
+		if (strcmp(wh->rcvs[i].cfg->name, name) == 0)
+			return &wh->rcvs[i];
+	return NULL;
+}
+
+static void
+webhook_enqueue(struct webhook_receiver *r, const struct alert_notice *n)
+{
+	struct state_notice sn;
+	size_t len;
+	char *body = webhook_body(n, r->cfg->format, &len);
+
+	webhook_make_room(r);
+	sn.seq = 0;
+	sn.receiver = r->cfg->name;
+	sn.alert = n->rule->name;
+	sn.alert_id = n->id;
+	sn.status = n->is_resolved ? "resolved" : "firing";
+	sn.created_ms = n->at_ms;
+	sn.body = body;
+	sn.len = len;
+	if (state_spool_add(r->wh->st, &sn) == 0)
+		webhook_push(r, &sn, false);
+	free(body);
+}
+
+void
+webhook_notify(struct webhook *wh, const struct alert_notice *n)
+{
+	const struct config_alert *rule = n->rule;
+
+	if (rule->nreceivers == 0) {
+		for (size_t i = 0; i < wh->nrcvs; i++)
+			webhook_enqueue(&wh->rcvs[i], n);
+		return;
+	}
+	for (size_t i = 0; i < rule->nreceivers; i++) {
+		struct webhook_receiver *r = webhook_find(wh,
+		    rule->receivers[i]);
+
+		if (r != NULL)	/* config.c checked the names */
+			webhook_enqueue(r, n);
+	}
+}
+
+void
+webhook_committed(struct webhook *wh)
+{
+	for (size_t i = 0; i < wh->nrcvs; i++)
+		for (struct webhook_item *it = wh->rcvs[i].head; it != NULL;
+		    it = it->next)
+			it->is_committed = true;
+}
+
+void
+webhook_rolled_back(struct webhook *wh)
+{
+	for (size_t i = 0; i < wh->nrcvs; i++) {
+		struct webhook_receiver *r = &wh->rcvs[i];
+		struct webhook_item *it = r->head, *next;
+
+		for (; it != NULL; it = next) {
+			next = it->next;
+			if (!it->is_committed && !(r->is_busy && it == r->head))
+				webhook_unlink(r, it);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * libcurl's callbacks: sockets into our epoll set, its timer into ours.
+ */
+
+static int
+webhook_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
+    void *socketp)
+{
+	struct webhook *wh = userp;
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.data.fd = s;
+	if (what == CURL_POLL_REMOVE) {
+		/* curl may have closed it already: then epoll forgot it. */
+		if (epoll_ctl(wh->epfd, EPOLL_CTL_DEL, s, NULL) != 0 &&
+		    errno != ENOENT && errno != EBADF)
+			log_warn("epoll_ctl(DEL, %d)", s);
+		curl_multi_assign(wh->multi, s, NULL);
+		return 0;
+	}
+	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) |
+	    ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
+	/* A socket number curl reused after closing the old one without
+	 * telling us, or one we have not seen: try both ways. */
+	if (socketp == NULL) {
+		if (epoll_ctl(wh->epfd, EPOLL_CTL_ADD, s, &ev) != 0 &&
+		    (errno != EEXIST ||
+		    epoll_ctl(wh->epfd, EPOLL_CTL_MOD, s, &ev) != 0))
+			log_warn("epoll_ctl(ADD, %d)", s);
+		curl_multi_assign(wh->multi, s, wh);
+	} else if (epoll_ctl(wh->epfd, EPOLL_CTL_MOD, s, &ev) != 0 &&
+	    (errno != ENOENT ||
+	    epoll_ctl(wh->epfd, EPOLL_CTL_ADD, s, &ev) != 0))
+		log_warn("epoll_ctl(MOD, %d)", s);
+	return 0;
+}
+
+static int
+webhook_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct webhook *wh = userp;
+
+	/* Not acted on here: curl_multi_socket_action() must not be
+	 * called from inside its own callback.  webhook_tick() does. */
+	wh->timer_ms = timeout_ms < 0 ? -1 : webhook_now_ms() + timeout_ms;
+	return 0;
+}
+
+static size_t
+webhook_write_cb(char *p, size_t size, size_t nmemb, void *userp)
+{
+	struct webhook_receiver *r = userp;
+	size_t n = size * nmemb, room = sizeof(r->response) - 1 -
+	    r->response_len;
+
+	/* Only the start of an answer is logged: the rest is dropped. */
+	if (n < room)
+		room = n;
+	memcpy(r->response + r->response_len, p, room);
+	r->response_len += room;
+	r->response[r->response_len] = '\0';
+	return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Transfers.
+ */
+
+static void
+webhook_sign(const struct webhook_receiver *r, const struct webhook_item *it,
+    char *out, size_t size)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	size_t o;
+
+	HMAC(EVP_sha256(), r->secret, (int)r->secret_len,
+	    (const unsigned char *)it->body, it->len, mac, &maclen);
+	o = (size_t)snprintf(out, size, "X-Omniwatch-Signature: sha256=");
+	for (unsigned int i = 0; i < maclen && o + 3 <= size; i++)
+		o += (size_t)snprintf(out + o, size - o, "%02x", mac[i]);
+}
+
+static void
+webhook_start(struct webhook_receiver *r, int64_t now_ms)
+{
+	struct webhook_item *it = r->head;
+	const struct config_receiver *c = r->cfg;
+	struct curl_slist *h = NULL;
+	char line[256];
+	CURLMcode mc;
+
+	if (r->is_busy || it == NULL || !it->is_committed ||
+	    now_ms < r->next_attempt_ms)
+		return;
+	h = curl_slist_append(h, "Content-Type: application/json");
+	/* No "Expect: 100-continue" wait on bodies over 1 KiB. */
+	h = curl_slist_append(h, "Expect:");
+	snprintf(line, sizeof(line), "X-Omniwatch-Id: %s", it->alert_id);
+	h = curl_slist_append(h, line);
+	if (r->secret != NULL) {
+		webhook_sign(r, it, line, sizeof(line));
+		h = curl_slist_append(h, line);
+	}
+	for (size_t i = 0; i < c->nheaders; i++) {
+		char *hl = xasprintf("%s: %s", c->headers[i].name,
+		    c->headers[i].value);
+
+		h = curl_slist_append(h, hl);
+		free(hl);
+	}
+	r->headers = h;
+	r->response_len = 0;
+	r->response[0] = '\0';
+	r->errbuf[0] = '\0';
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, it->body);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)it->len);
+	mc = curl_multi_add_handle(r->wh->multi, r->easy);
+	if (mc != CURLM_OK) {
+		log_warnx("receiver '%s': cannot start a transfer: %s",
+		    c->name, curl_multi_strerror(mc));
+		curl_slist_free_all(r->headers);
+		r->headers = NULL;
+		r->next_attempt_ms = now_ms + c->retry_initial_ms;
+		return;
+	}
+	r->is_busy = true;
+	log_debug("receiver '%s': posting alert '%s' (id %s, %s), %zu bytes",
+	    c->name, it->alert, it->alert_id, it->status, it->len);
+}
+
+/* The first line of the answer, printable, for a log message. */
+static void
+webhook_first_line(const struct webhook_receiver *r, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->response_len && n + 1 < size &&
+	    n < WEBHOOK_LOG_LINE; i++) {
+		unsigned char ch = (unsigned char)r->response[i];
+
+		if (ch == '\n' || ch == '\r')
+			break;
+		out[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	out[n] = '\0';
+}
+
+/* The wait before attempt ATTEMPTS + 1: doubling, capped, jittered. */
+static int64_t
+webhook_backoff(const struct webhook_receiver *r, int64_t retry_after_ms)
+{
+	int64_t d = r->cfg->retry_initial_ms;
+
+	for (unsigned i = 1; i < r->attempts && d < r->cfg->retry_max_ms; i++)
+		d *= 2;
+	if (d > r->cfg->retry_max_ms)
+		d = r->cfg->retry_max_ms;
+	/* "Equal jitter": half fixed, half random, so that receivers that
+	 * failed together do not retry together, and never at once. */
+	d = d / 2 + (int64_t)((double)(d / 2 + 1) * ((double)random() /
+	    ((double)RAND_MAX + 1.0)));
+	if (retry_after_ms > WEBHOOK_RETRY_AFTER_MAX)
+		retry_after_ms = WEBHOOK_RETRY_AFTER_MAX;
+	return d > retry_after_ms ? d : retry_after_ms;
+}
+
+static void
+webhook_done(struct webhook_receiver *r, CURLcode res, int64_t now_ms)
+{
+	struct webhook_item *it = r->head;
+	const char *name = r->cfg->name;
+	long code = 0;
+	curl_off_t retry_after = 0;
+	char first[WEBHOOK_LOG_LINE + 1];
+	int64_t wait;
+
+	curl_multi_remove_handle(r->wh->multi, r->easy);
+	curl_slist_free_all(r->headers);
+	r->headers = NULL;
+	r->is_busy = false;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	webhook_first_line(r, first, sizeof(first));
+	if (res == CURLE_OK && code >= 200 && code < 300) {
+		log_info("receiver '%s': delivered alert '%s' (id %s, %s)%s",
+		    name, it->alert, it->alert_id, it->status, r->attempts > 0 ?
+		    " after retrying" : "");
+		state_spool_remove(r->wh->st, it->seq);
+		webhook_unlink(r, it);
+		r->stats.delivered++;
+		r->attempts = 0;
+		r->next_attempt_ms = now_ms;
+		return;
+	}
+	if (res == CURLE_OK && code != 408 && code != 429 && code < 500) {
+		log_warnx("receiver '%s' (%s): HTTP %ld for alert '%s' (id %s, "
+		    "%s); not retried: %s", name, r->origin, code, it->alert,
+		    it->alert_id, it->status, first[0] != '\0' ? first :
+		    "(empty response)");
+		state_spool_remove(r->wh->st, it->seq);
+		webhook_unlink(r, it);
+		r->stats.failed++;
+		r->attempts = 0;
+		r->next_attempt_ms = now_ms;
+		return;
+	}
+	if (res == CURLE_OK)
+		curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &retry_after);
+	r->attempts++;
+	r->stats.retried++;
+	wait = webhook_backoff(r, (int64_t)retry_after * 1000);
+	r->next_attempt_ms = now_ms + wait;
+	/* curl_easy_strerror() rather than the error buffer: a message
+	 * never carries more of the URL than the origin we print. */
+	if (res == CURLE_OK)
+		log_warnx("receiver '%s' (%s): HTTP %ld for alert '%s' (id %s)"
+		    "%s%s; retry %u in %.1fs", name, r->origin, code,
+		    it->alert, it->alert_id, first[0] != '\0' ? ": " : "",
+		    first, r->attempts, (double)wait / 1000.0);
+	else
+		log_warnx("receiver '%s' (%s): %s for alert '%s' (id %s); "
+		    "retry %u in %.1fs", name, r->origin,
+		    curl_easy_strerror(res), it->alert, it->alert_id,
+		    r->attempts, (double)wait / 1000.0);
+}
+
+static void
+webhook_reap(struct webhook *wh, int64_t now_ms)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(wh->multi, &left)) != NULL) {
+		struct webhook_receiver *r = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&r);
+		if (r != NULL)
+			webhook_done(r, msg->data.result, now_ms);
+	}
+}
+
+void
+webhook_event(struct webhook *wh, int fd, uint32_t events, int64_t now_ms)
+{
+	int flags = 0, running;
+
+	if (events & EPOLLIN)
+		flags |= CURL_CSELECT_IN;
+	if (events & EPOLLOUT)
+		flags |= CURL_CSELECT_OUT;
+	if (events & (EPOLLERR | EPOLLHUP))
+		flags |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(wh->multi, fd, flags, &running);
+	webhook_reap(wh, now_ms);
+}
+
+void
+webhook_tick(struct webhook *wh, int64_t now_ms)
+{
+	int running;
+
+	if (wh->timer_ms >= 0 && now_ms >= wh->timer_ms) {
+		wh->timer_ms = -1;
+		curl_multi_socket_action(wh->multi, CURL_SOCKET_TIMEOUT, 0,
+		    &running);
+		webhook_reap(wh, now_ms);
+	}
+	for (size_t i = 0; i < wh->nrcvs; i++)
+		webhook_start(&wh->rcvs[i], now_ms);
+}
+
+int64_t
+webhook_deadline(const struct webhook *wh, int64_t now_ms)
+{
+	int64_t next = wh->timer_ms >= 0 ? wh->timer_ms : INT64_MAX;
+
+	for (size_t i = 0; i < wh->nrcvs; i++) {
+		const struct webhook_receiver *r = &wh->rcvs[i];
+
+		if (!r->is_busy && r->head != NULL && r->head->is_committed &&
+		    r->next_attempt_ms < next)
+			next = r->next_attempt_ms;
+	}
+	return next;
+}
+
+size_t
+webhook_nreceivers(const struct webhook *wh)
+{
+	return wh->nrcvs;
+}
+
+void
+webhook_stats(const struct webhook *wh, size_t i, struct webhook_stats *out)
+{
+	*out = wh->rcvs[i].stats;
+	out->receiver = wh->rcvs[i].cfg->name;
+	out->depth = wh->rcvs[i].depth;
+}
+
+/* ---------------------------------------------------------------------
+ * Setting up.
+ */
+
+static bool
+webhook_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char buf[64];
+	size_t len = strlen(host);
+
+	if (strcmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (host[0] == '[' && len > 2 && len - 2 < sizeof(buf)) {
+		memcpy(buf, host + 1, len - 2);
+		buf[len - 2] = '\0';
+		host = buf;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* Origin and final URL of R; warns about plain HTTP off this host. */
+static int
+webhook_url(struct webhook_receiver *r, char **err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	int rc = -1;
+
+	if (curl_url_set(u, CURLUPART_URL, r->cfg->url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK) {
+		*err = xasprintf("receiver '%s': the url cannot be parsed",
+		    r->cfg->name);
+		goto done;
+	}
+	r->origin = xasprintf("%s://%s:%s", scheme, host, port);
+	if (strcmp(scheme, "http") == 0 && !webhook_is_loopback(host))
+		log_warnx("receiver '%s' (%s): plain http:// to another host: "
+		    "notifications%s travel unencrypted", r->cfg->name,
+		    r->origin, r->cfg->secret_file != NULL ? " (signed)" : "");
+	if (r->cfg->format == CONFIG_FORMAT_ALERTMANAGER &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+	    strcmp(path, "/") == 0)
+		curl_url_set(u, CURLUPART_PATH, "/api/v2/alerts", 0);
+	if (curl_url_get(u, CURLUPART_URL, &r->url, 0) != CURLUE_OK)
+		r->url = NULL;
+	if (r->url == NULL) {
+		*err = xasprintf("receiver '%s': the url cannot be parsed",
+		    r->cfg->name);
+		goto done;
+	}
+	rc = 0;
+done:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* The secret: the file's bytes without a final newline. */
+static int
+webhook_secret(struct webhook_receiver *r, char **err)
+{
+	const char *path = r->cfg->secret_file;
+	struct stat sb;
+	FILE *fp;
+	size_t n;
+
+	if (path == NULL)
+		return 0;
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		*err = xasprintf("receiver '%s': secret_file %s: %s",
+		    r->cfg->name, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 0004) != 0)
+		log_warnx("receiver '%s': secret_file %s is readable by "
+		    "everyone; chmod o-r it", r->cfg->name, path);
+	r->secret = xmalloc(WEBHOOK_SECRET_MAX);
+	n = fread(r->secret, 1, WEBHOOK_SECRET_MAX, fp);
+	fclose(fp);
+	while (n > 0 && (r->secret[n - 1] == '\n' || r->secret[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		*err = xasprintf("receiver '%s': secret_file %s is empty",
+		    r->cfg->name, path);
+		return -1;
+	}
+	r->secret_len = n;
+	return 0;
+}
+
+static int
+webhook_receiver_init(struct webhook *wh, struct webhook_receiver *r,
+    const struct config_receiver *c, char **err)
+{
+	r->wh = wh;
+	r->cfg = c;
+	if (webhook_url(r, err) != 0 || webhook_secret(r, err) != 0)
+		return -1;
+	r->easy = curl_easy_init();
+	if (r->easy == NULL) {
+		*err = xasprintf("receiver '%s': libcurl cannot start", c->name);
+		return -1;
+	}
+	curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)c->connect_timeout_ms);
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	/* TLS verification is libcurl's default; said here so that it is
+	 * never lost to a refactoring. */
+	curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "omniwatch/"
+	    PACKAGE_VERSION);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, webhook_write_cb);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	r->stats.receiver = c->name;
+	return 0;
+}
+
+static void
+webhook_load_one(void *ctx, const struct state_notice *n)
+{
+	struct webhook *wh = ctx;
+	struct webhook_receiver *r = webhook_find(wh, n->receiver);
+
+	if (r == NULL) {
+		log_warnx("receiver '%s' is no longer configured; its queued "
+		    "notification (alert '%s', id %s, %s) is dropped",
+		    n->receiver, n->alert, n->alert_id, n->status);
+		state_spool_remove(wh->st, n->seq);
+		return;
+	}
+	webhook_make_room(r);
+	webhook_push(r, n, true);
+}
+
+struct webhook *
+webhook_new(const struct config *cfg, struct state *st, int epfd,
+    char **err)
+{
+	static bool is_curl_ready;
+	struct webhook *wh = xcalloc(1, sizeof(*wh));
+
+	*err = NULL;
+	if (!is_curl_ready) {
+		/* Once per process: not thread-safe, and we have one. */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			*err = xasprintf("libcurl cannot start");
+			free(wh);
+			return NULL;
+		}
+		is_curl_ready = true;
+		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	}
+	wh->cfg = cfg;
+	wh->st = st;
+	wh->epfd = epfd;
+	wh->timer_ms = -1;
+	wh->multi = curl_multi_init();
+	if (wh->multi == NULL) {
+		*err = xasprintf("libcurl cannot start");
+		goto fail;
+	}
+	curl_multi_setopt(wh->multi, CURLMOPT_SOCKETFUNCTION, webhook_socket_cb);
+	curl_multi_setopt(wh->multi, CURLMOPT_SOCKETDATA, wh);
+	curl_multi_setopt(wh->multi, CURLMOPT_TIMERFUNCTION, webhook_timer_cb);
+	curl_multi_setopt(wh->multi, CURLMOPT_TIMERDATA, wh);
+	wh->rcvs = xcalloc(cfg->nreceivers + 1, sizeof(*wh->rcvs));
+	for (size_t i = 0; i < cfg->nreceivers; i++) {
+		wh->nrcvs++;
+		if (webhook_receiver_init(wh, &wh->rcvs[i], &cfg->receivers[i],
+		    err) != 0)
+			goto fail;
+	}
+	if (state_spool(st, webhook_load_one, wh) != 0) {
+		*err = xasprintf("cannot read the notification spool");
+		goto fail;
+	}
+	for (size_t i = 0; i < wh->nrcvs; i++)
+		if (wh->rcvs[i].depth > 0)
+			log_info("receiver '%s': %zu notification(s) queued "
+			    "from before", wh->rcvs[i].cfg->name,
+			    wh->rcvs[i].depth);
+	return wh;
+
+fail:
+	webhook_free(wh);
+	return NULL;
+}
+
+void
+webhook_free(struct webhook *wh)
+{
+	if (wh == NULL)
+		return;
+	for (size_t i = 0; i < wh->nrcvs; i++) {
+		struct webhook_receiver *r = &wh->rcvs[i];
+		struct webhook_item *it, *next;
+
+		if (r->is_busy)
+			curl_multi_remove_handle(wh->multi, r->easy);
+		curl_slist_free_all(r->headers);
+		curl_easy_cleanup(r->easy);
+		for (it = r->head; it != NULL; it = next) {
+			next = it->next;
+			webhook_item_free(it);
+		}
+		if (r->secret != NULL)
+			memset(r->secret, 0, WEBHOOK_SECRET_MAX);
+		free(r->secret);
+		free(r->origin);
+		curl_free(r->url);
+	}
+	free(wh->rcvs);
+	if (wh->multi != NULL)
+		curl_multi_cleanup(wh->multi);
+	free(wh);
+}

@@ -1,0 +1,99 @@
+/*
+ * webhook: delivering alert notifications to the config's receivers over
+ * HTTP(S), inside watch's own epoll loop, so that a slow, hung or dead
+ * receiver never delays reading or counting.
+ *
+ * libcurl's multi interface drives the transfers: its sockets are added to
+ * the loop's epoll set by CURLMOPT_SOCKETFUNCTION, its timeouts come back
+ * through webhook_deadline(), and the loop hands each ready socket to
+ * webhook_event() (curl_multi_socket_action, as in curl's ephiperfifo.c
+ * example).  One transfer per receiver at a time, oldest notification
+ * first, so a receiver sees firing before resolved.
+ *
+ * A notification's body is made once, when the alert changes, and stored
+ * in the state's spool table in the same transaction as the alert's new
+ * state; it is sent only once that transaction is committed, and removed
+ * from the spool when a receiver took it (2xx).  So a restart, even after
+ * kill -9, sends exactly what was pending, with the same id and bytes.
+ * Connection errors, timeouts, 408, 429 and 5xx are retried with capped
+ * exponential backoff and jitter (honouring Retry-After); any other status
+ * is logged with the first line of the response and dropped.  The spool
+ * holds at most spool_max notifications per receiver; the oldest go first
+ * (counted and logged).
+ *
+ * Receivers' URLs, headers and secrets are never logged: a receiver is
+ * named by its name and its origin (scheme://host:port).
+ */
+#ifndef OMNIWATCH_WEBHOOK_H
+#define OMNIWATCH_WEBHOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert.h"
+#include "config.h"
+#include "state.h"
+
+#define WEBHOOK_BODY_MAX	4096	/* bytes of a response kept */
+
+/* Per receiver, for metrics. */
+struct webhook_stats {
+	const char	*receiver;
+	uint64_t	 delivered;	/* 2xx */
+	uint64_t	 retried;	/* attempts that will be tried again */
+	uint64_t	 failed;	/* rejected (4xx...) and dropped */
+	uint64_t	 dropped;	/* pushed out of a full spool */
+	uint64_t	 depth;		/* in the spool now */
+};
+
+struct webhook;
+
+/*
+ * Prepares CFG's receivers (borrowed; must outlive it): reads secret
+ * files, warns about http:// to hosts other than loopback, and loads
+ * the spool from ST.  EPFD is the loop's epoll descriptor: curl's sockets
+ * are added to it with data.fd set to the socket.  Returns NULL with *ERR
+ * (malloc'd) when a secret file cannot be read or libcurl cannot start.
+ */
+struct webhook *webhook_new(const struct config *cfg, struct state *st,
+    int epfd, char **err);
+
+/*
+ * Queues notice N for each of its rule's receivers (every receiver when
+ * the rule names none), in the state's open transaction.
+ */
+void webhook_notify(struct webhook *wh, const struct alert_notice *n);
+
+/* The open transaction was committed: what it queued may be sent. */
+void webhook_committed(struct webhook *wh);
+
+/* The open transaction was rolled back: forget what it queued. */
+void webhook_rolled_back(struct webhook *wh);
+
+/* A socket of curl's is ready (EPOLLIN, EPOLLOUT, EPOLLERR bits). */
+void webhook_event(struct webhook *wh, int fd, uint32_t events,
+    int64_t now_ms);
+
+/* curl's timeouts, due retries, and finished transfers. */
+void webhook_tick(struct webhook *wh, int64_t now_ms);
+
+/* When webhook_tick() next has work (ms since the epoch), or INT64_MAX. */
+int64_t webhook_deadline(const struct webhook *wh, int64_t now_ms);
+
+/* Stats of receiver I (I < webhook_nreceivers()). */
+size_t webhook_nreceivers(const struct webhook *wh);
+void webhook_stats(const struct webhook *wh, size_t i,
+    struct webhook_stats *out);
+
+/*
+ * The body of notice N in FORMAT (exposed for tests); a malloc'd string
+ * of *LEN bytes, valid JSON whatever bytes the logs held.
+ */
+char *webhook_body(const struct alert_notice *n, enum config_format format,
+    size_t *len);
+
+/* Aborts transfers in flight (they stay spooled) and frees.  NULL ok. */
+void webhook_free(struct webhook *wh);
+
+#endif

@@ -1,0 +1,430 @@
+/*
+ * test_alert: the rules and their state machine (alert.h), on a clock the
+ * test moves by hand.  Each kind fires once, stays quiet while firing,
+ * repeats only after repeat_interval, resolves once, with the same id; a
+ * restart from the state neither fires again nor forgets.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "config.h"
+#include "match.h"
+#include "redact.h"
+#include "stamp.h"
+#include "state.h"
+#include "xmalloc.h"
+
+#define T0	1764441600000LL		/* 2025-11-29T18:40:00Z */
+#define S(n)	(T0 + (int64_t)(n) * 1000)
+
+static char at_dir[256];
+
+struct at_seen {
+	size_t		 n;
+	bool		 is_resolved[16];
+	char		 id[16][17];
+	uint64_t	 failures[16];
+	uint64_t	 successes[16];
+	char		 sample[16][ALERT_SAMPLE_MAX + 1];
+	size_t		 sample_len[16];
+	int64_t		 dominant[16];
+	size_t		 napps[16];
+};
+
+struct at {
+	struct config	 cfg;
+	struct config_alert rule;
+	struct match_set *set;
+	struct state	*st;
+	struct redact	*rd;
+	struct alert	*al;
+	struct at_seen	 seen;
+};
+
+static void
+at_notify(void *ctx, const struct alert_notice *n)
+{
+	struct at_seen *s = ctx;
+
+	assert_true(s->n < 16);
+	s->is_resolved[s->n] = n->is_resolved;
+	snprintf(s->id[s->n], 17, "%s", n->id);
+	s->failures[s->n] = n->failures;
+	s->successes[s->n] = n->successes;
+	memcpy(s->sample[s->n], n->sample != NULL ? n->sample : "",
+	    n->sample_len);
+	s->sample_len[s->n] = n->sample_len;
+	s->dominant[s->n] = n->dominant;
+	s->napps[s->n] = n->napps;
+	s->n++;
+}
+
+static int
+at_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct at *t = xcalloc(1, sizeof(*t));
+	char *path, *err = NULL;
+	FILE *fp;
+
+	snprintf(at_dir, sizeof(at_dir), "%s/test_alert.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(at_dir) == NULL)
+		return -1;
+	path = xasprintf("%s/set.yaml", at_dir);
+	fp = fopen(path, "w");
+	fputs("name: omni\nsuccess:\n  - 'OK'\nfailure:\n"
+	    "  - class: a\n    regex: 'AAA'\n    diagnosis: the a thing\n"
+	    "  - class: b\n    regex: 'BBB'\n", fp);
+	fclose(fp);
+	t->set = match_set_load(path, &err);
+	free(path);
+	if (t->set == NULL)
+		return -1;
+	t->st = state_open(at_dir, false, &err);
+	t->rd = redact_new(NULL, 0, &err);
+	t->rule.name = "r";
+	t->rule.pattern_set = "omni";
+	t->rule.window_ms = 10000;
+	t->rule.repeat_ms = 3600000;
+	t->cfg.alerts = &t->rule;
+	t->cfg.nalerts = 1;
+	*state = t;
+	return t->st == NULL || t->rd == NULL ? -1 : 0;
+}
+
+static int
+at_teardown(void **state)
+{
+	struct at *t = *state;
+	char *cmd = xasprintf("rm -rf '%s'", at_dir);
+	int rc = system(cmd);
+
+	alert_free(t->al);
+	state_close(t->st);
+	redact_free(t->rd);
+	match_set_free(t->set);
+	free(cmd);
+	free(t);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+at_start(struct at *t, int64_t now)
+{
+	struct alert_cb cb = { at_notify, &t->seen };
+	char *err = NULL;
+
+	alert_free(t->al);
+	t->al = alert_new(&t->cfg, &t->set, 1, t->st, t->rd, &cb, now, &err);
+	if (t->al == NULL)
+		fail_msg("alert_new: %s", err);
+	alert_tick(t->al, now);
+}
+
+/* One record at NOW, counted in the state as watch does, then judged. */
+static void
+at_rec(struct at *t, enum match_outcome o, size_t class_idx, int64_t now,
+    const char *text)
+{
+	struct state_count c = { (now / 60000) * 60000, "omni", "app", "out",
+	    o == MATCH_SUCCESS ? "success" : o == MATCH_FAILURE ? "failure" :
+	    "damaged", o == MATCH_FAILURE ? t->set->failure[class_idx].name :
+	    "", 1, now, now };
+
+	assert_int_equal(state_count(t->st, &c), 0);
+	alert_record(t->al, 0, "app", o, class_idx, now, text, strlen(text),
+	    now, true);
+}
+
+static void
+at_commit(struct at *t)
+{
+	alert_save(t->al);
+	assert_int_equal(state_commit(t->st), 0);
+}
+
+static void
+test_failures(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_FAILURES;
+	t->rule.threshold = 3;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA 1");
+	at_rec(t, MATCH_FAILURE, 1, S(2), "BBB 2");
+	assert_int_equal(t->seen.n, 0);
+	at_rec(t, MATCH_FAILURE, 0, S(3), "AAA 3 token=abc");
+	assert_int_equal(t->seen.n, 1);
+	assert_false(t->seen.is_resolved[0]);
+	assert_int_equal(strlen(t->seen.id[0]), 16);
+	assert_int_equal(t->seen.failures[0], 3);
+	assert_int_equal(t->seen.dominant[0], 0);
+	assert_int_equal(t->seen.napps[0], 1);
+	assert_string_equal(t->seen.sample[0], "AAA 3 token=[REDACTED]");
+	/* Still firing: more failures and time say nothing. */
+	at_rec(t, MATCH_FAILURE, 0, S(4), "AAA 4");
+	alert_tick(t->al, S(11));
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal(alert_rule_status(t->al, 0), ALERT_FIRING);
+	/* At 13 s only the failure of 4 s is left in the 10 s window. */
+	alert_tick(t->al, S(13) + 1);
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	assert_string_equal(t->seen.id[1], t->seen.id[0]);
+	alert_tick(t->al, S(30));
+	assert_int_equal(t->seen.n, 2);
+	/* The next episode has another id. */
+	at_rec(t, MATCH_FAILURE, 0, S(31), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(31), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(31), "AAA");
+	assert_int_equal(t->seen.n, 3);
+	assert_string_not_equal(t->seen.id[2], t->seen.id[0]);
+}
+
+static void
+test_failure_rate(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_FAILURE_RATE;
+	t->rule.threshold = 0.5;
+	t->rule.min_events = 4;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_SUCCESS, 0, S(1), "OK");
+	at_rec(t, MATCH_FAILURE, 1, S(1), "BBB");
+	assert_int_equal(t->seen.n, 0);		/* 3 events < min_events */
+	at_rec(t, MATCH_DAMAGED, 0, S(1), "AAA?");
+	assert_int_equal(t->seen.n, 0);		/* damaged is no event */
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	assert_int_equal(t->seen.n, 1);		/* 3 of 4 */
+	at_rec(t, MATCH_SUCCESS, 0, S(2), "OK");
+	assert_int_equal(t->seen.n, 1);		/* 3 of 5 */
+	at_rec(t, MATCH_SUCCESS, 0, S(2), "OK");
+	assert_int_equal(t->seen.n, 1);		/* 3 of 6 = 0.5 */
+	at_rec(t, MATCH_SUCCESS, 0, S(2), "OK");
+	assert_int_equal(t->seen.n, 2);		/* 3 of 7 */
+	assert_true(t->seen.is_resolved[1]);
+	assert_int_equal(t->seen.successes[1], 4);
+}
+
+static void
+test_classes(void **state)
+{
+	struct at *t = *state;
+	char *classes[] = { "b" };
+
+	t->rule.kind = CONFIG_ALERT_FAILURES;
+	t->rule.threshold = 2;
+	t->rule.classes = classes;
+	t->rule.nclasses = 1;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_FAILURE, 1, S(1), "BBB");
+	assert_int_equal(t->seen.n, 0);
+	at_rec(t, MATCH_FAILURE, 1, S(2), "BBB");
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal(t->seen.failures[0], 2);
+	assert_int_equal(t->seen.dominant[0], 1);
+	t->rule.classes = NULL;
+	t->rule.nclasses = 0;
+}
+
+static void
+test_consecutive(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_CONSECUTIVE_FAILURES;
+	t->rule.threshold = 3;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_SUCCESS, 0, S(1), "OK");
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	at_rec(t, MATCH_FAILURE, 1, S(2), "BBB");
+	assert_int_equal(t->seen.n, 0);
+	at_rec(t, MATCH_FAILURE, 1, S(2), "BBB");
+	assert_int_equal(t->seen.n, 1);
+	at_rec(t, MATCH_SUCCESS, 0, S(3), "OK");
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	/* A streak whose last failure left the window resolves too. */
+	at_rec(t, MATCH_FAILURE, 0, S(4), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(4), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(5), "AAA");
+	assert_int_equal(t->seen.n, 3);
+	alert_tick(t->al, S(14));
+	assert_int_equal(t->seen.n, 3);
+	alert_tick(t->al, S(15));
+	assert_int_equal(t->seen.n, 4);
+	assert_true(t->seen.is_resolved[3]);
+}
+
+static void
+test_no_success(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_NO_SUCCESS;
+	at_start(t, S(0));
+	alert_tick(t->al, S(9));
+	assert_int_equal(t->seen.n, 0);
+	assert_int_equal(alert_deadline(t->al, S(9)), S(10));
+	alert_tick(t->al, S(10));
+	assert_int_equal(t->seen.n, 1);
+	at_rec(t, MATCH_SUCCESS, 0, S(12), "OK");
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	alert_tick(t->al, S(21));
+	assert_int_equal(t->seen.n, 2);
+	alert_tick(t->al, S(22));
+	assert_int_equal(t->seen.n, 3);
+}
+
+static void
+test_for_and_repeat(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_FAILURES;
+	t->rule.threshold = 1;
+	t->rule.for_ms = 5000;
+	t->rule.repeat_ms = 3000;
+	t->rule.window_ms = 60000;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	assert_int_equal(alert_rule_status(t->al, 0), ALERT_PENDING);
+	assert_int_equal(alert_deadline(t->al, S(1)), S(2));	/* slot */
+	alert_tick(t->al, S(5));
+	assert_int_equal(t->seen.n, 0);
+	alert_tick(t->al, S(6));
+	assert_int_equal(t->seen.n, 1);
+	alert_tick(t->al, S(8));
+	assert_int_equal(t->seen.n, 1);		/* not before 3 s */
+	alert_tick(t->al, S(9));
+	assert_int_equal(t->seen.n, 2);		/* the repeat */
+	assert_false(t->seen.is_resolved[1]);
+	assert_string_equal(t->seen.id[1], t->seen.id[0]);
+	t->rule.for_ms = 0;
+	t->rule.repeat_ms = 3600000;
+	t->rule.window_ms = 10000;
+}
+
+static void
+test_restart(void **state)
+{
+	struct at *t = *state;
+	char id[17];
+
+	t->rule.kind = CONFIG_ALERT_FAILURES;
+	t->rule.threshold = 2;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	assert_int_equal(t->seen.n, 1);
+	snprintf(id, sizeof(id), "%s", t->seen.id[0]);
+	at_commit(t);
+	/* Restarted: the window comes back from the buckets, the state from
+	 * its row: no second firing, and the resolve carries the id. */
+	at_start(t, S(5));
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal(alert_rule_status(t->al, 0), ALERT_FIRING);
+	alert_tick(t->al, S(11));
+	assert_int_equal(t->seen.n, 1);
+	alert_tick(t->al, S(12) + 1);
+	assert_int_equal(t->seen.n, 2);
+	assert_string_equal(t->seen.id[1], id);
+	at_commit(t);
+
+	/* A condition that became true while stopped fires at start. */
+	at_rec(t, MATCH_FAILURE, 0, S(20), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(20), "AAA");
+	assert_int_equal(t->seen.n, 3);
+	/* (rolled back: as if watch died before committing them) */
+	state_close(t->st);
+	t->seen.n = 2;
+	{
+		char *err = NULL;
+
+		t->st = state_open(at_dir, false, &err);
+		assert_non_null(t->st);
+	}
+	{
+		struct state_count c = { (S(21) / 60000) * 60000, "omni",
+		    "app", "out", "failure", "a", 2, S(21), S(21) };
+
+		assert_int_equal(state_count(t->st, &c), 0);
+		assert_int_equal(state_commit(t->st), 0);
+	}
+	at_start(t, S(23));
+	assert_int_equal(t->seen.n, 3);
+	assert_false(t->seen.is_resolved[2]);
+}
+
+static void
+test_unknown_refs(void **state)
+{
+	struct at *t = *state;
+	struct alert_cb cb = { at_notify, &t->seen };
+	char *classes[] = { "zzz" };
+	char *err = NULL;
+
+	t->rule.pattern_set = "nope";
+	t->rule.where = "c.yaml:3:18";
+	assert_null(alert_new(&t->cfg, &t->set, 1, NULL, NULL, &cb, S(0),
+	    &err));
+	assert_string_equal(err, "c.yaml:3:18: alerts.r.pattern_set: 'nope' "
+	    "is not one of the pattern sets loaded; expected the name: of a "
+	    "set listed under pattern_sets");
+	free(err);
+	t->rule.pattern_set = "omni";
+	t->rule.classes = classes;
+	t->rule.nclasses = 1;
+	t->rule.classes_where = "c.yaml:4:15";
+	assert_null(alert_new(&t->cfg, &t->set, 1, NULL, NULL, &cb, S(0),
+	    &err));
+	assert_string_equal(err, "c.yaml:4:15: alerts.r.classes: 'zzz' is not "
+	    "a failure class of pattern set 'omni'");
+	free(err);
+	t->rule.classes = NULL;
+	t->rule.nclasses = 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_failures, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_failure_rate, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_classes, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_consecutive, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_no_success, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_for_and_repeat, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_restart, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_refs, at_setup,
+		    at_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
