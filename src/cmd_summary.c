@@ -4,6 +4,12 @@
  * it runs or after it stopped.  The config says where the state is and
  * which pattern sets to report; the counts come from the state's
  * per-minute buckets, so --since and --until have a resolution of a minute.
+ *
+ * --post NAME also sends the summary, once, to a receiver of the config
+ * (webhook_oneshot_*): a slack receiver gets {"text": the text report}, a
+ * json receiver the document --json prints.  The report is written first,
+ * as without --post; a receiver that does not answer 2xx makes the exit
+ * status 1, as unreadable input does.
  */
 #include "autoconf.h"
 
@@ -25,6 +31,7 @@
 #include "stamp.h"
 #include "state.h"
 #include "summary.h"
+#include "webhook.h"
 #include "xmalloc.h"
 
 static int
@@ -32,7 +39,7 @@ cmd_summary_usage(void)
 {
 	fprintf(stderr, "usage: omniwatch summary -c FILE "
 	    "[--format text|json|html] [-o FILE] [--json] [--since TIME] "
-	    "[--until TIME]\n"
+	    "[--until TIME] [--post RECEIVER]\n"
 	    "Try 'man omniwatch' for the details.\n");
 	return CMD_EXIT_USAGE;
 }
@@ -66,6 +73,78 @@ cmd_summary_sets(const struct config *cfg, struct match_set ***sets)
 	}
 	*sets = out;
 	return 0;
+}
+
+/*
+ * The receiver named NAME of CFG, if it takes a summary.  Returns NULL
+ * after saying why (none of that name: the names there are; a format
+ * other than slack or json).
+ */
+static const struct config_receiver *
+cmd_summary_receiver(const struct config *cfg, const char *name)
+{
+	const struct config_receiver *r = config_receiver_find(cfg, name);
+	static const char *const formats[] = { "json", "slack",
+	    "alertmanager" };
+
+	if (r == NULL) {
+		fprintf(stderr, "omniwatch summary: --post '%s': %s has no "
+		    "receiver of that name; ", name, cfg->path);
+		if (cfg->nreceivers == 0)
+			fprintf(stderr, "it configures none (see receivers "
+			    "in omniwatch.yaml(5))\n");
+		else {
+			fprintf(stderr, "it configures");
+			for (size_t i = 0; i < cfg->nreceivers; i++)
+				fprintf(stderr, "%s '%s'", i == 0 ? "" : ",",
+				    cfg->receivers[i].name);
+			fputc('\n', stderr);
+		}
+		return NULL;
+	}
+	if (r->format != CONFIG_FORMAT_SLACK &&
+	    r->format != CONFIG_FORMAT_JSON) {
+		fprintf(stderr, "omniwatch summary: --post '%s': the receiver's "
+		    "format is %s; a summary goes to slack or json receivers "
+		    "only\n", name, formats[r->format]);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * The body of --post for receiver R: {"text": the text report} for slack,
+ * the --json document for json.  Returns a malloc'd string of *LEN bytes.
+ */
+static char *
+cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
+    const struct series *series, size_t *len)
+{
+	json_t *doc;
+	char *text = NULL, *s;
+	size_t text_len = 0;
+	FILE *fp;
+
+	if (r->format == CONFIG_FORMAT_SLACK) {
+		fp = open_memstream(&text, &text_len);
+		if (fp == NULL)
+			abort();	/* only out of memory */
+		report_write_text(agg, NULL, fp);
+		fclose(fp);
+		doc = json_object();
+		json_object_set_new(doc, "text", report_json_string(text,
+		    text_len));
+		free(text);
+	} else {
+		doc = report_json(agg, NULL);
+		report_json_add_hours(doc, series);
+	}
+	s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(doc);
+	if (s == NULL)
+		abort();	/* only out of memory */
+	*len = strlen(s);
+	return s;
 }
 
 /* Writes the report in FORMAT to FP.  Returns 0 or -1. */
@@ -116,6 +195,7 @@ cmd_summary(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "post", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -128,13 +208,16 @@ cmd_summary(int argc, char **argv)
 	struct state *st = NULL;
 	int64_t since = STAMP_NONE, until = STAMP_NONE;
 	enum report_format format = REPORT_TEXT;
-	const char *output = NULL;
+	const char *output = NULL, *post = NULL;
+	const struct config_receiver *receiver = NULL;
+	struct webhook_oneshot *oneshot = NULL;
 	struct report_output *rout = NULL;
 	struct series *series = NULL;
 	struct progress *progress;
 	int rc_load;
 	bool is_written;
-	char *err;
+	char *err, *body;
+	size_t body_len;
 	int ch, rc = CMD_EXIT_OK;
 	time_t now = time(NULL);
 
@@ -158,6 +241,9 @@ cmd_summary(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'P':
+			post = optarg;
 			break;
 		case 's':
 		case 'u':
@@ -205,6 +291,21 @@ cmd_summary(int argc, char **argv)
 		config_free(cfg);
 		return CMD_EXIT_USAGE;
 	}
+	/* The receiver is checked before anything is read or written. */
+	if (post != NULL) {
+		receiver = cmd_summary_receiver(cfg, post);
+		if (receiver == NULL) {
+			rc = CMD_EXIT_USAGE;
+			goto out;
+		}
+		oneshot = webhook_oneshot_new(receiver, &err);
+		if (oneshot == NULL) {
+			fprintf(stderr, "omniwatch summary: %s\n", err);
+			free(err);
+			rc = CMD_EXIT_USAGE;
+			goto out;
+		}
+	}
 	rout = report_output_open(output, &err);
 	if (rout == NULL) {
 		fprintf(stderr, "omniwatch summary: %s\n", err);
@@ -220,7 +321,8 @@ cmd_summary(int argc, char **argv)
 		goto out;
 	}
 	agg = aggregate_new(sets, cfg->npattern_sets);
-	if (format != REPORT_TEXT)
+	if (format != REPORT_TEXT || (receiver != NULL &&
+	    receiver->format == CONFIG_FORMAT_JSON))
 		series = series_new(sets, cfg->npattern_sets);
 	progress = progress_new("summary", 0, false, "buckets");
 	rc_load = summary_load_series(st, agg, series, progress, since, until);
@@ -238,8 +340,18 @@ cmd_summary(int argc, char **argv)
 		rc = CMD_EXIT_INPUT;
 	}
 	rout = NULL;
+	if (oneshot != NULL) {
+		body = cmd_summary_body(receiver, agg, series, &body_len);
+		if (webhook_oneshot_post(oneshot, body, body_len, &err) != 0) {
+			fprintf(stderr, "omniwatch summary: --post: %s\n", err);
+			free(err);
+			rc = CMD_EXIT_INPUT;
+		}
+		free(body);
+	}
 
 out:
+	webhook_oneshot_free(oneshot);
 	if (rout != NULL)
 		report_output_close(rout, false, &err);
 	series_free(series);

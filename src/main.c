@@ -14,7 +14,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "scan", "scan [-p PATTERNS]... [--format text|json|html] [-o FILE] "
 	    "[--since TIME] [--until TIME] [PATH]...", cmd_scan },
 	{ "summary", "summary -c FILE [--format text|json|html] [-o FILE] "
-	    "[--since TIME] [--until TIME]", cmd_summary },
+	    "[--since TIME] [--until TIME] [--post RECEIVER]", cmd_summary },
 	{ "watch", "watch -c FILE [--check] [-v | -q]", cmd_watch },
 	{ "check", "check -c FILE [--pattern-set NAME] [--window DURATION] "
 	    "[--warning RATE] [--critical RATE] [--no-success-critical "

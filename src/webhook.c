@@ -519,8 +519,9 @@ webhook_write_cb(char *p, size_t size, size_t nmemb, void *userp)
  * Transfers.
  */
 
+/* "X-Omniwatch-Signature: sha256=HEX" of (BODY, LEN) into OUT. */
 static void
-webhook_sign(const struct webhook_receiver *r, const struct webhook_item *it,
+webhook_sign(const struct webhook_receiver *r, const char *body, size_t len,
     char *out, size_t size)
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
@@ -528,31 +529,34 @@ webhook_sign(const struct webhook_receiver *r, const struct webhook_item *it,
 	size_t o;
 
 	HMAC(EVP_sha256(), r->secret, (int)r->secret_len,
-	    (const unsigned char *)it->body, it->len, mac, &maclen);
+	    (const unsigned char *)body, len, mac, &maclen);
 	o = (size_t)snprintf(out, size, "X-Omniwatch-Signature: sha256=");
 	for (unsigned int i = 0; i < maclen && o + 3 <= size; i++)
 		o += (size_t)snprintf(out + o, size - o, "%02x", mac[i]);
 }
 
-static void
-webhook_start(struct webhook_receiver *r, int64_t now_ms)
+/*
+ * The request headers of a POST of (BODY, LEN) to R: ours, the signature
+ * when R has a secret, then the config's.  ID (or NULL: none) goes in
+ * X-Omniwatch-Id.  The caller frees the list (curl_slist_free_all).
+ */
+static struct curl_slist *
+webhook_headers(const struct webhook_receiver *r, const char *id,
+    const char *body, size_t len)
 {
-	struct webhook_item *it = r->head;
 	const struct config_receiver *c = r->cfg;
 	struct curl_slist *h = NULL;
 	char line[256];
-	CURLMcode mc;
 
-	if (r->is_busy || it == NULL || !it->is_committed ||
-	    now_ms < r->next_attempt_ms)
-		return;
 	h = curl_slist_append(h, "Content-Type: application/json");
 	/* No "Expect: 100-continue" wait on bodies over 1 KiB. */
 	h = curl_slist_append(h, "Expect:");
-	snprintf(line, sizeof(line), "X-Omniwatch-Id: %s", it->alert_id);
-	h = curl_slist_append(h, line);
+	if (id != NULL) {
+		snprintf(line, sizeof(line), "X-Omniwatch-Id: %s", id);
+		h = curl_slist_append(h, line);
+	}
 	if (r->secret != NULL) {
-		webhook_sign(r, it, line, sizeof(line));
+		webhook_sign(r, body, len, line, sizeof(line));
 		h = curl_slist_append(h, line);
 	}
 	for (size_t i = 0; i < c->nheaders; i++) {
@@ -562,6 +566,21 @@ webhook_start(struct webhook_receiver *r, int64_t now_ms)
 		h = curl_slist_append(h, hl);
 		free(hl);
 	}
+	return h;
+}
+
+static void
+webhook_start(struct webhook_receiver *r, int64_t now_ms)
+{
+	struct webhook_item *it = r->head;
+	const struct config_receiver *c = r->cfg;
+	struct curl_slist *h;
+	CURLMcode mc;
+
+	if (r->is_busy || it == NULL || !it->is_committed ||
+	    now_ms < r->next_attempt_ms)
+		return;
+	h = webhook_headers(r, it->alert_id, it->body, it->len);
 	r->headers = h;
 	r->response_len = 0;
 	r->response[0] = '\0';
@@ -910,24 +929,55 @@ webhook_load_one(void *ctx, const struct state_notice *n)
 	webhook_push(r, n, true);
 }
 
+/* libcurl's global state, once per process.  Returns 0 or -1. */
+static int
+webhook_global_init(void)
+{
+	static bool is_curl_ready;
+
+	if (is_curl_ready)
+		return 0;
+	/* Not thread-safe, and we have one thread. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	is_curl_ready = true;
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	return 0;
+}
+
+/* What webhook_receiver_init made, and its queue. */
+static void
+webhook_receiver_release(struct webhook_receiver *r)
+{
+	struct webhook_item *it, *next;
+
+	if (r->is_busy)
+		curl_multi_remove_handle(r->wh->multi, r->easy);
+	curl_slist_free_all(r->headers);
+	curl_easy_cleanup(r->easy);
+	for (it = r->head; it != NULL; it = next) {
+		next = it->next;
+		webhook_item_free(it);
+	}
+	if (r->secret != NULL)
+		memset(r->secret, 0, WEBHOOK_SECRET_MAX);
+	free(r->secret);
+	free(r->origin);
+	curl_free(r->url);
+}
+
 struct webhook *
 webhook_new(const struct config *cfg, struct state *st, int epfd,
     char **err)
 {
-	static bool is_curl_ready;
-	struct webhook *wh = xcalloc(1, sizeof(*wh));
+	struct webhook *wh;
 
 	*err = NULL;
-	if (!is_curl_ready) {
-		/* Once per process: not thread-safe, and we have one. */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			*err = xasprintf("libcurl cannot start");
-			free(wh);
-			return NULL;
-		}
-		is_curl_ready = true;
-		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (webhook_global_init() != 0) {
+		*err = xasprintf("libcurl cannot start");
+		return NULL;
 	}
+	wh = xcalloc(1, sizeof(*wh));
 	wh->cfg = cfg;
 	wh->st = st;
 	wh->epfd = epfd;
@@ -969,26 +1019,86 @@ webhook_free(struct webhook *wh)
 {
 	if (wh == NULL)
 		return;
-	for (size_t i = 0; i < wh->nrcvs; i++) {
-		struct webhook_receiver *r = &wh->rcvs[i];
-		struct webhook_item *it, *next;
-
-		if (r->is_busy)
-			curl_multi_remove_handle(wh->multi, r->easy);
-		curl_slist_free_all(r->headers);
-		curl_easy_cleanup(r->easy);
-		for (it = r->head; it != NULL; it = next) {
-			next = it->next;
-			webhook_item_free(it);
-		}
-		if (r->secret != NULL)
-			memset(r->secret, 0, WEBHOOK_SECRET_MAX);
-		free(r->secret);
-		free(r->origin);
-		curl_free(r->url);
-	}
+	for (size_t i = 0; i < wh->nrcvs; i++)
+		webhook_receiver_release(&wh->rcvs[i]);
 	free(wh->rcvs);
 	if (wh->multi != NULL)
 		curl_multi_cleanup(wh->multi);
 	free(wh);
+}
+
+/* ---------------------------------------------------------------------
+ * One POST, outside watch's loop.
+ */
+
+struct webhook_oneshot {
+	struct webhook_receiver r;	/* r.wh is NULL: no loop, no spool */
+};
+
+struct webhook_oneshot *
+webhook_oneshot_new(const struct config_receiver *c, char **err)
+{
+	struct webhook_oneshot *o;
+
+	*err = NULL;
+	if (webhook_global_init() != 0) {
+		*err = xasprintf("libcurl cannot start");
+		return NULL;
+	}
+	o = xcalloc(1, sizeof(*o));
+	if (webhook_receiver_init(NULL, &o->r, c, err) != 0) {
+		webhook_oneshot_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+webhook_oneshot_post(struct webhook_oneshot *o, const char *body, size_t len,
+    char **err)
+{
+	struct webhook_receiver *r = &o->r;
+	char first[WEBHOOK_LOG_LINE + 1];
+	CURLcode res;
+	long code = 0;
+
+	*err = NULL;
+	r->headers = webhook_headers(r, NULL, body, len);
+	r->response_len = 0;
+	r->response[0] = '\0';
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)len);
+	log_debug("receiver '%s': posting %zu bytes", r->cfg->name, len);
+	res = curl_easy_perform(r->easy);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(r->headers);
+	r->headers = NULL;
+	/* curl_easy_strerror() rather than the error buffer, as in
+	 * webhook_done(): only the origin of the URL is ever printed. */
+	if (res != CURLE_OK) {
+		*err = xasprintf("receiver '%s' (%s): %s", r->cfg->name,
+		    r->origin, curl_easy_strerror(res));
+		return -1;
+	}
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (code >= 200 && code < 300) {
+		log_info("receiver '%s': delivered (HTTP %ld)", r->cfg->name,
+		    code);
+		return 0;
+	}
+	webhook_first_line(r, first, sizeof(first));
+	*err = xasprintf("receiver '%s' (%s): HTTP %ld: %s", r->cfg->name,
+	    r->origin, code, first[0] != '\0' ? first : "(empty response)");
+	return -1;
+}
+
+void
+webhook_oneshot_free(struct webhook_oneshot *o)
+{
+	if (o == NULL)
+		return;
+	webhook_receiver_release(&o->r);
+	free(o);
 }

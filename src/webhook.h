@@ -96,4 +96,29 @@ char *webhook_body(const struct alert_notice *n, enum config_format format,
 /* Aborts transfers in flight (they stay spooled) and frees.  NULL ok. */
 void webhook_free(struct webhook *wh);
 
+/*
+ * One synchronous POST outside watch's loop (`summary --post`), on
+ * libcurl's easy interface: the same headers, X-Omniwatch-Signature,
+ * timeouts and TLS verification as a notification, but no spool and no
+ * retry.
+ *
+ * webhook_oneshot_new() prepares receiver C (borrowed; must outlive the
+ * result): parses its url and reads its secret_file.  Returns NULL with
+ * *ERR (malloc'd) when it cannot.  The format is the caller's business:
+ * the body is sent as given, to the url as written.
+ *
+ * webhook_oneshot_post() sends (BODY, LEN) and waits for the answer, at
+ * most the receiver's timeout.  Returns 0 when the receiver answered 2xx,
+ * else -1 with *ERR (malloc'd): "receiver 'NAME' (scheme://host:port):
+ * HTTP 500: the answer's first line", or libcurl's reason.  Like every
+ * message of this module, it never holds the URL's path, the headers or
+ * the secret.
+ */
+struct webhook_oneshot;
+struct webhook_oneshot *webhook_oneshot_new(const struct config_receiver *c,
+    char **err);
+int webhook_oneshot_post(struct webhook_oneshot *o, const char *body,
+    size_t len, char **err);
+void webhook_oneshot_free(struct webhook_oneshot *o);	/* NULL ok */
+
 #endif

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install (issue 5, part 5), into a DESTDIR: the binary, the man
 # pages, the patterns, the example config (never over an edited one), the
-# systemd units and the cron line with the configured paths; the installed
+# systemd units and the cron line with the configured paths (they post
+# yesterday's summary with --post); the installed
 # binary finds its own patterns through /proc/self/exe, with no -p and no
 # OMNIWATCH_PATTERNS; make uninstall takes it all back.
 . "$top_srcdir/tests/setup.sh"
@@ -37,12 +38,17 @@ for line in Type=simple StateDirectory=omniwatch NoNewPrivileges=yes \
 	grep -qx "$line" "$U/omniwatch.service" || fail "omniwatch.service lacks $line"
 done
 grep -q '^#.*User=' "$U/omniwatch.service" || fail "User= is documented"
-grep -qx "ExecStart=$install_bindir/omniwatch summary -c $C --since 24h --format html -o /var/lib/omniwatch/summary.html" \
+# Yesterday, as HTML and posted to a receiver (issue 5: summary --post).
+yday='--since "$$(date -d "12:00 yesterday" +%%F)" --until "$$(date +%%F)"'
+grep -qxF "ExecStart=/bin/sh -c 'exec $install_bindir/omniwatch summary -c $C $yday --format html -o /var/lib/omniwatch/summary.html --post team'" \
     "$U/omniwatch-summary.service" || fail "ExecStart of omniwatch-summary.service"
 grep -qx 'Type=oneshot' "$U/omniwatch-summary.service" || fail "summary is a oneshot"
-grep -qx 'OnCalendar=hourly' "$U/omniwatch-summary.timer" || fail "the timer"
-grep -q "^[0-9*].*app	$install_bindir/omniwatch summary -c $C --since 24h --format html -o " \
+if grep -qx 'PrivateNetwork=yes' "$U/omniwatch-summary.service"; then fail "summary --post needs the network"; fi
+grep -qx 'OnCalendar=\*-\*-\* 00:10:00' "$U/omniwatch-summary.timer" || fail "the timer"
+yday=$(printf '%s' "$yday" | sed -e 's/\$\$/$/g' -e 's/%%/\\%/g' -e "s/\"12:00 yesterday\"/'12:00 yesterday'/")
+grep -qF "app	$install_bindir/omniwatch summary -c $C $yday --format html -o /var/lib/omniwatch/summary.html --post team" \
     "$R$install_docdir/examples/omniwatch" || fail "the cron line"
+grep -q '^10 0 \* \* \*	app	' "$R$install_docdir/examples/omniwatch" || fail "the cron line runs daily"
 if command -v systemd-analyze > /dev/null 2>&1; then
 	for u in omniwatch.service omniwatch-summary.service omniwatch-summary.timer; do
 		# Missing binaries, targets and man pages are expected here;

@@ -4,7 +4,7 @@
 # page's system paths (/etc/omniwatch, /home/app/.pm2, /var/lib/omniwatch)
 # moved under the test's directory.  A "$ cat FILE" block writes FILE;
 # "cmd &" starts `watch` in the background until the end; the example that
-# needs PM2 itself is left out.
+# needs PM2 itself, and the one that posts to a receiver, are left out.
 . "$top_srcdir/tests/setup.sh"
 
 mkdir -p "$T/bin" "$T/pm2/logs" "$T/home" "$T/etc/omniwatch" "$T/work"
@@ -61,6 +61,10 @@ while IFS="$tab" read -r kind line; do
 		continue ;;
 	pm2\ *)
 		echo "skip: example $n needs PM2: $line"
+		continue ;;
+	*" --post "*)
+		# tests/cases/summary_post.sh posts to a receiver.
+		echo "skip: example $n needs a receiver: $line"
 		continue ;;
 	*" &")
 		(cd "$T/work" && sh -c "exec ${line% &}") > "$T/bg.log" 2>&1 &
