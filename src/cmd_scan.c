@@ -217,6 +217,12 @@ cmd_scan(int argc, char **argv)
 			return cmd_scan_usage();
 		}
 	}
+	if (opts.since != STAMP_NONE && opts.until != STAMP_NONE &&
+	    opts.since >= opts.until) {
+		fprintf(stderr, "omniwatch scan: --since must be before "
+		    "--until\n");
+		return CMD_EXIT_USAGE;
+	}
 	if (nnames == 0)
 		names[nnames++] = "omni";
 	for (size_t i = 0; i < nnames; i++) {

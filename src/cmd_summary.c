@@ -270,6 +270,11 @@ cmd_summary(int argc, char **argv)
 			return cmd_summary_usage();
 		}
 	}
+	if (since != STAMP_NONE && until != STAMP_NONE && since >= until) {
+		fprintf(stderr, "omniwatch summary: --since must be before "
+		    "--until\n");
+		return CMD_EXIT_USAGE;
+	}
 	if (optind != argc) {
 		fprintf(stderr, "omniwatch summary: unexpected argument '%s'; "
 		    "the sources are in the config\n", argv[optind]);

@@ -69,6 +69,7 @@ struct watch {
 	uint64_t	 uncommitted_records;
 	uint64_t	 committed_bytes;	/* tail bytes at last commit */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
+	bool		 has_notice;	/* an alert changed: commit now */
 };
 
 static int64_t
@@ -134,6 +135,10 @@ watch_notify(void *ctx, const struct alert_notice *n)
 	struct watch *w = ctx;
 
 	webhook_notify(w->wh, n);
+	/* A notice leaves only once committed (with the counts behind it):
+	 * waiting for the commit interval would add up to commit_interval
+	 * to every alert's latency. */
+	w->has_notice = true;
 }
 
 static void
@@ -242,6 +247,7 @@ watch_commit(struct watch *w, bool flush)
 		w->uncommitted_records = 0;
 		w->committed_bytes = tail_stats(w->tail)->bytes;
 		w->dirty_since_ms = 0;
+		w->has_notice = false;
 		webhook_committed(w->wh);
 	} else
 		webhook_rolled_back(w->wh);
@@ -593,9 +599,9 @@ watch_loop(struct watch *w)
 		if ((tail_stats(w->tail)->bytes != w->committed_bytes ||
 		    state_is_dirty(w->st)) && w->dirty_since_ms == 0)
 			w->dirty_since_ms = now;
-		if (w->dirty_since_ms != 0 &&
+		if (w->has_notice || (w->dirty_since_ms != 0 &&
 		    (now - w->dirty_since_ms >= w->cfg->commit_ms ||
-		    w->uncommitted_records >= w->cfg->commit_records))
+		    w->uncommitted_records >= w->cfg->commit_records)))
 			watch_commit(w, false);
 	}
 	if (w->tail == NULL)	/* a reload failed half-way */

@@ -15,6 +15,7 @@
 
 #include <libfyaml.h>
 
+#include "log.h"
 #include "match.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -313,8 +314,16 @@ match_scalar(struct match_loader *ld, struct fy_node *key,
 		return NULL;
 	}
 	s = fy_node_get_scalar(value, &len);
-	if (s == NULL || memchr(s, '\0', len) != NULL) {
+	if (s == NULL || memchr(s, '\0', len) != NULL ||
+	    (fy_node_get_style(value) == FYNS_PLAIN && (len == 0 ||
+	    (len == 1 && s[0] == '~') || (len == 4 &&
+	    memcmp(s, "null", 4) == 0)))) {
 		match_error(ld, value, "%s: expected a string", what);
+		return NULL;
+	}
+	if (len == 0) {
+		match_error(ld, value, "%s: expected a non-empty string",
+		    what);
 		return NULL;
 	}
 	return s;
@@ -645,7 +654,9 @@ match_set_load(const char *path, char **err)
 			*err = xasprintf("%s:%d:%d: invalid YAML: %s", path,
 			    de->line, de->column, de->msg);
 		else
-			*err = xasprintf("%s: invalid YAML", path);
+			*err = xasprintf("%s: empty, or no YAML document in "
+			    "it; expected a mapping with name, success and "
+			    "failure", path);
 		fy_diag_destroy(diag);
 		return NULL;
 	}
@@ -821,6 +832,23 @@ match_run_once(struct match_set *set, struct match_class *c,
 	}
 	rc = pcre2_match(c->re, (PCRE2_SPTR)text, len, start, 0, set->md,
 	    NULL);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
+		/* A resource limit (match or depth limit, pcre2api(3)): the
+		 * record may well have matched, so it must not pass for one
+		 * that did not.  It is counted as damaged, and said once. */
+		set->match_failed = true;
+		if (!c->warned) {
+			PCRE2_UCHAR msg[256];
+
+			c->warned = true;
+			pcre2_get_error_message(rc, msg, sizeof(msg));
+			log_warnx("%s:%d:%d: pattern '%s' %s '%s': %s (error "
+			    "%d) on a record of %zu bytes; such records count "
+			    "as damaged", set->path, c->line, c->column,
+			    set->name, c >= set->success && c < set->success +
+			    set->nsuccess ? "success regex" : "class", c->name, (const char *)msg, rc, len);
+		}
+	}
 	return rc >= 0;
 }
 
@@ -918,6 +946,7 @@ match_set_classify(struct match_set *set, const struct record *rec,
 
 	set->text_rec = NULL;
 	set->decided = NULL;
+	set->match_failed = false;
 	if (set->common_head != NULL &&
 	    match_find(&set->common, rec->text, rec->len) == NULL)
 		goto no_head;
@@ -928,6 +957,8 @@ match_set_classify(struct match_set *set, const struct record *rec,
 		}
 		if (seen && set->success[i].has_head)
 			is_candidate = true;
+		if (set->match_failed)
+			return MATCH_DAMAGED;	/* it may have been a success */
 	}
 	for (size_t i = 0; i < set->nfailure; i++) {
 		if (match_run(set, &set->failure[i], rec, &seen)) {
@@ -937,8 +968,10 @@ match_set_classify(struct match_set *set, const struct record *rec,
 		}
 		if (seen && set->failure[i].has_head)
 			is_candidate = true;
+		if (set->match_failed)
+			return MATCH_DAMAGED;	/* a later class cannot win */
 	}
-	if (is_candidate)
+	if (is_candidate || set->match_failed)
 		return MATCH_DAMAGED;
 no_head:
 	if (match_head_tail(set, rec, MATCH_TAIL_MIN))

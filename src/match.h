@@ -76,6 +76,7 @@ struct match_class {
 	bool		 has_head;	/* literals[0] starts the regex */
 	size_t		 filter;	/* index of the literal looked for first */
 	struct match_finder finder;	/* for literals[filter] */
+	bool		 warned;	/* a PCRE2 limit error was reported */
 	struct match_timing timing;	/* see struct match_timing */
 };
 
@@ -98,6 +99,7 @@ struct match_set {
 	struct match_finder common;
 	char		*common_head;
 	const struct match_class *decided;	/* by the last classification */
+	bool		 match_failed;	/* a regex hit a PCRE2 limit on it */
 	/* The record being classified, repaired when not valid UTF-8. */
 	const struct record *text_rec;
 	const char	*text;

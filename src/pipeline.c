@@ -17,6 +17,8 @@
 #include "stamp.h"
 #include "xmalloc.h"
 
+#define PIPELINE_NUL_WARNINGS	5	/* NUL runs reported one by one */
+
 struct pipeline_set {
 	struct pipeline	*p;
 	size_t		 idx;
@@ -35,6 +37,7 @@ struct pipeline {
 	size_t		 nsets;
 	struct pipeline_stats stats;
 	bool		 warned_cut;
+	bool		 warned_record_cut;
 };
 
 static void
@@ -120,6 +123,13 @@ pipeline_record(void *ctx, const struct record *rec)
 		if (p->opts.until != STAMP_NONE && rec->ts_ms >= p->opts.until)
 			return;
 	}
+	if (rec->nlines > 1 && rec->is_cut && !p->warned_record_cut) {
+		p->warned_record_cut = true;
+		log_warnx("%s: the record at line %llu was cut at %zu lines "
+		    "or bytes (record.max_lines, record.max_bytes); what it "
+		    "matches may be wrong", p->path,
+		    (unsigned long long)rec->line_number, rec->nlines);
+	}
 	outcome = match_set_classify(ps->set, rec, &class_idx);
 	if (outcome == MATCH_NONE)
 		return;
@@ -171,10 +181,15 @@ pipeline_nul_run(void *ctx, uint64_t offset, uint64_t length)
 {
 	struct pipeline *p = ctx;
 
-	p->stats.nul_runs++;
-	log_warnx("%s: skipped %llu NUL bytes at offset %llu (left by a "
-	    "truncation under a writer without O_APPEND)", p->path,
-	    (unsigned long long)length, (unsigned long long)offset);
+	/* A truncation under a writer without O_APPEND leaves one run;
+	 * a binary file has thousands: the first few are shown. */
+	if (++p->stats.nul_runs <= PIPELINE_NUL_WARNINGS)
+		log_warnx("%s: skipped %llu NUL bytes at offset %llu (such "
+		    "runs are what a truncation leaves under a writer "
+		    "without O_APPEND)%s", p->path, (unsigned long long)length,
+		    (unsigned long long)offset, p->stats.nul_runs ==
+		    PIPELINE_NUL_WARNINGS ? "; further runs are only counted" :
+		    "");
 }
 
 struct pipeline *

@@ -203,6 +203,17 @@ report_write_json(const struct aggregate *agg, const struct scan *s,
 	return rc;
 }
 
+/*
+ * Writes log text to a terminal-bound report: control characters (ESC
+ * sequences can set a terminal's title or clear it) are shown as '?'.
+ */
+static void
+report_text_safe(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
+}
+
 static void
 report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
     const struct aggregate_counts *c, bool with_diagnosis)
@@ -278,16 +289,17 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 
 				if (!fi->is_set)
 					continue;
-				fprintf(fp, "    first %s at line %llu: %s",
+				fprintf(fp, "    first %s at line %llu: ",
 				    c < set->nfailure ? set->failure[c].name :
-				    "damaged", (unsigned long long)fi->line,
-				    fi->excerpt);
+				    "damaged", (unsigned long long)fi->line);
+				report_text_safe(fp, fi->excerpt);
 				for (size_t k = 0; k < fi->captures_len;) {
 					const char *name = fi->captures + k;
 					const char *v = name + strlen(name) + 1;
 
-					fprintf(fp, "%s%s=%s", k == 0 ? " (" :
-					    ", ", name, v);
+					fprintf(fp, "%s%s=", k == 0 ? " (" :
+					    ", ", name);
+					report_text_safe(fp, v);
 					k = (size_t)(v + strlen(v) + 1 -
 					    fi->captures);
 				}

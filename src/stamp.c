@@ -118,6 +118,15 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 		has_zone = true;
 		end = r;
 	}
+	{
+		/* strptime(3) takes February 30th; timegm(3) would make it
+		 * March 2nd.  A date that does not survive is no date. */
+		struct tm check = tm;
+
+		timegm(&check);
+		if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon)
+			return 0;
+	}
 	if (has_zone)
 		t = timegm(&tm) - (time_t)zone_s;
 	else
@@ -188,7 +197,9 @@ stamp_parse_arg(const char *arg, time_t now, int64_t *ms)
 		if (stamp_parse(buf, strlen(buf), ms) == strlen(buf))
 			return 0;
 	}
-	if (stamp_parse_duration(arg, &d) == 0) {
+	/* A duration needs its unit here: "2026" would be read as seconds. */
+	if (len > 0 && strspn(arg, "0123456789.") != len &&
+	    stamp_parse_duration(arg, &d) == 0) {
 		*ms = (int64_t)now * 1000 - d;
 		return 0;
 	}

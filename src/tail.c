@@ -65,6 +65,7 @@ struct tail_dir {
 	char		*path;
 	char		*real;		/* realpath at watch time */
 	int		 wd;		/* -1: not watched (missing, ENOSPC) */
+	bool		 warned_missing;
 	const struct config_source *src;
 };
 
@@ -298,6 +299,10 @@ tail_rotated(struct tail_file *f, const char *why)
 		return;
 	f->is_rotated = true;
 	f->t->stats.rotations++;
+	/* rotate_wait counts from the rotation: a writer that still holds
+	 * the file (PM2 until `pm2 reloadLogs`) may write to it after a
+	 * long quiet spell. */
+	f->last_growth_ms = f->t->now_ms;
 	log_info("%s: inode %llu %s; draining it from offset %llu", f->path,
 	    (unsigned long long)f->ino, why, (unsigned long long)f->offset);
 	tail_read(f);
@@ -575,8 +580,16 @@ tail_dir_watch(struct tail *t, struct tail_dir *d)
 
 	if (d->wd >= 0)
 		return;
-	if (realpath(d->path, real) == NULL)
-		return;		/* not there yet: the sweep tries again */
+	if (realpath(d->path, real) == NULL) {
+		/* Not there yet (PM2 not started?): the sweep tries again.
+		 * Said once, since a typo here means nothing is watched. */
+		if (!d->warned_missing)
+			log_warnx("%s: %s; watching for it to appear", d->path,
+			    strerror(errno));
+		d->warned_missing = true;
+		return;
+	}
+	d->warned_missing = false;
 	d->wd = inotify_add_watch(t->ifd, d->path, TAIL_DIR_EVENTS);
 	if (d->wd < 0) {
 		if (errno == ENOSPC && !t->warned_enospc) {

@@ -100,3 +100,11 @@ set +e
 scan "$D" > "$T/k11b.json"
 set -e
 assert_eq "$(jget "$T/k11b.json" .pattern_sets.errors.failures)" $((50000 + half)) "K11 second run"
+
+# A binary file: its NUL runs are reported a few at a time, not by the
+# thousand, and all are counted.
+head -c 1048576 /dev/urandom > "$D/bin-out.log"
+"$OMNIWATCH" scan -p "$T/error.yaml" --json "$D/bin-out.log" > "$T/bin.json" 2> "$T/bin.err"
+n=$(grep -c 'NUL bytes' "$T/bin.err")
+assert_eq "$n" 5 "NUL run warnings are capped"
+[ "$(jget "$T/bin.json" '.files[0].nul_bytes')" -gt 1000 ] || fail "NUL bytes are all counted"

@@ -154,3 +154,39 @@ Y
 assert_eq "$(jq -r '.files[0].first.tok.leak.captures.token' "$T/o.json")" "[REDACTED]" "a secret-named capture is redacted"
 grep -q abc123secret "$T/o.json" && fail "the secret leaked into the JSON report"
 true
+
+# A regex that hits PCRE2's match limit does not pass for "no match": the
+# record counts as damaged and the limit is reported once.
+printf 'name: c4\nfailure:\n  - class: many_a\n    regex: "(.*a){25}"\n  - class: other\n    regex: "x"\n' > "$T/c4.yaml"
+python3 -c "print('x'*200+'a'*30)" > "$T/a30-error.log"
+"$OMNIWATCH" scan --json -p "$T/c4.yaml" "$T/a30-error.log" > "$T/p.json" 2> "$T/p.err"
+assert_eq "$(jget "$T/p.json" .pattern_sets.c4.damaged)" 1 "a match-limit record is damaged"
+assert_eq "$(jget "$T/p.json" .pattern_sets.c4.classes.other)" 0 "...not the next class"
+grep -q "class 'many_a': .*limit" "$T/p.err" || fail "match limit reported: $(cat "$T/p.err")"
+
+# Log text cannot drive the terminal: control characters become '?'.
+printf "[Omni] Failed to create ticket: { status: false \033]0;PWNED\007\033[2J }\n" > "$T/esc-error.log"
+"$OMNIWATCH" scan "$T/esc-error.log" > "$T/q.txt"
+if grep -q "$(printf '\033')" "$T/q.txt"; then fail "ESC reached the text report"; fi
+grep -q 'status: false ?\]0;PWNED??\[2J }' "$T/q.txt" || fail "control characters shown as ?: $(cat "$T/q.txt")"
+
+# Time arguments that would mislead are refused.
+for bad in 2026 2026-02-30 '2026-11-29 25:00'; do
+	set +e
+	"$OMNIWATCH" scan --since "$bad" "$T/pm2home/logs" 2>/dev/null; rc=$?
+	set -e
+	assert_eq "$rc" 2 "--since '$bad' refused"
+done
+set +e
+"$OMNIWATCH" scan --since 2026-11-30 --until 2026-11-29 "$T/pm2home/logs" 2> "$T/r.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "reversed --since/--until"
+grep -q 'since must be before' "$T/r.err" || fail "reversed range message"
+
+# A null or empty regex is an error, not a regex that never runs.
+printf 'name: n\nsuccess:\n  - null\nfailure:\n  - class: x\n    regex: "x"\n' > "$T/null.yaml"
+set +e
+"$OMNIWATCH" scan -p "$T/null.yaml" "$T/pm2home/logs" 2> "$T/s.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "a null success regex"
+grep -q 'null.yaml:3:5: regex: expected a string' "$T/s.err" || fail "null regex message: $(cat "$T/s.err")"

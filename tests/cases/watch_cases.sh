@@ -84,6 +84,17 @@ wait_count 600 failures "K03 ids 1..600 once each"
 stop_watch
 rm -rf "$D"/* "$T/state"
 
+echo "# K03b a renamed file that had been quiet longer than rotate_wait"
+start_watch
+exec 3>>"$L"; echo "req=1 ERROR" >&3
+wait_count 1 failures "K03b first line"
+sleep 1.5	# quiet for longer than rotate_wait (1s)
+mv "$L" "$L.1"; : > "$L"
+sleep 0.3; echo "req=2 ERROR held" >&3; exec 3>&-
+wait_count 2 failures "K03b a write after the rename still counts"
+stop_watch
+rm -rf "$D"/* "$T/state"
+
 echo "# K04 a deleted file is not held open"
 seq -f 'req=%g ERROR' 1 200000 > "$L"
 start_watch
