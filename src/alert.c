@@ -64,6 +64,7 @@ struct alert_rule {
 	enum alert_status status;
 	char		 id[17];
 	int64_t		 since_ms;
+	int64_t		 last_start_ms;	/* of the last firing episode */
 	int64_t		 last_notified_ms;
 	uint64_t	 streak;
 	int64_t		 last_success_ms;	/* 0: none */
@@ -392,7 +393,11 @@ alert_rule_eval(struct alert *al, struct alert_rule *r, int64_t now_ms)
 		if (now_ms - r->since_ms < r->cfg->for_ms)
 			return;
 		r->status = ALERT_FIRING;
-		r->since_ms = now_ms;
+		/* The id hashes the start: two episodes started within one
+		 * millisecond (one batch of records) must still differ. */
+		r->since_ms = now_ms > r->last_start_ms ? now_ms :
+		    r->last_start_ms + 1;
+		r->last_start_ms = r->since_ms;
 		r->last_notified_ms = now_ms;
 		alert_make_id(al, r);
 		log_info("alert '%s' firing (id %s): %llu failure(s), %llu "

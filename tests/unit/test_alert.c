@@ -218,6 +218,13 @@ test_failure_rate(void **state)
 	assert_int_equal(t->seen.n, 2);		/* 3 of 7 */
 	assert_true(t->seen.is_resolved[1]);
 	assert_int_equal(t->seen.successes[1], 4);
+	/* Fires again within the same millisecond (one batch of records):
+	 * another episode, so another id. */
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	assert_int_equal(t->seen.n, 3);		/* 5 of 9 */
+	assert_false(t->seen.is_resolved[2]);
+	assert_string_not_equal(t->seen.id[2], t->seen.id[0]);
 }
 
 static void
