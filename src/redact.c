@@ -27,7 +27,8 @@
  */
 static const char redact_builtin_re[] =
 	"([\"']?)"
-	"([\\w.-]*(?:secret|token|key|passw(?:or)?d|auth)[\\w.-]*)\\1"
+	"([\\w.-]*(?:secret|token|key|pass|auth|cookie|credential)[\\w.-]*)"
+	"\\1"
 	"([ \\t]*=[ \\t]*|[ \\t]*:(?:[ \\t]+|(?=[\"'`])))"
 	"(?:([\"'`])((?:\\\\.|(?!\\4)[^\\\\\\n])*)\\4"
 	"|([\"'`])([^\\n]*)"
@@ -35,6 +36,11 @@ static const char redact_builtin_re[] =
 	"[^\\s&,;\"'`{}\\[\\]()<>]+))";
 
 static const int redact_builtin_groups[] = { 5, 7, 8 };
+
+/* The password of a URL's userinfo (RFC 3986 section 3.2.1:
+ * "scheme://user:password@host"), as in database DSNs. */
+static const char redact_userinfo_re[] =
+	"[a-z][a-z0-9+.-]*://[^/\\s:@'\"]+:([^/\\s@'\"]+)@";
 
 struct redact_re {
 	pcre2_code	*re;
@@ -173,13 +179,18 @@ redact_new(char *const *extra, size_t nextra, char **err)
 	struct redact *r = xcalloc(1, sizeof(*r));
 
 	*err = NULL;
-	r->res = xcalloc(nextra + 1, sizeof(*r->res));
+	r->res = xcalloc(nextra + 2, sizeof(*r->res));
 	r->res[0].re = redact_compile(redact_builtin_re, PCRE2_CASELESS, err,
 	    0);
 	if (r->res[0].re == NULL)
 		goto fail;
 	r->res[0].is_builtin = true;
-	r->nres = 1;
+	r->res[1].re = redact_compile(redact_userinfo_re, PCRE2_CASELESS, err,
+	    0);
+	if (r->res[1].re == NULL)
+		goto fail;
+	r->res[1].has_group = true;
+	r->nres = 2;
 	for (size_t i = 0; i < nextra; i++) {
 		struct redact_re *x = &r->res[r->nres];
 		uint32_t ncap = 0;

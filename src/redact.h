@@ -5,7 +5,8 @@
  * report) is log text, and logs hold what the app printed: request URLs
  * with ?client_secret_key=..., headers with Authorization: 'Bearer ...',
  * objects with token: 'abc' or "apiKey": "...".  Every value whose key
- * name contains secret, token, key, passw(or)d or auth (any case) becomes
+ * name contains secret, token, key, pass, auth, cookie or credential (any
+ * case), and the password of a URL (scheme://user:PASSWORD@host), becomes
  * [REDACTED]:
  *
  *   client_secret_key=abc&x=1       -> client_secret_key=[REDACTED]&x=1

@@ -38,6 +38,15 @@ test_query_params(void **state)
 	    "url=https://h/p?access_token=[REDACTED]");
 	rd_is(NULL, "password=hunter2 user=bob",
 	    "password=[REDACTED] user=bob");
+	/* Found by a new user's trial: cookies, "pass" keys, URL passwords. */
+	rd_is(NULL, "headers: { Cookie: 'session=SECRETCOOKIE4' }",
+	    "headers: { Cookie: '[REDACTED]' }");
+	rd_is(NULL, "{\"pass\":\"SECRETPASS10\"}",
+	    "{\"pass\":\"[REDACTED]\"}");
+	rd_is(NULL, "db: 'postgres://user:SECRETDSN11@db.example.test/x'",
+	    "db: 'postgres://user:[REDACTED]@db.example.test/x'");
+	rd_is(NULL, "see https://example.test:443/path and a@b.test",
+	    "see https://example.test:443/path and a@b.test");
 	rd_is(NULL, "PASSWD = x1;next", "PASSWD = [REDACTED];next");
 }
 
