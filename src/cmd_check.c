@@ -137,32 +137,6 @@ check_format_age(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%lldd", (long long)(s / 86400));
 }
 
-/* Loads the config's pattern sets.  Returns 0, or -1 with *ERR set. */
-static int
-check_load_sets(const struct config *cfg, struct match_set ***sets,
-    char **err)
-{
-	struct match_set **out = xcalloc(cfg->npattern_sets, sizeof(*out));
-
-	for (size_t i = 0; i < cfg->npattern_sets; i++) {
-		char *e = NULL, *path = match_set_find(cfg->pattern_sets[i], &e);
-
-		if (path != NULL) {
-			out[i] = match_set_load(path, &e);
-			free(path);
-		}
-		if (out[i] == NULL) {
-			*err = e;
-			for (size_t j = 0; j < i; j++)
-				match_set_free(out[j]);
-			free(out);
-			return -1;
-		}
-	}
-	*sets = out;
-	return 0;
-}
-
 /*
  * Is watch behind?  Returns 1 (stale, with *MSG set, malloc'd), 0, or -1
  * when the files table cannot be read (*MSG set).
@@ -397,7 +371,8 @@ cmd_check(int argc, char **argv)
 		free(err);
 		return rc;
 	}
-	if (check_load_sets(cfg, &sets, &err) != 0) {
+	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, &sets,
+	    &err, NULL) != 0) {
 		rc = check_unknown("%s: pattern_sets: %s", cfg->path, err);
 		free(err);
 		config_free(cfg);
@@ -413,9 +388,7 @@ cmd_check(int argc, char **argv)
 		    c.set_name, cfg->path);
 	else
 		rc = check_run(&c, cfg, sets, set_idx);
-	for (size_t i = 0; i < cfg->npattern_sets; i++)
-		match_set_free(sets[i]);
-	free(sets);
+	match_sets_free(sets, cfg->npattern_sets);
 	config_free(cfg);
 	return rc;
 }

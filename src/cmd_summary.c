@@ -48,31 +48,19 @@ cmd_summary_usage(void)
 static int
 cmd_summary_sets(const struct config *cfg, struct match_set ***sets)
 {
-	struct match_set **out = xcalloc(cfg->npattern_sets, sizeof(*out));
 	char *err = NULL;
+	bool not_found = false;
 
-	for (size_t i = 0; i < cfg->npattern_sets; i++) {
-		char *path = match_set_find(cfg->pattern_sets[i], &err);
-
-		if (path == NULL)
-			fprintf(stderr, "omniwatch summary: %s: pattern_sets: "
-			    "%s\n", cfg->path, err);
-		else {
-			out[i] = match_set_load(path, &err);
-			free(path);
-			if (out[i] == NULL)
-				fprintf(stderr, "omniwatch summary: %s\n", err);
-		}
-		if (out[i] == NULL) {
-			free(err);
-			for (size_t j = 0; j < i; j++)
-				match_set_free(out[j]);
-			free(out);
-			return -1;
-		}
-	}
-	*sets = out;
-	return 0;
+	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, sets, &err,
+	    &not_found) == 0)
+		return 0;
+	if (not_found)
+		fprintf(stderr, "omniwatch summary: %s: pattern_sets: %s\n",
+		    cfg->path, err);
+	else
+		fprintf(stderr, "omniwatch summary: %s\n", err);
+	free(err);
+	return -1;
 }
 
 /*
@@ -362,9 +350,7 @@ out:
 	series_free(series);
 	aggregate_free(agg);
 	state_close(st);
-	for (size_t i = 0; i < cfg->npattern_sets; i++)
-		match_set_free(sets[i]);
-	free(sets);
+	match_sets_free(sets, cfg->npattern_sets);
 	config_free(cfg);
 	return rc;
 }

@@ -253,14 +253,6 @@ watch_commit(struct watch *w, bool flush)
 		webhook_rolled_back(w->wh);
 }
 
-static void
-watch_sets_free(struct match_set **sets, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		match_set_free(sets[i]);
-	free(sets);
-}
-
 /*
  * Loads the config at PATH and its pattern sets.  Returns 0, or -1 with the
  * reason logged; nothing is changed then.
@@ -279,21 +271,12 @@ watch_load(const char *path, struct config **cfgp, struct match_set ***setsp,
 		free(err);
 		return -1;
 	}
-	sets = xcalloc(cfg->npattern_sets, sizeof(*sets));
-	for (size_t i = 0; i < cfg->npattern_sets; i++) {
-		char *p = match_set_find(cfg->pattern_sets[i], &err);
-
-		if (p != NULL) {
-			sets[i] = match_set_load(p, &err);
-			free(p);
-		}
-		if (sets[i] == NULL) {
-			log_error("%s: pattern_sets: %s", path, err);
-			free(err);
-			watch_sets_free(sets, i);
-			config_free(cfg);
-			return -1;
-		}
+	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, &sets,
+	    &err, NULL) != 0) {
+		log_error("%s: pattern_sets: %s", path, err);
+		free(err);
+		config_free(cfg);
+		return -1;
 	}
 	/* The rules' sets and classes exist only now that sets are loaded. */
 	if (cfg->nalerts > 0) {
@@ -304,7 +287,7 @@ watch_load(const char *path, struct config **cfgp, struct match_set ***setsp,
 		if (al == NULL) {
 			log_error("%s", err);
 			free(err);
-			watch_sets_free(sets, cfg->npattern_sets);
+			match_sets_free(sets, cfg->npattern_sets);
 			config_free(cfg);
 			return -1;
 		}
@@ -442,7 +425,7 @@ watch_reload(struct watch *w)
 	}
 	watch_commit(w, true);
 	watch_close(w);
-	watch_sets_free(w->sets, w->nsets);
+	match_sets_free(w->sets, w->nsets);
 	config_free(w->cfg);
 	w->cfg = cfg;
 	w->sets = sets;
@@ -677,7 +660,7 @@ cmd_watch(int argc, char **argv)
 	watch_close(&w);
 	watch_unlock(&w);
 	watch_loop_release(&w);
-	watch_sets_free(w.sets, w.nsets);
+	match_sets_free(w.sets, w.nsets);
 	config_free(w.cfg);
 	return rc;
 }

@@ -1022,6 +1022,41 @@ match_set_captures(const struct match_set *set,
 	}
 }
 
+int
+match_sets_load(char *const *names, size_t n, struct match_set ***sets,
+    char **err, bool *not_found)
+{
+	struct match_set **out = xcalloc(n, sizeof(*out));
+
+	*err = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char *path = match_set_find(names[i], err);
+
+		if (not_found != NULL)
+			*not_found = path == NULL;
+		if (path != NULL) {
+			out[i] = match_set_load(path, err);
+			free(path);
+		}
+		if (out[i] == NULL) {
+			match_sets_free(out, i);
+			return -1;
+		}
+	}
+	*sets = out;
+	return 0;
+}
+
+void
+match_sets_free(struct match_set **sets, size_t n)
+{
+	if (sets == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		match_set_free(sets[i]);
+	free(sets);
+}
+
 static void
 match_class_release(struct match_class *c)
 {

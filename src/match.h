@@ -152,6 +152,18 @@ void match_set_captures(const struct match_set *set,
 void match_set_free(struct match_set *set);
 
 /*
+ * Finds (match_set_find) and loads the N pattern sets NAMES into a new
+ * array *SETS (free with match_sets_free).  Returns 0, or -1 with *ERR
+ * (malloc'd) and nothing kept; then *NOT_FOUND (may be NULL) tells a set
+ * that was not found from one that did not load.
+ */
+int match_sets_load(char *const *names, size_t n, struct match_set ***sets,
+    char **err, bool *not_found);
+
+/* Frees N sets and the array.  Accepts NULL. */
+void match_sets_free(struct match_set **sets, size_t n);
+
+/*
  * Fills C's literal runs from its regex (exposed for tests).  Conservative:
  * a regex with alternation, inline flags or \Q gets none.
  */
