@@ -53,6 +53,8 @@ struct tail_file {
 	struct timespec	 fp_mtime;	/* and its mtime */
 	uint64_t	 offset;	/* bytes of the file fed to the pipeline */
 	uint64_t	 saved_offset;	/* last offset saved, or UINT64_MAX */
+	uint32_t	 saved_fp_len;	/* and the fingerprint saved with it */
+	uint32_t	 saved_fp_crc;
 	struct pipeline	*pipeline;
 	bool		 is_rotated;	/* no longer at its path: drain, drop */
 	bool		 has_more;	/* stopped at TAIL_READ_MAX */
@@ -325,14 +327,107 @@ tail_copy_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);	/* dated names sort in time */
 }
 
+/* The mtime of a copy in ms since the epoch, rounded down. */
+static int64_t
+tail_copy_ms(const struct tail_copy *c)
+{
+	return (int64_t)c->mtime.tv_sec * 1000 + c->mtime.tv_nsec / 1000000;
+}
+
+/*
+ * Is NAME (in F's directory) a copy that rotation made of F?  For PM2's
+ * names: a rotated name of the same app, stream and instance, so that
+ * "app-out.log" does not take "app-out-1__DATE.log" of a cluster instance.
+ * Other names: F's stem ("app" of "app.log") then '.', '_' or '-'
+ * (logrotate's "app.log.1", "app.log-20240101", pm2-logrotate's "__").
+ */
+static bool
+tail_is_copy_name(const char *base, const char *name)
+{
+	struct pm2_log_name live, copy;
+	size_t n;
+	bool is_copy;
+
+	if (strcmp(base, name) == 0)
+		return false;
+	if (pm2_log_name_parse(base, &live) == 0) {
+		is_copy = pm2_log_name_parse(name, &copy) == 0;
+		if (is_copy) {
+			is_copy = copy.is_rotated &&
+			    strcmp(copy.app, live.app) == 0 &&
+			    copy.stream == live.stream &&
+			    copy.instance == live.instance;
+			pm2_log_name_release(&copy);
+		}
+		pm2_log_name_release(&live);
+		return is_copy;
+	}
+	n = strcspn(base, ".");
+	return n > 0 && strncmp(name, base, n) == 0 &&
+	    strchr("._-", name[n]) != NULL && name[n] != '\0';
+}
+
+/*
+ * Lists the copies beside F (regular files, not F's inode), oldest mtime
+ * first, into *COPIES (free with tail_copies_free).  Returns how many.
+ */
+static size_t
+tail_copies(const struct tail_file *f, struct tail_copy **copies)
+{
+	char *copy = xstrdup(f->path), *dir, *base;
+	size_t ncopies = 0;
+	DIR *dh;
+	struct dirent *de;
+
+	*copies = NULL;
+	base = xstrdup(basename(copy));
+	dir = dirname(copy);
+	dh = opendir(dir);
+	while (dh != NULL && (de = readdir(dh)) != NULL) {
+		struct stat st;
+		char *p;
+
+		if (!tail_is_copy_name(base, de->d_name))
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    (uint64_t)st.st_ino == f->ino) {
+			free(p);
+			continue;
+		}
+		*copies = xreallocarray(*copies, ncopies + 1, sizeof(**copies));
+		(*copies)[ncopies].path = p;
+		(*copies)[ncopies].mtime = st.st_mtim;
+		ncopies++;
+	}
+	if (dh != NULL)
+		closedir(dh);
+	if (ncopies > 1)
+		qsort(*copies, ncopies, sizeof(**copies), tail_copy_cmp);
+	free(base);
+	free(copy);
+	return ncopies;
+}
+
+static void
+tail_copies_free(struct tail_copy *copies, size_t ncopies)
+{
+	for (size_t i = 0; i < ncopies; i++)
+		free(copies[i].path);
+	free(copies);
+}
+
 /* Does the head of PATH (decompressed if gzip) have F's fingerprint? */
 static bool
 tail_copy_matches(const struct tail_file *f, const char *path)
 {
 	char errbuf[256], head[TAIL_FP_MAX];
-	struct source *src = source_open(path, errbuf, sizeof(errbuf));
+	struct source *src;
 	size_t got = 0, n;
 
+	if (f->fp_len == 0)
+		return true;
+	src = source_open(path, errbuf, sizeof(errbuf));
 	while (src != NULL && got < f->fp_len && source_read(src, head + got,
 	    f->fp_len - got, &n) == SOURCE_OK)
 		got += n;
@@ -367,61 +462,74 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 }
 
 /*
+ * Which copy holds the text F was reading.  Live (SINCE_MS < 0): the
+ * newest copy with F's fingerprint, made by the rotation we just saw.  On
+ * a start (SINCE_MS: our last commit, ms since the epoch): the first
+ * rotation after that commit copied our text, so the oldest copy with the
+ * fingerprint made after it wins -- logs whose records do not differ in
+ * their first bytes have that head in every copy; else the newest copy
+ * with the fingerprint.  Without a fingerprint (F was empty when
+ * committed), every copy made after the commit is text we have not seen:
+ * the first of them.  Returns an index into COPIES or SIZE_MAX.
+ */
+static size_t
+tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
+    size_t ncopies, int64_t since_ms)
+{
+	if (since_ms >= 0) {
+		for (size_t i = 0; i < ncopies; i++)
+			if (tail_copy_ms(&copies[i]) > since_ms &&
+			    tail_copy_matches(f, copies[i].path))
+				return i;
+		if (f->fp_len == 0)
+			return SIZE_MAX;
+	} else if (f->fp_len == 0)
+		return SIZE_MAX;
+	for (size_t i = ncopies; i > 0; i--)
+		if (tail_copy_matches(f, copies[i - 1].path))
+			return i - 1;
+	return SIZE_MAX;
+}
+
+/*
+ * Was F rotated by copytruncate after SINCE_MS (our last commit), though
+ * its size and head still look like the text we were reading?  That is
+ * so when a copy made after the commit has F's head (or F had no head
+ * yet).  Rotation copies the file before it truncates it, and the commit
+ * came after we read the text at our offset, so such a copy holds a later
+ * state of our text (logrotate(8) copytruncate; pm2-logrotate 3.0.0,
+ * samples/pm2/07).
+ */
+static bool
+tail_copied_since(const struct tail_file *f, int64_t since_ms)
+{
+	struct tail_copy *copies;
+	size_t ncopies = tail_copies(f, &copies);
+	bool copied = false;
+
+	for (size_t i = 0; i < ncopies && !copied; i++)
+		copied = tail_copy_ms(&copies[i]) > since_ms &&
+		    tail_copy_matches(f, copies[i].path);
+	tail_copies_free(copies, ncopies);
+	return copied;
+}
+
+/*
  * Feeds F's pipeline with what copytruncate rotations saved beside F and
- * we have not read: the copy whose head has F's fingerprint (the text we
- * were reading) from F's offset on, then every newer copy whole -- each
- * holds a generation of the file written and rotated before we looked
- * again (several rotations while we were stopped, or before a crash
- * lost our last commit).  Copies may be gzipped.  Without a fingerprint,
- * or when no copy has it, nothing can be told apart and nothing is read.
+ * we have not read: the copy tail_copy_pick finds, from F's offset on,
+ * then every newer copy whole -- each holds a generation of the file
+ * written and rotated before we looked again (several rotations while we
+ * were stopped, or before a crash lost our last commit).  Copies may be
+ * gzipped.  When no copy holds our text, nothing can be told apart and
+ * nothing is read.
  */
 static void
-tail_drain_copy(struct tail_file *f)
+tail_drain_copy(struct tail_file *f, int64_t since_ms)
 {
-	char *copy = xstrdup(f->path), *dir, *base, *stem, *dot;
-	struct tail_copy *copies = NULL;
-	size_t ncopies = 0, match = SIZE_MAX;
-	DIR *dh;
-	struct dirent *de;
+	struct tail_copy *copies;
+	size_t ncopies = tail_copies(f, &copies);
+	size_t match = tail_copy_pick(f, copies, ncopies, since_ms);
 
-	if (f->fp_len == 0) {
-		free(copy);
-		return;
-	}
-	base = xstrdup(basename(copy));
-	dir = dirname(copy);
-	stem = xstrdup(base);
-	dot = strstr(stem, ".log");
-	if (dot != NULL)
-		*dot = '\0';
-	dh = opendir(dir);
-	while (dh != NULL && (de = readdir(dh)) != NULL) {
-		struct stat st;
-		char *p;
-
-		if (strcmp(de->d_name, base) == 0 ||
-		    strncmp(de->d_name, stem, strlen(stem)) != 0)
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_ino == f->ino) {
-			free(p);
-			continue;
-		}
-		copies = xreallocarray(copies, ncopies + 1, sizeof(*copies));
-		copies[ncopies].path = p;
-		copies[ncopies].mtime = st.st_mtim;
-		ncopies++;
-	}
-	if (dh != NULL)
-		closedir(dh);
-	if (ncopies > 1)
-		qsort(copies, ncopies, sizeof(*copies), tail_copy_cmp);
-	for (size_t i = ncopies; i > 0; i--)
-		if (tail_copy_matches(f, copies[i - 1].path)) {
-			match = i - 1;
-			break;
-		}
 	if (match != SIZE_MAX) {
 		uint64_t fed = tail_copy_feed(f, copies[match].path, f->offset);
 
@@ -434,29 +542,25 @@ tail_drain_copy(struct tail_file *f)
 			log_info("%s: read %llu bytes from the later copy %s",
 			    f->path, (unsigned long long)fed, copies[i].path);
 		}
-	} else if (ncopies > 0)
+	} else if (ncopies > 0 && f->fp_len > 0)
 		log_warnx("%s: no copy beside it has the head we were reading; "
 		    "what was written after offset %llu before the truncation "
 		    "cannot be found", f->path, (unsigned long long)f->offset);
-	for (size_t i = 0; i < ncopies; i++)
-		free(copies[i].path);
-	free(copies);
-	free(stem);
-	free(base);
-	free(copy);
+	tail_copies_free(copies, ncopies);
 }
 
 /* F was truncated or replaced in place: finish the old text, restart. */
 static void
-tail_truncated(struct tail_file *f, uint64_t size)
+tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 {
-	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu) or "
-	    "rewritten: copytruncate rotation; reading it again from 0",
+	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
+	    "rewritten or copied away: copytruncate rotation; reading it "
+	    "again from 0",
 	    f->path, (unsigned long long)f->ino, (unsigned long long)size,
 	    (unsigned long long)f->offset);
 	f->t->stats.truncations++;
 	f->t->stats.rotations++;
-	tail_drain_copy(f);
+	tail_drain_copy(f, since_ms);
 	pipeline_finish(f->pipeline, true);
 	pipeline_reset(f->pipeline, 0);
 	f->offset = 0;
@@ -510,7 +614,7 @@ tail_read(struct tail_file *f)
 		return;
 	if (!f->is_rotated && ((uint64_t)st.st_size < f->offset ||
 	    !tail_fp_check(f, &st))) {
-		tail_truncated(f, (uint64_t)st.st_size);
+		tail_truncated(f, (uint64_t)st.st_size, -1);
 		tail_fp_check(f, &st);
 	}
 	f->has_more = false;
@@ -834,11 +938,15 @@ tail_start_one(struct tail *t, const char *path, void *ctx)
 		f->fp_len = sf->fp_len;
 		f->fp_crc = sf->fp_crc;
 		f->saved_offset = sf->offset;
+		f->saved_fp_len = sf->fp_len;
+		f->saved_fp_crc = sf->fp_crc;
 		if ((uint64_t)st.st_size < sf->offset ||
 		    tail_fp_compute(f->fd, sf->fp_len, &crc) != 0 ||
-		    crc != sf->fp_crc) {
+		    crc != sf->fp_crc ||
+		    tail_copied_since(f, sf->updated_ms)) {
 			/* Truncated (or rewritten) while we were stopped. */
-			tail_truncated(f, (uint64_t)st.st_size);
+			tail_truncated(f, (uint64_t)st.st_size,
+			    sf->updated_ms);
 		} else
 			f->fp_size = 0;	/* extend the fingerprint as it grows */
 		tail_read(f);
@@ -1026,22 +1134,41 @@ tail_deadline(const struct tail *t, int64_t now_ms)
 void
 tail_save(struct tail *t, bool flush)
 {
+	struct timespec ts;
+	int64_t now_ms;
+
+	/* Not t->now_ms: a copy made before we looked at a file in this
+	 * turn must not look newer than the commit (tail_copied_since). */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		struct state_file sf;
+		struct stat st;
 
 		if (flush)
 			pipeline_flush(f->pipeline);
+		/* A file we last saw empty (just truncated) gets its head now
+		 * if it has one: an empty head tells no generation from the
+		 * next, and a start could not see the rotations after it. */
+		if (f->fp_len == 0 && !f->is_rotated &&
+		    fstat(f->fd, &st) == 0 && st.st_size > 0)
+			tail_fp_check(f, &st);
 		sf.dev = f->dev;
 		sf.ino = f->ino;
 		sf.fp_len = f->fp_len;
 		sf.fp_crc = f->fp_crc;
 		sf.offset = pipeline_safe_offset(f->pipeline);
 		sf.path = f->path;
-		sf.updated_ms = t->now_ms;
-		if (sf.offset == f->saved_offset)
+		sf.updated_ms = now_ms;
+		if (sf.offset == f->saved_offset &&
+		    sf.fp_len == f->saved_fp_len &&
+		    sf.fp_crc == f->saved_fp_crc)
 			continue;
-		if (state_file_save(t->st, &sf) == 0)
+		if (state_file_save(t->st, &sf) == 0) {
 			f->saved_offset = sf.offset;
+			f->saved_fp_len = sf.fp_len;
+			f->saved_fp_crc = sf.fp_crc;
+		}
 	}
 }
 

@@ -46,6 +46,45 @@ wait_count 300 failures "K01b every generation once (the later copy read whole)"
 stop_watch
 rm -rf "$D"/* "$T/state"
 
+echo "# K01c kill -9 just after watch saw a truncation (the file empty at its last commit), two rotations while down"
+start_watch
+seq -f 'req=%g ERROR' 1 100 >> "$L"
+wait_count 100 failures "K01c before the truncation"
+cp "$L" "$D/demo-api-out__2024-01-02_00-00-00.log"; : > "$L"
+wait_for "watch to see the truncation" grep -q 'truncated' "$WLOG"
+# Another file's bytes make watch commit while this one is still empty.
+echo 'info: nothing to see' >> "$E"
+saved_offset() {
+	python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT offset FROM files WHERE path = ?", (sys.argv[2],)).fetchone()[0])' \
+	    "$T/state/omniwatch.db" "$L"
+}
+saved_offset_is() { [ "$(saved_offset)" = "$1" ]; }
+wait_for "a commit after the truncation" saved_offset_is 0
+kill9_watch
+seq -f 'req=%g ERROR' 101 200 >> "$L"
+cp "$L" "$D/demo-api-out__2024-01-02_00-00-01.log"; : > "$L"
+seq -f 'req=%g ERROR' 201 250 >> "$L"
+cp "$L" "$D/demo-api-out__2024-01-02_00-00-02.log"; : > "$L"
+seq -f 'req=%g ERROR' 251 300 >> "$L"
+start_watch
+wait_count 300 failures "K01c the generations written while down, once each"
+stop_watch
+rm -rf "$D"/* "$T/state"
+
+echo "# K01d a rotation while down that the head and size cannot show (every line alike)"
+start_watch
+yes 'ERROR same as ever' | head -n 100 >> "$L"
+wait_count 100 failures "K01d before the kill"
+kill9_watch
+cp "$L" "$D/demo-api-out__2024-01-03_00-00-00.log"; : > "$L"
+yes 'ERROR same as ever' | head -n 150 >> "$L"
+start_watch
+wait_count 250 failures "K01d the copy's rest and the new generation whole"
+stop_watch
+rm -rf "$D"/* "$T/state"
+
 echo "# K02 writer without O_APPEND: truncation leaves a run of NUL bytes"
 start_watch
 python3 - "$L" "$T/go" <<'PY' &
