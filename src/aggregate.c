@@ -102,6 +102,35 @@ aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
 	    ts_ms);
 }
 
+void
+aggregate_merge(struct aggregate *dst, const struct aggregate *src)
+{
+	for (size_t i = 0; i < dst->nsets && i < src->nsets; i++) {
+		const struct aggregate_set *from = &src->sets[i];
+		struct aggregate_set *to = &dst->sets[i];
+		size_t nclasses = to->set->nfailure;
+
+		for (size_t j = 0; j <= from->napps; j++) {
+			const struct aggregate_counts *c = j < from->napps ?
+			    &from->apps[j].counts : &from->total;
+			struct aggregate_counts *d = j < from->napps ?
+			    aggregate_app(to, from->apps[j].name) : &to->total;
+
+			d->successes += c->successes;
+			d->damaged += c->damaged;
+			d->failures += c->failures;
+			for (size_t k = 0; k < nclasses; k++)
+				d->classes[k] += c->classes[k];
+			if (c->first != STAMP_NONE && (d->first == STAMP_NONE ||
+			    c->first < d->first))
+				d->first = c->first;
+			if (c->last != STAMP_NONE && (d->last == STAMP_NONE ||
+			    c->last > d->last))
+				d->last = c->last;
+		}
+	}
+}
+
 double
 aggregate_failure_rate(const struct aggregate_counts *c)
 {

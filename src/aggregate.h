@@ -59,6 +59,13 @@ void aggregate_add_n(struct aggregate *agg, size_t set_idx, const char *app,
     enum match_outcome outcome, size_t class_idx, uint64_t count,
     int64_t first_ms, int64_t last_ms);
 
+/*
+ * Adds SRC's counts to DST (made over the same sets).  Apps new to DST are
+ * appended in SRC's order, so that merging per-file aggregates in file
+ * order gives what counting the files in that order gives.
+ */
+void aggregate_merge(struct aggregate *dst, const struct aggregate *src);
+
 /* The failure rate in [0, 1], or -1 when there were no outcomes. */
 double aggregate_failure_rate(const struct aggregate_counts *c);
 

@@ -12,6 +12,13 @@
 #include "log.h"
 
 static enum log_level log_level = LOG_LEVEL_WARN;
+static __thread FILE *log_capture_fp;	/* this thread's, or stderr */
+
+void
+log_capture(FILE *fp)
+{
+	log_capture_fp = fp;
+}
 
 void
 log_set_level(enum log_level level)
@@ -29,15 +36,17 @@ static void
 log_vmsg(enum log_level level, const char *tag, int errnum,
     const char *fmt, va_list ap)
 {
+	FILE *fp = log_capture_fp != NULL ? log_capture_fp : stderr;
+
 	if (level > log_level)
 		return;
-	fputs("omniwatch: ", stderr);
+	fputs("omniwatch: ", fp);
 	if (tag != NULL)
-		fputs(tag, stderr);
-	vfprintf(stderr, fmt, ap);
+		fputs(tag, fp);
+	vfprintf(fp, fmt, ap);
 	if (errnum != 0)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
+		fprintf(fp, ": %s", strerror(errnum));
+	fputc('\n', fp);
 }
 
 void

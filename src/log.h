@@ -9,6 +9,8 @@
 #ifndef OMNIWATCH_LOG_H
 #define OMNIWATCH_LOG_H
 
+#include <stdio.h>
+
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
 	LOG_LEVEL_WARN = 1,
@@ -18,6 +20,12 @@ enum log_level {
 
 /* Sets the most verbose level printed (default LOG_LEVEL_WARN). */
 void log_set_level(enum log_level level);
+
+/*
+ * Sends the calling thread's messages to FP (NULL: back to stderr), so
+ * that a worker's messages can be written out later, in a fixed order.
+ */
+void log_capture(FILE *fp);
 enum log_level log_get_level(void);
 
 /* Warnings: log_warn appends ": strerror(errno)", log_warnx does not. */

@@ -7,6 +7,7 @@
  */
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -223,14 +224,19 @@ char *
 redact_builtin(const char *p, size_t len, size_t *outlen)
 {
 	static struct redact *builtin;	/* lives as long as the process */
-	char *err = NULL;
+	/* Scan threads share it, and its match data (scan.h). */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	char *err = NULL, *out;
 
+	pthread_mutex_lock(&lock);
 	if (builtin == NULL) {
 		builtin = redact_new(NULL, 0, &err);
 		if (builtin == NULL)	/* a constant regex: cannot happen */
 			abort();
 	}
-	return redact_apply(builtin, p, len, outlen);
+	out = redact_apply(builtin, p, len, outlen);
+	pthread_mutex_unlock(&lock);
+	return out;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,39 @@
 #include "xmalloc.h"
 
 #define SCAN_BUFSIZE	(256 * 1024)
+#define SCAN_JOBS_MAX	64
+
+/* One file's scan, made by a worker, added to the scan in file order. */
+struct scan_result {
+	const char	*path;
+	bool		 is_open;	/* f holds the file */
+	struct scan_file f;
+	struct aggregate *agg;		/* the file's counts */
+	char		*error;		/* malloc'd, or NULL */
+	uint64_t	 error_offset;
+	char		*log;		/* what was said, when captured */
+	size_t		 log_len;
+};
+
+/* The files of one scan_path call and the lock of the caller's hooks. */
+struct scan_batch {
+	struct scan	*s;
+	char *const	*paths;
+	struct scan_result *res;
+	size_t		 n;
+	size_t		 next;		/* the next file to take */
+	bool		 is_captured;	/* workers keep what they say */
+	pthread_mutex_t	 lock;
+};
+
+struct scan_worker {
+	struct scan_batch *b;
+	struct match_set **sets;	/* the scan's, or this worker's */
+	bool		 owns_sets;
+	char		*buf;
+	struct scan_result *res;	/* the file being read */
+	pthread_t	 thread;
+};
 
 struct scan *
 scan_new(struct match_set **sets, size_t nsets,
@@ -28,8 +62,8 @@ scan_new(struct match_set **sets, size_t nsets,
 	s->sets = sets;
 	s->nsets = nsets;
 	s->opts = *opts;
+	s->jobs = 1;
 	s->agg = aggregate_new(sets, nsets);
-	s->buf = xmalloc(SCAN_BUFSIZE);
 	for (size_t i = 0; i < nsets; i++)
 		s->first_stride += sets[i]->nfailure + 2;
 	return s;
@@ -47,7 +81,6 @@ scan_add_error(struct scan *s, const char *path, uint64_t offset,
 	e->path = xstrdup(path);
 	e->offset = offset;
 	e->message = xstrdup(message);
-	log_error("%s: %s", path, message);
 }
 
 /* The app a file belongs to: PM2's name, else the base name. */
@@ -78,55 +111,75 @@ scan_app_name(const char *path)
 static void
 scan_outcome(void *ctx, const struct pipeline_outcome *o)
 {
-	struct scan *s = ctx;
+	struct scan_worker *w = ctx;
+	struct scan *s = w->b->s;
 
-	aggregate_add(s->agg, o->set_idx, o->app, o->outcome, o->class_idx,
-	    o->record->ts_ms);
-	if (s->on_outcome != NULL)
-		s->on_outcome(s->hook_ctx, s->files[s->nfiles - 1].path, o);
+	aggregate_add(w->res->agg, o->set_idx, o->app, o->outcome,
+	    o->class_idx, o->record->ts_ms);
+	if (s->on_outcome != NULL) {
+		pthread_mutex_lock(&w->b->lock);
+		s->on_outcome(s->hook_ctx, w->res->path, o);
+		pthread_mutex_unlock(&w->b->lock);
+	}
 }
 
-static int
-scan_file(struct scan *s, const char *path)
+static void
+scan_read_hook(struct scan_worker *w, uint64_t bytes)
 {
-	struct pipeline_sink sink = { scan_outcome, s };
+	struct scan *s = w->b->s;
+
+	if (s->on_read == NULL)
+		return;
+	pthread_mutex_lock(&w->b->lock);
+	s->on_read(s->hook_ctx, w->res->path, bytes);
+	pthread_mutex_unlock(&w->b->lock);
+}
+
+/* Reads W's current file into its result. */
+static void
+scan_file(struct scan_worker *w)
+{
+	struct scan *s = w->b->s;
+	struct scan_result *r = w->res;
+	struct pipeline_sink sink = { scan_outcome, w };
+	const char *path = r->path;
 	char err[512];
 	struct source *src;
 	struct pipeline *p;
-	struct scan_file *f;
-	enum source_result r;
+	struct scan_file *f = &r->f;
+	enum source_result rc;
+	uint64_t seen = 0;
 	size_t n, k = 0;
-	int rc = 0;
 
+	r->agg = aggregate_new(s->sets, s->nsets);
 	src = source_open(path, err, sizeof(err));
 	if (src == NULL) {
 		/* source_open's message already names the file. */
 		const char *msg = strncmp(err, path, strlen(path)) == 0 &&
 		    err[strlen(path)] == ':' ? err + strlen(path) + 2 : err;
 
-		scan_add_error(s, path, 0, msg);
-		return -1;
+		r->error = xstrdup(msg);
+		log_error("%s: %s", path, msg);
+		return;
 	}
-	s->files = xreallocarray(s->files, s->nfiles + 1, sizeof(*s->files));
-	f = &s->files[s->nfiles++];
-	memset(f, 0, sizeof(*f));
+	r->is_open = true;
 	f->path = xstrdup(path);
 	f->app = scan_app_name(path);
 	f->is_gz = source_is_gz(src);
-	p = pipeline_new(s->sets, s->nsets, &sink, f->app, path, &s->opts);
-	if (s->on_read != NULL)
-		s->on_read(s->hook_ctx, path, 0);
-	while ((r = source_read(src, s->buf, SCAN_BUFSIZE, &n)) == SOURCE_OK) {
-		pipeline_feed(p, s->buf, n);
-		if (s->on_read != NULL)
-			s->on_read(s->hook_ctx, path, source_raw_offset(src));
+	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &s->opts);
+	scan_read_hook(w, 0);
+	while ((rc = source_read(src, w->buf, SCAN_BUFSIZE, &n)) ==
+	    SOURCE_OK) {
+		pipeline_feed(p, w->buf, n);
+		scan_read_hook(w, source_raw_offset(src) - seen);
+		seen = source_raw_offset(src);
 	}
 	/* Damaged input keeps its complete lines only. */
-	pipeline_finish(p, r == SOURCE_EOF);
-	if (r == SOURCE_ERROR) {
-		scan_add_error(s, path, source_raw_offset(src),
-		    source_error(src));
-		rc = -1;
+	pipeline_finish(p, rc == SOURCE_EOF);
+	if (rc == SOURCE_ERROR) {
+		r->error = xstrdup(source_error(src));
+		r->error_offset = source_raw_offset(src);
+		log_error("%s: %s", path, r->error);
 	}
 	f->bytes = source_raw_offset(src);
 	f->decompressed_bytes = source_out_offset(src);
@@ -137,6 +190,162 @@ scan_file(struct scan *s, const char *path)
 			f->first[k++] = *pipeline_first(p, i, c);
 	pipeline_free(p);
 	source_free(src);
+}
+
+/* Takes files from W's batch until none is left. */
+static void *
+scan_worker_run(void *arg)
+{
+	struct scan_worker *w = arg;
+	struct scan_batch *b = w->b;
+
+	for (;;) {
+		FILE *fp = NULL;
+		size_t i;
+
+		pthread_mutex_lock(&b->lock);
+		i = b->next++;
+		pthread_mutex_unlock(&b->lock);
+		if (i >= b->n)
+			break;
+		w->res = &b->res[i];
+		if (b->is_captured) {
+			fp = open_memstream(&w->res->log, &w->res->log_len);
+			log_capture(fp);
+		}
+		scan_file(w);
+		if (fp != NULL) {
+			log_capture(NULL);
+			fclose(fp);
+		}
+	}
+	return NULL;
+}
+
+static void
+scan_worker_init(struct scan_worker *w, struct scan_batch *b)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+	w->sets = b->s->sets;
+	w->buf = xmalloc(SCAN_BUFSIZE);
+}
+
+/*
+ * Gives W match sets of its own: PCRE2 code may be shared between threads
+ * but match data may not (pcre2api(3), "Multithreaded use"), and a set
+ * holds its match data.  Returns -1 when a pattern file cannot be read
+ * again.
+ */
+static int
+scan_worker_own_sets(struct scan_worker *w)
+{
+	struct scan *s = w->b->s;
+	char *err;
+
+	w->sets = xcalloc(s->nsets, sizeof(*w->sets));
+	w->owns_sets = true;
+	for (size_t i = 0; i < s->nsets; i++) {
+		w->sets[i] = match_set_load(s->sets[i]->path, &err);
+		if (w->sets[i] == NULL) {
+			log_debug("%s; reading files one at a time", err);
+			free(err);
+			return -1;
+		}
+		w->sets[i]->is_timed = s->sets[i]->is_timed;
+	}
+	return 0;
+}
+
+static void
+scan_worker_fini(struct scan_worker *w)
+{
+	if (w->owns_sets)
+		match_sets_free(w->sets, w->b->s->nsets);
+	free(w->buf);
+}
+
+/* Adds R, read by a worker, to S: files, counts and errors in order. */
+static int
+scan_result_add(struct scan *s, struct scan_result *r)
+{
+	int rc = r->error != NULL ? -1 : 0;
+
+	if (r->log_len > 0)
+		fwrite(r->log, 1, r->log_len, stderr);
+	free(r->log);
+	if (r->is_open) {
+		s->files = xreallocarray(s->files, s->nfiles + 1,
+		    sizeof(*s->files));
+		s->files[s->nfiles++] = r->f;
+	}
+	if (r->agg != NULL)
+		aggregate_merge(s->agg, r->agg);
+	aggregate_free(r->agg);
+	if (r->error != NULL)
+		scan_add_error(s, r->path, r->error_offset, r->error);
+	free(r->error);
+	return rc;
+}
+
+/*
+ * Reads the N files of PATHS, in up to s->jobs threads, and adds them to S
+ * in the order given, so that the result does not depend on which thread
+ * finished first.  Each worker's messages are kept and written out with
+ * its file, in that order too.
+ */
+static int
+scan_files(struct scan *s, char *const *paths, size_t n)
+{
+	struct scan_batch b;
+	struct scan_worker *ws;
+	size_t nw = s->jobs < 1 ? 1 : s->jobs;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (nw > n)
+		nw = n;
+	if (nw > SCAN_JOBS_MAX)
+		nw = SCAN_JOBS_MAX;
+	memset(&b, 0, sizeof(b));
+	b.s = s;
+	b.paths = paths;
+	b.n = n;
+	b.res = xcalloc(n, sizeof(*b.res));
+	for (size_t i = 0; i < n; i++)
+		b.res[i].path = paths[i];
+	pthread_mutex_init(&b.lock, NULL);
+	ws = xcalloc(nw, sizeof(*ws));
+	for (size_t i = 0; i < nw; i++)
+		scan_worker_init(&ws[i], &b);
+	for (size_t i = 0; nw > 1 && i < nw; i++)
+		if (scan_worker_own_sets(&ws[i]) != 0) {
+			/* One at a time, with the scan's own sets. */
+			for (size_t j = 0; j < nw; j++)
+				scan_worker_fini(&ws[j]);
+			nw = 1;
+			scan_worker_init(&ws[0], &b);
+		}
+	if (nw == 1)
+		scan_worker_run(&ws[0]);
+	else {
+		b.is_captured = true;
+		for (size_t i = 0; i < nw; i++)
+			if (pthread_create(&ws[i].thread, NULL, scan_worker_run,
+			    &ws[i]) != 0)
+				fatalx("cannot start a scan thread");
+		for (size_t i = 0; i < nw; i++)
+			pthread_join(ws[i].thread, NULL);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (scan_result_add(s, &b.res[i]) != 0)
+			rc = -1;
+	for (size_t i = 0; i < nw; i++)
+		scan_worker_fini(&ws[i]);
+	free(ws);
+	free(b.res);
+	pthread_mutex_destroy(&b.lock);
 	return rc;
 }
 
@@ -159,10 +368,12 @@ scan_dir(struct scan *s, const char *path)
 	DIR *dir = opendir(path);
 	struct dirent *de;
 	struct scan_entry *entries = NULL;
+	char **paths;
 	size_t n = 0;
-	int rc = 0;
+	int rc;
 
 	if (dir == NULL) {
+		log_error("%s: %s", path, strerror(errno));
 		scan_add_error(s, path, 0, strerror(errno));
 		return -1;
 	}
@@ -191,12 +402,15 @@ scan_dir(struct scan *s, const char *path)
 		    "NAME-error*.log*) in this directory", path);
 	if (n > 1)
 		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
+	paths = xcalloc(n + 1, sizeof(*paths));
+	for (size_t i = 0; i < n; i++)
+		paths[i] = entries[i].path;
+	rc = scan_files(s, paths, n);
 	for (size_t i = 0; i < n; i++) {
-		if (scan_file(s, entries[i].path) != 0)
-			rc = -1;
 		free(entries[i].path);
 		pm2_log_name_release(&entries[i].name);
 	}
+	free(paths);
 	free(entries);
 	return rc;
 }
@@ -206,15 +420,16 @@ scan_path(struct scan *s, const char *path)
 {
 	struct stat st;
 
-	if (strcmp(path, "-") == 0)
-		return scan_file(s, path);
-	if (stat(path, &st) != 0) {
+	char *one = (char *)path;
+
+	if (strcmp(path, "-") != 0 && stat(path, &st) != 0) {
+		log_error("%s: %s", path, strerror(errno));
 		scan_add_error(s, path, 0, strerror(errno));
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode))
+	if (strcmp(path, "-") != 0 && S_ISDIR(st.st_mode))
 		return scan_dir(s, path);
-	return scan_file(s, path);
+	return scan_files(s, &one, 1);
 }
 
 uint64_t
@@ -278,6 +493,5 @@ scan_free(struct scan *s)
 	free(s->files);
 	free(s->errors);
 	aggregate_free(s->agg);
-	free(s->buf);
 	free(s);
 }

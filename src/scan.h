@@ -46,14 +46,18 @@ struct scan {
 	size_t		 nfiles;
 	struct scan_error *errors;
 	size_t		 nerrors;
-	char		*buf;		/* read buffer, SCAN_BUFSIZE bytes */
+	/* Files read at once (threads), 1 unless the caller sets more
+	 * after scan_new; the result is the same whatever the number. */
+	size_t		 jobs;
 	size_t		 first_stride;	/* pipeline_first slots per file */
 	/*
 	 * Optional hooks, NULL unless the caller sets them after scan_new:
-	 * on_outcome sees every counted record (after the aggregate did),
-	 * with the path of its file; on_read is called when a file is opened
-	 * (BYTES 0) and after every read, with the bytes read from it so far
-	 * (compressed bytes for gzip, as scan_path_size counts them).
+	 * on_outcome sees every counted record, with the path of its file;
+	 * on_read is called when a file is opened (BYTES 0) and after every
+	 * read, with the bytes that read took from the file (compressed
+	 * bytes for gzip, as scan_path_size counts them).  With jobs > 1
+	 * they are called from several threads, one at a time, and files
+	 * interleave.
 	 */
 	void		(*on_outcome)(void *ctx, const char *path,
 			    const struct pipeline_outcome *o);

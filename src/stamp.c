@@ -35,10 +35,11 @@ stamp_digits(const char *p, size_t n)
 static time_t
 stamp_local(struct tm *tm)
 {
-	static int64_t cached_hour = INT64_MIN;
-	static time_t cached_offset;
-	static const char *cached_zone;
-	static long cached_timezone;
+	/* Per thread: scan reads files in several (scan.h). */
+	static __thread int64_t cached_hour = INT64_MIN;
+	static __thread time_t cached_offset;
+	static __thread const char *cached_zone;
+	static __thread long cached_timezone;
 	struct tm copy = *tm;
 	int64_t hour;
 	time_t utc = timegm(&copy);

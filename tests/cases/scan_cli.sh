@@ -190,3 +190,33 @@ set +e
 set -e
 assert_eq "$rc" 2 "a null success regex"
 grep -q 'null.yaml:3:5: regex: expected a string' "$T/s.err" || fail "null regex message: $(cat "$T/s.err")"
+
+# --jobs: files read in threads give the same report, and the same messages
+# in the same order, as one at a time (each file has something to say: NUL
+# runs, a cut gzip, a missing file among the arguments).
+mkdir -p "$T/jobs/logs"
+for app in a b c d e; do
+	cp "$T/pm2home/logs/desk-error.log" "$T/jobs/logs/$app-error.log"
+	printf 'x\0\0\0\n' >> "$T/jobs/logs/$app-error.log"
+	cp "$T/pm2home/logs/desk-out.log" "$T/jobs/logs/$app-out.log"
+done
+gzip -c "$T/pm2home/logs/desk-error.log" | head -c 60 > "$T/jobs/logs/c-error.log.1.gz"
+for j in 1 4; do
+	set +e
+	"$OMNIWATCH" scan --json --jobs $j "$T/jobs/logs" "$T/jobs/missing.log" \
+	    "$T/pm2home/logs" > "$T/jobs$j.json" 2> "$T/jobs$j.err"; rc=$?
+	set -e
+	assert_eq "$rc" 1 "--jobs $j: exit status with a cut gzip and a missing file"
+done
+cmp "$T/jobs1.json" "$T/jobs4.json" || fail "--jobs 4 report differs from --jobs 1"
+cmp "$T/jobs1.err" "$T/jobs4.err" || fail "--jobs 4 messages differ: $(diff "$T/jobs1.err" "$T/jobs4.err")"
+assert_eq "$(grep -c 'NUL bytes' "$T/jobs4.err")" 5 "--jobs 4: one NUL message per file"
+assert_eq "$(jget "$T/jobs4.json" '.pattern_sets.omni.failures')" 12 "--jobs 4: failures of the 6 whole error files"
+assert_eq "$(jget "$T/jobs4.json" '[.files[].path | sub(".*/"; "")] | join(" ")')" \
+	"a-out.log a-error.log b-out.log b-error.log c-out.log c-error.log.1.gz c-error.log d-out.log d-error.log e-out.log e-error.log desk-out.log desk-error.log" \
+	"--jobs 4: files in the order they are read"
+set +e
+"$OMNIWATCH" scan --jobs 0 "$T/jobs/logs" 2> "$T/j0.err"; rc=$?
+set -e
+assert_eq "$rc" 2 "--jobs 0 refused"
+grep -q "jobs '0': expected a number" "$T/j0.err" || fail "--jobs 0 message: $(cat "$T/j0.err")"
