@@ -106,9 +106,25 @@ line_reader_text(struct line_reader *lr, const char *p, size_t len,
     uint64_t off)
 {
 	while (len > 0) {
-		const char *nl = memchr(p, '\n', len);
-		size_t n = nl != NULL ? (size_t)(nl - p) : len;
+		const char *nl;
+		size_t n;
 
+		if (!lr->in_line && lr->cb.run != NULL &&
+		    lr->cb.run_first[(unsigned char)*p]) {
+			uint64_t k = 0;
+
+			n = lr->cb.run(lr->cb.ctx, p, len, off, lr->number, &k);
+			if (n > 0) {
+				lr->number += k;
+				lr->done = off + n;
+				p += n;
+				len -= n;
+				off += n;
+				continue;
+			}
+		}
+		nl = memchr(p, '\n', len);
+		n = nl != NULL ? (size_t)(nl - p) : len;
 		if (!lr->in_line) {
 			lr->in_line = true;
 			lr->line_start = off;

@@ -36,6 +36,19 @@ struct line_reader_cb {
 	/* Optional: a run of LENGTH NUL bytes starting at stream OFFSET. */
 	void	(*nul_run)(void *ctx, uint64_t offset, uint64_t length);
 	void	*ctx;
+	/*
+	 * Optional fast path: at the start of a line, with no line pending,
+	 * the reader offers the rest of the bytes in hand (LEN bytes from
+	 * stream offset OFF, no NUL among them; NUMBER lines handed out so
+	 * far).  The callee may take whole lines of it itself, as if each had
+	 * gone to line(): it returns the bytes taken (ending just past an LF)
+	 * and sets *NLINES to the lines in them; 0 hands the next line to
+	 * line() as usual.
+	 */
+	size_t	(*run)(void *ctx, const char *p, size_t len, uint64_t off,
+		    uint64_t number, uint64_t *nlines);
+	/* With run: offered only when run_first[first byte] is true. */
+	const bool *run_first;
 };
 
 struct line_reader;

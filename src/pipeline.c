@@ -38,6 +38,9 @@ struct pipeline {
 	struct pipeline_stats stats;
 	bool		 warned_cut;
 	bool		 warned_record_cut;
+	bool		 is_plain_ok;	/* every set uses the default rule */
+	bool		 plain_first[256];	/* pipeline_is_plain_start */
+	size_t		 max_record_bytes;
 };
 
 static void
@@ -176,6 +179,87 @@ pipeline_raw_line(void *ctx, const struct line *line)
 	pm2_decoder_line(p->pm2, line);
 }
 
+/*
+ * Does a line that begins with byte C surely start a record, and reach the
+ * record builder unchanged?  A continuation (whitespace, '}', ']', ')', or
+ * an empty line: record.h), a line the PM2 decoder may change
+ * (pm2_is_plain_line), and a CR first (an empty line once its CR is
+ * dropped) are left to the line-by-line path.
+ */
+static inline bool
+pipeline_is_plain_start(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '}': case ']': case ')': case '\r':
+	case '\n':
+		return false;
+	default:
+		return pm2_is_plain_line(&c, 1);
+	}
+}
+
+/*
+ * The fast path of plain text (line_reader_cb.run): while a line starts a
+ * record and so does the next one, that line is a record by itself, and
+ * goes to the record builders in place, without the line, PM2 and record
+ * stages copying it one after another.  That is most lines of a busy log
+ * (records of one line).  Whatever else -- a continuation, a stamp, JSON,
+ * a line at the end of what was read -- stops the run and goes the usual
+ * way, so the records and counts are those of the line-by-line path.
+ */
+static size_t
+pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
+    uint64_t number, uint64_t *nlines)
+{
+	struct pipeline *p = ctx;
+	const char *q = buf, *end = buf + len, *nl;
+	size_t max_line = p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
+	    p->opts.max_line;
+	uint64_t k = 0;
+	struct record rec;
+
+	*nlines = 0;
+	if (!p->is_plain_ok ||
+	    !pm2_decoder_is_plain(p->pm2) ||
+	    (nl = memchr(q, '\n', len)) == NULL)
+		return 0;
+	for (;;) {
+		const char *next = nl + 1, *nl2;
+		size_t n = (size_t)(nl - q);
+
+		if (next >= end || !p->plain_first[(unsigned char)*next] ||
+		    (nl2 = memchr(next, '\n', (size_t)(end - next))) == NULL)
+			break;
+		if (q[n - 1] == '\r')
+			n--;
+		if (n > max_line || n >= p->max_record_bytes)
+			break;
+		/* (Q, N) is a record: what came before it ends here. */
+		if (k == 0) {
+			for (size_t i = 0; i < p->nsets; i++)
+				record_builder_flush(p->sets[i].rb);
+			memset(&rec, 0, sizeof(rec));
+			rec.ts_ms = STAMP_NONE;
+			rec.app = pm2_decoder_app(p->pm2);
+		}
+		rec.text = q;
+		rec.len = n;
+		rec.offset = off + (uint64_t)(q - buf);
+		rec.end = off + (uint64_t)(next - buf);
+		rec.line_number = number + k + 1;
+		for (size_t i = 0; i < p->nsets; i++)
+			record_builder_single(p->sets[i].rb, &rec);
+		k++;
+		q = next;
+		nl = nl2;
+	}
+	if (k == 0)
+		return 0;
+	pm2_decoder_plain_seen(p->pm2, rec.offset, rec.end, number + k);
+	*nlines = k;
+	return (size_t)(q - buf);
+}
+
 static void
 pipeline_nul_run(void *ctx, uint64_t offset, uint64_t length)
 {
@@ -198,16 +282,22 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
     const struct pipeline_options *opts)
 {
 	struct pipeline *p = xcalloc(1, sizeof(*p));
-	struct line_reader_cb lcb = { pipeline_raw_line, pipeline_nul_run, p };
+	struct line_reader_cb lcb = { pipeline_raw_line, pipeline_nul_run, p,
+	    pipeline_run, p->plain_first };
 	struct pm2_decoder_cb dcb = { pipeline_pm2_line, p };
 
 	p->opts = *opts;
 	p->sink = *sink;
+	for (int c = 0; c < 256; c++)
+		p->plain_first[c] = pipeline_is_plain_start((char)c);
 	p->path = xstrdup(path);
 	p->lines = line_reader_new(opts->max_line, &lcb);
 	p->pm2 = pm2_decoder_new(app, opts->max_line, &dcb);
 	p->sets = xcalloc(nsets, sizeof(*p->sets));
 	p->nsets = nsets;
+	p->is_plain_ok = true;
+	p->max_record_bytes = opts->max_record_bytes != 0 ?
+	    opts->max_record_bytes : RECORD_MAX_BYTES_DEFAULT;
 	for (size_t i = 0; i < nsets; i++) {
 		struct pipeline_set *ps = &p->sets[i];
 		struct record_rules rules = sets[i]->rules;
@@ -219,6 +309,8 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 		ps->idx = i;
 		ps->set = sets[i];
 		ps->rb = record_builder_new(&rules, &rcb);
+		if (rules.start != NULL || rules.continuation != NULL)
+			p->is_plain_ok = false;
 		ps->first = xcalloc(sets[i]->nfailure + 2, sizeof(*ps->first));
 	}
 	return p;

@@ -422,7 +422,7 @@ pm2_decoder_new(const char *default_app, size_t max_line,
     const struct pm2_decoder_cb *cb)
 {
 	struct pm2_decoder *d = xcalloc(1, sizeof(*d));
-	struct line_reader_cb lcb = { pm2_json_line, NULL, d };
+	struct line_reader_cb lcb = { pm2_json_line, NULL, d, NULL, NULL };
 
 	d->cb = *cb;
 	d->default_app = xstrdup(default_app);
@@ -444,6 +444,27 @@ pm2_decoder_safe_offset(const struct pm2_decoder *d, uint64_t otherwise)
 {
 	return line_reader_in_line(d->json_lines) ? d->json_line_offset :
 	    otherwise;
+}
+
+bool
+pm2_decoder_is_plain(const struct pm2_decoder *d)
+{
+	return !line_reader_in_line(d->json_lines);
+}
+
+const char *
+pm2_decoder_app(const struct pm2_decoder *d)
+{
+	return d->default_app;
+}
+
+void
+pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset, uint64_t end,
+    uint64_t number)
+{
+	d->raw_offset = offset;
+	d->raw_end = end;
+	d->raw_number = number;
 }
 
 void

@@ -100,6 +100,32 @@ uint64_t pm2_decoder_safe_offset(const struct pm2_decoder *d,
 /* Drops a waiting JSON message piece (after a truncation). */
 void pm2_decoder_reset(struct pm2_decoder *d);
 
+/*
+ * The fast path of plain text (pipeline.c): is no JSON message waiting
+ * for its end, so that a plain line would pass through unchanged?  And the
+ * app such lines belong to.
+ */
+bool pm2_decoder_is_plain(const struct pm2_decoder *d);
+const char *pm2_decoder_app(const struct pm2_decoder *d);
+
+/*
+ * Would the line (P, LEN) pass through the decoder as it is?  Not when it
+ * may hold a stamp, a `pm2 logs` prefix or a JSON object: it starts with
+ * a digit, ESC, 'P' or '{'.
+ */
+static inline bool
+pm2_is_plain_line(const char *p, size_t len)
+{
+	unsigned char c = len > 0 ? (unsigned char)p[0] : 0;
+
+	return len > 0 && !(c >= '0' && c <= '9') && c != '\033' &&
+	    c != 'P' && c != '{';
+}
+
+/* Lines up to stream offset END, NUMBER the last, went by the fast path. */
+void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
+    uint64_t end, uint64_t number);
+
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);
 uint64_t pm2_decoder_json_lines(const struct pm2_decoder *d);

@@ -164,6 +164,20 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 	}
 }
 
+void
+record_builder_single(struct record_builder *rb, struct record *rec)
+{
+	rec->nlines = 1;
+	rec->is_orphan = false;		/* it starts a record */
+	rec->follows_close = rb->after_close;
+	rec->starts_object = record_is_opener(rec->text, rec->len);
+	rec->is_open = rec->starts_object;	/* a closer is a continuation */
+	rb->after_close = false;
+	rb->count++;
+	rb->safe = rec->end;
+	rb->cb.record(rb->cb.ctx, rec);
+}
+
 bool
 record_builder_is_open(const struct record_builder *rb)
 {

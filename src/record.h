@@ -72,6 +72,16 @@ void record_builder_line(struct record_builder *rb, const struct pm2_line *l);
 void record_builder_flush(struct record_builder *rb);
 
 /* True while a record is being assembled. */
+/*
+ * The fast path of plain text (pipeline.c): REC is one whole line that the
+ * caller knows starts a record and is followed by a line that starts the
+ * next, so that it is a record by itself.  Fills what RB would (flags,
+ * nlines), counts it and hands it to the record callback with its text in
+ * place, without a copy.  RB must use the default rule and hold no record
+ * (record_builder_flush first).
+ */
+void record_builder_single(struct record_builder *rb, struct record *rec);
+
 bool record_builder_is_open(const struct record_builder *rb);
 
 /* Stream offset of the first line of the open record, or past the last

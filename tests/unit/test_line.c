@@ -76,7 +76,7 @@ static struct lt *
 lt_new(size_t max_line)
 {
 	struct lt *t = calloc(1, sizeof(*t));
-	struct line_reader_cb cb = { lt_on_line, lt_on_nul, NULL };
+	struct line_reader_cb cb = { lt_on_line, lt_on_nul, NULL, NULL, NULL };
 
 	assert_non_null(t);
 	cb.ctx = t;
@@ -580,7 +580,7 @@ static void
 test_nul_callback_optional(void **state)
 {
 	struct lt t0;
-	struct line_reader_cb cb = { lt_on_line, NULL, &t0 };
+	struct line_reader_cb cb = { lt_on_line, NULL, &t0, NULL, NULL };
 	struct line_reader *lr;
 
 	(void)state;
@@ -595,6 +595,69 @@ test_nul_callback_optional(void **state)
 	line_reader_free(lr);
 	for (size_t i = 0; i < t0.nlines; i++)
 		free(t0.lines[i].text);
+}
+
+/* A run callback that takes every line starting with 'r' itself. */
+struct lt_run {
+	struct lt	 t;
+	uint64_t	 taken;
+	uint64_t	 first_number;	/* NUMBER and OFF of the last offer */
+	uint64_t	 first_off;
+};
+
+static size_t
+lt_run(void *ctx, const char *p, size_t len, uint64_t off, uint64_t number,
+    uint64_t *nlines)
+{
+	struct lt_run *r = ctx;
+	const char *q = p, *nl;
+
+	*nlines = 0;
+	r->first_number = number;
+	r->first_off = off;
+	while (q < p + len && *q == 'r' &&
+	    (nl = memchr(q, '\n', (size_t)(p + len - q))) != NULL) {
+		(*nlines)++;
+		q = nl + 1;
+	}
+	r->taken += *nlines;
+	return (size_t)(q - p);
+}
+
+static void
+test_run_takes_lines(void **state)
+{
+	static bool first[256];
+	struct lt_run r;
+	struct line_reader_cb cb = { lt_on_line, NULL, &r, lt_run, NULL };
+	struct line_reader *lr;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(first, 0, sizeof(first));
+	first['r'] = true;
+	cb.run_first = first;
+	lr = line_reader_new(0, &cb);
+	/* r1 r2 go to run; x3 to line(); r4 to run; "r5" is not whole, so
+	 * it waits in the reader and goes to line() once its LF comes. */
+	line_reader_feed(lr, "r1\nr2\nx3\nr4\nr5", 14);
+	assert_int_equal(r.taken, 3);
+	assert_int_equal(r.t.nlines, 1);
+	assert_string_equal(r.t.lines[0].text, "x3");
+	assert_int_equal(r.t.lines[0].number, 3);
+	assert_int_equal(r.t.lines[0].offset, 6);
+	/* The last offer: "r5" after 4 lines, not taken without its LF. */
+	assert_int_equal(r.first_number, 4);
+	assert_int_equal(r.first_off, 12);
+	assert_int_equal(line_reader_done_offset(lr), 12);
+	line_reader_feed(lr, "\n", 1);
+	assert_int_equal(r.t.nlines, 2);
+	assert_string_equal(r.t.lines[1].text, "r5");
+	assert_int_equal(r.t.lines[1].number, 5);
+	assert_int_equal(line_reader_done_offset(lr), 15);
+	line_reader_free(lr);
+	for (size_t i = 0; i < r.t.nlines; i++)
+		free(r.t.lines[i].text);
 }
 
 int
@@ -618,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_done_offset),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_nul_callback_optional),
+		cmocka_unit_test(test_run_takes_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
