@@ -12,8 +12,9 @@
  *                         those of the rule's classes (default: all)
  *   failures              failures >= threshold and events >= min_events
  *   consecutive_failures  streak >= threshold, the last failure within the
- *                         window; a success ends the streak, failures of
- *                         other classes neither end nor extend it
+ *                         window; a success ends the streak of the failures
+ *                         stamped no later than itself, failures of other
+ *                         classes neither end nor extend it
  *   no_success            no success for a window (counted from the last
  *                         success ever seen, else from when the rule was
  *                         first loaded), and when min_events is given at
@@ -32,6 +33,33 @@
 #include "xmalloc.h"
 
 #define ALERT_SAMPLE_RAW	(2 * ALERT_SAMPLE_MAX)	/* kept, unredacted */
+#define ALERT_RUNS_MAX		64	/* distinct stamps kept in a streak */
+
+/*
+ * The streak follows the records' stamps, not the order they are read in.
+ * PM2 writes an app's failures to <app>-error.log and its successes to
+ * <app>-out.log, and tail reads each modified file in one go, so
+ * alternating traffic (F S F S) arrives as F F ... S S; counted in read
+ * order it would be a streak.  So the streak is kept as runs of failures
+ * by stamp, oldest first, and a success stamped S ends the runs stamped
+ * no later than S.  Ties go to the success: PM2's --time stamps have whole
+ * seconds ("YYYY-MM-DDTHH:mm:ss", PM2 7.0.4, see stamp.h), so a failure
+ * and a success of the same second in two files cannot be ordered, and a
+ * late alert is better than a false one.  A failure stamped before the
+ * latest success seen (streak_floor_ms) starts no run, nor does one of
+ * the same second unless it comes from the one source (app and stream)
+ * that success came from: within a file, read order is the true order.
+ * An unstamped failure is a run at 0 (read order: any later success ends
+ * it); an unstamped success ends every run.  When the runs are full the
+ * two oldest merge at the older stamp: a success that arrives late and
+ * lands between them then ends both, a late alert again.  (An app's
+ * cluster instances, its -N files, share a source: a failure in one file
+ * of the same second as a success in another is then counted.)
+ */
+struct alert_run {
+	int64_t		 ms;		/* the failures' stamp; 0: unstamped */
+	uint64_t	 n;
+};
 
 struct alert_slot {
 	int64_t		 idx;		/* time / slot_ms; -1: empty */
@@ -66,11 +94,17 @@ struct alert_rule {
 	int64_t		 since_ms;
 	int64_t		 last_start_ms;	/* of the last firing episode */
 	int64_t		 last_notified_ms;
-	uint64_t	 streak;
+	uint64_t	 streak;	/* the runs' sum */
+	int64_t		 streak_floor_ms;	/* latest success stamp; 0 */
+	uint64_t	 floor_source;	/* alert_source() of its success */
+	bool		 is_floor_mixed;	/* successes from two sources */
+	int64_t		 keep_since_ms;	/* firing, condition false; 0 */
 	int64_t		 last_success_ms;	/* 0: none */
 	int64_t		 last_failure_ms;	/* 0: none */
 	int64_t		 created_ms;
 	bool		 is_dirty;
+	struct alert_run runs[ALERT_RUNS_MAX];
+	size_t		 nruns;
 	struct alert_app apps[ALERT_APPS_MAX];
 	size_t		 napps;
 	char		*sample;	/* last counted failure, raw */
@@ -219,6 +253,95 @@ alert_rule_count(struct alert_rule *r, const char *app,
 }
 
 /* ---------------------------------------------------------------------
+ * The streak (see struct alert_run).
+ */
+
+/* Where a run stamped MS goes: after every run not later than MS. */
+static size_t
+alert_streak_find(const struct alert_rule *r, int64_t ms)
+{
+	size_t i = r->nruns;
+
+	while (i > 0 && r->runs[i - 1].ms > ms)
+		i--;
+	return i;
+}
+
+/* A record's source: 64-bit FNV-1a of its app and stream. */
+static uint64_t
+alert_source(const char *app, const char *stream)
+{
+	uint64_t h = 14695981039346656037ULL;
+	const char *parts[2] = { app, stream != NULL ? stream : "" };
+
+	for (size_t i = 0; i < 2; i++)
+		for (const char *p = parts[i]; ; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+			if (*p == '\0')
+				break;
+		}
+	return h;
+}
+
+/* A counted failure stamped TS (STAMP_NONE: unstamped) from SOURCE. */
+static void
+alert_streak_fail(struct alert_rule *r, int64_t ts, uint64_t source)
+{
+	int64_t ms = ts == STAMP_NONE ? 0 : ts;
+	size_t i;
+
+	if (ts != STAMP_NONE && r->streak_floor_ms != 0 &&
+	    (ts < r->streak_floor_ms || (ts == r->streak_floor_ms &&
+	    (r->is_floor_mixed || source != r->floor_source))))
+		return;		/* not known to come after that success */
+	r->streak++;
+	i = alert_streak_find(r, ms);
+	if (i > 0 && r->runs[i - 1].ms == ms) {
+		r->runs[i - 1].n++;
+		return;
+	}
+	if (r->nruns == ALERT_RUNS_MAX) {
+		r->runs[0].n += r->runs[1].n;
+		memmove(&r->runs[1], &r->runs[2],
+		    (r->nruns - 2) * sizeof(r->runs[0]));
+		r->nruns--;
+		i = alert_streak_find(r, ms);
+	}
+	memmove(&r->runs[i + 1], &r->runs[i],
+	    (r->nruns - i) * sizeof(r->runs[0]));
+	r->runs[i].ms = ms;
+	r->runs[i].n = 1;
+	r->nruns++;
+}
+
+/*
+ * A success stamped TS (STAMP_NONE: unstamped) from SOURCE ends the runs
+ * not later than itself.
+ */
+static void
+alert_streak_success(struct alert_rule *r, int64_t ts, uint64_t source)
+{
+	size_t i = 0;
+
+	if (ts == STAMP_NONE) {
+		r->nruns = 0;
+		r->streak = 0;
+		return;
+	}
+	if (ts > r->streak_floor_ms) {
+		r->streak_floor_ms = ts;
+		r->floor_source = source;
+		r->is_floor_mixed = false;
+	} else if (ts == r->streak_floor_ms && source != r->floor_source)
+		r->is_floor_mixed = true;
+	while (i < r->nruns && r->runs[i].ms <= ts)
+		r->streak -= r->runs[i++].n;
+	memmove(&r->runs[0], &r->runs[i], (r->nruns - i) * sizeof(r->runs[0]));
+	r->nruns -= i;
+}
+
+/* ---------------------------------------------------------------------
  * The state machine.
  */
 
@@ -278,6 +401,9 @@ alert_rule_save(struct alert *al, struct alert_rule *r)
 	a.since_ms = r->since_ms;
 	a.last_notified_ms = r->last_notified_ms;
 	a.streak = r->streak;
+	a.streak_since_ms = r->nruns > 0 ? r->runs[0].ms : 0;
+	a.streak_floor_ms = r->streak_floor_ms;
+	a.keep_firing_since_ms = r->keep_since_ms;
 	a.last_success_ms = r->last_success_ms;
 	a.last_failure_ms = r->last_failure_ms;
 	a.created_ms = r->created_ms;
@@ -408,10 +534,27 @@ alert_rule_eval(struct alert *al, struct alert_rule *r, int64_t now_ms)
 		alert_notify(al, r, false, now_ms);
 		return;
 	case ALERT_FIRING:
-		if (!cond) {
+		/* keep_firing_for: the episode outlives its condition by
+		 * that long, and goes on if the condition comes back. */
+		if (cond && r->keep_since_ms != 0) {
+			log_debug("alert '%s' true again within keep_firing_for",
+			    r->cfg->name);
+			r->keep_since_ms = 0;
+			alert_rule_save(al, r);
+		} else if (!cond && r->keep_since_ms == 0 &&
+		    r->cfg->keep_firing_ms > 0) {
+			log_debug("alert '%s' condition false: firing %lld ms "
+			    "more (keep_firing_for)", r->cfg->name,
+			    (long long)r->cfg->keep_firing_ms);
+			r->keep_since_ms = now_ms;
+			alert_rule_save(al, r);
+		}
+		if (!cond && (r->cfg->keep_firing_ms == 0 ||
+		    now_ms - r->keep_since_ms >= r->cfg->keep_firing_ms)) {
 			log_info("alert '%s' resolved (id %s)", r->cfg->name,
 			    r->id);
 			r->status = ALERT_INACTIVE;
+			r->keep_since_ms = 0;
 			r->last_notified_ms = now_ms;
 			alert_rule_save(al, r);
 			alert_notify(al, r, true, now_ms);
@@ -437,10 +580,12 @@ alert_rule_eval(struct alert *al, struct alert_rule *r, int64_t now_ms)
 
 void
 alert_record(struct alert *al, size_t set_idx, const char *app,
-    enum match_outcome outcome, size_t class_idx, int64_t ts_ms,
-    const char *text, size_t len, int64_t now_ms, bool evaluate)
+    const char *stream, enum match_outcome outcome, size_t class_idx,
+    int64_t ts_ms, const char *text, size_t len, int64_t now_ms,
+    bool evaluate)
 {
 	int64_t t = ts_ms == STAMP_NONE || ts_ms > now_ms ? now_ms : ts_ms;
+	uint64_t source = alert_source(app, stream);
 
 	for (size_t i = 0; i < al->nrules; i++) {
 		struct alert_rule *r = &al->rules[i];
@@ -452,12 +597,12 @@ alert_record(struct alert *al, size_t set_idx, const char *app,
 		alert_rule_count(r, app, outcome, class_idx, 1, t, t);
 		is_counted = outcome == MATCH_FAILURE && r->class_on[class_idx];
 		if (outcome == MATCH_SUCCESS) {
-			r->streak = 0;
+			alert_streak_success(r, ts_ms, source);
 			if (t > r->last_success_ms)
 				r->last_success_ms = t;
 			r->is_dirty = true;
 		} else if (is_counted) {
-			r->streak++;
+			alert_streak_fail(r, ts_ms, source);
 			if (t > r->last_failure_ms)
 				r->last_failure_ms = t;
 			r->is_dirty = true;
@@ -494,6 +639,9 @@ alert_deadline(const struct alert *al, int64_t now_ms)
 			t = r->since_ms + c->for_ms;
 		else if (r->status == ALERT_FIRING)
 			t = r->last_notified_ms + c->repeat_ms;
+		if (r->status == ALERT_FIRING && r->keep_since_ms != 0 &&
+		    r->keep_since_ms + c->keep_firing_ms < t)
+			t = r->keep_since_ms + c->keep_firing_ms;
 		/* The window changes when its oldest slot goes. */
 		if (!alert_rule_is_empty(r) &&
 		    (r->cur_idx + 1) * r->slot_ms < t)
@@ -578,7 +726,22 @@ alert_restore(void *ctx, const struct state_alert *a)
 	snprintf(r->id, sizeof(r->id), "%s", a->id);
 	r->since_ms = a->since_ms;
 	r->last_notified_ms = a->last_notified_ms;
+	/* Only the streak's oldest stamp is saved: restored as one run
+	 * there, any success stamped at or after it ends the whole streak
+	 * (a late alert rather than a false one). */
 	r->streak = a->streak;
+	r->nruns = 0;
+	if (a->streak > 0) {
+		r->runs[0].ms = a->streak_since_ms;
+		r->runs[0].n = a->streak;
+		r->nruns = 1;
+	}
+	/* Which source the floor's success came from is not saved: a
+	 * failure of that very second no longer counts. */
+	r->streak_floor_ms = a->streak_floor_ms;
+	r->is_floor_mixed = true;
+	r->keep_since_ms = r->status == ALERT_FIRING ?
+	    a->keep_firing_since_ms : 0;
 	r->last_success_ms = a->last_success_ms;
 	r->last_failure_ms = a->last_failure_ms;
 	r->created_ms = a->created_ms;

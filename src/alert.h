@@ -5,13 +5,14 @@
  * Every counted record of a rule's pattern set is added to the rule's
  * window, a ring of time slots (1 s wide, wider for windows over 10
  * minutes, so a ring never has more than ALERT_SLOTS_MAX), with running
- * totals so that a rule is evaluated in constant time on every record.
- * A record is placed by its stamp (unstamped: now); one older than the
- * window only moves the streak and the last-seen times.
+ * totals so that a rule is evaluated in constant time.  A record is
+ * placed by its stamp (unstamped: now); one older than the window only
+ * moves the streak and the last-seen times.  The streak of
+ * consecutive_failures is ordered by stamp too, not by arrival (alert.c).
  *
  * The states are Alertmanager's: inactive -> pending (condition true,
- * waiting out `for`) -> firing -> (condition false) resolved, which is
- * inactive again.  One notification when an alert fires, one when it
+ * waiting out `for`) -> firing -> (condition false, for keep_firing_for)
+ * resolved, which is inactive again.  One notification when an alert fires, one when it
  * resolves, and while it stays firing one every repeat_interval; all of
  * an episode's notifications carry the same id.  The state of every rule
  * is saved into the state's open transaction when it changes and at every
@@ -94,17 +95,26 @@ struct alert *alert_new(const struct config *cfg, struct match_set **sets,
     const struct alert_cb *cb, int64_t now_ms, char **err);
 
 /*
- * Counts one record of set SET_IDX (TEXT, LEN: the record, for the
- * sample) into the rules over that set and, when EVALUATE, runs their
- * state machines.  While catching up at start the caller passes false
- * and calls alert_tick() once done, so a backlog does not fire and
- * resolve on the way.
+ * Counts one record of set SET_IDX stamped TS_MS (ms since the epoch, or
+ * STAMP_NONE), read from APP's STREAM ("out", "error", "" or NULL: records
+ * of one app and stream are taken to be read in the order they were
+ * written), with TEXT, LEN (the record, for the sample), into the rules
+ * over that set and, when EVALUATE, runs their state machines.  watch passes
+ * false and calls alert_tick() once a whole batch of reads is counted:
+ * an app's -error.log and -out.log are read one after the other, and a
+ * rule judged between the two would see what never happened; so would
+ * a backlog caught up at start.
  */
 void alert_record(struct alert *al, size_t set_idx, const char *app,
-    enum match_outcome outcome, size_t class_idx, int64_t ts_ms,
-    const char *text, size_t len, int64_t now_ms, bool evaluate);
+    const char *stream, enum match_outcome outcome, size_t class_idx,
+    int64_t ts_ms, const char *text, size_t len, int64_t now_ms,
+    bool evaluate);
 
-/* Runs every rule's state machine (windows emptying, for, repeats). */
+/*
+ * Runs every rule's state machine at NOW_MS (ms since the epoch): records
+ * counted since, windows emptying, for and keep_firing_for elapsed,
+ * repeats.
+ */
 void alert_tick(struct alert *al, int64_t now_ms);
 
 /* When alert_tick() next has work (ms since the epoch), or INT64_MAX. */

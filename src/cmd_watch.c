@@ -13,8 +13,9 @@
  *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
  *   others   -> libcurl's sockets: webhook_event (delivery never blocks
  *               reading: a hung receiver is just a socket that stays quiet)
- * After each wakeup (the cron of this loop): tail_tick, alert_tick (rules
- * whose window emptied, `for` elapsed, repeats), webhook_tick (retries,
+ * After each wakeup (the cron of this loop): tail_tick, alert_tick (the
+ * rules judged on the records just read, windows emptied, `for` and
+ * keep_firing_for elapsed, repeats), webhook_tick (retries,
  * curl's timeouts), metrics_tick, then commit when due (commit_interval
  * after the first uncommitted change, or commit_records records).  A
  * commit saves the alerts' state with the counts, and only then may the
@@ -63,7 +64,6 @@ struct watch {
 	int		 epfd;		/* the loop's: tail, curl, metrics */
 	int		 sfd;		/* signalfd */
 	int		 tfd;		/* timerfd */
-	bool		 is_started;	/* the start's backlog is read */
 	int		 lock_fd;
 	char		*lock_path;	/* the lock lock_fd holds */
 	uint64_t	 uncommitted_records;
@@ -96,7 +96,14 @@ watch_outcome_name(enum match_outcome o)
 	}
 }
 
-/* A counted record goes into its per-minute bucket. */
+/*
+ * A counted record goes into its per-minute bucket and the alert windows.
+ * The rules are judged once the whole batch is read (alert_tick in the
+ * loop), never record by record: tail reads each modified file in one go,
+ * so an app's failures (its -error.log) and successes (its -out.log)
+ * arrive in separate runs, and a rule judged between the two would see a
+ * streak or a rate that never was.
+ */
 static void
 watch_outcome(void *ctx, const struct tail_outcome *to)
 {
@@ -124,8 +131,9 @@ watch_outcome(void *ctx, const struct tail_outcome *to)
 	if (o->outcome == MATCH_SUCCESS)
 		metrics_last_success(w->mx, c.pattern_set, ts != STAMP_NONE ?
 		    ts : watch_now_ms());
-	alert_record(w->al, o->set_idx, o->app, o->outcome, o->class_idx, ts,
-	    o->record->text, o->record->len, watch_now_ms(), w->is_started);
+	alert_record(w->al, o->set_idx, o->app, to->stream, o->outcome,
+	    o->class_idx, ts, o->record->text, o->record->len, watch_now_ms(),
+	    false);
 }
 
 /* An alert changed: its notice goes to the receivers' spool. */
@@ -363,9 +371,7 @@ watch_open(struct watch *w)
 	}
 	/* The backlog is counted into the windows first and judged once,
 	 * so that it does not fire and resolve alerts on the way. */
-	w->is_started = false;
 	tail_start(w->tail, watch_now_ms());
-	w->is_started = true;
 	alert_tick(w->al, watch_now_ms());
 	watch_commit(w, false);
 	memset(&ev, 0, sizeof(ev));

@@ -926,6 +926,9 @@ config_alert(struct config_loader *ld, struct fy_node *key,
 				a->classes_where = config_where(ld, v, k);
 		} else if (strcmp(name, "for") == 0)
 			rc = config_duration(ld, k, v, what, true, &a->for_ms);
+		else if (strcmp(name, "keep_firing_for") == 0)
+			rc = config_duration(ld, k, v, what, true,
+			    &a->keep_firing_ms);
 		else if (strcmp(name, "repeat_interval") == 0)
 			rc = config_duration(ld, k, v, what, false,
 			    &a->repeat_ms);
@@ -938,7 +941,8 @@ config_alert(struct config_loader *ld, struct fy_node *key,
 			rc = config_error(ld, k, item, "alerts.%s: unknown key "
 			    "'%s'; expected name, pattern_set, kind, threshold,"
 			    " window, min_events, classes, for, "
-			    "repeat_interval or receivers", a->name, name);
+			    "keep_firing_for, repeat_interval or receivers",
+			    a->name, name);
 		if (rc != 0)
 			return -1;
 	}

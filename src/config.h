@@ -16,7 +16,8 @@
  *                      headers:, secret_file:, retry_initial:,
  *                      retry_max:, spool_max:}}
  *   alerts: [{name:, pattern_set:, kind:, threshold:, window:,
- *             min_events:, classes:, for:, repeat_interval:, receivers:}]
+ *             min_events:, classes:, for:, keep_firing_for:,
+ *             repeat_interval:, receivers:}]
  *   metrics: {listen: 127.0.0.1:9464, textfile: PATH,
  *             textfile_interval: 15s}
  *
@@ -77,6 +78,7 @@ struct config_alert {
 	char		**classes;	/* failure classes counted; none: all */
 	size_t		 nclasses;
 	int64_t		 for_ms;	/* default 0 */
+	int64_t		 keep_firing_ms;	/* keep_firing_for; default 0 */
 	int64_t		 repeat_ms;	/* default 4h */
 	char		**receivers;	/* names; none given: every receiver */
 	size_t		 nreceivers;

@@ -44,7 +44,7 @@
 #include "xmalloc.h"
 
 #define STATE_FILE		"omniwatch.db"
-#define STATE_VERSION		2
+#define STATE_VERSION		3
 #define STATE_BUSY_MS		5000	/* a checkpoint takes far less */
 #define STATE_DIR_MODE		0750	/* logs' contents may be private */
 
@@ -93,10 +93,27 @@ static const char state_schema_v2[] =
 	" body BLOB NOT NULL);"
 	"PRAGMA user_version = 2;";
 
+/*
+ * Version 3: what a rule needs to order its streak by stamp and to keep
+ * firing (alert.c).  Run after version 2's.  ADD COLUMN with a constant
+ * default only changes the schema, not the rows
+ * (https://www.sqlite.org/lang_altertable.html), and 0 is "none" for each:
+ * an upgraded streak is ended by any success, as before.
+ */
+static const char state_schema_v3[] =
+	"ALTER TABLE alerts ADD COLUMN streak_since_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE alerts ADD COLUMN streak_floor_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE alerts ADD COLUMN keep_firing_since_ms INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"PRAGMA user_version = 3;";
+
 static const char state_sql_alert_save[] =
 	"INSERT OR REPLACE INTO alerts (name, status, id, since_ms,"
 	" last_notified_ms, streak, last_success_ms, last_failure_ms,"
-	" created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	" created_ms, streak_since_ms, streak_floor_ms, keep_firing_since_ms)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 static const char state_sql_alert_forget[] =
 	"DELETE FROM alerts WHERE name = ?1";
@@ -247,12 +264,14 @@ state_user_version(struct state *st, int *version, char **err)
 	return 0;
 }
 
-/* READ_ONLY also takes version 1: `summary` reads only the buckets. */
+/* READ_ONLY also takes older versions: `summary` and `check` read only
+ * the buckets and files, which every version has. */
 static int
 state_check_version(struct state *st, int version, bool read_only,
     char **err)
 {
-	if (version == STATE_VERSION || (read_only && version == 1))
+	if (version == STATE_VERSION || (read_only && version >= 1 &&
+	    version < STATE_VERSION))
 		return 0;
 	if (version > STATE_VERSION)
 		*err = xasprintf("%s: schema version %d is newer than this "
@@ -281,7 +300,10 @@ state_schema_init(struct state *st, char **err)
 	if ((version == 0 || version == 1) && state_exec(st, state_schema_v2,
 	    "add the alerting tables", err) != 0)
 		goto fail;
-	if (version > 1 && state_check_version(st, version, false, err) != 0)
+	if (version <= 2 && state_exec(st, state_schema_v3,
+	    "add the alerts' streak and keep_firing_for columns", err) != 0)
+		goto fail;
+	if (version > 2 && state_check_version(st, version, false, err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;
@@ -691,6 +713,9 @@ state_alert_save(struct state *st, const struct state_alert *a)
 	sqlite3_bind_int64(s, 7, a->last_success_ms);
 	sqlite3_bind_int64(s, 8, a->last_failure_ms);
 	sqlite3_bind_int64(s, 9, a->created_ms);
+	sqlite3_bind_int64(s, 10, a->streak_since_ms);
+	sqlite3_bind_int64(s, 11, a->streak_floor_ms);
+	sqlite3_bind_int64(s, 12, a->keep_firing_since_ms);
 	return state_change(st, s, "save an alert's state");
 }
 
@@ -724,7 +749,9 @@ state_alerts(struct state *st,
 {
 	sqlite3_stmt *s = state_query(st, "SELECT name, status, id, since_ms,"
 	    " last_notified_ms, streak, last_success_ms, last_failure_ms,"
-	    " created_ms FROM alerts ORDER BY name", "read the alerts");
+	    " created_ms, streak_since_ms, streak_floor_ms,"
+	    " keep_firing_since_ms FROM alerts ORDER BY name",
+	    "read the alerts");
 	int rc;
 
 	if (s == NULL)
@@ -741,6 +768,9 @@ state_alerts(struct state *st,
 		a.last_success_ms = sqlite3_column_int64(s, 6);
 		a.last_failure_ms = sqlite3_column_int64(s, 7);
 		a.created_ms = sqlite3_column_int64(s, 8);
+		a.streak_since_ms = sqlite3_column_int64(s, 9);
+		a.streak_floor_ms = sqlite3_column_int64(s, 10);
+		a.keep_firing_since_ms = sqlite3_column_int64(s, 11);
 		fn(ctx, &a);
 	}
 	if (rc != SQLITE_DONE)

@@ -25,8 +25,11 @@
  *          streak, last_success_ms, last_failure_ms, created_ms)
  *   spool(seq INTEGER PRIMARY KEY AUTOINCREMENT, receiver, alert,
  *         alert_id, status, created_ms, body)
- * A version 1 database is upgraded when `watch` opens it; `summary` reads
- * either.  An alert's state, the notifications its change queues and the
+ * Version 3 adds to alerts, for the streak's order by stamp and for
+ * keep_firing_for (alert.c):
+ *   streak_since_ms, streak_floor_ms, keep_firing_since_ms
+ * An older database is upgraded when `watch` opens it; `summary` reads
+ * any.  An alert's state, the notifications its change queues and the
  * counts that caused it go into the same transaction, so after a kill -9
  * they are all there or all read again.
  */
@@ -70,6 +73,10 @@ struct state_alert {
 	int64_t		 last_success_ms;	/* 0: none seen */
 	int64_t		 last_failure_ms;	/* 0: none seen */
 	int64_t		 created_ms;	/* the rule was first seen */
+	/* Version 3 (alert.c says what they are for). */
+	int64_t		 streak_since_ms;	/* oldest stamp in it; 0 */
+	int64_t		 streak_floor_ms;	/* latest success stamp; 0 */
+	int64_t		 keep_firing_since_ms;	/* firing, false since; 0 */
 };
 
 /* A notification waiting for delivery; strings borrowed as above. */

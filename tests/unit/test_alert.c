@@ -2,7 +2,9 @@
  * test_alert: the rules and their state machine (alert.h), on a clock the
  * test moves by hand.  Each kind fires once, stays quiet while firing,
  * repeats only after repeat_interval, resolves once, with the same id; a
- * restart from the state neither fires again nor forgets.
+ * restart from the state neither fires again nor forgets.  A streak
+ * follows the records' stamps, not the order watch reads them in; an alert
+ * with keep_firing_for does not flap.
  */
 #include "autoconf.h"
 
@@ -39,6 +41,7 @@ struct at_seen {
 	size_t		 sample_len[16];
 	int64_t		 dominant[16];
 	size_t		 napps[16];
+	uint64_t	 streak[16];
 };
 
 struct at {
@@ -66,6 +69,7 @@ at_notify(void *ctx, const struct alert_notice *n)
 	s->sample_len[s->n] = n->sample_len;
 	s->dominant[s->n] = n->dominant;
 	s->napps[s->n] = n->napps;
+	s->streak[s->n] = n->streak;
 	s->n++;
 }
 
@@ -143,8 +147,26 @@ at_rec(struct at *t, enum match_outcome o, size_t class_idx, int64_t now,
 	    "", 1, now, now };
 
 	assert_int_equal(state_count(t->st, &c), 0);
-	alert_record(t->al, 0, "app", o, class_idx, now, text, strlen(text),
-	    now, true);
+	alert_record(t->al, 0, "app", "out", o, class_idx, now, text,
+	    strlen(text), now, true);
+}
+
+/*
+ * One record stamped TS (STAMP_NONE: unstamped) read at NOW, counted but
+ * not judged: watch judges a whole batch of reads at once (alert_tick).
+ */
+static void
+at_read(struct at *t, enum match_outcome o, int64_t ts, int64_t now)
+{
+	const char *text = o == MATCH_SUCCESS ? "OK" : "AAA";
+	struct state_count c = { ((ts != STAMP_NONE ? ts : now) / 60000) *
+	    60000, "omni", "app", o == MATCH_SUCCESS ? "out" : "error",
+	    o == MATCH_SUCCESS ? "success" : "failure", o == MATCH_SUCCESS ?
+	    "" : "a", 1, ts, ts };
+
+	assert_int_equal(state_count(t->st, &c), 0);
+	alert_record(t->al, 0, "app", o == MATCH_SUCCESS ? "out" : "error", o,
+	    0, ts, text, strlen(text), now, false);
 }
 
 static void
@@ -279,6 +301,180 @@ test_consecutive(void **state)
 	alert_tick(t->al, S(15));
 	assert_int_equal(t->seen.n, 4);
 	assert_true(t->seen.is_resolved[3]);
+}
+
+/*
+ * PM2 writes failures to <app>-error.log and successes to <app>-out.log,
+ * and watch reads each modified file in one go: traffic that alternates
+ * F S F S arrives as F F F S S S, or S S S F F F.  Neither is a streak.
+ */
+static void
+test_consecutive_by_stamp(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_CONSECUTIVE_FAILURES;
+	t->rule.threshold = 3;
+	t->rule.window_ms = 60000;
+	at_start(t, S(0));
+	/* F S F S F S, one pair a second: the error file, then the out. */
+	for (int i = 1; i <= 3; i++)
+		at_read(t, MATCH_FAILURE, S(i), S(4));
+	for (int i = 1; i <= 3; i++)
+		at_read(t, MATCH_SUCCESS, S(i), S(4));
+	alert_tick(t->al, S(4));
+	assert_int_equal(t->seen.n, 0);
+	/* The same traffic, the out file read first this time. */
+	for (int i = 5; i <= 7; i++)
+		at_read(t, MATCH_SUCCESS, S(i), S(8));
+	for (int i = 5; i <= 7; i++)
+		at_read(t, MATCH_FAILURE, S(i), S(8));
+	alert_tick(t->al, S(8));
+	assert_int_equal(t->seen.n, 0);
+	assert_int_equal(alert_rule_status(t->al, 0), ALERT_INACTIVE);
+
+	/* A real streak after a success: F@8 S@8 F@9 F@9 F@10 F@11, read
+	 * error file first.  The tie at 8 s goes to the success. */
+	at_read(t, MATCH_FAILURE, S(8), S(12));
+	at_read(t, MATCH_FAILURE, S(9), S(12));
+	at_read(t, MATCH_FAILURE, S(9), S(12));
+	at_read(t, MATCH_FAILURE, S(10), S(12));
+	at_read(t, MATCH_FAILURE, S(11), S(12));
+	at_read(t, MATCH_SUCCESS, S(8), S(12));
+	alert_tick(t->al, S(12));
+	assert_int_equal(t->seen.n, 1);
+	assert_false(t->seen.is_resolved[0]);
+	assert_int_equal(t->seen.streak[0], 4);
+	/* A success stamped after them all ends it, read in any order. */
+	at_read(t, MATCH_SUCCESS, S(11), S(13));
+	alert_tick(t->al, S(13));
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	assert_int_equal(t->seen.streak[1], 0);
+
+	/* Within one file, read order is the order: F S F F F of one
+	 * second in the out file is a streak of 3. */
+	alert_record(t->al, 0, "app", "out", MATCH_FAILURE, 0, S(12), "AAA",
+	    3, S(12) + 500, false);
+	alert_record(t->al, 0, "app", "out", MATCH_SUCCESS, 0, S(12), "OK",
+	    2, S(12) + 500, false);
+	for (int i = 0; i < 2; i++)
+		alert_record(t->al, 0, "app", "out", MATCH_FAILURE, 0, S(12),
+		    "AAA", 3, S(12) + 500, false);
+	/* ... but not a failure of that second from another file. */
+	at_read(t, MATCH_FAILURE, S(12), S(12) + 500);
+	alert_tick(t->al, S(12) + 500);
+	assert_int_equal(t->seen.n, 2);
+	alert_record(t->al, 0, "app", "out", MATCH_FAILURE, 0, S(12), "AAA",
+	    3, S(12) + 600, false);
+	alert_tick(t->al, S(12) + 600);
+	assert_int_equal(t->seen.n, 3);
+	assert_int_equal(t->seen.streak[2], 3);
+	/* A success of that second from the error file ends them all. */
+	alert_record(t->al, 0, "app", "error", MATCH_SUCCESS, 0, S(12), "OK",
+	    2, S(12) + 700, false);
+	alert_tick(t->al, S(12) + 700);
+	assert_int_equal(t->seen.n, 4);
+	assert_true(t->seen.is_resolved[3]);
+
+	/* Unstamped records fall back to the order they are read in. */
+	at_read(t, MATCH_FAILURE, STAMP_NONE, S(14));
+	at_read(t, MATCH_SUCCESS, STAMP_NONE, S(14));
+	at_read(t, MATCH_FAILURE, STAMP_NONE, S(14));
+	at_read(t, MATCH_FAILURE, STAMP_NONE, S(14));
+	alert_tick(t->al, S(14));
+	assert_int_equal(t->seen.n, 4);
+	at_read(t, MATCH_FAILURE, STAMP_NONE, S(15));
+	alert_tick(t->al, S(15));
+	assert_int_equal(t->seen.n, 5);
+	assert_int_equal(t->seen.streak[4], 3);
+	/* A stamped success ends unstamped failures read before it. */
+	at_read(t, MATCH_SUCCESS, S(1), S(16));
+	alert_tick(t->al, S(16));
+	assert_int_equal(t->seen.n, 6);
+	assert_true(t->seen.is_resolved[5]);
+	t->rule.window_ms = 10000;
+}
+
+/*
+ * More distinct stamps than a rule keeps: the oldest merge at the older
+ * stamp, so a late success among the newest is exact, and one among the
+ * merged ends them all (late, never false).
+ */
+static void
+test_consecutive_many_stamps(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_CONSECUTIVE_FAILURES;
+	t->rule.threshold = 60;
+	t->rule.window_ms = 300000;
+	at_start(t, S(0));
+	for (int i = 1; i <= 100; i++)
+		at_read(t, MATCH_FAILURE, S(i), S(101));
+	alert_tick(t->al, S(101));
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal(t->seen.streak[0], 100);
+	at_read(t, MATCH_SUCCESS, S(50), S(102));	/* late */
+	alert_tick(t->al, S(102));
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	assert_int_equal(t->seen.streak[1], 50);
+	for (int i = 103; i <= 112; i++)
+		at_read(t, MATCH_FAILURE, S(i), S(113));
+	alert_tick(t->al, S(113));
+	assert_int_equal(t->seen.n, 3);
+	assert_int_equal(t->seen.streak[2], 60);
+	t->rule.window_ms = 10000;
+}
+
+/*
+ * keep_firing_for: a condition that goes false, true, false within it
+ * makes one firing notification, and the resolved one comes only after
+ * keep_firing_for of false, across a restart too.
+ */
+static void
+test_keep_firing_for(void **state)
+{
+	struct at *t = *state;
+
+	t->rule.kind = CONFIG_ALERT_FAILURES;
+	t->rule.threshold = 2;
+	t->rule.keep_firing_ms = 5000;
+	at_start(t, S(0));
+	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	assert_int_equal(t->seen.n, 1);
+	/* At 11 s the failure of 1 s left the 10 s window: false. */
+	alert_tick(t->al, S(11));
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal(alert_rule_status(t->al, 0), ALERT_FIRING);
+	assert_int_equal(alert_deadline(t->al, S(11)), S(12));	/* slot */
+	alert_tick(t->al, S(12));
+	assert_int_equal(alert_deadline(t->al, S(12)), S(16));
+	/* True again within keep_firing_for: the same episode. */
+	at_rec(t, MATCH_FAILURE, 0, S(13), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(13), "AAA");
+	assert_int_equal(t->seen.n, 1);
+	alert_tick(t->al, S(16));
+	assert_int_equal(t->seen.n, 1);
+	/* False again from 23 s; a restart at 25 s remembers since when. */
+	alert_tick(t->al, S(23));
+	assert_int_equal(t->seen.n, 1);
+	at_commit(t);
+	at_start(t, S(25));
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal(alert_rule_status(t->al, 0), ALERT_FIRING);
+	assert_int_equal(alert_deadline(t->al, S(25)), S(28));
+	alert_tick(t->al, S(28) - 1);
+	assert_int_equal(t->seen.n, 1);
+	alert_tick(t->al, S(28));
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	assert_string_equal(t->seen.id[1], t->seen.id[0]);
+	alert_tick(t->al, S(60));
+	assert_int_equal(t->seen.n, 2);
+	t->rule.keep_firing_ms = 0;
 }
 
 static void
@@ -422,6 +618,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_classes, at_setup,
 		    at_teardown),
 		cmocka_unit_test_setup_teardown(test_consecutive, at_setup,
+		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_consecutive_by_stamp,
+		    at_setup, at_teardown),
+		cmocka_unit_test_setup_teardown(test_consecutive_many_stamps,
+		    at_setup, at_teardown),
+		cmocka_unit_test_setup_teardown(test_keep_firing_for, at_setup,
 		    at_teardown),
 		cmocka_unit_test_setup_teardown(test_no_success, at_setup,
 		    at_teardown),

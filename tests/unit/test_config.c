@@ -187,6 +187,7 @@ test_every_key(void **state)
 	    "    min_events: 3\n"
 	    "    classes: [route_not_found]\n"
 	    "    for: 0s\n"
+	    "    keep_firing_for: 1.5m\n"
 	    "    repeat_interval: 1h\n"
 	    "    receivers: [desk]\n"
 	    "  - {name: quiet, kind: no_success}\n"
@@ -241,6 +242,7 @@ test_every_key(void **state)
 	assert_int_equal(cfg->alerts[0].nclasses, 1);
 	assert_string_equal(cfg->alerts[0].classes[0], "route_not_found");
 	assert_int_equal(cfg->alerts[0].for_ms, 0);
+	assert_int_equal(cfg->alerts[0].keep_firing_ms, 90000);
 	assert_int_equal(cfg->alerts[0].repeat_ms, 3600000);
 	assert_int_equal(cfg->alerts[0].nreceivers, 1);
 	assert_string_equal(cfg->alerts[0].receivers[0], "desk");
@@ -248,6 +250,7 @@ test_every_key(void **state)
 	assert_null(cfg->alerts[1].pattern_set);
 	assert_int_equal(cfg->alerts[1].window_ms, 300000);
 	assert_int_equal(cfg->alerts[1].repeat_ms, 4 * 3600000);
+	assert_int_equal(cfg->alerts[1].keep_firing_ms, 0);
 	assert_int_equal(cfg->alerts[1].nreceivers, 0);
 	assert_string_equal(cfg->metrics_listen, "127.0.0.1:9100");
 	assert_non_null(strstr(cfg->metrics_textfile, "/m.prom"));
@@ -497,7 +500,15 @@ test_error_alerting(void **state)
 	ct_error(CT_A "{name: a, kind: no_success, when: x}\n",
 	    "3:33: alerts.a: unknown key 'when'; expected name, pattern_set, "
 	    "kind, threshold, window, min_events, classes, for, "
-	    "repeat_interval or receivers");
+	    "keep_firing_for, repeat_interval or receivers");
+	ct_error(CT_A "{name: a, kind: no_success, keep_firing_for: 5}\n",
+	    "3:50: alerts.a.keep_firing_for: '5' has no unit; expected a "
+	    "number with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	ct_error(CT_A "{name: a, kind: failures, threshold: 1, "
+	    "keep_firing_for: soon}\n",
+	    "3:62: alerts.a.keep_firing_for: 'soon' is not a duration; "
+	    "expected a number with a unit: ms, s, m, h, d or w (e.g. 200ms, "
+	    "5s, 15m)");
 	ct_error(CT_A "{name: a, kind: no_success}\n  - {name: a, kind: "
 	    "no_success}\n",
 	    "4:12: alerts: 'a' is named twice; expected each name once");

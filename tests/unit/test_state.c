@@ -186,7 +186,7 @@ test_open_creates(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 2);
+	assert_int_equal(sqlite3_column_int(s, 0), 3);
 	sqlite3_finalize(s);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
 	    NULL), SQLITE_OK);
@@ -226,11 +226,11 @@ test_open_errors(void **state)
 	state_close(st_open(false));
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 3", NULL,
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	want = xasprintf("%s: schema version 3 is newer than this omniwatch "
-	    "knows (2); use the omniwatch that wrote it", path);
+	want = xasprintf("%s: schema version 4 is newer than this omniwatch "
+	    "knows (3); use the omniwatch that wrote it", path);
 	assert_null(state_open(st_dir, false, &err));
 	assert_string_equal(err, want);
 	free(err);
@@ -710,7 +710,7 @@ test_summary_load(void **state)
 }
 
 /* Alerting tables: a rule's state, the spool in order, both committed
- * with the counts or not at all; a version 1 state is upgraded. */
+ * with the counts or not at all; version 1 and 2 states are upgraded. */
 struct st_seen {
 	char		 buf[512];
 	size_t		 n;
@@ -723,10 +723,12 @@ st_alert_fn(void *ctx, const struct state_alert *a)
 
 	s->n++;
 	snprintf(s->buf + strlen(s->buf), sizeof(s->buf) - strlen(s->buf),
-	    "%s %s %s %lld %lld %llu %lld %lld %lld;", a->name, a->status,
-	    a->id, (long long)a->since_ms, (long long)a->last_notified_ms,
-	    (unsigned long long)a->streak, (long long)a->last_success_ms,
-	    (long long)a->last_failure_ms, (long long)a->created_ms);
+	    "%s %s %s %lld %lld %llu %lld %lld %lld %lld %lld %lld;", a->name,
+	    a->status, a->id, (long long)a->since_ms,
+	    (long long)a->last_notified_ms, (unsigned long long)a->streak,
+	    (long long)a->last_success_ms, (long long)a->last_failure_ms,
+	    (long long)a->created_ms, (long long)a->streak_since_ms,
+	    (long long)a->streak_floor_ms, (long long)a->keep_firing_since_ms);
 }
 
 static void
@@ -746,7 +748,7 @@ test_alerts_spool(void **state)
 {
 	struct state *st = st_open(false);
 	struct state_alert a = { "omni-failing", "firing", "ab12", 1000, 1500,
-	    3, 0, 1400, 900 };
+	    3, 0, 1400, 900, 1200, 1100, 1450 };
 	struct state_notice n1 = { 0, "ops", "omni-failing", "ab12", "firing",
 	    1500, "{\"a\":1}", 7 };
 	struct state_notice n2 = { 0, "desk", "omni-failing", "ab12",
@@ -778,7 +780,7 @@ test_alerts_spool(void **state)
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(state_alerts(st, st_alert_fn, &seen), 0);
 	assert_string_equal(seen.buf,
-	    "omni-failing inactive  1000 1500 3 0 1400 900;");
+	    "omni-failing inactive  1000 1500 3 0 1400 900 1200 1100 1450;");
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(state_spool(st, st_notice_fn, &seen), 0);
 	assert_int_equal(seen.n, 1);
@@ -837,6 +839,50 @@ test_upgrade_v1(void **state)
 	free(path);
 }
 
+/* A version 2 state keeps its alerts; the new columns read as "none". */
+static void
+test_upgrade_v2(void **state)
+{
+	struct state *st = st_open(false);
+	struct st_seen seen;
+	char *path;
+	sqlite3 *db;
+
+	state_close(st);
+	path = xasprintf("%s/omniwatch.db", st_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts;"
+	    "CREATE TABLE alerts (name TEXT PRIMARY KEY, status TEXT NOT NULL,"
+	    " id TEXT NOT NULL, since_ms INTEGER NOT NULL,"
+	    " last_notified_ms INTEGER NOT NULL, streak INTEGER NOT NULL,"
+	    " last_success_ms INTEGER NOT NULL,"
+	    " last_failure_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL);"
+	    "INSERT INTO alerts VALUES ('r', 'firing', 'ab12', 1000, 1500, 3,"
+	    " 0, 1400, 900);"
+	    "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = st_open(true);		/* summary reads it as it is */
+	state_close(st);
+	st = st_open(false);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(state_alerts(st, st_alert_fn, &seen), 0);
+	assert_string_equal(seen.buf, "r firing ab12 1000 1500 3 0 1400 900 "
+	    "0 0 0;");
+	state_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version",
+		    -1, &s, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(s, 0), 3);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -866,6 +912,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_alerts_spool, st_setup,
 		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v1, st_setup,
+		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v2, st_setup,
 		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_load, st_setup,
 		    st_teardown),
