@@ -978,10 +978,13 @@ no_head:
 		return MATCH_DAMAGED;
 	/*
 	 * An object record that lost most of its head ("ket: {"), all but
-	 * its brace (": {", "{" right after a closed record), or all of it
-	 * (an orphan), but holds the body of one of ours.  A "{" line in the
-	 * middle of a record (an inner line cut short) does not follow a
-	 * closed record, and its head was counted already.
+	 * its brace (": {", "{" after a record that left nothing open: one
+	 * closed by a lone "}", or a plain line like "[http] POST ..." --
+	 * not one that opened an object or ends in a label, "row:"),
+	 * or all of it (an orphan), but holds the body of one of ours.  A "{"
+	 * line in the middle of a record (an inner line cut short) follows a
+	 * record whose object is still open, and its head was counted
+	 * already.
 	 */
 	if ((rec->is_orphan || rec->starts_object) &&
 	    match_inner_literal(set, rec) && (rec->is_orphan ||

@@ -21,6 +21,8 @@ struct record_builder {
 	struct record	 cur;
 	bool		 is_active;	/* a record is being assembled */
 	bool		 after_close;	/* the last record ended at "}" */
+	bool		 after_open;	/* the last record left an object open */
+	bool		 is_colon;	/* the current line ends in ':' */
 	bool		 is_opener;	/* first line ends in '{' or '[' */
 	bool		 is_closed;	/* a lone '}' / ']' was seen */
 	uint64_t	 safe;		/* past the last emitted record */
@@ -77,6 +79,16 @@ record_is_closer(const char *p, size_t len)
 	return len == 1 && (p[0] == '}' || p[0] == ']');
 }
 
+/* A label for what follows ("row as stored:"), as console.log writes one
+ * before an object logged on its own. */
+static bool
+record_is_label(const char *p, size_t len)
+{
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\r'))
+		len--;
+	return len > 0 && p[len - 1] == ':';
+}
+
 static bool
 record_is_opener(const char *p, size_t len)
 {
@@ -118,6 +130,7 @@ record_builder_flush(struct record_builder *rb)
 	rb->cur.text = rb->buf != NULL ? rb->buf : "";
 	rb->cur.starts_object = rb->is_opener;
 	rb->cur.is_open = rb->is_opener && !rb->is_closed;
+	rb->after_open = rb->cur.is_open || rb->is_colon;
 	rb->count++;
 	rb->safe = rb->cur.end;
 	rb->is_active = false;
@@ -145,12 +158,13 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 		rb->cur.offset = l->offset;
 		rb->cur.line_number = l->number;
 		rb->cur.is_orphan = cont && (rb->after_close || rb->count == 0);
-		rb->cur.follows_close = rb->after_close;
+		rb->cur.follows_close = !rb->after_open;
 		rb->is_opener = record_is_opener(l->ptr, l->len);
 		rb->is_closed = false;
 	} else
 		record_append(rb, "\n", 1);
 	record_append(rb, l->ptr, l->len);
+	rb->is_colon = record_is_label(l->ptr, l->len);
 	rb->cur.nlines++;
 	rb->cur.end = l->end;
 	if (l->is_cut)
@@ -169,10 +183,11 @@ record_builder_single(struct record_builder *rb, struct record *rec)
 {
 	rec->nlines = 1;
 	rec->is_orphan = false;		/* it starts a record */
-	rec->follows_close = rb->after_close;
+	rec->follows_close = !rb->after_open;
 	rec->starts_object = record_is_opener(rec->text, rec->len);
 	rec->is_open = rec->starts_object;	/* a closer is a continuation */
 	rb->after_close = false;
+	rb->after_open = rec->is_open || record_is_label(rec->text, rec->len);
 	rb->count++;
 	rb->safe = rec->end;
 	rb->cb.record(rb->cb.ctx, rec);
@@ -195,6 +210,7 @@ record_builder_reset(struct record_builder *rb)
 {
 	rb->is_active = false;
 	rb->after_close = false;
+	rb->after_open = false;
 	rb->cur.len = 0;
 }
 

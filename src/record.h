@@ -49,7 +49,10 @@ struct record {
 	size_t		 nlines;
 	bool		 is_cut;	/* a line or the record hit a cap */
 	bool		 is_orphan;	/* began with a continuation line */
-	bool		 follows_close;	/* the record before ended at "}" */
+	/* Nothing was left open before it: the record before ended at a
+	 * lone "}", or never opened an object and did not end in a label
+	 * ("...:"), or there was none. */
+	bool		 follows_close;
 	bool		 starts_object;	/* first line ends in '{' or '[' */
 	bool		 is_open;	/* opened an object, never closed it */
 };

@@ -144,9 +144,12 @@ struct gen_file {
 	bool		 rec_has_tag;	/* rec contains "[Omni] " */
 	bool		 rec_is_orphan;
 	bool		 rec_follows_close;
+	bool		 rec_closed;	/* by a lone '}' or ']' */
+	bool		 rec_last_label;	/* its last line ends in ':' */
 	bool		 rec_starts_object;
 	int64_t		 rec_ts;
 	bool		 is_after_close; /* last line was a lone '}' or ']' */
+	bool		 is_after_open;	/* last record left an object open */
 	/* json, time: text not yet written as a chunk; json: a line split
 	 * between two objects. */
 	struct gen_buf	 pending;
@@ -536,6 +539,10 @@ gen_record_close(struct gen_file *f)
 	if (!f->rec_is_open)
 		return;
 	f->counts.records++;
+	/* record.c: open when its first line ends in '{' or '[' and no lone
+	 * '}' or ']' closed it (gen_record_line closes after one). */
+	f->is_after_open = (f->rec_starts_object && !f->rec_closed) ||
+	    f->rec_last_label;
 	if (f->rec_has_tag && gen_chain(p, len, GEN_SUCCESS_HEAD, "ticketId:",
 	    "ticket_number:", NULL))
 		bump = &f->counts.successes;
@@ -600,16 +607,19 @@ gen_record_line(struct gen *g, struct gen_file *f, const char *p, size_t len,
 		f->rec_ts = ts;
 		f->rec_is_orphan = is_cont &&
 		    (f->is_after_close || f->counts.records == 0);
-		f->rec_follows_close = f->is_after_close;
+		f->rec_follows_close = !f->is_after_open;
+		f->rec_closed = false;
 		f->rec_starts_object = tlen > 0 &&
 		    (p[tlen - 1] == '{' || p[tlen - 1] == '[');
 	} else
 		gen_buf_chr(&f->rec, '\n');
 	gen_buf_mem(&f->rec, p, len);
+	f->rec_last_label = tlen > 0 && p[tlen - 1] == ':';
 	if (!f->rec_has_tag && gen_find(p, len, GEN_OMNI_TAG, 7) != NULL)
 		f->rec_has_tag = true;
 	f->is_after_close = false;
 	if (tlen == 1 && (p[0] == '}' || p[0] == ']')) {
+		f->rec_closed = true;
 		gen_record_close(f);
 		f->is_after_close = true;
 	}
@@ -838,6 +848,7 @@ gen_rotate(struct gen *g, struct gen_file *f)
 
 	gen_record_close(f);
 	f->is_after_close = false;
+	f->is_after_open = false;	/* the next file is read afresh */
 	gen_file_flush(f);
 	if (fclose(f->fp) != 0)
 		gen_fatal("%s: close: %s", f->name, strerror(errno));
@@ -1518,7 +1529,9 @@ gen_t_headless(struct gen *g, struct gen_app *a, struct gen_file *out,
 /*
  * Lines that lost their record: an orphan after a closed object.  With an
  * inner literal of the omni regexes it is damaged; without, nothing.  And
- * an object after a short head tail, but with no literal: nothing.
+ * an object after a short head tail, but with no literal: nothing.  A
+ * brace after a plain line is damaged; after a label line ("row:") it is
+ * an object of its own.
  */
 static void
 gen_t_orphan(struct gen *g, struct gen_app *a, struct gen_file *out,
@@ -1528,7 +1541,7 @@ gen_t_orphan(struct gen *g, struct gen_app *a, struct gen_file *out,
 	    "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {\n"
 	    "  code: 'ETIMEDOUT'\n}\n");
 	gen_emit(g, err, false);
-	switch (gen_below(g, 6)) {
+	switch (gen_below(g, 7)) {
 	case 0:
 		gen_buf_str(B, "  status: false,\n  message: '',\n"
 		    "  errors: { file: 'RoutesRequests.php', line: 229 }\n}\n");
@@ -1555,8 +1568,21 @@ gen_t_orphan(struct gen *g, struct gen_app *a, struct gen_file *out,
 		    "'RoutesRequests.php' }\n}\n");
 		a->want.damaged++;
 		break;
+	case 5:
+		/* all but the brace lost, right after a plain line: what
+		 * PM2's fork mode leaves when a burst drops the head */
+		gen_buf_str(B, "[http] POST /api/v1/tickets -> "
+		    "partner.example.test (ticket #");
+		gen_buf_num(B, ++g->seq, 1);
+		gen_buf_str(B, ")\n{\n  ticketId: ");
+		gen_buf_num(B, g->seq, 1);
+		gen_buf_str(B, ",\n  ticket_number: '");
+		gen_ticket_number(B, g->seq);
+		gen_buf_str(B, "'\n}\n");
+		a->want.damaged++;
+		break;
 	default:
-		/* the same brace after an open line: an object of its own */
+		/* the same brace after a label line: an object of its own */
 		gen_buf_str(B, "[db] row as stored:\n");
 		gen_emit(g, err, false);
 		gen_buf_str(B, "{\n  ticketId: ");

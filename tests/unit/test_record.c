@@ -171,6 +171,7 @@ struct rt_rec {
 	uint64_t	 offset, end, line_number;
 	size_t		 nlines;
 	bool		 is_cut, is_orphan, starts_object, is_open;
+	bool		 follows_close;
 };
 
 struct rt {
@@ -204,6 +205,7 @@ rt_on_record(void *ctx, const struct record *r)
 	o->is_orphan = r->is_orphan;
 	o->starts_object = r->starts_object;
 	o->is_open = r->is_open;
+	o->follows_close = r->follows_close;
 }
 
 static void
@@ -512,6 +514,38 @@ test_orphan_after_close_08(void **state)
 }
 
 /* "ket: seq=2907 {" does not look like a continuation: no orphan. */
+/*
+ * A "{" that starts a record follows a record that left nothing open after
+ * a plain line (PM2's fork mode dropped "[Omni] Ticket created
+ * successfully: " in a burst: the brace is all that is left of the head),
+ * not after a label line or an object still open.
+ */
+static void
+test_follows_close_kinds(void **state)
+{
+	struct rt *t = rt_new(NULL);
+
+	(void)state;
+	rt_feed(t, "[http] POST /api/v1/tickets (ticket #2781)\n"
+	    "{\n  ticketId: 52781\n}\n"
+	    "[db] row as stored:\n"
+	    "{\n  ticketId: 7\n}\n"
+	    "[Omni] Failed to create ticket: {\n  errors: x\n"
+	    "{\n  file: 'RoutesRequests.php'\n}\n"
+	    "plain again\n"
+	    "{\n  x: 1\n}\n");
+	rt_finish(t);
+	assert_int_equal(t->n, 8);
+	assert_true(t->recs[0].follows_close);	/* the first record */
+	assert_true(t->recs[1].follows_close);	/* after a plain line */
+	assert_false(t->recs[3].follows_close);	/* after a label */
+	assert_true(t->recs[4].follows_close);	/* after a closed object */
+	assert_true(t->recs[4].is_open);
+	assert_false(t->recs[5].follows_close);	/* inside an open one */
+	assert_true(t->recs[7].follows_close);
+	rt_free(t);
+}
+
 static void
 test_lost_head_not_orphan_08(void **state)
 {
@@ -826,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_k07_split_by_flush),
 		cmocka_unit_test(test_orphan_after_close_08),
 		cmocka_unit_test(test_lost_head_not_orphan_08),
+		cmocka_unit_test(test_follows_close_kinds),
 		cmocka_unit_test(test_continuation_kinds),
 		cmocka_unit_test(test_first_line_continuation),
 		cmocka_unit_test(test_first_line_wins),
