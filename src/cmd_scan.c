@@ -309,11 +309,9 @@ cmd_scan(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		total += scan_path_size(argv[i]);
 	extra.progress = progress_new("scan", total, true, NULL);
-	if (optind == argc && scan_path(s, home_logs) != 0)
+	if (optind == argc ? scan_path(s, home_logs) != 0 :
+	    scan_paths(s, argv + optind, (size_t)(argc - optind)) != 0)
 		rc = CMD_EXIT_INPUT;
-	for (int i = optind; i < argc; i++)
-		if (scan_path(s, argv[i]) != 0)
-			rc = CMD_EXIT_INPUT;
 	progress_done(extra.progress);
 	if (optind == argc)
 		is_written = cmd_scan_report(s, &extra, format, 1, &home_logs,

@@ -23,7 +23,8 @@
 
 /* One file's scan, made by a worker, added to the scan in file order. */
 struct scan_result {
-	const char	*path;
+	char		*path;
+	bool		 is_done;	/* not to read: said in its place */
 	bool		 is_open;	/* f holds the file */
 	struct scan_file f;
 	struct aggregate *agg;		/* the file's counts */
@@ -33,10 +34,9 @@ struct scan_result {
 	size_t		 log_len;
 };
 
-/* The files of one scan_path call and the lock of the caller's hooks. */
+/* The files of one scan_paths call and the lock of the caller's hooks. */
 struct scan_batch {
 	struct scan	*s;
-	char *const	*paths;
 	struct scan_result *res;
 	size_t		 n;
 	size_t		 next;		/* the next file to take */
@@ -208,6 +208,8 @@ scan_worker_run(void *arg)
 		pthread_mutex_unlock(&b->lock);
 		if (i >= b->n)
 			break;
+		if (b->res[i].is_done)
+			continue;
 		w->res = &b->res[i];
 		if (b->is_captured) {
 			fp = open_memstream(&w->res->log, &w->res->log_len);
@@ -285,36 +287,35 @@ scan_result_add(struct scan *s, struct scan_result *r)
 	if (r->error != NULL)
 		scan_add_error(s, r->path, r->error_offset, r->error);
 	free(r->error);
+	free(r->path);
 	return rc;
 }
 
 /*
- * Reads the N files of PATHS, in up to s->jobs threads, and adds them to S
- * in the order given, so that the result does not depend on which thread
- * finished first.  Each worker's messages are kept and written out with
- * its file, in that order too.
+ * Reads the N entries of RES (files, and what could not be listed, said in
+ * its place), in up to s->jobs threads, and adds them to S in that order,
+ * so that the result does not depend on which thread finished first.  One
+ * thread reads and adds each file in turn; several keep what each file's
+ * reading said and write it out with the file, in order too.  Frees RES.
  */
 static int
-scan_files(struct scan *s, char *const *paths, size_t n)
+scan_files(struct scan *s, struct scan_result *res, size_t n)
 {
 	struct scan_batch b;
 	struct scan_worker *ws;
-	size_t nw = s->jobs < 1 ? 1 : s->jobs;
+	size_t nw = s->jobs < 1 ? 1 : s->jobs, nfiles = 0;
 	int rc = 0;
 
-	if (n == 0)
-		return 0;
-	if (nw > n)
-		nw = n;
+	for (size_t i = 0; i < n; i++)
+		nfiles += !res[i].is_done;
+	if (nw > nfiles)
+		nw = nfiles > 0 ? nfiles : 1;
 	if (nw > SCAN_JOBS_MAX)
 		nw = SCAN_JOBS_MAX;
 	memset(&b, 0, sizeof(b));
 	b.s = s;
-	b.paths = paths;
 	b.n = n;
-	b.res = xcalloc(n, sizeof(*b.res));
-	for (size_t i = 0; i < n; i++)
-		b.res[i].path = paths[i];
+	b.res = res;
 	pthread_mutex_init(&b.lock, NULL);
 	ws = xcalloc(nw, sizeof(*ws));
 	for (size_t i = 0; i < nw; i++)
@@ -327,9 +328,16 @@ scan_files(struct scan *s, char *const *paths, size_t n)
 			nw = 1;
 			scan_worker_init(&ws[0], &b);
 		}
-	if (nw == 1)
-		scan_worker_run(&ws[0]);
-	else {
+	if (nw == 1) {
+		for (size_t i = 0; i < n; i++) {
+			if (!res[i].is_done) {
+				ws[0].res = &res[i];
+				scan_file(&ws[0]);
+			}
+			if (scan_result_add(s, &res[i]) != 0)
+				rc = -1;
+		}
+	} else {
 		b.is_captured = true;
 		for (size_t i = 0; i < nw; i++)
 			if (pthread_create(&ws[i].thread, NULL, scan_worker_run,
@@ -337,16 +345,53 @@ scan_files(struct scan *s, char *const *paths, size_t n)
 				fatalx("cannot start a scan thread");
 		for (size_t i = 0; i < nw; i++)
 			pthread_join(ws[i].thread, NULL);
+		for (size_t i = 0; i < n; i++)
+			if (scan_result_add(s, &res[i]) != 0)
+				rc = -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (scan_result_add(s, &b.res[i]) != 0)
-			rc = -1;
 	for (size_t i = 0; i < nw; i++)
 		scan_worker_fini(&ws[i]);
 	free(ws);
-	free(b.res);
+	free(res);
 	pthread_mutex_destroy(&b.lock);
 	return rc;
+}
+
+/* What scan_paths reads, in order. */
+struct scan_list {
+	struct scan_result *res;
+	size_t		 n;
+};
+
+static struct scan_result *
+scan_list_add(struct scan_list *l, const char *path)
+{
+	struct scan_result *r;
+
+	l->res = xreallocarray(l->res, l->n + 1, sizeof(*l->res));
+	r = &l->res[l->n++];
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(path);
+	return r;
+}
+
+/* An entry not to read: MESSAGE is said in its place, an error or not. */
+static void
+scan_list_note(struct scan_list *l, const char *path, const char *message,
+    bool is_error)
+{
+	struct scan_result *r = scan_list_add(l, path);
+	FILE *fp = open_memstream(&r->log, &r->log_len);
+
+	r->is_done = true;
+	log_capture(fp);
+	if (is_error) {
+		log_error("%s: %s", path, message);
+		r->error = xstrdup(message);
+	} else
+		log_warnx("%s: %s", path, message);
+	log_capture(NULL);
+	fclose(fp);
 }
 
 struct scan_entry {
@@ -362,20 +407,18 @@ scan_entry_cmp(const void *a, const void *b)
 	return pm2_log_name_cmp(&x->name, &y->name);
 }
 
-static int
-scan_dir(struct scan *s, const char *path)
+/* Adds the PM2 logs of directory PATH to L, oldest first per stream. */
+static void
+scan_list_dir(struct scan_list *l, const char *path)
 {
 	DIR *dir = opendir(path);
 	struct dirent *de;
 	struct scan_entry *entries = NULL;
-	char **paths;
 	size_t n = 0;
-	int rc;
 
 	if (dir == NULL) {
-		log_error("%s: %s", path, strerror(errno));
-		scan_add_error(s, path, 0, strerror(errno));
-		return -1;
+		scan_list_note(l, path, strerror(errno), true);
+		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
 		struct pm2_log_name name;
@@ -398,38 +441,44 @@ scan_dir(struct scan *s, const char *path)
 	}
 	closedir(dir);
 	if (n == 0)
-		log_warnx("%s: no PM2 log files (NAME-out*.log*, "
-		    "NAME-error*.log*) in this directory", path);
+		scan_list_note(l, path, "no PM2 log files (NAME-out*.log*, "
+		    "NAME-error*.log*) in this directory", false);
 	if (n > 1)
 		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
-	paths = xcalloc(n + 1, sizeof(*paths));
-	for (size_t i = 0; i < n; i++)
-		paths[i] = entries[i].path;
-	rc = scan_files(s, paths, n);
 	for (size_t i = 0; i < n; i++) {
+		scan_list_add(l, entries[i].path);
 		free(entries[i].path);
 		pm2_log_name_release(&entries[i].name);
 	}
-	free(paths);
 	free(entries);
-	return rc;
+}
+
+int
+scan_paths(struct scan *s, char *const *paths, size_t n)
+{
+	struct scan_list l = { NULL, 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (strcmp(paths[i], "-") == 0)
+			scan_list_add(&l, paths[i]);
+		else if (stat(paths[i], &st) != 0)
+			scan_list_note(&l, paths[i], strerror(errno), true);
+		else if (S_ISDIR(st.st_mode))
+			scan_list_dir(&l, paths[i]);
+		else
+			scan_list_add(&l, paths[i]);
+	}
+	return scan_files(s, l.res, l.n);
 }
 
 int
 scan_path(struct scan *s, const char *path)
 {
-	struct stat st;
-
 	char *one = (char *)path;
 
-	if (strcmp(path, "-") != 0 && stat(path, &st) != 0) {
-		log_error("%s: %s", path, strerror(errno));
-		scan_add_error(s, path, 0, strerror(errno));
-		return -1;
-	}
-	if (strcmp(path, "-") != 0 && S_ISDIR(st.st_mode))
-		return scan_dir(s, path);
-	return scan_files(s, &one, 1);
+	return scan_paths(s, &one, 1);
 }
 
 uint64_t
@@ -447,7 +496,7 @@ scan_path_size(const char *path)
 	dir = opendir(path);
 	if (dir == NULL)
 		return 0;
-	/* The same files as scan_dir reads. */
+	/* The same files as scan_list_dir reads. */
 	while ((de = readdir(dir)) != NULL) {
 		struct pm2_log_name name;
 		char *full;

@@ -77,6 +77,12 @@ struct scan *scan_new(struct match_set **sets, size_t nsets,
 int scan_path(struct scan *s, const char *path);
 
 /*
+ * scan_path for each of the N PATHS, as one list: with s->jobs > 1 the
+ * files of all of them are read at once.  Returns 0 or -1 as scan_path.
+ */
+int scan_paths(struct scan *s, char *const *paths, size_t n);
+
+/*
  * The bytes scan_path(PATH) would read: the size of a file, or of the PM2
  * logs in a directory; 0 for "-" and for what cannot be stat'ed.
  */
