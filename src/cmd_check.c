@@ -15,8 +15,8 @@
  * it CRITICAL when no success was recorded in the last D, whatever the
  * rate: the incident omniwatch was born from had no successes at all.
  *
- * UNKNOWN: bad arguments or config, a state that cannot be read, and a
- * stale state.  The state is stale when watch is behind: a followed file
+ * UNKNOWN: bad arguments or config, a source whose directory is not there,
+ * a state that cannot be read, and a stale state.  The state is stale when watch is behind: a followed file
  * (the state's files table) still has the same inode at its path, holds
  * bytes past the offset committed for it, and that offset was committed
  * longer ago than --stale (default: the window, at least 10 minutes).  An
@@ -174,6 +174,49 @@ check_stale(struct state *st, int64_t now_ms, int64_t limit_ms, char **msg)
 	return rc;
 }
 
+/*
+ * Does every source of CFG name a directory that is there?  A typo in
+ * pm2_home, or a path into a directory that was never made, would
+ * otherwise read as "OK, no failures" forever.  Globs in the directory
+ * part are left alone: they may match nothing for a while.  Returns 0, or
+ * 1 with *MSG set (malloc'd).
+ */
+static int
+check_sources(const struct config *cfg, char **msg)
+{
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		const struct config_source *src = &cfg->sources[i];
+		char *dir = src->pm2_home != NULL ?
+		    xasprintf("%s/logs", src->pm2_home) : xstrdup(src->path);
+		struct stat sb;
+
+		if (src->pm2_home == NULL) {
+			char *slash = strrchr(dir, '/');
+
+			if (slash == NULL)
+				strcpy(dir, ".");
+			else if (slash == dir)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+		}
+		if (strpbrk(dir, "*?[") == NULL) {
+			int e = stat(dir, &sb) != 0 ? errno : 0;
+
+			if (e != 0 || !S_ISDIR(sb.st_mode)) {
+				*msg = xasprintf("source %s: %s: %s; is the "
+				    "config right?", src->pm2_home != NULL ?
+				    src->pm2_home : src->path, dir, e != 0 ?
+				    strerror(e) : "not a directory");
+				free(dir);
+				return 1;
+			}
+		}
+		free(dir);
+	}
+	return 0;
+}
+
 /* The status, the message and the performance data, for SET. */
 static int
 check_report(const struct check *c, const struct aggregate_set *as,
@@ -245,6 +288,11 @@ check_run(const struct check *c, const struct config *cfg,
 	int64_t since, last_success, limit;
 	int rc;
 
+	if (check_sources(cfg, &err) != 0) {
+		rc = check_unknown("%s", err);
+		free(err);
+		return rc;
+	}
 	st = state_open(cfg->state_dir, true, &err);
 	if (st == NULL) {
 		rc = check_unknown("%s", err);

@@ -110,6 +110,13 @@ assert_eq "$(run_check)" 3 "corrupt state"
 grep -q "^OMNIWATCH UNKNOWN - $T/nostate/omniwatch.db: .*file is not a database" "$T/out" || fail "corrupt line: $(cat "$T/out")"
 CFG=$SAVED
 
+echo "# a source whose directory is not there is UNKNOWN, not OK"
+sed "s|pm2_home: .*|pm2_home: $T/typo-pm2|" "$SAVED" > "$T/typo.yaml"
+CFG=$T/typo.yaml
+assert_eq "$(run_check)" 3 "missing source directory"
+assert_eq "$(cat "$T/out")" "OMNIWATCH UNKNOWN - source $T/typo-pm2: $T/typo-pm2/logs: No such file or directory; is the config right?" "missing source line"
+CFG=$SAVED
+
 echo "# usage errors are UNKNOWN too"
 assert_eq "$(run_check --warning 2)" 3 "rate above 1"
 grep -q "^OMNIWATCH UNKNOWN - --warning '2': expected a failure rate" "$T/out" || fail "bad rate line"
