@@ -288,6 +288,14 @@ match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
+	/* A mapping has no token of its own: its first key marks it. */
+	if (node != NULL && fy_node_is_mapping(node)) {
+		void *iter = NULL;
+		struct fy_node_pair *pair = fy_node_mapping_iterate(node,
+		    &iter);
+
+		node = pair != NULL ? fy_node_pair_key(pair) : NULL;
+	}
 	if (node != NULL && fy_node_is_scalar(node))
 		tok = fy_node_get_scalar_token(node);
 	if (tok != NULL)
@@ -431,7 +439,7 @@ match_load_class(struct match_loader *ld, struct fy_node *item,
 				    key);
 		}
 		if (regex_node == NULL)
-			return match_error(ld, NULL, "%s entry %zu has no "
+			return match_error(ld, item, "%s entry %zu has no "
 			    "regex", is_success ? "success" : "failure",
 			    index + 1);
 		if (c->name == NULL)
