@@ -1180,7 +1180,7 @@ tail_status(const struct tail *t)
 		uint64_t size = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size :
 		    0;
 
-		log_warnx("status: %s inode=%llu offset=%llu lag=%llu%s",
+		log_notice("status: %s inode=%llu offset=%llu lag=%llu%s",
 		    f->path, (unsigned long long)f->ino,
 		    (unsigned long long)f->offset,
 		    (unsigned long long)(size > f->offset ? size - f->offset :

@@ -139,8 +139,8 @@ kill -USR1 "$WPID"
 wait_for "two status lines" two_status
 assert_eq "$(status_lines | wc -l)" 2 "USR1 status lines (one per file)"
 for f in "$L" "$E"; do
-	want="status: $f inode=$(stat -c %i "$f") offset=$(stat -c %s "$f") lag=0"
-	n=$(status_lines | grep -cF "$want" || true)
+	want="omniwatch: status: $f inode=$(stat -c %i "$f") offset=$(stat -c %s "$f") lag=0"
+	n=$(status_lines | grep -cxF "$want" || true)
 	assert_eq "$n" 1 "USR1 line for $(basename "$f")"
 done
 kill -0 "$WPID" || fail "USR1 must not stop watch"
