@@ -1,6 +1,6 @@
 /*
  * cmd: the subcommands.  Each takes the arguments after its name (argv[0]
- * is the subcommand) and returns the process exit status: 0 done, 1 done
+ * is "omniwatch SUBCOMMAND", as getopt's messages show it) and returns the process exit status: 0 done, 1 done
  * but some input could not be read, 2 usage or pattern errors.
  */
 #ifndef OMNIWATCH_CMD_H

@@ -6,9 +6,11 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 
 const struct cmd_entry cmd_table[] = {
 	{ "scan", "scan [-p PATTERNS]... [--format text|json|html] [-o FILE] "
@@ -49,8 +51,16 @@ main(int argc, char **argv)
 		return CMD_EXIT_OK;
 	}
 	for (const struct cmd_entry *c = cmd_table; c->name != NULL; c++)
-		if (strcmp(argv[1], c->name) == 0)
-			return c->exec(argc - 1, argv + 1);
+		if (strcmp(argv[1], c->name) == 0) {
+			/* getopt(3) names argv[0] in its messages. */
+			char *name = xasprintf("omniwatch %s", c->name);
+			int rc;
+
+			argv[1] = name;
+			rc = c->exec(argc - 1, argv + 1);
+			free(name);
+			return rc;
+		}
 	fprintf(stderr, "omniwatch: unknown command '%s'; try 'omniwatch "
 	    "--help'\n", argv[1]);
 	return CMD_EXIT_USAGE;

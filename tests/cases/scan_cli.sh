@@ -80,6 +80,8 @@ set +e
 "$OMNIWATCH" scan --bogus 2> "$T/h.err"; rc=$?
 set -e
 assert_eq "$rc" 2 "unknown option"
+grep -q "^omniwatch scan: unrecognized option '--bogus'" "$T/h.err" ||
+	fail "getopt's message names omniwatch scan: $(cat "$T/h.err")"
 set +e
 "$OMNIWATCH" scan --since yesterday-ish "$T" 2> "$T/i.err"; rc=$?
 set -e
