@@ -375,23 +375,28 @@ scan_list_add(struct scan_list *l, const char *path)
 	return r;
 }
 
-/* An entry not to read: MESSAGE is said in its place, an error or not. */
+/* R is not to be read: MESSAGE is said in its place, an error or not. */
 static void
-scan_list_note(struct scan_list *l, const char *path, const char *message,
-    bool is_error)
+scan_result_note(struct scan_result *r, const char *message, bool is_error)
 {
-	struct scan_result *r = scan_list_add(l, path);
 	FILE *fp = open_memstream(&r->log, &r->log_len);
 
 	r->is_done = true;
 	log_capture(fp);
 	if (is_error) {
-		log_error("%s: %s", path, message);
+		log_error("%s: %s", r->path, message);
 		r->error = xstrdup(message);
 	} else
-		log_warnx("%s: %s", path, message);
+		log_warnx("%s: %s", r->path, message);
 	log_capture(NULL);
 	fclose(fp);
+}
+
+static void
+scan_list_note(struct scan_list *l, const char *path, const char *message,
+    bool is_error)
+{
+	scan_result_note(scan_list_add(l, path), message, is_error);
 }
 
 struct scan_entry {
@@ -453,6 +458,50 @@ scan_list_dir(struct scan_list *l, const char *path)
 	free(entries);
 }
 
+/*
+ * A file listed twice (a symlink beside its target, a directory and a file
+ * in it both given) is read once, at its first place: the second would
+ * count every record again, under another app's name.
+ */
+static void
+scan_list_once(struct scan_list *l)
+{
+	struct stat *seen = xcalloc(l->n + 1, sizeof(*seen));
+	bool *is_link = xcalloc(l->n + 1, sizeof(*is_link));
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct scan_result *r = &l->res[i];
+		struct stat lst;
+		size_t j, dup;
+		char *msg;
+
+		if (r->is_done || strcmp(r->path, "-") == 0 ||
+		    stat(r->path, &seen[i]) != 0) {
+			seen[i].st_ino = 0;
+			continue;
+		}
+		is_link[i] = lstat(r->path, &lst) == 0 && S_ISLNK(lst.st_mode);
+		for (j = 0; j < i; j++)
+			if (seen[j].st_ino == seen[i].st_ino &&
+			    seen[j].st_dev == seen[i].st_dev &&
+			    seen[j].st_ino != 0)
+				break;
+		if (j == i)
+			continue;
+		/* The file under its own name wins over a symlink to it. */
+		dup = is_link[j] && !is_link[i] ? j : i;
+		msg = strcmp(l->res[i].path, l->res[j].path) == 0 ?
+		    xstrdup("listed twice; read once") :
+		    xasprintf("the same file as %s; read once",
+		    l->res[dup == i ? j : i].path);
+		scan_result_note(&l->res[dup], msg, false);
+		seen[dup].st_ino = 0;
+		free(msg);
+	}
+	free(is_link);
+	free(seen);
+}
+
 int
 scan_paths(struct scan *s, char *const *paths, size_t n)
 {
@@ -470,6 +519,7 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 		else
 			scan_list_add(&l, paths[i]);
 	}
+	scan_list_once(&l);
 	return scan_files(s, l.res, l.n);
 }
 

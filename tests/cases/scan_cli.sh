@@ -222,3 +222,16 @@ set +e
 set -e
 assert_eq "$rc" 2 "--jobs 0 refused"
 grep -q "jobs '0': expected a number" "$T/j0.err" || fail "--jobs 0 message: $(cat "$T/j0.err")"
+
+# A symlink beside its target is the same file: read once, and said so.
+mkdir -p "$T/link"
+cp "$T/pm2home/logs/desk-error.log" "$T/link/desk-error.log"
+ln -s desk-error.log "$T/link/copy-error.log"
+"$OMNIWATCH" scan --json "$T/link" "$T/link/desk-error.log" > "$T/link.json" 2> "$T/link.err"
+assert_eq "$(jget "$T/link.json" '.pattern_sets.omni.failures')" 2 "symlinked log counted once"
+assert_eq "$(jget "$T/link.json" '[.files[].path] | join(" ")')" "$T/link/desk-error.log" \
+	"the file read under its own name, not the symlink's"
+grep -q "link/desk-error.log: listed twice; read once" "$T/link.err" ||
+	fail "listed twice message: $(cat "$T/link.err")"
+grep -q "link/copy-error.log: the same file as $T/link/desk-error.log; read once" "$T/link.err" ||
+	fail "symlink message: $(cat "$T/link.err")"
