@@ -655,10 +655,18 @@ cmd_watch(int argc, char **argv)
 	if (watch_load(w.config_path, &w.cfg, &w.sets, &w.nsets) != 0)
 		return CMD_EXIT_USAGE;
 	if (is_check) {
-		printf("%s: OK: %zu source(s), %zu pattern set(s), state in "
-		    "%s\n", w.config_path, w.cfg->nsources, w.nsets,
-		    w.cfg->state_dir);
-		rc = CMD_EXIT_OK;
+		char *err;
+
+		if (webhook_check(w.cfg, &err) != 0) {
+			log_error("%s: %s", w.config_path, err);
+			free(err);
+			rc = CMD_EXIT_USAGE;
+		} else {
+			printf("%s: OK: %zu source(s), %zu pattern set(s), "
+			    "state in %s\n", w.config_path, w.cfg->nsources,
+			    w.nsets, w.cfg->state_dir);
+			rc = CMD_EXIT_OK;
+		}
 	} else if (watch_loop_init(&w) != 0 || watch_open(&w) != 0)
 		rc = CMD_EXIT_INPUT;
 	else

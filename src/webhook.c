@@ -1014,6 +1014,29 @@ fail:
 	return NULL;
 }
 
+int
+webhook_check(const struct config *cfg, char **err)
+{
+	struct webhook wh;
+	int rc = 0;
+
+	*err = NULL;
+	if (webhook_global_init() != 0) {
+		*err = xasprintf("libcurl cannot start");
+		return -1;
+	}
+	memset(&wh, 0, sizeof(wh));
+	wh.cfg = cfg;
+	for (size_t i = 0; i < cfg->nreceivers && rc == 0; i++) {
+		struct webhook_receiver r;
+
+		memset(&r, 0, sizeof(r));
+		rc = webhook_receiver_init(&wh, &r, &cfg->receivers[i], err);
+		webhook_receiver_release(&r);
+	}
+	return rc;
+}
+
 void
 webhook_free(struct webhook *wh)
 {

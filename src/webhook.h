@@ -93,6 +93,14 @@ void webhook_stats(const struct webhook *wh, size_t i,
 char *webhook_body(const struct alert_notice *n, enum config_format format,
     size_t *len);
 
+/*
+ * What webhook_new would check of CFG's receivers, without a state or a
+ * loop (watch --check): each URL, and each secret_file readable and not
+ * empty.  Returns 0, or -1 with *ERR set (malloc'd) for the first one
+ * wrong.
+ */
+int webhook_check(const struct config *cfg, char **err);
+
 /* Aborts transfers in flight (they stay spooled) and frees.  NULL ok. */
 void webhook_free(struct webhook *wh);
 

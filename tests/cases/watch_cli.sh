@@ -91,6 +91,10 @@ printf 'name: bad\nfailure:\n  - class: x\n    regex: "a("\n' > "$T/bad-regex.ya
 printf 'sources:\n  - pm2_home: %s\npattern_sets: [%s]\n' "$W" "$T/bad-regex.yaml" > "$T/bad-set.yaml"
 check_bad "$T/bad-set.yaml" "$T/bad-regex.yaml:4:15"
 grep -q 'missing closing parenthesis' "$T/err" || fail "--check: PCRE2's message is given"
+# A receiver's secret_file is read by --check as by watch itself.
+printf 'sources:\n  - pm2_home: %s\nreceivers:\n  ops:\n    url: http://127.0.0.1:9/hook\n    secret_file: %s\n' \
+	"$W" "$T/missing.secret" > "$T/bad-secret.yaml"
+check_bad "$T/bad-secret.yaml" "receiver 'ops': secret_file $T/missing.secret"
 [ ! -e "$T/state" ] || fail "--check must not create the state_dir"
 
 echo "# SIGTERM: exit 0 within 1 s, committing what was read"
