@@ -390,27 +390,6 @@ alert_make_id(const struct alert *al, struct alert_rule *r)
 	snprintf(r->id, sizeof(r->id), "%016llx", (unsigned long long)h);
 }
 
-static void
-alert_rule_save(struct alert *al, struct alert_rule *r)
-{
-	struct state_alert a;
-
-	a.name = r->cfg->name;
-	a.status = alert_status_name(r->status);
-	a.id = r->id;
-	a.since_ms = r->since_ms;
-	a.last_notified_ms = r->last_notified_ms;
-	a.streak = r->streak;
-	a.streak_since_ms = r->nruns > 0 ? r->runs[0].ms : 0;
-	a.streak_floor_ms = r->streak_floor_ms;
-	a.keep_firing_since_ms = r->keep_since_ms;
-	a.last_success_ms = r->last_success_ms;
-	a.last_failure_ms = r->last_failure_ms;
-	a.created_ms = r->created_ms;
-	if (state_alert_save(al->st, &a) == 0)
-		r->is_dirty = false;
-}
-
 /* The sample, redacted, then cut at a character boundary. */
 static char *
 alert_sample(const struct alert *al, const struct alert_rule *r,
@@ -432,6 +411,32 @@ alert_sample(const struct alert *al, const struct alert_rule *r,
 		s[n] = '\0';
 	}
 	return s;
+}
+
+static void
+alert_rule_save(struct alert *al, struct alert_rule *r)
+{
+	struct state_alert a;
+	char *sample;
+
+	a.name = r->cfg->name;
+	a.status = alert_status_name(r->status);
+	a.id = r->id;
+	a.since_ms = r->since_ms;
+	a.last_notified_ms = r->last_notified_ms;
+	a.streak = r->streak;
+	a.streak_since_ms = r->nruns > 0 ? r->runs[0].ms : 0;
+	a.streak_floor_ms = r->streak_floor_ms;
+	a.keep_firing_since_ms = r->keep_since_ms;
+	a.last_success_ms = r->last_success_ms;
+	a.last_failure_ms = r->last_failure_ms;
+	a.created_ms = r->created_ms;
+	/* Redacted before it is kept: secrets never reach the disk. */
+	sample = alert_sample(al, r, &a.sample_len);
+	a.sample = sample;
+	if (state_alert_save(al->st, &a) == 0)
+		r->is_dirty = false;
+	free(sample);
 }
 
 static void
@@ -745,6 +750,15 @@ alert_restore(void *ctx, const struct state_alert *a)
 	r->last_success_ms = a->last_success_ms;
 	r->last_failure_ms = a->last_failure_ms;
 	r->created_ms = a->created_ms;
+	if (a->sample_len > 0) {
+		size_t len = a->sample_len < ALERT_SAMPLE_RAW ?
+		    a->sample_len : ALERT_SAMPLE_RAW;
+
+		free(r->sample);
+		r->sample = xmalloc(ALERT_SAMPLE_RAW);
+		memcpy(r->sample, a->sample, len);
+		r->sample_len = len;
+	}
 	r->is_dirty = false;
 }
 

@@ -94,8 +94,8 @@ static const char state_schema_v2[] =
 	"PRAGMA user_version = 2;";
 
 /*
- * Version 3: what a rule needs to order its streak by stamp and to keep
- * firing (alert.c).  Run after version 2's.  ADD COLUMN with a constant
+ * Version 3: what a rule needs to order its streak by stamp, to keep
+ * firing, and the sample its notices carry after a restart (alert.c).  Run after version 2's.  ADD COLUMN with a constant
  * default only changes the schema, not the rows
  * (https://www.sqlite.org/lang_altertable.html), and 0 is "none" for each:
  * an upgraded streak is ended by any success, as before.
@@ -107,13 +107,15 @@ static const char state_schema_v3[] =
 	" DEFAULT 0;"
 	"ALTER TABLE alerts ADD COLUMN keep_firing_since_ms INTEGER NOT NULL"
 	" DEFAULT 0;"
+	"ALTER TABLE alerts ADD COLUMN sample BLOB NOT NULL DEFAULT x'';"
 	"PRAGMA user_version = 3;";
 
 static const char state_sql_alert_save[] =
 	"INSERT OR REPLACE INTO alerts (name, status, id, since_ms,"
 	" last_notified_ms, streak, last_success_ms, last_failure_ms,"
-	" created_ms, streak_since_ms, streak_floor_ms, keep_firing_since_ms)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	" created_ms, streak_since_ms, streak_floor_ms, keep_firing_since_ms,"
+	" sample)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
 static const char state_sql_alert_forget[] =
 	"DELETE FROM alerts WHERE name = ?1";
@@ -716,6 +718,8 @@ state_alert_save(struct state *st, const struct state_alert *a)
 	sqlite3_bind_int64(s, 10, a->streak_since_ms);
 	sqlite3_bind_int64(s, 11, a->streak_floor_ms);
 	sqlite3_bind_int64(s, 12, a->keep_firing_since_ms);
+	sqlite3_bind_blob(s, 13, a->sample_len > 0 ? a->sample : "",
+	    (int)a->sample_len, SQLITE_STATIC);
 	return state_change(st, s, "save an alert's state");
 }
 
@@ -750,7 +754,7 @@ state_alerts(struct state *st,
 	sqlite3_stmt *s = state_query(st, "SELECT name, status, id, since_ms,"
 	    " last_notified_ms, streak, last_success_ms, last_failure_ms,"
 	    " created_ms, streak_since_ms, streak_floor_ms,"
-	    " keep_firing_since_ms FROM alerts ORDER BY name",
+	    " keep_firing_since_ms, sample FROM alerts ORDER BY name",
 	    "read the alerts");
 	int rc;
 
@@ -771,6 +775,8 @@ state_alerts(struct state *st,
 		a.streak_since_ms = sqlite3_column_int64(s, 9);
 		a.streak_floor_ms = sqlite3_column_int64(s, 10);
 		a.keep_firing_since_ms = sqlite3_column_int64(s, 11);
+		a.sample = sqlite3_column_blob(s, 12);
+		a.sample_len = (size_t)sqlite3_column_bytes(s, 12);
 		fn(ctx, &a);
 	}
 	if (rc != SQLITE_DONE)

@@ -77,6 +77,10 @@ struct state_alert {
 	int64_t		 streak_since_ms;	/* oldest stamp in it; 0 */
 	int64_t		 streak_floor_ms;	/* latest success stamp; 0 */
 	int64_t		 keep_firing_since_ms;	/* firing, false since; 0 */
+	/* The last counted failure, redacted (at most 2 KiB), for the
+	 * notices after a restart; borrowed, not NUL-terminated. */
+	const char	*sample;
+	size_t		 sample_len;
 };
 
 /* A notification waiting for delivery; strings borrowed as above. */

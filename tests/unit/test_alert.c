@@ -537,10 +537,19 @@ test_restart(void **state)
 	t->rule.threshold = 2;
 	at_start(t, S(0));
 	at_rec(t, MATCH_FAILURE, 0, S(1), "AAA");
-	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA");
+	at_rec(t, MATCH_FAILURE, 0, S(2), "AAA token=abc");
 	assert_int_equal(t->seen.n, 1);
 	snprintf(id, sizeof(id), "%s", t->seen.id[0]);
 	at_commit(t);
+	/* The sample is kept for after the restart, redacted on disk. */
+	{
+		char *cmd = NULL;
+
+		assert_true(asprintf(&cmd, "grep -qs token=abc %s/omniwatch.db*",
+		    at_dir) > 0);
+		assert_int_not_equal(system(cmd), 0);
+		free(cmd);
+	}
 	/* Restarted: the window comes back from the buckets, the state from
 	 * its row: no second firing, and the resolve carries the id. */
 	at_start(t, S(5));
@@ -551,6 +560,7 @@ test_restart(void **state)
 	alert_tick(t->al, S(12) + 1);
 	assert_int_equal(t->seen.n, 2);
 	assert_string_equal(t->seen.id[1], id);
+	assert_string_equal(t->seen.sample[1], "AAA token=[REDACTED]");
 	at_commit(t);
 
 	/* A condition that became true while stopped fires at start. */
