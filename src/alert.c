@@ -267,14 +267,17 @@ alert_streak_find(const struct alert_rule *r, int64_t ms)
 	return i;
 }
 
-/* A record's source: 64-bit FNV-1a of its app and stream. */
+/*
+ * 64-bit FNV-1a of the N strings of PARTS, each with its NUL, so that
+ * ("ab", "c") and ("a", "bc") differ (http://www.isthe.com/chongo/tech/
+ * comp/fnv/, the FNV-1a offset basis and prime for 64 bits).
+ */
 static uint64_t
-alert_source(const char *app, const char *stream)
+alert_fnv1a(const char *const *parts, size_t n)
 {
 	uint64_t h = 14695981039346656037ULL;
-	const char *parts[2] = { app, stream != NULL ? stream : "" };
 
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < n; i++)
 		for (const char *p = parts[i]; ; p++) {
 			h ^= (unsigned char)*p;
 			h *= 1099511628211ULL;
@@ -282,6 +285,15 @@ alert_source(const char *app, const char *stream)
 				break;
 		}
 	return h;
+}
+
+/* A record's source: its app and stream. */
+static uint64_t
+alert_source(const char *app, const char *stream)
+{
+	const char *parts[2] = { app, stream != NULL ? stream : "" };
+
+	return alert_fnv1a(parts, 2);
 }
 
 /* A counted failure stamped TS (STAMP_NONE: unstamped) from SOURCE. */
@@ -371,23 +383,16 @@ alert_rule_cond(const struct alert_rule *r, int64_t now_ms)
 	return false;
 }
 
-/* 64-bit FNV-1a of host, rule and start: stable, short, no crypto. */
+/* The episode id: host, rule and start, hashed; stable, short. */
 static void
 alert_make_id(const struct alert *al, struct alert_rule *r)
 {
-	uint64_t h = 14695981039346656037ULL;
 	char since[32];
 	const char *parts[3] = { al->host, r->cfg->name, since };
 
 	snprintf(since, sizeof(since), "%lld", (long long)r->since_ms);
-	for (size_t i = 0; i < 3; i++)
-		for (const char *p = parts[i]; ; p++) {
-			h ^= (unsigned char)*p;
-			h *= 1099511628211ULL;
-			if (*p == '\0')
-				break;
-		}
-	snprintf(r->id, sizeof(r->id), "%016llx", (unsigned long long)h);
+	snprintf(r->id, sizeof(r->id), "%016llx",
+	    (unsigned long long)alert_fnv1a(parts, 3));
 }
 
 /* The sample, redacted, then cut at a character boundary. */
