@@ -569,6 +569,11 @@ tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 	f->fp_size = 0;
 	memset(&f->fp_mtime, 0, sizeof(f->fp_mtime));
 	f->flush_at_ms = 0;
+	/* A new generation is saved even if it ends up with the offset and
+	 * head of the last (an app that writes the same records again): the
+	 * time of the save tells the copies we have read from those we have
+	 * not (tail_copied_since). */
+	f->saved_offset = UINT64_MAX;
 }
 
 /*

@@ -85,6 +85,37 @@ wait_count 250 failures "K01d the copy's rest and the new generation whole"
 stop_watch
 rm -rf "$D"/* "$T/state"
 
+echo "# K01e generations alike (same records, same size): two rotations while running, two while down"
+five() {
+	for _i in 1 2 3 4 5; do
+		printf "[Omni] Failed to create ticket: {\n  status: false,\n  ERROR RoutesRequests.php\n}\n"
+	done >> "$L"
+}
+n=0
+rot() {
+	n=$((n + 1))
+	cp "$L" "$D/demo-api-out__2024-01-04_00-00-0$n.log"
+	: > "$L"
+}
+truncations() { [ "$(grep -c 'truncated' "$WLOG")" -ge "$1" ]; }
+# While watch runs it must see each truncation before the same text comes
+# back (nothing could tell the two apart otherwise): wait for it.
+start_watch
+k0=$(grep -c 'truncated' "$WLOG" || true)
+five
+wait_count 5 failures "K01e first generation"
+rot; wait_for "the first truncation" truncations $((k0 + 1)); five
+wait_count 10 failures "K01e after one rotation"
+rot; wait_for "the second truncation" truncations $((k0 + 2)); five
+wait_count 15 failures "K01e after two rotations"
+stop_watch
+rot; five
+rot; five
+start_watch
+wait_count 25 failures "K01e each generation once"
+stop_watch
+rm -rf "$D"/* "$T/state"
+
 echo "# K02 writer without O_APPEND: truncation leaves a run of NUL bytes"
 start_watch
 python3 - "$L" "$T/go" <<'PY' &
