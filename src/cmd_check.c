@@ -412,6 +412,11 @@ cmd_check(int argc, char **argv)
 		return check_unknown("no config; give the one omniwatch watch "
 		    "uses with -c FILE");
 	}
+	if (c.warning >= 0 && c.critical >= 0 && c.warning > c.critical) {
+		check_usage();
+		return check_unknown("--warning %g is above --critical %g",
+		    c.warning, c.critical);
+	}
 
 	cfg = config_load(c.config_path, &err);
 	if (cfg == NULL) {

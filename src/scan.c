@@ -435,6 +435,11 @@ scan_list_dir(struct scan_list *l, const char *path)
 			continue;
 		full = xasprintf("%s/%s", path, de->d_name);
 		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
+			/* Named like a log but not one: say so, since a
+			 * dangling symlink may be the log someone meant. */
+			scan_list_note(l, full, stat(full, &st) != 0 ?
+			    strerror(errno) : "not a regular file; skipped",
+			    false);
 			free(full);
 			pm2_log_name_release(&name);
 			continue;
@@ -475,6 +480,15 @@ scan_list_once(struct scan_list *l)
 		size_t j, dup;
 		char *msg;
 
+		if (strcmp(r->path, "-") == 0 && !r->is_done) {
+			/* Standard input is read once. */
+			for (j = 0; j < i; j++)
+				if (strcmp(l->res[j].path, "-") == 0)
+					break;
+			if (j < i)
+				scan_result_note(r, "listed twice; read once",
+				    false);
+		}
 		if (r->is_done || strcmp(r->path, "-") == 0 ||
 		    stat(r->path, &seen[i]) != 0) {
 			seen[i].st_ino = 0;

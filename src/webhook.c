@@ -806,15 +806,19 @@ webhook_url(struct webhook_receiver *r, char **err)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	CURLUcode uc;
 	int rc = -1;
 
-	if (curl_url_set(u, CURLUPART_URL, r->cfg->url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-	    CURLUE_OK) {
-		*err = xasprintf("receiver '%s': the url cannot be parsed",
-		    r->cfg->name);
+	/* libcurl's reason, never the URL: its path may hold a token
+	 * (Slack's webhook URLs do). */
+	if ((uc = curl_url_set(u, CURLUPART_URL, r->cfg->url, 0)) !=
+	    CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0)) != CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_HOST, &host, 0)) != CURLUE_OK ||
+	    (uc = curl_url_get(u, CURLUPART_PORT, &port,
+	    CURLU_DEFAULT_PORT)) != CURLUE_OK) {
+		*err = xasprintf("receiver '%s': the url cannot be parsed: %s",
+		    r->cfg->name, curl_url_strerror(uc));
 		goto done;
 	}
 	r->origin = xasprintf("%s://%s:%s", scheme, host, port);

@@ -118,6 +118,8 @@ assert_eq "$(cat "$T/out")" "OMNIWATCH UNKNOWN - source $T/typo-pm2: $T/typo-pm2
 CFG=$SAVED
 
 echo "# usage errors are UNKNOWN too"
+assert_eq "$(run_check --warning 0.6 --critical 0.5)" 3 "warning above critical"
+grep -q "^OMNIWATCH UNKNOWN - --warning 0.6 is above --critical 0.5" "$T/out" || fail "warning above critical line: $(cat "$T/out")"
 assert_eq "$(run_check --warning 2)" 3 "rate above 1"
 grep -q "^OMNIWATCH UNKNOWN - --warning '2': expected a failure rate" "$T/out" || fail "bad rate line"
 grep -q '^usage: omniwatch check' "$T/err" || fail "usage on stderr"

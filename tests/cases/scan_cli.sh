@@ -235,3 +235,19 @@ grep -q "link/desk-error.log: listed twice; read once" "$T/link.err" ||
 	fail "listed twice message: $(cat "$T/link.err")"
 grep -q "link/copy-error.log: the same file as $T/link/desk-error.log; read once" "$T/link.err" ||
 	fail "symlink message: $(cat "$T/link.err")"
+
+# Named like a log but not one (a dangling symlink, a FIFO): said, skipped.
+mkdir -p "$T/odd"
+cp "$T/pm2home/logs/desk-error.log" "$T/odd/desk-error.log"
+ln -s gone-error.log "$T/odd/d-error.log"
+mkfifo "$T/odd/p-out.log"
+"$OMNIWATCH" scan --json "$T/odd" > "$T/odd.json" 2> "$T/odd.err"
+assert_eq "$(jget "$T/odd.json" '.pattern_sets.omni.failures')" 2 "odd entries: the log still read"
+grep -q "odd/d-error.log: No such file or directory" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
+grep -q "odd/p-out.log: not a regular file; skipped" "$T/odd.err" || fail "FIFO not said: $(cat "$T/odd.err")"
+
+# Standard input given twice is read once.
+printf '[Omni] Failed to create ticket: { status: false, message: "x" }\n' |
+	"$OMNIWATCH" scan --json - - > "$T/stdin2.json" 2> "$T/stdin2.err"
+assert_eq "$(jget "$T/stdin2.json" '.files | length')" 1 "- - reads stdin once"
+grep -q "^omniwatch: warning: -: listed twice; read once" "$T/stdin2.err" || fail "- - message: $(cat "$T/stdin2.err")"

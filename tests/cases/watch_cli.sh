@@ -95,6 +95,12 @@ grep -q 'missing closing parenthesis' "$T/err" || fail "--check: PCRE2's message
 printf 'sources:\n  - pm2_home: %s\nreceivers:\n  ops:\n    url: http://127.0.0.1:9/hook\n    secret_file: %s\n' \
 	"$W" "$T/missing.secret" > "$T/bad-secret.yaml"
 check_bad "$T/bad-secret.yaml" "receiver 'ops': secret_file $T/missing.secret"
+# A URL libcurl cannot parse: its reason, never the URL (it may hold a token).
+printf 'sources:\n  - pm2_home: %s\nreceivers:\n  ops:\n    url: http://127.0.0.1:99999/T0KEN\n' \
+	"$W" > "$T/bad-port.yaml"
+check_bad "$T/bad-port.yaml" "receiver 'ops': the url cannot be parsed"
+grep -q "cannot be parsed: .*[Pp]ort" "$T/err" || fail "url reason: $(cat "$T/err")"
+if grep -q T0KEN "$T/err"; then fail "the URL's path was printed"; fi
 [ ! -e "$T/state" ] || fail "--check must not create the state_dir"
 
 echo "# SIGTERM: exit 0 within 1 s, committing what was read"
