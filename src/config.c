@@ -803,8 +803,8 @@ static int
 config_threshold(struct config_loader *ld, struct fy_node *key,
     struct fy_node *value, const char *what, bool is_rate, double *out)
 {
-	const char *expected = is_rate ? "a failure rate from 0 to 1 (e.g. "
-	    "0.5)" : "a whole number from 1 to 1000000000";
+	const char *expected = is_rate ? "a failure rate above 0, at most 1 "
+	    "(e.g. 0.5)" : "a whole number from 1 to 1000000000";
 	const char *s = config_scalar(ld, key, value, what, expected);
 	const char *p;
 	char *end;
@@ -958,8 +958,8 @@ config_alert(struct config_loader *ld, struct fy_node *key,
 	if (a->kind != CONFIG_ALERT_NO_SUCCESS && threshold == NULL)
 		return config_error(ld, kind, NULL, "alerts.%s: no threshold; "
 		    "expected %s", a->name, a->kind ==
-		    CONFIG_ALERT_FAILURE_RATE ? "a failure rate from 0 to 1 "
-		    "(e.g. 0.5)" : "a whole number from 1 to 1000000000");
+		    CONFIG_ALERT_FAILURE_RATE ? "a failure rate above 0, at "
+		    "most 1 (e.g. 0.5)" : "a whole number from 1 to 1000000000");
 	if (threshold != NULL && config_threshold(ld, NULL, threshold, what,
 	    a->kind == CONFIG_ALERT_FAILURE_RATE, &a->threshold) != 0)
 		return -1;
@@ -1216,9 +1216,9 @@ config_yaml_error(const char *path, struct fy_diag *diag)
 
 	/* Unlike marks, libfyaml 0.7's collected errors count lines and
 	 * columns from 1 already. */
+	/* libfyaml's message says what is wrong ("duplicate key"). */
 	if (de != NULL)
-		return xasprintf("%s:%d:%d: invalid YAML: %s; expected a "
-		    "mapping with at least 'sources'", path, de->line,
+		return xasprintf("%s:%d:%d: invalid YAML: %s", path, de->line,
 		    de->column, de->msg);
 	/* libfyaml builds no document, and says nothing, for a file with
 	 * no content but comments. */
