@@ -61,6 +61,8 @@ struct tail_file {
 	bool		 is_dirty;	/* modified: read after this batch */
 	int64_t		 last_growth_ms;
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
+	int64_t		 empty_ms;	/* truncation seen, nothing read since:
+					   ms since the epoch, or 0 */
 };
 
 struct tail_dir {
@@ -417,23 +419,30 @@ tail_copies_free(struct tail_copy *copies, size_t ncopies)
 	free(copies);
 }
 
-/* Does the head of PATH (decompressed if gzip) have F's fingerprint? */
+/* Do the first LEN bytes of PATH (decompressed if gzip) have CRC? */
 static bool
-tail_copy_matches(const struct tail_file *f, const char *path)
+tail_copy_has_head(const char *path, uint32_t len, uint32_t crc)
 {
 	char errbuf[256], head[TAIL_FP_MAX];
 	struct source *src;
 	size_t got = 0, n;
 
-	if (f->fp_len == 0)
+	if (len == 0)
 		return true;
 	src = source_open(path, errbuf, sizeof(errbuf));
-	while (src != NULL && got < f->fp_len && source_read(src, head + got,
-	    f->fp_len - got, &n) == SOURCE_OK)
+	while (src != NULL && got < len && source_read(src, head + got,
+	    len - got, &n) == SOURCE_OK)
 		got += n;
 	source_free(src);
-	return got == f->fp_len &&
-	    (uint32_t)crc32(0L, (unsigned char *)head, f->fp_len) == f->fp_crc;
+	return got == len &&
+	    (uint32_t)crc32(0L, (unsigned char *)head, len) == crc;
+}
+
+/* Does the head of PATH have F's fingerprint? */
+static bool
+tail_copy_matches(const struct tail_file *f, const char *path)
+{
+	return tail_copy_has_head(path, f->fp_len, f->fp_crc);
 }
 
 /* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
@@ -549,10 +558,63 @@ tail_drain_copy(struct tail_file *f, int64_t since_ms)
 	tail_copies_free(copies, ncopies);
 }
 
+/* The wall clock in ms since the epoch: what file mtimes are told in. */
+static int64_t
+tail_realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * F was truncated and we read nothing of it since (at empty_ms); now it
+ * has text again.  A whole generation may have been written and rotated
+ * in between, if we were slow to look (a loaded machine): its copy was
+ * made after empty_ms.  Such copies are read whole, oldest first, before
+ * the live text.  A copy with the live file's head is the generation
+ * still there, copied but not yet truncated (pm2-logrotate copies, then
+ * truncates): it is left, the live file holds it.  (Generations whose
+ * heads are alike cannot be told apart, and are left too.)
+ */
+static void
+tail_drain_missed(struct tail_file *f, uint64_t size)
+{
+	struct tail_copy *copies;
+	size_t ncopies = tail_copies(f, &copies), nfed = 0;
+	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX, crc;
+
+	if (tail_fp_compute(f->fd, len, &crc) != 0)
+		ncopies = 0;
+	for (size_t i = 0; i < ncopies; i++) {
+		uint64_t fed;
+
+		if (tail_copy_ms(&copies[i]) <= f->empty_ms ||
+		    tail_copy_has_head(copies[i].path, len, crc))
+			continue;
+		fed = tail_copy_feed(f, copies[i].path, 0);
+		pipeline_finish(f->pipeline, true);
+		nfed++;
+		log_warnx("%s: a generation was written and rotated before we "
+		    "read it; read %llu bytes of it from its copy %s", f->path,
+		    (unsigned long long)fed, copies[i].path);
+	}
+	if (nfed > 0)
+		pipeline_reset(f->pipeline, 0);
+	tail_copies_free(copies, ncopies);
+	f->empty_ms = 0;
+}
+
 /* F was truncated or replaced in place: finish the old text, restart. */
 static void
 tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 {
+	/* Taken before the copies are read: a rotation while they are
+	 * (the live text we saw copied away) is found by its copy's time
+	 * (tail_drain_missed). */
+	int64_t seen_ms = tail_realtime_ms();
+
 	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
 	    "rewritten or copied away: copytruncate rotation; reading it "
 	    "again from 0",
@@ -569,6 +631,7 @@ tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 	f->fp_size = 0;
 	memset(&f->fp_mtime, 0, sizeof(f->fp_mtime));
 	f->flush_at_ms = 0;
+	f->empty_ms = seen_ms;
 	/* A new generation is saved even if it ends up with the offset and
 	 * head of the last (an app that writes the same records again): the
 	 * time of the save tells the copies we have read from those we have
@@ -617,6 +680,9 @@ tail_read(struct tail_file *f)
 
 	if (fstat(f->fd, &st) != 0)
 		return;
+	if (!f->is_rotated && f->empty_ms != 0 && f->offset == 0 &&
+	    st.st_size > 0)
+		tail_drain_missed(f, (uint64_t)st.st_size);
 	if (!f->is_rotated && ((uint64_t)st.st_size < f->offset ||
 	    !tail_fp_check(f, &st))) {
 		tail_truncated(f, (uint64_t)st.st_size, -1);
@@ -1139,13 +1205,9 @@ tail_deadline(const struct tail *t, int64_t now_ms)
 void
 tail_save(struct tail *t, bool flush)
 {
-	struct timespec ts;
-	int64_t now_ms;
-
 	/* Not t->now_ms: a copy made before we looked at a file in this
 	 * turn must not look newer than the commit (tail_copied_since). */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int64_t now_ms = tail_realtime_ms();
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		struct state_file sf;
 		struct stat st;

@@ -116,6 +116,25 @@ wait_count 25 failures "K01e each generation once"
 stop_watch
 rm -rf "$D"/* "$T/state"
 
+echo "# K01f a whole generation written and rotated before watch reads again (watch slow: SIGSTOP)"
+start_watch
+seq -f 'req=%g ERROR' 1 100 >> "$L"
+wait_count 100 failures "K01f first generation"
+k0=$(grep -c 'truncated' "$WLOG" || true)
+cp "$L" "$D/demo-api-out__2024-01-05_00-00-00.log"; : > "$L"
+wait_for "the truncation" truncations $((k0 + 1))
+kill -STOP "$WPID"
+seq -f 'req=%g ERROR' 101 200 >> "$L"
+sleep 0.05	# the copy's mtime comes after the truncation was seen
+cp "$L" "$D/demo-api-out__2024-01-05_00-00-01.log"; : > "$L"
+seq -f 'req=%g ERROR' 201 250 >> "$L"
+kill -CONT "$WPID"
+wait_count 250 failures "K01f the generation watch never saw in the live file"
+grep -q 'a generation was written and rotated before we read it' "$WLOG" ||
+	fail "K01f: not said"
+stop_watch
+rm -rf "$D"/* "$T/state"
+
 echo "# K02 writer without O_APPEND: truncation leaves a run of NUL bytes"
 start_watch
 python3 - "$L" "$T/go" <<'PY' &
