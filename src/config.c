@@ -38,6 +38,7 @@
 #define CONFIG_EXPECT_SIZE	"a number of bytes, optionally with K, KiB, " \
 	"M, MiB, G or GiB (e.g. 65536, 64KiB, 1MiB)"
 #define CONFIG_EXPECT_COUNT	"a whole number from 1 to 1000000000"
+#define CONFIG_EXPECT_RATE	"a failure rate above 0, at most 1 (e.g. 0.5)"
 
 struct config_loader {
 	const char	*path;
@@ -803,8 +804,8 @@ static int
 config_threshold(struct config_loader *ld, struct fy_node *key,
     struct fy_node *value, const char *what, bool is_rate, double *out)
 {
-	const char *expected = is_rate ? "a failure rate above 0, at most 1 "
-	    "(e.g. 0.5)" : "a whole number from 1 to 1000000000";
+	const char *expected = is_rate ? CONFIG_EXPECT_RATE :
+	    CONFIG_EXPECT_COUNT;
 	const char *s = config_scalar(ld, key, value, what, expected);
 	const char *p;
 	char *end;
@@ -958,8 +959,8 @@ config_alert(struct config_loader *ld, struct fy_node *key,
 	if (a->kind != CONFIG_ALERT_NO_SUCCESS && threshold == NULL)
 		return config_error(ld, kind, NULL, "alerts.%s: no threshold; "
 		    "expected %s", a->name, a->kind ==
-		    CONFIG_ALERT_FAILURE_RATE ? "a failure rate above 0, at "
-		    "most 1 (e.g. 0.5)" : "a whole number from 1 to 1000000000");
+		    CONFIG_ALERT_FAILURE_RATE ? CONFIG_EXPECT_RATE :
+		    CONFIG_EXPECT_COUNT);
 	if (threshold != NULL && config_threshold(ld, NULL, threshold, what,
 	    a->kind == CONFIG_ALERT_FAILURE_RATE, &a->threshold) != 0)
 		return -1;
