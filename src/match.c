@@ -4,8 +4,10 @@
  */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +77,11 @@ match_find(const struct match_finder *f, const char *hay, size_t len)
 		p = memchr(p, rare, (size_t)(end - p));
 		if (p == NULL)
 			return NULL;
-		if (memcmp(p - f->rare_idx, f->lit, f->len) == 0)
+		/* The ends first: most false hits differ there, and a call
+		 * to memcmp(3) costs more than a short literal. */
+		if (p[-(ptrdiff_t)f->rare_idx] == f->lit[0] &&
+		    p[f->len - 1 - f->rare_idx] == f->lit[f->len - 1] &&
+		    memcmp(p - f->rare_idx, f->lit, f->len) == 0)
 			return p - f->rare_idx;
 		p++;
 	}
@@ -252,6 +258,9 @@ match_class_literals(struct match_class *c)
 	if (c->nliterals > 0)
 		match_finder_init(&c->finder, c->literals[c->filter],
 		    c->literal_lens[c->filter]);
+	for (size_t k = 0; k < c->nliterals; k++)
+		match_finder_init(&c->finders[k], c->literals[k],
+		    c->literal_lens[k]);
 	return;
 
 give_up:
@@ -260,6 +269,77 @@ give_up:
 		free(c->literals[k]);
 	c->nliterals = 0;
 	c->has_head = false;
+}
+
+/* Is RE at I the gap "[\s\S]*?", "[\S\s]*?" or either without the '?'?
+ * Returns its length, or 0. */
+static size_t
+match_gap_len(const char *re, size_t i)
+{
+	if (strncmp(re + i, "[\\s\\S]*", 7) != 0 &&
+	    strncmp(re + i, "[\\S\\s]*", 7) != 0)
+		return 0;
+	return re[i + 7] == '?' ? 8 : 7;
+}
+
+/*
+ * Sets C->is_chain when C's regex is a chain of literals joined by gaps
+ * that match anything, newlines included: L0[\s\S]*?L1...[\s\S]*?Ln,
+ * which is what the seed's two regexes are.  Such a regex matches a text
+ * exactly when L0..Ln occur in it in that order without overlapping, and
+ * finding each after the one before decides it as PCRE2 would
+ * (match_run_once).  A literal here is plain characters other than
+ * PCRE2's metacharacters, or a backslash and a punctuation character
+ * (pcre2pattern(3), "Non-printing characters": a backslash before any
+ * non-alphanumeric ASCII character takes it literally).  Anything else --
+ * a class, a group, a quantifier, an anchor, a letter escape -- leaves C
+ * to PCRE2.  The literals must be the ones match_class_literals() found,
+ * which C's finders already search for.
+ */
+static void
+match_class_chain(struct match_class *c)
+{
+	const char *re = c->regex;
+	char *lit = xmalloc(strlen(re) + 1);
+	size_t i = 0, k = 0, len = 0;
+
+	c->is_chain = false;
+	if (!c->has_head)
+		goto out;
+	for (;;) {
+		unsigned char ch = (unsigned char)re[i];
+		size_t gap = ch == '[' ? match_gap_len(re, i) : 0;
+
+		if (ch == '\0' || gap > 0) {
+			/* A literal ends: it must be the next one found. */
+			if (len == 0 || k >= c->nliterals ||
+			    c->literal_lens[k] != len ||
+			    memcmp(c->literals[k], lit, len) != 0)
+				goto out;
+			k++;
+			len = 0;
+			if (ch == '\0')
+				break;
+			i += gap;
+			continue;
+		}
+		if (ch == '\\') {
+			unsigned char e = (unsigned char)re[i + 1];
+
+			if (e == '\0' || e >= 0x80 || isalnum(e) || e < 0x20)
+				goto out;
+			lit[len++] = (char)e;
+			i += 2;
+			continue;
+		}
+		if (strchr("^$.|?*+()[]{}", ch) != NULL)
+			goto out;
+		lit[len++] = (char)ch;
+		i++;
+	}
+	c->is_chain = k == c->nliterals;
+out:
+	free(lit);
 }
 
 /* ---------------------------------------------------------------------
@@ -462,6 +542,7 @@ match_load_class(struct match_loader *ld, struct fy_node *item,
 	if (c->re == NULL)
 		return -1;
 	match_class_literals(c);
+	match_class_chain(c);
 	return 0;
 }
 
@@ -819,7 +900,23 @@ match_run_once(struct match_set *set, struct match_class *c,
 
 	*seen = true;
 	if (c->nliterals > 0) {
-		const char *hit = match_find(&c->finder, rec->text, rec->len);
+		const char *hit;
+
+		if (c->has_head && c->filter == 0) {
+			/* Every head starts with the set's common one, whose
+			 * first occurrence is at head_off: C's head is there,
+			 * or later. */
+			size_t h = set->head_off;
+
+			if (rec->len - h >= c->finder.len &&
+			    memcmp(rec->text + h, c->finder.lit,
+			    c->finder.len) == 0)
+				hit = rec->text + h;
+			else
+				hit = match_find(&c->finder, rec->text + h + 1,
+				    rec->len - h - 1);
+		} else
+			hit = match_find(&c->finder, rec->text, rec->len);
 
 		if (hit == NULL) {
 			*seen = false;
@@ -830,6 +927,22 @@ match_run_once(struct match_set *set, struct match_class *c,
 			start = (size_t)(hit - rec->text);
 	}
 	text = match_text(set, rec, &len);
+	if (c->is_chain) {
+		/* Each literal after the one before (match_class_chain); the
+		 * head was found at START, in the original or the repair. */
+		const char *at = text;
+		size_t left = len;
+
+		for (size_t k = 0; k < c->nliterals; k++) {
+			const char *hit = match_find(&c->finders[k], at, left);
+
+			if (hit == NULL)
+				return false;
+			left -= (size_t)(hit - at) + c->literal_lens[k];
+			at = hit + c->literal_lens[k];
+		}
+		return true;
+	}
 	if (text != rec->text) {
 		/* The head was found in the original: find it again. */
 		const char *hit = c->nliterals > 0 ? match_find(&c->finder,
@@ -939,25 +1052,55 @@ match_inner_literal(const struct match_set *set, const struct record *rec)
 
 		for (size_t k = c->has_head ? 1 : 0; k < c->nliterals; k++)
 			if (c->literal_lens[k] >= MATCH_TAIL_MIN &&
-			    memmem(rec->text, rec->len, c->literals[k],
-			    c->literal_lens[k]) != NULL)
+			    match_find(&c->finders[k], rec->text,
+			    rec->len) != NULL)
 				return true;
 	}
 	return false;
+}
+
+size_t
+match_set_head_len(const struct match_set *set)
+{
+	return set->common_head != NULL ? set->common.len : 0;
+}
+
+const char *
+match_set_find_head(const struct match_set *set, const char *p, size_t len)
+{
+	return set->common_head != NULL ? match_find(&set->common, p, len) :
+	    NULL;
 }
 
 enum match_outcome
 match_set_classify(struct match_set *set, const struct record *rec,
     size_t *class_idx)
 {
+	return match_set_classify_at(set, rec, class_idx, MATCH_HEAD_UNKNOWN);
+}
+
+enum match_outcome
+match_set_classify_at(struct match_set *set, const struct record *rec,
+    size_t *class_idx, size_t head)
+{
 	bool seen, is_candidate = false;
 
 	set->text_rec = NULL;
 	set->decided = NULL;
 	set->match_failed = false;
-	if (set->common_head != NULL &&
-	    match_find(&set->common, rec->text, rec->len) == NULL)
-		goto no_head;
+	set->head_off = 0;
+	if (set->common_head != NULL) {
+		if (head == MATCH_HEAD_UNKNOWN) {
+			const char *h = match_find(&set->common, rec->text,
+			    rec->len);
+
+			head = h != NULL ? (size_t)(h - rec->text) :
+			    MATCH_HEAD_ABSENT;
+		}
+		if (head == MATCH_HEAD_ABSENT)
+			goto no_head;
+		set->head_off = head;
+	}
 	for (size_t i = 0; i < set->nsuccess; i++) {
 		if (match_run(set, &set->success[i], rec, &seen)) {
 			set->decided = &set->success[i];

@@ -76,6 +76,11 @@ struct match_class {
 	bool		 has_head;	/* literals[0] starts the regex */
 	size_t		 filter;	/* index of the literal looked for first */
 	struct match_finder finder;	/* for literals[filter] */
+	/* For each literal, for the damaged test (match_inner_literal). */
+	struct match_finder finders[MATCH_MAX_LITERALS];
+	/* The regex is literals[0] [\s\S]*? literals[1] ... and nothing
+	 * else (match_class_chain): it matches where they occur in order. */
+	bool		 is_chain;
 	bool		 warned;	/* a PCRE2 limit error was reported */
 	struct match_timing timing;	/* see struct match_timing */
 };
@@ -99,6 +104,7 @@ struct match_set {
 	struct match_finder common;
 	char		*common_head;
 	const struct match_class *decided;	/* by the last classification */
+	size_t		 head_off;	/* of common_head in the record */
 	bool		 match_failed;	/* a regex hit a PCRE2 limit on it */
 	/* The record being classified, repaired when not valid UTF-8. */
 	const struct record *text_rec;
@@ -137,6 +143,28 @@ struct match_set *match_set_load(const char *path, char **err);
  */
 enum match_outcome match_set_classify(struct match_set *set,
     const struct record *rec, size_t *class_idx);
+
+/*
+ * The prefix every regex of SET starts with (struct match_set, common_head)
+ * -- "[Omni] " for the omni set -- is what a caller holding many records
+ * in one buffer may search for once, instead of once per record: the
+ * length of that prefix in bytes, 0 when the set has none; and its first
+ * occurrence in (P, LEN), or NULL.
+ */
+size_t match_set_head_len(const struct match_set *set);
+const char *match_set_find_head(const struct match_set *set, const char *p,
+    size_t len);
+
+/*
+ * match_set_classify(), for a record where the caller already searched
+ * for that prefix: HEAD is the offset in REC->text of its first
+ * occurrence, MATCH_HEAD_ABSENT when it has none, MATCH_HEAD_UNKNOWN when
+ * not searched.  The outcome is the same; the searches are spared.
+ */
+#define MATCH_HEAD_UNKNOWN	((size_t)-1)
+#define MATCH_HEAD_ABSENT	((size_t)-2)
+enum match_outcome match_set_classify_at(struct match_set *set,
+    const struct record *rec, size_t *class_idx, size_t head);
 
 /*
  * After match_set_classify() returned MATCH_SUCCESS or MATCH_FAILURE:

@@ -5,8 +5,12 @@
  */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "line.h"
 #include "log.h"
@@ -25,6 +29,10 @@ struct pipeline_set {
 	struct match_set *set;
 	struct record_builder *rb;
 	struct pipeline_first *first;	/* nfailure, damaged, success */
+	/* The fast path's search for the set's head (match_set_find_head):
+	 * in the stream bytes [head_from, head_to) it first occurs at
+	 * head_at (UINT64_MAX: nowhere). */
+	uint64_t	 head_from, head_to, head_at;
 };
 
 struct pipeline {
@@ -40,6 +48,7 @@ struct pipeline {
 	bool		 warned_record_cut;
 	bool		 is_plain_ok;	/* every set uses the default rule */
 	bool		 plain_first[256];	/* pipeline_is_plain_start */
+	bool		 cont_first[256];	/* pipeline_is_cont_start */
 	size_t		 max_record_bytes;
 };
 
@@ -110,10 +119,11 @@ pipeline_first_note(struct pipeline_first *f, const struct record *rec,
 	match_set_captures(set, pipeline_capture, f);
 }
 
+/* Counts and classifies REC; HEAD: see match_set_classify_at. */
 static void
-pipeline_record(void *ctx, const struct record *rec)
+pipeline_classify(struct pipeline_set *ps, const struct record *rec,
+    size_t head)
 {
-	struct pipeline_set *ps = ctx;
 	struct pipeline *p = ps->p;
 	enum match_outcome outcome;
 	size_t class_idx = 0;
@@ -133,7 +143,7 @@ pipeline_record(void *ctx, const struct record *rec)
 		    "matches may be wrong", p->path,
 		    (unsigned long long)rec->line_number, rec->nlines);
 	}
-	outcome = match_set_classify(ps->set, rec, &class_idx);
+	outcome = match_set_classify_at(ps->set, rec, &class_idx, head);
 	if (outcome == MATCH_NONE)
 		return;
 	if (rec->ts_ms == STAMP_NONE && ps->idx == 0)
@@ -151,6 +161,12 @@ pipeline_record(void *ctx, const struct record *rec)
 
 		p->sink.outcome(p->sink.ctx, &o);
 	}
+}
+
+static void
+pipeline_record(void *ctx, const struct record *rec)
+{
+	pipeline_classify(ctx, rec, MATCH_HEAD_UNKNOWN);
 }
 
 static void
@@ -199,13 +215,125 @@ pipeline_is_plain_start(char c)
 }
 
 /*
- * The fast path of plain text (line_reader_cb.run): while a line starts a
- * record and so does the next one, that line is a record by itself, and
- * goes to the record builders in place, without the line, PM2 and record
- * stages copying it one after another.  That is most lines of a busy log
- * (records of one line).  Whatever else -- a continuation, a stamp, JSON,
- * a line at the end of what was read -- stops the run and goes the usual
- * way, so the records and counts are those of the line-by-line path.
+ * Does a line that begins with byte C continue a record under the default
+ * rule (record.h), and reach the record builder unchanged?  An empty line
+ * ('\n' first) does; a CR first is left to the line-by-line path.
+ */
+static inline bool
+pipeline_is_cont_start(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '}': case ']': case ')': case '\n':
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Finds the LFs of the fast path 64 bytes at a time: SSE2 compares give a
+ * bit mask of the LFs in a block, and each line end is then a count of
+ * trailing zeros, where a memchr(3) call per line costs more than a line
+ * of 30 bytes (the common length of a busy log's lines).  Lines longer
+ * than a block go to memchr(3).  Queries must go forward; a block is read
+ * only where it lies wholly before END (no read past the buffer).
+ */
+struct pipeline_lf {
+	const char	*blk;		/* the 64 bytes the mask covers */
+	uint64_t	 mask;		/* bit i: blk[i] is an LF */
+	const char	*end;
+};
+
+static inline void
+pipeline_lf_init(struct pipeline_lf *f, const char *buf, size_t len)
+{
+	f->blk = NULL;
+	f->mask = 0;
+	f->end = buf + len;
+}
+
+/* The first LF at or after FROM, or NULL. */
+static inline const char *
+pipeline_lf_next(struct pipeline_lf *f, const char *from)
+{
+#ifdef __SSE2__
+	for (;;) {
+		const __m128i lf = _mm_set1_epi8('\n');
+		uint64_t m;
+
+		if (f->blk != NULL && from >= f->blk && from < f->blk + 64) {
+			m = f->mask & (~0ULL << (from - f->blk));
+			if (m != 0)
+				return f->blk + __builtin_ctzll(m);
+			from = f->blk + 64;
+			continue;
+		}
+		if (f->end - from < 64)
+			return memchr(from, '\n', (size_t)(f->end - from));
+		f->blk = from;
+		f->mask = 0;
+		for (int i = 0; i < 4; i++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (from + 16 * i));
+
+			f->mask |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, lf)) << (16 * i);
+		}
+		if (f->mask == 0) {
+			/* A long line: memchr(3) runs faster over it. */
+			const char *nl = memchr(from + 64, '\n',
+			    (size_t)(f->end - from - 64));
+
+			if (nl == NULL)
+				return NULL;
+			from = nl;
+		}
+	}
+#else
+	return memchr(from, '\n', (size_t)(f->end - from));
+#endif
+}
+
+/*
+ * Where the set's head first occurs in the record at Q (N bytes), which
+ * lies in the LEN bytes at BUF, stream offset OFF: match_set_classify_at's
+ * HEAD.  The head is searched for once over the bytes in hand, not once
+ * per record; what was found is kept, as stream offsets, for the records
+ * after.
+ */
+static size_t
+pipeline_head(struct pipeline_set *ps, const char *buf, size_t len,
+    uint64_t off, const char *q, size_t n)
+{
+	size_t hlen = match_set_head_len(ps->set);
+	uint64_t qs = off + (uint64_t)(q - buf), qe = qs + n;
+
+	if (hlen == 0)
+		return MATCH_HEAD_UNKNOWN;
+	if (qs < ps->head_from || qs > ps->head_at || qe > ps->head_to) {
+		const char *h = match_set_find_head(ps->set, q,
+		    (size_t)(buf + len - q));
+
+		ps->head_from = qs;
+		ps->head_to = off + len;
+		ps->head_at = h != NULL ? off + (uint64_t)(h - buf) :
+		    UINT64_MAX;
+	}
+	if (ps->head_at == UINT64_MAX || ps->head_at + hlen > qe)
+		return MATCH_HEAD_ABSENT;
+	return (size_t)(ps->head_at - qs);
+}
+
+/*
+ * The fast path of plain text (line_reader_cb.run): a record whose lines
+ * all lie in the bytes in hand, and whose end is known there (its last
+ * line is a lone "}" or "]", or the line after it starts a record), goes
+ * to the record builders and the matcher in place, without the line, PM2
+ * and record stages copying it line by line.  That is most records of a
+ * busy log.  Whatever else -- a stamp, JSON, a CR before an LF inside a
+ * record, an orphan continuation, a cap reached, a record running past the
+ * bytes in hand -- stops the run and goes the usual way, so the records
+ * and counts are those of the line-by-line path.
  */
 static size_t
 pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
@@ -215,24 +343,73 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 	const char *q = buf, *end = buf + len, *nl;
 	size_t max_line = p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
 	    p->opts.max_line;
-	uint64_t k = 0;
+	size_t max_lines = p->opts.max_record_lines != 0 ?
+	    p->opts.max_record_lines : RECORD_MAX_LINES_DEFAULT;
+	uint64_t k = 0, last_off = 0;
 	struct record rec;
+	struct pipeline_lf lf;
 
 	*nlines = 0;
-	if (!p->is_plain_ok ||
-	    !pm2_decoder_is_plain(p->pm2) ||
-	    (nl = memchr(q, '\n', len)) == NULL)
+	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2))
 		return 0;
+	pipeline_lf_init(&lf, buf, len);
+	if ((nl = pipeline_lf_next(&lf, q)) == NULL)
+		return 0;
+	/* Q starts a record and NL ends its first line. */
 	for (;;) {
-		const char *next = nl + 1, *nl2;
-		size_t n = (size_t)(nl - q);
+		const char *next = nl + 1, *last = q, *nl2 = NULL;
+		size_t first_len = (size_t)(nl - q), last_len, n;
+		size_t lines = 1;
+		bool closed = false;
 
-		if (next >= end || !p->plain_first[(unsigned char)*next] ||
-		    (nl2 = memchr(next, '\n', (size_t)(end - next))) == NULL)
+		if (first_len > max_line)
 			break;
-		if (q[n - 1] == '\r')
-			n--;
-		if (n > max_line || n >= p->max_record_bytes)
+		last_len = first_len;
+		while (next < end && p->cont_first[(unsigned char)*next]) {
+			size_t ln;
+
+			nl2 = pipeline_lf_next(&lf, next);
+			if (nl2 == NULL)
+				break;
+			ln = (size_t)(nl2 - next);
+			if (q[first_len - 1] == '\r' ||
+			    (ln > 0 && next[ln - 1] == '\r') || ln > max_line ||
+			    ++lines > max_lines ||
+			    (size_t)(nl2 - q) >= p->max_record_bytes)
+				break;
+			last = next;
+			last_len = ln;
+			next = nl2 + 1;
+			nl2 = NULL;
+			if (ln > 0 && (*last == '}' || *last == ']') &&
+			    (ln == 1 || last[1] == ' ')) {
+				/* record_is_closer, as far as it can be. */
+				size_t t = ln;
+
+				while (t > 1 && last[t - 1] == ' ')
+					t--;
+				if (t == 1) {
+					closed = true;
+					break;
+				}
+			}
+		}
+		if (nl2 != NULL)
+			break;	/* a continuation the run cannot take */
+		if (!closed) {
+			/* The next line must start a record, and be whole. */
+			if (next >= end || !p->plain_first[(unsigned char)*next] ||
+			    (nl2 = pipeline_lf_next(&lf, next)) == NULL)
+				break;
+		}
+		n = (size_t)(next - 1 - q);
+		if (lines == 1) {
+			if (q[n - 1] == '\r')
+				n--;
+			last_len = n;
+			first_len = n;
+		}
+		if (lines == 1 && n >= p->max_record_bytes)
 			break;
 		/* (Q, N) is a record: what came before it ends here. */
 		if (k == 0) {
@@ -244,18 +421,32 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		}
 		rec.text = q;
 		rec.len = n;
+		rec.nlines = lines;
 		rec.offset = off + (uint64_t)(q - buf);
 		rec.end = off + (uint64_t)(next - buf);
 		rec.line_number = number + k + 1;
-		for (size_t i = 0; i < p->nsets; i++)
-			record_builder_single(p->sets[i].rb, &rec);
-		k++;
+		for (size_t i = 0; i < p->nsets; i++) {
+			struct pipeline_set *ps = &p->sets[i];
+
+			record_builder_take(ps->rb, &rec, first_len, last,
+			    last_len);
+			pipeline_classify(ps, &rec, pipeline_head(ps, buf, len,
+			    off, q, n));
+		}
+		k += lines;
+		last_off = off + (uint64_t)(last - buf);
 		q = next;
-		nl = nl2;
+		if (closed) {
+			/* The line after a closer: the loop's own test. */
+			if (q >= end || !p->plain_first[(unsigned char)*q] ||
+			    (nl = pipeline_lf_next(&lf, q)) == NULL)
+				break;
+		} else
+			nl = nl2;
 	}
 	if (k == 0)
 		return 0;
-	pm2_decoder_plain_seen(p->pm2, rec.offset, rec.end, number + k);
+	pm2_decoder_plain_seen(p->pm2, last_off, rec.end, number + k);
 	*nlines = k;
 	return (size_t)(q - buf);
 }
@@ -288,8 +479,10 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 
 	p->opts = *opts;
 	p->sink = *sink;
-	for (int c = 0; c < 256; c++)
+	for (int c = 0; c < 256; c++) {
 		p->plain_first[c] = pipeline_is_plain_start((char)c);
+		p->cont_first[c] = pipeline_is_cont_start((char)c);
+	}
 	p->path = xstrdup(path);
 	p->lines = line_reader_new(opts->max_line, &lcb);
 	p->pm2 = pm2_decoder_new(app, opts->max_line, &dcb);
@@ -372,8 +565,10 @@ pipeline_reset(struct pipeline *p, uint64_t offset)
 {
 	line_reader_reset(p->lines, offset);
 	pm2_decoder_reset(p->pm2);
-	for (size_t i = 0; i < p->nsets; i++)
+	for (size_t i = 0; i < p->nsets; i++) {
 		record_builder_reset(p->sets[i].rb);
+		p->sets[i].head_to = 0;	/* other bytes now */
+	}
 }
 
 const struct pipeline_stats *

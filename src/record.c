@@ -179,18 +179,22 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 }
 
 void
-record_builder_single(struct record_builder *rb, struct record *rec)
+record_builder_take(struct record_builder *rb, struct record *rec,
+    size_t first_len, const char *last, size_t last_len)
 {
-	rec->nlines = 1;
-	rec->is_orphan = false;		/* it starts a record */
+	/* A closer cannot start a record (it is a continuation), so only a
+	 * later line closes one. */
+	bool closed = rec->nlines > 1 && record_is_closer(last, last_len);
+
+	rec->is_cut = false;
+	rec->is_orphan = false;
 	rec->follows_close = !rb->after_open;
-	rec->starts_object = record_is_opener(rec->text, rec->len);
-	rec->is_open = rec->starts_object;	/* a closer is a continuation */
-	rb->after_close = false;
-	rb->after_open = rec->is_open || record_is_label(rec->text, rec->len);
+	rec->starts_object = record_is_opener(rec->text, first_len);
+	rec->is_open = rec->starts_object && !closed;
+	rb->after_close = closed;
+	rb->after_open = rec->is_open || record_is_label(last, last_len);
 	rb->count++;
 	rb->safe = rec->end;
-	rb->cb.record(rb->cb.ctx, rec);
 }
 
 bool

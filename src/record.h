@@ -74,17 +74,23 @@ void record_builder_line(struct record_builder *rb, const struct pm2_line *l);
 /* Emits the open record, if any (end of input, or idle). */
 void record_builder_flush(struct record_builder *rb);
 
-/* True while a record is being assembled. */
 /*
- * The fast path of plain text (pipeline.c): REC is one whole line that the
- * caller knows starts a record and is followed by a line that starts the
- * next, so that it is a record by itself.  Fills what RB would (flags,
- * nlines), counts it and hands it to the record callback with its text in
- * place, without a copy.  RB must use the default rule and hold no record
- * (record_builder_flush first).
+ * The fast path of plain text (pipeline.c).  REC holds REC->nlines whole
+ * lines in place, joined by their own LFs as they lie in the buffer, that
+ * the caller knows make one record under the default rule: the first line
+ * starts a record, the others continue it, none is cut or ends in CR (a
+ * record of one line may have had its CR trimmed), the caps are not
+ * reached, and the record ends there (its last line is a lone "}" or "]",
+ * or the next line starts a record).  FIRST_LEN is the length of its first
+ * line, LAST/LAST_LEN its last line.  Fills the flags RB would, counts it
+ * and leaves RB as if it had been built line by line; it does not call the
+ * record callback: the caller hands REC on.  RB must use the default rule
+ * and hold no record (record_builder_flush first).
  */
-void record_builder_single(struct record_builder *rb, struct record *rec);
+void record_builder_take(struct record_builder *rb, struct record *rec,
+    size_t first_len, const char *last, size_t last_len);
 
+/* True while a record is being assembled. */
 bool record_builder_is_open(const struct record_builder *rb);
 
 /* Stream offset of the first line of the open record, or past the last

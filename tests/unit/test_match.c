@@ -787,6 +787,96 @@ test_classify_order(void **state)
 	match_set_free(set);
 }
 
+/*
+ * Chains of literals (match_class_chain) are decided without PCRE2: the
+ * seed's two regexes and a plain literal are chains; anything with a
+ * class, group, quantifier, anchor or letter escape is not.  On every
+ * text the chain's answer is PCRE2's: the same set with its chains turned
+ * off classifies alike, invalid UTF-8 and literals out of order included.
+ */
+static void
+test_chain(void **state)
+{
+	static const char yaml[] =
+	    "name: chains\n"
+	    "success:\n"
+	    "  - '\\[Omni\\] Ticket created successfully: \\{[\\s\\S]*?ticketId:[\\s\\S]*?ticket_number:'\n"
+	    "failure:\n"
+	    "  - class: route\n"
+	    "    regex: '\\[Omni\\] Failed to create ticket: \\{[\\s\\S]*?status: false[\\s\\S]*?errors:[\\s\\S]*?RoutesRequests\\.php'\n"
+	    "  - class: greedy\n"
+	    "    regex: '\\[Omni\\] Failed[\\S\\s]*x\\.y'\n"
+	    "  - class: quantified\n"
+	    "    regex: '\\[Omni\\] Failed to+ create'\n"
+	    "  - class: grouped\n"
+	    "    regex: '\\[Omni\\] (?<what>Failed) to'\n"
+	    "  - class: dotted\n"
+	    "    regex: '\\[Omni\\] Failed.*timeout'\n"
+	    "  - class: escaped\n"
+	    "    regex: '\\[Omni\\] Failed\\d'\n"
+	    "  - class: plain\n"
+	    "    regex: '\\[Omni\\] Failed to create ticket:'\n";
+	static const char *const texts[] = {
+		"[Omni] Ticket created successfully: {\n  ticketId: 1,\n  ticket_number: 'T-1'\n}",
+		"[Omni] Ticket created successfully: {\n  ticket_number: 'T-1',\n  ticketId: 1\n}",
+		"[Omni] Ticket created successfully: {\n  ticketId: 1\n}",
+		"x [Omni] Ticket created successfully: [Omni] Ticket created successfully: { ticketId: ticket_number:",
+		"[Omni] Failed to create ticket: {\n  status: false,\n  errors: {\n    file: 'RoutesRequests.php'\n  }\n}",
+		"[Omni] Failed to create ticket: {\n  errors: 'RoutesRequests.php',\n  status: false\n}",
+		"[Omni] Failed to create ticket: {\n  status: false,\n  errors: {\n    file: '\xff\xfeRoutesRequests.php'\n  }\n}",
+		"[Omni] Failed to create ticket: {\xc3\n  status: false,\xe2\x82\n  errors: RoutesRequests\xf0.php\n}",
+		"[Omni] Failed to create ticket: {status: falseerrors:RoutesRequests.php",
+		"[Omni] Failed to create ticket: {status: falserrors:RoutesRequests.php",
+		"[Omni] Failed x.y",
+		"[Omni] Failed to create ticket: nothing else",
+		"[Omni] Failed\xc3\xa9 to create ticket:",
+		"nothing of ours",
+	};
+	char *path = mt_file("chains.yaml", yaml);
+	struct match_set *on = mt_load(path), *off = mt_load(path);
+	static const bool chain[] = { true, true, false, false, false, false,
+	    true };
+
+	(void)state;
+	assert_true(on->success[0].is_chain);
+	assert_int_equal(on->nfailure, 7);
+	for (size_t i = 0; i < on->nfailure; i++)
+		if (on->failure[i].is_chain != chain[i])
+			fail_msg("class %s: is_chain %d", on->failure[i].name,
+			    on->failure[i].is_chain);
+	off->success[0].is_chain = false;
+	for (size_t i = 0; i < off->nfailure; i++)
+		off->failure[i].is_chain = false;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct record r = mt_rec(texts[i], false, false);
+		size_t ca = 99, cb = 99;
+		enum match_outcome a = match_set_classify(on, &r, &ca);
+		enum match_outcome b = match_set_classify(off, &r, &cb);
+
+		if (a != b || (a == MATCH_FAILURE && ca != cb))
+			fail_msg("text %zu: chain says %d/%zu, PCRE2 %d/%zu", i,
+			    (int)a, ca, (int)b, cb);
+	}
+	/* And the answers are the right ones, not merely equal. */
+	{
+		struct record r = mt_rec(texts[5], false, false);
+		size_t c = 99;
+
+		assert_int_equal(match_set_classify(on, &r, &c),
+		    MATCH_FAILURE);
+		assert_string_equal(on->failure[c].name, "quantified");
+		r = mt_rec(texts[8], false, false);
+		assert_int_equal(match_set_classify(on, &r, &c),
+		    MATCH_FAILURE);
+		assert_string_equal(on->failure[c].name, "route");
+		r = mt_rec(texts[3], false, false);
+		assert_int_equal(match_set_classify(on, &r, &c),
+		    MATCH_SUCCESS);
+	}
+	match_set_free(on);
+	match_set_free(off);
+}
+
 int
 main(void)
 {
@@ -810,6 +900,7 @@ main(void)
 		cmocka_unit_test(test_classify_invalid_utf8_k08),
 		cmocka_unit_test(test_classify_invalid_utf8_inside_record),
 		cmocka_unit_test(test_classify_order),
+		cmocka_unit_test(test_chain),
 	};
 
 	return cmocka_run_group_tests(tests, mt_setup, mt_teardown);
