@@ -292,7 +292,11 @@ cmd_scan(int argc, char **argv)
 		extra.series = series_new(sets, nsets);
 	if (format == REPORT_HTML)
 		extra.samples = report_html_samples_new(sets, nsets);
-	s->on_outcome = cmd_scan_outcome;
+	/* Text needs no hook; JSON's series counts only records with a
+	 * time (series_add); HTML's samples take any. */
+	if (extra.series != NULL || extra.samples != NULL)
+		s->on_outcome = cmd_scan_outcome;
+	s->on_outcome_dated = extra.samples == NULL;
 	s->on_read = cmd_scan_read;
 	s->hook_ctx = &extra;
 	if (optind == argc) {

@@ -295,6 +295,14 @@ match_gap_len(const char *re, size_t i)
  * a class, a group, a quantifier, an anchor, a letter escape -- leaves C
  * to PCRE2.  The literals must be the ones match_class_literals() found,
  * which C's finders already search for.
+ *
+ * A chain is searched for in the record as it is, even where PCRE2 would
+ * be given a repaired copy (match_text): a literal is valid UTF-8 and
+ * starts with a byte that cannot continue a sequence, so where it occurs
+ * a decoder starts afresh and takes its characters as they are; repair
+ * replaces only bytes outside such characters, and so keeps every
+ * occurrence and makes none -- unless a literal holds U+FFFD, the
+ * replacement character itself, which leaves C to PCRE2.
  */
 static void
 match_class_chain(struct match_class *c)
@@ -338,6 +346,10 @@ match_class_chain(struct match_class *c)
 		i++;
 	}
 	c->is_chain = k == c->nliterals;
+	for (k = 0; k < c->nliterals; k++)
+		if (memmem(c->literals[k], c->literal_lens[k], "\xef\xbf\xbd",
+		    3) != NULL)
+			c->is_chain = false;
 out:
 	free(lit);
 }
@@ -906,11 +918,12 @@ match_run_once(struct match_set *set, struct match_class *c,
 			/* Every head starts with the set's common one, whose
 			 * first occurrence is at head_off: C's head is there,
 			 * or later. */
-			size_t h = set->head_off;
+			size_t h = set->head_off, cl = set->common_head !=
+			    NULL ? set->common.len : 0;
 
 			if (rec->len - h >= c->finder.len &&
-			    memcmp(rec->text + h, c->finder.lit,
-			    c->finder.len) == 0)
+			    memcmp(rec->text + h + cl, c->finder.lit + cl,
+			    c->finder.len - cl) == 0)
 				hit = rec->text + h;
 			else
 				hit = match_find(&c->finder, rec->text + h + 1,
@@ -926,14 +939,15 @@ match_run_once(struct match_set *set, struct match_class *c,
 		if (c->has_head && c->filter == 0)
 			start = (size_t)(hit - rec->text);
 	}
-	text = match_text(set, rec, &len);
 	if (c->is_chain) {
-		/* Each literal after the one before (match_class_chain); the
-		 * head was found at START, in the original or the repair. */
-		const char *at = text;
-		size_t left = len;
+		/* Each literal after the one before (match_class_chain), in
+		 * the record as it is: see there why its invalid UTF-8 needs
+		 * no repair. */
+		const char *at = rec->text + start + c->literal_lens[0];
+		size_t left = rec->len - start - c->literal_lens[0];
 
-		for (size_t k = 0; k < c->nliterals; k++) {
+		/* The head, literals[0], is at START (a chain has one). */
+		for (size_t k = 1; k < c->nliterals; k++) {
 			const char *hit = match_find(&c->finders[k], at, left);
 
 			if (hit == NULL)
@@ -943,6 +957,7 @@ match_run_once(struct match_set *set, struct match_class *c,
 		}
 		return true;
 	}
+	text = match_text(set, rec, &len);
 	if (text != rec->text) {
 		/* The head was found in the original: find it again. */
 		const char *hit = c->nliterals > 0 ? match_find(&c->finder,
@@ -1028,7 +1043,8 @@ match_head_tail(const struct match_set *set, const struct record *rec,
 			continue;
 		hl = c->literal_lens[0];
 		for (size_t k = 1; k + min <= hl; k++)
-			if (hl - k <= len && memcmp(head + k, p, hl - k) == 0)
+			if (head[k] == *p && hl - k <= len &&
+			    memcmp(head + k, p, hl - k) == 0)
 				return true;
 	}
 	return false;

@@ -49,6 +49,7 @@ struct pipeline {
 	bool		 is_plain_ok;	/* every set uses the default rule */
 	bool		 plain_first[256];	/* pipeline_is_plain_start */
 	bool		 cont_first[256];	/* pipeline_is_cont_start */
+	bool		 run_first[256];	/* may start a run */
 	size_t		 max_record_bytes;
 };
 
@@ -231,6 +232,41 @@ pipeline_is_cont_start(char c)
 }
 
 /*
+ * Does the line at Q (the bytes in hand end at END) start a record, and
+ * reach the record builder unchanged?  pipeline_is_plain_start() for most
+ * first bytes; a '{' that does not open PM2's JSON ('{"message":', as
+ * pm2_decoder_line() tells it) and a 'P' that does not start "PM2 " (the
+ * daemon's lines in `pm2 logs`) are plain too: a Node app's JSON logs
+ * (pino) and a "POST ..." line.  Where the bytes in hand are too few to
+ * tell, the answer is no, and the line goes the line-by-line way.
+ */
+static inline bool
+pipeline_starts_plain(const struct pipeline *p, const char *q,
+    const char *end)
+{
+	switch (*q) {
+	case '{':
+		return end - q >= 11 && memcmp(q, "{\"message\":", 11) != 0;
+	case 'P':
+		return end - q >= 4 && memcmp(q, "PM2 ", 4) != 0;
+	default:
+		return p->plain_first[(unsigned char)*q];
+	}
+}
+
+/* record_is_closer() for a line without CR: a lone '}' or ']' and
+ * blanks. */
+static inline bool
+pipeline_is_closer(const char *p, size_t len)
+{
+	if (len == 0 || (*p != '}' && *p != ']'))
+		return false;
+	while (len > 1 && p[len - 1] == ' ')
+		len--;
+	return len == 1;
+}
+
+/*
  * Finds the LFs of the fast path 64 bytes at a time: SSE2 compares give a
  * bit mask of the LFs in a block, and each line end is then a count of
  * trailing zeros, where a memchr(3) call per line costs more than a line
@@ -330,10 +366,11 @@ pipeline_head(struct pipeline_set *ps, const char *buf, size_t len,
  * line is a lone "}" or "]", or the line after it starts a record), goes
  * to the record builders and the matcher in place, without the line, PM2
  * and record stages copying it line by line.  That is most records of a
- * busy log.  Whatever else -- a stamp, JSON, a CR before an LF inside a
- * record, an orphan continuation, a cap reached, a record running past the
- * bytes in hand -- stops the run and goes the usual way, so the records
- * and counts are those of the line-by-line path.
+ * busy log, orphans after a closer (PM2's chunk damage) included.
+ * Whatever else -- a stamp, PM2's JSON, a `pm2 logs` prefix, a CR before
+ * an LF inside a record, a cap reached, a record running past the bytes in
+ * hand -- stops the run and goes the usual way, so the records and counts
+ * are those of the line-by-line path (tests/unit/test_pipeline.c).
  */
 static size_t
 pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
@@ -348,9 +385,11 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 	uint64_t k = 0, last_off = 0;
 	struct record rec;
 	struct pipeline_lf lf;
+	bool orphan = false;	/* Q continues, after a closer */
 
 	*nlines = 0;
-	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2))
+	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2) ||
+	    !pipeline_starts_plain(p, q, end))
 		return 0;
 	pipeline_lf_init(&lf, buf, len);
 	if ((nl = pipeline_lf_next(&lf, q)) == NULL)
@@ -360,56 +399,46 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		const char *next = nl + 1, *last = q, *nl2 = NULL;
 		size_t first_len = (size_t)(nl - q), last_len, n;
 		size_t lines = 1;
-		bool closed = false;
+		bool closed = false, cr = first_len > 0 && q[first_len - 1] == '\r';
 
-		if (first_len > max_line)
+		if (first_len > max_line || (orphan && cr))
 			break;
 		last_len = first_len;
-		while (next < end && p->cont_first[(unsigned char)*next]) {
+		/* An orphan may be a lone closer itself (record.c). */
+		closed = orphan && pipeline_is_closer(q, first_len);
+		while (!closed && next < end &&
+		    p->cont_first[(unsigned char)*next]) {
 			size_t ln;
 
 			nl2 = pipeline_lf_next(&lf, next);
 			if (nl2 == NULL)
 				break;
 			ln = (size_t)(nl2 - next);
-			if (q[first_len - 1] == '\r' ||
-			    (ln > 0 && next[ln - 1] == '\r') || ln > max_line ||
-			    ++lines > max_lines ||
+			if (cr || (ln > 0 && next[ln - 1] == '\r') ||
+			    ln > max_line || ++lines > max_lines ||
 			    (size_t)(nl2 - q) >= p->max_record_bytes)
 				break;
 			last = next;
 			last_len = ln;
 			next = nl2 + 1;
 			nl2 = NULL;
-			if (ln > 0 && (*last == '}' || *last == ']') &&
-			    (ln == 1 || last[1] == ' ')) {
-				/* record_is_closer, as far as it can be. */
-				size_t t = ln;
-
-				while (t > 1 && last[t - 1] == ' ')
-					t--;
-				if (t == 1) {
-					closed = true;
-					break;
-				}
-			}
+			closed = pipeline_is_closer(last, ln);
 		}
 		if (nl2 != NULL)
 			break;	/* a continuation the run cannot take */
 		if (!closed) {
 			/* The next line must start a record, and be whole. */
-			if (next >= end || !p->plain_first[(unsigned char)*next] ||
+			if (next >= end || !pipeline_starts_plain(p, next, end) ||
 			    (nl2 = pipeline_lf_next(&lf, next)) == NULL)
 				break;
 		}
 		n = (size_t)(next - 1 - q);
-		if (lines == 1) {
-			if (q[n - 1] == '\r')
-				n--;
+		if (lines == 1 && cr) {
+			n--;
 			last_len = n;
 			first_len = n;
 		}
-		if (lines == 1 && n >= p->max_record_bytes)
+		if (n >= p->max_record_bytes)
 			break;
 		/* (Q, N) is a record: what came before it ends here. */
 		if (k == 0) {
@@ -428,6 +457,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		for (size_t i = 0; i < p->nsets; i++) {
 			struct pipeline_set *ps = &p->sets[i];
 
+			rec.is_orphan = orphan;
 			record_builder_take(ps->rb, &rec, first_len, last,
 			    last_len);
 			pipeline_classify(ps, &rec, pipeline_head(ps, buf, len,
@@ -437,12 +467,19 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		last_off = off + (uint64_t)(last - buf);
 		q = next;
 		if (closed) {
-			/* The line after a closer: the loop's own test. */
-			if (q >= end || !p->plain_first[(unsigned char)*q] ||
-			    (nl = pipeline_lf_next(&lf, q)) == NULL)
+			/* After a closer, a continuation starts an orphan. */
+			if (q >= end || (nl = pipeline_lf_next(&lf, q)) == NULL)
 				break;
-		} else
+			if (pipeline_starts_plain(p, q, end))
+				orphan = false;
+			else if (p->cont_first[(unsigned char)*q])
+				orphan = true;
+			else
+				break;
+		} else {
 			nl = nl2;
+			orphan = false;
+		}
 	}
 	if (k == 0)
 		return 0;
@@ -474,7 +511,7 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 {
 	struct pipeline *p = xcalloc(1, sizeof(*p));
 	struct line_reader_cb lcb = { pipeline_raw_line, pipeline_nul_run, p,
-	    pipeline_run, p->plain_first };
+	    pipeline_run, p->run_first };
 	struct pm2_decoder_cb dcb = { pipeline_pm2_line, p };
 
 	p->opts = *opts;
@@ -482,6 +519,7 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 	for (int c = 0; c < 256; c++) {
 		p->plain_first[c] = pipeline_is_plain_start((char)c);
 		p->cont_first[c] = pipeline_is_cont_start((char)c);
+		p->run_first[c] = p->plain_first[c] || c == '{' || c == 'P';
 	}
 	p->path = xstrdup(path);
 	p->lines = line_reader_new(opts->max_line, &lcb);

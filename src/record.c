@@ -183,11 +183,11 @@ record_builder_take(struct record_builder *rb, struct record *rec,
     size_t first_len, const char *last, size_t last_len)
 {
 	/* A closer cannot start a record (it is a continuation), so only a
-	 * later line closes one. */
-	bool closed = rec->nlines > 1 && record_is_closer(last, last_len);
+	 * later line closes one -- or an orphan's first. */
+	bool closed = (rec->nlines > 1 || rec->is_orphan) &&
+	    record_is_closer(last, last_len);
 
 	rec->is_cut = false;
-	rec->is_orphan = false;
 	rec->follows_close = !rb->after_open;
 	rec->starts_object = record_is_opener(rec->text, first_len);
 	rec->is_open = rec->starts_object && !closed;

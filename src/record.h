@@ -78,14 +78,15 @@ void record_builder_flush(struct record_builder *rb);
  * The fast path of plain text (pipeline.c).  REC holds REC->nlines whole
  * lines in place, joined by their own LFs as they lie in the buffer, that
  * the caller knows make one record under the default rule: the first line
- * starts a record, the others continue it, none is cut or ends in CR (a
- * record of one line may have had its CR trimmed), the caps are not
- * reached, and the record ends there (its last line is a lone "}" or "]",
- * or the next line starts a record).  FIRST_LEN is the length of its first
- * line, LAST/LAST_LEN its last line.  Fills the flags RB would, counts it
- * and leaves RB as if it had been built line by line; it does not call the
- * record callback: the caller hands REC on.  RB must use the default rule
- * and hold no record (record_builder_flush first).
+ * starts a record (or, with REC->is_orphan set, continues right after a
+ * record that a closer ended), the others continue it, none is cut or
+ * ends in CR (a record of one line may have had its CR trimmed), the caps
+ * are not reached, and the record ends there (its last line is a lone "}"
+ * or "]", or the next line starts a record).  FIRST_LEN is the length of
+ * its first line, LAST/LAST_LEN its last line.  Fills the flags RB would,
+ * counts it and leaves RB as if it had been built line by line; it does
+ * not call the record callback: the caller hands REC on.  RB must use the
+ * default rule and hold no record (record_builder_flush first).
  */
 void record_builder_take(struct record_builder *rb, struct record *rec,
     size_t first_len, const char *last, size_t last_len);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "stamp.h"
 #include "pm2.h"
 #include "scan.h"
 #include "source.h"
@@ -116,7 +117,8 @@ scan_outcome(void *ctx, const struct pipeline_outcome *o)
 
 	aggregate_add(w->res->agg, o->set_idx, o->app, o->outcome,
 	    o->class_idx, o->record->ts_ms);
-	if (s->on_outcome != NULL) {
+	if (s->on_outcome != NULL && (!s->on_outcome_dated ||
+	    o->record->ts_ms != STAMP_NONE)) {
 		pthread_mutex_lock(&w->b->lock);
 		s->on_outcome(s->hook_ctx, w->res->path, o);
 		pthread_mutex_unlock(&w->b->lock);

@@ -57,10 +57,13 @@ struct scan {
 	 * read, with the bytes that read took from the file (compressed
 	 * bytes for gzip, as scan_path_size counts them).  With jobs > 1
 	 * they are called from several threads, one at a time, and files
-	 * interleave.
+	 * interleave.  With on_outcome_dated, on_outcome sees only records
+	 * that have a time (what an hourly series counts): the threads then
+	 * do not take turns for every record of an unstamped log.
 	 */
 	void		(*on_outcome)(void *ctx, const char *path,
 			    const struct pipeline_outcome *o);
+	bool		 on_outcome_dated;
 	void		(*on_read)(void *ctx, const char *path,
 			    uint64_t bytes);
 	void		*hook_ctx;

@@ -176,6 +176,11 @@ static const char *const tp_pieces[] = {
 	"\xc3\x28 invalid utf-8 [Omni] Failed to create ticket: x\n",
 	"a\n  1\n  2\n  3\n  4\n  5\n  6\n  7\n  8\n",
 	"[Omni] Failed to create ticket: {\n",
+	"{\"level\":30,\"msg\":\"[Omni] Failed to create ticket: pino\"}\n",
+	"POST /api/v1/tickets 404\n",
+	"PM2 log: App [omni-app:0] exited with code [1]\n",
+	"{\"message\":\"not json\n",
+	"}\n  status: false,\n  errors: 'RoutesRequests.php'\n}\n",
 };
 
 #define TP_NPIECES	(sizeof(tp_pieces) / sizeof(tp_pieces[0]))
