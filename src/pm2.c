@@ -376,6 +376,21 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 		d->raw_end = e;
 		d->raw_number = nb;
 	}
+	/*
+	 * Most stamped lines repeat the previous line's stamp prefix, and
+	 * such a line has no `pm2 logs` prefix: that prefix is digits and a
+	 * '|', or a display time and a blank, where a file stamp has "DDDD-"
+	 * and ends in ':'.
+	 */
+	if (d->last_prefix_len > 0 && len >= d->last_prefix_len &&
+	    len >= 16 && memcmp(p, d->last_stamp, d->last_prefix_len) == 0) {
+		n = d->last_prefix_len;
+		ts = d->last_ms;
+		d->stamped_lines++;
+		p += n;
+		len -= n;
+		goto plain;
+	}
 	if (p[0] == '\033' || p[0] == 'P' || isdigit((unsigned char)p[0])) {
 		const char *a = NULL;
 		size_t alen = 0;

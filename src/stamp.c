@@ -27,28 +27,27 @@ stamp_digits(const char *p, size_t n)
 }
 
 /*
- * mktime(3) for a local time, remembering the zone offset of the last hour
- * asked for: glibc's mktime() stat()s /etc/localtime on every call (to see
- * whether it changed), which cost more than the rest of a scan.  Zone
- * offsets change at most once an hour.
+ * The local time TM, whose timegm(3) is UTC, as seconds since the epoch:
+ * mktime(3), remembering the zone offset of the last hour asked for.
+ * glibc's mktime() stat()s /etc/localtime on every call (to see whether it
+ * changed), which cost more than the rest of a scan, and takes a lock that
+ * all threads share.  Zone offsets change at most once an hour.
  */
 static time_t
-stamp_local(struct tm *tm)
+stamp_local(const struct tm *tm, time_t utc)
 {
 	/* Per thread: scan reads files in several (scan.h). */
 	static __thread int64_t cached_hour = INT64_MIN;
 	static __thread time_t cached_offset;
 	static __thread const char *cached_zone;
 	static __thread long cached_timezone;
-	struct tm copy = *tm;
-	int64_t hour;
-	time_t utc = timegm(&copy);
+	int64_t hour = (int64_t)utc / 3600;
 
-	hour = (int64_t)utc / 3600;
 	/* tzset(3) after a change of TZ moves tzname and timezone. */
 	if (hour != cached_hour || cached_zone != tzname[0] ||
 	    cached_timezone != timezone) {
-		copy = *tm;
+		struct tm copy = *tm;
+
 		copy.tm_isdst = -1;
 		cached_offset = utc - mktime(&copy);
 		cached_hour = hour;
@@ -56,6 +55,66 @@ stamp_local(struct tm *tm)
 		cached_timezone = timezone;
 	}
 	return utc - cached_offset;
+}
+
+/*
+ * The hour last read by strptime(3) and timegm(3), per thread: its first
+ * 13 bytes ("YYYY-MM-DD?HH"), the broken-down time with minutes and
+ * seconds at 0, and that as UTC seconds.  A log has thousands of stamps in
+ * an hour; strptime is slow and timegm takes glibc's time zone lock,
+ * which the threads of a scan would take turns for on every stamp.  A
+ * stamp of the same hour needs only its minutes and seconds read, as two
+ * digits each within strptime's ranges (%M 0-59, %S 0-61); any other
+ * shape goes the strptime way.
+ */
+struct stamp_hour {
+	bool		 is_set;
+	char		 key[13];
+	struct tm	 tm;
+	time_t		 utc;
+};
+
+static __thread struct stamp_hour stamp_last_hour;
+
+/* Reads the two digits at P, not followed by a third, if at most MAX. */
+static bool
+stamp_two_digits(const char *p, const char *end, int max, int *v)
+{
+	if (end - p < 2 || !isdigit((unsigned char)p[0]) ||
+	    !isdigit((unsigned char)p[1]) ||
+	    (end - p > 2 && isdigit((unsigned char)p[2])))
+		return false;
+	*v = (p[0] - '0') * 10 + (p[1] - '0');
+	return *v <= max;
+}
+
+/*
+ * The fast way for a stamp of the hour last read (stamp_hour): fills *TM
+ * and *UTC and returns where the stamp's seconds end, or NULL.  BUF holds
+ * N bytes, NUL-terminated.
+ */
+static const char *
+stamp_same_hour(const char *buf, size_t n, struct tm *tm, time_t *utc)
+{
+	const struct stamp_hour *h = &stamp_last_hour;
+	const char *end = buf + n, *q = buf + 14;
+	int mm, ss = 0;
+
+	if (!h->is_set || memcmp(buf, h->key, sizeof(h->key)) != 0 ||
+	    !stamp_two_digits(q, end, 59, &mm))
+		return NULL;
+	q += 2;
+	if (q < end && *q == ':' && q + 1 < end &&
+	    isdigit((unsigned char)q[1])) {
+		if (!stamp_two_digits(q + 1, end, 61, &ss))
+			return NULL;
+		q += 3;
+	}
+	*tm = h->tm;
+	tm->tm_min = mm;
+	tm->tm_sec = ss;
+	*utc = h->utc + (time_t)mm * 60 + ss;
+	return q;
 }
 
 size_t
@@ -67,7 +126,7 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 	size_t n = len < STAMP_MAXLEN ? len : STAMP_MAXLEN;
 	int64_t frac = 0, zone_s = 0;
 	bool has_zone = false;
-	time_t t;
+	time_t t, utc;
 
 	/* Cheap shape check before strptime: "DDDD-DD-DD?DD:DD". */
 	if (n < 16 || !stamp_digits(p, 4) || p[4] != '-' || p[7] != '-' ||
@@ -76,6 +135,8 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	memset(&tm, 0, sizeof(tm));
+	if ((end = stamp_same_hour(buf, n, &tm, &utc)) != NULL)
+		goto seconds_read;
 	end = strptime(buf, "%Y-%m-%d", &tm);
 	if (end == NULL || end != buf + 10)
 		return 0;
@@ -89,6 +150,27 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 			return 0;
 		end = q;
 	}
+	{
+		/* strptime(3) takes February 30th; timegm(3) would make it
+		 * March 2nd.  A date that does not survive is no date. */
+		struct tm check = tm;
+
+		timegm(&check);
+		if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon)
+			return 0;
+	}
+	{
+		struct stamp_hour *h = &stamp_last_hour;
+
+		h->tm = tm;
+		h->tm.tm_min = 0;
+		h->tm.tm_sec = 0;
+		h->utc = timegm(&h->tm);
+		utc = h->utc + (time_t)tm.tm_min * 60 + tm.tm_sec;
+		memcpy(h->key, buf, sizeof(h->key));
+		h->is_set = true;
+	}
+seconds_read:
 	if (*end == '.' && isdigit((unsigned char)end[1])) {
 		int digits = 0;
 
@@ -119,19 +201,10 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 		has_zone = true;
 		end = r;
 	}
-	{
-		/* strptime(3) takes February 30th; timegm(3) would make it
-		 * March 2nd.  A date that does not survive is no date. */
-		struct tm check = tm;
-
-		timegm(&check);
-		if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon)
-			return 0;
-	}
 	if (has_zone)
-		t = timegm(&tm) - (time_t)zone_s;
+		t = utc - (time_t)zone_s;
 	else
-		t = stamp_local(&tm);
+		t = stamp_local(&tm, utc);
 	*ms = (int64_t)t * 1000 + frac;
 	return (size_t)(end - buf);
 }

@@ -136,6 +136,69 @@ test_stamp_local_time(void **state)
 	assert_int_equal(ms, T_20_31_22 * 1000);
 }
 
+/*
+ * Stamps of the hour read last take a shortcut (stamp.c, stamp_hour): the
+ * same answers as strptime(3) gives, whether the hour was read just
+ * before or not, for the shapes the shortcut takes and those it leaves.
+ */
+static void
+test_stamp_same_hour(void **state)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;		/* 0: not a stamp */
+		int64_t		 sec;		/* after 20:00:00 */
+		int64_t		 frac;
+	} c[] = {
+		{ "2026-11-29T20:31:22: x", 19, 31 * 60 + 22, 0 },
+		{ "2026-11-29T20:59:59.999Z", 24, 59 * 60 + 59, 999 },
+		{ "2026-11-29T20:05: x", 16, 5 * 60, 0 },
+		{ "2026-11-29T20:00:00", 19, 0, 0 },
+		{ "2026-11-29T20:5:07 x", 18, 5 * 60 + 7, 0 },
+		{ "2026-11-29T20:31:607", 19, 31 * 60 + 60, 0 },
+		{ "2026-11-29T20:31:61", 19, 31 * 60 + 61, 0 },
+		{ "2026-11-29T20:31:22 +07:00", 26, 31 * 60 + 22 - 7 * 3600, 0 },
+		/* strptime's own readings of digits out of range. */
+		{ "2026-11-29T20:60:00", 15, 6 * 60, 0 },
+		{ "2026-11-29T20:31:62", 0, 0, 0 },
+		{ "2026-11-29T20:3x:00", 15, 3 * 60, 0 },
+		{ "2026-11-29T2x:31:00", 0, 0, 0 },
+	};
+	const int64_t base = T_20_31_22 - 31 * 60 - 22;
+	int64_t ms;
+
+	(void)state;
+	set_tz("UTC");
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		for (int warm = 0; warm < 2; warm++) {
+			const char *other = warm ? "2026-11-29T20:10:10" :
+			    "2026-11-28T01:00:00";
+			size_t n;
+
+			assert_int_equal(stamp_parse(other, strlen(other), &ms),
+			    19);
+			ms = 42;
+			n = stamp_parse(c[i].s, strlen(c[i].s), &ms);
+			if (n != c[i].len)
+				fail_msg("'%s' (%s): length %zu, expected %zu",
+				    c[i].s, warm ? "warm" : "cold", n, c[i].len);
+			if (n != 0 && ms != (base + c[i].sec) * 1000 +
+			    c[i].frac)
+				fail_msg("'%s' (%s): %lld ms, expected %lld",
+				    c[i].s, warm ? "warm" : "cold",
+				    (long long)ms, (long long)((base +
+				    c[i].sec) * 1000 + c[i].frac));
+		}
+	/* Local time: the zone still applies to a stamp of a warm hour. */
+	set_tz("WIB-7");
+	assert_int_equal(stamp_parse("2026-11-29T20:10:10", 19, &ms), 19);
+	assert_int_equal(stamp_parse("2026-11-29T20:31:22", 19, &ms), 19);
+	assert_int_equal(ms, (T_20_31_22 - 7 * 3600) * 1000);
+	set_tz("UTC");
+	assert_int_equal(stamp_parse("2026-11-29T20:31:22", 19, &ms), 19);
+	assert_int_equal(ms, T_20_31_22 * 1000);
+}
+
 static void
 test_stamp_not_stamps(void **state)
 {
@@ -1078,6 +1141,7 @@ main(void)
 		cmocka_unit_test(test_stamp_pm2_formats),
 		cmocka_unit_test(test_stamp_zones),
 		cmocka_unit_test(test_stamp_local_time),
+		cmocka_unit_test(test_stamp_same_hour),
 		cmocka_unit_test(test_stamp_not_stamps),
 		cmocka_unit_test(test_stamp_durations),
 		cmocka_unit_test(test_stamp_args),
