@@ -50,6 +50,8 @@ struct pipeline {
 	bool		 plain_first[256];	/* pipeline_is_plain_start */
 	bool		 cont_first[256];	/* pipeline_is_cont_start */
 	bool		 run_first[256];	/* may start a run */
+	char		*scratch;	/* a record of stamped lines */
+	size_t		 scratch_cap;
 	size_t		 max_record_bytes;
 };
 
@@ -360,130 +362,217 @@ pipeline_head(struct pipeline_set *ps, const char *buf, size_t len,
 	return (size_t)(ps->head_at - qs);
 }
 
+/* What a line is to the fast path (pipeline_kind). */
+enum pipeline_kind {
+	PIPELINE_OTHER,		/* for the line-by-line path */
+	PIPELINE_START,		/* starts a record */
+	PIPELINE_CONT,		/* continues one */
+};
+
+/* A line of the fast path: its message, after the stamp if it has one. */
+struct pipeline_msg {
+	const char	*m;
+	size_t		 len;
+	bool		 is_stamped;
+};
+
 /*
- * The fast path of plain text (line_reader_cb.run): a record whose lines
- * all lie in the bytes in hand, and whose end is known there (its last
- * line is a lone "}" or "]", or the line after it starts a record), goes
- * to the record builders and the matcher in place, without the line, PM2
- * and record stages copying it line by line.  That is most records of a
- * busy log, orphans after a closer (PM2's chunk damage) included.
- * Whatever else -- a stamp, PM2's JSON, a `pm2 logs` prefix, a CR before
- * an LF inside a record, a cap reached, a record running past the bytes in
- * hand -- stops the run and goes the usual way, so the records and counts
- * are those of the line-by-line path (tests/unit/test_pipeline.c).
+ * What the line at Q (LEN bytes before its LF; the bytes in hand end at
+ * END) is, as pm2_decoder_line() and record_builder_line() would see it:
+ * a line that starts with the decoder's last stamp prefix (PREFIX, PLEN
+ * bytes) is that stamp and the message after it; any other line is plain
+ * when pipeline_starts_plain() or a continuation says so.  A stamped line
+ * that ends in CR is left to the line-by-line path: the line reader drops
+ * that CR before the decoder looks at the message.
+ */
+static inline enum pipeline_kind
+pipeline_kind(const struct pipeline *p, const char *prefix, size_t plen,
+    const char *q, size_t len, const char *end, struct pipeline_msg *msg)
+{
+	if (plen > 0 && len >= plen && len >= 16 &&
+	    memcmp(q, prefix, plen) == 0) {
+		msg->m = q + plen;
+		msg->len = len - plen;
+		msg->is_stamped = true;
+		if (q[len - 1] == '\r')
+			return PIPELINE_OTHER;
+		if (msg->len == 0 || pipeline_is_cont_start(*msg->m))
+			return PIPELINE_CONT;
+		return PIPELINE_START;
+	}
+	msg->m = q;
+	msg->len = len;
+	msg->is_stamped = false;
+	if (p->cont_first[(unsigned char)*q])
+		return PIPELINE_CONT;
+	return pipeline_starts_plain(p, q, end) ? PIPELINE_START :
+	    PIPELINE_OTHER;
+}
+
+/* Appends LEN bytes at M to the fast path's scratch record. */
+static void
+pipeline_scratch_put(struct pipeline *p, size_t at, const char *m,
+    size_t len)
+{
+	if (at + len > p->scratch_cap) {
+		size_t cap = p->scratch_cap == 0 ? 4096 : p->scratch_cap;
+
+		while (cap < at + len)
+			cap *= 2;
+		p->scratch = xreallocarray(p->scratch, cap, 1);
+		p->scratch_cap = cap;
+	}
+	memcpy(p->scratch + at, m, len);
+}
+
+/*
+ * The fast path (line_reader_cb.run): a record whose lines all lie in the
+ * bytes in hand, and whose end is known there (its last line is a lone
+ * "}" or "]", or the line after it starts a record), goes to the record
+ * builders and the matcher without the line, PM2 and record stages
+ * handing it on line by line.  Its text is left in place where it lies
+ * whole in the buffer (plain text, or only its first line stamped, as PM2
+ * cluster mode writes); lines stamped each (fork mode with --time) are
+ * joined in a scratch buffer.  That is most records of a busy log,
+ * orphans after a closer (PM2's chunk damage) included.  Whatever else --
+ * a new stamp (the decoder reads it, and the run goes on after), PM2's
+ * JSON, a `pm2 logs` prefix, a CR before an LF inside a record, a cap
+ * reached, a record running past the bytes in hand -- stops the run and
+ * goes the usual way, so the records and counts are those of the
+ * line-by-line path (tests/unit/test_pipeline.c).
  */
 static size_t
 pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
     uint64_t number, uint64_t *nlines)
 {
 	struct pipeline *p = ctx;
-	const char *q = buf, *end = buf + len, *nl;
+	const char *q = buf, *end = buf + len, *nl, *prefix;
 	size_t max_line = p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
 	    p->opts.max_line;
 	size_t max_lines = p->opts.max_record_lines != 0 ?
 	    p->opts.max_record_lines : RECORD_MAX_LINES_DEFAULT;
-	uint64_t k = 0, last_off = 0;
+	size_t plen;
+	uint64_t k = 0, last_off = 0, stamped = 0;
+	int64_t stamp_ms;
 	struct record rec;
 	struct pipeline_lf lf;
+	struct pipeline_msg f, c;
 	bool orphan = false;	/* Q continues, after a closer */
 
 	*nlines = 0;
-	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2) ||
-	    !pipeline_starts_plain(p, q, end))
+	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2))
 		return 0;
+	plen = pm2_decoder_stamp(p->pm2, &prefix, &stamp_ms);
 	pipeline_lf_init(&lf, buf, len);
-	if ((nl = pipeline_lf_next(&lf, q)) == NULL)
+	if ((nl = pipeline_lf_next(&lf, q)) == NULL ||
+	    pipeline_kind(p, prefix, plen, q, (size_t)(nl - q), end, &f) !=
+	    PIPELINE_START)
 		return 0;
-	/* Q starts a record and NL ends its first line. */
+	/* Q starts a record (an orphan, if so said), F is its first line's
+	 * message, and NL ends that line. */
 	for (;;) {
-		const char *next = nl + 1, *last = q, *nl2 = NULL;
-		size_t first_len = (size_t)(nl - q), last_len, n;
-		size_t lines = 1;
-		bool closed = false, cr = first_len > 0 && q[first_len - 1] == '\r';
+		const char *next = nl + 1, *last, *last_raw = q, *nl2 = NULL;
+		size_t first_len = f.len, last_len = f.len, tlen = f.len;
+		size_t lines = 1, nstamped = f.is_stamped;
+		bool closed, in_place = true, cr;
+		enum pipeline_kind kind = PIPELINE_OTHER;
 
-		if (first_len > max_line || (orphan && cr))
+		cr = nl > q && nl[-1] == '\r';
+		if ((size_t)(nl - q) > max_line || (orphan && cr))
 			break;
-		last_len = first_len;
-		/* An orphan may be a lone closer itself (record.c). */
-		closed = orphan && pipeline_is_closer(q, first_len);
-		while (!closed && next < end &&
-		    p->cont_first[(unsigned char)*next]) {
+		last = f.m;
+		closed = orphan && pipeline_is_closer(f.m, f.len);
+		while (!closed) {
 			size_t ln;
 
-			nl2 = pipeline_lf_next(&lf, next);
-			if (nl2 == NULL)
-				break;
-			ln = (size_t)(nl2 - next);
-			if (cr || (ln > 0 && next[ln - 1] == '\r') ||
-			    ln > max_line || ++lines > max_lines ||
-			    (size_t)(nl2 - q) >= p->max_record_bytes)
-				break;
-			last = next;
-			last_len = ln;
-			next = nl2 + 1;
-			nl2 = NULL;
-			closed = pipeline_is_closer(last, ln);
-		}
-		if (nl2 != NULL)
-			break;	/* a continuation the run cannot take */
-		if (!closed) {
-			/* The next line must start a record, and be whole. */
-			if (next >= end || !pipeline_starts_plain(p, next, end) ||
+			if (next >= end ||
 			    (nl2 = pipeline_lf_next(&lf, next)) == NULL)
 				break;
+			ln = (size_t)(nl2 - next);
+			kind = pipeline_kind(p, prefix, plen, next, ln, end, &c);
+			if (kind != PIPELINE_CONT)
+				break;
+			if (cr || (ln > 0 && next[ln - 1] == '\r') ||
+			    ln > max_line || ++lines > max_lines ||
+			    tlen + 1 + c.len >= p->max_record_bytes) {
+				kind = PIPELINE_OTHER;
+				break;
+			}
+			if (c.is_stamped && in_place) {
+				/* Stamps between the lines: join them. */
+				pipeline_scratch_put(p, 0, f.m, tlen);
+				in_place = false;
+			}
+			if (!in_place) {
+				pipeline_scratch_put(p, tlen, "\n", 1);
+				pipeline_scratch_put(p, tlen + 1, c.m, c.len);
+			}
+			tlen += 1 + c.len;
+			nstamped += c.is_stamped;
+			last = c.m;
+			last_len = c.len;
+			last_raw = next;
+			next = nl2 + 1;
+			nl2 = NULL;
+			closed = pipeline_is_closer(c.m, c.len);
 		}
-		n = (size_t)(next - 1 - q);
-		if (lines == 1 && cr) {
-			n--;
-			last_len = n;
-			first_len = n;
-		}
-		if (n >= p->max_record_bytes)
+		/* Unless a closer ended it, the next line must start a
+		 * record, and be whole. */
+		if (!closed && (nl2 == NULL || kind != PIPELINE_START))
 			break;
-		/* (Q, N) is a record: what came before it ends here. */
+		if (lines == 1 && cr) {
+			tlen--;	/* only unstamped lines get here with CR */
+			first_len = last_len = tlen;
+		}
+		if (tlen >= p->max_record_bytes)
+			break;
+		/* The record: what came before it ends here. */
 		if (k == 0) {
 			for (size_t i = 0; i < p->nsets; i++)
 				record_builder_flush(p->sets[i].rb);
 			memset(&rec, 0, sizeof(rec));
-			rec.ts_ms = STAMP_NONE;
 			rec.app = pm2_decoder_app(p->pm2);
 		}
-		rec.text = q;
-		rec.len = n;
+		rec.text = in_place ? f.m : p->scratch;
+		rec.len = tlen;
+		rec.ts_ms = f.is_stamped ? stamp_ms : STAMP_NONE;
 		rec.nlines = lines;
 		rec.offset = off + (uint64_t)(q - buf);
 		rec.end = off + (uint64_t)(next - buf);
 		rec.line_number = number + k + 1;
+		if (!in_place)
+			last = p->scratch + tlen - last_len;
 		for (size_t i = 0; i < p->nsets; i++) {
 			struct pipeline_set *ps = &p->sets[i];
 
 			rec.is_orphan = orphan;
 			record_builder_take(ps->rb, &rec, first_len, last,
 			    last_len);
-			pipeline_classify(ps, &rec, pipeline_head(ps, buf, len,
-			    off, q, n));
+			pipeline_classify(ps, &rec, in_place ? pipeline_head(ps,
+			    buf, len, off, f.m, tlen) : MATCH_HEAD_UNKNOWN);
 		}
 		k += lines;
-		last_off = off + (uint64_t)(last - buf);
+		stamped += nstamped;
+		last_off = off + (uint64_t)(last_raw - buf);
 		q = next;
 		if (closed) {
 			/* After a closer, a continuation starts an orphan. */
 			if (q >= end || (nl = pipeline_lf_next(&lf, q)) == NULL)
 				break;
-			if (pipeline_starts_plain(p, q, end))
-				orphan = false;
-			else if (p->cont_first[(unsigned char)*q])
-				orphan = true;
-			else
+			kind = pipeline_kind(p, prefix, plen, q, (size_t)(nl - q),
+			    end, &f);
+			if (kind == PIPELINE_OTHER)
 				break;
+			orphan = kind == PIPELINE_CONT;
 		} else {
 			nl = nl2;
+			f = c;
 			orphan = false;
 		}
 	}
 	if (k == 0)
 		return 0;
-	pm2_decoder_plain_seen(p->pm2, last_off, rec.end, number + k);
+	pm2_decoder_plain_seen(p->pm2, last_off, rec.end, number + k, stamped);
 	*nlines = k;
 	return (size_t)(q - buf);
 }
@@ -519,7 +608,8 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 	for (int c = 0; c < 256; c++) {
 		p->plain_first[c] = pipeline_is_plain_start((char)c);
 		p->cont_first[c] = pipeline_is_cont_start((char)c);
-		p->run_first[c] = p->plain_first[c] || c == '{' || c == 'P';
+		p->run_first[c] = p->plain_first[c] || c == '{' ||
+		    c == 'P' || (c >= '0' && c <= '9');
 	}
 	p->path = xstrdup(path);
 	p->lines = line_reader_new(opts->max_line, &lcb);
@@ -633,6 +723,7 @@ pipeline_free(struct pipeline *p)
 	free(p->sets);
 	pm2_decoder_free(p->pm2);
 	line_reader_free(p->lines);
+	free(p->scratch);
 	free(p->path);
 	free(p);
 }

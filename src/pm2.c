@@ -475,11 +475,21 @@ pm2_decoder_app(const struct pm2_decoder *d)
 
 void
 pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset, uint64_t end,
-    uint64_t number)
+    uint64_t number, uint64_t stamped)
 {
 	d->raw_offset = offset;
 	d->raw_end = end;
 	d->raw_number = number;
+	d->stamped_lines += stamped;
+}
+
+size_t
+pm2_decoder_stamp(const struct pm2_decoder *d, const char **prefix,
+    int64_t *ms)
+{
+	*prefix = d->last_stamp;
+	*ms = d->last_ms;
+	return d->last_prefix_len;
 }
 
 void

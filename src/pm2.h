@@ -122,9 +122,22 @@ pm2_is_plain_line(const char *p, size_t len)
 	    c != 'P' && c != '{';
 }
 
-/* Lines up to stream offset END, NUMBER the last, went by the fast path. */
+/*
+ * Lines up to stream offset END, NUMBER the last (at OFFSET), went by the
+ * fast path; STAMPED of them began with the pm2_decoder_stamp() prefix.
+ */
 void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
-    uint64_t end, uint64_t number);
+    uint64_t end, uint64_t number, uint64_t stamped);
+
+/*
+ * The stamp prefix of the last stamped line ("2026-11-29T10:00:00: "),
+ * which pm2_decoder_line() strips from a line of 16 bytes or more that
+ * starts with it, giving the line the time *MS: its length in bytes, with
+ * *PREFIX pointing at it (valid until the next line is decoded), or 0
+ * when there is none.
+ */
+size_t pm2_decoder_stamp(const struct pm2_decoder *d, const char **prefix,
+    int64_t *ms);
 
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);

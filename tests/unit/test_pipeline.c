@@ -181,6 +181,19 @@ static const char *const tp_pieces[] = {
 	"PM2 log: App [omni-app:0] exited with code [1]\n",
 	"{\"message\":\"not json\n",
 	"}\n  status: false,\n  errors: 'RoutesRequests.php'\n}\n",
+	/* Stamped: fork --time (every line), cluster (the first line). */
+	"2026-11-29T10:00:01: [Omni] Ticket created successfully: {\n2026-11-29T10:00:01:   ticketId: 14,\n2026-11-29T10:00:01:   ticket_number: 'TCK-14'\n2026-11-29T10:00:01: }\n",
+	"2026-11-29T10:00:01: [http] GET /x\n",
+	"2026-11-29T10:00:01: \n",
+	"2026-11-29T10:00:01:   } \n",
+	"2026-11-29T10:00:01: [Omni] Failed to create ticket: x\r\n",
+	"2026-11-29T10:00:01:x no blank\n",
+	"2026-11-29T10:00:01: \r\n",
+	"2026-11-29 10:00:02 +00:00: [Omni] Failed to create ticket: {\n  status: false,\n  errors: { file: 'RoutesRequests.php' }\n}\n",
+	"2026-11-29 10:00:02 +00:00: [Omni] Ticket created successfully: { ticketId: 15, ticket_number: 'TCK-15' }\n",
+	"2026-11-29 10:00:02 +00:00:   status: false,\n",
+	"2026-11-29 10:00:02 +00:00: [db] pool\n  idle=5\n2026-11-29 10:00:02 +00:00:   waiting=0\n",
+	"1|omni-app  | 2026-11-29T10:00:01: [Omni] Failed to create ticket: cli\n",
 };
 
 #define TP_NPIECES	(sizeof(tp_pieces) / sizeof(tp_pieces[0]))
