@@ -914,12 +914,12 @@ match_run_once(struct match_set *set, struct match_class *c,
 	if (c->nliterals > 0) {
 		const char *hit;
 
-		if (c->has_head && c->filter == 0) {
+		if (c->has_head && c->filter == 0 &&
+		    set->common_head != NULL) {
 			/* Every head starts with the set's common one, whose
 			 * first occurrence is at head_off: C's head is there,
 			 * or later. */
-			size_t h = set->head_off, cl = set->common_head !=
-			    NULL ? set->common.len : 0;
+			size_t h = set->head_off, cl = set->common.len;
 
 			if (rec->len - h >= c->finder.len &&
 			    memcmp(rec->text + h + cl, c->finder.lit + cl,

@@ -784,6 +784,11 @@ test_classify_order(void **state)
 	/* '.' does not cross a line inside a record. */
 	mt_expect(set, "req=4 ERROR\n  timeout", false, MATCH_FAILURE, 1);
 	mt_expect(set, "req=5 OK", false, MATCH_NONE, 0);
+	/* Heads without a common prefix, on records shorter than a head:
+	 * an empty one made the head search run past its end. */
+	mt_expect(set, "", false, MATCH_NONE, 0);
+	mt_expect(set, "E", false, MATCH_NONE, 0);
+	mt_expect(set, "ERROR", false, MATCH_FAILURE, 1);
 	match_set_free(set);
 }
 
