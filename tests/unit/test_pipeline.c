@@ -288,7 +288,7 @@ tp_compare(const struct pipeline_options *opts, size_t pieces)
 			    "whole feed" : "chunked feed", other + i,
 			    bytes + i);
 		}
-		/* The fast path was taken, and found records. */
+		/* The mix has records of several lines. */
 		assert_non_null(strstr(whole, "nlines=4"));
 		free(text);
 		free(whole);
@@ -297,15 +297,27 @@ tp_compare(const struct pipeline_options *opts, size_t pieces)
 	}
 }
 
-static void
-test_fast_path_default(void **state)
+/* Pipeline options with the given caps (0: the defaults), no time bounds. */
+static struct pipeline_options
+tp_options(size_t max_line, size_t max_record_lines, size_t max_record_bytes)
 {
 	struct pipeline_options opts;
 
-	(void)state;
 	memset(&opts, 0, sizeof(opts));
 	opts.since = STAMP_NONE;
 	opts.until = STAMP_NONE;
+	opts.max_line = max_line;
+	opts.max_record_lines = max_record_lines;
+	opts.max_record_bytes = max_record_bytes;
+	return opts;
+}
+
+static void
+test_fast_path_default(void **state)
+{
+	struct pipeline_options opts = tp_options(0, 0, 0);
+
+	(void)state;
 	tp_compare(&opts, 3000);
 }
 
@@ -313,15 +325,9 @@ test_fast_path_default(void **state)
 static void
 test_fast_path_caps(void **state)
 {
-	struct pipeline_options opts;
+	struct pipeline_options opts = tp_options(200, 5, 180);
 
 	(void)state;
-	memset(&opts, 0, sizeof(opts));
-	opts.since = STAMP_NONE;
-	opts.until = STAMP_NONE;
-	opts.max_line = 200;
-	opts.max_record_lines = 5;
-	opts.max_record_bytes = 180;
 	tp_compare(&opts, 3000);
 }
 
@@ -341,13 +347,10 @@ test_fast_path_reset(void **state)
 	    "[http] one\n[Omni] Failed to create ticket: y\n[http] four\n";
 	struct tp_buf out = { NULL, 0, 0 };
 	struct pipeline_sink sink = { tp_outcome, &out };
-	struct pipeline_options opts;
+	struct pipeline_options opts = tp_options(0, 0, 0);
 	struct pipeline *p;
 
 	(void)state;
-	memset(&opts, 0, sizeof(opts));
-	opts.since = STAMP_NONE;
-	opts.until = STAMP_NONE;
 	p = pipeline_new(tp_sets, 1, &sink, "app", "test.log", &opts);
 	tp_put(&out, "", 0);
 	pipeline_feed(p, a, sizeof(a) - 1);
