@@ -256,14 +256,13 @@ pipeline_starts_plain(const struct pipeline *p, const char *q,
 	}
 }
 
-/* record_is_closer() for a line without CR: a lone '}' or ']' and
- * blanks. */
+/* record_is_closer(): a lone '}' or ']', and blanks or CRs after it. */
 static inline bool
 pipeline_is_closer(const char *p, size_t len)
 {
 	if (len == 0 || (*p != '}' && *p != ']'))
 		return false;
-	while (len > 1 && p[len - 1] == ' ')
+	while (len > 1 && (p[len - 1] == ' ' || p[len - 1] == '\r'))
 		len--;
 	return len == 1;
 }
@@ -381,14 +380,19 @@ struct pipeline_msg {
  * END) is, as pm2_decoder_line() and record_builder_line() would see it:
  * a line that starts with the decoder's last stamp prefix (PREFIX, PLEN
  * bytes) is that stamp and the message after it; any other line is plain
- * when pipeline_starts_plain() or a continuation says so.  A stamped line
+ * when pipeline_starts_plain() or a continuation says so.  A line longer
+ * than MAX_LINE is left to the line-by-line path, which cuts it before
+ * anything else looks at it.  A stamped line
  * that ends in CR is left to the line-by-line path: the line reader drops
  * that CR before the decoder looks at the message.
  */
 static inline enum pipeline_kind
 pipeline_kind(const struct pipeline *p, const char *prefix, size_t plen,
-    const char *q, size_t len, const char *end, struct pipeline_msg *msg)
+    const char *q, size_t len, const char *end, size_t max_line,
+    struct pipeline_msg *msg)
 {
+	if (len > max_line)
+		return PIPELINE_OTHER;	/* the line reader cuts it first */
 	if (plen > 0 && len >= plen && len >= 16 &&
 	    memcmp(q, prefix, plen) == 0) {
 		msg->m = q + plen;
@@ -414,7 +418,8 @@ static void
 pipeline_scratch_put(struct pipeline *p, size_t at, const char *m,
     size_t len)
 {
-	if (at + len > p->scratch_cap) {
+	/* Allocated even for nothing: the record's text points here. */
+	if (p->scratch == NULL || at + len > p->scratch_cap) {
 		size_t cap = p->scratch_cap == 0 ? 4096 : p->scratch_cap;
 
 		while (cap < at + len)
@@ -422,7 +427,8 @@ pipeline_scratch_put(struct pipeline *p, size_t at, const char *m,
 		p->scratch = xreallocarray(p->scratch, cap, 1);
 		p->scratch_cap = cap;
 	}
-	memcpy(p->scratch + at, m, len);
+	if (len > 0)
+		memcpy(p->scratch + at, m, len);
 }
 
 /*
@@ -465,8 +471,8 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 	plen = pm2_decoder_stamp(p->pm2, &prefix, &stamp_ms);
 	pipeline_lf_init(&lf, buf, len);
 	if ((nl = pipeline_lf_next(&lf, q)) == NULL ||
-	    pipeline_kind(p, prefix, plen, q, (size_t)(nl - q), end, &f) !=
-	    PIPELINE_START)
+	    pipeline_kind(p, prefix, plen, q, (size_t)(nl - q), end, max_line,
+	    &f) != PIPELINE_START)
 		return 0;
 	/* Q starts a record (an orphan, if so said), F is its first line's
 	 * message, and NL ends that line. */
@@ -478,7 +484,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		enum pipeline_kind kind = PIPELINE_OTHER;
 
 		cr = nl > q && nl[-1] == '\r';
-		if ((size_t)(nl - q) > max_line || (orphan && cr))
+		if (orphan && cr)
 			break;
 		last = f.m;
 		closed = orphan && pipeline_is_closer(f.m, f.len);
@@ -489,11 +495,12 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 			    (nl2 = pipeline_lf_next(&lf, next)) == NULL)
 				break;
 			ln = (size_t)(nl2 - next);
-			kind = pipeline_kind(p, prefix, plen, next, ln, end, &c);
+			kind = pipeline_kind(p, prefix, plen, next, ln, end,
+			    max_line, &c);
 			if (kind != PIPELINE_CONT)
 				break;
 			if (cr || (ln > 0 && next[ln - 1] == '\r') ||
-			    ln > max_line || ++lines > max_lines ||
+			    ++lines > max_lines ||
 			    tlen + 1 + c.len >= p->max_record_bytes) {
 				kind = PIPELINE_OTHER;
 				break;
@@ -560,7 +567,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 			if (q >= end || (nl = pipeline_lf_next(&lf, q)) == NULL)
 				break;
 			kind = pipeline_kind(p, prefix, plen, q, (size_t)(nl - q),
-			    end, &f);
+			    end, max_line, &f);
 			if (kind == PIPELINE_OTHER)
 				break;
 			orphan = kind == PIPELINE_CONT;

@@ -357,9 +357,9 @@ pm2_json_flush(struct pm2_decoder *d)
 void
 pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 {
-	const char *p = line->ptr, *app = d->default_app;
+	const char *p = line->ptr, *app = d->default_app, *pfx;
 	size_t len = line->len, n;
-	int64_t ts = STAMP_NONE;
+	int64_t ts = STAMP_NONE, pfx_ms;
 
 	if (len == 0)
 		goto plain;
@@ -380,10 +380,13 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 	 * Most stamped lines repeat the previous line's stamp prefix, and
 	 * such a line has no `pm2 logs` prefix: that prefix is digits and a
 	 * '|', or a display time and a blank, where a file stamp has "DDDD-"
-	 * and ends in ':'.
+	 * and ends in ": " (PM2 writes the blank).  Without the blank, what
+	 * follows might still be read as part of the stamp ("10:00:" then
+	 * "05 0|app | "): such lines go the long way.
 	 */
-	if (d->last_prefix_len > 0 && len >= d->last_prefix_len &&
-	    len >= 16 && memcmp(p, d->last_stamp, d->last_prefix_len) == 0) {
+	if (pm2_decoder_stamp(d, &pfx, &pfx_ms) > 0 &&
+	    len >= d->last_prefix_len && len >= 16 &&
+	    memcmp(p, d->last_stamp, d->last_prefix_len) == 0) {
 		n = d->last_prefix_len;
 		ts = d->last_ms;
 		d->stamped_lines++;
@@ -489,6 +492,9 @@ pm2_decoder_stamp(const struct pm2_decoder *d, const char **prefix,
 {
 	*prefix = d->last_stamp;
 	*ms = d->last_ms;
+	if (d->last_prefix_len < 2 ||
+	    d->last_stamp[d->last_prefix_len - 1] != ' ')
+		return 0;
 	return d->last_prefix_len;
 }
 

@@ -132,9 +132,10 @@ void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
 /*
  * The stamp prefix of the last stamped line ("2026-11-29T10:00:00: "),
  * which pm2_decoder_line() strips from a line of 16 bytes or more that
- * starts with it, giving the line the time *MS: its length in bytes, with
- * *PREFIX pointing at it (valid until the next line is decoded), or 0
- * when there is none.
+ * starts with it, giving the line the time *MS, before any other test:
+ * its length in bytes, with *PREFIX pointing at it (valid until the next
+ * line is decoded), or 0 when there is none or it does not end in the
+ * blank PM2 writes (without it, what follows could lengthen the stamp).
  */
 size_t pm2_decoder_stamp(const struct pm2_decoder *d, const char **prefix,
     int64_t *ms);

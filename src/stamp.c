@@ -110,6 +110,10 @@ stamp_same_hour(const char *buf, size_t n, struct tm *tm, time_t *utc)
 			return NULL;
 		q += 3;
 	}
+	/* 59:60 is the next hour, perhaps the next day: strptime's way
+	 * judges whether the date survives. */
+	if (mm * 60 + ss >= 3600)
+		return NULL;
 	*tm = h->tm;
 	tm->tm_min = mm;
 	tm->tm_sec = ss;

@@ -194,6 +194,14 @@ static const char *const tp_pieces[] = {
 	"2026-11-29 10:00:02 +00:00:   status: false,\n",
 	"2026-11-29 10:00:02 +00:00: [db] pool\n  idle=5\n2026-11-29 10:00:02 +00:00:   waiting=0\n",
 	"1|omni-app  | 2026-11-29T10:00:01: [Omni] Failed to create ticket: cli\n",
+	/* Found by a trial against the line-by-line path: a closer with a
+	 * CR before its blank; a stamp without its blank, then a line it
+	 * would lengthen into a display time; an empty orphan, then an
+	 * empty stamped message (UBSan: memcpy to a NULL buffer). */
+	"}\r \n  status: false,\n  errors: { x: 1 }, RoutesRequests.php\n",
+	"2026-11-29T10:00:x [Omni] Failed to create ticket: a\n",
+	"2026-11-29T10:00:05 0|cli-app | [Omni] Failed to create ticket: b\n",
+	"2026-11-29T10:00:00: a\nL\n]\n\n2026-11-29T10:00:00: \nx\n",
 };
 
 #define TP_NPIECES	(sizeof(tp_pieces) / sizeof(tp_pieces[0]))
@@ -332,6 +340,22 @@ test_fast_path_caps(void **state)
 }
 
 /*
+ * Lines cut shorter than a stamp: the line after a record is judged as
+ * the line reader leaves it ("2026-11-29T10:59:" cut to 17 bytes is a
+ * stamp and an empty message, which continues the record).
+ */
+static void
+test_fast_path_tiny_lines(void **state)
+{
+	(void)state;
+	for (size_t max = 16; max <= 24; max += 4) {
+		struct pipeline_options opts = tp_options(max, 0, 0);
+
+		tp_compare(&opts, 600);
+	}
+}
+
+/*
  * The head search of the fast path is kept across feeds as stream
  * offsets; a truncation (pipeline_reset) brings other bytes at the same
  * offsets, and must not be judged by what was found before it.
@@ -371,6 +395,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_path_default),
 		cmocka_unit_test(test_fast_path_caps),
+		cmocka_unit_test(test_fast_path_tiny_lines),
 		cmocka_unit_test(test_fast_path_reset),
 	};
 

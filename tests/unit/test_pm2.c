@@ -189,6 +189,18 @@ test_stamp_same_hour(void **state)
 				    (long long)ms, (long long)((base +
 				    c[i].sec) * 1000 + c[i].frac));
 		}
+	/* 23:59:60 does not survive as a date (strptime's way), warm or
+	 * cold; 20:59:60 is 21:00:00 either way. */
+	assert_int_equal(stamp_parse("2026-11-28T01:00:00", 19, &ms), 19);
+	assert_int_equal(stamp_parse("2026-11-29T23:59:60", 19, &ms), 0);
+	assert_int_equal(stamp_parse("2026-11-29T23:00:00", 19, &ms), 19);
+	assert_int_equal(stamp_parse("2026-11-29T23:59:60", 19, &ms), 0);
+	assert_int_equal(stamp_parse("2026-11-29T23:59:59", 19, &ms), 19);
+	assert_int_equal(stamp_parse("2026-11-29T20:59:60", 19, &ms), 19);
+	assert_int_equal(ms, (base + 3600) * 1000);
+	assert_int_equal(stamp_parse("2026-11-29T20:00:00", 19, &ms), 19);
+	assert_int_equal(stamp_parse("2026-11-29T20:59:60", 19, &ms), 19);
+	assert_int_equal(ms, (base + 3600) * 1000);
 	/* Local time: the zone still applies to a stamp of a warm hour. */
 	set_tz("WIB-7");
 	assert_int_equal(stamp_parse("2026-11-29T20:10:10", 19, &ms), 19);
@@ -1092,6 +1104,26 @@ test_decode_cli_prefix(void **state)
 }
 
 /*
+ * A stamp prefix without its blank ("10:00:") does not claim a line that
+ * starts with it: there it is the head of a display time ("10:00:05 ")
+ * and a `pm2 logs` prefix.
+ */
+static void
+test_decode_stamp_without_blank(void **state)
+{
+	struct pt_dec *t = pt_dec_new("h2");
+
+	(void)state;
+	set_tz("UTC");
+	RAW(t, "2026-11-29T10:00:x [Omni] Failed to create ticket: a");
+	RAW(t, "2026-11-29T10:00:05 0|app | [Omni] Failed to create ticket: b");
+	assert_int_equal(t->n, 2);
+	pt_expect(t, 1, "[Omni] Failed to create ticket: b", STAMP_NONE,
+	    "app");
+	pt_dec_free(t);
+}
+
+/*
  * 06, `pm2 logs --timestamp 'YYYY-MM-DD HH:mm:ss'`: the display time and
  * the "<pm_id>|<app> | " prefix, both coloured, come before the text.
  */
@@ -1159,6 +1191,7 @@ main(void)
 		cmocka_unit_test(test_decode_json_piece_then_raw),
 		cmocka_unit_test(test_decode_json_piece_at_eof),
 		cmocka_unit_test(test_decode_cli_prefix),
+		cmocka_unit_test(test_decode_stamp_without_blank),
 		cmocka_unit_test(test_decode_cli_timestamp_prefix),
 		cmocka_unit_test(test_decode_not_prefixes),
 	};
