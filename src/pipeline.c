@@ -208,13 +208,8 @@ pipeline_raw_line(void *ctx, const struct line *line)
 static inline bool
 pipeline_is_plain_start(char c)
 {
-	switch (c) {
-	case ' ': case '\t': case '}': case ']': case ')': case '\r':
-	case '\n':
-		return false;
-	default:
-		return pm2_is_plain_line(&c, 1);
-	}
+	return !record_continues_with(c) && c != '\r' && c != '\n' &&
+	    pm2_is_plain_line(&c, 1);
 }
 
 /*
@@ -225,12 +220,7 @@ pipeline_is_plain_start(char c)
 static inline bool
 pipeline_is_cont_start(char c)
 {
-	switch (c) {
-	case ' ': case '\t': case '}': case ']': case ')': case '\n':
-		return true;
-	default:
-		return false;
-	}
+	return c == '\n' || record_continues_with(c);
 }
 
 /*
@@ -254,17 +244,6 @@ pipeline_starts_plain(const struct pipeline *p, const char *q,
 	default:
 		return p->plain_first[(unsigned char)*q];
 	}
-}
-
-/* record_is_closer(): a lone '}' or ']', and blanks or CRs after it. */
-static inline bool
-pipeline_is_closer(const char *p, size_t len)
-{
-	if (len == 0 || (*p != '}' && *p != ']'))
-		return false;
-	while (len > 1 && (p[len - 1] == ' ' || p[len - 1] == '\r'))
-		len--;
-	return len == 1;
 }
 
 /*
@@ -487,7 +466,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		if (orphan && cr)
 			break;
 		last = f.m;
-		closed = orphan && pipeline_is_closer(f.m, f.len);
+		closed = orphan && record_is_closer(f.m, f.len);
 		while (!closed) {
 			size_t ln;
 
@@ -521,7 +500,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 			last_raw = next;
 			next = nl2 + 1;
 			nl2 = NULL;
-			closed = pipeline_is_closer(c.m, c.len);
+			closed = record_is_closer(c.m, c.len);
 		}
 		/* Unless a closer ended it, the next line must start a
 		 * record, and be whole. */

@@ -61,22 +61,7 @@ record_is_continuation(struct record_builder *rb, const char *p, size_t len)
 		return !record_line_matches(rb, rb->rules.start, p, len);
 	if (rb->rules.continuation != NULL)
 		return record_line_matches(rb, rb->rules.continuation, p, len);
-	if (len == 0)
-		return true;
-	switch (p[0]) {
-	case ' ': case '\t': case '}': case ']': case ')':
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool
-record_is_closer(const char *p, size_t len)
-{
-	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\r'))
-		len--;
-	return len == 1 && (p[0] == '}' || p[0] == ']');
+	return len == 0 || record_continues_with(p[0]);
 }
 
 /* A label for what follows ("row as stored:"), as console.log writes one

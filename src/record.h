@@ -57,6 +57,31 @@ struct record {
 	bool		 is_open;	/* opened an object, never closed it */
 };
 
+/*
+ * The default rule, for the record builder and the pipeline's fast path
+ * alike: a non-empty line whose first byte is C continues a record when
+ * this is true; a lone '}' or ']' (blanks and CRs after it allowed)
+ * closes one.
+ */
+static inline bool
+record_continues_with(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '}': case ']': case ')':
+		return true;
+	default:
+		return false;
+	}
+}
+
+static inline bool
+record_is_closer(const char *p, size_t len)
+{
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\r'))
+		len--;
+	return len == 1 && (p[0] == '}' || p[0] == ']');
+}
+
 struct record_builder_cb {
 	void	(*record)(void *ctx, const struct record *rec);
 	void	*ctx;
