@@ -23,9 +23,20 @@ struct aggregate_counts {
 	int64_t		 last;
 };
 
+/* A cluster instance of an app: its "-N" files (N is PM2's pm_id). */
+struct aggregate_instance {
+	int		 id;
+	struct aggregate_counts counts;
+};
+
 struct aggregate_app {
 	char		*name;
-	struct aggregate_counts counts;
+	struct aggregate_counts counts;	/* all of its files */
+	/* Per cluster instance, by id; none in fork mode
+	 * or when the files do not say.  Their counts add up to counts'
+	 * when every file of the app carried an instance. */
+	struct aggregate_instance *instances;
+	size_t		 ninstances;
 };
 
 struct aggregate_set {
@@ -45,19 +56,30 @@ struct aggregate {
 struct aggregate *aggregate_new(struct match_set *const *sets, size_t nsets);
 
 /*
- * Counts one record of set SET_IDX for APP.  OUTCOME MATCH_NONE is ignored;
- * CLASS_IDX is read for MATCH_FAILURE only.
+ * Counts one record of set SET_IDX for APP, and for its cluster INSTANCE
+ * (the pm_id of its "-N" file; -1 for none).  OUTCOME MATCH_NONE is
+ * ignored; CLASS_IDX is read for MATCH_FAILURE only.
  */
 void aggregate_add(struct aggregate *agg, size_t set_idx, const char *app,
-    enum match_outcome outcome, size_t class_idx, int64_t ts_ms);
+    int instance, enum match_outcome outcome, size_t class_idx,
+    int64_t ts_ms);
 
 /*
  * Counts COUNT records at once (a bucket read back from the state), with
  * the stamps of the first and last of them (STAMP_NONE when unknown).
  */
 void aggregate_add_n(struct aggregate *agg, size_t set_idx, const char *app,
-    enum match_outcome outcome, size_t class_idx, uint64_t count,
-    int64_t first_ms, int64_t last_ms);
+    int instance, enum match_outcome outcome, size_t class_idx,
+    uint64_t count, int64_t first_ms, int64_t last_ms);
+
+/*
+ * Counts COUNT records for INSTANCE (>= 0) of APP only, leaving the app's
+ * and the set's totals alone: the state keeps the per-instance counts
+ * beside the app's (state_instance.h), and `summary` adds both.
+ */
+void aggregate_add_instance_n(struct aggregate *agg, size_t set_idx,
+    const char *app, int instance, enum match_outcome outcome,
+    size_t class_idx, uint64_t count, int64_t first_ms, int64_t last_ms);
 
 /*
  * Adds SRC's counts to DST (made over the same sets).  Apps new to DST are

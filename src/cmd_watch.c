@@ -46,6 +46,7 @@
 #include "redact.h"
 #include "stamp.h"
 #include "state.h"
+#include "state_pm2.h"
 #include "tail.h"
 #include "webhook.h"
 #include "xmalloc.h"
@@ -125,9 +126,12 @@ watch_outcome(void *ctx, const struct tail_outcome *to)
 	c.last_ms = ts;
 	if (state_count(w->st, &c) == 0)
 		w->uncommitted_records++;
+	if (to->instance >= 0)
+		(void)state_instance_count(w->st, &c, to->instance);
 	if (w->dirty_since_ms == 0)
 		w->dirty_since_ms = watch_now_ms();
-	metrics_record(w->mx, c.pattern_set, c.app, c.outcome, c.class);
+	metrics_record(w->mx, c.pattern_set, c.app, to->instance, c.outcome,
+	    c.class);
 	if (o->outcome == MATCH_SUCCESS)
 		metrics_last_success(w->mx, c.pattern_set, ts != STAMP_NONE ?
 		    ts : watch_now_ms());

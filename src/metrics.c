@@ -36,6 +36,7 @@ struct metrics_buf {
 
 struct metrics_count {
 	char		*set, *app, *outcome, *class;
+	int		 instance;	/* cluster pm_id, or -1 */
 	uint64_t	 n;
 };
 
@@ -155,14 +156,17 @@ metrics_render(struct metrics *m, size_t *len)
 	metrics_put(&b, "", 0);
 	metrics_family(&b, "omniwatch_records_total", "counter", "Records "
 	    "counted since start, by pattern set, app, outcome (success, "
-	    "failure, damaged) and failure class.");
+	    "failure, damaged), failure class and, in cluster mode, PM2 "
+	    "instance (pm_id).");
 	for (size_t i = 0; i < m->ncounts; i++) {
 		const struct metrics_count *c = &m->counts[i];
+		char id[16];
 		const char *l[] = { "pattern_set", c->set, "app", c->app,
-		    "outcome", c->outcome, "class", c->class };
+		    "outcome", c->outcome, "class", c->class, "instance", id };
 
-		metrics_sample(&b, "omniwatch_records_total", (double)c->n, 4,
-		    l);
+		snprintf(id, sizeof(id), "%d", c->instance);
+		metrics_sample(&b, "omniwatch_records_total", (double)c->n,
+		    c->instance >= 0 ? 5 : 4, l);
 	}
 	metrics_family(&b, "omniwatch_last_success_timestamp_seconds", "gauge",
 	    "When the last success of a pattern set was logged (its stamp, "
@@ -186,27 +190,33 @@ metrics_render(struct metrics *m, size_t *len)
  * Counters.
  */
 
+/* Is C the counter of these labels? */
+static bool
+metrics_count_is(const struct metrics_count *c, const char *set,
+    const char *app, int instance, const char *outcome, const char *class)
+{
+	return c->instance == instance && strcmp(c->set, set) == 0 &&
+	    strcmp(c->app, app) == 0 && strcmp(c->outcome, outcome) == 0 &&
+	    strcmp(c->class, class) == 0;
+}
+
 void
 metrics_record(struct metrics *m, const char *set, const char *app,
-    const char *outcome, const char *class)
+    int instance, const char *outcome, const char *class)
 {
 	struct metrics_count *c;
 	size_t i = m->last_hit;
 
 	if (i < m->ncounts) {
 		c = &m->counts[i];
-		if (strcmp(c->set, set) == 0 && strcmp(c->app, app) == 0 &&
-		    strcmp(c->outcome, outcome) == 0 &&
-		    strcmp(c->class, class) == 0) {
+		if (metrics_count_is(c, set, app, instance, outcome, class)) {
 			c->n++;
 			return;
 		}
 	}
 	for (i = 0; i < m->ncounts; i++) {
-		c = &m->counts[i];
-		if (strcmp(c->set, set) == 0 && strcmp(c->app, app) == 0 &&
-		    strcmp(c->outcome, outcome) == 0 &&
-		    strcmp(c->class, class) == 0)
+		if (metrics_count_is(&m->counts[i], set, app, instance,
+		    outcome, class))
 			break;
 	}
 	if (i == m->ncounts) {
@@ -217,6 +227,7 @@ metrics_record(struct metrics *m, const char *set, const char *app,
 		c->app = xstrdup(app);
 		c->outcome = xstrdup(outcome);
 		c->class = xstrdup(class);
+		c->instance = instance;
 		c->n = 0;
 	}
 	m->counts[i].n++;

@@ -57,9 +57,12 @@ struct metrics;
 struct metrics *metrics_new(const struct config *cfg, int epfd,
     const struct metrics_cb *cb, char **err);
 
-/* Counts one record (called for every counted record). */
+/*
+ * Counts one record (called for every counted record); INSTANCE is the
+ * cluster pm_id of its "-N" file, or -1 (fork mode: no instance label).
+ */
 void metrics_record(struct metrics *m, const char *set, const char *app,
-    const char *outcome, const char *class);
+    int instance, const char *outcome, const char *class);
 
 /* The last success of SET was at MS (ms since the epoch). */
 void metrics_last_success(struct metrics *m, const char *set, int64_t ms);

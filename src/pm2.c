@@ -107,6 +107,20 @@ pm2_name_base(const char *base, size_t len, struct pm2_log_name *name)
 }
 
 int
+pm2_log_instance_of(const char *path)
+{
+	struct pm2_log_name name;
+	const char *slash = strrchr(path, '/');
+	int instance = -1;
+
+	if (pm2_log_name_parse(slash != NULL ? slash + 1 : path, &name) == 0) {
+		instance = name.instance;
+		pm2_log_name_release(&name);
+	}
+	return instance;
+}
+
+int
 pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
 {
 	size_t len = strlen(basename);

@@ -54,6 +54,12 @@ struct pm2_log_name {
 int pm2_log_name_parse(const char *basename, struct pm2_log_name *name);
 void pm2_log_name_release(struct pm2_log_name *name);
 
+/*
+ * The cluster instance (pm_id) that the name of the file at PATH carries
+ * ("app-out-3.log": 3), or -1 when it is no PM2 log or carries none.
+ */
+int pm2_log_instance_of(const char *path);
+
 /* < 0, 0, > 0 as A should be read before, with, or after B. */
 int pm2_log_name_cmp(const struct pm2_log_name *a, const struct pm2_log_name *b);
 

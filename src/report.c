@@ -100,6 +100,25 @@ report_json_first(const struct pipeline_first *f)
 	return o;
 }
 
+/* An app's counts, with "instances": {"ID": counts} of a cluster app. */
+static json_t *
+report_json_app(const struct match_set *set, const struct aggregate_app *a)
+{
+	json_t *o = report_json_counts(set, &a->counts), *inst;
+	char id[16];
+
+	if (a->ninstances == 0)
+		return o;
+	inst = json_object();
+	for (size_t k = 0; k < a->ninstances; k++) {
+		snprintf(id, sizeof(id), "%d", a->instances[k].id);
+		json_object_set_new(inst, id,
+		    report_json_counts(set, &a->instances[k].counts));
+	}
+	json_object_set_new(o, "instances", inst);
+	return o;
+}
+
 json_t *
 report_json(const struct aggregate *agg, const struct scan *s)
 {
@@ -119,7 +138,7 @@ report_json(const struct aggregate *agg, const struct scan *s)
 
 			/* jansson refuses keys that are not valid UTF-8. */
 			json_object_set_new(apps, key,
-			    report_json_counts(as->set, &as->apps[j].counts));
+			    report_json_app(as->set, &as->apps[j]));
 			free(key);
 		}
 		json_object_set_new(o, "apps", apps);
@@ -245,6 +264,25 @@ report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
 	}
 }
 
+/*
+ * A cluster instance on one line, "    instance 2: 3 failures, 0
+ * successes, 0 damaged, failure rate 100.0%", so that the failing one of
+ * three stands out in a column.
+ */
+static void
+report_text_instance(FILE *fp, int id, const struct aggregate_counts *c)
+{
+	double rate = aggregate_failure_rate(c);
+
+	fprintf(fp, "    instance %d: %llu failures, %llu successes, %llu "
+	    "damaged", id, (unsigned long long)c->failures,
+	    (unsigned long long)c->successes, (unsigned long long)c->damaged);
+	if (rate < 0)
+		fprintf(fp, ", failure rate n/a\n");
+	else
+		fprintf(fp, ", failure rate %.1f%%\n", rate * 100.0);
+}
+
 void
 report_write_text(const struct aggregate *agg, const struct scan *s,
     FILE *fp)
@@ -258,9 +296,14 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 		fprintf(fp, "\n");
 		report_text_counts(fp, "  ", as->set, &as->total, true);
 		for (size_t j = 0; j < as->napps; j++) {
-			fprintf(fp, "  app %s:\n", as->apps[j].name);
-			report_text_counts(fp, "    ", as->set,
-			    &as->apps[j].counts, false);
+			const struct aggregate_app *a = &as->apps[j];
+
+			fprintf(fp, "  app %s:\n", a->name);
+			report_text_counts(fp, "    ", as->set, &a->counts,
+			    false);
+			for (size_t k = 0; k < a->ninstances; k++)
+				report_text_instance(fp, a->instances[k].id,
+				    &a->instances[k].counts);
 		}
 	}
 	if (s == NULL)

@@ -15,6 +15,7 @@
 #include "redact.h"
 #include "report.h"
 #include "report_html.h"
+#include "report_html_part.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -124,88 +125,6 @@ report_html_samples_free(struct report_html_samples *rs)
 /* ---------------------------------------------------------------------
  * Small writers.
  */
-
-/* (P, LEN) as HTML text or attribute value: valid UTF-8, escaped. */
-static void
-report_html_esc(FILE *fp, const char *p, size_t len)
-{
-	size_t n;
-	char *s = report_utf8_clean(p, len, &n);
-
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		default:
-			if ((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
-			    s[i] != '\t')
-				fputs("\xEF\xBF\xBD", fp);	/* U+FFFD */
-			else
-				fputc(s[i], fp);
-		}
-	}
-	free(s);
-}
-
-static void
-report_html_escs(FILE *fp, const char *s)
-{
-	report_html_esc(fp, s, strlen(s));
-}
-
-/* N with thousands separators ("12,345") into BUF (32 bytes). */
-static const char *
-report_html_num(uint64_t n, char *buf)
-{
-	char tmp[32];
-	int len = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)n);
-	size_t k = 0;
-
-	for (int i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[k++] = ',';
-		buf[k++] = tmp[i];
-	}
-	buf[k] = '\0';
-	return buf;
-}
-
-/* "83.3%", "n/a" into BUF (16 bytes). */
-static const char *
-report_html_rate(double rate, char *buf)
-{
-	if (rate < 0)
-		snprintf(buf, 16, "n/a");
-	else
-		snprintf(buf, 16, "%.1f%%", rate * 100.0);
-	return buf;
-}
-
-/* CSS class for a failure rate: how worried to look. */
-static const char *
-report_html_rate_class(double rate)
-{
-	if (rate < 0)
-		return "none";
-	if (rate >= 0.5)
-		return "bad";
-	if (rate >= 0.1)
-		return "warn";
-	return "good";
-}
 
 /* "2026-11-29 10:00" (UTC) into BUF (32 bytes). */
 static const char *
@@ -698,35 +617,6 @@ report_html_worst(FILE *fp, const struct series_set *ss)
 		fprintf(fp, "</table>");
 	fprintf(fp, "</div>\n");
 	free(v);
-}
-
-static void
-report_html_apps(FILE *fp, const struct aggregate_set *as)
-{
-	char a[32], b[32], c[32], r[16];
-
-	fprintf(fp, "<div class=\"panel\"><h3>Apps</h3>\n");
-	if (as->napps == 0) {
-		fprintf(fp, "<p class=\"empty\">No records counted.</p></div>\n");
-		return;
-	}
-	fprintf(fp, "<table><tr><th>app</th><th class=\"n\">failures</th>"
-	    "<th class=\"n\">successes</th><th class=\"n\">damaged</th>"
-	    "<th class=\"n\">failure rate</th></tr>\n");
-	for (size_t i = 0; i < as->napps; i++) {
-		const struct aggregate_counts *t = &as->apps[i].counts;
-		double rate = aggregate_failure_rate(t);
-
-		fprintf(fp, "<tr><td>");
-		report_html_escs(fp, as->apps[i].name);
-		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
-		    "<td class=\"n\">%s</td><td class=\"n\"><span class=\"pill "
-		    "%s\">%s</span></td></tr>\n", report_html_num(t->failures,
-		    a), report_html_num(t->successes, b),
-		    report_html_num(t->damaged, c), report_html_rate_class(rate),
-		    report_html_rate(rate, r));
-	}
-	fprintf(fp, "</table></div>\n");
 }
 
 /* The sample, redacted, cut to REPORT_HTML_SAMPLE_SHOW bytes, escaped. */

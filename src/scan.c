@@ -115,8 +115,11 @@ scan_outcome(void *ctx, const struct pipeline_outcome *o)
 	struct scan_worker *w = ctx;
 	struct scan *s = w->b->s;
 
-	aggregate_add(w->res->agg, o->set_idx, o->app, o->outcome,
-	    o->class_idx, o->record->ts_ms);
+	/* The file's instance holds for its own app only: a JSON line may
+	 * name another app (pm2.h). */
+	aggregate_add(w->res->agg, o->set_idx, o->app,
+	    strcmp(o->app, w->res->f.app) == 0 ? w->res->f.instance : -1,
+	    o->outcome, o->class_idx, o->record->ts_ms);
 	if (s->on_outcome != NULL && (!s->on_outcome_dated ||
 	    o->record->ts_ms != STAMP_NONE)) {
 		pthread_mutex_lock(&w->b->lock);
@@ -167,6 +170,7 @@ scan_file(struct scan_worker *w)
 	r->is_open = true;
 	f->path = xstrdup(path);
 	f->app = scan_app_name(path);
+	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
 	f->is_gz = source_is_gz(src);
 	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &s->opts);
 	scan_read_hook(w, 0);

@@ -24,6 +24,7 @@
 struct scan_file {
 	char		*path;
 	char		*app;
+	int		 instance;	/* cluster pm_id of a "-N" file, or -1 */
 	bool		 is_gz;
 	uint64_t	 bytes;		/* read from the file */
 	uint64_t	 decompressed_bytes;

@@ -41,10 +41,12 @@
 #include "log.h"
 #include "stamp.h"
 #include "state.h"
+#include "state_int.h"
+#include "state_pm2.h"
 #include "xmalloc.h"
 
 #define STATE_FILE		"omniwatch.db"
-#define STATE_VERSION		3
+#define STATE_VERSION		4
 #define STATE_BUSY_MS		5000	/* a checkpoint takes far less */
 #define STATE_DIR_MODE		0750	/* logs' contents may be private */
 
@@ -182,6 +184,7 @@ struct state {
 	sqlite3_stmt	*alert_forget;
 	sqlite3_stmt	*spool_add;
 	sqlite3_stmt	*spool_remove;
+	struct state_pm2 *pm2;		/* state_pm2.c's statements, or NULL */
 };
 
 /* ---------------------------------------------------------------------
@@ -305,7 +308,10 @@ state_schema_init(struct state *st, char **err)
 	if (version <= 2 && state_exec(st, state_schema_v3,
 	    "add the alerts' streak and keep_firing_for columns", err) != 0)
 		goto fail;
-	if (version > 2 && state_check_version(st, version, false, err) != 0)
+	if (version <= 3 && state_exec(st, state_pm2_schema,
+	    "add the PM2 tables (instances, daemon events)", err) != 0)
+		goto fail;
+	if (version > 3 && state_check_version(st, version, false, err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;
@@ -446,8 +452,20 @@ fail:
  * Changes.
  */
 
+sqlite3 *
+state_db(struct state *st)
+{
+	return st->db;
+}
+
+struct state_pm2 **
+state_pm2_slot(struct state *st)
+{
+	return &st->pm2;
+}
+
 /* Logs what went wrong with WHAT, naming the file and SQLite's reason. */
-static void
+void
 state_log(struct state *st, const char *what)
 {
 	log_error("%s: cannot %s: %s", st->path, what,
@@ -470,7 +488,7 @@ state_fail(struct state *st, const char *what)
 }
 
 /* Opens the write transaction unless one is open.  Returns 0 or -1. */
-static int
+int
 state_begin(struct state *st)
 {
 	int rc;
@@ -494,7 +512,7 @@ state_begin(struct state *st)
 }
 
 /* Steps the bound change STMT; on failure throws the transaction away. */
-static int
+int
 state_change(struct state *st, sqlite3_stmt *stmt, const char *what)
 {
 	int rc = sqlite3_step(stmt);
@@ -508,7 +526,7 @@ state_change(struct state *st, sqlite3_stmt *stmt, const char *what)
 	return 0;
 }
 
-static void
+void
 state_bind_stamp(sqlite3_stmt *stmt, int idx, int64_t ms)
 {
 	if (ms == STAMP_NONE)
@@ -647,7 +665,7 @@ state_files_free(struct state_file *files, size_t n)
 	free(files);
 }
 
-static const char *
+const char *
 state_column_text(sqlite3_stmt *s, int col)
 {
 	const char *t = (const char *)sqlite3_column_text(s, col);
@@ -655,7 +673,7 @@ state_column_text(sqlite3_stmt *s, int col)
 	return t != NULL ? t : "";
 }
 
-static int64_t
+int64_t
 state_column_stamp(sqlite3_stmt *s, int col)
 {
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
@@ -886,6 +904,7 @@ state_close(struct state *st)
 	sqlite3_finalize(st->alert_forget);
 	sqlite3_finalize(st->spool_add);
 	sqlite3_finalize(st->spool_remove);
+	state_pm2_release(st->pm2);
 	if (st->db != NULL) {
 		/* Anything not committed is dropped on purpose: it is
 		 * exactly what a kill -9 at this point would lose. */

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "stamp.h"
+#include "state_pm2.h"
 #include "summary.h"
 #include "xmalloc.h"
 
@@ -57,43 +58,72 @@ summary_outcome(const char *s, enum match_outcome *out)
 	return true;
 }
 
+/*
+ * Finds C's set, outcome and class in CTX's aggregate: false (warned once
+ * when the set lacks the class or outcome) when it is not counted there.
+ */
+static bool
+summary_resolve(struct summary_ctx *ctx, const struct state_count *c,
+    size_t *set_idx, enum match_outcome *outcome, size_t *class_idx)
+{
+	struct aggregate *agg = ctx->agg;
+	const struct match_set *set = NULL;
+
+	*class_idx = 0;
+	for (*set_idx = 0; *set_idx < agg->nsets; (*set_idx)++) {
+		set = agg->sets[*set_idx].set;
+		if (strcmp(set->name, c->pattern_set) == 0)
+			break;
+	}
+	if (*set_idx == agg->nsets)
+		return false;
+	if (!summary_outcome(c->outcome, outcome)) {
+		summary_warn_once(ctx, set->name, "outcome", c->outcome);
+		return false;
+	}
+	if (*outcome == MATCH_FAILURE) {
+		while (*class_idx < set->nfailure &&
+		    strcmp(set->failure[*class_idx].name, c->class) != 0)
+			(*class_idx)++;
+		if (*class_idx == set->nfailure) {
+			summary_warn_once(ctx, set->name, "failure class",
+			    c->class);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void
 summary_bucket(void *arg, const struct state_count *c)
 {
 	struct summary_ctx *ctx = arg;
-	struct aggregate *agg = ctx->agg;
-	const struct match_set *set = NULL;
 	enum match_outcome outcome;
-	size_t set_idx, class_idx = 0;
+	size_t set_idx, class_idx;
 
 	progress_set(ctx->progress, ++ctx->nbuckets, NULL);
-
-	for (set_idx = 0; set_idx < agg->nsets; set_idx++) {
-		set = agg->sets[set_idx].set;
-		if (strcmp(set->name, c->pattern_set) == 0)
-			break;
-	}
-	if (set_idx == agg->nsets)
+	if (!summary_resolve(ctx, c, &set_idx, &outcome, &class_idx))
 		return;
-	if (!summary_outcome(c->outcome, &outcome)) {
-		summary_warn_once(ctx, set->name, "outcome", c->outcome);
-		return;
-	}
-	if (outcome == MATCH_FAILURE) {
-		while (class_idx < set->nfailure &&
-		    strcmp(set->failure[class_idx].name, c->class) != 0)
-			class_idx++;
-		if (class_idx == set->nfailure) {
-			summary_warn_once(ctx, set->name, "failure class",
-			    c->class);
-			return;
-		}
-	}
-	aggregate_add_n(agg, set_idx, c->app, outcome, class_idx, c->count,
-	    c->first_ms, c->last_ms);
+	aggregate_add_n(ctx->agg, set_idx, c->app, -1, outcome, class_idx,
+	    c->count, c->first_ms, c->last_ms);
 	if (ctx->series != NULL)
 		series_add(ctx->series, set_idx, outcome, class_idx, c->count,
 		    c->minute_ms);
+}
+
+/* A cluster instance's bucket: its app's counts are in buckets already. */
+static void
+summary_instance_bucket(void *arg, const struct state_count *c,
+    int instance)
+{
+	struct summary_ctx *ctx = arg;
+	enum match_outcome outcome;
+	size_t set_idx, class_idx;
+
+	if (!summary_resolve(ctx, c, &set_idx, &outcome, &class_idx))
+		return;
+	aggregate_add_instance_n(ctx->agg, set_idx, c->app, instance, outcome,
+	    class_idx, c->count, c->first_ms, c->last_ms);
 }
 
 int
@@ -112,6 +142,9 @@ summary_load_series(struct state *st, struct aggregate *agg,
 	int rc;
 
 	rc = state_buckets(st, since_ms, until_ms, summary_bucket, &ctx);
+	if (rc == 0)
+		rc = state_instance_buckets(st, since_ms, until_ms,
+		    summary_instance_bucket, &ctx);
 	for (size_t i = 0; i < ctx.nwarned; i++)
 		free(ctx.warned[i]);
 	free(ctx.warned);

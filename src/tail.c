@@ -63,6 +63,7 @@ struct tail_file {
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
 	int64_t		 empty_ms;	/* truncation seen, nothing read since:
 					   ms since the epoch, or 0 */
+	int		 instance;	/* the name's cluster pm_id, or -1 */
 };
 
 struct tail_dir {
@@ -168,7 +169,9 @@ static void
 tail_file_outcome(void *ctx, const struct pipeline_outcome *o)
 {
 	struct tail_file *f = ctx;
-	struct tail_outcome to = { f->stream, o };
+	/* A JSON line may name another app than its file (pm2.h). */
+	struct tail_outcome to = { f->stream, strcmp(o->app, f->app) == 0 ?
+	    f->instance : -1, o };
 
 	f->t->stats.records++;
 	f->t->cb.outcome(f->t->cb.ctx, &to);
@@ -202,6 +205,7 @@ tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 	f->path = xstrdup(path);
 	f->app = tail_app_of(path);
 	f->stream = tail_stream_of(path);
+	f->instance = pm2_log_instance_of(path);
 	f->fd = fd;
 	f->dev = (uint64_t)st->st_dev;
 	f->ino = (uint64_t)st->st_ino;

@@ -46,6 +46,8 @@ struct tail_file;
 /* What a counted record came from, for the state's buckets. */
 struct tail_outcome {
 	const char	*stream;	/* "out", "error" or "" */
+	int		 instance;	/* cluster pm_id of the record's "-N"
+					 * file, or -1 */
 	const struct pipeline_outcome *o;
 };
 

@@ -30,6 +30,7 @@
 #include "match.h"
 #include "stamp.h"
 #include "state.h"
+#include "state_pm2.h"
 #include "summary.h"
 #include "xmalloc.h"
 
@@ -186,7 +187,7 @@ test_open_creates(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 3);
+	assert_int_equal(sqlite3_column_int(s, 0), 4);
 	sqlite3_finalize(s);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
 	    NULL), SQLITE_OK);
@@ -226,11 +227,11 @@ test_open_errors(void **state)
 	state_close(st_open(false));
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4", NULL,
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 5", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	want = xasprintf("%s: schema version 4 is newer than this omniwatch "
-	    "knows (3); use the omniwatch that wrote it", path);
+	want = xasprintf("%s: schema version 5 is newer than this omniwatch "
+	    "knows (4); use the omniwatch that wrote it", path);
 	assert_null(state_open(st_dir, false, &err));
 	assert_string_equal(err, want);
 	free(err);
@@ -824,7 +825,7 @@ test_upgrade_v1(void **state)
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts; DROP TABLE spool;"
-	    "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE instance_buckets; PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* summary reads it as it is; watch upgrades it, keeping counts. */
 	st = st_open(true);
@@ -852,6 +853,7 @@ test_upgrade_v2(void **state)
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts;"
+	    "DROP TABLE instance_buckets;"
 	    "CREATE TABLE alerts (name TEXT PRIMARY KEY, status TEXT NOT NULL,"
 	    " id TEXT NOT NULL, since_ms INTEGER NOT NULL,"
 	    " last_notified_ms INTEGER NOT NULL, streak INTEGER NOT NULL,"
@@ -876,10 +878,71 @@ test_upgrade_v2(void **state)
 		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version",
 		    -1, &s, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(s, 0), 3);
+		assert_int_equal(sqlite3_column_int(s, 0), 4);
 		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
+	free(path);
+}
+
+/* Instance buckets: "app id outcome count first last;" of each row. */
+static void
+st_instance_fn(void *ctx, const struct state_count *c, int instance)
+{
+	char *buf = ctx, line[128];
+
+	snprintf(line, sizeof(line), "%s %d %s %llu %lld %lld;", c->app,
+	    instance, c->outcome, (unsigned long long)c->count,
+	    (long long)c->first_ms, (long long)c->last_ms);
+	strncat(buf, line, 1023 - strlen(buf));
+}
+
+/* A cluster instance's counts add up per instance, commit with the rest,
+ * and a version 3 state (no instance table) reads as having none. */
+static void
+test_instance_buckets(void **state)
+{
+	struct state *st = st_open(false);
+	struct state_count c1 = st_count(MIN(1), "desk", "failure", "x", 2,
+	    5000, 6000);
+	struct state_count c2 = st_count(MIN(1), "desk", "failure", "x", 1,
+	    4000, 4000);
+	char buf[1024] = "";
+	char *path;
+	sqlite3 *db;
+
+	assert_int_equal(state_count(st, &c1), 0);
+	assert_int_equal(state_instance_count(st, &c1, 2), 0);
+	assert_int_equal(state_instance_count(st, &c2, 2), 0);
+	assert_int_equal(state_instance_count(st, &c2, 3), 0);
+	assert_int_equal(state_commit(st), 0);
+	state_close(st);
+	st = st_open(true);
+	assert_int_equal(state_instance_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_instance_fn, buf), 0);
+	assert_string_equal(buf, "desk 2 failure 3 4000 6000;"
+	    "desk 3 failure 1 4000 4000;");
+	buf[0] = '\0';
+	assert_int_equal(state_instance_buckets(st, MIN(2), STAMP_NONE,
+	    st_instance_fn, buf), 0);
+	assert_string_equal(buf, "");
+	state_close(st);
+
+	path = xasprintf("%s/omniwatch.db", st_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE instance_buckets;"
+	    "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = st_open(true);
+	assert_int_equal(state_instance_buckets(st, STAMP_NONE, STAMP_NONE,
+	    st_instance_fn, buf), 0);
+	assert_string_equal(buf, "");
+	state_close(st);
+	st = st_open(false);		/* watch upgrades it */
+	assert_int_equal(state_instance_count(st, &c2, 0), 0);
+	assert_int_equal(state_commit(st), 0);
+	assert_int_equal(st_nbuckets(st), 1);
+	state_close(st);
 	free(path);
 }
 
@@ -913,6 +976,8 @@ main(void)
 		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v1, st_setup,
 		    st_teardown),
+		cmocka_unit_test_setup_teardown(test_instance_buckets,
+		    st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v2, st_setup,
 		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_load, st_setup,

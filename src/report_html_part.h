@@ -1,0 +1,38 @@
+/*
+ * report_html_part: what the parts of the HTML report (report_html.c,
+ * report_html_apps.c) share: the small writers and the sections that live
+ * in their own files.  Every string from a log or a file name goes through
+ * report_html_esc(), which makes it valid UTF-8 and escapes it.
+ */
+#ifndef OMNIWATCH_REPORT_HTML_PART_H
+#define OMNIWATCH_REPORT_HTML_PART_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aggregate.h"
+
+/* (P, LEN) as HTML text or attribute value: valid UTF-8, escaped. */
+void report_html_esc(FILE *fp, const char *p, size_t len);
+
+/* The NUL-terminated S, as report_html_esc. */
+void report_html_escs(FILE *fp, const char *s);
+
+/* N with thousands separators ("12,345") into BUF (32 bytes); BUF. */
+const char *report_html_num(uint64_t n, char *buf);
+
+/* "83.3%", "n/a" into BUF (16 bytes); BUF. */
+const char *report_html_rate(double rate, char *buf);
+
+/* CSS class for a failure rate: how worried to look (static string). */
+const char *report_html_rate_class(double rate);
+
+/*
+ * The Apps panel of one pattern set: a row per app, and under a cluster
+ * app a row per instance ("app #N"), each with its own failure rate, so
+ * that the failing instance of three stands out.
+ */
+void report_html_apps(FILE *fp, const struct aggregate_set *as);
+
+#endif
