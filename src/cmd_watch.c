@@ -48,6 +48,7 @@
 #include "state.h"
 #include "state_pm2.h"
 #include "tail.h"
+#include "watch_check.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -322,6 +323,7 @@ watch_open(struct watch *w)
 	char *err = NULL, *lock;
 	int64_t now = watch_now_ms();
 
+	(void)watch_check_sources(w->cfg);
 	w->st = state_open(w->cfg->state_dir, false, &err);
 	if (w->st == NULL) {
 		log_error("%s", err);
@@ -661,7 +663,9 @@ cmd_watch(int argc, char **argv)
 	if (is_check) {
 		char *err;
 
-		if (webhook_check(w.cfg, &err) != 0) {
+		(void)watch_check_sources(w.cfg);
+		if (watch_check_state_dir(w.cfg, &err) != 0 ||
+		    webhook_check(w.cfg, &err) != 0) {
 			log_error("%s: %s", w.config_path, err);
 			free(err);
 			rc = CMD_EXIT_USAGE;

@@ -28,6 +28,7 @@
 #include "match.h"	/* PCRE2, for checking redact regexes */
 #include "stamp.h"
 #include "xmalloc.h"
+#include "yaml_load.h"
 
 #define CONFIG_MAX_COUNT	1000000000	/* max_lines, commit_records */
 #define CONFIG_MAX_SIZE		((size_t)1 << 30)	/* record sizes: 1GiB */
@@ -1206,61 +1207,22 @@ config_defaults(const char *path)
 	return cfg;
 }
 
-/* The YAML parser's first complaint, as FILE:LINE:COLUMN. */
-static char *
-config_yaml_error(const char *path, struct fy_diag *diag)
-{
-	void *iter = NULL;
-	struct fy_diag_error *de = fy_diag_errors_iterate(diag, &iter);
-	FILE *fp;
-	int ch;
-
-	/* Unlike marks, libfyaml 0.7's collected errors count lines and
-	 * columns from 1 already. */
-	/* libfyaml's message says what is wrong ("duplicate key"). */
-	if (de != NULL)
-		return xasprintf("%s:%d:%d: invalid YAML: %s", path, de->line,
-		    de->column, de->msg);
-	/* libfyaml builds no document, and says nothing, for a file with
-	 * no content but comments. */
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		return xasprintf("%s: cannot read: %s", path, strerror(errno));
-	while ((ch = getc(fp)) != EOF && isspace(ch))
-		continue;
-	fclose(fp);
-	return xasprintf("%s:1:1: %s; expected a mapping with at least "
-	    "'sources'", path, ch == EOF ? "empty file" :
-	    "only comments");
-}
-
 struct config *
 config_load(const char *path, char **err)
 {
 	struct config_loader ld = { path, NULL, NULL, NULL };
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct fy_parse_cfg pcfg;
-	struct fy_document *doc;
+	struct yaml_doc y;
 	const char *slash;
 
-	*err = NULL;
-	if (access(path, R_OK) != 0) {
-		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+	if (yaml_load(path, FYPCF_RESOLVE_DOCUMENT, &y, err) != 0) {
+		yaml_doc_release(&y);
 		return NULL;
 	}
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.colorize = false;
-	diag = fy_diag_create(&dcfg);
-	fy_diag_set_collect_errors(diag, true);
-	memset(&pcfg, 0, sizeof(pcfg));
-	pcfg.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT;
-	pcfg.diag = diag;
-	doc = fy_document_build_from_file(&pcfg, path);
-	if (doc == NULL) {
-		*err = config_yaml_error(path, diag);
-		fy_diag_destroy(diag);
+	if (y.doc == NULL) {
+		*err = xasprintf("%s:1:1: %s; expected a mapping with at least "
+		    "'sources'", path, y.is_blank ? "empty file" :
+		    "only comments");
+		yaml_doc_release(&y);
 		return NULL;
 	}
 	slash = strrchr(path, '/');
@@ -1271,7 +1233,7 @@ config_load(const char *path, char **err)
 	else
 		ld.dir = xstrndup(path, (size_t)(slash - path));
 	ld.cfg = config_defaults(path);
-	if (config_doc(&ld, fy_document_root(doc)) == 0 &&
+	if (config_doc(&ld, fy_document_root(y.doc)) == 0 &&
 	    ld.cfg->state_dir == NULL) {
 		ld.cfg->state_dir = config_default_state_dir(geteuid() == 0);
 		if (ld.cfg->state_dir == NULL)
@@ -1279,8 +1241,7 @@ config_load(const char *path, char **err)
 			    "directory to put the state in; set state_dir",
 			    path);
 	}
-	fy_document_destroy(doc);
-	fy_diag_destroy(diag);
+	yaml_doc_release(&y);
 	free(ld.dir);
 	if (ld.err != NULL) {
 		*err = ld.err;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "match.h"
 #include "utf8.h"
 #include "xmalloc.h"
+#include "yaml_load.h"
 
 #define MATCH_HEAD_MIN		4	/* shortest literal head we trust */
 #define MATCH_TAIL_MIN		8	/* shortest head tail we trust */
@@ -727,51 +729,29 @@ struct match_set *
 match_set_load(const char *path, char **err)
 {
 	struct match_loader ld = { path, NULL, NULL, NULL };
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct fy_parse_cfg pcfg;
+	struct yaml_doc y;
 	uint32_t ncap = 0, maxcap = 0;
 
-	*err = NULL;
-	if (access(path, R_OK) != 0) {
-		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+	if (yaml_load(path, 0, &y, err) != 0) {
+		yaml_doc_release(&y);
 		return NULL;
 	}
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.colorize = false;
-	diag = fy_diag_create(&dcfg);
-	fy_diag_set_collect_errors(diag, true);
-	memset(&pcfg, 0, sizeof(pcfg));
-	pcfg.flags = FYPCF_QUIET;
-	pcfg.diag = diag;
-	ld.doc = fy_document_build_from_file(&pcfg, path);
-	if (ld.doc == NULL) {
-		void *iter = NULL;
-		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &iter);
-
-		if (de != NULL)
-			/* libfyaml 0.7 counts collected errors from 1. */
-			*err = xasprintf("%s:%d:%d: invalid YAML: %s", path,
-			    de->line, de->column, de->msg);
-		else
-			*err = xasprintf("%s: empty, or no YAML document in "
-			    "it; expected a mapping with name, success and "
-			    "failure", path);
-		fy_diag_destroy(diag);
+	if (y.doc == NULL) {
+		*err = xasprintf("%s: empty, or no YAML document in it; "
+		    "expected a mapping with name, success and failure", path);
+		yaml_doc_release(&y);
 		return NULL;
 	}
+	ld.doc = y.doc;
 	ld.set = xcalloc(1, sizeof(*ld.set));
 	ld.set->path = xstrdup(path);
 	if (match_load_doc(&ld) != 0) {
 		*err = ld.err;
 		match_set_free(ld.set);
-		fy_document_destroy(ld.doc);
-		fy_diag_destroy(diag);
+		yaml_doc_release(&y);
 		return NULL;
 	}
-	fy_document_destroy(ld.doc);
-	fy_diag_destroy(diag);
+	yaml_doc_release(&y);
 
 	for (size_t i = 0; i < ld.set->nsuccess + ld.set->nfailure; i++) {
 		struct match_class *c = i < ld.set->nsuccess ?
@@ -819,6 +799,7 @@ match_set_find(const char *name, char **err)
 	const char *builtin[] = { exe_dir, OMNIWATCH_PATTERNS_DIR,
 	    OMNIWATCH_SRC_PATTERNS_DIR };
 	size_t len = strlen(name);
+	struct stat sb;
 	char *path;
 
 	*err = NULL;
@@ -852,6 +833,14 @@ match_set_find(const char *name, char **err)
 			return path;
 		}
 		free(path);
+	}
+	/* A bare name is a set's name first; a directory of that name
+	 * beside us is the likely meaning, and is no pattern set. */
+	if (stat(name, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*err = xasprintf("%s: is a directory; expected a pattern set "
+		    "(a YAML file, or the name of an installed set)", name);
+		free(exe_dir);
+		return NULL;
 	}
 	*err = xasprintf("pattern set '%s' not found (looked in "
 	    "$OMNIWATCH_PATTERNS%s%s, %s%s%s); give a file path or set "

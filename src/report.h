@@ -62,20 +62,6 @@ void report_json_add_hours(json_t *root, const struct series *series);
 /* Writes ROOT (one object, then LF) to FP.  Returns 0 or -1. */
 int report_json_dump(json_t *root, FILE *fp);
 
-/*
- * Where a report goes: stdout when PATH is NULL or "-"; else a temporary
- * file beside PATH, renamed over it by report_output_close, so that a
- * reader (a web server serving the HTML) never sees half a report.
- * Returns NULL with *ERR set (malloc'd, naming the file).
- */
-struct report_output;
-struct report_output *report_output_open(const char *path, char **err);
-FILE *report_output_fp(struct report_output *out);
-
-/*
- * Flushes and closes; with IS_OK the file is put in place, else removed.
- * Returns 0, or -1 with *ERR set (malloc'd) when writing failed.
- */
-int report_output_close(struct report_output *out, bool is_ok, char **err);
+#include "report_output.h"
 
 #endif

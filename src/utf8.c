@@ -41,8 +41,8 @@ utf8_seq(const unsigned char *p, size_t len)
 	return n;
 }
 
-bool
-utf8_is_valid(const char *p, size_t len)
+size_t
+utf8_first_invalid(const char *p, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)p;
 
@@ -67,10 +67,16 @@ utf8_is_valid(const char *p, size_t len)
 			break;
 		n = utf8_seq(s + i, len - i);
 		if (n == 0)
-			return false;
+			return i;
 		i += n;
 	}
-	return true;
+	return len;
+}
+
+bool
+utf8_is_valid(const char *p, size_t len)
+{
+	return utf8_first_invalid(p, len) == len;
 }
 
 size_t

@@ -13,6 +13,12 @@
 bool utf8_is_valid(const char *p, size_t len);
 
 /*
+ * The offset (bytes) of the first byte of (P, LEN) that is NUL or not part
+ * of a valid sequence, or LEN when there is none.
+ */
+size_t utf8_first_invalid(const char *p, size_t len);
+
+/*
  * Writes (P, LEN) to OUT with every byte that is not part of a valid
  * sequence, and every NUL, replaced by U+FFFD.  OUT must hold 3 * LEN + 1
  * bytes; the result is NUL-terminated.  Returns its length.

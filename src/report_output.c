@@ -1,0 +1,178 @@
+/*
+ * report_output: see report_output.h.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report_output.h"
+#include "xmalloc.h"
+
+struct report_output {
+	FILE		*fp;
+	char		*path;		/* NULL: stdout */
+	char		*tmp;		/* NULL: written in place */
+};
+
+static void
+report_output_free(struct report_output *out)
+{
+	free(out->path);
+	free(out->tmp);
+	free(out);
+}
+
+/* A temporary file beside OUT->path, to be renamed over it. */
+static int
+report_output_tmp(struct report_output *out, char **err)
+{
+	mode_t mask;
+	int fd;
+
+	out->tmp = xasprintf("%s.tmp.XXXXXX", out->path);
+	fd = mkstemp(out->tmp);
+	if (fd < 0 || (out->fp = fdopen(fd, "w")) == NULL) {
+		*err = xasprintf("%s: cannot write: %s", out->path,
+		    strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(out->tmp);
+		}
+		return -1;
+	}
+	/* mkstemp makes it 0600; a report is as readable as a new file. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	return 0;
+}
+
+/* Writes through OUT->path (a FIFO, a device, a dangling symlink). */
+static int
+report_output_direct(struct report_output *out, char **err)
+{
+	int fd = open(out->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOCTTY, 0666);
+
+	if (fd < 0 || (out->fp = fdopen(fd, "w")) == NULL) {
+		*err = xasprintf("%s: cannot write: %s", out->path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+report_output_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a file";
+}
+
+struct report_output *
+report_output_open(const char *path, char **err)
+{
+	struct report_output *out = xcalloc(1, sizeof(*out));
+	struct stat sb;
+	int rc;
+
+	*err = NULL;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		out->fp = stdout;
+		return out;
+	}
+	out->path = xstrdup(path);
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		char *real = realpath(path, NULL);
+
+		/* A link to a file: the file is replaced, the link kept.
+		 * A dangling one: open(2) creates its target. */
+		if (real == NULL) {
+			if (report_output_direct(out, err) != 0)
+				goto fail;
+			return out;
+		}
+		free(out->path);
+		out->path = real;
+	}
+	if (stat(out->path, &sb) != 0) {
+		if (errno != ENOENT) {
+			*err = xasprintf("%s: cannot write: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		rc = report_output_tmp(out, err);
+	} else if (S_ISREG(sb.st_mode))
+		rc = report_output_tmp(out, err);
+	else if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode))
+		rc = report_output_direct(out, err);
+	else {
+		*err = xasprintf("%s: is %s; -o takes a file, a FIFO or a "
+		    "character device", path, report_output_kind(sb.st_mode));
+		rc = -1;
+	}
+	if (rc != 0)
+		goto fail;
+	return out;
+
+fail:
+	report_output_free(out);
+	return NULL;
+}
+
+FILE *
+report_output_fp(struct report_output *out)
+{
+	return out->fp;
+}
+
+int
+report_output_close(struct report_output *out, bool is_ok, char **err)
+{
+	bool bad;
+	int rc = 0;
+
+	*err = NULL;
+	if (out->path == NULL) {
+		if (fflush(stdout) != 0) {
+			*err = xasprintf("standard output: %s", strerror(errno));
+			rc = -1;
+		}
+		report_output_free(out);
+		return rc;
+	}
+	bad = ferror(out->fp) != 0;
+	if (fclose(out->fp) != 0)
+		bad = true;
+	if (bad) {
+		if (is_ok)
+			*err = xasprintf("%s: cannot write: %s",
+			    out->tmp != NULL ? out->tmp : out->path,
+			    strerror(errno));
+		rc = -1;
+	}
+	if (out->tmp != NULL) {
+		if (rc == 0 && is_ok && rename(out->tmp, out->path) != 0) {
+			*err = xasprintf("%s: cannot rename to %s: %s",
+			    out->tmp, out->path, strerror(errno));
+			rc = -1;
+		}
+		if (rc != 0 || !is_ok)
+			unlink(out->tmp);
+	}
+	report_output_free(out);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/*
+ * watch_check: see watch_check.h.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "watch_check.h"
+#include "xmalloc.h"
+
+int
+watch_check_state_dir(const struct config *cfg, char **err)
+{
+	const char *dir = cfg->state_dir;
+	char *p = xstrdup(dir);
+	struct stat sb;
+	bool exists;
+
+	*err = NULL;
+	/* The nearest component that exists decides: it must be a
+	 * directory we may write into (to make the rest, or the files). */
+	for (;;) {
+		char *slash;
+
+		if (stat(p, &sb) == 0)
+			break;
+		if (errno != ENOENT && errno != ENOTDIR) {
+			*err = xasprintf("%s: cannot use it as the state "
+			    "directory: %s: %s", dir, p, strerror(errno));
+			goto fail;
+		}
+		slash = strrchr(p, '/');
+		if (slash == NULL) {
+			strcpy(p, ".");
+			continue;
+		}
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	exists = strcmp(p, dir) == 0;
+	if (!S_ISDIR(sb.st_mode)) {
+		*err = xasprintf("%s: cannot hold the state: %s is not a "
+		    "directory", dir, p);
+		goto fail;
+	}
+	if (faccessat(AT_FDCWD, p, W_OK | X_OK, AT_EACCESS) != 0) {
+		*err = exists ?
+		    xasprintf("%s: cannot write in the state directory: %s",
+		    dir, strerror(errno)) :
+		    xasprintf("%s: cannot create the state directory in %s: "
+		    "%s", dir, p, strerror(errno));
+		goto fail;
+	}
+	free(p);
+	return 0;
+
+fail:
+	free(p);
+	return -1;
+}
+
+static const char *
+watch_check_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+size_t
+watch_check_sources(const struct config *cfg)
+{
+	size_t nwarned = 0;
+
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		const char *pat = cfg->sources[i].path;
+		glob_t g;
+
+		if (pat == NULL)
+			continue;
+		if (glob(pat, 0, NULL, &g) != 0)
+			continue;
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			struct stat sb;
+
+			if (stat(g.gl_pathv[k], &sb) != 0 ||
+			    S_ISREG(sb.st_mode))
+				continue;
+			log_warnx("%s: source '%s': is %s; watch follows "
+			    "regular files only, so it is skipped",
+			    g.gl_pathv[k], pat, watch_check_kind(sb.st_mode));
+			nwarned++;
+		}
+		globfree(&g);
+	}
+	return nwarned;
+}

@@ -1,0 +1,28 @@
+/*
+ * watch_check: what `watch --check` and `watch`'s start-up find out about
+ * the paths of a config before anything is opened: that the state
+ * directory can be made and written, and which `path:` sources name
+ * something watch will not follow (a FIFO, a device, a directory), which
+ * it would otherwise skip in silence.
+ */
+#ifndef OMNIWATCH_WATCH_CHECK_H
+#define OMNIWATCH_WATCH_CHECK_H
+
+#include "config.h"
+
+/*
+ * Checks that CFG's state_dir exists as a writable directory, or that its
+ * nearest existing ancestor is one where it can be created (faccessat
+ * with AT_EACCESS: the effective user's rights, a read-only mount too).
+ * Returns 0, or -1 with *ERR malloc'd naming the directory and why.
+ */
+int watch_check_state_dir(const struct config *cfg, char **err);
+
+/*
+ * Warns (log_warnx, naming the source and the file type) for every file
+ * a `path:` source names now, or its glob matches, that is not a regular
+ * file: watch follows regular files only.  Returns how many it warned of.
+ */
+size_t watch_check_sources(const struct config *cfg);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * yaml_load: see yaml_load.h.  The order is read, check, parse in a child,
+ * parse here: the child parses the very bytes we then parse, so what it
+ * proved (the parse ends) holds for ours.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "utf8.h"
+#include "xmalloc.h"
+#include "yaml_load.h"
+
+/* What a file that is not one YAML can read is, for the message. */
+static const char *
+yaml_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* Reads all of PATH (a regular file or a pipe) into *TEXT, NUL-ended. */
+static int
+yaml_read(const char *path, char **text, size_t *len, char **err)
+{
+	struct stat sb;
+	size_t cap = 4096, n = 0;
+	char *buf;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0) {
+		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* A pipe is allowed: `-c <(generate-config)` is one. */
+	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		*err = xasprintf("%s: is %s; expected a YAML file", path,
+		    yaml_kind(sb.st_mode));
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 == cap) {
+			if (cap > YAML_MAX_BYTES) {
+				*err = xasprintf("%s: larger than %u MiB; "
+				    "expected a YAML file of a few KiB", path,
+				    YAML_MAX_BYTES >> 20);
+				free(buf);
+				close(fd);
+				return -1;
+			}
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*err = xasprintf("%s: cannot read: %s", path,
+			    strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/* Names the first byte that is not UTF-8 (or is NUL), if any. */
+static int
+yaml_check_utf8(const char *path, const char *p, size_t len, char **err)
+{
+	size_t off = utf8_first_invalid(p, len), line = 1, col = 1;
+
+	if (off == len)
+		return 0;
+	for (size_t i = 0; i < off; i++) {
+		if (p[i] == '\n') {
+			line++;
+			col = 1;
+		} else
+			col++;
+	}
+	*err = xasprintf("%s: %s at byte offset %zu (line %zu, column %zu); "
+	    "YAML must be UTF-8", path, p[off] == '\0' ? "NUL byte" :
+	    "invalid UTF-8", off, line, col);
+	return -1;
+}
+
+static struct fy_document *
+yaml_parse(const char *p, size_t len, unsigned flags, struct fy_diag *diag)
+{
+	struct fy_parse_cfg pcfg;
+
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.flags = (enum fy_parse_cfg_flags)(flags | FYPCF_QUIET);
+	pcfg.diag = diag;
+	return fy_document_build_from_string(&pcfg, p, len);
+}
+
+static int64_t
+yaml_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Parses (P, LEN) in a child and waits at most YAML_PARSE_MS for it.
+ * Returns 0 when the parse ended (well or not), -1 with *ERR when it had
+ * to be stopped or crashed.  Where fork is not allowed (a sandbox), the
+ * guard is skipped: the UTF-8 check has already kept out the known hang.
+ */
+static int
+yaml_parse_guarded(const char *path, const char *p, size_t len,
+    unsigned flags, char **err)
+{
+	int64_t deadline = yaml_now_ms() + YAML_PARSE_MS;
+	int status = 0;
+	pid_t pid, r;
+
+	pid = fork();
+	if (pid < 0) {
+		log_debug("%s: parsed without a time limit: fork: %s", path,
+		    strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		struct fy_diag_cfg dcfg;
+		struct fy_diag *diag;
+
+		fy_diag_cfg_default(&dcfg);
+		dcfg.fp = NULL;
+		diag = fy_diag_create(&dcfg);
+		fy_diag_set_collect_errors(diag, true);
+		(void)yaml_parse(p, len, flags, diag);
+		_exit(0);	/* no atexit handlers, no stdio flushing */
+	}
+	for (long wait_us = 100;; wait_us = wait_us < 20000 ? wait_us * 2 :
+	    wait_us) {
+		struct timespec ts = { 0, wait_us * 1000 };
+
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+		if (yaml_now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				continue;
+			*err = xasprintf("%s: the YAML parser (libfyaml) did "
+			    "not finish within %d s; file refused", path,
+			    YAML_PARSE_MS / 1000);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (r == pid && WIFSIGNALED(status)) {
+		*err = xasprintf("%s: the YAML parser (libfyaml) crashed on "
+		    "this file (signal %d); file refused", path,
+		    WTERMSIG(status));
+		return -1;
+	}
+	return 0;
+}
+
+int
+yaml_load(const char *path, unsigned flags, struct yaml_doc *y, char **err)
+{
+	struct fy_diag_cfg dcfg;
+	size_t len;
+
+	memset(y, 0, sizeof(*y));
+	*err = NULL;
+	if (yaml_read(path, &y->text, &len, err) != 0)
+		return -1;
+	if (yaml_check_utf8(path, y->text, len, err) != 0)
+		return -1;
+	y->is_blank = strspn(y->text, " \t\r\n") == len;
+	if (yaml_parse_guarded(path, y->text, len, flags, err) != 0)
+		return -1;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.colorize = false;
+	y->diag = fy_diag_create(&dcfg);
+	fy_diag_set_collect_errors(y->diag, true);
+	y->doc = yaml_parse(y->text, len, flags, y->diag);
+	if (y->doc == NULL) {
+		void *iter = NULL;
+		struct fy_diag_error *de = fy_diag_errors_iterate(y->diag,
+		    &iter);
+
+		/* libfyaml 0.7's collected errors count lines and columns
+		 * from 1 already.  No error and no document: a blank file,
+		 * or comments only. */
+		if (de != NULL) {
+			*err = xasprintf("%s:%d:%d: invalid YAML: %s", path,
+			    de->line, de->column, de->msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+yaml_doc_release(struct yaml_doc *y)
+{
+	if (y->doc != NULL)
+		fy_document_destroy(y->doc);
+	if (y->diag != NULL)
+		fy_diag_destroy(y->diag);
+	free(y->text);
+	memset(y, 0, sizeof(*y));
+}

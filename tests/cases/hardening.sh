@@ -1,0 +1,128 @@
+#!/bin/sh
+# Hostile and odd inputs around the files omniwatch is pointed at
+# (issue #18): YAML that is not UTF-8 (libfyaml 0.7.12 hangs on
+# printf '%%\xab\n', pantoniou/libfyaml#101), a directory or a FIFO where a
+# file is expected, -o onto a FIFO, a device or a directory, and a state
+# directory that cannot be made.  Every command runs under `timeout`, so
+# that a hang fails the test instead of stopping the suite.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+
+LOGS=$top_srcdir/examples/pm2-logs
+ow() {
+	timeout 20 "$OMNIWATCH" "$@"
+}
+
+# expect_fail WHAT WANT_STATUS WANT_MESSAGE CMD...: CMD exits WANT_STATUS
+# and says WANT_MESSAGE (fixed string) on stderr.
+expect_fail() {
+	_ef_what=$1 _ef_st=$2 _ef_msg=$3
+	shift 3
+	_ef_rc=0
+	"$@" > "$T/out" 2> "$T/err" || _ef_rc=$?
+	assert_eq "$_ef_rc" "$_ef_st" "$_ef_what: exit status"
+	grep -qF -- "$_ef_msg" "$T/err" ||
+	    fail "$_ef_what: expected '$_ef_msg' in: $(cat "$T/err")"
+}
+
+echo "# YAML that is not UTF-8 is refused before libfyaml sees it"
+printf '%%\253\n' > "$T/hang.yaml"
+expect_fail "test -p hang.yaml" 2 \
+    "$T/hang.yaml: invalid UTF-8 at byte offset 1 (line 1, column 2)" \
+    ow test -p "$T/hang.yaml" "$LOGS"
+printf 'sources:\n  - path: /dev/null\n# caf\351\n' > "$T/latin1.yaml"
+expect_fail "watch --check latin1.yaml" 2 \
+    "$T/latin1.yaml: invalid UTF-8 at byte offset 34 (line 3, column 6)" \
+    ow watch -c "$T/latin1.yaml" --check
+printf 'sources:\n  - path: /dev/null\n\000\n' > "$T/nul.yaml"
+expect_fail "a NUL byte" 2 "$T/nul.yaml: NUL byte at byte offset 29" \
+    ow watch -c "$T/nul.yaml" --check
+printf 'pattern_sets: [%s]\nsources:\n  - path: /dev/null\n' \
+    "$T/hang.yaml" > "$T/uses-hang.yaml"
+expect_fail "watch --check with a hanging pattern set" 2 \
+    "$T/hang.yaml: invalid UTF-8 at byte offset 1" \
+    ow watch -c "$T/uses-hang.yaml" --check
+
+echo "# a directory where a YAML file is expected"
+mkdir "$T/dir.yaml" "$T/mysets"
+expect_fail "-p DIR/" 2 "$T/dir.yaml: is a directory; expected a YAML file" \
+    ow scan -p "$T/dir.yaml" "$LOGS"
+expect_fail "-c DIR" 2 "$T/dir.yaml: is a directory; expected a YAML file" \
+    ow watch -c "$T/dir.yaml" --check
+expect_fail "-p NAME of a directory here" 2 \
+    "mysets: is a directory; expected a pattern set" \
+    sh -c 'cd "$1" && shift && "$@"' sh "$T" "$OMNIWATCH" scan -p mysets "$LOGS"
+# A pipe is a file: process substitution (/dev/fd/N) works as before.
+printf 'name: piped\nfailure:\n  - {class: e, regex: "Failed"}\n' |
+    ow scan -p /dev/stdin --json "$LOGS" > "$T/piped.json"
+assert_eq "$(jget "$T/piped.json" '.pattern_sets.piped.failures')" 33 \
+    "a pattern set read from a pipe"
+
+echo "# watch --check: the state directory must be one watch can make"
+printf 'sources:\n  - path: %s/*.log\nstate_dir: %s/state\n' "$T" \
+    "$T/watch.yaml" > "$T/under-file.yaml"
+: > "$T/watch.yaml"
+expect_fail "state_dir under a file" 2 \
+    "$T/watch.yaml/state: cannot hold the state: $T/watch.yaml is not a directory" \
+    ow watch -c "$T/under-file.yaml" --check
+if command -v setpriv > /dev/null && [ "$(id -u)" = 0 ]; then
+	mkdir -m 755 "$T/rootonly"
+	chmod 755 "$T"
+	printf 'sources:\n  - path: %s/*.log\nstate_dir: %s/rootonly/st\npattern_sets: [%s/omni.yaml]\n' \
+	    "$T" "$T" "$OMNIWATCH_PATTERNS" > "$T/nobody.yaml"
+	chmod 644 "$T/nobody.yaml"
+	expect_fail "state_dir nobody may not create" 2 \
+	    "$T/rootonly/st: cannot create the state directory in $T/rootonly: Permission denied" \
+	    setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    timeout 20 "$OMNIWATCH" watch -c "$T/nobody.yaml" --check
+else
+	echo "skip: state_dir for another user (needs root and setpriv)"
+fi
+
+echo "# a FIFO named as a path: source is said, not skipped in silence"
+mkfifo "$T/app.log"
+printf 'sources:\n  - path: %s/app.log\nstate_dir: %s/st\n' "$T" "$T" \
+    > "$T/fifo.yaml"
+ow watch -c "$T/fifo.yaml" --check > "$T/out" 2> "$T/err"
+grep -qF "$T/app.log: source '$T/app.log': is a FIFO; watch follows regular files only" \
+    "$T/err" || fail "FIFO source: $(cat "$T/err")"
+echo "ok: a FIFO source is named"
+
+echo "# -o writes through FIFOs and devices, refuses directories"
+if [ -w /dev/null ]; then
+	before=$(stat -c '%F %t:%T' /dev/null)
+	ow scan -o /dev/null "$LOGS"
+	assert_eq "$(stat -c '%F %t:%T' /dev/null)" "$before" "-o /dev/null keeps the device"
+fi
+mkfifo "$T/out.fifo"
+cat "$T/out.fifo" > "$T/fifo.json" &
+reader=$!
+ow scan --json -o "$T/out.fifo" "$LOGS"
+wait "$reader"
+assert_eq "$(stat -c %F "$T/out.fifo")" fifo "-o FIFO stays a FIFO"
+assert_eq "$(jget "$T/fifo.json" '.pattern_sets.omni.failures')" 33 \
+    "-o FIFO: the report came through it"
+expect_fail "-o DIR" 2 "$T/dir.yaml: is a directory; -o takes a file" \
+    ow summary -c "$T/fifo.yaml" -o "$T/dir.yaml"
+ow scan --json -o "$T/report.json" "$LOGS"
+ln -s report.json "$T/link.json"
+ow scan --format html -o "$T/link.json" "$LOGS"
+[ -L "$T/link.json" ] || fail "-o through a symlink keeps the link"
+grep -q '<html' "$T/report.json" || fail "-o through a symlink writes its target"
+echo "ok: -o through a symlink"
+
+echo "# SIGHUP onto a pattern set that hangs libfyaml: watch counts on"
+write_config
+start_watch
+seq -f 'req=%g ERROR' 1 3 >> "$L"
+wait_count 3
+cp "$CFG" "$T/good.yaml"
+PATTERNS="$T/error.yaml, $T/hang.yaml" write_config
+kill -HUP "$WPID"
+wait_for "the refused reload" grep -q 'reload failed' "$WLOG"
+grep -qF "$T/hang.yaml: invalid UTF-8 at byte offset 1" "$WLOG" ||
+    fail "HUP: the bad pattern set is named"
+cp "$T/good.yaml" "$CFG"
+seq -f 'req=%g ERROR' 4 5 >> "$L"
+wait_count 5 failures "HUP onto a hanging set: counting goes on"
+stop_watch
