@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"	/* src/config.h, the module under test */
+#include "config_table.h"
 #include "xmalloc.h"
 
 static char ct_dir[256];
@@ -567,6 +568,96 @@ test_error_yaml(void **state)
 	free(missing);
 }
 
+/* Every row is complete and its default parses (config_table.c). */
+static void
+test_table_rows(void **state)
+{
+	char why[512];
+
+	if (config_walk_check(&config_table_root, why, sizeof(why)) != 0)
+		fail_msg("config_table.c: %s", why);
+}
+
+/* Adds the key names of SEC and its sections to NAMES (a "|a|b|" list). */
+static void
+ct_table_names(const struct config_section *sec, char *names, size_t len)
+{
+	for (const struct config_key *row = sec->keys; row->name != NULL;
+	    row++) {
+		char *word = xasprintf("|%s|", row->name);
+
+		if (strstr(names, word) == NULL) {
+			assert_true(strlen(names) + strlen(word) < len);
+			strcat(names, word + 1);
+		}
+		free(word);
+		if (row->section != NULL)
+			ct_table_names(row->section, names, len);
+	}
+}
+
+/*
+ * The tables and omniwatch.yaml(5) list the same keys: each row's name is
+ * an ".It Ic NAME" of the page's KEYS or ALERT RULES, and each such name is
+ * a row.
+ */
+static void
+test_table_man(void **state)
+{
+	const char *top = getenv("top_srcdir");
+	char table[4096] = "|", man[4096] = "|", line[1024];
+	char *path;
+	bool in_keys = false;
+	FILE *fp;
+
+	if (top == NULL)
+		skip();	/* run by hand, outside make check */
+	path = xasprintf("%s/man/omniwatch.yaml.5", top);
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		fail_msg("%s: cannot read", path);
+	ct_table_names(&config_table_root, table, sizeof(table));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *save = NULL, *tok, *prev = NULL;
+
+		if (strncmp(line, ".Sh ", 4) == 0)
+			in_keys = strcmp(line, ".Sh KEYS\n") == 0 ||
+			    strcmp(line, ".Sh ALERT RULES\n") == 0;
+		if (!in_keys || strncmp(line, ".It ", 4) != 0)
+			continue;
+		/* ".It Ic retry_initial : Ar duration , Ic retry_max : ..." */
+		for (tok = strtok_r(line + 4, " \n", &save); tok != NULL;
+		    prev = tok, tok = strtok_r(NULL, " \n", &save)) {
+			char *word;
+
+			if (prev == NULL || strcmp(prev, "Ic") != 0)
+				continue;
+			word = xasprintf("|%s|", tok);
+			if (strstr(table, word) == NULL)
+				fail_msg("%s: key '%s' is in no table of "
+				    "config_table.c", path, tok);
+			if (strstr(man, word) == NULL) {
+				assert_true(strlen(man) + strlen(tok) + 2 <
+				    sizeof(man));
+				strcat(man, tok);
+				strcat(man, "|");
+			}
+			free(word);
+		}
+	}
+	fclose(fp);
+	for (char *p = table + 1, *bar; (bar = strchr(p, '|')) != NULL;
+	    p = bar + 1) {
+		char *word = xasprintf("|%.*s|", (int)(bar - p), p);
+
+		if (strstr(man, word) == NULL)
+			fail_msg("config_table.c: key %s is not in %s", word,
+			    path);
+		free(word);
+	}
+	free(path);
+}
+
 static void
 ct_size_is(const char *arg, size_t expected)
 {
@@ -628,6 +719,8 @@ main(void)
 		cmocka_unit_test(test_error_sources),
 		cmocka_unit_test(test_error_yaml),
 		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_table_rows),
+		cmocka_unit_test(test_table_man),
 	};
 
 	return cmocka_run_group_tests(tests, ct_setup, ct_teardown);
