@@ -3,12 +3,19 @@
 # (bytes of the total, MB/s, ETA, the current file; summary: buckets read)
 # only when stderr is a terminal, never into a pipe or a file, and not with
 # -q.  The terminal is script(1)'s pseudo-terminal (util-linux); skipped
-# without it.
+# without script(1), or where no pseudo-terminal can be made.
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
 if ! command -v script > /dev/null 2>&1; then
 	echo "skip: no script(1)"
+	exit 77
+fi
+# script(1) needs a pseudo-terminal (/dev/ptmx, a mounted /dev/pts): a
+# container or a CI runner may have none, which is the machine's limit, not
+# omniwatch's.
+if ! script -q -e -c true /dev/null < /dev/null > "$T/pty.out" 2>&1; then
+	echo "skip: no pseudo-terminal can be made here (script(1) said: $(head -n 1 "$T/pty.out"))"
 	exit 77
 fi
 # on_tty FILE COMMAND: runs COMMAND (a shell line) with stdin, stdout and

@@ -9,7 +9,7 @@
 # ${OMNIWATCH_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omniwatch-tests}/pm2-7.0.4
 # and reused.  The PM2 CLI's first-run version check is suppressed by a
 # PM2_HOME/touch file and the daemon's daily one by PM2_DISABLE_VERSION_CHECK.
-# Exit 77 (skip) when node or npm is missing.
+# Exit 77 (skip) when node or npm is missing, or npm cannot install pm2.
 
 PM2_VERSION=7.0.4
 APP_DIR=$top_srcdir/tests/pm2/app
@@ -91,6 +91,33 @@ pm2_installed() {
 	[ "$(jq -r .version "$pm2_dir/node_modules/pm2/package.json")" = "$PM2_VERSION" ]
 }
 
+# npm_skip LOG: npm could not install pm2; that is the machine's network,
+# proxy or registry, not omniwatch, so the test skips (77), quoting what
+# npm said (its "code" line and its first reason) and what to do about it.
+# npm 7-9 write "npm ERR! ", npm 10 and later "npm error ".
+npm_skip() {
+	_code=$(sed -n 's/^npm \(ERR!\|error\) code //p' "$1" | head -n 1)
+	_said=$(sed -n '/^npm \(ERR!\|error\) \(code\|syscall\|errno\) /d
+	    s/^npm \(ERR!\|error\) \(network \)\{0,1\}\(..*\)/\3/p' "$1" |
+	    head -n 1)
+	[ -n "$_said" ] || _said=$(grep -v '^[[:space:]]*$' "$1" | head -n 1)
+	case $_code in
+	*CERT*|*_ISSUER*|*SSL*|*TLS*)
+		_hint="npm does not trust the registry's TLS certificate: behind an intercepting proxy, set npm's cafile (npm config set cafile FILE)" ;;
+	ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_TIMEOUT)
+		_hint="the registry cannot be reached from here: check the network, or npm's proxy and registry settings (npm config get registry)" ;;
+	E401|E403|E407)
+		_hint="the registry refused the request: check npm's credentials or proxy authentication" ;;
+	E404)
+		_hint="the registry has no pm2@$PM2_VERSION: check npm's registry setting (npm config get registry)" ;;
+	*)
+		_hint="see npm's log above" ;;
+	esac
+	sed 's/^/  npm: /' "$1" | head -n 20 >&2
+	echo "SKIP: npm install pm2@$PM2_VERSION failed${_code:+ ($_code)}: $_said; $_hint; or put an install of pm2 $PM2_VERSION in $pm2_dir (npm install --prefix $pm2_dir pm2@$PM2_VERSION)" >&2
+	exit 77
+}
+
 if ! pm2_installed; then
 	echo "installing pm2@$PM2_VERSION into $pm2_dir (once)"
 	mkdir -p "$cache"
@@ -103,9 +130,8 @@ if ! pm2_installed; then
 	if ! npm install --prefix "$tmp" --no-save --no-package-lock \
 	    --no-audit --no-fund --no-update-notifier --loglevel=error \
 	    "pm2@$PM2_VERSION" >"$T/npm.log" 2>&1; then
-		cat "$T/npm.log" >&2
 		rm -rf "$tmp"
-		fail "npm install pm2@$PM2_VERSION failed; without registry access, put an install in $pm2_dir"
+		npm_skip "$T/npm.log"
 	fi
 	mv -T "$tmp" "$pm2_dir" 2>/dev/null || rm -rf "$tmp"
 	pm2_installed || fail "pm2 $PM2_VERSION not found in $pm2_dir after npm install"
