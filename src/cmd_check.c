@@ -71,14 +71,21 @@ struct check {
 	int64_t		 now_ms;
 };
 
-static void
-check_usage(void)
-{
-	fprintf(stderr, "usage: omniwatch check -c FILE [--pattern-set NAME] "
-	    "[--window DURATION] [--warning RATE] [--critical RATE] "
-	    "[--no-success-critical DURATION] [--stale DURATION]\n"
-	    "Try 'man omniwatch' for the details.\n");
-}
+const struct cmd_opt cmd_check_opts[] = {
+	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
+	    "the configuration watch runs with (omniwatch.yaml(5))" },
+	{ "pattern-set", 'p', CMD_OPT_SHORT, "NAME", "the pattern set to "
+	    "report on (default: the configuration's first)" },
+	{ "window", 'W', 0, "DURATION", "how far back to count (default 15m)" },
+	{ "warning", 'w', CMD_OPT_SHORT, "RATE", "WARNING above this failure "
+	    "rate (0.1 or 10%)" },
+	{ "critical", 'C', 0, "RATE", "CRITICAL above this failure rate" },
+	{ "no-success-critical", 'N', 0, "DURATION", "CRITICAL when no "
+	    "success in the last DURATION" },
+	{ "stale", 'S', 0, "DURATION", "UNKNOWN when watch has left bytes "
+	    "uncounted this long" },
+	{ NULL, 0, 0, NULL, NULL },
+};
 
 /* Prints the one UNKNOWN line and returns 3. */
 static int
@@ -325,17 +332,7 @@ check_run(const struct check *c, const struct config *cfg,
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "pattern-set", required_argument, NULL, 'p' },
-		{ "window", required_argument, NULL, 'W' },
-		{ "warning", required_argument, NULL, 'w' },
-		{ "critical", required_argument, NULL, 'C' },
-		{ "no-success-critical", required_argument, NULL, 'N' },
-		{ "stale", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cmd_opt_parser op;
 	struct check c;
 	struct config *cfg;
 	struct match_set **sets = NULL;
@@ -353,9 +350,8 @@ cmd_check(int argc, char **argv)
 	c.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	/* Messages of the libraries would break the one-line output. */
 	log_set_level(LOG_LEVEL_ERROR);
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:p:w:h", longopts, NULL)) !=
-	    -1) {
+	cmd_opt_init(&op, cmd_check_opts);
+	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
 		switch (ch) {
 		case 'c':
 			c.config_path = optarg;
@@ -366,7 +362,7 @@ cmd_check(int argc, char **argv)
 		case 'W':
 			if (stamp_parse_duration(optarg, &c.window_ms) != 0 ||
 			    c.window_ms < 60000) {
-				check_usage();
+				(void)cmd_usage("check");
 				return check_unknown("--window '%s': expected a "
 				    "duration of at least a minute (15m, 1h)",
 				    optarg);
@@ -377,7 +373,7 @@ cmd_check(int argc, char **argv)
 		case 'C':
 			if (check_parse_rate(optarg, ch == 'w' ? &c.warning :
 			    &c.critical) != 0) {
-				check_usage();
+				(void)cmd_usage("check");
 				return check_unknown("--%s '%s': expected a "
 				    "failure rate from 0 to 1 (0.1) or a "
 				    "percentage (10%%)", ch == 'w' ? "warning" :
@@ -389,31 +385,31 @@ cmd_check(int argc, char **argv)
 			if (stamp_parse_duration(optarg, ch == 'N' ?
 			    &c.no_success_ms : &c.stale_ms) != 0 ||
 			    (ch == 'N' ? c.no_success_ms : c.stale_ms) <= 0) {
-				check_usage();
+				(void)cmd_usage("check");
 				return check_unknown("--%s '%s': expected a "
 				    "duration (30m, 1h)", ch == 'N' ?
 				    "no-success-critical" : "stale", optarg);
 			}
 			break;
 		case 'h':
-			check_usage();
+			cmd_help("check", stdout);
 			return CHECK_OK;
 		default:
-			check_usage();
+			(void)cmd_usage("check");
 			return check_unknown("invalid arguments");
 		}
 	}
 	if (optind != argc) {
-		check_usage();
+		(void)cmd_usage("check");
 		return check_unknown("unexpected argument '%s'", argv[optind]);
 	}
 	if (c.config_path == NULL) {
-		check_usage();
+		(void)cmd_usage("check");
 		return check_unknown("no config; give the one omniwatch watch "
 		    "uses with -c FILE");
 	}
 	if (c.warning >= 0 && c.critical >= 0 && c.warning > c.critical) {
-		check_usage();
+		(void)cmd_usage("check");
 		return check_unknown("--warning %g is above --critical %g",
 		    c.warning, c.critical);
 	}

@@ -37,15 +37,24 @@ struct cmd_scan_extra {
 	uint64_t	 done;		/* bytes read so far, all files */
 };
 
-static int
-cmd_scan_usage(void)
-{
-	fprintf(stderr, "usage: omniwatch scan [-p PATTERNS]... "
-	    "[--format text|json|html] [-o FILE] [--json] [--since TIME] "
-	    "[--until TIME] [--max-line BYTES] [--jobs N] [PATH]...\n"
-	    "Try 'man omniwatch' for the details.\n");
-	return CMD_EXIT_USAGE;
-}
+const struct cmd_opt cmd_scan_opts[] = {
+	{ "patterns", 'p', CMD_OPT_SHORT | CMD_OPT_REPEAT, "NAME|FILE",
+	    "a pattern set, by name or file (default omni)" },
+	{ "format", 'f', 0, "text|json|html", "the report's form (default text)" },
+	{ "json", 'j', CMD_OPT_SHORT, NULL, "same as --format json" },
+	{ "output", 'o', CMD_OPT_SHORT, "FILE", "write the report to FILE, "
+	    "atomically" },
+	{ "since", 's', 0, "TIME", "count records stamped at or after TIME "
+	    "(2026-11-29, 24h)" },
+	{ "until", 'u', 0, "TIME", "count records stamped before TIME" },
+	{ "max-line", 'L', 0, "BYTES", "cut longer lines at BYTES (default "
+	    "1MiB)" },
+	{ "jobs", 'J', 0, "N", "read up to N files at once (default: the "
+	    "CPUs, at most 8)" },
+	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
+	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	{ NULL, 0, 0, NULL, NULL },
+};
 
 static void
 cmd_scan_outcome(void *ctx, const char *path,
@@ -145,20 +154,7 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
 int
 cmd_scan(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "patterns", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "jobs", required_argument, NULL, 'J' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cmd_opt_parser op;
 	const char *names[CMD_SCAN_MAX_SETS];
 	struct match_set *sets[CMD_SCAN_MAX_SETS];
 	size_t nnames = 0, nsets = 0;
@@ -180,9 +176,8 @@ cmd_scan(int argc, char **argv)
 	memset(&opts, 0, sizeof(opts));
 	opts.since = STAMP_NONE;
 	opts.until = STAMP_NONE;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:jo:vqh", longopts, NULL)) !=
-	    -1) {
+	cmd_opt_init(&op, cmd_scan_opts);
+	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (nnames == CMD_SCAN_MAX_SETS) {
@@ -244,10 +239,9 @@ cmd_scan(int argc, char **argv)
 			log_set_level(LOG_LEVEL_ERROR);
 			break;
 		case 'h':
-			cmd_scan_usage();
-			return CMD_EXIT_OK;
+			return cmd_help("scan", stdout);
 		default:
-			return cmd_scan_usage();
+			return cmd_usage("scan");
 		}
 	}
 	if (opts.since != STAMP_NONE && opts.until != STAMP_NONE &&

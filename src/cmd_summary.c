@@ -34,15 +34,22 @@
 #include "webhook.h"
 #include "xmalloc.h"
 
-static int
-cmd_summary_usage(void)
-{
-	fprintf(stderr, "usage: omniwatch summary -c FILE "
-	    "[--format text|json|html] [-o FILE] [--json] [--since TIME] "
-	    "[--until TIME] [--post RECEIVER]\n"
-	    "Try 'man omniwatch' for the details.\n");
-	return CMD_EXIT_USAGE;
-}
+const struct cmd_opt cmd_summary_opts[] = {
+	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
+	    "the configuration watch runs with (omniwatch.yaml(5))" },
+	{ "format", 'f', 0, "text|json|html", "the report's form (default text)" },
+	{ "json", 'j', CMD_OPT_SHORT, NULL, "same as --format json" },
+	{ "output", 'o', CMD_OPT_SHORT, "FILE", "write the report to FILE, "
+	    "atomically" },
+	{ "since", 's', 0, "TIME", "count minutes at or after TIME "
+	    "(2026-11-29, 24h)" },
+	{ "until", 'u', 0, "TIME", "count minutes before TIME" },
+	{ "post", 'P', 0, "RECEIVER", "also POST the summary to this "
+	    "receiver of the configuration" },
+	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
+	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	{ NULL, 0, 0, NULL, NULL },
+};
 
 /* Loads the config's pattern sets into *SETS.  Returns 0 or -1 (printed). */
 static int
@@ -176,19 +183,7 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 int
 cmd_summary(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "post", required_argument, NULL, 'P' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cmd_opt_parser op;
 	const char *config_path = NULL;
 	struct config *cfg;
 	struct match_set **sets = NULL;
@@ -209,9 +204,8 @@ cmd_summary(int argc, char **argv)
 	int ch, rc = CMD_EXIT_OK;
 	time_t now = time(NULL);
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:jo:vqh", longopts, NULL)) !=
-	    -1) {
+	cmd_opt_init(&op, cmd_summary_opts);
+	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
@@ -252,10 +246,9 @@ cmd_summary(int argc, char **argv)
 			log_set_level(LOG_LEVEL_ERROR);
 			break;
 		case 'h':
-			cmd_summary_usage();
-			return CMD_EXIT_OK;
+			return cmd_help("summary", stdout);
 		default:
-			return cmd_summary_usage();
+			return cmd_usage("summary");
 		}
 	}
 	if (since != STAMP_NONE && until != STAMP_NONE && since >= until) {
@@ -266,12 +259,12 @@ cmd_summary(int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "omniwatch summary: unexpected argument '%s'; "
 		    "the sources are in the config\n", argv[optind]);
-		return cmd_summary_usage();
+		return cmd_usage("summary");
 	}
 	if (config_path == NULL) {
 		fprintf(stderr, "omniwatch summary: no config; give the one "
 		    "omniwatch watch uses with -c FILE\n");
-		return cmd_summary_usage();
+		return cmd_usage("summary");
 	}
 
 	cfg = config_load(config_path, &err);

@@ -72,15 +72,18 @@ test_slot_idx(const struct match_set *set, enum match_outcome o,
 	return set->nfailure + 1;
 }
 
-static int
-test_usage(void)
-{
-	fprintf(stderr, "usage: omniwatch test [-p PATTERNS]... "
-	    "[--print-matched] [--print-missed] [--samples N] "
-	    "[--max-line BYTES] FILE|-...\n"
-	    "Try 'man omniwatch' for the details.\n");
-	return CMD_EXIT_USAGE;
-}
+const struct cmd_opt cmd_test_opts[] = {
+	{ "patterns", 'p', CMD_OPT_SHORT | CMD_OPT_REPEAT, "NAME|FILE",
+	    "a pattern set, by name or file (default omni)" },
+	{ "print-matched", 'M', 0, NULL, "print every matched record, whole" },
+	{ "print-missed", 'D', 0, NULL, "print every missed record, whole" },
+	{ "samples", 'n', CMD_OPT_SHORT, "N", "records shown per class "
+	    "(default 5, at most 100)" },
+	{ "max-line", 'L', 0, "BYTES", "cut longer lines at BYTES (default "
+	    "1MiB)" },
+	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	{ NULL, 0, 0, NULL, NULL },
+};
 
 /* (P, LEN) fit for a terminal: valid UTF-8, no control characters. */
 static char *
@@ -291,16 +294,7 @@ test_free(struct test *t)
 int
 cmd_test(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "patterns", required_argument, NULL, 'p' },
-		{ "print-matched", no_argument, NULL, 'M' },
-		{ "print-missed", no_argument, NULL, 'D' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cmd_opt_parser op;
 	const char *names[TEST_MAX_SETS];
 	struct match_set *sets[TEST_MAX_SETS];
 	size_t nnames = 0;
@@ -316,8 +310,8 @@ cmd_test(int argc, char **argv)
 	opts.until = STAMP_NONE;
 	t.max_samples = TEST_SAMPLES_DEFAULT;
 	t.sets = sets;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:n:qh", longopts, NULL)) != -1) {
+	cmd_opt_init(&op, cmd_test_opts);
+	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (nnames == TEST_MAX_SETS) {
@@ -357,16 +351,15 @@ cmd_test(int argc, char **argv)
 			log_set_level(LOG_LEVEL_ERROR);
 			break;
 		case 'h':
-			test_usage();
-			return CMD_EXIT_OK;
+			return cmd_help("test", stdout);
 		default:
-			return test_usage();
+			return cmd_usage("test");
 		}
 	}
 	if (optind == argc) {
 		fprintf(stderr, "omniwatch test: no input; give a log file, or "
 		    "- for standard input\n");
-		return test_usage();
+		return cmd_usage("test");
 	}
 	if (nnames == 0)
 		names[nnames++] = "omni";

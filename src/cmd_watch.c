@@ -607,25 +607,20 @@ watch_loop(struct watch *w)
 	return rc;
 }
 
-static int
-watch_usage(void)
-{
-	fprintf(stderr, "usage: omniwatch watch -c FILE [--check] [-v | -q]\n"
-	    "Try 'man omniwatch' for the details.\n");
-	return CMD_EXIT_USAGE;
-}
+const struct cmd_opt cmd_watch_opts[] = {
+	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
+	    "the configuration (omniwatch.yaml(5))" },
+	{ "check", 'C', 0, NULL, "check the configuration, its pattern sets "
+	    "and paths, and exit" },
+	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
+	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print warnings and errors only" },
+	{ NULL, 0, 0, NULL, NULL },
+};
 
 int
 cmd_watch(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "check", no_argument, NULL, 'C' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cmd_opt_parser op;
 	struct watch w;
 	bool is_check = false;
 	int ch, rc;
@@ -634,8 +629,8 @@ cmd_watch(int argc, char **argv)
 	w.lock_fd = -1;
 	w.epfd = w.tfd = w.sfd = -1;
 	log_set_level(LOG_LEVEL_INFO);
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:vqh", longopts, NULL)) != -1) {
+	cmd_opt_init(&op, cmd_watch_opts);
+	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
 		switch (ch) {
 		case 'c':
 			w.config_path = optarg;
@@ -650,14 +645,13 @@ cmd_watch(int argc, char **argv)
 			log_set_level(LOG_LEVEL_WARN);
 			break;
 		case 'h':
-			watch_usage();
-			return CMD_EXIT_OK;
+			return cmd_help("watch", stdout);
 		default:
-			return watch_usage();
+			return cmd_usage("watch");
 		}
 	}
 	if (w.config_path == NULL || optind != argc)
-		return watch_usage();
+		return cmd_usage("watch");
 	if (watch_load(w.config_path, &w.cfg, &w.sets, &w.nsets) != 0)
 		return CMD_EXIT_USAGE;
 	if (is_check) {

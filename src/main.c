@@ -12,56 +12,65 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
+/* One row per subcommand; its options are in its own file's table. */
 const struct cmd_entry cmd_table[] = {
-	{ "scan", "scan [-p PATTERNS]... [--format text|json|html] [-o FILE] "
-	    "[--since TIME] [--until TIME] [PATH]...", cmd_scan },
-	{ "summary", "summary -c FILE [--format text|json|html] [-o FILE] "
-	    "[--since TIME] [--until TIME] [--post RECEIVER]", cmd_summary },
-	{ "watch", "watch -c FILE [--check] [-v | -q]", cmd_watch },
-	{ "check", "check -c FILE [--pattern-set NAME] [--window DURATION] "
-	    "[--warning RATE] [--critical RATE] [--no-success-critical "
-	    "DURATION] [--stale DURATION]", cmd_check },
-	{ "test", "test [-p PATTERNS]... [--print-matched] [--print-missed] "
-	    "FILE|-...", cmd_test },
-	{ NULL, NULL, NULL },
+	{ "scan", "[PATH]...", "Count the outcomes in log files, PM2 log "
+	    "directories or - (standard input);\nwithout PATH, in "
+	    "$PM2_HOME/logs, else ~/.pm2/logs.", cmd_scan_opts, cmd_scan },
+	{ "watch", "", "Follow the logs of the configuration, count every "
+	    "record once into the state,\nalert and expose metrics.",
+	    cmd_watch_opts, cmd_watch },
+	{ "summary", "", "Print what watch has counted, in the same shape "
+	    "as scan.", cmd_summary_opts, cmd_summary },
+	{ "check", "", "A Nagios/Icinga plugin: one line from watch's state, "
+	    "exit 0 OK, 1 WARNING,\n2 CRITICAL, 3 UNKNOWN.", cmd_check_opts,
+	    cmd_check },
+	{ "test", "FILE|-...", "Show which records of FILEs a pattern set "
+	    "matches and which it misses\n(like fail2ban-regex).",
+	    cmd_test_opts, cmd_test },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-static void
-main_usage(FILE *fp)
-{
-	fprintf(fp, "usage: omniwatch COMMAND [OPTIONS]\n");
-	for (const struct cmd_entry *c = cmd_table; c->name != NULL; c++)
-		fprintf(fp, "       omniwatch %s\n", c->usage);
-	fprintf(fp, "See omniwatch(1).\n");
-}
 
 int
 main(int argc, char **argv)
 {
+	const struct cmd_entry *c;
+
 	if (argc < 2) {
-		main_usage(stderr);
+		fprintf(stderr, "usage: omniwatch COMMAND [OPTION]... "
+		    "[ARGUMENT]...\ncommands:");
+		for (c = cmd_table; c->name != NULL; c++)
+			fprintf(stderr, " %s", c->name);
+		fprintf(stderr, "\nTry 'omniwatch help' for the options, 'man "
+		    "omniwatch' for the details.\n");
 		return CMD_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		main_usage(stdout);
-		return CMD_EXIT_OK;
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		return cmd_help(NULL, stdout);
+	if (strcmp(argv[1], "help") == 0) {
+		/* As git help: help COMMAND is COMMAND --help. */
+		if (argc > 3) {
+			fprintf(stderr, "omniwatch help: one command at most\n");
+			return CMD_EXIT_USAGE;
+		}
+		return cmd_help(argc == 3 ? argv[2] : NULL, stdout);
 	}
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("omniwatch %s\n", PACKAGE_VERSION);
 		return CMD_EXIT_OK;
 	}
-	for (const struct cmd_entry *c = cmd_table; c->name != NULL; c++)
-		if (strcmp(argv[1], c->name) == 0) {
-			/* getopt(3) names argv[0] in its messages. */
-			char *name = xasprintf("omniwatch %s", c->name);
-			int rc;
+	c = cmd_find(argv[1]);
+	if (c != NULL) {
+		/* getopt(3) names argv[0] in its messages. */
+		char *name = xasprintf("omniwatch %s", c->name);
+		int rc;
 
-			argv[1] = name;
-			rc = c->exec(argc - 1, argv + 1);
-			free(name);
-			return rc;
-		}
+		argv[1] = name;
+		rc = c->exec(argc - 1, argv + 1);
+		free(name);
+		return rc;
+	}
 	fprintf(stderr, "omniwatch: unknown command '%s'; try 'omniwatch "
-	    "--help'\n", argv[1]);
+	    "help'\n", argv[1]);
 	return CMD_EXIT_USAGE;
 }

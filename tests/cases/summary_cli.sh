@@ -24,9 +24,9 @@ Y
 
 # The command is listed by omniwatch --help, and has its own --help.
 "$OMNIWATCH" --help > "$T/help.txt"
-grep -q '^       omniwatch summary -c FILE' "$T/help.txt" || fail "--help lists summary"
+grep -q '^usage: omniwatch summary -c FILE' "$T/help.txt" || fail "--help lists summary"
 assert_eq "$(run_rc "$T/o" "$T/e" summary --help)" 0 "summary --help"
-grep -q '^usage: omniwatch summary -c FILE' "$T/e" || fail "summary usage: $(cat "$T/e")"
+grep -q '^usage: omniwatch summary -c FILE' "$T/o" || fail "summary usage: $(cat "$T/o")"
 
 # Usage errors: exit 2, a message, the usage line.
 assert_eq "$(run_rc "$T/o" "$T/e" summary)" 2 "no -c"
