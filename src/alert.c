@@ -29,6 +29,7 @@
 
 #include "alert.h"
 #include "log.h"
+#include "plural.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -536,10 +537,12 @@ alert_rule_eval(struct alert *al, struct alert_rule *r, int64_t now_ms)
 		r->last_start_ms = r->since_ms;
 		r->last_notified_ms = now_ms;
 		alert_make_id(al, r);
-		log_info("alert '%s' firing (id %s): %llu failure(s), %llu "
-		    "success(es) in the window", r->cfg->name, r->id,
+		log_info("alert '%s' firing (id %s): %llu %s, %llu %s in the "
+		    "window", r->cfg->name, r->id,
 		    (unsigned long long)r->failures,
-		    (unsigned long long)r->successes);
+		    plural(r->failures, "failure", "failures"),
+		    (unsigned long long)r->successes,
+		    plural(r->successes, "success", "successes"));
 		alert_rule_save(al, r);
 		alert_notify(al, r, false, now_ms);
 		return;

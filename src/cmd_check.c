@@ -42,6 +42,7 @@
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "plural.h"
 #include "stamp.h"
 #include "state.h"
 #include "summary.h"
@@ -171,10 +172,11 @@ check_stale(struct state *st, int64_t now_ms, int64_t limit_ms, char **msg)
 			continue;
 		stamp_format(f->updated_ms, since);
 		check_format_age(limit_ms, limit, sizeof(limit));
-		*msg = xasprintf("state is stale: %s has %llu bytes not counted "
+		*msg = xasprintf("state is stale: %s has %llu %s not counted "
 		    "since %s (limit %s); is omniwatch watch running?",
 		    f->path, (unsigned long long)((uint64_t)sb.st_size -
-		    f->offset), since, limit);
+		    f->offset), plural((uint64_t)sb.st_size - f->offset,
+		    "byte", "bytes"), since, limit);
 		rc = 1;
 	}
 	state_files_free(files, n);

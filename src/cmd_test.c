@@ -28,6 +28,7 @@
 #include "log.h"
 #include "match.h"
 #include "pipeline.h"
+#include "plural.h"
 #include "report.h"
 #include "source.h"
 #include "stamp.h"
@@ -199,10 +200,13 @@ test_file(struct test *t, const char *path,
 		log_error("%s: %s", path, source_error(src));
 		rc = -1;
 	}
-	printf("read %s: %llu bytes%s, %llu records in %.3f s\n", path,
+	printf("read %s: %llu %s%s, %llu %s in %.3f s\n", path,
 	    (unsigned long long)source_raw_offset(src),
+	    plural(source_raw_offset(src), "byte", "bytes"),
 	    source_is_gz(src) ? " (gzip)" : "",
-	    (unsigned long long)pipeline_stats(p)->records, test_elapsed(&t0));
+	    (unsigned long long)pipeline_stats(p)->records,
+	    plural(pipeline_stats(p)->records, "record", "records"),
+	    test_elapsed(&t0));
 	pipeline_free(p);
 	source_free(src);
 	return rc;

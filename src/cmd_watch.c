@@ -43,6 +43,7 @@
 #include "log.h"
 #include "match.h"
 #include "metrics.h"
+#include "plural.h"
 #include "redact.h"
 #include "stamp.h"
 #include "state.h"
@@ -444,8 +445,9 @@ watch_reload(struct watch *w)
 	w->nsets = nsets;
 	if (watch_open(w) != 0)
 		return -1;
-	log_info("reloaded: %zu pattern set(s), %zu source(s)", w->nsets,
-	    w->cfg->nsources);
+	log_info("reloaded: %zu %s, %zu %s", w->nsets,
+	    plural(w->nsets, "pattern set", "pattern sets"), w->cfg->nsources,
+	    plural(w->cfg->nsources, "source", "sources"));
 	return 0;
 }
 
@@ -553,8 +555,10 @@ watch_loop(struct watch *w)
 	bool is_running = true;
 	int rc = CMD_EXIT_OK;
 
-	log_info("watching %zu source(s) with %zu pattern set(s); state in %s",
-	    w->cfg->nsources, w->nsets, w->cfg->state_dir);
+	log_info("watching %zu %s with %zu %s; state in %s",
+	    w->cfg->nsources, plural(w->cfg->nsources, "source", "sources"),
+	    w->nsets, plural(w->nsets, "pattern set", "pattern sets"),
+	    w->cfg->state_dir);
 	while (is_running) {
 		struct epoll_event evs[16];
 		int64_t now = watch_now_ms();
@@ -664,9 +668,11 @@ cmd_watch(int argc, char **argv)
 			free(err);
 			rc = CMD_EXIT_USAGE;
 		} else {
-			printf("%s: OK: %zu source(s), %zu pattern set(s), "
-			    "state in %s\n", w.config_path, w.cfg->nsources,
-			    w.nsets, w.cfg->state_dir);
+			printf("%s: OK: %zu %s, %zu %s, state in %s\n",
+			    w.config_path, w.cfg->nsources,
+			    plural(w.cfg->nsources, "source", "sources"),
+			    w.nsets, plural(w.nsets, "pattern set",
+			    "pattern sets"), w.cfg->state_dir);
 			rc = CMD_EXIT_OK;
 		}
 	} else if (watch_loop_init(&w) != 0 || watch_open(&w) != 0)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plural.h"
 #include "report.h"
 #include "stamp.h"
 #include "utf8.h"
@@ -240,8 +241,11 @@ report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
 	char first[STAMP_BUFLEN], last[STAMP_BUFLEN];
 	double rate = aggregate_failure_rate(c);
 
-	fprintf(fp, "%s%llu failures, %llu successes, %llu damaged", indent,
-	    (unsigned long long)c->failures, (unsigned long long)c->successes,
+	fprintf(fp, "%s%llu %s, %llu %s, %llu damaged", indent,
+	    (unsigned long long)c->failures,
+	    plural(c->failures, "failure", "failures"),
+	    (unsigned long long)c->successes,
+	    plural(c->successes, "success", "successes"),
 	    (unsigned long long)c->damaged);
 	if (rate < 0)
 		fprintf(fp, ", failure rate n/a\n");
@@ -313,15 +317,20 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct scan_file *f = &s->files[i];
 
-		fprintf(fp, "  %s: %llu bytes%s, %llu records", f->path,
-		    (unsigned long long)f->bytes, f->is_gz ? " (gzip)" : "",
-		    (unsigned long long)f->stats.records);
+		fprintf(fp, "  %s: %llu %s%s, %llu %s", f->path,
+		    (unsigned long long)f->bytes,
+		    plural(f->bytes, "byte", "bytes"),
+		    f->is_gz ? " (gzip)" : "",
+		    (unsigned long long)f->stats.records,
+		    plural(f->stats.records, "record", "records"));
 		if (f->stats.cut_lines > 0)
-			fprintf(fp, ", %llu lines cut",
-			    (unsigned long long)f->stats.cut_lines);
+			fprintf(fp, ", %llu %s cut",
+			    (unsigned long long)f->stats.cut_lines,
+			    plural(f->stats.cut_lines, "line", "lines"));
 		if (f->stats.nul_bytes > 0)
-			fprintf(fp, ", %llu NUL bytes skipped",
-			    (unsigned long long)f->stats.nul_bytes);
+			fprintf(fp, ", %llu NUL %s skipped",
+			    (unsigned long long)f->stats.nul_bytes,
+			    plural(f->stats.nul_bytes, "byte", "bytes"));
 		fputc('\n', fp);
 		for (size_t j = 0; j < s->nsets; j++) {
 			const struct match_set *set = s->sets[j];

@@ -28,6 +28,7 @@
 #include <openssl/hmac.h>
 
 #include "log.h"
+#include "plural.h"
 #include "report.h"
 #include "stamp.h"
 #include "webhook.h"
@@ -196,10 +197,12 @@ webhook_summary(const struct alert_notice *n)
 	if (n->failure_rate >= 0)
 		snprintf(rate, sizeof(rate), ", failure rate %.0f%%",
 		    n->failure_rate * 100);
-	return xasprintf("[%s] %s on %s: pattern set %s, %llu failure(s) and "
-	    "%llu success(es) in %s%s", n->is_resolved ? "RESOLVED" : "FIRING",
-	    r->name, n->host, n->pattern_set, (unsigned long long)n->failures,
-	    (unsigned long long)n->successes, win, rate);
+	return xasprintf("[%s] %s on %s: pattern set %s, %llu %s and %llu %s "
+	    "in %s%s", n->is_resolved ? "RESOLVED" : "FIRING", r->name,
+	    n->host, n->pattern_set, (unsigned long long)n->failures,
+	    plural(n->failures, "failure", "failures"),
+	    (unsigned long long)n->successes,
+	    plural(n->successes, "success", "successes"), win, rate);
 }
 
 static json_t *
@@ -1008,9 +1011,10 @@ webhook_new(const struct config *cfg, struct state *st, int epfd,
 	}
 	for (size_t i = 0; i < wh->nrcvs; i++)
 		if (wh->rcvs[i].depth > 0)
-			log_info("receiver '%s': %zu notification(s) queued "
-			    "from before", wh->rcvs[i].cfg->name,
-			    wh->rcvs[i].depth);
+			log_info("receiver '%s': %zu %s queued from before",
+			    wh->rcvs[i].cfg->name, wh->rcvs[i].depth,
+			    plural(wh->rcvs[i].depth, "notification",
+			    "notifications"));
 	return wh;
 
 fail:

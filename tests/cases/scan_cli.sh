@@ -57,7 +57,7 @@ assert_eq "$(jget "$T/d.json" .pattern_sets.omni.failure_rate)" null "nothing in
 
 # Text output names the classes, the diagnosis and the first failure.
 "$OMNIWATCH" scan "$T/pm2home/logs" > "$T/e.txt"
-grep -q '2 failures, 1 successes, 1 damaged, failure rate 66.7%' "$T/e.txt" || fail "text totals"
+grep -q '2 failures, 1 success, 1 damaged, failure rate 66.7%' "$T/e.txt" || fail "text totals"
 grep -q 'route_not_found *1 *(The partner API' "$T/e.txt" || fail "text diagnosis"
 grep -q 'first route_not_found at line 1: \[Omni\] Failed to create ticket: {' "$T/e.txt" || fail "text first failure"
 
@@ -251,3 +251,18 @@ printf '[Omni] Failed to create ticket: { status: false, message: "x" }\n' |
 	"$OMNIWATCH" scan --json - - > "$T/stdin2.json" 2> "$T/stdin2.err"
 assert_eq "$(jget "$T/stdin2.json" '.files | length')" 1 "- - reads stdin once"
 grep -q "^omniwatch: warning: -: listed twice; read once" "$T/stdin2.err" || fail "- - message: $(cat "$T/stdin2.err")"
+
+# A count of one takes the singular (issue 19: "1 successes"), in scan's
+# text and in test's file line.
+mkdir -p "$T/one"
+printf '%s\n' "[Omni] Ticket created successfully: { ticketId: 1, ticket_number: 'T-1' }" \
+    "[Omni] Failed to create ticket: { status: false, message: 'x' }" > "$T/one/one-out.log"
+printf 'x' > "$T/one/byte-out.log"
+"$OMNIWATCH" scan "$T/one/one-out.log" > "$T/one.txt"
+grep -q '^  1 failure, 1 success, 0 damaged, failure rate 50.0%$' "$T/one.txt" || fail "singular counts: $(cat "$T/one.txt")"
+"$OMNIWATCH" scan "$T/one/byte-out.log" > "$T/one1.txt"
+grep -q "byte-out.log: 1 byte, 1 record$" "$T/one1.txt" || fail "1 byte, 1 record: $(cat "$T/one1.txt")"
+grep -q '^  0 failures, 0 successes, 0 damaged' "$T/one1.txt" || fail "0 takes the plural: $(cat "$T/one1.txt")"
+"$OMNIWATCH" test "$T/one/byte-out.log" > "$T/one2.txt"
+grep -q "^read $T/one/byte-out.log: 1 byte, 1 record in [0-9.]* s$" "$T/one2.txt" || fail "test: 1 byte, 1 record: $(cat "$T/one2.txt")"
+echo "ok: a count of one takes the singular"
