@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "logfile.h"
 #include "match.h"
 #include "pipeline.h"
 #include "plural.h"
@@ -164,7 +165,11 @@ test_elapsed(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Reads PATH through the pipeline.  Returns 0, or -1 (printed). */
+/*
+ * Reads PATH through the pipeline.  Returns 0, 1 when PATH is not named
+ * like a log and was skipped (said), or -1 when it could not be read, in
+ * full or in part (said).
+ */
 static int
 test_file(struct test *t, const char *path,
     const struct pipeline_options *opts, char *buf)
@@ -172,18 +177,15 @@ test_file(struct test *t, const char *path,
 	struct pipeline_sink sink = { test_outcome, t };
 	struct pipeline *p;
 	struct source *src;
-	struct stat sb;
 	struct timespec t0;
 	enum source_result r;
 	char err[512];
 	size_t n;
 	int rc = 0;
 
-	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
-	    S_ISDIR(sb.st_mode)) {
-		log_error("%s: is a directory; give the log files in it "
-		    "(omniwatch test %s/NAME-out.log)", path, path);
-		return -1;
+	if (strcmp(path, "-") != 0 && !logfile_is_log(path)) {
+		log_warnx("%s: %s", path, LOGFILE_SKIPPED);
+		return 1;
 	}
 	src = source_open(path, err, sizeof(err));
 	if (src == NULL) {
@@ -306,7 +308,7 @@ cmd_test(int argc, char **argv)
 	struct test t;
 	char *err, *buf, *end;
 	long v;
-	int ch, rc = CMD_EXIT_OK;
+	int ch, rc = CMD_EXIT_OK, nread = 0;
 
 	memset(&t, 0, sizeof(t));
 	memset(&opts, 0, sizeof(opts));
@@ -365,6 +367,20 @@ cmd_test(int argc, char **argv)
 		    "- for standard input\n");
 		return cmd_usage("test");
 	}
+	/* As fail2ban-regex, test reads files: a directory is a usage error,
+	 * found before anything is read (scan reads the PM2 logs in one). */
+	for (int i = optind; i < argc; i++) {
+		struct stat sb;
+
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			fprintf(stderr, "omniwatch test: %s: is a directory; "
+			    "give the logs in it (omniwatch test %s/*.log), or "
+			    "count them all with omniwatch scan %s\n", argv[i],
+			    argv[i], argv[i]);
+			return cmd_usage("test");
+		}
+	}
 	if (nnames == 0)
 		names[nnames++] = "omni";
 	for (size_t i = 0; i < nnames; i++) {
@@ -388,10 +404,21 @@ cmd_test(int argc, char **argv)
 		t.slots[i] = xcalloc(sets[i]->nfailure + 2, sizeof(**t.slots));
 
 	buf = xmalloc(TEST_BUFSIZE);
-	for (int i = optind; i < argc; i++)
-		if (test_file(&t, argv[i], &opts, buf) != 0)
+	for (int i = optind; i < argc; i++) {
+		int r = test_file(&t, argv[i], &opts, buf);
+
+		if (r < 0)
 			rc = CMD_EXIT_INPUT;
+		if (r <= 0)
+			nread++;
+	}
 	free(buf);
+	/* A summary of nothing would read as "no record matched". */
+	if (nread == 0) {
+		fprintf(stderr, "omniwatch test: no log read\n");
+		test_free(&t);
+		return CMD_EXIT_INPUT;
+	}
 	printf("\n");
 	test_report(&t);
 	if (fflush(stdout) != 0)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "logfile.h"
 #include "stamp.h"
 #include "pm2.h"
 #include "scan.h"
@@ -536,6 +537,8 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 			scan_list_note(&l, paths[i], strerror(errno), true);
 		else if (S_ISDIR(st.st_mode))
 			scan_list_dir(&l, paths[i]);
+		else if (!logfile_is_log(paths[i]))
+			scan_list_note(&l, paths[i], LOGFILE_SKIPPED, false);
 		else
 			scan_list_add(&l, paths[i]);
 	}

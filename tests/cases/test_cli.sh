@@ -105,11 +105,40 @@ set -e
 assert_eq "$rc" 1 "unreadable input"
 grep -q 'nope.log' "$T/f.err" || fail "the file is named"
 grep -q '^  success: 3 matched$' "$T/f.txt" || fail "counted despite the error"
+# A directory is a usage error, found before anything is read: no summary
+# of nothing (issue 19).
 set +e
-"$OMNIWATCH" test "$T" > /dev/null 2> "$T/g.err"; rc=$?
+"$OMNIWATCH" test "$F" "$T" > "$T/g.out" 2> "$T/g.err"; rc=$?
 set -e
-assert_eq "$rc" 1 "a directory"
-grep -q 'is a directory' "$T/g.err" || fail "directory message"
+assert_eq "$rc" 2 "a directory"
+grep -q "^omniwatch test: $T: is a directory; give the logs in it (omniwatch test $T/\*.log), or count them all with omniwatch scan $T\$" "$T/g.err" || fail "directory message: $(cat "$T/g.err")"
+[ ! -s "$T/g.out" ] || fail "a summary after a directory: $(cat "$T/g.out")"
+# DIR/*: the files not named like logs are said and skipped, the logs read.
+mkdir -p "$T/glob"
+cp "$F" "$T/glob/desk-out.log"
+cp "$F" "$T/glob/desk-out.log.1"
+echo "not a log" > "$T/glob/README.txt"
+echo "name: x" > "$T/glob/omniwatch.yaml"
+"$OMNIWATCH" test "$T"/glob/* > "$T/glob.txt" 2> "$T/glob.err"
+assert_eq "$(grep -c '^read ' "$T/glob.txt")" 2 "DIR/*: the two logs read"
+grep -q "^omniwatch: warning: $T/glob/README.txt: not named like a log (NAME.log, NAME-out.log, .gz, rotated .1, .2.gz, -20261129); skipped" "$T/glob.err" || fail "README.txt not said: $(cat "$T/glob.err")"
+grep -q "glob/omniwatch.yaml: not named like a log" "$T/glob.err" || fail "a .yaml not said"
+if grep -q 'README' "$T/glob.txt"; then fail "README.txt read"; fi
+grep -q '^  success: 6 matched$' "$T/glob.txt" || fail "DIR/*: counts"
+# Nothing left to read: said, exit 1, no summary.
+set +e
+"$OMNIWATCH" test "$T/glob/README.txt" > "$T/r.out" 2> "$T/r.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "only a README"
+grep -q '^omniwatch test: no log read$' "$T/r.err" || fail "no log read: $(cat "$T/r.err")"
+[ ! -s "$T/r.out" ] || fail "a summary of nothing"
+# The same file given as standard input is read.
+"$OMNIWATCH" test - < "$T/glob/README.txt" > "$T/r2.out"
+grep -q '^read -: 10 bytes, 1 record' "$T/r2.out" || fail "README.txt on stdin: $(cat "$T/r2.out")"
+# scan takes the same decision, by the same function.
+"$OMNIWATCH" scan --json "$T"/glob/* > "$T/glob.json" 2> "$T/glob2.err"
+assert_eq "$(jget "$T/glob.json" '.files | length')" 2 "scan DIR/*: two files"
+grep -q "glob/README.txt: not named like a log" "$T/glob2.err" || fail "scan: README.txt not said"
 set +e
 "$OMNIWATCH" test > /dev/null 2> "$T/h.err"; rc=$?
 set -e

@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "log.h"
+#include "logfile.h"
 #include "match.h"
 #include "report.h"
 #include "scan.h"
@@ -667,6 +668,32 @@ test_missing_path(void **state)
 	free(dir);
 }
 
+/* Which files given by name are logs (issue 19: test DIR/* read README.txt). */
+static void
+test_logfile_is_log(void **state)
+{
+	static const char *const logs[] = {
+		"omni-app-out.log", "dir/omni-app-error-3.log",
+		"omni-app-out__2026-11-29_21-58-04.log.gz", "app.log",
+		"app.log.1", "app.log.2.gz", "app.log-20261129",
+		"app.log-2026112910", "nohup.out", "worker.err", "syslog",
+		"messages.1", "old-logs.gz", "/var/log/app/x.log",
+	};
+	static const char *const not_logs[] = {
+		"README.txt", "dir/README.txt", "notes.md", "omniwatch.yaml",
+		"report.json", "report.html", "backup.tar.gz", ".hidden",
+		"app.log.txt", "dir/",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++)
+		if (!logfile_is_log(logs[i]))
+			fail_msg("%s should be a log", logs[i]);
+	for (size_t i = 0; i < sizeof(not_logs) / sizeof(not_logs[0]); i++)
+		if (logfile_is_log(not_logs[i]))
+			fail_msg("%s should not be a log", not_logs[i]);
+}
+
 int
 main(void)
 {
@@ -680,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_dir_order),
 		cmocka_unit_test(test_partial_last_line),
 		cmocka_unit_test(test_missing_path),
+		cmocka_unit_test(test_logfile_is_log),
 	};
 
 	return cmocka_run_group_tests(tests, sc_setup, sc_teardown);

@@ -1,0 +1,29 @@
+/*
+ * logfile: which files named on the command line are logs.  scan and test
+ * read a file given by name only when its name is a log's, so that a glob
+ * over a directory (test DIR/NAME*) does not read DIR/README.txt as a
+ * log; what they skip, they say (LOGFILE_SKIPPED).  A directory is another
+ * matter: scan reads PM2's logs in it (pm2_log_name_parse).
+ */
+#ifndef OMNIWATCH_LOGFILE_H
+#define OMNIWATCH_LOGFILE_H
+
+#include <stdbool.h>
+
+/* What scan and test say, after the file's path, for a file skipped. */
+#define LOGFILE_SKIPPED \
+	"not named like a log (NAME.log, NAME-out.log, .gz, rotated .1, " \
+	".2.gz, -20261129); skipped (to read it anyway, give it as standard " \
+	"input: - < FILE)"
+
+/*
+ * True when PATH's last component is a log's name: PM2's (NAME-out.log,
+ * NAME-error-3.log and their rotations, pm2.h), or a name ending in .log,
+ * .out or .err, or with no extension at all (syslog, messages), each
+ * optionally followed by the rotation suffixes of logrotate(8) (.1, .2.gz,
+ * dateext's -20261129) or a .gz; a .gz alone (old-logs.gz) too.  Anything
+ * else (README.txt, notes.md, a .yaml or .json) is not.
+ */
+bool logfile_is_log(const char *path);
+
+#endif
