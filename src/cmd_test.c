@@ -367,20 +367,6 @@ cmd_test(int argc, char **argv)
 		    "- for standard input\n");
 		return cmd_usage("test");
 	}
-	/* As fail2ban-regex, test reads files: a directory is a usage error,
-	 * found before anything is read (scan reads the PM2 logs in one). */
-	for (int i = optind; i < argc; i++) {
-		struct stat sb;
-
-		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 &&
-		    S_ISDIR(sb.st_mode)) {
-			fprintf(stderr, "omniwatch test: %s: is a directory; "
-			    "give the logs in it (omniwatch test %s/*.log), or "
-			    "count them all with omniwatch scan %s\n", argv[i],
-			    argv[i], argv[i]);
-			return cmd_usage("test");
-		}
-	}
 	if (nnames == 0)
 		names[nnames++] = "omni";
 	for (size_t i = 0; i < nnames; i++) {
@@ -398,6 +384,22 @@ cmd_test(int argc, char **argv)
 		}
 		sets[t.nsets]->is_timed = true;
 		t.nsets++;
+	}
+	/* As fail2ban-regex, test reads files: a directory is a usage error
+	 * (scan reads the PM2 logs in one), found before anything is read
+	 * but after the pattern sets, whose errors come first. */
+	for (int i = optind; i < argc; i++) {
+		struct stat sb;
+
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			fprintf(stderr, "omniwatch test: %s: is a directory; "
+			    "give the logs in it (omniwatch test %s/*.log), or "
+			    "count them all with omniwatch scan %s\n", argv[i],
+			    argv[i], argv[i]);
+			test_free(&t);
+			return cmd_usage("test");
+		}
 	}
 	t.slots = xcalloc(t.nsets, sizeof(*t.slots));
 	for (size_t i = 0; i < t.nsets; i++)
