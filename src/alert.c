@@ -33,7 +33,6 @@
 #include "stamp.h"
 #include "xmalloc.h"
 
-#define ALERT_SAMPLE_RAW	(2 * ALERT_SAMPLE_MAX)	/* kept, unredacted */
 #define ALERT_RUNS_MAX		64	/* distinct stamps kept in a streak */
 
 /*
@@ -358,12 +357,20 @@ alert_streak_success(struct alert_rule *r, int64_t ts, uint64_t source)
  * The state machine.
  */
 
+/* Since when no_success counts the quiet: the last success, else the
+ * rule's first load. */
+static int64_t
+alert_rule_quiet_since(const struct alert_rule *r)
+{
+	return r->last_success_ms > r->created_ms ? r->last_success_ms :
+	    r->created_ms;
+}
+
 static bool
 alert_rule_cond(const struct alert_rule *r, int64_t now_ms)
 {
 	const struct config_alert *c = r->cfg;
 	uint64_t events = r->successes + r->all_failures;
-	int64_t quiet_since;
 
 	switch (c->kind) {
 	case CONFIG_ALERT_FAILURE_RATE:
@@ -376,12 +383,29 @@ alert_rule_cond(const struct alert_rule *r, int64_t now_ms)
 		return (double)r->streak >= c->threshold &&
 		    r->last_failure_ms > now_ms - c->window_ms;
 	case CONFIG_ALERT_NO_SUCCESS:
-		quiet_since = r->last_success_ms > r->created_ms ?
-		    r->last_success_ms : r->created_ms;
-		return now_ms - quiet_since >= c->window_ms &&
+		return now_ms - alert_rule_quiet_since(r) >= c->window_ms &&
 		    r->successes == 0 && r->failures >= c->min_events;
 	}
 	return false;
+}
+
+double
+alert_rule_value(const struct alert *al, size_t i, int64_t now_ms)
+{
+	const struct alert_rule *r = &al->rules[i];
+	uint64_t events = r->successes + r->all_failures;
+
+	switch (r->cfg->kind) {
+	case CONFIG_ALERT_FAILURE_RATE:
+		return events == 0 ? 0 : (double)r->failures / (double)events;
+	case CONFIG_ALERT_FAILURES:
+		return (double)r->failures;
+	case CONFIG_ALERT_CONSECUTIVE_FAILURES:
+		return (double)r->streak;
+	case CONFIG_ALERT_NO_SUCCESS:
+		return (double)(now_ms - alert_rule_quiet_since(r)) / 1000.0;
+	}
+	return 0;
 }
 
 /* The episode id: host, rule and start, hashed; stable, short. */
@@ -425,6 +449,10 @@ alert_rule_save(struct alert *al, struct alert_rule *r)
 	struct state_alert a;
 	char *sample;
 
+	if (al->st == NULL) {	/* `backtest`: nothing of watch's is kept */
+		r->is_dirty = false;
+		return;
+	}
 	a.name = r->cfg->name;
 	a.status = alert_status_name(r->status);
 	a.id = r->id;
@@ -608,7 +636,8 @@ alert_record(struct alert *al, size_t set_idx, const char *app,
 			continue;
 		alert_rule_advance(r, now_ms);
 		alert_rule_count(r, app, outcome, class_idx, 1, t, t);
-		is_counted = outcome == MATCH_FAILURE && r->class_on[class_idx];
+		is_counted = alert_rule_counts(al, i, set_idx, outcome,
+		    class_idx);
 		if (outcome == MATCH_SUCCESS) {
 			alert_streak_success(r, ts_ms, source);
 			if (t > r->last_success_ms)
@@ -665,8 +694,7 @@ alert_deadline(const struct alert *al, int64_t now_ms)
 		    r->last_failure_ms + c->window_ms < t)
 			t = r->last_failure_ms + c->window_ms;
 		if (c->kind == CONFIG_ALERT_NO_SUCCESS) {
-			int64_t q = (r->last_success_ms > r->created_ms ?
-			    r->last_success_ms : r->created_ms) + c->window_ms;
+			int64_t q = alert_rule_quiet_since(r) + c->window_ms;
 
 			if (q > now_ms && q < t)
 				t = q;
@@ -683,6 +711,16 @@ alert_save(struct alert *al)
 	for (size_t i = 0; i < al->nrules; i++)
 		if (al->rules[i].is_dirty)
 			alert_rule_save(al, &al->rules[i]);
+}
+
+bool
+alert_rule_counts(const struct alert *al, size_t i, size_t set_idx,
+    enum match_outcome outcome, size_t class_idx)
+{
+	const struct alert_rule *r = &al->rules[i];
+
+	return r->set_idx == set_idx && outcome == MATCH_FAILURE &&
+	    r->class_on[class_idx];
 }
 
 size_t

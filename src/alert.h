@@ -37,6 +37,7 @@
 #define ALERT_SLOTS_MAX		600	/* ring slots per rule */
 #define ALERT_APPS_MAX		16	/* apps named in a notification */
 #define ALERT_SAMPLE_MAX	2048	/* bytes of the sample excerpt */
+#define ALERT_SAMPLE_RAW	(2 * ALERT_SAMPLE_MAX)	/* kept, unredacted */
 
 enum alert_status {
 	ALERT_INACTIVE,
@@ -87,8 +88,8 @@ struct alert;
  * from ST's buckets.  Saved rules that CFG no longer has are forgotten
  * (logged).  Returns NULL with *ERR ("FILE:LINE:COLUMN: ...", malloc'd)
  * when a rule names a pattern set or class that is not loaded.  With ST
- * NULL only the rules are checked (`watch --check`): nothing is read, and
- * the result is only good for alert_free().
+ * NULL nothing is read or saved: the rules start empty at NOW_MS, as
+ * `watch --check` checks them and `backtest` replays them.
  */
 struct alert *alert_new(const struct config *cfg, struct match_set **sets,
     size_t nsets, struct state *st, const struct redact *rd,
@@ -122,6 +123,22 @@ int64_t alert_deadline(const struct alert *al, int64_t now_ms);
 
 /* Saves the rules whose state moved into the open transaction. */
 void alert_save(struct alert *al);
+
+/*
+ * Does a record of set SET_IDX with OUTCOME and CLASS_IDX count as a
+ * failure of rule I (its pattern set and classes)?  The last such record
+ * is the sample of the rule's notifications.
+ */
+bool alert_rule_counts(const struct alert *al, size_t i, size_t set_idx,
+    enum match_outcome outcome, size_t class_idx);
+
+/*
+ * The figure rule I compares with its threshold at NOW_MS (ms since the
+ * epoch), once its window was advanced there by alert_tick(): the failure
+ * rate in [0, 1] (0 for an empty window), the failures in the window, the
+ * streak, or for no_success the seconds without a success.
+ */
+double alert_rule_value(const struct alert *al, size_t i, int64_t now_ms);
 
 /* For metrics: the rules, their names and states. */
 size_t alert_nrules(const struct alert *al);

@@ -85,7 +85,14 @@ config_defaults(const char *path)
 struct config *
 config_load(const char *path, char **err)
 {
-	struct config_loader ld = { path, NULL, NULL, NULL };
+	return config_load_with(path, NULL, 0, err);
+}
+
+struct config *
+config_load_with(const char *path, char *const *overrides, size_t noverrides,
+    char **err)
+{
+	struct config_loader ld = { path, NULL, NULL, NULL, { NULL, 0 } };
 	struct yaml_doc y;
 	const char *slash;
 
@@ -97,6 +104,12 @@ config_load(const char *path, char **err)
 		*err = xasprintf("%s:1:1: %s; expected a mapping with at least "
 		    "'sources'", path, y.is_blank ? "empty file" :
 		    "only comments");
+		yaml_doc_release(&y);
+		return NULL;
+	}
+	if (config_overrides_apply(y.doc, path, overrides, noverrides, &ld.ov,
+	    err) != 0) {
+		config_overrides_release(&ld.ov);
 		yaml_doc_release(&y);
 		return NULL;
 	}
@@ -117,6 +130,7 @@ config_load(const char *path, char **err)
 			    "directory to put the state in; set state_dir",
 			    path);
 	}
+	config_overrides_release(&ld.ov);
 	yaml_doc_release(&y);
 	free(ld.dir);
 	if (ld.err != NULL) {

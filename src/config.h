@@ -68,6 +68,9 @@ enum config_alert_kind {
 	CONFIG_ALERT_NO_SUCCESS,
 };
 
+/* The kinds' names in the file, by enum config_alert_kind. */
+extern const char *const config_alert_kinds[];
+
 struct config_alert {
 	char		*name;
 	char		*pattern_set;	/* a set's name (its `name:` key) */
@@ -126,6 +129,14 @@ struct config {
  * caller owns the result (config_free).
  */
 struct config *config_load(const char *path, char **err);
+
+/*
+ * config_load, with the N OVERRIDES ("RULE.KEY=VALUE", config_override.h)
+ * applied to the file's alert rules first; an error about an overridden
+ * value names the argument instead of a place in the file.
+ */
+struct config *config_load_with(const char *path, char *const *overrides,
+    size_t noverrides, char **err);
 
 void config_free(struct config *cfg);
 

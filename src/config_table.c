@@ -382,7 +382,7 @@ static const struct config_section config_receiver = {
 	.finish = config_finish_receiver,
 };
 
-static const char *const config_alert_kinds[] = {
+const char *const config_alert_kinds[] = {
 	/* enum config_alert_kind */
 	"failure_rate", "failures", "consecutive_failures", "no_success", NULL
 };

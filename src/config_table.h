@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config_override.h"
+
 struct fy_node;
 struct config;
 struct config_walk;
@@ -120,6 +122,7 @@ struct config_loader {
 	char		*dir;		/* of PATH, for relative paths */
 	struct config	*cfg;
 	char		*err;		/* the first error, malloc'd */
+	struct config_overrides ov;	/* --set, from the command line */
 };
 
 /* One mapping being read. */
@@ -152,7 +155,8 @@ int config_error(struct config_loader *ld, struct fy_node *node,
     struct fy_node *fallback, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* A malloc'd "FILE:LINE:COLUMN" of NODE, else of FALLBACK. */
+/* A malloc'd "FILE:LINE:COLUMN" of NODE, else of FALLBACK; "--set 'ARG'"
+ * for a value from the command line (config_override.h). */
 char *config_where(struct config_loader *ld, struct fy_node *node,
     struct fy_node *fallback);
 

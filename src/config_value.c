@@ -77,8 +77,7 @@ int
 config_error(struct config_loader *ld, struct fy_node *node,
     struct fy_node *fallback, const char *fmt, ...)
 {
-	int line = 1, column = 1;
-	char *msg;
+	char *msg, *place;
 	va_list ap;
 
 	if (ld->err != NULL)
@@ -87,10 +86,9 @@ config_error(struct config_loader *ld, struct fy_node *node,
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	if (!config_mark(node, &line, &column))
-		config_mark(fallback, &line, &column);
-	ld->err = xasprintf("%s:%d:%d: %s", ld->path, line, column,
-	    msg != NULL ? msg : "error");
+	place = config_where(ld, node, fallback);
+	ld->err = xasprintf("%s: %s", place, msg != NULL ? msg : "error");
+	free(place);
 	free(msg);
 	return -1;
 }
@@ -100,7 +98,12 @@ config_where(struct config_loader *ld, struct fy_node *node,
     struct fy_node *fallback)
 {
 	int line = 1, column = 1;
+	const char *arg;
 
+	/* A value from the command line has no place in the file. */
+	arg = config_overrides_find(&ld->ov, node != NULL ? node : fallback);
+	if (arg != NULL)
+		return xasprintf("--set '%s'", arg);
 	if (!config_mark(node, &line, &column))
 		config_mark(fallback, &line, &column);
 	return xasprintf("%s:%d:%d", ld->path, line, column);

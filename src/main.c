@@ -28,6 +28,10 @@ const struct cmd_entry cmd_table[] = {
 	{ "test", "FILE|-...", "Show which records of FILEs a pattern set "
 	    "matches and which it misses\n(like fail2ban-regex).",
 	    cmd_test_opts, cmd_test },
+	{ "backtest", "[PATH]...", "How the configuration's alert rules "
+	    "would have fired over the logs on disk\n(default: its sources, "
+	    "rotated copies included); sends nothing.", cmd_backtest_opts,
+	    cmd_backtest },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

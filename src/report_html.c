@@ -419,7 +419,7 @@ report_chart_legend(FILE *fp, const struct report_chart *ch)
  * Sections.
  */
 
-static const char report_html_style[] =
+const char report_html_style[] =
 	":root{--ink:#1d2330;--muted:#5d6676;--line:#e3e6eb;--card:#fff;"
 	"--bg:#f4f5f7;--good:#2f9e58;--warn:#e8890c;--bad:#d6336c}\n"
 	"*{box-sizing:border-box}\n"

@@ -1,6 +1,6 @@
 /*
  * report_html_part: what the parts of the HTML report (report_html.c,
- * report_html_apps.c) share: the small writers and the sections that live
+ * report_html_apps.c) and the backtest's page (report_backtest.c) share: the small writers and the sections that live
  * in their own files.  Every string from a log or a file name goes through
  * report_html_esc(), which makes it valid UTF-8 and escapes it.
  */
@@ -12,6 +12,9 @@
 #include <stdio.h>
 
 #include "aggregate.h"
+
+/* The pages' style sheet (report_html.c), shared by report_backtest.c. */
+extern const char report_html_style[];
 
 /* (P, LEN) as HTML text or attribute value: valid UTF-8, escaped. */
 void report_html_esc(FILE *fp, const char *p, size_t len);

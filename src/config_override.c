@@ -1,0 +1,165 @@
+/*
+ * config_override: see config_override.h.  The syntax is Helm's --set
+ * (a path, '=', a value), kept to the one path a backtest needs.
+ */
+#include "autoconf.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_override.h"
+#include "xmalloc.h"
+
+#define CONFIG_OVERRIDE_EXPECT	"expected RULE.KEY=VALUE (e.g. " \
+	"omni-failing.threshold=0.3)"
+
+static void
+config_overrides_note(struct config_overrides *ov, struct fy_node *node,
+    const char *arg)
+{
+	ov->nodes = xreallocarray(ov->nodes, ov->n + 1, sizeof(*ov->nodes));
+	ov->nodes[ov->n].node = node;
+	ov->nodes[ov->n].arg = arg;
+	ov->n++;
+}
+
+/* The value node of VALUE (LEN bytes) for KEY, or NULL. */
+static struct fy_node *
+config_overrides_value(struct fy_document *doc, const char *key,
+    const char *value, size_t len)
+{
+	struct fy_node *seq;
+	const char *p = value, *end = value + len;
+
+	if (strcmp(key, "classes") != 0 && strcmp(key, "receivers") != 0)
+		return fy_node_create_scalar_copy(doc, value, len);
+	seq = fy_node_create_sequence(doc);
+	while (seq != NULL && p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma != NULL ? comma : end;
+		struct fy_node *item = fy_node_create_scalar_copy(doc, p,
+		    (size_t)(stop - p));
+
+		if (item == NULL || fy_node_sequence_append(seq, item) != 0)
+			return NULL;
+		p = stop + 1;
+	}
+	return seq;
+}
+
+/* The rule named NAME (LEN bytes) in DOC's alerts, or NULL. */
+static struct fy_node *
+config_overrides_rule(struct fy_document *doc, const char *name, size_t len)
+{
+	struct fy_node *root = fy_document_root(doc), *alerts, *item;
+	void *iter = NULL;
+
+	if (root == NULL || !fy_node_is_mapping(root))
+		return NULL;
+	alerts = fy_node_mapping_lookup_value_by_string(root, "alerts", 6);
+	if (alerts == NULL || !fy_node_is_sequence(alerts))
+		return NULL;
+	while ((item = fy_node_sequence_iterate(alerts, &iter)) != NULL) {
+		struct fy_node *n;
+		const char *s;
+
+		if (!fy_node_is_mapping(item))
+			continue;
+		n = fy_node_mapping_lookup_value_by_string(item, "name", 4);
+		s = n != NULL ? fy_node_get_scalar0(n) : NULL;
+		if (s != NULL && strlen(s) == len && memcmp(s, name, len) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+static int
+config_overrides_one(struct fy_document *doc, const char *path,
+    const char *arg, struct config_overrides *ov, char **err)
+{
+	const char *eq = strchr(arg, '='), *dot = NULL;
+	struct fy_node *rule, *k, *v;
+	struct fy_node_pair *pair;
+	char key[64];
+	size_t klen;
+
+	for (const char *p = arg; eq != NULL && p < eq; p++)
+		if (*p == '.')
+			dot = p;
+	if (eq == NULL || dot == NULL || dot == arg || dot + 1 == eq) {
+		*err = xasprintf("--set '%s': %s", arg,
+		    CONFIG_OVERRIDE_EXPECT);
+		return -1;
+	}
+	klen = (size_t)(eq - dot - 1);
+	if (klen >= sizeof(key)) {
+		*err = xasprintf("--set '%s': no such key; %s", arg,
+		    CONFIG_OVERRIDE_EXPECT);
+		return -1;
+	}
+	memcpy(key, dot + 1, klen);
+	key[klen] = '\0';
+	rule = config_overrides_rule(doc, arg, (size_t)(dot - arg));
+	if (rule == NULL) {
+		*err = xasprintf("--set '%s': %s has no alert rule named "
+		    "'%.*s'; expected the name: of one of its alerts", arg,
+		    path, (int)(dot - arg), arg);
+		return -1;
+	}
+	if (strcmp(key, "name") == 0) {
+		*err = xasprintf("--set '%s': a rule's name cannot be "
+		    "changed; expected another key", arg);
+		return -1;
+	}
+	pair = fy_node_mapping_lookup_pair_by_string(rule, key, klen);
+	if (eq[1] == '\0') {	/* RULE.KEY=: the file's value goes */
+		if (pair != NULL)
+			fy_node_mapping_remove(rule, pair);
+		return 0;
+	}
+	v = config_overrides_value(doc, key, eq + 1, strlen(eq + 1));
+	if (v == NULL) {
+		*err = xasprintf("--set '%s': cannot build the value", arg);
+		return -1;
+	}
+	config_overrides_note(ov, v, arg);
+	if (pair != NULL)
+		return fy_node_pair_set_value(pair, v) == 0 ? 0 : -1;
+	k = fy_node_create_scalar_copy(doc, key, klen);
+	if (k == NULL || fy_node_mapping_append(rule, k, v) != 0) {
+		*err = xasprintf("--set '%s': cannot add the key", arg);
+		return -1;
+	}
+	config_overrides_note(ov, k, arg);
+	return 0;
+}
+
+int
+config_overrides_apply(struct fy_document *doc, const char *path,
+    char *const *args, size_t n, struct config_overrides *out, char **err)
+{
+	memset(out, 0, sizeof(*out));
+	*err = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (config_overrides_one(doc, path, args[i], out, err) != 0)
+			return -1;
+	return 0;
+}
+
+const char *
+config_overrides_find(const struct config_overrides *ov, struct fy_node *node)
+{
+	for (; node != NULL; node = fy_node_get_parent(node))
+		for (size_t i = 0; i < ov->n; i++)
+			if (ov->nodes[i].node == node)
+				return ov->nodes[i].arg;
+	return NULL;
+}
+
+void
+config_overrides_release(struct config_overrides *ov)
+{
+	free(ov->nodes);
+	memset(ov, 0, sizeof(*ov));
+}
