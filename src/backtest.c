@@ -383,9 +383,14 @@ backtest_notify(void *ctx, const struct alert_notice *n)
 		ep->repeats++;
 }
 
-/* After every tick: the open episodes' peaks. */
+/*
+ * After every tick: the open episodes' peaks.  With IS_QUIET_ONLY, only
+ * no_success's, just before the records of a new stamp are counted: its
+ * quiet grows between ticks and is longest then, where the other kinds'
+ * windows are not advanced yet.
+ */
 static void
-backtest_peaks(struct backtest_replay *rp)
+backtest_peaks(struct backtest_replay *rp, bool is_quiet_only)
 {
 	if (rp->is_second)
 		return;
@@ -393,7 +398,8 @@ backtest_peaks(struct backtest_replay *rp)
 		struct backtest_episode *ep;
 		double v;
 
-		if (rp->open[i] == 0)
+		if (rp->open[i] == 0 || (is_quiet_only &&
+		    rp->bt->cfg->alerts[i].kind != CONFIG_ALERT_NO_SUCCESS))
 			continue;
 		ep = &rp->bt->episodes[rp->open[i] - 1];
 		v = alert_rule_value(rp->al, i, rp->now);
@@ -409,7 +415,7 @@ backtest_tick(struct backtest_replay *rp, int64_t now)
 {
 	rp->now = now;
 	alert_tick(rp->al, now);
-	backtest_peaks(rp);
+	backtest_peaks(rp, false);
 }
 
 /*
@@ -492,6 +498,7 @@ backtest_replay(struct backtest_replay *rp, int64_t start, int64_t end)
 
 		backtest_run_until(rp, t);
 		rp->now = t;
+		backtest_peaks(rp, true);
 		/* Judged once every record of this stamp is in, as watch
 		 * judges a batch of reads. */
 		while (i < bt->nevents && bt->events[i].ts_ms == t)

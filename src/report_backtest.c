@@ -21,6 +21,7 @@
 #define REPORT_BT_SVG_H		46
 #define REPORT_BT_SVG_PAD	8
 #define REPORT_BT_COLOR_FIRING	"#d6336c"
+#define REPORT_BT_HTML_SAMPLES	10	/* per rule, the first episodes' */
 
 /* How the clock was kept, for every reader of every format. */
 static const char report_bt_how[] =
@@ -499,11 +500,17 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 		    report_bt_value(al, e->peak, v), e->notifications);
 	}
 	fprintf(fp, "</table>\n");
-	for (size_t k = 0; k < bt->nepisodes; k++) {
+	for (size_t k = 0, shown = 0; k < bt->nepisodes; k++) {
 		const struct backtest_episode *e = &bt->episodes[k];
 
 		if (e->rule != i || e->sample == NULL)
 			continue;
+		if (shown++ == REPORT_BT_HTML_SAMPLES) {
+			fprintf(fp, "<p class=\"empty\">The samples of later "
+			    "episodes are in the JSON report (--format json)."
+			    "</p>\n");
+			break;
+		}
 		stamp_format(e->fired_ms, a);
 		fprintf(fp, "<div class=\"sample\" style=\"margin-top:12px\">"
 		    "<div class=\"head\"><b>sample</b><span class=\"where\">"
