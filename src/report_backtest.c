@@ -71,7 +71,7 @@ report_bt_value(const struct config_alert *a, double v, char *buf)
 {
 	switch (a->kind) {
 	case CONFIG_ALERT_FAILURE_RATE:
-		snprintf(buf, 32, "%.3f", v);
+		snprintf(buf, 32, "%.3g", v);
 		break;
 	case CONFIG_ALERT_NO_SUCCESS:
 		report_bt_duration((int64_t)(v * 1000), buf);
