@@ -1,0 +1,141 @@
+/*
+ * test_config_override: `--set RULE.KEY=VALUE` (config_override.h), the
+ * change of an alert rule's key for one backtest: replaced, added and
+ * removed keys, lists, rule names with dots, and errors that name the
+ * argument, checked by the same code as the file.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "xmalloc.h"
+
+static char co_path[256];
+
+static int
+co_setup(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	snprintf(co_path, sizeof(co_path), "%s/test_config_override.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	fd = mkstemp(co_path);
+	if (fd < 0)
+		return -1;
+	fp = fdopen(fd, "w");
+	fputs("sources: [{path: /x}]\n"
+	    "state_dir: /nonexistent\n"
+	    "alerts:\n"
+	    "  - {name: api.fails, kind: failures, threshold: 3, for: 1m}\n"
+	    "  - {name: quiet, kind: no_success, window: 30m}\n", fp);
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+static int
+co_teardown(void **state)
+{
+	(void)state;
+	return unlink(co_path);
+}
+
+static struct config *
+co_load(char **args, size_t n)
+{
+	char *err = NULL;
+	struct config *cfg = config_load_with(co_path, args, n, &err);
+
+	if (cfg == NULL)
+		fail_msg("unexpected error: %s", err);
+	return cfg;
+}
+
+static void
+co_error(char *arg, const char *expected)
+{
+	char *err = NULL;
+	struct config *cfg = config_load_with(co_path, &arg, 1, &err);
+
+	if (cfg != NULL)
+		fail_msg("no error for %s", arg);
+	assert_string_equal(err, expected);
+	free(err);
+}
+
+static void
+test_replace_add_remove(void **state)
+{
+	char *args[] = { "api.fails.threshold=5", "api.fails.window=10m",
+	    "api.fails.for=", "api.fails.classes=a,b",
+	    "quiet.min_events=2" };
+	struct config *cfg;
+
+	(void)state;
+	cfg = co_load(NULL, 0);
+	assert_true(cfg->alerts[0].threshold == 3);
+	assert_int_equal(cfg->alerts[0].for_ms, 60000);
+	config_free(cfg);
+	cfg = co_load(args, 5);
+	assert_true(cfg->alerts[0].threshold == 5);	/* replaced */
+	assert_int_equal(cfg->alerts[0].window_ms, 600000);	/* added */
+	assert_int_equal(cfg->alerts[0].for_ms, 0);	/* removed */
+	assert_int_equal(cfg->alerts[0].nclasses, 2);
+	assert_string_equal(cfg->alerts[0].classes[1], "b");
+	assert_int_equal(cfg->alerts[1].min_events, 2);
+	assert_int_equal(cfg->alerts[1].window_ms, 1800000);
+	config_free(cfg);
+}
+
+static void
+test_errors(void **state)
+{
+	char *want;
+
+	(void)state;
+	co_error("api.fails.threshold=0.5", "--set 'api.fails.threshold=0.5': "
+	    "alerts.api.fails.threshold: '0.5' is not a count; expected a "
+	    "whole number from 1 to 1000000000");
+	co_error("api.fails.window=5", "--set 'api.fails.window=5': "
+	    "alerts.api.fails.window: '5' has no unit; expected a number with "
+	    "a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
+	co_error("api.fails.bogus=1", "--set 'api.fails.bogus=1': "
+	    "alerts.api.fails: unknown key 'bogus'; expected name, "
+	    "pattern_set, kind, threshold, window, min_events, classes, for, "
+	    "keep_firing_for, repeat_interval or receivers");
+	co_error("quiet.threshold=3", "--set 'quiet.threshold=3': "
+	    "alerts.quiet.threshold: no_success takes no threshold; it fires "
+	    "when the window holds no success");
+	co_error("api.fails", "--set 'api.fails': expected RULE.KEY=VALUE "
+	    "(e.g. omni-failing.threshold=0.3)");
+	co_error(".threshold=1", "--set '.threshold=1': expected "
+	    "RULE.KEY=VALUE (e.g. omni-failing.threshold=0.3)");
+	co_error("api.fails.name=x", "--set 'api.fails.name=x': a rule's name "
+	    "cannot be changed; expected another key");
+	want = xasprintf("--set 'nope.window=1m': %s has no alert rule named "
+	    "'nope'; expected the name: of one of its alerts", co_path);
+	co_error("nope.window=1m", want);
+	free(want);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_replace_add_remove),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, co_setup, co_teardown);
+}
