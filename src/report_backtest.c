@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plural.h"
 #include "report.h"
 #include "report_backtest.h"
 #include "report_html_part.h"
@@ -334,16 +335,19 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 	fprintf(fp, "\n");
 	if (t->first_ms == STAMP_NONE) {
 		fprintf(fp, "no stamped records: nothing to replay (%" PRIu64
-		    " record(s) without a stamp)\n", t->undated);
+		    " %s without a stamp)\n", t->undated, plural(t->undated,
+		    "record", "records"));
 	} else {
 		stamp_format(t->first_ms, a);
 		stamp_format(t->last_ms, b);
-		fprintf(fp, "replayed %" PRIu64 " record(s) from %s to %s, "
-		    "the records' stamps as the clock\n", t->records, a, b);
+		fprintf(fp, "replayed %" PRIu64 " %s from %s to %s, the "
+		    "records' stamps as the clock\n", t->records,
+		    plural(t->records, "record", "records"), a, b);
 		if (t->undated > 0)
-			fprintf(fp, "%" PRIu64 " record(s) without a stamp: "
-			    "counted, not replayed (no time to place them "
-			    "at)\n", t->undated);
+			fprintf(fp, "%" PRIu64 " %s without a stamp: "
+			    "counted, not replayed (no time to place %s "
+			    "at)\n", t->undated, plural(t->undated, "record",
+			    "records"), plural(t->undated, "it", "them"));
 	}
 	for (size_t i = 0; i < bt->cfg->nalerts; i++) {
 		const struct config_alert *al = &bt->cfg->alerts[i];
@@ -354,9 +358,11 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 		if (!report_bt_is_on(bt, i))
 			continue;
 		report_bt_rule_totals(bt, i, &eps, &notes, &is_firing);
-		fprintf(fp, "\nrule %s (%s): %zu episode(s), %" PRIu64
-		    " notification(s)%s\n", al->name, report_bt_rule(al, rule),
-		    eps, notes, is_firing ? ", firing at the end" : "");
+		fprintf(fp, "\nrule %s (%s): %zu %s, %" PRIu64 " %s%s\n",
+		    al->name, report_bt_rule(al, rule), eps, plural(eps,
+		    "episode", "episodes"), notes, plural(notes,
+		    "notification", "notifications"), is_firing ?
+		    ", firing at the end" : "");
 		if (t->first_ms != STAMP_NONE)
 			report_bt_text_timeline(bt, i, fp);
 		if (al->kind == CONFIG_ALERT_NO_SUCCESS)
@@ -465,9 +471,10 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 	report_html_escs(fp, al->name);
 	fprintf(fp, "<small>");
 	report_html_escs(fp, report_bt_rule(al, rule));
-	fprintf(fp, " &middot; %zu episode(s), %" PRIu64 " notification(s)%s"
-	    "</small></h2>\n<div class=\"panel\">\n", eps, notes, is_firing ?
-	    ", firing at the end" : "");
+	fprintf(fp, " &middot; %zu %s, %" PRIu64 " %s%s</small></h2>\n"
+	    "<div class=\"panel\">\n", eps, plural(eps, "episode",
+	    "episodes"), notes, plural(notes, "notification",
+	    "notifications"), is_firing ? ", firing at the end" : "");
 	if (bt->totals.first_ms != STAMP_NONE)
 		report_bt_html_timeline(bt, i, fp);
 	if (al->kind == CONFIG_ALERT_NO_SUCCESS) {
