@@ -345,12 +345,24 @@ scan_files(struct scan *s, struct scan_result *res, size_t n)
 				rc = -1;
 		}
 	} else {
+		size_t started = 0;
+		int err = 0;
+
 		b.is_captured = true;
-		for (size_t i = 0; i < nw; i++)
-			if (pthread_create(&ws[i].thread, NULL, scan_worker_run,
-			    &ws[i]) != 0)
-				fatalx("cannot start a scan thread");
-		for (size_t i = 0; i < nw; i++)
+		while (started < nw && (err = pthread_create(
+		    &ws[started].thread, NULL, scan_worker_run,
+		    &ws[started])) == 0)
+			started++;
+		/* Out of threads (EAGAIN under a process limit): this thread
+		 * takes a worker's part, and the files are read all the same,
+		 * by fewer threads. */
+		if (started < nw) {
+			log_warnx("cannot start scan thread %zu of %zu: %s; "
+			    "reading with %zu", started + 1, nw, strerror(err),
+			    started + 1);
+			scan_worker_run(&ws[started]);
+		}
+		for (size_t i = 0; i < started; i++)
 			pthread_join(ws[i].thread, NULL);
 		for (size_t i = 0; i < n; i++)
 			if (scan_result_add(s, &res[i]) != 0)

@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,28 @@
 #include "stamp.h"
 
 static char sc_base[256];
+
+/*
+ * pthread_create(), wrapped (-Wl,--wrap=pthread_create in Makefile.am) so
+ * that a test can refuse threads as a process limit would: after
+ * sc_threads_left more, every call fails with EAGAIN.  -1: no limit.
+ */
+int __real_pthread_create(pthread_t *, const pthread_attr_t *,
+    void *(*)(void *), void *);
+int __wrap_pthread_create(pthread_t *, const pthread_attr_t *,
+    void *(*)(void *), void *);
+static int sc_threads_left = -1;
+
+int
+__wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
+    void *(*fn)(void *), void *arg)
+{
+	if (sc_threads_left == 0)
+		return EAGAIN;
+	if (sc_threads_left > 0)
+		sc_threads_left--;
+	return __real_pthread_create(t, attr, fn, arg);
+}
 
 static int
 sc_setup(void **state)
@@ -694,6 +718,42 @@ test_logfile_is_log(void **state)
 			fail_msg("%s should not be a log", not_logs[i]);
 }
 
+/*
+ * --jobs 4 where threads cannot be had (EAGAIN): the scan reads every file
+ * with the threads it got, or in its own thread, instead of exiting.
+ */
+static void
+test_threads_refused(void **state)
+{
+	char *dir = sc_dir("threads");
+	struct match_set *set = sc_set(dir, "ERROR");
+	static const int allowed[] = { 0, 1, 3 };
+
+	(void)state;
+	for (int i = 1; i <= 6; i++) {
+		char name[64], *path;
+
+		snprintf(name, sizeof(name), "app%d-out.log", i);
+		path = sc_path(dir, name);
+		SC_WRITE(path, "req=1 ERROR\nreq=2 ok\n");
+		free(path);
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		struct scan *s = sc_scan_new(&set, 0);
+
+		s->jobs = 4;
+		sc_threads_left = allowed[i];
+		assert_int_equal(scan_path(s, dir), 0);
+		sc_threads_left = -1;
+		assert_int_equal(s->nfiles, 6);
+		assert_int_equal(s->nerrors, 0);
+		assert_int_equal(sc_total(s)->failures, 6);
+		scan_free(s);
+	}
+	match_set_free(set);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -707,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_dir_order),
 		cmocka_unit_test(test_partial_last_line),
 		cmocka_unit_test(test_missing_path),
+		cmocka_unit_test(test_threads_refused),
 		cmocka_unit_test(test_logfile_is_log),
 	};
 
