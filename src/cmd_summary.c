@@ -31,6 +31,7 @@
 #include "stamp.h"
 #include "state.h"
 #include "summary.h"
+#include "utf8_json.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -127,7 +128,7 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 		report_write_text(agg, NULL, fp);
 		fclose(fp);
 		doc = json_object();
-		json_object_set_new(doc, "text", report_json_string(text,
+		json_object_set_new(doc, "text", utf8_json_string(text,
 		    text_len));
 		free(text);
 	} else {

@@ -30,9 +30,9 @@
 #include "match.h"
 #include "pipeline.h"
 #include "plural.h"
-#include "report.h"
 #include "source.h"
 #include "stamp.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define TEST_MAX_SETS		32
@@ -92,7 +92,7 @@ static char *
 test_clean(const char *p, size_t len)
 {
 	size_t n;
-	char *s = report_utf8_clean(p, len, &n);
+	char *s = utf8_clean(p, len, &n);
 
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t')

@@ -21,7 +21,7 @@
 
 #include "log.h"
 #include "metrics.h"
-#include "report.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define METRICS_CONNECTION_TIMEOUT	10	/* seconds, MHD's unit */
@@ -109,7 +109,7 @@ static void
 metrics_label_value(struct metrics_buf *b, const char *v)
 {
 	size_t len;
-	char *clean = report_utf8_clean(v, strlen(v), &len);
+	char *clean = utf8_clean(v, strlen(v), &len);
 
 	for (size_t i = 0; i < len; i++) {
 		if (clean[i] == '\\')

@@ -13,27 +13,8 @@
 #include "report.h"
 #include "stamp.h"
 #include "utf8.h"
+#include "utf8_json.h"
 #include "xmalloc.h"
-
-char *
-report_utf8_clean(const char *p, size_t len, size_t *outlen)
-{
-	char *out = xmalloc(len * 3 + 1);
-
-	*outlen = utf8_repair(p, len, out);
-	return out;
-}
-
-json_t *
-report_json_string(const char *p, size_t len)
-{
-	size_t n;
-	char *clean = report_utf8_clean(p, len, &n);
-	json_t *j = json_stringn(clean, n);
-
-	free(clean);
-	return j;
-}
 
 static json_t *
 report_json_time(int64_t ms)
@@ -83,7 +64,7 @@ report_json_first(const struct pipeline_first *f)
 	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
 	json_object_set_new(o, "offset", json_integer((json_int_t)f->offset));
 	json_object_set_new(o, "time", report_json_time(f->ts_ms));
-	json_object_set_new(o, "excerpt", report_json_string(f->excerpt,
+	json_object_set_new(o, "excerpt", utf8_json_string(f->excerpt,
 	    strlen(f->excerpt)));
 	if (f->captures_len > 0) {
 		json_t *caps = json_object();
@@ -92,7 +73,7 @@ report_json_first(const struct pipeline_first *f)
 			const char *name = f->captures + k;
 			const char *value = name + strlen(name) + 1;
 
-			json_object_set_new(caps, name, report_json_string(value,
+			json_object_set_new(caps, name, utf8_json_string(value,
 			    strlen(value)));
 			k = (size_t)(value + strlen(value) + 1 - f->captures);
 		}
@@ -134,7 +115,7 @@ report_json(const struct aggregate *agg, const struct scan *s)
 
 		for (size_t j = 0; j < as->napps; j++) {
 			size_t n;
-			char *key = report_utf8_clean(as->apps[j].name,
+			char *key = utf8_clean(as->apps[j].name,
 			    strlen(as->apps[j].name), &n);
 
 			/* jansson refuses keys that are not valid UTF-8. */
@@ -161,9 +142,9 @@ report_json(const struct aggregate *agg, const struct scan *s)
 		const struct scan_file *f = &s->files[i];
 		json_t *o = json_object(), *firsts = json_object();
 
-		json_object_set_new(o, "path", report_json_string(f->path,
+		json_object_set_new(o, "path", utf8_json_string(f->path,
 		    strlen(f->path)));
-		json_object_set_new(o, "app", report_json_string(f->app,
+		json_object_set_new(o, "app", utf8_json_string(f->app,
 		    strlen(f->app)));
 		json_object_set_new(o, "gzip", json_boolean(f->is_gz));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)f->bytes));
@@ -201,10 +182,10 @@ report_json(const struct aggregate *agg, const struct scan *s)
 		const struct scan_error *e = &s->errors[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "path", report_json_string(e->path,
+		json_object_set_new(o, "path", utf8_json_string(e->path,
 		    strlen(e->path)));
 		json_object_set_new(o, "offset", json_integer((json_int_t)e->offset));
-		json_object_set_new(o, "message", report_json_string(e->message,
+		json_object_set_new(o, "message", utf8_json_string(e->message,
 		    strlen(e->message)));
 		json_array_append_new(errors, o);
 	}

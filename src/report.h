@@ -31,16 +31,6 @@ int report_write_json(const struct aggregate *agg, const struct scan *s,
 void report_write_text(const struct aggregate *agg, const struct scan *s,
     FILE *fp);
 
-/*
- * Returns a copy of (P, LEN) in which every byte that is not part of valid
- * UTF-8 (RFC 3629) is replaced by U+FFFD, and NUL by U+FFFD too.  The caller
- * frees the result; *OUTLEN gets its length.
- */
-char *report_utf8_clean(const char *p, size_t len, size_t *outlen);
-
-/* json_t string of (P, LEN) after report_utf8_clean. */
-json_t *report_json_string(const char *p, size_t len);
-
 /* --format: what a report is written as. */
 enum report_format {
 	REPORT_TEXT,

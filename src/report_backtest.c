@@ -15,6 +15,8 @@
 #include "report_backtest.h"
 #include "report_html_part.h"
 #include "stamp.h"
+#include "utf8.h"
+#include "utf8_json.h"
 #include "xmalloc.h"
 
 #define REPORT_BT_COLUMNS	60	/* of the text timeline */
@@ -223,7 +225,7 @@ report_bt_json_episode(const struct backtest *bt,
 	json_object_set_new(o, "successes",
 	    json_integer((json_int_t)e->successes));
 	json_object_set_new(o, "sample", e->sample != NULL ?
-	    report_json_string(e->sample, e->sample_len) : json_null());
+	    utf8_json_string(e->sample, e->sample_len) : json_null());
 	return o;
 }
 
@@ -388,7 +390,7 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 			    e->notifications);
 			if (e->sample != NULL) {
 				size_t n, len;
-				char *s = report_utf8_clean(e->sample,
+				char *s = utf8_clean(e->sample,
 				    e->sample_len, &len);
 
 				/* The first line is enough here. */

@@ -8,15 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
 #include "report_html_part.h"
+#include "utf8.h"
 
 /* (P, LEN) as HTML text or attribute value: valid UTF-8, escaped. */
 void
 report_html_esc(FILE *fp, const char *p, size_t len)
 {
 	size_t n;
-	char *s = report_utf8_clean(p, len, &n);
+	char *s = utf8_clean(p, len, &n);
 
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "xmalloc.h"
 
 /* Length of the valid sequence at P, or 0. */
 static size_t
@@ -100,4 +101,13 @@ utf8_repair(const char *p, size_t len, char *out)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+char *
+utf8_clean(const char *p, size_t len, size_t *outlen)
+{
+	char *out = xmalloc(len * 3 + 1);
+
+	*outlen = utf8_repair(p, len, out);
+	return out;
 }

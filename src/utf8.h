@@ -25,4 +25,10 @@ size_t utf8_first_invalid(const char *p, size_t len);
  */
 size_t utf8_repair(const char *p, size_t len, char *out);
 
+/*
+ * A malloc'd copy of (P, LEN) repaired as by utf8_repair (NUL-terminated);
+ * *OUTLEN gets its length in bytes.  The caller frees it.
+ */
+char *utf8_clean(const char *p, size_t len, size_t *outlen);
+
 #endif

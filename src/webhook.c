@@ -29,8 +29,8 @@
 
 #include "log.h"
 #include "plural.h"
-#include "report.h"
 #include "stamp.h"
+#include "utf8_json.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -144,12 +144,12 @@ webhook_json(const struct alert_notice *n)
 	json_object_set_new(o, "kind", json_string(webhook_kinds[r->kind]));
 	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ?
 	    json_null() : json_real(r->threshold));
-	json_object_set_new(o, "pattern_set", report_json_string(n->pattern_set,
+	json_object_set_new(o, "pattern_set", utf8_json_string(n->pattern_set,
 	    strlen(n->pattern_set)));
-	json_object_set_new(o, "host", report_json_string(n->host,
+	json_object_set_new(o, "host", utf8_json_string(n->host,
 	    strlen(n->host)));
 	for (size_t i = 0; i < n->napps; i++)
-		json_array_append_new(apps, report_json_string(n->apps[i],
+		json_array_append_new(apps, utf8_json_string(n->apps[i],
 		    strlen(n->apps[i])));
 	json_object_set_new(o, "apps", apps);
 	json_object_set_new(o, "window_seconds",
@@ -177,9 +177,9 @@ webhook_json(const struct alert_notice *n)
 	json_object_set_new(o, "dominant_class", n->dominant < 0 ? json_null() :
 	    json_string(n->set->failure[n->dominant].name));
 	json_object_set_new(o, "diagnosis", diag == NULL ? json_null() :
-	    report_json_string(diag, strlen(diag)));
+	    utf8_json_string(diag, strlen(diag)));
 	json_object_set_new(o, "sample", n->sample_len == 0 ? json_null() :
-	    report_json_string(n->sample, n->sample_len));
+	    utf8_json_string(n->sample, n->sample_len));
 	json_object_set_new(o, "starts_at", webhook_time(n->starts_at_ms));
 	json_object_set_new(o, "ends_at", webhook_time(n->ends_at_ms));
 	json_object_set_new(o, "at", webhook_time(n->at_ms));
@@ -236,7 +236,7 @@ webhook_slack(const struct alert_notice *n)
 		free(text);
 		text = t;
 	}
-	json_object_set_new(o, "text", report_json_string(text, len));
+	json_object_set_new(o, "text", utf8_json_string(text, len));
 	free(text);
 	return o;
 }
@@ -252,21 +252,21 @@ webhook_alertmanager(const struct alert_notice *n)
 	int64_t ends;
 
 	json_object_set_new(labels, "alertname", json_string(r->name));
-	json_object_set_new(labels, "instance", report_json_string(n->host,
+	json_object_set_new(labels, "instance", utf8_json_string(n->host,
 	    strlen(n->host)));
 	json_object_set_new(labels, "pattern_set",
-	    report_json_string(n->pattern_set, strlen(n->pattern_set)));
+	    utf8_json_string(n->pattern_set, strlen(n->pattern_set)));
 	json_object_set_new(labels, "job", json_string("omniwatch"));
 	json_object_set_new(a, "labels", labels);
-	json_object_set_new(ann, "summary", report_json_string(summary,
+	json_object_set_new(ann, "summary", utf8_json_string(summary,
 	    strlen(summary)));
 	free(summary);
 	json_object_set_new(ann, "omniwatch_id", json_string(n->id));
 	if (diag != NULL)
-		json_object_set_new(ann, "diagnosis", report_json_string(diag,
+		json_object_set_new(ann, "diagnosis", utf8_json_string(diag,
 		    strlen(diag)));
 	if (n->sample_len > 0)
-		json_object_set_new(ann, "sample", report_json_string(n->sample,
+		json_object_set_new(ann, "sample", utf8_json_string(n->sample,
 		    n->sample_len));
 	json_object_set_new(a, "annotations", ann);
 	json_object_set_new(a, "startsAt", webhook_time(n->starts_at_ms));
