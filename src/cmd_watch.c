@@ -2,24 +2,9 @@
  * cmd_watch: `omniwatch watch`, the agent that follows PM2's logs on the
  * app host and counts every record exactly once into the state.
  *
- * main loop (one thread, one epoll_wait):
- *   inotify  -> tail_events: read what changed, follow rotations
- *   timerfd  -> armed for the earliest of: an idle flush, letting go of a
- *               rotated file, the sweep, a due commit, an alert's window
- *               or `for`, a webhook retry or curl timeout, the metrics
- *               textfile; never otherwise, so an idle agent wakes only for
- *               the sweep
- *   signalfd -> TERM/INT: flush, commit, exit 0; HUP: reload; USR1: status
- *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
- *   others   -> libcurl's sockets: webhook_event (delivery never blocks
- *               reading: a hung receiver is just a socket that stays quiet)
- * After each wakeup (the cron of this loop): tail_tick, alert_tick (the
- * rules judged on the records just read, windows emptied, `for` and
- * keep_firing_for elapsed, repeats), webhook_tick (retries,
- * curl's timeouts), metrics_tick, then commit when due (commit_interval
- * after the first uncommitted change, or commit_records records).  A
- * commit saves the alerts' state with the counts, and only then may the
- * notifications it queued be sent.
+ * This file loads the config and its pattern sets, opens the modules
+ * (state, redact, alert, webhook, metrics, tail) and reopens them on
+ * SIGHUP; watch_loop.c is the event loop and its cron.
  */
 #include "autoconf.h"
 
@@ -41,6 +26,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "loop.h"
 #include "match.h"
 #include "metrics.h"
 #include "plural.h"
@@ -51,31 +37,10 @@
 #include "tail.h"
 #include "watch_check.h"
 #include "webhook.h"
+#include "watch.h"
 #include "xmalloc.h"
 
-struct watch {
-	char		*config_path;
-	struct config	*cfg;
-	struct match_set **sets;
-	size_t		 nsets;
-	struct state	*st;
-	struct tail	*tail;
-	struct redact	*rd;
-	struct alert	*al;
-	struct webhook	*wh;
-	struct metrics	*mx;
-	int		 epfd;		/* the loop's: tail, curl, metrics */
-	int		 sfd;		/* signalfd */
-	int		 tfd;		/* timerfd */
-	int		 lock_fd;
-	char		*lock_path;	/* the lock lock_fd holds */
-	uint64_t	 uncommitted_records;
-	uint64_t	 committed_bytes;	/* tail bytes at last commit */
-	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
-	bool		 has_notice;	/* an alert changed: commit now */
-};
-
-static int64_t
+int64_t
 watch_now_ms(void)
 {
 	struct timespec ts;
@@ -252,7 +217,7 @@ watch_metrics(void *ctx, struct metrics_buf *b)
 	}
 }
 
-static void
+void
 watch_commit(struct watch *w, bool flush)
 {
 	tail_save(w->tail, flush);
@@ -383,7 +348,7 @@ watch_open(struct watch *w)
 	watch_commit(w, false);
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
-	ev.data.fd = tail_fd(w->tail);
+	ev.data.u64 = loop_data(LOOP_TAIL, tail_fd(w->tail));
 	epoll_ctl(w->epfd, EPOLL_CTL_ADD, tail_fd(w->tail), &ev);
 	return 0;
 }
@@ -424,7 +389,7 @@ watch_unlock(struct watch *w)
  * and starts again from the saved offsets, so nothing is lost or repeated;
  * a bad new config leaves the old one running.
  */
-static int
+int
 watch_reload(struct watch *w)
 {
 	struct config *cfg;
@@ -449,166 +414,6 @@ watch_reload(struct watch *w)
 	    plural(w->nsets, "pattern set", "pattern sets"), w->cfg->nsources,
 	    plural(w->cfg->nsources, "source", "sources"));
 	return 0;
-}
-
-static void
-watch_arm(int tfd, int64_t delay_ms)
-{
-	struct itimerspec its;
-
-	memset(&its, 0, sizeof(its));
-	if (delay_ms < 1)
-		delay_ms = 1;
-	its.it_value.tv_sec = delay_ms / 1000;
-	its.it_value.tv_nsec = (delay_ms % 1000) * 1000000;
-	timerfd_settime(tfd, 0, &its, NULL);
-}
-
-/*
- * The descriptors of the loop.  Signals are blocked first, before any
- * library can start a thread (libcurl's resolver), so that every thread
- * inherits the mask and TERM always arrives through the signalfd.
- */
-static int
-watch_loop_init(struct watch *w)
-{
-	sigset_t mask;
-	struct epoll_event ev;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	w->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	w->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (w->sfd < 0 || w->tfd < 0 || w->epfd < 0) {
-		log_error("cannot set up the event loop: %s", strerror(errno));
-		return -1;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.fd = w->sfd;
-	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->sfd, &ev);
-	ev.data.fd = w->tfd;
-	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev);
-	return 0;
-}
-
-static void
-watch_loop_release(struct watch *w)
-{
-	if (w->epfd >= 0)
-		close(w->epfd);
-	if (w->tfd >= 0)
-		close(w->tfd);
-	if (w->sfd >= 0)
-		close(w->sfd);
-	w->epfd = w->tfd = w->sfd = -1;
-}
-
-/* The earliest time some module has work to do. */
-static int64_t
-watch_deadline(const struct watch *w, int64_t now)
-{
-	int64_t deadline = tail_deadline(w->tail, now), t;
-
-	if (w->dirty_since_ms != 0 &&
-	    w->dirty_since_ms + w->cfg->commit_ms < deadline)
-		deadline = w->dirty_since_ms + w->cfg->commit_ms;
-	t = alert_deadline(w->al, now);
-	if (t < deadline)
-		deadline = t;
-	t = webhook_deadline(w->wh, now);
-	if (t < deadline)
-		deadline = t;
-	t = metrics_deadline(w->mx, now);
-	if (t < deadline)
-		deadline = t;
-	return deadline;
-}
-
-/* Returns false on TERM or INT. */
-static bool
-watch_signals(struct watch *w, int *rc)
-{
-	struct signalfd_siginfo si;
-	bool is_running = true;
-
-	while (read(w->sfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-			is_running = false;
-		else if (si.ssi_signo == SIGHUP && watch_reload(w) != 0) {
-			*rc = CMD_EXIT_INPUT;
-			return false;
-		} else if (si.ssi_signo == SIGUSR1)
-			tail_status(w->tail);
-	}
-	return is_running;
-}
-
-static int
-watch_loop(struct watch *w)
-{
-	bool is_running = true;
-	int rc = CMD_EXIT_OK;
-
-	log_info("watching %zu %s with %zu %s; state in %s",
-	    w->cfg->nsources, plural(w->cfg->nsources, "source", "sources"),
-	    w->nsets, plural(w->nsets, "pattern set", "pattern sets"),
-	    w->cfg->state_dir);
-	while (is_running) {
-		struct epoll_event evs[16];
-		int64_t now = watch_now_ms();
-		int n;
-
-		watch_arm(w->tfd, watch_deadline(w, now) - now);
-		n = epoll_wait(w->epfd, evs, 16, -1);
-		if (n < 0 && errno != EINTR) {
-			log_error("epoll_wait: %s", strerror(errno));
-			break;
-		}
-		now = watch_now_ms();
-		for (int i = 0; i < n && is_running; i++) {
-			int fd = evs[i].data.fd;
-
-			if (fd == w->sfd)
-				is_running = watch_signals(w, &rc);
-			else if (fd == w->tfd) {
-				uint64_t expirations;
-
-				if (read(w->tfd, &expirations,
-				    sizeof(expirations)) < 0 && errno != EAGAIN)
-					log_warn("timerfd");
-			} else if (fd == tail_fd(w->tail))
-				tail_events(w->tail, now);
-			else if (fd == metrics_fd(w->mx))
-				metrics_event(w->mx);
-			else
-				webhook_event(w->wh, fd, evs[i].events, now);
-		}
-		if (!is_running)
-			break;
-		tail_tick(w->tail, now);
-		alert_tick(w->al, now);
-		webhook_tick(w->wh, now);
-		metrics_tick(w->mx, now);
-		if ((tail_stats(w->tail)->bytes != w->committed_bytes ||
-		    state_is_dirty(w->st)) && w->dirty_since_ms == 0)
-			w->dirty_since_ms = now;
-		if (w->has_notice || (w->dirty_since_ms != 0 &&
-		    (now - w->dirty_since_ms >= w->cfg->commit_ms ||
-		    w->uncommitted_records >= w->cfg->commit_records)))
-			watch_commit(w, false);
-	}
-	if (w->tail == NULL)	/* a reload failed half-way */
-		return rc;
-	log_info("stopping: flushing and committing");
-	watch_commit(w, true);
-	metrics_write_textfile(w->mx);
-	return rc;
 }
 
 const struct cmd_opt cmd_watch_opts[] = {

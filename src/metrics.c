@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "log.h"
+#include "loop.h"
 #include "metrics.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -395,7 +396,7 @@ metrics_listen(struct metrics *m, char **err)
 	m->fd = info->epoll_fd;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
-	ev.data.fd = m->fd;
+	ev.data.u64 = loop_data(LOOP_METRICS, m->fd);
 	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, m->fd, &ev) != 0) {
 		*err = xasprintf("metrics: epoll_ctl: %s", strerror(errno));
 		m->fd = -1;

@@ -28,6 +28,7 @@
 #include <openssl/hmac.h>
 
 #include "log.h"
+#include "loop.h"
 #include "plural.h"
 #include "stamp.h"
 #include "utf8_json.h"
@@ -465,7 +466,7 @@ webhook_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
 	struct epoll_event ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.data.fd = s;
+	ev.data.u64 = loop_data(LOOP_WEBHOOK, s);
 	if (what == CURL_POLL_REMOVE) {
 		/* curl may have closed it already: then epoll forgot it. */
 		if (epoll_ctl(wh->epfd, EPOLL_CTL_DEL, s, NULL) != 0 &&

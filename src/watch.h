@@ -1,0 +1,66 @@
+/*
+ * watch: what `omniwatch watch` holds while it runs, shared by cmd_watch.c
+ * (loading the config, opening the modules, reloading them on SIGHUP) and
+ * watch_loop.c (the event loop and its cron).  Not a library module.
+ */
+#ifndef OMNIWATCH_WATCH_H
+#define OMNIWATCH_WATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct watch {
+	char		*config_path;
+	struct config	*cfg;
+	struct match_set **sets;
+	size_t		 nsets;
+	struct state	*st;
+	struct tail	*tail;
+	struct redact	*rd;
+	struct alert	*al;
+	struct webhook	*wh;
+	struct metrics	*mx;
+	int		 epfd;		/* the loop's: tail, curl, metrics */
+	int		 sfd;		/* signalfd */
+	int		 tfd;		/* timerfd */
+	int		 lock_fd;
+	char		*lock_path;	/* the lock lock_fd holds */
+	uint64_t	 uncommitted_records;
+	uint64_t	 committed_bytes;	/* tail bytes at last commit */
+	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
+	bool		 has_notice;	/* an alert changed: commit now */
+	bool		 is_running;	/* false: the loop ends */
+	int		 rc;		/* the exit status when it does */
+};
+
+/* The wall clock in ms since the epoch. */
+int64_t watch_now_ms(void);
+
+/*
+ * Saves the tail's offsets and the alerts' state and commits them with the
+ * counts; FLUSH first completes the records in progress.  On success the
+ * notifications queued meanwhile may be sent, else they are dropped.
+ */
+void watch_commit(struct watch *w, bool flush);
+
+/*
+ * SIGHUP: a new config and patterns.  Returns 0 (also when the new config
+ * is bad: the old one keeps running), or -1 when the modules could not be
+ * opened again (logged); the loop must end then.
+ */
+int watch_reload(struct watch *w);
+
+/* Sets up the loop's signalfd, timerfd and epoll set.  0, or -1 (logged). */
+int watch_loop_init(struct watch *w);
+
+/* Closes what watch_loop_init() opened. */
+void watch_loop_release(struct watch *w);
+
+/*
+ * Runs until TERM or INT (then flushes, commits and writes the metrics
+ * textfile) or a failed reload.  Returns the exit status (cmd.h).
+ */
+int watch_loop(struct watch *w);
+
+#endif

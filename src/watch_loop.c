@@ -1,0 +1,323 @@
+/*
+ * watch_loop: the event loop of `omniwatch watch` (one thread, one
+ * epoll_wait), which hands each ready descriptor to its owner (watch_fds,
+ * by loop.h's owners):
+ *   signals  -> TERM/INT: flush, commit, exit 0; HUP: reload; USR1: status
+ *   timer    -> nothing to read: it only wakes the loop for the cron
+ *   tail     -> tail_events: read what changed, follow rotations
+ *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
+ *   webhook  -> libcurl's sockets: webhook_event (delivery never blocks
+ *               reading: a hung receiver is just a socket that stays quiet)
+ * then runs the cron (watch_duties: what each duty does, and when it is
+ * due).  The timerfd is armed for the earliest duty's deadline and never
+ * otherwise, so an idle agent wakes only for the sweep.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "cmd.h"
+#include "config.h"
+#include "log.h"
+#include "loop.h"
+#include "metrics.h"
+#include "plural.h"
+#include "state.h"
+#include "tail.h"
+#include "watch.h"
+#include "webhook.h"
+
+static void
+watch_arm(int tfd, int64_t delay_ms)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	if (delay_ms < 1)
+		delay_ms = 1;
+	its.it_value.tv_sec = delay_ms / 1000;
+	its.it_value.tv_nsec = (delay_ms % 1000) * 1000000;
+	timerfd_settime(tfd, 0, &its, NULL);
+}
+
+/*
+ * The descriptors of the loop.  Signals are blocked first, before any
+ * library can start a thread (libcurl's resolver), so that every thread
+ * inherits the mask and TERM always arrives through the signalfd.
+ */
+int
+watch_loop_init(struct watch *w)
+{
+	sigset_t mask;
+	struct epoll_event ev;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	w->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->sfd < 0 || w->tfd < 0 || w->epfd < 0) {
+		log_error("cannot set up the event loop: %s", strerror(errno));
+		return -1;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u64 = loop_data(LOOP_SIGNALS, w->sfd);
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->sfd, &ev);
+	ev.data.u64 = loop_data(LOOP_TIMER, w->tfd);
+	epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->tfd, &ev);
+	return 0;
+}
+
+void
+watch_loop_release(struct watch *w)
+{
+	if (w->epfd >= 0)
+		close(w->epfd);
+	if (w->tfd >= 0)
+		close(w->tfd);
+	if (w->sfd >= 0)
+		close(w->sfd);
+	w->epfd = w->tfd = w->sfd = -1;
+}
+
+/* ---------------------------------------------------------------------
+ * The cron.
+ */
+
+static void
+watch_tail_tick(struct watch *w, int64_t now)
+{
+	tail_tick(w->tail, now);
+}
+
+static int64_t
+watch_tail_deadline(const struct watch *w, int64_t now)
+{
+	return tail_deadline(w->tail, now);
+}
+
+static void
+watch_alert_tick(struct watch *w, int64_t now)
+{
+	alert_tick(w->al, now);
+}
+
+static int64_t
+watch_alert_deadline(const struct watch *w, int64_t now)
+{
+	return alert_deadline(w->al, now);
+}
+
+static void
+watch_webhook_tick(struct watch *w, int64_t now)
+{
+	webhook_tick(w->wh, now);
+}
+
+static int64_t
+watch_webhook_deadline(const struct watch *w, int64_t now)
+{
+	return webhook_deadline(w->wh, now);
+}
+
+static void
+watch_metrics_tick(struct watch *w, int64_t now)
+{
+	metrics_tick(w->mx, now);
+}
+
+static int64_t
+watch_metrics_deadline(const struct watch *w, int64_t now)
+{
+	return metrics_deadline(w->mx, now);
+}
+
+static void
+watch_commit_tick(struct watch *w, int64_t now)
+{
+	if ((tail_stats(w->tail)->bytes != w->committed_bytes ||
+	    state_is_dirty(w->st)) && w->dirty_since_ms == 0)
+		w->dirty_since_ms = now;
+	if (w->has_notice || (w->dirty_since_ms != 0 &&
+	    (now - w->dirty_since_ms >= w->cfg->commit_ms ||
+	    w->uncommitted_records >= w->cfg->commit_records)))
+		watch_commit(w, false);
+}
+
+static int64_t
+watch_commit_deadline(const struct watch *w, int64_t now)
+{
+	return w->dirty_since_ms != 0 ? w->dirty_since_ms + w->cfg->commit_ms :
+	    INT64_MAX;
+}
+
+/*
+ * The cron's duties, run in this order after every wakeup; the timerfd
+ * is armed for the earliest of their deadlines (ms since the epoch).
+ *   tail     idle flushes, letting go of rotated files, the sweep
+ *   alert    the rules judged on the records just read; windows emptied,
+ *            `for` and keep_firing_for elapsed, repeats
+ *   webhook  retries, curl's timeouts
+ *   metrics  the textfile
+ *   commit   counts, offsets and the alerts' state: commit_interval after
+ *            the first uncommitted change, at commit_records records, or
+ *            at once when an alert changed; only then may the
+ *            notifications it queued be sent
+ * A new duty is one row here, and its tick and deadline above.
+ */
+static const struct watch_duty {
+	void		(*tick)(struct watch *, int64_t now);
+	int64_t		(*deadline)(const struct watch *, int64_t now);
+} watch_duties[] = {
+	{ watch_tail_tick, watch_tail_deadline },
+	{ watch_alert_tick, watch_alert_deadline },
+	{ watch_webhook_tick, watch_webhook_deadline },
+	{ watch_metrics_tick, watch_metrics_deadline },
+	{ watch_commit_tick, watch_commit_deadline },
+};
+
+#define WATCH_NDUTIES	(sizeof(watch_duties) / sizeof(watch_duties[0]))
+
+static void
+watch_cron(struct watch *w, int64_t now)
+{
+	for (size_t i = 0; i < WATCH_NDUTIES; i++)
+		watch_duties[i].tick(w, now);
+}
+
+/* The earliest time (ms since the epoch) some duty has work to do. */
+static int64_t
+watch_deadline(const struct watch *w, int64_t now)
+{
+	int64_t deadline = INT64_MAX;
+
+	for (size_t i = 0; i < WATCH_NDUTIES; i++) {
+		int64_t t = watch_duties[i].deadline(w, now);
+
+		if (t < deadline)
+			deadline = t;
+	}
+	return deadline;
+}
+
+/* ---------------------------------------------------------------------
+ * The descriptors.
+ */
+
+/* TERM or INT end the loop; so does a reload that failed half-way. */
+static void
+watch_on_signals(struct watch *w, int fd, uint32_t events, int64_t now)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			w->is_running = false;
+		else if (si.ssi_signo == SIGHUP && watch_reload(w) != 0) {
+			w->rc = CMD_EXIT_INPUT;
+			w->is_running = false;
+			return;
+		} else if (si.ssi_signo == SIGUSR1)
+			tail_status(w->tail);
+	}
+}
+
+static void
+watch_on_timer(struct watch *w, int fd, uint32_t events, int64_t now)
+{
+	uint64_t expirations;
+
+	if (read(fd, &expirations, sizeof(expirations)) < 0 &&
+	    errno != EAGAIN)
+		log_warn("timerfd");
+}
+
+static void
+watch_on_tail(struct watch *w, int fd, uint32_t events, int64_t now)
+{
+	tail_events(w->tail, now);
+}
+
+static void
+watch_on_metrics(struct watch *w, int fd, uint32_t events, int64_t now)
+{
+	metrics_event(w->mx);
+}
+
+static void
+watch_on_webhook(struct watch *w, int fd, uint32_t events, int64_t now)
+{
+	webhook_event(w->wh, fd, events, now);
+}
+
+/*
+ * Who reads a ready descriptor, by its owner (loop.h).  A new kind of
+ * descriptor is a new owner there and one row here.
+ */
+static void (*const watch_fds[LOOP_NOWNERS])(struct watch *, int fd,
+    uint32_t events, int64_t now) = {
+	[LOOP_SIGNALS] = watch_on_signals,
+	[LOOP_TIMER] = watch_on_timer,
+	[LOOP_TAIL] = watch_on_tail,
+	[LOOP_METRICS] = watch_on_metrics,
+	[LOOP_WEBHOOK] = watch_on_webhook,
+};
+
+static void
+watch_dispatch(struct watch *w, const struct epoll_event *ev, int64_t now)
+{
+	enum loop_owner owner = loop_owner(ev->data.u64);
+	int fd = loop_fd(ev->data.u64);
+
+	if (watch_fds[owner] != NULL)
+		watch_fds[owner](w, fd, ev->events, now);
+	else
+		log_warnx("epoll: descriptor %d has no owner; ignored", fd);
+}
+
+int
+watch_loop(struct watch *w)
+{
+	log_info("watching %zu %s with %zu %s; state in %s",
+	    w->cfg->nsources, plural(w->cfg->nsources, "source", "sources"),
+	    w->nsets, plural(w->nsets, "pattern set", "pattern sets"),
+	    w->cfg->state_dir);
+	w->is_running = true;
+	w->rc = CMD_EXIT_OK;
+	while (w->is_running) {
+		struct epoll_event evs[16];
+		int64_t now = watch_now_ms();
+		int n;
+
+		watch_arm(w->tfd, watch_deadline(w, now) - now);
+		n = epoll_wait(w->epfd, evs, 16, -1);
+		if (n < 0 && errno != EINTR) {
+			log_error("epoll_wait: %s", strerror(errno));
+			break;
+		}
+		now = watch_now_ms();
+		for (int i = 0; i < n && w->is_running; i++)
+			watch_dispatch(w, &evs[i], now);
+		if (w->is_running)
+			watch_cron(w, now);
+	}
+	if (w->tail == NULL)	/* a reload failed half-way */
+		return w->rc;
+	log_info("stopping: flushing and committing");
+	watch_commit(w, true);
+	metrics_write_textfile(w->mx);
+	return w->rc;
+}
