@@ -467,7 +467,8 @@ cmd_watch(int argc, char **argv)
 		char *err;
 
 		(void)watch_check_sources(w.cfg);
-		if (watch_check_state_dir(w.cfg, &err) != 0 ||
+		if (watch_check_pm2_homes(w.cfg, &err) != 0 ||
+		    watch_check_state_dir(w.cfg, &err) != 0 ||
 		    webhook_check(w.cfg, &err) != 0) {
 			log_error("%s: %s", w.config_path, err);
 			free(err);

@@ -112,3 +112,56 @@ watch_check_sources(const struct config *cfg)
 	}
 	return nwarned;
 }
+
+/* "source N: pm2_home DIR: WHY; give ..." */
+static char *
+watch_check_home_error(size_t i, const char *home, const char *why)
+{
+	return xasprintf("source %zu: pm2_home %s: %s; give the PM2_HOME of "
+	    "the account that runs the apps (PM2 uses $PM2_HOME, else "
+	    "~/.pm2)", i + 1, home, why);
+}
+
+int
+watch_check_pm2_homes(const struct config *cfg, char **err)
+{
+	*err = NULL;
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		const char *home = cfg->sources[i].pm2_home;
+		struct stat sb;
+		char *logs;
+
+		if (home == NULL)
+			continue;
+		if (stat(home, &sb) != 0) {
+			*err = watch_check_home_error(i, home, strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			*err = watch_check_home_error(i, home,
+			    "not a directory");
+			return -1;
+		}
+		logs = xasprintf("%s/logs", home);
+		if (stat(logs, &sb) != 0) {
+			if (errno == ENOENT)
+				log_warnx("source %zu: pm2_home %s has no logs/ "
+				    "yet; PM2 makes it when it starts an app, "
+				    "and watch waits for it", i + 1, home);
+			else
+				*err = xasprintf("source %zu: %s: %s", i + 1,
+				    logs, strerror(errno));
+		} else if (!S_ISDIR(sb.st_mode))
+			*err = xasprintf("source %zu: %s: not a directory",
+			    i + 1, logs);
+		else if (faccessat(AT_FDCWD, logs, R_OK | X_OK,
+		    AT_EACCESS) != 0)
+			*err = xasprintf("source %zu: %s: %s; run watch as the "
+			    "account that can read the PM2 logs", i + 1, logs,
+			    strerror(errno));
+		free(logs);
+		if (*err != NULL)
+			return -1;
+	}
+	return 0;
+}

@@ -25,4 +25,16 @@ int watch_check_state_dir(const struct config *cfg, char **err);
  */
 size_t watch_check_sources(const struct config *cfg);
 
+/*
+ * Checks that each `pm2_home:` source of CFG names a directory whose
+ * logs/ (where PM2 writes the apps' logs, PM2 7.0.4 lib/Configuration:
+ * DEFAULT_LOG_PATH) watch may read: a pm2_home that does not exist, or is
+ * not a directory, or a logs/ it may not read, is an error (a typo, or the
+ * wrong account); a pm2_home without logs/ yet is warned of (log_warnx),
+ * since PM2 makes it when it first starts an app and watch waits for it.
+ * Returns 0, or -1 with *ERR malloc'd naming the source and what is
+ * missing.
+ */
+int watch_check_pm2_homes(const struct config *cfg, char **err);
+
 #endif

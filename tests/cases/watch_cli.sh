@@ -102,6 +102,22 @@ check_bad "$T/bad-port.yaml" "receiver 'ops': the url cannot be parsed"
 grep -q "cannot be parsed: .*[Pp]ort" "$T/err" || fail "url reason: $(cat "$T/err")"
 if grep -q T0KEN "$T/err"; then fail "the URL's path was printed"; fi
 [ ! -e "$T/state" ] || fail "--check must not create the state_dir"
+# A pm2_home that does not exist, or is not a directory, is not OK (issue
+# 19): it names the source and what is missing; one without logs/ yet is
+# OK, with a warning (PM2 makes logs/ when it starts an app).
+printf 'sources:\n  - pm2_home: %s/no-such-home\n' "$T" > "$T/no-home.yaml"
+check_bad "$T/no-home.yaml" "source 1: pm2_home $T/no-such-home"
+grep -qF "$T/no-such-home: No such file or directory; give the PM2_HOME of the account that runs the apps" "$T/err" || fail "no pm2_home: $(cat "$T/err")"
+printf 'sources:\n  - pm2_home: %s\n  - pm2_home: %s\n' "$W" "$T/no-home.yaml" > "$T/file-home.yaml"
+check_bad "$T/file-home.yaml" "source 2: pm2_home $T/no-home.yaml"
+grep -qF "$T/no-home.yaml: not a directory;" "$T/err" || fail "pm2_home a file: $(cat "$T/err")"
+mkdir -p "$T/empty-home"
+printf 'sources:\n  - pm2_home: %s/empty-home\nstate_dir: %s/st-empty\n' "$T" "$T" > "$T/empty-home.yaml"
+"$OMNIWATCH" watch -c "$T/empty-home.yaml" --check > "$T/out" 2> "$T/err" ||
+	fail "--check on a pm2_home without logs/: $(cat "$T/err")"
+grep -q "warning: source 1: pm2_home $T/empty-home has no logs/ yet" "$T/err" || fail "no logs/ warning: $(cat "$T/err")"
+grep -q ': OK: 1 source, 1 pattern set' "$T/out" || fail "--check OK line: $(cat "$T/out")"
+echo "ok: --check names a missing pm2_home"
 
 echo "# SIGTERM: exit 0 within 1 s, committing what was read"
 fresh
