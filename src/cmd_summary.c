@@ -35,6 +35,36 @@
 #include "webhook.h"
 #include "xmalloc.h"
 
+static void
+cmd_summary_count_bucket(void *ctx, const struct state_count *c)
+{
+	(void)c;
+	(*(uint64_t *)ctx)++;
+}
+
+/*
+ * True when ST holds nothing watch counted: no file followed and no
+ * bucket, as after a watch whose sources matched nothing.  A report of
+ * zeros would then read as "no failures"; the user is told instead.
+ */
+static bool
+cmd_summary_is_empty(struct state *st)
+{
+	struct state_file *files;
+	size_t n;
+	uint64_t nbuckets = 0;
+
+	if (state_files_load(st, &files, &n) != 0)
+		return false;	/* the buckets' reader will say what is wrong */
+	state_files_free(files, n);
+	if (n > 0)
+		return false;
+	if (state_buckets(st, STAMP_NONE, STAMP_NONE, cmd_summary_count_bucket,
+	    &nbuckets) != 0)
+		return false;
+	return nbuckets == 0;
+}
+
 const struct cmd_opt cmd_summary_opts[] = {
 	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
 	    "the configuration watch runs with (omniwatch.yaml(5))" },
@@ -304,6 +334,14 @@ cmd_summary(int argc, char **argv)
 	if (st == NULL) {
 		fprintf(stderr, "omniwatch summary: %s\n", err);
 		free(err);
+		rc = CMD_EXIT_INPUT;
+		goto out;
+	}
+	if (cmd_summary_is_empty(st)) {
+		fprintf(stderr, "omniwatch summary: the state in %s holds no "
+		    "counts: watch has not followed any file yet; check the "
+		    "sources with omniwatch watch -c %s --check\n",
+		    cfg->state_dir, config_path);
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # omniwatch summary as a user meets it before and around `watch`: usage
 # errors, config errors with FILE:LINE:COLUMN, pattern errors, a state that
-# is not there (exit 1), and, when the sqlite3 shell is at hand, a report
+# is not there or holds nothing (exit 1), and, when the sqlite3 shell is at hand, a report
 # read back from a state written by hand.
 . "$top_srcdir/tests/setup.sh"
 
@@ -93,6 +93,22 @@ head -c 4096 /dev/zero | tr '\0' x > "$T/state/omniwatch.db"
 assert_eq "$(run_rc "$T/o" "$T/e" summary -c "$T/etc/ok.yaml")" 1 "corrupt state"
 assert_eq "$(cat "$T/e")" "omniwatch summary: $T/state/omniwatch.db: cannot read the schema version: file is not a database" "corrupt state message"
 rm -f "$T/state/omniwatch.db"
+
+# A state watch made but where it followed nothing (its pm2_home had no
+# logs): exit 1, saying so, not a report of zeros (issue 19).
+mkdir -p "$T/emptyhome"
+printf 'sources: [{pm2_home: %s/emptyhome}]\nstate_dir: %s/st-nothing\n' "$T" "$T" > "$T/etc/nothing.yaml"
+"$OMNIWATCH" watch -c "$T/etc/nothing.yaml" > /dev/null 2> "$T/w.log" &
+wpid=$!
+i=0
+until grep -q 'watching' "$T/w.log"; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "watch did not start: $(cat "$T/w.log")"; sleep 0.1
+done
+kill -TERM $wpid; wait $wpid || fail "watch exited $?"
+[ -s "$T/st-nothing/omniwatch.db" ] || fail "watch made no state"
+assert_eq "$(run_rc "$T/o" "$T/e" summary -c "$T/etc/nothing.yaml")" 1 "a state with nothing counted"
+assert_eq "$(cat "$T/e")" "omniwatch summary: the state in $T/st-nothing holds no counts: watch has not followed any file yet; check the sources with omniwatch watch -c $T/etc/nothing.yaml --check" "empty state message"
+[ ! -s "$T/o" ] || fail "a report of zeros for an empty state: $(cat "$T/o")"
 
 # A state as watch writes it (schema 1 of src/state.h), made with the
 # sqlite3 shell: summary reads it back into the same report as scan's.
