@@ -303,6 +303,15 @@ cmd_scan(int argc, char **argv)
 			home_logs = xasprintf("%s/.pm2/logs",
 			    home != NULL ? home : "");
 		total = scan_path_size(home_logs);
+		/* The error alone ("No such file or directory") does not say
+		 * where the path came from, nor what to do on a host without
+		 * PM2. */
+		if (access(home_logs, F_OK) != 0 && errno == ENOENT)
+			fprintf(stderr, "omniwatch scan: no PM2 logs at %s (%s); "
+			    "set PM2_HOME to the PM2 home of the apps, or give "
+			    "the logs: omniwatch scan DIR|FILE...\n", home_logs,
+			    pm2_home != NULL && *pm2_home != '\0' ?
+			    "$PM2_HOME/logs" : "PM2_HOME is not set: ~/.pm2/logs");
 	}
 	for (int i = optind; i < argc; i++)
 		total += scan_path_size(argv[i]);

@@ -43,8 +43,9 @@ cmd_summary_count_bucket(void *ctx, const struct state_count *c)
 }
 
 /*
- * True when ST holds nothing watch counted: no file followed and no
- * bucket, as after a watch whose sources matched nothing.  A report of
+ * True when ST holds nothing watch counted: no file committed and no
+ * bucket, as before watch's first commit, or after a watch whose sources
+ * matched nothing.  A report of
  * zeros would then read as "no failures"; the user is told instead.
  */
 static bool
@@ -339,9 +340,10 @@ cmd_summary(int argc, char **argv)
 	}
 	if (cmd_summary_is_empty(st)) {
 		fprintf(stderr, "omniwatch summary: the state in %s holds no "
-		    "counts: watch has not followed any file yet; check the "
-		    "sources with omniwatch watch -c %s --check\n",
-		    cfg->state_dir, config_path);
+		    "counts yet: watch has committed no file (it has just "
+		    "started, or its sources have no logs); check the sources "
+		    "with omniwatch watch -c %s --check\n", cfg->state_dir,
+		    config_path);
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}

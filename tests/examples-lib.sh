@@ -8,27 +8,20 @@
 #   /home/app/.pm2      -> $T/pm2, a PM2_HOME whose logs/ holds the example
 #                          logs (examples/pm2-logs); also $PM2_HOME and
 #                          ~/.pm2 ($HOME is $T/home)
-#   /var/log/app        -> $T/varlog/app, the same logs
 #   /etc/omniwatch      -> $T/etc/omniwatch (with ops.secret, a fake secret)
 #   /var/lib/omniwatch  -> $T/state
-# and in the working directory of the examples ($T/work): app-error.log
-# and old-logs.gz (example logs), mine.yaml and mypatterns.yaml (the
-# pattern set the caller puts in $T/patterns.yaml, else omni's).
+# The examples run in $T/work, which has the source tree's examples/ and
+# patterns/, as when a user runs them from the top of the tree.
 # `omniwatch` on PATH is the binary under test.
 
 examples_setup() {
-	mkdir -p "$T/bin" "$T/pm2/logs" "$T/home" "$T/etc/omniwatch" \
-	    "$T/work" "$T/varlog/app"
+	mkdir -p "$T/bin" "$T/pm2/logs" "$T/home" "$T/etc/omniwatch" "$T/work"
 	cp "$top_srcdir"/examples/pm2-logs/*.log \
 	    "$top_srcdir"/examples/pm2-logs/*.gz "$T/pm2/logs/"
-	cp "$top_srcdir"/examples/pm2-logs/*.log "$T/varlog/app/"
 	ln -s "$T/pm2" "$T/home/.pm2"
 	ln -s "$OMNIWATCH" "$T/bin/omniwatch"
-	cp "$top_srcdir/examples/pm2-logs/omni-app-error.log" "$T/work/app-error.log"
-	gzip -c "$top_srcdir/examples/pm2-logs/omni-app-out.log" > "$T/work/old-logs.gz"
-	[ -s "$T/patterns.yaml" ] || cp "$top_srcdir/patterns/omni.yaml" "$T/patterns.yaml"
-	cp "$T/patterns.yaml" "$T/work/mine.yaml"
-	cp "$T/patterns.yaml" "$T/work/mypatterns.yaml"
+	ln -s "$top_srcdir/examples" "$T/work/examples"
+	ln -s "$top_srcdir/patterns" "$T/work/patterns"
 	printf 'fake-secret-for-tests\n' > "$T/etc/omniwatch/ops.secret"
 	PATH=$T/bin:$PATH
 	HOME=$T/home
@@ -42,8 +35,7 @@ examples_setup() {
 examples_paths() {
 	sed -e "s|/etc/omniwatch|$T/etc/omniwatch|g" \
 	    -e "s|/home/app/\.pm2|$T/pm2|g" \
-	    -e "s|/var/lib/omniwatch|$T/state|g" \
-	    -e "s|/var/log/app|$T/varlog/app|g"
+	    -e "s|/var/lib/omniwatch|$T/state|g"
 }
 
 examples_cleanup() {

@@ -1,14 +1,13 @@
 #!/bin/sh
-# The README's examples run as written (issue 19), with the fixtures of
-# tests/examples-lib.sh in place of its system paths (/home/app/.pm2,
-# /var/log/app, /etc/omniwatch, /var/lib/omniwatch) and of the files its
-# commands name (mine.yaml, mypatterns.yaml, app-error.log, old-logs.gz).
+# The README's examples run as written (issue 19), from the top of a
+# source tree, with the fixtures of tests/examples-lib.sh in place of its
+# system paths (/home/app/.pm2, /etc/omniwatch, /var/lib/omniwatch).
 # Every command line of a ```sh block runs (a `cat > FILE <<'X'` here
 # document writes FILE; `omniwatch watch` runs in the background), except
 # what installs packages or builds (.ci/run runs those as written), what
 # needs PM2 itself, and --post.  A ```yaml block whose first key is
-# `name:` is a pattern set: it is the mine.yaml and mypatterns.yaml the
-# commands use, and must count the example logs as omni does; any other
+# `name:` is a pattern set: it must count the example logs as the
+# installed omni does; any other
 # ```yaml block is a piece of configuration: added to the README's
 # omniwatch.yaml, it must pass `watch --check`.
 . "$top_srcdir/tests/setup.sh"
@@ -44,7 +43,7 @@ awk '
 ' "$top_srcdir/README.md" | examples_paths > "$T/readme"
 grep -q '^CMD' "$T/readme" || fail "no commands in README.md"
 
-# The yaml blocks, before the fixtures that use them.
+# The yaml blocks.
 nyaml=$(awk -F '\t' '$1 == "YAML" { n = $2 } END { print n + 0 }' "$T/readme")
 [ "$nyaml" -ge 2 ] || fail "expected the pattern set and the alerts blocks"
 i=1

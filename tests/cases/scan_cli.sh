@@ -266,3 +266,15 @@ grep -q '^  0 failures, 0 successes, 0 damaged' "$T/one1.txt" || fail "0 takes t
 "$OMNIWATCH" test "$T/one/byte-out.log" > "$T/one2.txt"
 grep -q "^read $T/one/byte-out.log: 1 byte, 1 record in [0-9.]* s$" "$T/one2.txt" || fail "test: 1 byte, 1 record: $(cat "$T/one2.txt")"
 echo "ok: a count of one takes the singular"
+
+# No PATH and no PM2 here: the error says where the path came from and
+# what to do (issue 19: a new user's first `omniwatch scan`).
+mkdir -p "$T/nohome"
+set +e
+env -u PM2_HOME HOME="$T/nohome" "$OMNIWATCH" scan > "$T/nohome.out" 2> "$T/nohome.err"; rc=$?
+PM2_HOME="$T/nopm2" "$OMNIWATCH" scan > /dev/null 2> "$T/nopm2.err"
+set -e
+assert_eq "$rc" 1 "no PM2 logs: exit status"
+grep -qF "omniwatch scan: no PM2 logs at $T/nohome/.pm2/logs (PM2_HOME is not set: ~/.pm2/logs); set PM2_HOME to the PM2 home of the apps, or give the logs: omniwatch scan DIR|FILE..." "$T/nohome.err" || fail "no PM2 hint: $(cat "$T/nohome.err")"
+grep -qF "no PM2 logs at $T/nopm2/logs (\$PM2_HOME/logs)" "$T/nopm2.err" || fail "PM2_HOME hint: $(cat "$T/nopm2.err")"
+echo "ok: scan without PM2 says where it looked"

@@ -107,7 +107,7 @@ done
 kill -TERM $wpid; wait $wpid || fail "watch exited $?"
 [ -s "$T/st-nothing/omniwatch.db" ] || fail "watch made no state"
 assert_eq "$(run_rc "$T/o" "$T/e" summary -c "$T/etc/nothing.yaml")" 1 "a state with nothing counted"
-assert_eq "$(cat "$T/e")" "omniwatch summary: the state in $T/st-nothing holds no counts: watch has not followed any file yet; check the sources with omniwatch watch -c $T/etc/nothing.yaml --check" "empty state message"
+assert_eq "$(cat "$T/e")" "omniwatch summary: the state in $T/st-nothing holds no counts yet: watch has committed no file (it has just started, or its sources have no logs); check the sources with omniwatch watch -c $T/etc/nothing.yaml --check" "empty state message"
 [ ! -s "$T/o" ] || fail "a report of zeros for an empty state: $(cat "$T/o")"
 
 # A state as watch writes it (schema 1 of src/state.h), made with the
