@@ -1,0 +1,1 @@
+console.log('ok up'); setInterval(() => {}, 1000);
