@@ -2,7 +2,8 @@
  * cmd_scan: `omniwatch scan`, a one-shot count over files, PM2 log
  * directories or stdin.  With no PATH it reads $PM2_HOME/logs, else
  * ~/.pm2/logs, where PM2 keeps them (PM2 7.0.4 lib/Configuration: PM2_HOME
- * defaults to ~/.pm2).
+ * defaults to ~/.pm2), and PM2's own log beside them (PM2_HOME/pm2.log)
+ * when it is there.
  */
 #include "autoconf.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,6 +146,7 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
 		html.series = x->series;
 		html.scan = s;
 		html.samples = x->samples;
+		html.pm2 = s->pm2.apps;
 		rc = report_html_write(&html, fp);
 		free(source);
 		break;
@@ -297,11 +300,21 @@ cmd_scan(int argc, char **argv)
 		const char *pm2_home = getenv("PM2_HOME");
 		const char *home = getenv("HOME");
 
+		char *dir, *daemon;
+		struct stat sb;
+
 		if (pm2_home != NULL && *pm2_home != '\0')
-			home_logs = xasprintf("%s/logs", pm2_home);
+			dir = xstrdup(pm2_home);
 		else
-			home_logs = xasprintf("%s/.pm2/logs",
-			    home != NULL ? home : "");
+			dir = xasprintf("%s/.pm2", home != NULL ? home : "");
+		/* The home itself when PM2's own log is there too. */
+		daemon = xasprintf("%s/pm2.log", dir);
+		if (stat(daemon, &sb) == 0)
+			home_logs = xstrdup(dir);
+		else
+			home_logs = xasprintf("%s/logs", dir);
+		free(daemon);
+		free(dir);
 		total = scan_path_size(home_logs);
 		/* The error alone ("No such file or directory") does not say
 		 * where the path came from, nor what to do on a host without

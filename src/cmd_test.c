@@ -174,7 +174,7 @@ static int
 test_file(struct test *t, const char *path,
     const struct pipeline_options *opts, char *buf)
 {
-	struct pipeline_sink sink = { test_outcome, t };
+	struct pipeline_sink sink = { test_outcome, t, NULL };
 	struct pipeline *p;
 	struct source *src;
 	struct timespec t0;

@@ -17,6 +17,7 @@
 #include "pipeline.h"
 #include "redact.h"
 #include "pm2.h"
+#include "pm2_daemon.h"
 #include "record.h"
 #include "stamp.h"
 #include "xmalloc.h"
@@ -41,6 +42,7 @@ struct pipeline {
 	char		*path;
 	struct line_reader *lines;
 	struct pm2_decoder *pm2;
+	struct pm2_daemon_reader *daemon;	/* is_pm2_daemon: all of it */
 	struct pipeline_set *sets;
 	size_t		 nsets;
 	struct pipeline_stats stats;
@@ -579,6 +581,15 @@ pipeline_nul_run(void *ctx, uint64_t offset, uint64_t length)
 		    "");
 }
 
+static void
+pipeline_daemon_line(void *ctx, const struct pm2_daemon_line *l)
+{
+	struct pipeline *p = ctx;
+
+	if (p->sink.daemon_line != NULL)
+		p->sink.daemon_line(p->sink.ctx, l);
+}
+
 struct pipeline *
 pipeline_new(struct match_set *const *sets, size_t nsets,
     const struct pipeline_sink *sink, const char *app, const char *path,
@@ -598,6 +609,9 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 		    c == 'P' || (c >= '0' && c <= '9');
 	}
 	p->path = xstrdup(path);
+	if (opts->is_pm2_daemon)
+		p->daemon = pm2_daemon_reader_new(opts->max_line,
+		    pipeline_daemon_line, p);
 	p->lines = line_reader_new(opts->max_line, &lcb);
 	p->pm2 = pm2_decoder_new(app, opts->max_line, &dcb);
 	p->sets = xcalloc(nsets, sizeof(*p->sets));
@@ -626,12 +640,17 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 void
 pipeline_feed(struct pipeline *p, const char *buf, size_t len)
 {
-	line_reader_feed(p->lines, buf, len);
+	if (p->daemon != NULL)
+		pm2_daemon_reader_feed(p->daemon, buf, len);
+	else
+		line_reader_feed(p->lines, buf, len);
 }
 
 void
 pipeline_finish(struct pipeline *p, bool emit_partial)
 {
+	if (p->daemon != NULL)
+		pm2_daemon_reader_finish(p->daemon, emit_partial);
 	line_reader_finish(p->lines, emit_partial);
 	pm2_decoder_finish(p->pm2);
 	for (size_t i = 0; i < p->nsets; i++)
@@ -645,6 +664,8 @@ pipeline_safe_offset(const struct pipeline *p)
 {
 	uint64_t safe = line_reader_done_offset(p->lines);
 
+	if (p->daemon != NULL)
+		return pm2_daemon_reader_safe_offset(p->daemon);
 	safe = pm2_decoder_safe_offset(p->pm2, safe);
 	for (size_t i = 0; i < p->nsets; i++)
 		if (record_builder_is_open(p->sets[i].rb)) {
@@ -659,6 +680,8 @@ pipeline_safe_offset(const struct pipeline *p)
 void
 pipeline_flush(struct pipeline *p)
 {
+	if (p->daemon != NULL)
+		pm2_daemon_reader_flush(p->daemon);
 	for (size_t i = 0; i < p->nsets; i++)
 		record_builder_flush(p->sets[i].rb);
 }
@@ -666,6 +689,8 @@ pipeline_flush(struct pipeline *p)
 bool
 pipeline_is_pending(const struct pipeline *p)
 {
+	if (p->daemon != NULL)
+		return pm2_daemon_reader_is_pending(p->daemon);
 	if (line_reader_in_line(p->lines))
 		return true;
 	for (size_t i = 0; i < p->nsets; i++)
@@ -677,6 +702,8 @@ pipeline_is_pending(const struct pipeline *p)
 void
 pipeline_reset(struct pipeline *p, uint64_t offset)
 {
+	if (p->daemon != NULL)
+		pm2_daemon_reader_reset(p->daemon, offset);
 	line_reader_reset(p->lines, offset);
 	pm2_decoder_reset(p->pm2);
 	for (size_t i = 0; i < p->nsets; i++) {
@@ -708,6 +735,7 @@ pipeline_free(struct pipeline *p)
 	}
 	free(p->sets);
 	pm2_decoder_free(p->pm2);
+	pm2_daemon_reader_free(p->daemon);
 	line_reader_free(p->lines);
 	free(p->scratch);
 	free(p->path);

@@ -25,6 +25,9 @@ struct pipeline_options {
 	size_t		 max_record_bytes;	/* 0: default */
 	int64_t		 since;		/* ms; STAMP_NONE: no bound */
 	int64_t		 until;		/* ms, exclusive; STAMP_NONE */
+	/* The stream is PM2's own log (pm2.log): its lines go to the
+	 * sink's daemon_line, parsed, and no record is made of them. */
+	bool		 is_pm2_daemon;
 };
 
 /* Where a kind of outcome first showed up in this stream. */
@@ -57,9 +60,14 @@ struct pipeline_outcome {
 	const struct record *record;
 };
 
+struct pm2_daemon_line;
+
 struct pipeline_sink {
 	void	(*outcome)(void *ctx, const struct pipeline_outcome *o);
 	void	*ctx;
+	/* With is_pm2_daemon: each line of it, in order (pm2_daemon.h);
+	 * NULL drops them. */
+	void	(*daemon_line)(void *ctx, const struct pm2_daemon_line *l);
 };
 
 struct pipeline;

@@ -72,6 +72,11 @@ pm2_name_base(const char *base, size_t len, struct pm2_log_name *name)
 	size_t n = len;
 
 	name->instance = -1;
+	if (len == 3 && memcmp(base, "pm2", 3) == 0) {
+		name->stream = PM2_STREAM_DAEMON;
+		name->app = xstrdup("pm2");
+		return 0;
+	}
 	/* An instance suffix: "-<digits>" after "-out" or "-error". */
 	for (size_t i = len; i > 0; i--) {
 		if (base[i - 1] == '-') {
@@ -104,6 +109,20 @@ pm2_name_base(const char *base, size_t len, struct pm2_log_name *name)
 		}
 	}
 	return -1;
+}
+
+bool
+pm2_log_is_daemon(const char *path)
+{
+	struct pm2_log_name name;
+	const char *slash = strrchr(path, '/');
+	bool is_daemon = false;
+
+	if (pm2_log_name_parse(slash != NULL ? slash + 1 : path, &name) == 0) {
+		is_daemon = name.stream == PM2_STREAM_DAEMON;
+		pm2_log_name_release(&name);
+	}
+	return is_daemon;
 }
 
 int

@@ -2,6 +2,8 @@
  * pm2: what PM2 puts around an application's own text, taken off again.
  *
  * Facts (PM2 7.0.4; the README.txt of each folder in ../shared/samples/pm2):
+ *  - PM2's own log is PM2_HOME/pm2.log (lib/Constants.js
+ *    PM2_LOG_FILE_PATH), which pm2-logrotate rotates like the others.
  *  - Files are PM2_HOME/logs/<app>-out.log and <app>-error.log, with a
  *    "-<pm_id>" suffix per instance in cluster mode; app names have every
  *    character other than letters, digits, '.', '-' replaced by '-'.
@@ -32,6 +34,7 @@ enum pm2_stream {
 	PM2_STREAM_UNKNOWN,
 	PM2_STREAM_OUT,
 	PM2_STREAM_ERROR,
+	PM2_STREAM_DAEMON,	/* PM2_HOME/pm2.log, PM2's own (pm2_daemon.h) */
 };
 
 /* What a log file's name says about it. */
@@ -53,6 +56,12 @@ struct pm2_log_name {
  */
 int pm2_log_name_parse(const char *basename, struct pm2_log_name *name);
 void pm2_log_name_release(struct pm2_log_name *name);
+
+/*
+ * Is the file at PATH PM2's own log: pm2.log, or a rotated copy of it
+ * (pm2-logrotate's pm2__DATE.log, logrotate's pm2.log.1[.gz])?
+ */
+bool pm2_log_is_daemon(const char *path);
 
 /*
  * The cluster instance (pm_id) that the name of the file at PATH carries

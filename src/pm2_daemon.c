@@ -325,6 +325,11 @@ pm2_tracker_line(struct pm2_tracker *t, const struct pm2_daemon_line *l)
 	size_t k = SIZE_MAX, exit_k = t->last_exit;
 	struct pm2_instance *i;
 
+	/* PM2 writes nothing between an exit line and its "errored" line
+	 * (one synchronous call); lines of other kinds are skipped alike
+	 * whether a caller hands them on or not. */
+	if (l->kind == PM2_DAEMON_NONE)
+		return;
 	t->last_exit = SIZE_MAX;
 	if (l->kind == PM2_DAEMON_STARTED || l->kind == PM2_DAEMON_STOPPED) {
 		pm2_tracker_daemon(t, l->ts_ms);
@@ -337,7 +342,7 @@ pm2_tracker_line(struct pm2_tracker *t, const struct pm2_daemon_line *l)
 		pm2_tracker_state(t, exit_k, PM2_STATE_ERRORED, l->ts_ms);
 		return;
 	}
-	if (l->kind == PM2_DAEMON_NONE || l->app == NULL)
+	if (l->app == NULL)
 		return;
 	k = pm2_tracker_find(t, l->app, l->app_len, l->id);
 	if (k == SIZE_MAX) {

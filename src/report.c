@@ -11,6 +11,7 @@
 
 #include "plural.h"
 #include "report.h"
+#include "report_pm2.h"
 #include "stamp.h"
 #include "utf8.h"
 #include "utf8_json.h"
@@ -133,6 +134,8 @@ report_json(const struct aggregate *agg, const struct scan *s)
 		json_object_set_new(sets, as->set->name, o);
 	}
 	json_object_set_new(root, "pattern_sets", sets);
+	if (s != NULL)
+		report_pm2_json_add(root, s->pm2.apps);
 	json_object_set_new(root, "files", files);
 	json_object_set_new(root, "errors", errors);
 	if (s == NULL)
@@ -293,6 +296,7 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 	}
 	if (s == NULL)
 		return;
+	report_pm2_write_text(fp, s->pm2.apps);
 	if (s->nfiles > 0)
 		fprintf(fp, "files:\n");
 	for (size_t i = 0; i < s->nfiles; i++) {

@@ -810,6 +810,7 @@ report_html_write(const struct report_html *r, FILE *fp)
 	fprintf(fp, "</p></header>\n");
 	for (size_t i = 0; i < r->agg->nsets; i++)
 		report_html_set(fp, r, i);
+	report_html_pm2(fp, r->pm2);
 	if (r->scan != NULL)
 		report_html_files(fp, r->scan);
 	fprintf(fp, "<footer>omniwatch %s &middot; failure rate = failures / "

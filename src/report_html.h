@@ -20,6 +20,7 @@
 
 #include "aggregate.h"
 #include "pipeline.h"
+#include "pm2_apps.h"
 #include "scan.h"
 #include "series.h"
 
@@ -54,6 +55,7 @@ struct report_html {
 	const struct series *series;	/* same sets as agg */
 	const struct scan *scan;	/* files and errors, or NULL */
 	const struct report_html_samples *samples;	/* or NULL */
+	const struct pm2_apps *pm2;	/* PM2's daemon log said; or NULL */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "aggregate.h"
+#include "pm2_apps.h"
 
 /* The pages' style sheet (report_html.c), shared by report_backtest.c. */
 extern const char report_html_style[];
@@ -37,5 +38,11 @@ const char *report_html_rate_class(double rate);
  * that the failing instance of three stands out.
  */
 void report_html_apps(FILE *fp, const struct aggregate_set *as);
+
+/*
+ * The PM2 section: per app (and per instance of a cluster app) its state
+ * and what PM2's daemon log counted; A may be NULL (nothing written).
+ */
+void report_html_pm2(FILE *fp, const struct pm2_apps *a);
 
 #endif

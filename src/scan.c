@@ -34,6 +34,8 @@ struct scan_result {
 	uint64_t	 error_offset;
 	char		*log;		/* what was said, when captured */
 	size_t		 log_len;
+	bool		 is_pm2_daemon;	/* PM2's own log */
+	struct scan_pm2_lines daemon;	/* its lines, for s->pm2 */
 };
 
 /* The files of one scan_paths call and the lock of the caller's hooks. */
@@ -130,6 +132,14 @@ scan_outcome(void *ctx, const struct pipeline_outcome *o)
 }
 
 static void
+scan_daemon_line(void *ctx, const struct pm2_daemon_line *l)
+{
+	struct scan_worker *w = ctx;
+
+	scan_pm2_keep(&w->res->daemon, l);
+}
+
+static void
 scan_read_hook(struct scan_worker *w, uint64_t bytes)
 {
 	struct scan *s = w->b->s;
@@ -147,7 +157,8 @@ scan_file(struct scan_worker *w)
 {
 	struct scan *s = w->b->s;
 	struct scan_result *r = w->res;
-	struct pipeline_sink sink = { scan_outcome, w };
+	struct pipeline_sink sink = { scan_outcome, w, scan_daemon_line };
+	struct pipeline_options opts = s->opts;
 	const char *path = r->path;
 	char err[512];
 	struct source *src;
@@ -173,7 +184,9 @@ scan_file(struct scan_worker *w)
 	f->app = scan_app_name(path);
 	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
 	f->is_gz = source_is_gz(src);
-	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &s->opts);
+	r->is_pm2_daemon = strcmp(path, "-") != 0 && pm2_log_is_daemon(path);
+	opts.is_pm2_daemon = r->is_pm2_daemon;
+	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &opts);
 	scan_read_hook(w, 0);
 	while ((rc = source_read(src, w->buf, SCAN_BUFSIZE, &n)) ==
 	    SOURCE_OK) {
@@ -288,6 +301,8 @@ scan_result_add(struct scan *s, struct scan_result *r)
 		    sizeof(*s->files));
 		s->files[s->nfiles++] = r->f;
 	}
+	if (r->is_pm2_daemon)
+		scan_pm2_replay(&s->pm2, r->path, &r->daemon);
 	if (r->agg != NULL)
 		aggregate_merge(s->agg, r->agg);
 	aggregate_free(r->agg);
@@ -483,6 +498,37 @@ scan_list_dir(struct scan_list *l, const char *path)
 }
 
 /*
+ * PATH is a PM2 home when it holds pm2.log and logs/: its daemon logs are
+ * in it (scan_list_dir reads them), the apps' logs in logs/.  Returns
+ * PATH/logs (malloc'd), or NULL when PATH is no PM2 home.
+ */
+static char *
+scan_home_logs(const char *path)
+{
+	char *daemon = xasprintf("%s/pm2.log", path);
+	char *logs = xasprintf("%s/logs", path);
+	struct stat st;
+	bool is_home = stat(daemon, &st) == 0 && stat(logs, &st) == 0 &&
+	    S_ISDIR(st.st_mode);
+
+	free(daemon);
+	if (is_home)
+		return logs;
+	free(logs);
+	return NULL;
+}
+
+static void
+scan_list_home(struct scan_list *l, const char *path)
+{
+	char *logs = scan_home_logs(path);
+
+	if (logs != NULL)
+		scan_list_dir(l, logs);
+	free(logs);
+}
+
+/*
  * A file listed twice (a symlink beside its target, a directory and a file
  * in it both given) is read once, at its first place: the second would
  * count every record again, under another app's name.
@@ -547,9 +593,10 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 			scan_list_add(&l, paths[i]);
 		else if (stat(paths[i], &st) != 0)
 			scan_list_note(&l, paths[i], strerror(errno), true);
-		else if (S_ISDIR(st.st_mode))
+		else if (S_ISDIR(st.st_mode)) {
 			scan_list_dir(&l, paths[i]);
-		else if (!logfile_is_log(paths[i]))
+			scan_list_home(&l, paths[i]);
+		} else if (!logfile_is_log(paths[i]))
 			scan_list_note(&l, paths[i], LOGFILE_SKIPPED, false);
 		else
 			scan_list_add(&l, paths[i]);
@@ -573,11 +620,16 @@ scan_path_size(const char *path)
 	struct dirent *de;
 	uint64_t total = 0;
 	DIR *dir;
+	char *logs;
 
 	if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
 		return 0;
 	if (!S_ISDIR(st.st_mode))
 		return (uint64_t)st.st_size;
+	logs = scan_home_logs(path);
+	if (logs != NULL)
+		total = scan_path_size(logs);
+	free(logs);
 	dir = opendir(path);
 	if (dir == NULL)
 		return 0;
@@ -627,5 +679,6 @@ scan_free(struct scan *s)
 	free(s->files);
 	free(s->errors);
 	aggregate_free(s->agg);
+	scan_pm2_release(&s->pm2);
 	free(s);
 }

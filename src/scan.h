@@ -20,6 +20,7 @@
 #include "aggregate.h"
 #include "match.h"
 #include "pipeline.h"
+#include "scan_pm2.h"
 
 struct scan_file {
 	char		*path;
@@ -68,6 +69,9 @@ struct scan {
 	void		(*on_read)(void *ctx, const char *path,
 			    uint64_t bytes);
 	void		*hook_ctx;
+	/* What PM2's own logs said (pm2.log, given or in a PM2 home);
+	 * pm2.apps is NULL when none was read. */
+	struct scan_pm2	 pm2;
 };
 
 /* SETS must outlive the scan. */
@@ -75,7 +79,10 @@ struct scan *scan_new(struct match_set **sets, size_t nsets,
     const struct pipeline_options *opts);
 
 /*
- * Reads PATH: a file, a directory of PM2 logs, or "-" for stdin.  Returns 0,
+ * Reads PATH: a file, a directory of PM2 logs, a PM2 home (a directory
+ * with pm2.log and logs/: both), or "-" for stdin.  PM2's own log
+ * (pm2.log and its rotated copies) goes to s->pm2, not through the
+ * pattern sets.  Returns 0,
  * or -1 when something could not be read (an entry is added to errors).
  */
 int scan_path(struct scan *s, const char *path);

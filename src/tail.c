@@ -199,7 +199,7 @@ static struct tail_file *
 tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 {
 	struct tail_file *f = xcalloc(1, sizeof(*f));
-	struct pipeline_sink sink = { tail_file_outcome, f };
+	struct pipeline_sink sink = { tail_file_outcome, f, NULL };
 
 	f->t = t;
 	f->path = xstrdup(path);

@@ -439,6 +439,14 @@ test_name_parse(void **state)
 		    0, NULL },
 		{ "api-2-out.log", "api-2", PM2_STREAM_OUT, -1, false, 2, 0,
 		    NULL },
+		/* PM2's own log (issue 12), live and rotated */
+		{ "pm2.log", "pm2", PM2_STREAM_DAEMON, -1, false, 2, 0, NULL },
+		{ "pm2__2026-12-07_00-07-45.log.gz", "pm2", PM2_STREAM_DAEMON,
+		    -1, true, 1, 0, "2026-12-07_00-07-45" },
+		{ "pm2.log.1", "pm2", PM2_STREAM_DAEMON, -1, true, 0, 1, NULL },
+		{ "pm2.log-20261207.gz", "pm2", PM2_STREAM_DAEMON, -1, true, 1,
+		    0, "20261207" },
+		{ "pm2-out.log", "pm2", PM2_STREAM_OUT, -1, false, 2, 0, NULL },
 	};
 
 	(void)state;
@@ -450,9 +458,11 @@ static void
 test_name_reject(void **state)
 {
 	static const char *bad[] = {
-		"pm2.log",
 		"omni-app.log",
 		"README.txt",
+		"pm2.pid",
+		"xpm2.log",
+		"pm2x.log",
 		"full.gz",
 		"app-out.txt",
 		"app-out.log.bak",
