@@ -28,97 +28,12 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "alert_int.h"
+#include "alert_pm2.h"
 #include "log.h"
 #include "plural.h"
 #include "stamp.h"
 #include "xmalloc.h"
-
-#define ALERT_RUNS_MAX		64	/* distinct stamps kept in a streak */
-
-/*
- * The streak follows the records' stamps, not the order they are read in.
- * PM2 writes an app's failures to <app>-error.log and its successes to
- * <app>-out.log, and tail reads each modified file in one go, so
- * alternating traffic (F S F S) arrives as F F ... S S; counted in read
- * order it would be a streak.  So the streak is kept as runs of failures
- * by stamp, oldest first, and a success stamped S ends the runs stamped
- * no later than S.  Ties go to the success: PM2's --time stamps have whole
- * seconds ("YYYY-MM-DDTHH:mm:ss", PM2 7.0.4, see stamp.h), so a failure
- * and a success of the same second in two files cannot be ordered, and a
- * late alert is better than a false one.  A failure stamped before the
- * latest success seen (streak_floor_ms) starts no run, nor does one of
- * the same second unless it comes from the one source (app and stream)
- * that success came from: within a file, read order is the true order.
- * An unstamped failure is a run at 0 (read order: any later success ends
- * it); an unstamped success ends every run.  When the runs are full the
- * two oldest merge at the older stamp: a success that arrives late and
- * lands between them then ends both, a late alert again.  (An app's
- * cluster instances, its -N files, share a source: a failure in one file
- * of the same second as a success in another is then counted.)
- */
-struct alert_run {
-	int64_t		 ms;		/* the failures' stamp; 0: unstamped */
-	uint64_t	 n;
-};
-
-struct alert_slot {
-	int64_t		 idx;		/* time / slot_ms; -1: empty */
-	uint32_t	 successes;
-	uint32_t	 failures;	/* of the rule's classes */
-	uint32_t	 all_failures;
-	uint32_t	 damaged;
-	int64_t		 first_fail;	/* STAMP_NONE: none */
-	uint32_t	*classes;	/* per set->failure */
-};
-
-struct alert_app {
-	char		*name;
-	int64_t		 last_ms;
-};
-
-struct alert_rule {
-	const struct config_alert *cfg;
-	size_t		 set_idx;
-	const struct match_set *set;
-	bool		*class_on;	/* per set->failure: counted */
-	int64_t		 slot_ms;
-	size_t		 nslots;
-	struct alert_slot *slots;
-	uint32_t	*class_mem;
-	int64_t		 cur_idx;	/* the ring is advanced to here */
-	uint64_t	 successes, failures, all_failures, damaged;
-	uint64_t	*classes;
-	/* The state, as saved. */
-	enum alert_status status;
-	char		 id[17];
-	int64_t		 since_ms;
-	int64_t		 last_start_ms;	/* of the last firing episode */
-	int64_t		 last_notified_ms;
-	uint64_t	 streak;	/* the runs' sum */
-	int64_t		 streak_floor_ms;	/* latest success stamp; 0 */
-	uint64_t	 floor_source;	/* alert_source() of its success */
-	bool		 is_floor_mixed;	/* successes from two sources */
-	int64_t		 keep_since_ms;	/* firing, condition false; 0 */
-	int64_t		 last_success_ms;	/* 0: none */
-	int64_t		 last_failure_ms;	/* 0: none */
-	int64_t		 created_ms;
-	bool		 is_dirty;
-	struct alert_run runs[ALERT_RUNS_MAX];
-	size_t		 nruns;
-	struct alert_app apps[ALERT_APPS_MAX];
-	size_t		 napps;
-	char		*sample;	/* last counted failure, raw */
-	size_t		 sample_len;
-};
-
-struct alert {
-	struct alert_rule *rules;
-	size_t		 nrules;
-	struct state	*st;
-	const struct redact *rd;
-	struct alert_cb	 cb;
-	char		 host[256];
-};
 
 static const char *const alert_status_names[] = {
 	"inactive", "pending", "firing",
@@ -153,7 +68,7 @@ alert_slot_clear(struct alert_rule *r, struct alert_slot *s)
 }
 
 /* Lets the slots that fell out of the window by NOW go. */
-static void
+void
 alert_rule_advance(struct alert_rule *r, int64_t now_ms)
 {
 	int64_t now_idx = now_ms / r->slot_ms;
@@ -174,7 +89,7 @@ alert_rule_is_empty(const struct alert_rule *r)
 }
 
 /* The slot for time T, or NULL when T is outside the window. */
-static struct alert_slot *
+struct alert_slot *
 alert_rule_slot(struct alert_rule *r, int64_t t)
 {
 	int64_t idx = t / r->slot_ms;
@@ -190,7 +105,7 @@ alert_rule_slot(struct alert_rule *r, int64_t t)
 	return s;
 }
 
-static void
+void
 alert_rule_app(struct alert_rule *r, const char *app, int64_t t)
 {
 	size_t oldest = 0;
@@ -367,7 +282,8 @@ alert_rule_quiet_since(const struct alert_rule *r)
 }
 
 static bool
-alert_rule_cond(const struct alert_rule *r, int64_t now_ms)
+alert_rule_cond(const struct alert *al, const struct alert_rule *r,
+    int64_t now_ms)
 {
 	const struct config_alert *c = r->cfg;
 	uint64_t events = r->successes + r->all_failures;
@@ -385,6 +301,9 @@ alert_rule_cond(const struct alert_rule *r, int64_t now_ms)
 	case CONFIG_ALERT_NO_SUCCESS:
 		return now_ms - alert_rule_quiet_since(r) >= c->window_ms &&
 		    r->successes == 0 && r->failures >= c->min_events;
+	case CONFIG_ALERT_RESTARTS:
+	case CONFIG_ALERT_APP_ERRORED:
+		return alert_pm2_cond(al, r);
 	}
 	return false;
 }
@@ -404,6 +323,9 @@ alert_rule_value(const struct alert *al, size_t i, int64_t now_ms)
 		return (double)r->streak;
 	case CONFIG_ALERT_NO_SUCCESS:
 		return (double)(now_ms - alert_rule_quiet_since(r)) / 1000.0;
+	case CONFIG_ALERT_RESTARTS:
+	case CONFIG_ALERT_APP_ERRORED:
+		return alert_pm2_value(al, r);
 	}
 	return 0;
 }
@@ -480,7 +402,7 @@ alert_notify(struct alert *al, struct alert_rule *r, bool is_resolved,
 	struct alert_notice n;
 	int64_t first = STAMP_NONE;
 	uint64_t top = 0;
-	char *sample;
+	char *sample, *note;
 
 	memset(&n, 0, sizeof(n));
 	n.rule = r->cfg;
@@ -522,8 +444,11 @@ alert_notify(struct alert *al, struct alert_rule *r, bool is_resolved,
 	n.starts_at_ms = r->since_ms;
 	n.ends_at_ms = is_resolved ? now_ms : 0;
 	n.at_ms = now_ms;
+	note = alert_pm2_note(al, r, is_resolved, now_ms);
+	n.pm2_note = note;
 	if (al->cb.notify != NULL)
 		al->cb.notify(al->cb.ctx, &n);
+	free(note);
 	free(sample);
 }
 
@@ -533,7 +458,7 @@ alert_rule_eval(struct alert *al, struct alert_rule *r, int64_t now_ms)
 	bool cond;
 
 	alert_rule_advance(r, now_ms);
-	cond = alert_rule_cond(r, now_ms);
+	cond = alert_rule_cond(al, r, now_ms);
 	switch (r->status) {
 	case ALERT_INACTIVE:
 		if (!cond)
@@ -632,7 +557,7 @@ alert_record(struct alert *al, size_t set_idx, const char *app,
 		struct alert_rule *r = &al->rules[i];
 		bool is_counted;
 
-		if (r->set_idx != set_idx)
+		if (r->set_idx != set_idx || alert_pm2_is_kind(r->cfg->kind))
 			continue;
 		alert_rule_advance(r, now_ms);
 		alert_rule_count(r, app, outcome, class_idx, 1, t, t);
@@ -833,7 +758,8 @@ alert_fill_bucket(void *ctx, const struct state_count *c)
 		size_t class_idx = 0;
 		int64_t t, first;
 
-		if (strcmp(r->set->name, c->pattern_set) != 0)
+		if (strcmp(r->set->name, c->pattern_set) != 0 ||
+		    alert_pm2_is_kind(r->cfg->kind))
 			continue;
 		if (outcome == MATCH_FAILURE) {
 			while (class_idx < r->set->nfailure && strcmp(
@@ -953,7 +879,8 @@ alert_new(const struct config *cfg, struct match_set **sets, size_t nsets,
 	}
 	if (state_alerts(st, alert_restore, al) != 0 ||
 	    state_buckets(st, now_ms - longest - 60000, STAMP_NONE,
-	    alert_fill_bucket, &fill) != 0) {
+	    alert_fill_bucket, &fill) != 0 ||
+	    alert_pm2_fill(al, now_ms - longest - 60000, now_ms) != 0) {
 		*err = xasprintf("cannot read the alerts' state");
 		goto fail;
 	}
@@ -980,6 +907,7 @@ alert_free(struct alert *al)
 		for (size_t j = 0; j < r->napps; j++)
 			free(r->apps[j].name);
 		free(r->sample);
+		alert_pm2_rule_free(r->pm2);
 	}
 	free(al->rules);
 	free(al);

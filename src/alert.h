@@ -71,6 +71,9 @@ struct alert_notice {
 	int64_t		 starts_at_ms;	/* when it fired */
 	int64_t		 ends_at_ms;	/* when it resolved; 0 if firing */
 	int64_t		 at_ms;		/* now */
+	/* What PM2's log says of the apps (restarts, app_errored, and
+	 * no_success when an app is stopped or errored), or NULL. */
+	const char	*pm2_note;
 };
 
 struct alert_cb {
@@ -120,6 +123,17 @@ void alert_tick(struct alert *al, int64_t now_ms);
 
 /* When alert_tick() next has work (ms since the epoch), or INT64_MAX. */
 int64_t alert_deadline(const struct alert *al, int64_t now_ms);
+
+/*
+ * PM2's daemon log (alert_pm2.c): the rules of kind restarts and
+ * app_errored, and the notes of no_success.  APPS (borrowed, kept up to
+ * date by the caller) holds each app's last state; EV happened to APP at
+ * TS_MS (STAMP_NONE: now).
+ */
+struct pm2_apps;
+void alert_pm2_apps(struct alert *al, const struct pm2_apps *apps);
+void alert_pm2_event(struct alert *al, const char *app, int ev,
+    int64_t ts_ms, int64_t now_ms);
 
 /* Saves the rules whose state moved into the open transaction. */
 void alert_save(struct alert *al);

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "match.h"
 #include "report.h"
+#include "report_pm2.h"
 #include "progress.h"
 #include "report_html.h"
 #include "series.h"
@@ -145,7 +146,7 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
  */
 static char *
 cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
-    const struct series *series, size_t *len)
+    const struct series *series, const struct pm2_apps *pm2, size_t *len)
 {
 	json_t *doc;
 	char *text = NULL, *s;
@@ -157,6 +158,7 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 		if (fp == NULL)
 			abort();	/* only out of memory */
 		report_write_text(agg, NULL, fp);
+		report_pm2_write_text(fp, pm2);
 		fclose(fp);
 		doc = json_object();
 		json_object_set_new(doc, "text", utf8_json_string(text,
@@ -165,6 +167,7 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 	} else {
 		doc = report_json(agg, NULL);
 		report_json_add_hours(doc, series);
+		report_pm2_json_add(doc, pm2);
 	}
 	s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(doc);
@@ -177,8 +180,9 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 /* Writes the report in FORMAT to FP.  Returns 0 or -1. */
 static int
 cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
-    const struct series *series, enum report_format format, int64_t since,
-    int64_t until, time_t now, FILE *fp)
+    const struct series *series, const struct pm2_apps *pm2,
+    enum report_format format, int64_t since, int64_t until, time_t now,
+    FILE *fp)
 {
 	struct report_html html;
 	json_t *root;
@@ -188,10 +192,12 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 	switch (format) {
 	case REPORT_TEXT:
 		report_write_text(agg, NULL, fp);
+		report_pm2_write_text(fp, pm2);
 		break;
 	case REPORT_JSON:
 		root = report_json(agg, NULL);
 		report_json_add_hours(root, series);
+		report_pm2_json_add(root, pm2);
 		rc = report_json_dump(root, fp);
 		json_decref(root);
 		break;
@@ -205,6 +211,7 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 		html.now_ms = (int64_t)now * 1000;
 		html.agg = agg;
 		html.series = series;
+		html.pm2 = pm2;
 		rc = report_html_write(&html, fp);
 		free(source);
 		break;
@@ -228,6 +235,7 @@ cmd_summary(int argc, char **argv)
 	struct webhook_oneshot *oneshot = NULL;
 	struct report_output *rout = NULL;
 	struct series *series = NULL;
+	struct pm2_apps *pm2 = NULL;
 	struct progress *progress;
 	int rc_load;
 	bool is_written;
@@ -354,11 +362,13 @@ cmd_summary(int argc, char **argv)
 	progress = progress_new("summary", 0, false, "buckets");
 	rc_load = summary_load_series(st, agg, series, progress, since, until);
 	progress_done(progress);
+	if (rc_load == 0)
+		pm2 = summary_load_pm2(st, since, until, &rc_load);
 	if (rc_load != 0) {
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
-	is_written = cmd_summary_report(cfg, agg, series, format, since,
+	is_written = cmd_summary_report(cfg, agg, series, pm2, format, since,
 	    until, now, report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {
 		fprintf(stderr, "omniwatch summary: %s\n", err != NULL ? err :
@@ -368,7 +378,7 @@ cmd_summary(int argc, char **argv)
 	}
 	rout = NULL;
 	if (oneshot != NULL) {
-		body = cmd_summary_body(receiver, agg, series, &body_len);
+		body = cmd_summary_body(receiver, agg, series, pm2, &body_len);
 		if (webhook_oneshot_post(oneshot, body, body_len, &err) != 0) {
 			fprintf(stderr, "omniwatch summary: --post: %s\n", err);
 			free(err);
@@ -383,6 +393,7 @@ out:
 		report_output_close(rout, false, &err);
 	series_free(series);
 	aggregate_free(agg);
+	pm2_apps_free(pm2);
 	state_close(st);
 	match_sets_free(sets, cfg->npattern_sets);
 	config_free(cfg);

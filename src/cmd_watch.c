@@ -36,6 +36,7 @@
 #include "state_pm2.h"
 #include "tail.h"
 #include "watch_check.h"
+#include "watch_pm2.h"
 #include "webhook.h"
 #include "watch.h"
 #include "xmalloc.h"
@@ -105,6 +106,19 @@ watch_outcome(void *ctx, const struct tail_outcome *to)
 	alert_record(w->al, o->set_idx, o->app, to->stream, o->outcome,
 	    o->class_idx, ts, o->record->text, o->record->len, watch_now_ms(),
 	    false);
+}
+
+/* A line of PM2's own log: its events and states go to the state, the
+ * rules and the metrics (watch_pm2.h), in the batch's transaction. */
+static void
+watch_daemon_line(void *ctx, const char *path,
+    const struct pm2_daemon_line *l)
+{
+	struct watch *w = ctx;
+
+	watch_pm2_line(w->pm2, path, l, watch_now_ms());
+	if (w->dirty_since_ms == 0 && state_is_dirty(w->st))
+		w->dirty_since_ms = watch_now_ms();
 }
 
 /* An alert changed: its notice goes to the receivers' spool. */
@@ -215,6 +229,7 @@ watch_metrics(void *ctx, struct metrics_buf *b)
 		metrics_sample(b, "omniwatch_spool_notifications",
 		    (double)st.depth, 1, l);
 	}
+	watch_pm2_metrics(w->pm2, b);
 }
 
 void
@@ -282,7 +297,7 @@ watch_load(const char *path, struct config **cfgp, struct match_set ***setsp,
 static int
 watch_open(struct watch *w)
 {
-	struct tail_cb cb = { watch_outcome, w };
+	struct tail_cb cb = { watch_outcome, w, watch_daemon_line };
 	struct alert_cb acb = { watch_notify, w };
 	struct metrics_cb mcb = { watch_metrics, w };
 	struct epoll_event ev;
@@ -328,6 +343,8 @@ watch_open(struct watch *w)
 	if (w->wh != NULL)
 		w->mx = metrics_new(w->cfg, w->epfd, &mcb, &err);
 	if (w->mx != NULL)
+		w->pm2 = watch_pm2_new(w->st, w->al);
+	if (w->mx != NULL)
 		w->tail = tail_new(w->cfg, w->sets, w->nsets, w->st, &cb, &err);
 	if (w->tail == NULL) {
 		log_error("%s", err);
@@ -364,6 +381,8 @@ watch_close(struct watch *w)
 	w->mx = NULL;
 	webhook_free(w->wh);
 	w->wh = NULL;
+	watch_pm2_free(w->pm2);
+	w->pm2 = NULL;
 	alert_free(w->al);
 	w->al = NULL;
 	redact_free(w->rd);

@@ -66,6 +66,8 @@ enum config_alert_kind {
 	CONFIG_ALERT_FAILURES,
 	CONFIG_ALERT_CONSECUTIVE_FAILURES,
 	CONFIG_ALERT_NO_SUCCESS,
+	CONFIG_ALERT_RESTARTS,		/* PM2's log (alert_pm2.h) */
+	CONFIG_ALERT_APP_ERRORED,
 };
 
 /* The kinds' names in the file, by enum config_alert_kind. */
@@ -74,6 +76,7 @@ extern const char *const config_alert_kinds[];
 struct config_alert {
 	char		*name;
 	char		*pattern_set;	/* a set's name (its `name:` key) */
+	char		*app;		/* restarts, app_errored: one app; NULL */
 	enum config_alert_kind kind;
 	double		 threshold;	/* rate in (0, 1], or a count >= 1 */
 	int64_t		 window_ms;	/* default 300000 */

@@ -227,21 +227,43 @@ config_threshold(struct config_loader *ld, struct fy_node *value,
 	return 0;
 }
 
-/* The threshold, which depends on the kind. */
+const char *const config_alert_kinds[] = {
+	/* enum config_alert_kind */
+	"failure_rate", "failures", "consecutive_failures", "no_success",
+	"restarts", "app_errored", NULL
+};
+
+/* Kinds without a threshold: they fire on a state, not on a count. */
+static bool
+config_kind_is_state(enum config_alert_kind k)
+{
+	return k == CONFIG_ALERT_NO_SUCCESS || k == CONFIG_ALERT_APP_ERRORED;
+}
+
+/* The threshold, which depends on the kind; app, for PM2's kinds only. */
 static int
 config_finish_alert(struct config_walk *w)
 {
 	struct config_alert *a = w->base;
 	struct fy_node *threshold = config_walk_given(w, "threshold");
 	struct fy_node *kind = config_walk_given(w, "kind");
+	struct fy_node *app = config_walk_given(w, "app");
 	char what[160];
 
+	if (app != NULL && a->kind != CONFIG_ALERT_RESTARTS &&
+	    a->kind != CONFIG_ALERT_APP_ERRORED)
+		return config_error(w->ld, app, NULL, "alerts.%s.app: %s "
+		    "rules count records of a pattern set, not one app's; app "
+		    "is for restarts and app_errored", a->name,
+		    config_alert_kinds[a->kind]);
 	snprintf(what, sizeof(what), "alerts.%s.threshold", a->name);
-	if (a->kind == CONFIG_ALERT_NO_SUCCESS && threshold != NULL)
-		return config_error(w->ld, threshold, NULL, "%s: no_success "
-		    "takes no threshold; it fires when the window holds no "
-		    "success", what);
-	if (a->kind != CONFIG_ALERT_NO_SUCCESS && threshold == NULL)
+	if (config_kind_is_state(a->kind) && threshold != NULL)
+		return config_error(w->ld, threshold, NULL, "%s: %s takes no "
+		    "threshold; %s", what, config_alert_kinds[a->kind],
+		    a->kind == CONFIG_ALERT_NO_SUCCESS ? "it fires when the "
+		    "window holds no success" : "it fires while PM2 has given "
+		    "up on the app");
+	if (!config_kind_is_state(a->kind) && threshold == NULL)
 		return config_error(w->ld, kind, NULL, "alerts.%s: no "
 		    "threshold; expected %s", a->name, a->kind ==
 		    CONFIG_ALERT_FAILURE_RATE ? CONFIG_EXPECT_RATE :
@@ -382,10 +404,6 @@ static const struct config_section config_receiver = {
 	.finish = config_finish_receiver,
 };
 
-const char *const config_alert_kinds[] = {
-	/* enum config_alert_kind */
-	"failure_rate", "failures", "consecutive_failures", "no_success", NULL
-};
 
 static const struct config_key config_alert_keys[] = {
 	{ .name = "name", .type = CONFIG_STRING,
@@ -401,6 +419,11 @@ static const struct config_key config_alert_keys[] = {
 	  CONFIG_AT(struct config_alert, kind),
 	  .choices = config_alert_kinds,
 	  .text = "What the rule fires on." },
+	{ .name = "app", .type = CONFIG_STRING,
+	  CONFIG_AT(struct config_alert, app),
+	  .expect = "a PM2 app name",
+	  .text = "restarts, app_errored: the one PM2 app watched; default: "
+	    "every app." },
 	{ .name = "threshold", .type = CONFIG_LATER,
 	  CONFIG_AT(struct config_alert, threshold),
 	  .text = "A failure rate in (0, 1], or a count; see kind." },

@@ -46,7 +46,7 @@
 #include "xmalloc.h"
 
 #define STATE_FILE		"omniwatch.db"
-#define STATE_VERSION		4
+#define STATE_VERSION		5
 #define STATE_BUSY_MS		5000	/* a checkpoint takes far less */
 #define STATE_DIR_MODE		0750	/* logs' contents may be private */
 
@@ -309,9 +309,12 @@ state_schema_init(struct state *st, char **err)
 	    "add the alerts' streak and keep_firing_for columns", err) != 0)
 		goto fail;
 	if (version <= 3 && state_exec(st, state_pm2_schema,
-	    "add the PM2 tables (instances, daemon events)", err) != 0)
+	    "add the cluster instances' table", err) != 0)
 		goto fail;
-	if (version > 3 && state_check_version(st, version, false, err) != 0)
+	if (version <= 4 && state_exec(st, state_pm2_schema_v5,
+	    "add the PM2 daemon log's tables", err) != 0)
+		goto fail;
+	if (version > 4 && state_check_version(st, version, false, err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;

@@ -11,7 +11,7 @@
  * counted once.  `summary` reads the buckets through a second connection and
  * sees only committed data.
  *
- * Schema (version 1; version 4 adds state_pm2.h's tables):
+ * Schema (version 1; versions 4 and 5 add state_pm2.h's tables):
  *   files(dev, ino, fp_len, fp_crc, offset, path, updated_ms,
  *         PRIMARY KEY (dev, ino))
  *   buckets(minute_ms, pattern_set, app, stream, outcome, class,

@@ -31,6 +31,46 @@ const char state_pm2_schema[] =
 	" class));"
 	"PRAGMA user_version = 4;";
 
+const char state_pm2_schema_v5[] =
+	"CREATE TABLE pm2_events ("
+	" minute_ms INTEGER NOT NULL,"
+	" app TEXT NOT NULL,"
+	" instance INTEGER NOT NULL,"
+	" event TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" PRIMARY KEY (minute_ms, app, instance, event));"
+	"CREATE TABLE pm2_instances ("
+	" home TEXT NOT NULL,"
+	" app TEXT NOT NULL,"
+	" instance INTEGER NOT NULL,"
+	" mode TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" since_ms INTEGER,"
+	" started INTEGER NOT NULL,"
+	" PRIMARY KEY (home, app, instance));"
+	"PRAGMA user_version = 5;";
+
+static const char state_pm2_sql_event[] =
+	"INSERT INTO pm2_events (minute_ms, app, instance, event, count)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)"
+	" ON CONFLICT (minute_ms, app, instance, event)"
+	" DO UPDATE SET count = count + excluded.count";
+
+static const char state_pm2_sql_events[] =
+	"SELECT minute_ms, app, instance, event, count FROM pm2_events"
+	" WHERE (?1 IS NULL OR minute_ms >= ?1)"
+	" AND (?2 IS NULL OR minute_ms < ?2)"
+	" ORDER BY minute_ms, app, instance, event";
+
+static const char state_pm2_sql_instance_save[] =
+	"INSERT OR REPLACE INTO pm2_instances (home, app, instance, mode,"
+	" state, since_ms, started) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+static const char state_pm2_sql_instances[] =
+	"SELECT home, app, instance, mode, state, since_ms, started"
+	" FROM pm2_instances WHERE (?1 IS NULL OR home = ?1)"
+	" ORDER BY home, app, instance";
+
 /* As state.c's count: a NULL stamp falls back to the other side. */
 static const char state_pm2_sql_count[] =
 	"INSERT INTO instance_buckets (minute_ms, pattern_set, app, instance,"
@@ -54,6 +94,10 @@ static const char state_pm2_sql_buckets[] =
 struct state_pm2 {
 	sqlite3_stmt	*count;
 	sqlite3_stmt	*buckets;
+	sqlite3_stmt	*event;
+	sqlite3_stmt	*events;
+	sqlite3_stmt	*instance_save;
+	sqlite3_stmt	*instances;
 };
 
 void
@@ -63,6 +107,10 @@ state_pm2_release(struct state_pm2 *p)
 		return;
 	sqlite3_finalize(p->count);
 	sqlite3_finalize(p->buckets);
+	sqlite3_finalize(p->event);
+	sqlite3_finalize(p->events);
+	sqlite3_finalize(p->instance_save);
+	sqlite3_finalize(p->instances);
 	free(p);
 }
 
@@ -165,6 +213,136 @@ state_instance_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE) {
 		state_log(st, "read the instance counts");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * PM2's daemon log: events and the tracker's memory (version 5).
+ */
+
+int
+state_pm2_event(struct state *st, int64_t minute_ms, const char *app,
+    int instance, enum pm2_event ev, uint64_t count)
+{
+	struct state_pm2 *p = state_pm2_of(st);
+	sqlite3_stmt *s;
+
+	if (state_begin(st) != 0)
+		return -1;
+	s = state_pm2_stmt(st, &p->event, state_pm2_sql_event);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, minute_ms);
+	sqlite3_bind_text(s, 2, app, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, instance);
+	sqlite3_bind_text(s, 4, pm2_event_names[ev], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)count);
+	return state_change(st, s, "count a PM2 event");
+}
+
+static const char *
+state_pm2_mode_name(enum pm2_mode m)
+{
+	return m == PM2_MODE_FORK ? "fork" : m == PM2_MODE_CLUSTER ?
+	    "cluster" : "";
+}
+
+int
+state_pm2_instance_save(struct state *st, const char *home,
+    const struct pm2_instance *i)
+{
+	struct state_pm2 *p = state_pm2_of(st);
+	sqlite3_stmt *s;
+
+	if (state_begin(st) != 0)
+		return -1;
+	s = state_pm2_stmt(st, &p->instance_save, state_pm2_sql_instance_save);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, home, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, i->app, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, i->id);
+	sqlite3_bind_text(s, 4, state_pm2_mode_name(i->mode), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, pm2_state_name(i->state), -1, SQLITE_STATIC);
+	state_bind_stamp(s, 6, i->since_ms);
+	sqlite3_bind_int(s, 7, i->has_started ? 1 : 0);
+	return state_change(st, s, "save a PM2 instance");
+}
+
+int
+state_pm2_events(struct state *st, int64_t since_ms, int64_t until_ms,
+    void (*fn)(void *ctx, int64_t minute_ms, const char *app, int instance,
+    enum pm2_event ev, uint64_t count), void *ctx)
+{
+	struct state_pm2 *p;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!state_pm2_has_table(st, "pm2_events"))
+		return 0;
+	p = state_pm2_of(st);
+	s = state_pm2_stmt(st, &p->events, state_pm2_sql_events);
+	if (s == NULL)
+		return -1;
+	state_bind_stamp(s, 1, since_ms);
+	state_bind_stamp(s, 2, until_ms);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		enum pm2_event ev;
+
+		/* An event this omniwatch does not know: a newer one's. */
+		if (pm2_event_parse(state_column_text(s, 3), &ev) != 0)
+			continue;
+		fn(ctx, sqlite3_column_int64(s, 0), state_column_text(s, 1),
+		    sqlite3_column_int(s, 2), ev,
+		    (uint64_t)sqlite3_column_int64(s, 4));
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		state_log(st, "read the PM2 events");
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_pm2_instances(struct state *st, const char *home,
+    void (*fn)(void *ctx, const char *home, const struct pm2_instance *i),
+    void *ctx)
+{
+	struct state_pm2 *p;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!state_pm2_has_table(st, "pm2_instances"))
+		return 0;
+	p = state_pm2_of(st);
+	s = state_pm2_stmt(st, &p->instances, state_pm2_sql_instances);
+	if (s == NULL)
+		return -1;
+	if (home != NULL)
+		sqlite3_bind_text(s, 1, home, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct pm2_instance i;
+		const char *mode = state_column_text(s, 3);
+
+		i.app = (char *)state_column_text(s, 1);
+		i.id = sqlite3_column_int(s, 2);
+		i.mode = strcmp(mode, "fork") == 0 ? PM2_MODE_FORK :
+		    strcmp(mode, "cluster") == 0 ? PM2_MODE_CLUSTER :
+		    PM2_MODE_UNKNOWN;
+		i.state = pm2_state_parse(state_column_text(s, 4));
+		i.since_ms = state_column_stamp(s, 5);
+		i.has_started = sqlite3_column_int(s, 6) != 0;
+		fn(ctx, state_column_text(s, 0), &i);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		state_log(st, "read the PM2 instances");
 		return -1;
 	}
 	return 0;

@@ -209,3 +209,36 @@ summary_last(struct state *st, const char *set_name,
 	*last_ms = ctx.last_ms;
 	return 0;
 }
+
+static void
+summary_pm2_event(void *ctx, int64_t minute_ms, const char *app,
+    int instance, enum pm2_event ev, uint64_t count)
+{
+	(void)minute_ms;
+	pm2_apps_count(ctx, app, instance, ev, count);
+}
+
+static void
+summary_pm2_instance(void *ctx, const char *home, const struct pm2_instance *i)
+{
+	(void)home;
+	pm2_apps_state(ctx, i->app, i->id, i->mode, i->state, i->since_ms);
+}
+
+struct pm2_apps *
+summary_load_pm2(struct state *st, int64_t since_ms, int64_t until_ms,
+    int *rc)
+{
+	struct pm2_apps *a = pm2_apps_new();
+
+	*rc = 0;
+	if (state_pm2_instances(st, NULL, summary_pm2_instance, a) != 0 ||
+	    state_pm2_events(st, since_ms, until_ms, summary_pm2_event,
+	    a) != 0)
+		*rc = -1;
+	if (*rc != 0 || a->napps == 0) {
+		pm2_apps_free(a);
+		return NULL;
+	}
+	return a;
+}

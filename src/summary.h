@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "aggregate.h"
+#include "pm2_apps.h"
 #include "progress.h"
 #include "series.h"
 #include "state.h"
@@ -45,5 +46,15 @@ int summary_load_series(struct state *st, struct aggregate *agg,
  */
 int summary_last(struct state *st, const char *set_name,
     enum match_outcome outcome, int64_t now_ms, int64_t *last_ms);
+
+/*
+ * What `watch` kept of PM2's own log: the events of [SINCE_MS, UNTIL_MS)
+ * per app and instance, and every instance's last state (whatever the
+ * range: a state is now's).  Returns a new pm2_apps (free with
+ * pm2_apps_free), NULL when the state holds none, and sets *RC to 0 or
+ * -1 (the state could not be read; logged).
+ */
+struct pm2_apps *summary_load_pm2(struct state *st, int64_t since_ms,
+    int64_t until_ms, int *rc);
 
 #endif

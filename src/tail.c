@@ -71,6 +71,7 @@ struct tail_dir {
 	char		*real;		/* realpath at watch time */
 	int		 wd;		/* -1: not watched (missing, ENOSPC) */
 	bool		 warned_missing;
+	bool		 is_home;	/* PM2_HOME itself: its pm2.log only */
 	const struct config_source *src;
 };
 
@@ -145,7 +146,8 @@ tail_is_live(const struct tail_dir *d, const char *name, const char *full)
 	if (d->src->pm2_home != NULL) {
 		if (pm2_log_name_parse(name, &pn) != 0)
 			return false;
-		live = !pn.is_rotated;
+		live = !pn.is_rotated &&
+		    d->is_home == (pn.stream == PM2_STREAM_DAEMON);
 		pm2_log_name_release(&pn);
 		return live;
 	}
@@ -164,6 +166,15 @@ tail_is_live(const struct tail_dir *d, const char *name, const char *full)
 /* ---------------------------------------------------------------------
  * Files.
  */
+
+static void
+tail_file_daemon_line(void *ctx, const struct pm2_daemon_line *l)
+{
+	struct tail_file *f = ctx;
+
+	if (f->t->cb.daemon_line != NULL)
+		f->t->cb.daemon_line(f->t->cb.ctx, f->path, l);
+}
 
 static void
 tail_file_outcome(void *ctx, const struct pipeline_outcome *o)
@@ -199,7 +210,9 @@ static struct tail_file *
 tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 {
 	struct tail_file *f = xcalloc(1, sizeof(*f));
-	struct pipeline_sink sink = { tail_file_outcome, f, NULL };
+	struct pipeline_sink sink = { tail_file_outcome, f,
+	    tail_file_daemon_line };
+	struct pipeline_options popts = t->popts;
 
 	f->t = t;
 	f->path = xstrdup(path);
@@ -211,8 +224,9 @@ tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 	f->ino = (uint64_t)st->st_ino;
 	f->saved_offset = UINT64_MAX;
 	f->last_growth_ms = t->now_ms;
+	popts.is_pm2_daemon = pm2_log_is_daemon(path);
 	f->pipeline = pipeline_new(t->sets, t->nsets, &sink, f->app, path,
-	    &t->popts);
+	    &popts);
 	f->next = t->files;
 	t->files = f;
 	t->stats.files++;
@@ -787,7 +801,8 @@ tail_dir_watch(struct tail *t, struct tail_dir *d)
 }
 
 static void
-tail_dir_add(struct tail *t, const char *path, const struct config_source *src)
+tail_dir_add(struct tail *t, const char *path, const struct config_source *src,
+    bool is_home)
 {
 	for (size_t i = 0; i < t->ndirs; i++)
 		if (strcmp(t->dirs[i].path, path) == 0 && t->dirs[i].src == src)
@@ -797,6 +812,7 @@ tail_dir_add(struct tail *t, const char *path, const struct config_source *src)
 	t->dirs[t->ndirs].path = xstrdup(path);
 	t->dirs[t->ndirs].wd = -1;
 	t->dirs[t->ndirs].src = src;
+	t->dirs[t->ndirs].is_home = is_home;
 	t->ndirs++;
 }
 
@@ -833,20 +849,23 @@ tail_dirs_update(struct tail *t)
 		if (src->pm2_home != NULL) {
 			char *d = xasprintf("%s/logs", src->pm2_home);
 
-			tail_dir_add(t, d, src);
+			tail_dir_add(t, d, src, false);
 			free(d);
+			/* PM2's own log, pm2.log (pm2_daemon.h). */
+			tail_dir_add(t, src->pm2_home, src, true);
 		} else {
 			glob_t g;
 			char *copy = xstrdup(src->path);
 
 			/* The pattern's own directory, when it has no magic. */
 			if (strpbrk(dirname(copy), "*?[") == NULL)
-				tail_dir_add(t, copy, src);
+				tail_dir_add(t, copy, src, false);
 			free(copy);
 			if (glob(src->path, 0, NULL, &g) == 0) {
 				for (size_t k = 0; k < g.gl_pathc; k++) {
 					copy = xstrdup(g.gl_pathv[k]);
-					tail_dir_add(t, dirname(copy), src);
+					tail_dir_add(t, dirname(copy), src,
+					    false);
 					free(copy);
 				}
 				globfree(&g);

@@ -51,9 +51,15 @@ struct tail_outcome {
 	const struct pipeline_outcome *o;
 };
 
+struct pm2_daemon_line;
+
 struct tail_cb {
 	void	(*outcome)(void *ctx, const struct tail_outcome *to);
 	void	*ctx;
+	/* A line of PM2's own log at PATH (pm2.log of a pm2_home source,
+	 * or one a path source names), in order; NULL drops them. */
+	void	(*daemon_line)(void *ctx, const char *path,
+		    const struct pm2_daemon_line *l);
 };
 
 struct tail;

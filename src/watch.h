@@ -21,6 +21,7 @@ struct watch {
 	struct alert	*al;
 	struct webhook	*wh;
 	struct metrics	*mx;
+	struct watch_pm2 *pm2;		/* PM2's own log */
 	int		 epfd;		/* the loop's: tail, curl, metrics */
 	int		 sfd;		/* signalfd */
 	int		 tfd;		/* timerfd */

@@ -106,6 +106,7 @@ webhook_time(int64_t ms)
 
 static const char *const webhook_kinds[] = {
 	"failure_rate", "failures", "consecutive_failures", "no_success",
+	"restarts", "app_errored",
 };
 
 /* "5m", "90s", "2h": the window for people. */
@@ -143,8 +144,9 @@ webhook_json(const struct alert_notice *n)
 	json_object_set_new(o, "status", json_string(n->is_resolved ?
 	    "resolved" : "firing"));
 	json_object_set_new(o, "kind", json_string(webhook_kinds[r->kind]));
-	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ?
-	    json_null() : json_real(r->threshold));
+	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ||
+	    r->kind == CONFIG_ALERT_APP_ERRORED ? json_null() :
+	    json_real(r->threshold));
 	json_object_set_new(o, "pattern_set", utf8_json_string(n->pattern_set,
 	    strlen(n->pattern_set)));
 	json_object_set_new(o, "host", utf8_json_string(n->host,
@@ -181,6 +183,8 @@ webhook_json(const struct alert_notice *n)
 	    utf8_json_string(diag, strlen(diag)));
 	json_object_set_new(o, "sample", n->sample_len == 0 ? json_null() :
 	    utf8_json_string(n->sample, n->sample_len));
+	json_object_set_new(o, "pm2", n->pm2_note == NULL ? json_null() :
+	    utf8_json_string(n->pm2_note, strlen(n->pm2_note)));
 	json_object_set_new(o, "starts_at", webhook_time(n->starts_at_ms));
 	json_object_set_new(o, "ends_at", webhook_time(n->ends_at_ms));
 	json_object_set_new(o, "at", webhook_time(n->at_ms));
@@ -198,12 +202,20 @@ webhook_summary(const struct alert_notice *n)
 	if (n->failure_rate >= 0)
 		snprintf(rate, sizeof(rate), ", failure rate %.0f%%",
 		    n->failure_rate * 100);
+	/* The rules over PM2's log count no records: the note says it. */
+	if (r->kind == CONFIG_ALERT_RESTARTS || r->kind ==
+	    CONFIG_ALERT_APP_ERRORED)
+		return xasprintf("[%s] %s on %s: %s", n->is_resolved ?
+		    "RESOLVED" : "FIRING", r->name, n->host,
+		    n->pm2_note != NULL ? n->pm2_note : "PM2");
 	return xasprintf("[%s] %s on %s: pattern set %s, %llu %s and %llu %s "
-	    "in %s%s", n->is_resolved ? "RESOLVED" : "FIRING", r->name,
+	    "in %s%s%s%s", n->is_resolved ? "RESOLVED" : "FIRING", r->name,
 	    n->host, n->pattern_set, (unsigned long long)n->failures,
 	    plural(n->failures, "failure", "failures"),
 	    (unsigned long long)n->successes,
-	    plural(n->successes, "success", "successes"), win, rate);
+	    plural(n->successes, "success", "successes"), win, rate,
+	    n->pm2_note != NULL ? "; PM2: " : "",
+	    n->pm2_note != NULL ? n->pm2_note : "");
 }
 
 static json_t *

@@ -497,11 +497,22 @@ test_error_alerting(void **state)
 	    "when the window holds no success");
 	ct_error(CT_A "{name: a, kind: rate}\n",
 	    "3:21: alerts.a.kind: 'rate' is not a choice; expected "
-	    "failure_rate, failures, consecutive_failures or no_success");
+	    "failure_rate, failures, consecutive_failures, no_success, "
+	    "restarts or app_errored");
 	ct_error(CT_A "{name: a, kind: no_success, when: x}\n",
 	    "3:33: alerts.a: unknown key 'when'; expected name, pattern_set, "
-	    "kind, threshold, window, min_events, classes, for, "
+	    "kind, app, threshold, window, min_events, classes, for, "
 	    "keep_firing_for, repeat_interval or receivers");
+	/* The rules over PM2's log (issue 12). */
+	ct_error(CT_A "{name: a, kind: app_errored, threshold: 1}\n",
+	    "3:45: alerts.a.threshold: app_errored takes no threshold; it "
+	    "fires while PM2 has given up on the app");
+	ct_error(CT_A "{name: a, kind: restarts}\n",
+	    "3:21: alerts.a: no threshold; expected a whole number from 1 to "
+	    "1000000000");
+	ct_error(CT_A "{name: a, kind: failures, threshold: 1, app: x}\n",
+	    "3:50: alerts.a.app: failures rules count records of a pattern "
+	    "set, not one app's; app is for restarts and app_errored");
 	ct_error(CT_A "{name: a, kind: no_success, keep_firing_for: 5}\n",
 	    "3:50: alerts.a.keep_firing_for: '5' has no unit; expected a "
 	    "number with a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");

@@ -112,8 +112,8 @@ test_errors(void **state)
 	    "a unit: ms, s, m, h, d or w (e.g. 200ms, 5s, 15m)");
 	co_error("api.fails.bogus=1", "--set 'api.fails.bogus=1': "
 	    "alerts.api.fails: unknown key 'bogus'; expected name, "
-	    "pattern_set, kind, threshold, window, min_events, classes, for, "
-	    "keep_firing_for, repeat_interval or receivers");
+	    "pattern_set, kind, app, threshold, window, min_events, classes, "
+	    "for, keep_firing_for, repeat_interval or receivers");
 	co_error("quiet.threshold=3", "--set 'quiet.threshold=3': "
 	    "alerts.quiet.threshold: no_success takes no threshold; it fires "
 	    "when the window holds no success");

@@ -187,7 +187,7 @@ test_open_creates(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 4);
+	assert_int_equal(sqlite3_column_int(s, 0), 5);
 	sqlite3_finalize(s);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
 	    NULL), SQLITE_OK);
@@ -227,11 +227,11 @@ test_open_errors(void **state)
 	state_close(st_open(false));
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 5", NULL,
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 6", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	want = xasprintf("%s: schema version 5 is newer than this omniwatch "
-	    "knows (4); use the omniwatch that wrote it", path);
+	want = xasprintf("%s: schema version 6 is newer than this omniwatch "
+	    "knows (5); use the omniwatch that wrote it", path);
 	assert_null(state_open(st_dir, false, &err));
 	assert_string_equal(err, want);
 	free(err);
@@ -825,7 +825,8 @@ test_upgrade_v1(void **state)
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts; DROP TABLE spool;"
-	    "DROP TABLE instance_buckets; PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE instance_buckets; DROP TABLE pm2_events;"
+	    "DROP TABLE pm2_instances; PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* summary reads it as it is; watch upgrades it, keeping counts. */
 	st = st_open(true);
@@ -853,7 +854,8 @@ test_upgrade_v2(void **state)
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts;"
-	    "DROP TABLE instance_buckets;"
+	    "DROP TABLE instance_buckets; DROP TABLE pm2_events;"
+	    "DROP TABLE pm2_instances;"
 	    "CREATE TABLE alerts (name TEXT PRIMARY KEY, status TEXT NOT NULL,"
 	    " id TEXT NOT NULL, since_ms INTEGER NOT NULL,"
 	    " last_notified_ms INTEGER NOT NULL, streak INTEGER NOT NULL,"
@@ -878,7 +880,7 @@ test_upgrade_v2(void **state)
 		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version",
 		    -1, &s, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(s, 0), 4);
+		assert_int_equal(sqlite3_column_int(s, 0), 5);
 		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
@@ -931,6 +933,7 @@ test_instance_buckets(void **state)
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE instance_buckets;"
+	    "DROP TABLE pm2_events; DROP TABLE pm2_instances;"
 	    "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = st_open(true);
@@ -944,6 +947,90 @@ test_instance_buckets(void **state)
 	assert_int_equal(st_nbuckets(st), 1);
 	state_close(st);
 	free(path);
+}
+
+static void
+st_pm2_event_fn(void *ctx, int64_t minute_ms, const char *app, int instance,
+    enum pm2_event ev, uint64_t count)
+{
+	char *buf = ctx, line[128];
+
+	snprintf(line, sizeof(line), "%lld %s %d %s %llu;",
+	    (long long)((minute_ms - MIN(0)) / 60000), app, instance,
+	    pm2_event_names[ev], (unsigned long long)count);
+	strncat(buf, line, 1023 - strlen(buf));
+}
+
+static void
+st_pm2_instance_fn(void *ctx, const char *home, const struct pm2_instance *i)
+{
+	char *buf = ctx, line[160];
+
+	snprintf(line, sizeof(line), "%s %s %d %d %s %lld %d;", home, i->app,
+	    i->id, (int)i->mode, pm2_state_name(i->state),
+	    (long long)i->since_ms, i->has_started ? 1 : 0);
+	strncat(buf, line, 1023 - strlen(buf));
+}
+
+/* PM2's daemon log: event buckets add up, the tracker's memory is one
+ * row per home, app and pm_id, and both commit with the rest. */
+static void
+test_pm2_daemon_state(void **state)
+{
+	struct state *st = st_open(false);
+	struct pm2_instance i = { (char *)"desk", 2, PM2_MODE_CLUSTER,
+	    PM2_STATE_ONLINE, 5000, true };
+	char buf[1024] = "";
+
+	assert_int_equal(state_pm2_event(st, MIN(1), "desk", 2,
+	    PM2_EVENT_RESTART, 1), 0);
+	assert_int_equal(state_pm2_event(st, MIN(1), "desk", 2,
+	    PM2_EVENT_RESTART, 2), 0);
+	assert_int_equal(state_pm2_event(st, MIN(2), "crashy", 0,
+	    PM2_EVENT_ERRORED, 1), 0);
+	assert_int_equal(state_pm2_instance_save(st, "/h", &i), 0);
+	i.state = PM2_STATE_STOPPED;
+	assert_int_equal(state_pm2_instance_save(st, "/h", &i), 0);
+	assert_int_equal(state_pm2_instance_save(st, "/other", &i), 0);
+	state_close(st);		/* not committed: gone */
+	st = st_open(true);
+	assert_int_equal(state_pm2_events(st, STAMP_NONE, STAMP_NONE,
+	    st_pm2_event_fn, buf), 0);
+	assert_string_equal(buf, "");
+	state_close(st);
+
+	st = st_open(false);
+	assert_int_equal(state_pm2_event(st, MIN(1), "desk", 2,
+	    PM2_EVENT_RESTART, 1), 0);
+	assert_int_equal(state_pm2_event(st, MIN(1), "desk", 2,
+	    PM2_EVENT_RESTART, 2), 0);
+	assert_int_equal(state_pm2_event(st, MIN(2), "crashy", 0,
+	    PM2_EVENT_ERRORED, 1), 0);
+	i.state = PM2_STATE_ONLINE;
+	assert_int_equal(state_pm2_instance_save(st, "/h", &i), 0);
+	i.state = PM2_STATE_STOPPED;
+	assert_int_equal(state_pm2_instance_save(st, "/h", &i), 0);
+	assert_int_equal(state_pm2_instance_save(st, "/other", &i), 0);
+	assert_int_equal(state_commit(st), 0);
+	state_close(st);
+	st = st_open(true);
+	assert_int_equal(state_pm2_events(st, STAMP_NONE, STAMP_NONE,
+	    st_pm2_event_fn, buf), 0);
+	assert_string_equal(buf, "1 desk 2 restarts 3;2 crashy 0 errored 1;");
+	buf[0] = '\0';
+	assert_int_equal(state_pm2_events(st, MIN(2), STAMP_NONE,
+	    st_pm2_event_fn, buf), 0);
+	assert_string_equal(buf, "2 crashy 0 errored 1;");
+	buf[0] = '\0';
+	assert_int_equal(state_pm2_instances(st, "/h", st_pm2_instance_fn,
+	    buf), 0);
+	assert_string_equal(buf, "/h desk 2 2 stopped 5000 1;");
+	buf[0] = '\0';
+	assert_int_equal(state_pm2_instances(st, NULL, st_pm2_instance_fn,
+	    buf), 0);
+	assert_string_equal(buf, "/h desk 2 2 stopped 5000 1;"
+	    "/other desk 2 2 stopped 5000 1;");
+	state_close(st);
 }
 
 int
@@ -977,6 +1064,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_v1, st_setup,
 		    st_teardown),
 		cmocka_unit_test_setup_teardown(test_instance_buckets,
+		    st_setup, st_teardown),
+		cmocka_unit_test_setup_teardown(test_pm2_daemon_state,
 		    st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_v2, st_setup,
 		    st_teardown),

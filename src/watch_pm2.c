@@ -1,0 +1,232 @@
+/*
+ * watch_pm2: see watch_pm2.h.  Homes are few (one per pm2_home source),
+ * kept in an array.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stamp.h"
+#include "state_pm2.h"
+#include "watch_pm2.h"
+#include "xmalloc.h"
+
+struct watch_pm2_home {
+	struct watch_pm2 *wp;
+	char		*dir;		/* the directory of its pm2.log */
+	struct pm2_tracker *tracker;
+	int64_t		 now_ms;	/* of the line being handled */
+};
+
+struct watch_pm2 {
+	struct state	*st;
+	struct alert	*al;
+	struct watch_pm2_home **homes;	/* each is its tracker's context */
+	size_t		 nhomes;
+	/* Events since start, and every instance's last state. */
+	struct pm2_apps	*apps;
+};
+
+static void
+watch_pm2_seed_apps(void *ctx, const char *home, const struct pm2_instance *i)
+{
+	struct watch_pm2 *wp = ctx;
+
+	(void)home;
+	pm2_apps_state(wp->apps, i->app, i->id, i->mode, i->state,
+	    i->since_ms);
+}
+
+struct watch_pm2 *
+watch_pm2_new(struct state *st, struct alert *al)
+{
+	struct watch_pm2 *wp = xcalloc(1, sizeof(*wp));
+
+	wp->st = st;
+	wp->al = al;
+	wp->apps = pm2_apps_new();
+	(void)state_pm2_instances(st, NULL, watch_pm2_seed_apps, wp);
+	alert_pm2_apps(al, wp->apps);
+	return wp;
+}
+
+static void
+watch_pm2_event(void *ctx, const struct pm2_instance *i, enum pm2_event ev,
+    int64_t ts)
+{
+	struct watch_pm2_home *h = ctx;
+	struct watch_pm2 *wp = h->wp;
+	int64_t t = ts != STAMP_NONE ? ts : h->now_ms;
+
+	(void)state_pm2_event(wp->st, t / 60000 * 60000, i->app, i->id, ev, 1);
+	pm2_apps_count(wp->apps, i->app, i->id, ev, 1);
+	alert_pm2_event(wp->al, i->app, ev, ts, h->now_ms);
+}
+
+static void
+watch_pm2_state(void *ctx, const struct pm2_instance *i)
+{
+	struct watch_pm2_home *h = ctx;
+	struct watch_pm2 *wp = h->wp;
+
+	(void)state_pm2_instance_save(wp->st, h->dir, i);
+	pm2_apps_state(wp->apps, i->app, i->id, i->mode, i->state,
+	    i->since_ms);
+}
+
+static void
+watch_pm2_seed(void *ctx, const char *home, const struct pm2_instance *i)
+{
+	struct watch_pm2_home *h = ctx;
+
+	(void)home;
+	pm2_tracker_seed(h->tracker, i);
+}
+
+/* The home of the daemon log at PATH, made and seeded on first use. */
+static struct watch_pm2_home *
+watch_pm2_home(struct watch_pm2 *wp, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash != NULL ? xstrndup(path, (size_t)(slash - path)) :
+	    xstrdup(".");
+	struct watch_pm2_home *h;
+	struct pm2_tracker_cb cb;
+
+	for (size_t i = 0; i < wp->nhomes; i++)
+		if (strcmp(wp->homes[i]->dir, dir) == 0) {
+			free(dir);
+			return wp->homes[i];
+		}
+	wp->homes = xreallocarray(wp->homes, wp->nhomes + 1,
+	    sizeof(*wp->homes));
+	h = xcalloc(1, sizeof(*h));
+	wp->homes[wp->nhomes++] = h;
+	h->wp = wp;
+	h->dir = dir;
+	cb.event = watch_pm2_event;
+	cb.state = watch_pm2_state;
+	cb.ctx = h;
+	h->tracker = pm2_tracker_new(&cb);
+	/* Seeding calls nothing back: the saved memory is not news. */
+	(void)state_pm2_instances(wp->st, dir, watch_pm2_seed, h);
+	return h;
+}
+
+void
+watch_pm2_line(struct watch_pm2 *wp, const char *path,
+    const struct pm2_daemon_line *l, int64_t now_ms)
+{
+	struct watch_pm2_home *h = watch_pm2_home(wp, path);
+
+	h->now_ms = now_ms;
+	pm2_tracker_line(h->tracker, l);
+}
+
+/* One family: a sample per instance (per app in fork mode). */
+static void
+watch_pm2_family(const struct watch_pm2 *wp, struct metrics_buf *b,
+    enum pm2_event ev)
+{
+	static const char *const help[PM2_EVENT_N] = {
+		"Restarts of each app and cluster instance in PM2's log since "
+		    "start (starts after the first in the daemon's life).",
+		"Exits that no pm2 stop, restart, reload or delete asked for, "
+		    "since start.",
+		"Stops asked for (pm2 stop, restart, reload, delete, kill), "
+		    "since start.",
+		"Times PM2 gave up on an app (too many unstable restarts), "
+		    "since start.",
+	};
+	char name[64];
+
+	snprintf(name, sizeof(name), "omniwatch_pm2_%s_total",
+	    pm2_event_names[ev]);
+	metrics_family(b, name, "counter", help[ev]);
+	for (size_t i = 0; i < wp->apps->napps; i++) {
+		const struct pm2_apps_app *app = &wp->apps->apps[i];
+
+		if (!pm2_apps_shows_instances(app)) {
+			const char *l[] = { "app", app->name };
+
+			metrics_sample(b, name, (double)app->counts[ev], 1, l);
+			continue;
+		}
+		for (size_t k = 0; k < app->ninstances; k++) {
+			char id[16];
+			const char *l[] = { "app", app->name, "instance", id };
+
+			snprintf(id, sizeof(id), "%d", app->instances[k].id);
+			metrics_sample(b, name,
+			    (double)app->instances[k].counts[ev], 2, l);
+		}
+	}
+}
+
+/* omniwatch_pm2_state of APP (and instance ID, or NULL): 1 for ST. */
+static void
+watch_pm2_state_samples(struct metrics_buf *b, const char *app,
+    const char *id, enum pm2_state st)
+{
+	static const enum pm2_state states[] = { PM2_STATE_LAUNCHING,
+	    PM2_STATE_ONLINE, PM2_STATE_STOPPING, PM2_STATE_STOPPED,
+	    PM2_STATE_ERRORED };
+
+	for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++) {
+		const char *l[] = { "app", app, "instance", id, "state",
+		    pm2_state_name(states[k]) };
+
+		if (id == NULL) {
+			l[2] = "state";
+			l[3] = pm2_state_name(states[k]);
+		}
+		metrics_sample(b, "omniwatch_pm2_state", st == states[k] ? 1 :
+		    0, id != NULL ? 3 : 2, l);
+	}
+}
+
+void
+watch_pm2_metrics(const struct watch_pm2 *wp, struct metrics_buf *b)
+{
+
+	if (wp == NULL || wp->apps->napps == 0)
+		return;
+	for (int ev = 0; ev < PM2_EVENT_N; ev++)
+		watch_pm2_family(wp, b, (enum pm2_event)ev);
+	metrics_family(b, "omniwatch_pm2_state", "gauge", "1 for the state "
+	    "PM2's log last gave each app (cluster: each instance).");
+	for (size_t i = 0; i < wp->apps->napps; i++) {
+		const struct pm2_apps_app *app = &wp->apps->apps[i];
+		int64_t since;
+
+		if (!pm2_apps_shows_instances(app)) {
+			watch_pm2_state_samples(b, app->name, NULL,
+			    pm2_apps_app_state(app, &since));
+			continue;
+		}
+		for (size_t n = 0; n < app->ninstances; n++) {
+			char id[16];
+
+			snprintf(id, sizeof(id), "%d", app->instances[n].id);
+			watch_pm2_state_samples(b, app->name, id,
+			    app->instances[n].state);
+		}
+	}
+}
+
+void
+watch_pm2_free(struct watch_pm2 *wp)
+{
+	if (wp == NULL)
+		return;
+	for (size_t i = 0; i < wp->nhomes; i++) {
+		pm2_tracker_free(wp->homes[i]->tracker);
+		free(wp->homes[i]->dir);
+		free(wp->homes[i]);
+	}
+	free(wp->homes);
+	pm2_apps_free(wp->apps);
+	free(wp);
+}

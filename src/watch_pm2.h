@@ -1,0 +1,45 @@
+/*
+ * watch_pm2: what `watch` does with PM2's own log (pm2_daemon.h): one
+ * tracker per PM2 home (the directory of a pm2.log), whose memory is
+ * read back from the state when the first line of that home arrives and
+ * saved with every change; the events go into the state's per-minute
+ * event buckets, into the alert rules, and into counters since start for
+ * the metrics:
+ *   omniwatch_pm2_restarts_total{app,instance}
+ *   omniwatch_pm2_unplanned_exits_total{app,instance}
+ *   omniwatch_pm2_planned_stops_total{app,instance}
+ *   omniwatch_pm2_errored_total{app,instance}
+ *   omniwatch_pm2_state{app,instance,state}   1 for the current state
+ * (instance absent in fork mode).
+ */
+#ifndef OMNIWATCH_WATCH_PM2_H
+#define OMNIWATCH_WATCH_PM2_H
+
+#include <stdint.h>
+
+#include "alert.h"
+#include "metrics.h"
+#include "pm2_apps.h"
+#include "pm2_daemon.h"
+#include "state.h"
+
+struct watch_pm2;
+
+/*
+ * ST and AL are borrowed and must outlive it.  The states saved in ST
+ * are loaded at once (for the metrics and the alert rules).
+ */
+struct watch_pm2 *watch_pm2_new(struct state *st, struct alert *al);
+
+/* A line of the daemon log at PATH (tail_cb's daemon_line); NOW_MS
+ * places unstamped events. */
+void watch_pm2_line(struct watch_pm2 *wp, const char *path,
+    const struct pm2_daemon_line *l, int64_t now_ms);
+
+/* The metrics families above, into B. */
+void watch_pm2_metrics(const struct watch_pm2 *wp, struct metrics_buf *b);
+
+/* Accepts NULL. */
+void watch_pm2_free(struct watch_pm2 *wp);
+
+#endif
