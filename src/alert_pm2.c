@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alert_pm2.h"
+#include "plural.h"
 #include "pm2_apps.h"
 #include "stamp.h"
 #include "state_pm2.h"
@@ -288,10 +289,12 @@ alert_pm2_note(const struct alert *al, const struct alert_rule *r,
 
 			if (alert_pm2_in_window(r, a) == 0)
 				continue;
-			snprintf(what, sizeof(what), "%llu",
-			    (unsigned long long)alert_pm2_in_window(r, a));
-			alert_pm2_add(note, &len, "%s%s restarted %s times in "
-			    "the window%s", a->name, what, STAMP_NONE);
+			snprintf(what, sizeof(what), "%llu %s",
+			    (unsigned long long)alert_pm2_in_window(r, a),
+			    plural(alert_pm2_in_window(r, a), "time",
+			    "times"));
+			alert_pm2_add(note, &len, "%s%s restarted %s in the "
+			    "window%s", a->name, what, STAMP_NONE);
 		}
 		break;
 	case CONFIG_ALERT_APP_ERRORED:

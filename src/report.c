@@ -262,9 +262,12 @@ report_text_instance(FILE *fp, int id, const struct aggregate_counts *c)
 {
 	double rate = aggregate_failure_rate(c);
 
-	fprintf(fp, "    instance %d: %llu failures, %llu successes, %llu "
-	    "damaged", id, (unsigned long long)c->failures,
-	    (unsigned long long)c->successes, (unsigned long long)c->damaged);
+	fprintf(fp, "    instance %d: %llu %s, %llu %s, %llu damaged", id,
+	    (unsigned long long)c->failures,
+	    plural(c->failures, "failure", "failures"),
+	    (unsigned long long)c->successes,
+	    plural(c->successes, "success", "successes"),
+	    (unsigned long long)c->damaged);
 	if (rate < 0)
 		fprintf(fp, ", failure rate n/a\n");
 	else

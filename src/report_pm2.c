@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plural.h"
 #include "report.h"
 #include "report_pm2.h"
 #include "stamp.h"
@@ -111,11 +112,15 @@ report_pm2_text_counts(FILE *fp, const uint64_t *counts,
 		stamp_format(since_ms, t);
 		fprintf(fp, " since %s", t);
 	}
-	fprintf(fp, ", %llu restarts, %llu unplanned exits, %llu planned "
-	    "stops, %llu errored\n",
+	fprintf(fp, ", %llu %s, %llu %s, %llu %s, %llu errored\n",
 	    (unsigned long long)counts[PM2_EVENT_RESTART],
+	    plural(counts[PM2_EVENT_RESTART], "restart", "restarts"),
 	    (unsigned long long)counts[PM2_EVENT_UNPLANNED_EXIT],
+	    plural(counts[PM2_EVENT_UNPLANNED_EXIT], "unplanned exit",
+	    "unplanned exits"),
 	    (unsigned long long)counts[PM2_EVENT_PLANNED_STOP],
+	    plural(counts[PM2_EVENT_PLANNED_STOP], "planned stop",
+	    "planned stops"),
 	    (unsigned long long)counts[PM2_EVENT_ERRORED]);
 }
 

@@ -36,7 +36,7 @@ rm -f "$L" "$E"
 "$OMNIWATCH" scan -p "$T/error.yaml" --json "$D" > "$T/scan.json"
 check_json "$T/scan.json" scan
 "$OMNIWATCH" scan -p "$T/error.yaml" "$D" > "$T/scan.txt"
-grep -q '^    instance 2: 3 failures, 1 successes, 0 damaged, failure rate 75.0%$' "$T/scan.txt" ||
+grep -q '^    instance 2: 3 failures, 1 success, 0 damaged, failure rate 75.0%$' "$T/scan.txt" ||
 	{ cat "$T/scan.txt"; fail "a text line per instance"; }
 assert_eq "$(grep -c '^    instance ' "$T/scan.txt")" 3 "text: three instance lines"
 "$OMNIWATCH" scan -p "$T/error.yaml" --format html -o "$T/scan.html" "$D"
@@ -64,5 +64,5 @@ stop_watch
 "$OMNIWATCH" summary -c "$CFG" --json > "$T/summary.json"
 check_json "$T/summary.json" summary
 "$OMNIWATCH" summary -c "$CFG" > "$T/summary.txt"
-grep -q '^    instance 2: 3 failures, 1 successes' "$T/summary.txt" ||
+grep -q '^    instance 2: 3 failures, 1 success' "$T/summary.txt" ||
 	fail "summary: a text line per instance"

@@ -169,7 +169,7 @@ assert_eq "$(jget "$dir/home.json" '.files | map(select(.path | endswith("desk-e
 "$OMNIWATCH" scan "$PM2_HOME" >"$dir/home.txt" || fail "scan (text)"
 grep -q '^  app crashy (fork mode): online since .*, 3 restarts, 3 unplanned exits, 0 planned stops, 1 errored$' "$dir/home.txt" ||
 	{ cat "$dir/home.txt" >&2; fail "text: crashy's line"; }
-grep -q '^    instance 2: stopped since .*, 2 restarts, 2 unplanned exits, 1 planned stops, 0 errored$' "$dir/home.txt" ||
+grep -q '^    instance 2: stopped since .*, 2 restarts, 2 unplanned exits, 1 planned stop, 0 errored$' "$dir/home.txt" ||
 	fail "text: a line per instance"
 # What watch kept: the same counts in summary.
 "$OMNIWATCH" summary -c "$CFG" --json >"$dir/summary.json" || fail "summary"
