@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "plural.h"
 #include "redact.h"
+#include "sandbox.h"
 #include "stamp.h"
 #include "state.h"
 #include "state_pm2.h"
@@ -248,12 +249,13 @@ watch_commit(struct watch *w, bool flush)
 }
 
 /*
- * Loads the config at PATH and its pattern sets.  Returns 0, or -1 with the
- * reason logged; nothing is changed then.
+ * Loads the config at PATH and its pattern sets, which must lie within SB
+ * (NULL: anywhere).  Returns 0, or -1 with the reason logged; nothing is
+ * changed then.
  */
 static int
-watch_load(const char *path, struct config **cfgp, struct match_set ***setsp,
-    size_t *nsetsp)
+watch_load(const char *path, const struct sandbox *sb, struct config **cfgp,
+    struct match_set ***setsp, size_t *nsetsp)
 {
 	struct config *cfg;
 	struct match_set **sets;
@@ -263,6 +265,12 @@ watch_load(const char *path, struct config **cfgp, struct match_set ***setsp,
 	if (cfg == NULL) {
 		log_error("%s", err);
 		free(err);
+		return -1;
+	}
+	if (sandbox_check(sb, path, cfg, &err) != 0) {
+		log_error("%s: %s", path, err);
+		free(err);
+		config_free(cfg);
 		return -1;
 	}
 	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, &sets,
@@ -358,6 +366,10 @@ watch_open(struct watch *w)
 		    &ms) == 0 && ms != STAMP_NONE)
 			metrics_last_success(w->mx, w->sets[i]->name, ms);
 	}
+	/* Everything is open that start-up needs: from here on watch reads
+	 * logs and writes its state, and nothing else (sandbox.h). */
+	if (w->is_sandboxed && w->sb == NULL)
+		w->sb = sandbox_enter(w->config_path, w->cfg);
 	/* The backlog is counted into the windows first and judged once,
 	 * so that it does not fire and resolve alerts on the way. */
 	tail_start(w->tail, watch_now_ms());
@@ -416,7 +428,7 @@ watch_reload(struct watch *w)
 	size_t nsets;
 
 	log_info("SIGHUP: reloading %s", w->config_path);
-	if (watch_load(w->config_path, &cfg, &sets, &nsets) != 0) {
+	if (watch_load(w->config_path, w->sb, &cfg, &sets, &nsets) != 0) {
 		log_error("reload failed; the old configuration keeps running");
 		return 0;
 	}
@@ -440,6 +452,8 @@ const struct cmd_opt cmd_watch_opts[] = {
 	    "the configuration (omniwatch.yaml(5))" },
 	{ "check", 'C', 0, NULL, "check the configuration, its pattern sets "
 	    "and paths, and exit" },
+	{ "no-sandbox", 'S', 0, NULL, "do not confine watch once started "
+	    "(no_new_privs, Landlock, seccomp), for debugging" },
 	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
 	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print warnings and errors only" },
 	{ NULL, 0, 0, NULL, NULL },
@@ -456,6 +470,7 @@ cmd_watch(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.lock_fd = -1;
 	w.epfd = w.tfd = w.sfd = -1;
+	w.is_sandboxed = true;
 	log_set_level(LOG_LEVEL_INFO);
 	cmd_opt_init(&op, cmd_watch_opts);
 	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
@@ -465,6 +480,9 @@ cmd_watch(int argc, char **argv)
 			break;
 		case 'C':
 			is_check = true;
+			break;
+		case 'S':
+			w.is_sandboxed = false;
 			break;
 		case 'v':
 			log_set_level(LOG_LEVEL_DEBUG);
@@ -480,7 +498,7 @@ cmd_watch(int argc, char **argv)
 	}
 	if (w.config_path == NULL || optind != argc)
 		return cmd_usage("watch");
-	if (watch_load(w.config_path, &w.cfg, &w.sets, &w.nsets) != 0)
+	if (watch_load(w.config_path, NULL, &w.cfg, &w.sets, &w.nsets) != 0)
 		return CMD_EXIT_USAGE;
 	if (is_check) {
 		char *err;
@@ -507,6 +525,7 @@ cmd_watch(int argc, char **argv)
 	watch_close(&w);
 	watch_unlock(&w);
 	watch_loop_release(&w);
+	sandbox_free(w.sb);
 	match_sets_free(w.sets, w.nsets);
 	config_free(w.cfg);
 	return rc;

@@ -28,6 +28,7 @@
 #include "pm2.h"
 #include "source.h"
 #include "stamp.h"
+#include "sandbox.h"
 #include "tail.h"
 #include "xmalloc.h"
 
@@ -292,7 +293,8 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 
 	if (fd < 0) {
 		if (errno != ENOENT)
-			log_warn("%s: cannot open", path);
+			log_warnx("%s: cannot open: %s%s", path,
+			    strerror(errno), sandbox_hint(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

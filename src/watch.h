@@ -22,6 +22,8 @@ struct watch {
 	struct webhook	*wh;
 	struct metrics	*mx;
 	struct watch_pm2 *pm2;		/* PM2's own log */
+	struct sandbox	*sb;		/* NULL until entered, or --no-sandbox */
+	bool		 is_sandboxed;	/* enter it once started */
 	int		 epfd;		/* the loop's: tail, curl, metrics */
 	int		 sfd;		/* signalfd */
 	int		 tfd;		/* timerfd */

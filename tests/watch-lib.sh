@@ -48,7 +48,8 @@ started_after() {
 start_watch() {
 	[ -f "$CFG" ] || write_config
 	_sw_before=$(starts)
-	"$OMNIWATCH" watch -c "$CFG" >>"$WLOG" 2>&1 &
+	# shellcheck disable=SC2086
+	"$OMNIWATCH" watch -c "$CFG" ${WATCH_OPTS:-} >>"$WLOG" 2>&1 &
 	WPID=$!
 	wait_for "watch to start" started_after "$_sw_before"
 }

@@ -1,0 +1,102 @@
+#!/bin/sh
+# watch's sandbox (src/sandbox.c): once started it reads only the
+# directories its config names and writes only its state and textfile.
+# A file outside (a symlink put in the logs directory later, a pattern
+# set named by a reloaded config) is refused with a message that says
+# why, and counting goes on; webhooks (a receiver named by host name),
+# the metrics endpoint and a reload that rebinds it work confined;
+# --no-sandbox turns every layer off.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+. "$top_srcdir/tests/alert-lib.sh"
+
+# Outside: not beneath $T, whose files the config's directory allows.
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/omniwatch-outside.XXXXXX")
+trap 'rm -rf "$OUT"; cleanup_alert' EXIT
+cp "$T/alerting.yaml" "$OUT/other.yaml"
+sed -i 's/^name: errors/name: others/' "$OUT/other.yaml"
+
+start_receiver "$T/r"
+sandbox_config() {
+	write_config
+	cat >> "$CFG" <<Y
+receivers:
+  ops:
+    url: http://localhost:$(port_of "$T/r")/hook
+    timeout: 2s
+    retry_initial: 200ms
+alerts:
+  - {name: sbx, kind: failures, threshold: 1, window: 1h, repeat_interval: 1h}
+metrics:
+  listen: 127.0.0.1:0
+  textfile: $T/textfile/omniwatch.prom
+  textfile_interval: 200ms
+Y
+}
+mkdir -p "$T/textfile"
+sandbox_config
+start_watch
+
+line=$(grep 'sandbox:' "$WLOG" || true)
+case $line in
+*"landlock ABI"*) ;;
+*"landlock unavailable"*)
+	echo "skip: this kernel has no Landlock: $line"
+	exit 77 ;;
+*) fail "no sandbox line at start: $(cat "$WLOG")" ;;
+esac
+case $line in
+*"no_new_privs on"*"seccomp on"*) echo "ok: $line" ;;
+*) fail "every layer on by default: $line" ;;
+esac
+assert_eq "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$WPID/status")" 1 \
+    "no_new_privs in /proc"
+assert_eq "$(awk '/^Seccomp:/ {print $2}' "/proc/$WPID/status")" 2 \
+    "seccomp filter mode in /proc"
+
+echo "# confined, watch counts, alerts by host name and writes its textfile"
+fail_lines 2 a
+wait_count 2
+wait_posts "$T/r" 1
+wait_for "the textfile" grep -q 'omniwatch_records_total' \
+    "$T/textfile/omniwatch.prom"
+echo "ok: textfile written"
+
+echo "# a symlink to a file outside is refused, and said so; counting goes on"
+echo "$(now_stamp): req=out1 ERROR upstream" > "$OUT/secret-app.log"
+ln -s "$OUT/secret-app.log" "$D/sneaky-out.log"
+wait_for "the refusal" grep -q 'sneaky-out.log: cannot open: Permission denied (outside the sandbox' "$WLOG"
+echo "ok: the symlink's refusal names the path and the sandbox"
+fail_lines 1 b
+wait_count 3 failures "the symlinked file is not counted, the others are"
+
+echo "# a reload naming a pattern set outside is refused; the old config counts on"
+sed -i "s|^pattern_sets: .*|pattern_sets: [$T/alerting.yaml, $OUT/other.yaml]|" "$CFG"
+kill -HUP "$WPID"
+wait_for "the refused reload" grep -q 'reload failed' "$WLOG"
+grep -q "pattern set $OUT/other.yaml: $OUT is outside the sandbox" "$WLOG" ||
+    fail "the refusal names the pattern set: $(grep error "$WLOG")"
+echo "ok: the refusal names the pattern set and its directory"
+kill -0 "$WPID" || fail "a refused reload must not stop watch"
+fail_lines 1 c
+wait_count 4 failures "counting goes on after a refused reload"
+
+echo "# a reload inside the sandbox rebinds the metrics and counts on"
+sandbox_config
+kill -HUP "$WPID"
+wait_for "the reload" grep -q 'reloaded:' "$WLOG"
+fail_lines 1 d
+wait_count 5 failures "counted after a reload inside"
+stop_watch
+grep -q 'cannot\|error' "$T/r/stderr" 2>/dev/null && fail "receiver errors"
+
+echo "# --no-sandbox: every layer off, and the symlinked file is read"
+: > "$WLOG"
+WATCH_OPTS=--no-sandbox start_watch
+grep -q 'sandbox:' "$WLOG" && fail "--no-sandbox still enters the sandbox"
+assert_eq "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$WPID/status")" 0 \
+    "--no-sandbox: no no_new_privs"
+assert_eq "$(awk '/^Seccomp:/ {print $2}' "/proc/$WPID/status")" 0 \
+    "--no-sandbox: no seccomp"
+wait_count 6 failures "--no-sandbox follows the symlink outside"
+stop_watch
