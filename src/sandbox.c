@@ -49,6 +49,7 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV	(1ULL << 15)
 #endif
+#define SANDBOX_SCOPE_SIGNAL		(1ULL << 1)	/* ABI 6 */
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION	(1U << 0)
 #endif
@@ -363,8 +364,12 @@ sandbox_landlock_rule(int ruleset, const char *path, uint64_t access,
 static int
 sandbox_landlock(struct sandbox *sb, const char **why)
 {
+	/* The ruleset attribute of ABI 6 (landlock(7)); older kernels are
+	 * given only its first field. */
 	struct {
 		uint64_t handled_access_fs;
+		uint64_t handled_access_net;	/* not handled: webhooks */
+		uint64_t scoped;
 	} attr;
 	int abi = sandbox_landlock_abi(), ruleset;
 
@@ -373,9 +378,13 @@ sandbox_landlock(struct sandbox *sb, const char **why)
 		    "not in this kernel";
 		return 0;
 	}
+	memset(&attr, 0, sizeof(attr));
 	attr.handled_access_fs = sandbox_landlock_handled(abi);
+	/* ABI 6: signals only to processes in this sandbox (the YAML
+	 * parser's child, which yaml_load may have to kill). */
+	attr.scoped = SANDBOX_SCOPE_SIGNAL;
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-	    sizeof(attr), 0);
+	    abi >= 6 ? sizeof(attr) : sizeof(attr.handled_access_fs), 0);
 	if (ruleset < 0) {
 		*why = strerror(errno);
 		return 0;
@@ -417,7 +426,9 @@ sandbox_landlock(struct sandbox *sb, const char **why)
  *   metrics    libmicrohttpd with its own epoll: accept4, sendmsg
  *   reload     the same again, plus bind/listen for a new metrics
  *              socket, inotify_init1, epoll_create1, PCRE2 JIT (mmap
- *              PROT_EXEC, mprotect)
+ *              PROT_EXEC, mprotect), and yaml_load's child that parses
+ *              each YAML file first under a time limit (fork, wait4,
+ *              kill: the child inherits the sandbox and cannot exec)
  *   sanitizers LeakSanitizer stops threads with ptrace at exit
  * Unlisted names are skipped where the architecture lacks them.
  */
@@ -437,7 +448,8 @@ static const char *const sandbox_syscalls[] = {
 	"mmap", "mmap2", "munmap", "mremap", "mprotect", "madvise", "brk",
 	"futex", "futex_time64", "futex_waitv", "set_robust_list",
 	"get_robust_list", "rseq", "set_tid_address", "gettid", "getpid",
-	"getppid", "tgkill", "exit", "exit_group", "sched_yield",
+	"getppid", "tgkill", "kill", "wait4", "waitid", "exit",
+	"exit_group", "sched_yield",
 	"sched_getaffinity", "membarrier",
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigreturn",
 	"sigaltstack", "restart_syscall",
@@ -456,7 +468,7 @@ static const char *const sandbox_syscalls[] = {
 	"getuid32", "geteuid32", "getgid32", "getegid32", "getresuid",
 	"getresgid", "getrlimit", "prlimit64", "sysinfo",
 #ifdef SANDBOX_SANITIZER
-	"ptrace", "wait4", "waitid", "sched_getparam", "sched_getscheduler",
+	"ptrace", "sched_getparam", "sched_getscheduler",
 	"mincore", "process_vm_readv",
 #endif
 };
@@ -536,19 +548,17 @@ sandbox_seccomp(const char **why)
 
 		rc = sandbox_seccomp_add(ctx, "prctl", SCMP_ACT_ALLOW, 1, &a);
 	}
-	/* Threads, never processes: clone only with CLONE_THREAD (with
-	 * CLONE_VM in a sanitizer build, for LeakSanitizer's tracer, still
-	 * no fork); clone3 passes its flags in memory a filter cannot read,
-	 * so it says ENOSYS and glibc falls back to clone.  (The flags are
+	/* Threads, and forks that can never exec (yaml_load's parsing
+	 * child), but no new namespaces: clone only without CLONE_NEW*
+	 * flags; clone3 passes its flags in memory a filter cannot read, so
+	 * it says ENOSYS and glibc falls back to clone.  (The flags are
 	 * clone's first argument on every architecture but s390.) */
 	if (rc == 0) {
-#ifdef SANDBOX_SANITIZER
-		const scmp_datum_t flag = CLONE_VM;
-#else
-		const scmp_datum_t flag = CLONE_THREAD;
-#endif
-		struct scmp_arg_cmp a = sandbox_arg(0, SCMP_CMP_MASKED_EQ, flag,
-		    flag);
+		const scmp_datum_t ns = CLONE_NEWNS | CLONE_NEWUSER |
+		    CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+		    CLONE_NEWCGROUP;
+		struct scmp_arg_cmp a = sandbox_arg(0, SCMP_CMP_MASKED_EQ, ns,
+		    0);
 
 		rc = sandbox_seccomp_add(ctx, "clone", SCMP_ACT_ALLOW, 1, &a);
 	}

@@ -16,7 +16,11 @@
  *                 textfile's directory; nothing else (landlock(7), any ABI
  *                 from 1; a kernel without it is said at start)
  *   seccomp       an allow-list of system calls (libseccomp); any other
- *                 call fails with EPERM rather than killing watch
+ *                 call fails with EPERM rather than killing watch.  No
+ *                 exec and no namespaces; fork stays, for yaml_load's
+ *                 child that parses a reloaded file under a time limit
+ *                 (with Landlock ABI 6, signals reach only processes in
+ *                 the sandbox)
  *
  * A SIGHUP reload re-reads the config and everything it names; a reload
  * that needs a path outside what watch was started with is refused by

@@ -35,7 +35,7 @@ Y
 }
 mkdir -p "$T/textfile"
 sandbox_config
-start_watch
+WATCH_OPTS=-v start_watch
 
 line=$(grep 'sandbox:' "$WLOG" || true)
 case $line in
@@ -93,6 +93,11 @@ kill -HUP "$WPID"
 wait_for "the reload" grep -q 'reloaded:' "$WLOG"
 fail_lines 1 d
 wait_count 5 failures "counted after a reload inside"
+# yaml_load parses each file first in a child it can stop: the sandbox
+# must leave it the fork (its debug line says when it cannot).
+grep -q 'parsed without a time limit' "$WLOG" &&
+    fail "the reload's YAML was parsed without its guard: $(grep 'time limit' "$WLOG")"
+echo "ok: the reload parsed its YAML in a guarded child"
 stop_watch
 grep -q 'cannot\|error' "$T/r/stderr" 2>/dev/null && fail "receiver errors"
 

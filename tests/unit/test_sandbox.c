@@ -5,8 +5,9 @@
  * lasts for the life of the process; the child tries things and reports
  * each errno through a pipe, and the parent asserts them: a file outside
  * the config's directories cannot be opened, a source directory cannot be
- * written, the state directory can; no process can be made or program
- * run, threads can; sandbox_check names a reloaded config's path outside.
+ * written, the state directory can; threads and forks can be made, but
+ * no program run and no namespace; sandbox_check names a reloaded
+ * config's path outside.
  * Skips where the kernel has no Landlock.
  */
 #include "autoconf.h"
@@ -21,6 +22,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +48,11 @@ struct st_probes {
 	int	write_state;
 	int	write_textfile;
 	int	fork;
+	int	fork_exec;	/* the child's execv, as an exit status */
 	int	exec;
+	int	unshare;
+	int	landlock_abi;
+	int	kill_outside;	/* kill(parent, 0) */
 	int	packet_socket;
 	int	thread;
 	int	resolve;	/* getaddrinfo("localhost"), 0 or EAI_* */
@@ -136,6 +142,7 @@ st_child(int fd)
 	cfg2 = config_load(conf2, &err);
 	if (cfg == NULL || cfg2 == NULL)
 		_exit(2);
+	p.landlock_abi = (int)syscall(444, NULL, 0, 1U);	/* before seccomp */
 	sb = sandbox_enter(conf, cfg);
 	p.has_landlock = sandbox_has_landlock(sb);
 	p.read_outside = st_open("out/secret.log", O_RDONLY);
@@ -143,12 +150,19 @@ st_child(int fd)
 	p.write_source_dir = st_open("pm2/logs/new.log", O_WRONLY | O_CREAT);
 	p.write_state = st_open("state/new", O_WRONLY | O_CREAT);
 	p.write_textfile = st_open("prom/omni.prom.tmp", O_WRONLY | O_CREAT);
+	/* A fork (yaml_load's guard) works, and inherits the sandbox. */
 	pid = fork();
-	if (pid == 0)
-		_exit(0);
+	if (pid == 0) {
+		char *const argv[] = { "true", NULL };
+
+		execv("/bin/true", argv);
+		_exit(errno == EPERM ? 42 : 43);
+	}
 	p.fork = pid < 0 ? errno : 0;
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	if (pid > 0 && waitpid(pid, &s, 0) == pid && WIFEXITED(s))
+		p.fork_exec = WEXITSTATUS(s);
+	p.unshare = unshare(CLONE_NEWUSER) != 0 ? errno : 0;
+	p.kill_outside = kill(getppid(), 0) != 0 ? errno : 0;
 	{
 		char *const argv[] = { "true", NULL };
 
@@ -218,8 +232,12 @@ test_confined(void **state)
 	assert_int_equal(p.write_source_dir, EACCES);
 	assert_int_equal(p.write_state, 0);
 	assert_int_equal(p.write_textfile, 0);
-	assert_int_equal(p.fork, EPERM);
+	assert_int_equal(p.fork, 0);
+	assert_int_equal(p.fork_exec, 42);
 	assert_int_equal(p.exec, EPERM);
+	assert_int_equal(p.unshare, EPERM);
+	/* Landlock ABI 6 scopes signals to the sandbox. */
+	assert_int_equal(p.kill_outside, p.landlock_abi >= 6 ? EPERM : 0);
 	assert_int_equal(p.packet_socket, EPERM);
 	assert_int_equal(p.thread, 0);
 	assert_int_equal(p.resolve, 0);
