@@ -120,19 +120,14 @@ static bool sandbox_has_fs_rules;
 static char *
 sandbox_resolve(const char *path)
 {
-	char *copy = xstrdup(path), *real;
+	char *copy = xstrdup(path), *real, *parent;
 
-	for (;;) {
-		real = realpath(copy, NULL);
-		if (real != NULL || strcmp(copy, "/") == 0 ||
-		    strcmp(copy, ".") == 0)
-			break;
-		{
-			char *parent = xstrdup(dirname(copy));
-
-			free(copy);
-			copy = parent;
-		}
+	for (real = realpath(copy, NULL); real == NULL &&
+	    strcmp(copy, "/") != 0 && strcmp(copy, ".") != 0;
+	    real = realpath(copy, NULL)) {
+		parent = xstrdup(dirname(copy));
+		free(copy);
+		copy = parent;
 	}
 	free(copy);
 	return real;
@@ -153,8 +148,8 @@ sandbox_dir_of(const char *path)
 typedef int (*sandbox_path_fn)(void *ctx, const char *dir,
     enum sandbox_access access, const char *what, const char *named);
 
-/* The directories of the files a glob matches now, where a match is a
- * symlink whose target lies elsewhere. */
+/* The directories that the symlinks in DIR point into now (a PM2 logs
+ * directory may link each log elsewhere). */
 static int
 sandbox_link_targets(const char *dir, sandbox_path_fn fn, void *ctx)
 {
@@ -184,7 +179,9 @@ sandbox_link_targets(const char *dir, sandbox_path_fn fn, void *ctx)
 	return rc;
 }
 
-/* A glob's directory: its leading components without * ? or [. */
+/* A glob's directory: its leading components without * ? or [ (an
+ * escaped one too: the allowed directory is then wider, never
+ * narrower). */
 static char *
 sandbox_glob_dir(const char *pattern)
 {
