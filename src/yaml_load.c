@@ -153,11 +153,6 @@ yaml_parse_guarded(const char *path, const char *p, size_t len,
 	int status = 0;
 	pid_t pid, r;
 
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	/* A fuzzer reports a hang itself (-timeout); a fork per input would
-	 * cut its speed by fifty. */
-	return 0;
-#endif
 	pid = fork();
 	if (pid < 0) {
 		log_debug("%s: parsed without a time limit: fork: %s", path,
@@ -197,6 +192,15 @@ yaml_parse_guarded(const char *path, const char *p, size_t len,
 		*err = xasprintf("%s: the YAML parser (libfyaml) crashed on "
 		    "this file (signal %d); file refused", path,
 		    WTERMSIG(status));
+		return -1;
+	}
+	/* The child exits 0 once the parse returns; anything else is a
+	 * crash that a sanitizer or libFuzzer caught and turned into an
+	 * exit status (ASan's exitcode, 1 by default). */
+	if (r == pid && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		*err = xasprintf("%s: the YAML parser (libfyaml) crashed on "
+		    "this file (exit status %d); file refused", path,
+		    WEXITSTATUS(status));
 		return -1;
 	}
 	return 0;
