@@ -130,6 +130,28 @@ yaml_parse(const char *p, size_t len, unsigned flags, struct fy_diag *diag)
 	return fy_document_build_from_string(&pcfg, p, len);
 }
 
+/* Set by libFuzzer through the sanitizers' interface; absent otherwise. */
+extern void __sanitizer_set_death_callback(void (*)(void))
+    __attribute__((weak));
+
+/*
+ * In the guard child: a crash ends it as a crash and nothing more.  The
+ * default action for the fatal signals (a sanitizer's handler would
+ * report and exit with a status instead), and no death callback (under
+ * libFuzzer, the parent's, which would save the input as a crash of the
+ * fuzz target although the parent goes on and refuses the file).
+ */
+static void
+yaml_child_crash_plainly(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	if (__sanitizer_set_death_callback != NULL)
+		__sanitizer_set_death_callback(NULL);
+}
+
 static int64_t
 yaml_now_ms(void)
 {
@@ -163,6 +185,7 @@ yaml_parse_guarded(const char *path, const char *p, size_t len,
 		struct fy_diag_cfg dcfg;
 		struct fy_diag *diag;
 
+		yaml_child_crash_plainly();
 		fy_diag_cfg_default(&dcfg);
 		dcfg.fp = NULL;
 		diag = fy_diag_create(&dcfg);
