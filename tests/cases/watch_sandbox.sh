@@ -10,9 +10,17 @@
 . "$top_srcdir/tests/watch-lib.sh"
 . "$top_srcdir/tests/alert-lib.sh"
 
-# Outside: not beneath $T, whose files the config's directory allows.
+# The config and the pattern set in directories of their own, so that
+# what watch may read is each directory the config names and no more; and
+# a directory outside $T altogether.
+mkdir -p "$T/etc" "$T/patterns"
+CFG=$T/etc/watch.yaml
+cp "$T/alerting.yaml" "$T/patterns/alerting.yaml"
+PATTERNS=$T/patterns/alerting.yaml
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/omniwatch-outside.XXXXXX")
 trap 'rm -rf "$OUT"; cleanup_alert' EXIT
+# PM2's own log, beside logs/ in the PM2 home (real PM2 7.0.4 output).
+cp "$top_srcdir/tests/data/pm2-daemon/pm2.log" "$W/pm2.log"
 cp "$T/alerting.yaml" "$OUT/other.yaml"
 sed -i 's/^name: errors/name: others/' "$OUT/other.yaml"
 
@@ -37,7 +45,7 @@ mkdir -p "$T/textfile"
 sandbox_config
 WATCH_OPTS=-v start_watch
 
-line=$(grep 'sandbox:' "$WLOG" || true)
+line=$(grep 'sandbox: no_new_privs' "$WLOG" || true)
 case $line in
 *"landlock ABI"*) ;;
 *"landlock unavailable"*)
@@ -67,6 +75,11 @@ wait_posts "$T/r" 1
 wait_for "the textfile" grep -q 'omniwatch_records_total' \
     "$T/textfile/omniwatch.prom"
 echo "ok: textfile written"
+wait_for "PM2's own log in the textfile" grep -q \
+    '^omniwatch_pm2_restarts_total{app="crashy"' "$T/textfile/omniwatch.prom"
+echo "ok: PM2_HOME/pm2.log read"
+grep -q 'cannot open' "$WLOG" && fail "a file watch needs was refused: $(grep 'cannot open' "$WLOG")"
+echo "ok: nothing watch needs was refused"
 
 echo "# a symlink to a file outside is refused, and said so; counting goes on"
 echo "$(now_stamp): req=out1 ERROR upstream" > "$OUT/secret-app.log"
@@ -77,7 +90,7 @@ fail_lines 1 b
 wait_count 3 failures "the symlinked file is not counted, the others are"
 
 echo "# a reload naming a pattern set outside is refused; the old config counts on"
-sed -i "s|^pattern_sets: .*|pattern_sets: [$T/alerting.yaml, $OUT/other.yaml]|" "$CFG"
+sed -i "s|^pattern_sets: .*|pattern_sets: [$PATTERNS, $OUT/other.yaml]|" "$CFG"
 kill -HUP "$WPID"
 wait_for "the refused reload" grep -q 'reload failed' "$WLOG"
 grep -q "pattern set $OUT/other.yaml: $OUT is outside the sandbox" "$WLOG" ||
@@ -104,7 +117,7 @@ grep -q 'cannot\|error' "$T/r/stderr" 2>/dev/null && fail "receiver errors"
 echo "# --no-sandbox: every layer off, and the symlinked file is read"
 : > "$WLOG"
 WATCH_OPTS=--no-sandbox start_watch
-grep -q 'sandbox:' "$WLOG" && fail "--no-sandbox still enters the sandbox"
+grep -q 'sandbox: no_new_privs' "$WLOG" && fail "--no-sandbox still enters the sandbox"
 assert_eq "$(status_of "$WPID" NoNewPrivs)" "$(status_of $$ NoNewPrivs)" \
     "--no-sandbox: no_new_privs as the shell's"
 assert_eq "$(status_of "$WPID" Seccomp_filters)" "$filters0" \
