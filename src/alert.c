@@ -67,19 +67,37 @@ alert_slot_clear(struct alert_rule *r, struct alert_slot *s)
 	s->idx = -1;
 }
 
-/* Lets the slots that fell out of the window by NOW go. */
+/*
+ * Lets the slots that fell out of the window by NOW go.  The ring holds
+ * the slots of (cur_idx - nslots, cur_idx], each at idx % nslots, so a
+ * step shorter than the window visits only the slots it lets go: a
+ * backtest steps through a month of seconds.
+ */
 void
 alert_rule_advance(struct alert_rule *r, int64_t now_ms)
 {
 	int64_t now_idx = now_ms / r->slot_ms;
+	int64_t n = (int64_t)r->nslots;
 
 	if (now_idx <= r->cur_idx)
 		return;
+	if (now_idx - r->cur_idx >= n) {
+		for (size_t i = 0; i < r->nslots; i++)
+			if (r->slots[i].idx >= 0 &&
+			    r->slots[i].idx <= now_idx - n)
+				alert_slot_clear(r, &r->slots[i]);
+	} else
+		for (int64_t idx = r->cur_idx - n + 1; idx <= now_idx - n;
+		    idx++) {
+			struct alert_slot *s;
+
+			if (idx < 0)
+				continue;
+			s = &r->slots[idx % n];
+			if (s->idx >= 0 && s->idx <= now_idx - n)
+				alert_slot_clear(r, s);
+		}
 	r->cur_idx = now_idx;
-	for (size_t i = 0; i < r->nslots; i++)
-		if (r->slots[i].idx >= 0 &&
-		    r->slots[i].idx <= now_idx - (int64_t)r->nslots)
-			alert_slot_clear(r, &r->slots[i]);
 }
 
 static bool

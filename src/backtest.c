@@ -518,14 +518,14 @@ backtest_replay(struct backtest_replay *rp, int64_t start, int64_t end)
 
 /* The second read and replay: the samples, made by alert.c. */
 static int
-backtest_samples(struct backtest *bt, char *const *paths, size_t n,
-    int64_t start, int64_t end)
+backtest_samples(struct backtest *bt, int64_t start, int64_t end)
 {
 	struct backtest_text_read tr = { bt, NULL, 0, 0 };
 	struct backtest_replay rp;
 	enum log_level level = log_get_level();
 	struct scan *s;
-	size_t kept = 0;
+	char **read = NULL;
+	size_t kept = 0, nread = 0;
 	int rc;
 
 	for (size_t i = 0; i < bt->nepisodes; i++) {
@@ -555,10 +555,18 @@ backtest_samples(struct backtest *bt, char *const *paths, size_t n,
 	s->on_outcome = backtest_text_hook;
 	s->hook_ctx = &tr;
 	bt->cur_file = SIZE_MAX;
+	/* Only the files that hold a sample are read again. */
+	for (size_t i = 0; i < tr.n; i++)
+		if (nread == 0 || strcmp(read[nread - 1],
+		    bt->files[tr.texts[i].file]) != 0) {
+			read = xreallocarray(read, nread + 1, sizeof(*read));
+			read[nread++] = bt->files[tr.texts[i].file];
+		}
 	/* Said once already, by the first read and replay. */
 	log_set_level(LOG_LEVEL_ERROR);
-	(void)scan_paths(s, paths, n);
+	(void)scan_paths(s, read, nread);
 	scan_free(s);
+	free(read);
 	qsort(tr.texts, tr.n, sizeof(*tr.texts), backtest_text_cmp_event);
 	memset(&rp, 0, sizeof(rp));
 	rp.bt = bt;
@@ -615,7 +623,7 @@ backtest_run(struct backtest *bt, char *const *paths, size_t n)
 	memset(&rp, 0, sizeof(rp));
 	rp.bt = bt;
 	if (backtest_replay(&rp, start, end) != 0 ||
-	    backtest_samples(bt, paths, n, start, end) != 0)
+	    backtest_samples(bt, start, end) != 0)
 		rc = -1;
 	return rc;
 }

@@ -10,14 +10,14 @@
  * timer wakes it.  The notices the rules hand out are kept as episodes;
  * nothing is sent and no state is opened.
  *
- * The files are read twice.  The first read keeps one small event per
- * counted record (stamp, set, outcome, class, app and stream, where in
- * which file), never its text, so a month of logs fits in memory; the
- * events are sorted by stamp (records of several files merged), and
- * replayed.  Only then is it known which records were the samples of
- * the episodes: the second read keeps the text of those alone, and a
- * second replay, identical but for them, lets alert.c make the samples
- * as it makes them for watch (redacted, cut).
+ * The first read keeps one small event per counted record (stamp, set,
+ * outcome, class, app and stream, where in which file), never its text,
+ * so a month of logs fits in memory; the events are sorted by stamp
+ * (records of several files merged), and replayed.  Only then is it
+ * known which records were the samples of the episodes: the files that
+ * hold them are read again for their text alone, and a second replay,
+ * identical but for them, lets alert.c make the samples as it makes them
+ * for watch (redacted, cut).
  */
 #ifndef OMNIWATCH_BACKTEST_H
 #define OMNIWATCH_BACKTEST_H
