@@ -236,7 +236,9 @@ backtest_event_hook(void *ctx, const char *path,
 	int64_t ts = o->record->ts_ms;
 	int source;
 
-	if (ts == STAMP_NONE) {
+	/* Before 1970 a stamp is no time the rules' windows can hold (their
+	 * slots are counted from the epoch): such a record is as unstamped. */
+	if (ts == STAMP_NONE || ts < 0) {
 		bt->totals.undated++;
 		return;
 	}
@@ -612,13 +614,13 @@ backtest_run(struct backtest *bt, char *const *paths, size_t n)
 	    STAMP_NONE;
 	tot->last_stamp_ms = bt->nevents > 0 ?
 	    bt->events[bt->nevents - 1].ts_ms : STAMP_NONE;
-	start = bt->opts.since_ms != STAMP_NONE ? bt->opts.since_ms :
-	    tot->first_stamp_ms;
+	start = bt->opts.since_ms != STAMP_NONE && bt->opts.since_ms >= 0 ?
+	    bt->opts.since_ms : tot->first_stamp_ms;
 	end = bt->opts.until_ms != STAMP_NONE ? bt->opts.until_ms - 1 :
 	    tot->last_stamp_ms;
 	tot->first_ms = start;
 	tot->last_ms = end;
-	if (start == STAMP_NONE || end == STAMP_NONE)
+	if (start == STAMP_NONE || end == STAMP_NONE || end < start)
 		return rc;	/* no clock: nothing to replay */
 	memset(&rp, 0, sizeof(rp));
 	rp.bt = bt;

@@ -55,7 +55,8 @@ struct backtest_episode {
 
 struct backtest_totals {
 	uint64_t	 records;	/* counted outcomes replayed */
-	uint64_t	 undated;	/* counted, but without a stamp */
+	uint64_t	 undated;	/* counted, without a stamp (or one
+					 * before 1970): not replayed */
 	uint64_t	 damaged;	/* of the replayed ones */
 	int64_t		 first_ms;	/* the clock's start, or STAMP_NONE */
 	int64_t		 last_ms;	/* its end */

@@ -78,6 +78,13 @@ assert_eq "$(ep fails)" "2026-11-29T09:00:03Z 2026-11-29T09:05:02Z 4 2" "fails i
 assert_eq "$(jget "$OUT" '.clock.to')" 2026-11-29T10:00:00.999Z "clock to --until"
 assert_eq "$(ep quiet)" "2026-11-29T10:00:00Z null 1801 1" "quiet from --since, to --until (1800.999 s, six digits)"
 
+echo "# a range without any record: no_success judged on the clock alone"
+"$OMNIWATCH" backtest -c "$CFG" --format json -o "$OUT" \
+    --since 2026-11-29T12:00:00Z --until 2026-11-29T13:00:00Z
+assert_eq "$(jget "$OUT" '.totals.records')" 0 "no records in 12:00-13:00"
+assert_eq "$(ep quiet)" "2026-11-29T12:30:00Z null 3600 1" "quiet from --since, fired after its window, quiet to the end"
+assert_eq "$(jget "$OUT" '[.episodes[] | select(.rule != "quiet")] | length')" 0 "the other rules: nothing"
+
 echo "# --rule and --set"
 "$OMNIWATCH" backtest -c "$CFG" --format json -o "$OUT" --rule fails \
     --set fails.threshold=4 --set fails.window=2m
@@ -135,3 +142,9 @@ echo '2026-11-29T11:00:06: req=f ERROR upstream' >> "$T/mix/mix-error.log"
 "$OMNIWATCH" backtest -c "$T/mix.yaml" --format json -o "$OUT" "$T/mix"
 assert_eq "$(ep streak)" "2026-11-29T11:00:06Z null 2 1" "F S F S F F: fires at the second F, firing at the end"
 [ ! -e "$T/state" ] || fail "backtest created the state directory"
+
+echo "# stamps before 1970 are no time to replay at, and crash nothing"
+printf '1960-01-01T00:00:0%s: req=%s ERROR upstream\n' 1 a 2 b 3 c > "$T/mix/old-error.log"
+"$OMNIWATCH" backtest -c "$T/mix.yaml" --format json -o "$OUT" "$T/mix/old-error.log"
+assert_eq "$(jget "$OUT" '.totals.records_without_stamp')" 3 "counted as without a stamp"
+assert_eq "$(jget "$OUT" '.episodes | length')" 0 "nothing replayed"
