@@ -114,8 +114,12 @@ config_overrides_one(struct fy_document *doc, const char *path,
 	}
 	pair = fy_node_mapping_lookup_pair_by_string(rule, key, klen);
 	if (eq[1] == '\0') {	/* RULE.KEY=: the file's value goes */
+		/* By key, not fy_node_mapping_remove(), which leaves the
+		 * pair to the caller without a way to free it (libfyaml
+		 * 0.7, fy-doc.c); this frees the pair and its key. */
 		if (pair != NULL)
-			fy_node_mapping_remove(rule, pair);
+			fy_node_free(fy_node_mapping_remove_by_key(rule,
+			    fy_node_pair_key(pair)));
 		return 0;
 	}
 	v = config_overrides_value(doc, key, eq + 1, strlen(eq + 1));
