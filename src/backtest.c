@@ -341,7 +341,8 @@ backtest_notify(void *ctx, const struct alert_notice *n)
 		return;
 	if (rp->is_second) {
 		/* The same replay: the Nth firing is the Nth episode. */
-		if (n->is_resolved || rp->open[rule] != 0) {
+		if (n->is_resolved || rp->open[rule] != 0 ||
+		    rp->nfired == bt->nepisodes) {
 			if (n->is_resolved)
 				rp->open[rule] = 0;
 			return;
