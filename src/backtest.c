@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "alert_pm2.h"
 #include "backtest.h"
 #include "log.h"
 #include "pm2.h"
@@ -629,6 +630,12 @@ backtest_run(struct backtest *bt, char *const *paths, size_t n)
 	    backtest_samples(bt, start, end) != 0)
 		rc = -1;
 	return rc;
+}
+
+bool
+backtest_rule_is_replayed(const struct backtest *bt, size_t i)
+{
+	return !alert_pm2_is_kind(bt->cfg->alerts[i].kind);
 }
 
 void

@@ -113,6 +113,17 @@ void backtest_paths_free(char **paths, size_t n);
  */
 int backtest_run(struct backtest *bt, char *const *paths, size_t n);
 
+/*
+ * Is rule I of the config replayed?  The rules over PM2's own log
+ * (restarts, app_errored: alert_pm2.h) are not: backtest replays the
+ * records of the apps' logs, not PM2's daemon events.  Their reason, for
+ * the reports, is BACKTEST_NOT_REPLAYED.
+ */
+bool backtest_rule_is_replayed(const struct backtest *bt, size_t i);
+#define BACKTEST_NOT_REPLAYED	"rules over PM2's own log (pm2.log: " \
+	"restarts, app_errored) are not replayed; backtest replays the " \
+	"records of the apps' logs"
+
 /* Accepts NULL. */
 void backtest_free(struct backtest *bt);
 

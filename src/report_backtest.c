@@ -193,6 +193,11 @@ report_bt_json_rule(const struct backtest *bt, size_t i)
 	json_object_set_new(o, "notifications",
 	    json_integer((json_int_t)notes));
 	json_object_set_new(o, "firing_at_end", json_boolean(is_firing));
+	json_object_set_new(o, "replayed",
+	    json_boolean(backtest_rule_is_replayed(bt, i)));
+	if (!backtest_rule_is_replayed(bt, i))
+		json_object_set_new(o, "not_replayed",
+		    json_string(BACKTEST_NOT_REPLAYED));
 	if (a->kind == CONFIG_ALERT_NO_SUCCESS)
 		json_object_set_new(o, "clock",
 		    json_string(report_bt_no_success));
@@ -359,6 +364,12 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 
 		if (!report_bt_is_on(bt, i))
 			continue;
+		if (!backtest_rule_is_replayed(bt, i)) {
+			fprintf(fp, "\nrule %s (%s): not replayed: %s\n",
+			    al->name, config_alert_kinds[al->kind],
+			    BACKTEST_NOT_REPLAYED);
+			continue;
+		}
 		report_bt_rule_totals(bt, i, &eps, &notes, &is_firing);
 		fprintf(fp, "\nrule %s (%s): %zu %s, %" PRIu64 " %s%s\n",
 		    al->name, report_bt_rule(al, rule), eps, plural(eps,
@@ -471,6 +482,14 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 	report_bt_rule_totals(bt, i, &eps, &notes, &is_firing);
 	fprintf(fp, "<section class=\"set\"><h2>");
 	report_html_escs(fp, al->name);
+	if (!backtest_rule_is_replayed(bt, i)) {
+		fprintf(fp, "<small>%s</small></h2>\n<div class=\"panel\">"
+		    "<p class=\"empty\">Not replayed: ",
+		    config_alert_kinds[al->kind]);
+		report_html_escs(fp, BACKTEST_NOT_REPLAYED);
+		fprintf(fp, ".</p></div>\n</section>\n");
+		return;
+	}
 	fprintf(fp, "<small>");
 	report_html_escs(fp, report_bt_rule(al, rule));
 	fprintf(fp, " &middot; %zu %s, %" PRIu64 " %s%s</small></h2>\n"
