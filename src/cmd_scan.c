@@ -328,7 +328,7 @@ cmd_scan(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		total += scan_path_size(argv[i]);
-	extra.progress = progress_new("scan", total, true, NULL);
+	extra.progress = progress_new("scan", total, true, NULL, NULL);
 	if (optind == argc ? scan_path(s, home_logs) != 0 :
 	    scan_paths(s, argv + optind, (size_t)(argc - optind)) != 0)
 		rc = CMD_EXIT_INPUT;

@@ -359,7 +359,8 @@ cmd_summary(int argc, char **argv)
 	if (format != REPORT_TEXT || (receiver != NULL &&
 	    receiver->format == CONFIG_FORMAT_JSON))
 		series = series_new(sets, cfg->npattern_sets);
-	progress = progress_new("summary", 0, false, "buckets");
+	progress = progress_new("summary", 0, false, "bucket",
+	    "buckets");
 	rc_load = summary_load_series(st, agg, series, progress, since, until);
 	progress_done(progress);
 	if (rc_load == 0)

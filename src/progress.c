@@ -14,12 +14,14 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "plural.h"
 #include "progress.h"
 #include "xmalloc.h"
 
 struct progress {
 	char		*what;
-	char		*unit;		/* for items */
+	char		*unit_one;	/* for items */
+	char		*unit_many;
 	uint64_t	 total;
 	bool		 is_bytes;
 	uint64_t	 done;
@@ -40,7 +42,7 @@ progress_now_ms(void)
 
 struct progress *
 progress_new(const char *what, uint64_t total, bool is_bytes,
-    const char *unit)
+    const char *unit_one, const char *unit_many)
 {
 	struct progress *p;
 	struct winsize ws;
@@ -49,7 +51,8 @@ progress_new(const char *what, uint64_t total, bool is_bytes,
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->what = xstrdup(what);
-	p->unit = xstrdup(unit != NULL ? unit : "");
+	p->unit_one = xstrdup(unit_one != NULL ? unit_one : "");
+	p->unit_many = xstrdup(unit_many != NULL ? unit_many : "");
 	p->total = total;
 	p->is_bytes = is_bytes;
 	p->start_ms = progress_now_ms();
@@ -104,8 +107,8 @@ progress_draw(struct progress *p, int64_t now_ms)
 		}
 	} else
 		n = snprintf(line, sizeof(line), "omniwatch %s: %llu %s read, "
-		    "%.1f s", p->what, (unsigned long long)p->done, p->unit,
-		    secs);
+		    "%.1f s", p->what, (unsigned long long)p->done,
+		    plural(p->done, p->unit_one, p->unit_many), secs);
 	if (p->name != NULL && n > 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, ", %s", p->name);
 	/* Never wrap: a wrapped line cannot be redrawn with \r. */
@@ -146,7 +149,8 @@ progress_done(struct progress *p)
 	fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 	free(p->what);
-	free(p->unit);
+	free(p->unit_one);
+	free(p->unit_many);
 	free(p->name);
 	free(p);
 }

@@ -20,10 +20,11 @@ struct progress;
 
 /*
  * WHAT names the command ("scan"); TOTAL is the amount expected (0:
- * unknown); IS_BYTES says whether amounts are bytes or items ("buckets").
+ * unknown); IS_BYTES says whether amounts are bytes or items, counted as
+ * UNIT_ONE or UNIT_MANY ("bucket", "buckets"; NULL with IS_BYTES).
  */
 struct progress *progress_new(const char *what, uint64_t total,
-    bool is_bytes, const char *unit);
+    bool is_bytes, const char *unit_one, const char *unit_many);
 
 /*
  * DONE so far and the current file (NAME, or NULL to keep the last one).
