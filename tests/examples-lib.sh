@@ -45,34 +45,43 @@ examples_cleanup() {
 
 # examples_run FILE: runs the examples of FILE, lines "CMD<TAB>command"
 # (one shell command line) and "OUT<TAB>line" (what the command before
-# printed).  A "cat FILE" command writes its OUT lines to FILE (relative
-# to $T/work), as a "$ cat FILE" example shows a file's content.  A
-# command ending in " &", or an `omniwatch watch` without --check (which
-# runs in the foreground until stopped), runs in the background until
-# `summary` has counted what the live example logs hold, and is stopped
-# (SIGTERM, exit 0 expected) by examples_stop.  Left out, and said: what
-# needs PM2 itself, a receiver (--post), root's package manager or the
-# build tree.  Every other command must exit 0 (check: 0 to 2, its
-# states) and print something unless it writes -o.  Sets examples_ran to
-# how many ran; their outputs are $T/out.N and $T/err.N.
+# prints).  A "cat FILE" command writes its OUT lines to FILE (relative
+# to $T/work), as a "$ cat FILE" example shows a file's content.  Any
+# other command followed by OUT lines must print them (stdout and stderr,
+# compared with runs of white space made one, since a page wraps long
+# lines), whatever its exit status: an example of an error.  A command
+# ending in " &", or an `omniwatch watch` without --check (which runs in
+# the foreground until stopped), runs in the background until `summary`
+# has counted what the live example logs hold, and is stopped (SIGTERM,
+# exit 0 expected) by examples_stop.  Left out, and said: what needs PM2
+# itself, a receiver (--post), root's package manager or the build tree.
+# Every other command must exit 0 (check: 0 to 2, its states) and print
+# something unless it writes -o.  Sets examples_ran to how many ran; the
+# outputs of example N are $T/out.N and $T/err.N.
 examples_run() {
-	_writing=
 	examples_ran=0
+	rm -rf "$T/ex"
+	mkdir -p "$T/ex"
+	awk -F '\t' -v dir="$T/ex" '
+		$1 == "CMD" { n++; f = dir "/cmd." n; print $2 > f; close(f); next }
+		$1 == "OUT" { f = dir "/out." n; print $2 >> f; close(f) }
+		END { print n + 0 > (dir "/n") }
+	' "$1"
+	_total=$(cat "$T/ex/n")
 	_n=0
-	_tab=$(printf '\t')
-	while IFS="$_tab" read -r _kind _line; do
-		if [ "$_kind" = OUT ]; then
-			[ -z "$_writing" ] || printf '%s\n' "$_line" >> "$_writing"
-			continue
-		fi
-		_writing=
+	while [ "$_n" -lt "$_total" ]; do
 		_n=$((_n + 1))
+		_line=$(cat "$T/ex/cmd.$_n")
 		case $_line in
 		"cat "*)
 			_writing=${_line#cat }
 			case $_writing in /*) ;; *) _writing=$T/work/$_writing ;; esac
 			mkdir -p "$(dirname "$_writing")"
-			: > "$_writing"
+			if [ -f "$T/ex/out.$_n" ]; then
+				cp "$T/ex/out.$_n" "$_writing"
+			else
+				: > "$_writing"
+			fi
 			echo "ok: example $_n writes $_writing"
 			continue ;;
 		pm2\ *)
@@ -98,6 +107,15 @@ examples_run() {
 		(cd "$T/work" && sh -c "$_line") > "$T/out.$_n" 2> "$T/err.$_n"
 		_rc=$?
 		set -e
+		if [ -f "$T/ex/out.$_n" ]; then
+			# An example of output: the page's text, wrapped or not.
+			_want=$(tr -s ' \t\n' '   ' < "$T/ex/out.$_n" | sed 's/ $//')
+			_got=$(cat "$T/out.$_n" "$T/err.$_n" | tr -s ' \t\n' '   ' | sed 's/ $//')
+			[ "$_got" = "$_want" ] || fail "example $_n: '$_line' printed '$_got', the page says '$_want'"
+			echo "ok: example $_n prints what the page says: $_line"
+			examples_ran=$((examples_ran + 1))
+			continue
+		fi
 		case $_line in
 		"omniwatch check "*)
 			[ "$_rc" -le 2 ] || fail "example $_n: '$_line' exited $_rc: $(cat "$T/out.$_n")" ;;
@@ -110,7 +128,7 @@ examples_run() {
 		esac
 		echo "ok: example $_n: $_line"
 		examples_ran=$((examples_ran + 1))
-	done < "$1"
+	done
 }
 
 # examples_background LINE: see examples_run.
