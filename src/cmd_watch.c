@@ -354,6 +354,10 @@ watch_open(struct watch *w)
 		w->pm2 = watch_pm2_new(w->st, w->al);
 	if (w->mx != NULL)
 		w->tail = tail_new(w->cfg, w->sets, w->nsets, w->st, &cb, &err);
+	if (w->tail != NULL) {
+		watch_dump_load(&w->dump, w->cfg);
+		tail_set_dump(w->tail, &w->dump.d);
+	}
 	if (w->tail == NULL) {
 		log_error("%s", err);
 		free(err);
@@ -401,6 +405,7 @@ watch_close(struct watch *w)
 	w->rd = NULL;
 	tail_free(w->tail);
 	w->tail = NULL;
+	watch_dump_release(&w->dump);
 	state_close(w->st);
 	w->st = NULL;
 }
@@ -420,6 +425,15 @@ watch_unlock(struct watch *w)
  * and starts again from the saved offsets, so nothing is lost or repeated;
  * a bad new config leaves the old one running.
  */
+int
+watch_reopen(struct watch *w)
+{
+	log_info("dump.pm2 names other logs: following them");
+	watch_commit(w, true);
+	watch_close(w);
+	return watch_open(w);
+}
+
 int
 watch_reload(struct watch *w)
 {

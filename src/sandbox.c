@@ -36,6 +36,7 @@
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "pm2_dump.h"
 #include "sandbox.h"
 #include "xmalloc.h"
 
@@ -200,6 +201,30 @@ sandbox_glob_dir(const char *pattern)
 	return dir;
 }
 
+/* The directories of the logs that HOME/dump.pm2 places outside LOGS
+ * (pm2_dump.h), for FN. */
+static int
+sandbox_dump_dirs(const char *home, const char *logs, sandbox_path_fn fn,
+    void *ctx)
+{
+	char *path = xasprintf("%s/dump.pm2", home), *err = NULL;
+	struct pm2_dump dump;
+	int rc = 0;
+
+	if (pm2_dump_read(path, logs, &dump, &err) == PM2_DUMP_OK)
+		for (size_t i = 0; rc == 0 && i < dump.nlogs; i++) {
+			char *d = sandbox_dir_of(dump.logs[i].path);
+
+			rc = fn(ctx, d, SANDBOX_ACCESS_READ, "dump.pm2 log",
+			    dump.logs[i].path);
+			free(d);
+		}
+	free(err);	/* watch says it when it reads the dump */
+	pm2_dump_release(&dump);
+	free(path);
+	return rc;
+}
+
 /*
  * Calls FN for every path CFG (from CONFIG_PATH) needs, with its access;
  * stops at FN's first non-zero return and returns it.  WITH_LINKS adds
@@ -252,6 +277,10 @@ sandbox_paths(const char *config_path, const struct config *cfg,
 		    NULL ? src->path : src->pm2_home);
 		if (rc == 0 && with_links)
 			rc = sandbox_link_targets(d, fn, ctx);
+		/* The apps' logs that dump.pm2 places elsewhere, as now;
+		 * like a symlink's target, not required of a reload. */
+		if (rc == 0 && with_links && src->pm2_home != NULL)
+			rc = sandbox_dump_dirs(src->pm2_home, d, fn, ctx);
 		free(d);
 		if (rc == 0 && with_links && src->path != NULL) {
 			glob_t g;

@@ -16,6 +16,7 @@
 #include "logfile.h"
 #include "stamp.h"
 #include "pm2.h"
+#include "pm2_dump.h"
 #include "scan.h"
 #include "source.h"
 #include "xmalloc.h"
@@ -35,6 +36,7 @@ struct scan_result {
 	char		*log;		/* what was said, when captured */
 	size_t		 log_len;
 	bool		 is_pm2_daemon;	/* PM2's own log */
+	char		*app;		/* the app dump.pm2 names, or NULL */
 	struct scan_pm2_lines daemon;	/* its lines, for s->pm2 */
 };
 
@@ -181,7 +183,7 @@ scan_file(struct scan_worker *w)
 	}
 	r->is_open = true;
 	f->path = xstrdup(path);
-	f->app = scan_app_name(path);
+	f->app = r->app != NULL ? xstrdup(r->app) : scan_app_name(path);
 	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
 	f->is_gz = source_is_gz(src);
 	r->is_pm2_daemon = strcmp(path, "-") != 0 && pm2_log_is_daemon(path);
@@ -310,6 +312,7 @@ scan_result_add(struct scan *s, struct scan_result *r)
 		scan_add_error(s, r->path, r->error_offset, r->error);
 	free(r->error);
 	free(r->path);
+	free(r->app);
 	return rc;
 }
 
@@ -518,13 +521,101 @@ scan_home_logs(const char *path)
 	return NULL;
 }
 
+/*
+ * Adds LIVE's rotated copies in its directory (pm2-logrotate's, which
+ * rotates every app's out_file and error_file), oldest first, for APP.
+ */
+static void
+scan_list_copies(struct scan_list *l, const char *live, const char *app)
+{
+	struct pm2_log_name want, name;
+	struct scan_entry *entries = NULL;
+	const char *slash = strrchr(live, '/');
+	char *dir = xstrndup(live, (size_t)(slash - live));
+	struct dirent *de;
+	size_t n = 0;
+	DIR *dh;
+
+	if (pm2_log_name_parse(slash + 1, &want) != 0 ||
+	    (dh = opendir(dir[0] != '\0' ? dir : "/")) == NULL) {
+		if (want.app != NULL)
+			pm2_log_name_release(&want);
+		free(dir);
+		return;
+	}
+	while ((de = readdir(dh)) != NULL) {
+		if (pm2_log_name_parse(de->d_name, &name) != 0)
+			continue;
+		if (!name.is_rotated || strcmp(name.app, want.app) != 0 ||
+		    name.stream != want.stream ||
+		    name.instance != want.instance) {
+			pm2_log_name_release(&name);
+			continue;
+		}
+		entries = xreallocarray(entries, n + 1, sizeof(*entries));
+		entries[n].path = xasprintf("%s/%s", dir, de->d_name);
+		entries[n].name = name;
+		n++;
+	}
+	closedir(dh);
+	if (n > 1)
+		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		scan_list_add(l, entries[i].path)->app = xstrdup(app);
+		free(entries[i].path);
+		pm2_log_name_release(&entries[i].name);
+	}
+	free(entries);
+	pm2_log_name_release(&want);
+	free(dir);
+}
+
+/*
+ * The apps' logs that HOME/dump.pm2 (pm2 save) places outside LOGS, with
+ * the app it names: pm2_dump.h.  No dump, or an unreadable one, is no
+ * news; a malformed one is a warning.
+ */
+static void
+scan_list_dump(struct scan_list *l, const char *home, const char *logs)
+{
+	char *path = xasprintf("%s/dump.pm2", home), *err;
+	struct pm2_dump d;
+	struct stat st;
+
+	switch (pm2_dump_read(path, logs, &d, &err)) {
+	case PM2_DUMP_MISSING:
+		break;
+	case PM2_DUMP_MALFORMED:
+		scan_list_note(l, path, err, false);
+		free(err);
+		break;
+	case PM2_DUMP_OK:
+		for (size_t i = 0; i < d.nlogs; i++) {
+			const struct pm2_dump_log *dl = &d.logs[i];
+
+			if (stat(dl->path, &st) != 0) {
+				scan_list_note(l, dl->path, strerror(errno),
+				    false);
+				continue;
+			}
+			scan_list_copies(l, dl->path, dl->app);
+			scan_list_add(l, dl->path)->app = xstrdup(dl->app);
+		}
+		break;
+	}
+	pm2_dump_release(&d);
+	free(path);
+}
+
 static void
 scan_list_home(struct scan_list *l, const char *path)
 {
 	char *logs = scan_home_logs(path);
 
-	if (logs != NULL)
+	if (logs != NULL) {
 		scan_list_dir(l, logs);
+		scan_list_dump(l, path, logs);
+	}
 	free(logs);
 }
 

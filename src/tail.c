@@ -26,6 +26,7 @@
 
 #include "log.h"
 #include "pm2.h"
+#include "pm2_dump.h"
 #include "source.h"
 #include "stamp.h"
 #include "sandbox.h"
@@ -93,6 +94,11 @@ struct tail {
 	int64_t		 now_ms;
 	char		*buf;
 	struct tail_stats stats;
+	/* The apps' logs dump.pm2 places elsewhere (tail_set_dump), each
+	 * followed as a path source of its own. */
+	const struct pm2_dump *dump;
+	struct config_source *dump_srcs;
+	size_t		 ndump_srcs;
 };
 
 static void tail_read(struct tail_file *f);
@@ -213,12 +219,15 @@ tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 	struct tail_file *f = xcalloc(1, sizeof(*f));
 	struct pipeline_sink sink = { tail_file_outcome, f,
 	    tail_file_daemon_line };
+	const struct pm2_dump_log *dl;
 	struct pipeline_options popts = t->popts;
 
 	f->t = t;
 	f->path = xstrdup(path);
-	f->app = tail_app_of(path);
-	f->stream = tail_stream_of(path);
+	dl = pm2_dump_find(t->dump, path);
+	f->app = dl != NULL ? xstrdup(dl->app) : tail_app_of(path);
+	f->stream = dl == NULL ? tail_stream_of(path) :
+	    dl->stream == PM2_STREAM_OUT ? "out" : "error";
 	f->instance = pm2_log_instance_of(path);
 	f->fd = fd;
 	f->dev = (uint64_t)st->st_dev;
@@ -841,39 +850,45 @@ tail_dir_each(struct tail *t, struct tail_dir *d,
 	closedir(dh);
 }
 
-/* The directories the sources name (globs may add some on each sweep). */
+/* The directories SRC names (a glob may add some on each sweep). */
+static void
+tail_source_dirs(struct tail *t, const struct config_source *src)
+{
+	glob_t g;
+	char *copy;
+
+	if (src->pm2_home != NULL) {
+		char *d = xasprintf("%s/logs", src->pm2_home);
+
+		tail_dir_add(t, d, src, false);
+		free(d);
+		/* PM2's own log, pm2.log (pm2_daemon.h). */
+		tail_dir_add(t, src->pm2_home, src, true);
+		return;
+	}
+	copy = xstrdup(src->path);
+	/* The pattern's own directory, when it has no magic. */
+	if (strpbrk(dirname(copy), "*?[") == NULL)
+		tail_dir_add(t, copy, src, false);
+	free(copy);
+	if (glob(src->path, 0, NULL, &g) == 0) {
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			copy = xstrdup(g.gl_pathv[k]);
+			tail_dir_add(t, dirname(copy), src, false);
+			free(copy);
+		}
+		globfree(&g);
+	}
+}
+
+/* The directories the sources name, and those of dump.pm2's logs. */
 static void
 tail_dirs_update(struct tail *t)
 {
-	for (size_t i = 0; i < t->cfg->nsources; i++) {
-		const struct config_source *src = &t->cfg->sources[i];
-
-		if (src->pm2_home != NULL) {
-			char *d = xasprintf("%s/logs", src->pm2_home);
-
-			tail_dir_add(t, d, src, false);
-			free(d);
-			/* PM2's own log, pm2.log (pm2_daemon.h). */
-			tail_dir_add(t, src->pm2_home, src, true);
-		} else {
-			glob_t g;
-			char *copy = xstrdup(src->path);
-
-			/* The pattern's own directory, when it has no magic. */
-			if (strpbrk(dirname(copy), "*?[") == NULL)
-				tail_dir_add(t, copy, src, false);
-			free(copy);
-			if (glob(src->path, 0, NULL, &g) == 0) {
-				for (size_t k = 0; k < g.gl_pathc; k++) {
-					copy = xstrdup(g.gl_pathv[k]);
-					tail_dir_add(t, dirname(copy), src,
-					    false);
-					free(copy);
-				}
-				globfree(&g);
-			}
-		}
-	}
+	for (size_t i = 0; i < t->cfg->nsources; i++)
+		tail_source_dirs(t, &t->cfg->sources[i]);
+	for (size_t i = 0; i < t->ndump_srcs; i++)
+		tail_source_dirs(t, &t->dump_srcs[i]);
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_watch(t, &t->dirs[i]);
 }
@@ -1344,8 +1359,32 @@ tail_free(struct tail *t)
 		free(t->dirs[i].real);
 	}
 	free(t->dirs);
+	for (size_t i = 0; i < t->ndump_srcs; i++)
+		free(t->dump_srcs[i].path);
+	free(t->dump_srcs);
 	if (t->ifd >= 0)
 		close(t->ifd);
 	free(t->buf);
 	free(t);
+}
+
+void
+tail_set_dump(struct tail *t, const struct pm2_dump *d)
+{
+	t->dump = d;
+	for (size_t i = 0; d != NULL && i < d->nlogs; i++) {
+		/* Followed as a pattern: one with glob characters would
+		 * match other files, or none. */
+		if (strpbrk(d->logs[i].path, "*?[\\") != NULL) {
+			log_warnx("%s: the log of app '%s' in dump.pm2 has "
+			    "glob characters in its name; not followed",
+			    d->logs[i].path, d->logs[i].app);
+			continue;
+		}
+		t->dump_srcs = xreallocarray(t->dump_srcs, t->ndump_srcs + 1,
+		    sizeof(*t->dump_srcs));
+		memset(&t->dump_srcs[t->ndump_srcs], 0,
+		    sizeof(*t->dump_srcs));
+		t->dump_srcs[t->ndump_srcs++].path = xstrdup(d->logs[i].path);
+	}
 }

@@ -73,6 +73,14 @@ struct tail;
 struct tail *tail_new(const struct config *cfg, struct match_set **sets,
     size_t nsets, struct state *st, const struct tail_cb *cb, char **err);
 
+/*
+ * Follows the apps' logs that D (dump.pm2, borrowed: it must outlive T)
+ * places outside PM2_HOME/logs too, under the app and stream it names.
+ * Before tail_start().
+ */
+struct pm2_dump;
+void tail_set_dump(struct tail *t, const struct pm2_dump *d);
+
 /* Finds the files, finishes what rotated while stopped, reads what is new. */
 void tail_start(struct tail *t, int64_t now_ms);
 

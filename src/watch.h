@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "watch_pm2.h"
+
 struct watch {
 	char		*config_path;
 	struct config	*cfg;
@@ -24,6 +26,7 @@ struct watch {
 	struct watch_pm2 *pm2;		/* PM2's own log */
 	struct sandbox	*sb;		/* NULL until entered, or --no-sandbox */
 	bool		 is_sandboxed;	/* enter it once started */
+	struct watch_dump dump;		/* dump.pm2's logs, for the tail */
 	int		 epfd;		/* the loop's: tail, curl, metrics */
 	int		 sfd;		/* signalfd */
 	int		 tfd;		/* timerfd */
@@ -53,6 +56,13 @@ void watch_commit(struct watch *w, bool flush);
  * opened again (logged); the loop must end then.
  */
 int watch_reload(struct watch *w);
+
+/*
+ * A new dump.pm2 names other logs: the modules are opened again from a
+ * committed point, as a reload does, with the same config.  Returns 0,
+ * or -1 (logged); the loop must end then.
+ */
+int watch_reopen(struct watch *w);
 
 /* Sets up the loop's signalfd, timerfd and epoll set.  0, or -1 (logged). */
 int watch_loop_init(struct watch *w);

@@ -164,6 +164,26 @@ watch_commit_deadline(const struct watch *w, int64_t now)
 	    INT64_MAX;
 }
 
+/* A new dump.pm2 (pm2 save) that names other logs. */
+static void
+watch_dump_tick(struct watch *w, int64_t now)
+{
+	(void)now;
+	if (watch_dump_changed(&w->dump, w->cfg) && watch_reopen(w) != 0) {
+		w->rc = CMD_EXIT_INPUT;
+		w->is_running = false;
+	}
+}
+
+/* The home directory's inotify events and the sweep wake the loop. */
+static int64_t
+watch_dump_deadline(const struct watch *w, int64_t now)
+{
+	(void)w;
+	(void)now;
+	return INT64_MAX;
+}
+
 /*
  * The cron's duties, run in this order after every wakeup; the timerfd
  * is armed for the earliest of their deadlines (ms since the epoch).
@@ -176,6 +196,8 @@ watch_commit_deadline(const struct watch *w, int64_t now)
  *            the first uncommitted change, at commit_records records, or
  *            at once when an alert changed; only then may the
  *            notifications it queued be sent
+ *   dump     a new dump.pm2 that names other logs: all opened again
+ *            (last: it replaces the modules the others use)
  * A new duty is one row here, and its tick and deadline above.
  */
 static const struct watch_duty {
@@ -187,6 +209,7 @@ static const struct watch_duty {
 	{ watch_webhook_tick, watch_webhook_deadline },
 	{ watch_metrics_tick, watch_metrics_deadline },
 	{ watch_commit_tick, watch_commit_deadline },
+	{ watch_dump_tick, watch_dump_deadline },
 };
 
 #define WATCH_NDUTIES	(sizeof(watch_duties) / sizeof(watch_duties[0]))

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "log.h"
 #include "stamp.h"
 #include "state_pm2.h"
 #include "watch_pm2.h"
@@ -229,4 +231,113 @@ watch_pm2_free(struct watch_pm2 *wp)
 	free(wp->homes);
 	pm2_apps_free(wp->apps);
 	free(wp);
+}
+
+/* ---------------------------------------------------------------------
+ * dump.pm2.
+ */
+
+void
+watch_dump_load(struct watch_dump *wd, const struct config *cfg)
+{
+	memset(wd, 0, sizeof(*wd));
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		const char *home = cfg->sources[i].pm2_home;
+		char *path, *logs, *err;
+		struct pm2_dump d;
+		struct stat st;
+
+		if (home == NULL)
+			continue;
+		path = xasprintf("%s/dump.pm2", home);
+		logs = xasprintf("%s/logs", home);
+		if (stat(path, &st) != 0)
+			memset(&st, 0, sizeof(st));
+		switch (pm2_dump_read(path, logs, &d, &err)) {
+		case PM2_DUMP_MALFORMED:
+			log_warnx("%s: %s", path, err);
+			free(err);
+			break;
+		case PM2_DUMP_OK:
+			for (size_t k = 0; k < d.nlogs; k++) {
+				if (pm2_dump_find(&wd->d, d.logs[k].path) !=
+				    NULL)
+					continue;
+				log_info("%s: following %s, the %s log of app "
+				    "'%s', as dump.pm2 says", home,
+				    d.logs[k].path, d.logs[k].stream ==
+				    PM2_STREAM_OUT ? "out" : "error",
+				    d.logs[k].app);
+				wd->d.logs = xreallocarray(wd->d.logs,
+				    wd->d.nlogs + 1, sizeof(*wd->d.logs));
+				wd->d.logs[wd->d.nlogs++] = d.logs[k];
+				d.logs[k].path = d.logs[k].app = NULL;
+			}
+			break;
+		case PM2_DUMP_MISSING:
+			break;
+		}
+		pm2_dump_release(&d);
+		free(logs);
+		wd->paths = xreallocarray(wd->paths, wd->n + 1,
+		    sizeof(*wd->paths));
+		wd->sts = xreallocarray(wd->sts, wd->n + 1, sizeof(*wd->sts));
+		wd->paths[wd->n] = path;
+		wd->sts[wd->n] = st;
+		wd->n++;
+	}
+}
+
+static bool
+watch_dump_same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+bool
+watch_dump_changed(struct watch_dump *wd, const struct config *cfg)
+{
+	struct watch_dump now;
+	bool is_same;
+
+	for (size_t i = 0; i < wd->n; i++) {
+		struct stat st;
+
+		if (stat(wd->paths[i], &st) != 0)
+			memset(&st, 0, sizeof(st));
+		if (!watch_dump_same_stat(&st, &wd->sts[i]))
+			break;
+		if (i + 1 == wd->n)
+			return false;
+	}
+	if (wd->n == 0)
+		return false;
+	/* Rewritten: are its logs others? */
+	watch_dump_load(&now, cfg);
+	is_same = now.d.nlogs == wd->d.nlogs;
+	for (size_t i = 0; is_same && i < now.d.nlogs; i++) {
+		const struct pm2_dump_log *old = pm2_dump_find(&wd->d,
+		    now.d.logs[i].path);
+
+		is_same = old != NULL && strcmp(old->app, now.d.logs[i].app) ==
+		    0 && old->stream == now.d.logs[i].stream;
+	}
+	if (is_same)
+		memcpy(wd->sts, now.sts, wd->n * sizeof(*wd->sts));
+	watch_dump_release(&now);
+	return !is_same;
+}
+
+void
+watch_dump_release(struct watch_dump *wd)
+{
+	pm2_dump_release(&wd->d);
+	for (size_t i = 0; i < wd->n; i++)
+		free(wd->paths[i]);
+	free(wd->paths);
+	free(wd->sts);
+	memset(wd, 0, sizeof(*wd));
 }

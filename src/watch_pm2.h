@@ -15,12 +15,16 @@
 #ifndef OMNIWATCH_WATCH_PM2_H
 #define OMNIWATCH_WATCH_PM2_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "alert.h"
 #include "metrics.h"
 #include "pm2_apps.h"
+#include "config.h"
 #include "pm2_daemon.h"
+#include "pm2_dump.h"
 #include "state.h"
 
 struct watch_pm2;
@@ -41,5 +45,28 @@ void watch_pm2_metrics(const struct watch_pm2 *wp, struct metrics_buf *b);
 
 /* Accepts NULL. */
 void watch_pm2_free(struct watch_pm2 *wp);
+
+/*
+ * The dump.pm2 of every pm2_home source (pm2_dump.h): the apps' logs it
+ * places outside PM2_HOME/logs, merged, and what stat(2) said of each
+ * dump when it was read, to notice a new one (`pm2 save`).
+ */
+struct watch_dump {
+	struct pm2_dump	 d;
+	char		**paths;	/* each home's dump.pm2 */
+	struct stat	*sts;		/* zeroed: there was none */
+	size_t		 n;
+};
+
+/* Reads CFG's dumps into WD (zeroed first); a malformed one is a warning
+ * naming it. */
+void watch_dump_load(struct watch_dump *wd, const struct config *cfg);
+
+/* Has a dump changed (appeared, gone, rewritten) since it was read so
+ * that it names other logs?  When it names the same ones, WD takes the
+ * new stat and the answer is false. */
+bool watch_dump_changed(struct watch_dump *wd, const struct config *cfg);
+
+void watch_dump_release(struct watch_dump *wd);
 
 #endif

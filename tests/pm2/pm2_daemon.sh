@@ -12,7 +12,13 @@
 #  - a no_success rule added then (SIGHUP) fires with a note that desk is
 #    stopped and crashy errored;
 #  - crash-at-start.js is healed and `pm2 restart`ed (a third restart, as
-#    the log shows it): online again, app_errored resolves.
+#    the log shows it): online again, app_errored resolves;
+#  - ext-logger.js (solo, saved before watch starts, and solo2, saved
+#    later) writes its out_file and error_file outside PM2_HOME: watch
+#    finds them through dump.pm2, and a new dump, and counts their records
+#    under their names, as scan of the home does; their environment holds
+#    a fake secret, which appears nowhere: not in any report, log, metric,
+#    notification or the state.
 # Then watch's summary, its metrics and both scans must give the same
 # exact counts.  Exit 77 (skip) when node or npm is missing.
 
@@ -27,6 +33,30 @@ has_lines() {
 }
 
 mode_begin daemon
+
+# ---- an app with its logs outside PM2_HOME, saved in dump.pm2 -----------
+
+SECRET=fake-secret-5f0c1a9e
+mkdir -p "$dir/ext"
+# ext_app NAME FAIL: NAME's out_file and error_file in $dir/ext, the
+# secret in its env; FAIL 1 logs a failure too.
+ext_app() {
+	jq -n --arg name "$1" --arg script "$APP_DIR/ext-logger.js" \
+		--arg out "$dir/ext/$1-out.log" --arg err "$dir/ext/$1-err.log" \
+		--arg secret "$SECRET" --arg fail "$2" \
+		'{apps: [{name: $name, script: $script, out_file: $out,
+		  error_file: $err, env: {OMNI_API_TOKEN: $secret,
+		  EXT_FAIL: $fail}}]}' >"$dir/$1.json"
+	pm2 start "$dir/$1.json"
+	wait_for "$WAIT_S" grep -q created "$dir/ext/$1-out.log" ||
+		fail "$1 did not log"
+}
+ext_app solo 0
+pm2 save
+grep -q "$SECRET" "$PM2_HOME/dump.pm2" || fail "the dump holds the secret"
+# Deleted (its logs stay, and so does the dump), so that the apps below
+# get pm_ids from 0 again (lib/God/ActionMethods.js deleteProcessId).
+pm2 delete solo
 
 # ---- watch of the PM2 home, with a receiver ------------------------------
 
@@ -141,6 +171,20 @@ wait_for "$WAIT_S" prom_has 'omniwatch_pm2_state{app="crashy",state="online"}' 1
 	fail "metrics: crashy online"
 assert_eq "$(prom 'omniwatch_pm2_restarts_total{app="crashy"}')" 1 "metrics: crashy restarts since the reload"
 assert_eq "$(prom 'omniwatch_pm2_state{app="desk",instance="3",state="stopped"}')" 1 "metrics: desk pm_id 3 stopped"
+
+# Logs outside PM2_HOME: solo's from the dump watch started with, solo2's
+# from a new dump (pm2 save) that watch picks up.
+ext_app solo2 1
+pm2 save
+wait_for "$WAIT_S" grep -q "following $dir/ext/solo2-err.log" "$dir/watch.log" ||
+	{ cat "$dir/watch.log" >&2; fail "watch did not pick up the new dump"; }
+ext_counted() {
+	"$OMNIWATCH" summary -c "$CFG" --json 2>/dev/null | jq -e '.pattern_sets.omni.apps |
+	    .solo.successes == 1 and .solo2.successes == 1 and .solo2.failures == 1' >/dev/null
+}
+wait_for "$WAIT_S" ext_counted || fail "watch: the logs outside PM2_HOME"
+echo "ok: watch counts the logs outside PM2_HOME through dump.pm2, a new one too"
+
 kill -TERM "$wpid"
 wait "$wpid" || fail "watch exited with status $?"
 
@@ -174,4 +218,23 @@ grep -q '^    instance 2: stopped since .*, 2 restarts, 2 unplanned exits, 1 pla
 # What watch kept: the same counts in summary.
 "$OMNIWATCH" summary -c "$CFG" --json >"$dir/summary.json" || fail "summary"
 check "summary" "$dir/summary.json"
+assert_eq "$(jget "$dir/home.json" '.pattern_sets.omni.apps.solo2 | [.failures, .successes] | join(" ")')" "1 1" "scan: solo2's logs outside PM2_HOME"
+assert_eq "$(jget "$dir/home.json" ".files | map(select(.path == \"$dir/ext/solo2-out.log\")) | .[0].app")" solo2 "scan: the dump's app name"
+"$OMNIWATCH" summary -c "$CFG" >"$dir/summary.txt"
+"$OMNIWATCH" summary -c "$CFG" --format html -o "$dir/summary.html"
+"$OMNIWATCH" scan --format html -o "$dir/home.html" "$PM2_HOME"
+# The secret is nowhere but in PM2's own files.
+leaks=$(grep -rlaF "$SECRET" "$dir" 2>/dev/null | grep -v "^$PM2_HOME/" |
+	grep -v "^$dir/solo2\{0,1\}.json$" || true)
+[ -z "$leaks" ] || fail "the dump's secret leaked into: $leaks"
+echo "ok: the dump's secret is in no output, log, metric, post or state"
+# A malformed dump is a warning naming it; the rest is read as before.
+cp "$PM2_HOME/dump.pm2" "$dir/dump.keep"
+printf '[{"name": "x", "env": {"T": "%s"' "$SECRET" >"$PM2_HOME/dump.pm2"
+"$OMNIWATCH" scan --json "$PM2_HOME" >"$dir/bad.json" 2>"$dir/bad.err" ||
+	fail "scan with a malformed dump"
+grep -q "dump.pm2: not valid JSON at line 1, column" "$dir/bad.err" ||
+	{ cat "$dir/bad.err" >&2; fail "the warning names the dump"; }
+grep -qF "$SECRET" "$dir/bad.err" "$dir/bad.json" && fail "the warning quotes the dump"
+assert_eq "$(jget "$dir/bad.json" '.pm2.apps.desk.restarts')" 2 "a malformed dump: the rest is read"
 mode_end
