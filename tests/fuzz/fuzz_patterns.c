@@ -57,7 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct match_set *sets[] = { set };
 		struct pipeline_options opts;
 		size_t n = 0;
-		struct pipeline_sink sink = { fpat_outcome, &n };
+		struct pipeline_sink sink = { .outcome = fpat_outcome,
+		    .ctx = &n };
 		struct pipeline *p;
 
 		memset(&opts, 0, sizeof(opts));

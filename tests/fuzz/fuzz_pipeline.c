@@ -2,7 +2,9 @@
  * fuzz_pipeline: log bytes through the whole pipeline (line -> pm2 ->
  * record -> match), fed whole and in chunks.
  *
- * Input: byte 0 picks the caps (small ones reach the cut paths), byte 1
+ * Input: byte 0 picks the caps (small ones reach the cut paths) and
+ * whether the text is PM2's own pm2.log (its daemon decoder's readings
+ * go into the transcript too), byte 1
  * seeds the chunk sizes, the rest is the log text: plain lines, PM2
  * --time stamps, PM2's JSON lines, `pm2 logs` prefixes, multi-line
  * records (the seed corpus has each).  The same text goes through one
@@ -25,6 +27,7 @@
 #include "log.h"
 #include "match.h"
 #include "pipeline.h"
+#include "pm2_daemon.h"
 #include "record.h"
 #include "stamp.h"
 
@@ -69,6 +72,24 @@ fp_outcome(void *ctx, const struct pipeline_outcome *o)
 	fp_put(b, "|\n", 2);
 }
 
+/* PM2's own log (pm2_daemon.h): each line's reading, in order. */
+static void
+fp_daemon_line(void *ctx, const struct pm2_daemon_line *l)
+{
+	struct fp_buf *b = ctx;
+	char head[256];
+	int n;
+
+	n = snprintf(head, sizeof(head), "daemon kind=%d ts=%lld id=%d "
+	    "old=%d mode=%d off=%llu end=%llu app=", (int)l->kind,
+	    (long long)l->ts_ms, l->id, l->is_old, (int)l->mode,
+	    (unsigned long long)l->offset, (unsigned long long)l->end);
+	fp_put(b, head, (size_t)n);
+	fp_put(b, l->app != NULL ? l->app : "", l->app != NULL ? l->app_len :
+	    0);
+	fp_put(b, "\n", 1);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -97,7 +118,8 @@ static void
 fp_run(const struct pipeline_options *opts, const char *text, size_t len,
     unsigned int seed, struct fp_buf *out, struct pipeline_stats *stats)
 {
-	struct pipeline_sink sink = { fp_outcome, out };
+	struct pipeline_sink sink = { .outcome = fp_outcome, .ctx = out,
+	    .daemon_line = fp_daemon_line };
 	struct pipeline *p = pipeline_new(fp_sets, 2, &sink, "app", "fuzz.log",
 	    opts);
 	uint32_t s = seed * 2654435761u + 1;
@@ -136,6 +158,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.max_line = lines[data[0] & 3];
 	opts.max_record_lines = rec_lines[(data[0] >> 2) & 3];
 	opts.max_record_bytes = rec_bytes[(data[0] >> 4) & 3];
+	opts.is_pm2_daemon = (data[0] & 0x40) != 0;	/* as for pm2.log */
 	opts.since = opts.until = STAMP_NONE;
 	fp_run(&opts, (const char *)data + 2, size - 2, 0, &whole, &sw);
 	fp_run(&opts, (const char *)data + 2, size - 2, data[1] + 1u,
