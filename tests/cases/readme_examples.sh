@@ -97,3 +97,8 @@ done < "$T/fragments"
 grep -q 'readme_block 1' "$top_srcdir/.ci/run" && grep -q 'readme_block 2' "$top_srcdir/.ci/run" ||
     fail ".ci/run does not run the README's quick start"
 echo "ok: .ci/run runs the README's quick start and test command"
+if grep -q -- '--enable-fuzzing' "$top_srcdir/.ci/run"; then
+	grep -q 'fuzz_deps=.*README.md' "$top_srcdir/.ci/run" ||
+	    fail ".ci/run fuzzes without installing the README's packages for it"
+	echo "ok: .ci/run installs what the README names for fuzzing"
+fi
