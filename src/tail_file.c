@@ -1,0 +1,343 @@
+/*
+ * tail_file: one followed file.  A file is known by device, inode and a
+ * fingerprint (crc32 of its first TAIL_FP_MAX bytes), so a reused inode
+ * is caught.  Files are read with pread(2) at our own offset, never
+ * through the file position, so a truncation or a reopened descriptor
+ * cannot move us silently.  Each followed file owns a pipeline; the
+ * offset the pipeline calls safe is what the state saves.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "log.h"
+#include "pm2.h"
+#include "pm2_dump.h"
+#include "sandbox.h"
+#include "tail_int.h"
+#include "xmalloc.h"
+
+
+static void
+tail_file_daemon_line(void *ctx, const struct pm2_daemon_line *l)
+{
+	struct tail_file *f = ctx;
+
+	if (f->t->cb.daemon_line != NULL)
+		f->t->cb.daemon_line(f->t->cb.ctx, f->path, l);
+}
+
+static void
+tail_file_outcome(void *ctx, const struct pipeline_outcome *o)
+{
+	struct tail_file *f = ctx;
+	/* A JSON line may name another app than its file (pm2.h). */
+	struct tail_outcome to = { f->stream, strcmp(o->app, f->app) == 0 ?
+	    f->instance : -1, o };
+
+	f->t->stats.records++;
+	f->t->cb.outcome(f->t->cb.ctx, &to);
+}
+
+/* crc32 of the first LEN bytes of FD, or -1 when fewer can be read. */
+int
+tail_fp_compute(int fd, uint32_t len, uint32_t *crc)
+{
+	unsigned char head[TAIL_FP_MAX];
+	ssize_t n;
+
+	if (len == 0) {
+		*crc = 0;
+		return 0;
+	}
+	n = pread(fd, head, len, 0);
+	if (n != (ssize_t)len)
+		return -1;
+	*crc = (uint32_t)crc32(0L, head, len);
+	return 0;
+}
+
+struct tail_file *
+tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
+{
+	struct tail_file *f = xcalloc(1, sizeof(*f));
+	struct pipeline_sink sink = { tail_file_outcome, f,
+	    tail_file_daemon_line };
+	const struct pm2_dump_log *dl;
+	struct pipeline_options popts = t->popts;
+
+	f->t = t;
+	f->path = xstrdup(path);
+	dl = pm2_dump_find(t->dump, path);
+	f->app = dl != NULL ? xstrdup(dl->app) : tail_app_of(path);
+	f->stream = dl == NULL ? tail_stream_of(path) :
+	    dl->stream == PM2_STREAM_OUT ? "out" : "error";
+	f->instance = pm2_log_instance_of(path);
+	f->fd = fd;
+	f->dev = (uint64_t)st->st_dev;
+	f->ino = (uint64_t)st->st_ino;
+	f->saved_offset = UINT64_MAX;
+	f->last_growth_ms = t->now_ms;
+	popts.is_pm2_daemon = pm2_log_is_daemon(path);
+	f->pipeline = pipeline_new(t->sets, t->nsets, &sink, f->app, path,
+	    &popts);
+	f->next = t->files;
+	t->files = f;
+	t->stats.files++;
+	return f;
+}
+
+void
+tail_file_free(struct tail_file *f)
+{
+	pipeline_free(f->pipeline);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	free(f->app);
+	free(f);
+}
+
+/* Unlinks F from the list, forgets it in the state, frees it. */
+void
+tail_file_drop(struct tail_file *f)
+{
+	struct tail *t = f->t;
+	struct tail_file **pp;
+
+	pipeline_finish(f->pipeline, true);
+	state_file_forget(t->st, f->dev, f->ino);
+	for (pp = &t->files; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	t->stats.files--;
+	log_info("%s: inode %llu let go at offset %llu", f->path,
+	    (unsigned long long)f->ino, (unsigned long long)f->offset);
+	tail_file_free(f);
+}
+
+struct tail_file *
+tail_find_path(struct tail *t, const char *path)
+{
+	for (struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (!f->is_rotated && strcmp(f->path, path) == 0)
+			return f;
+	return NULL;
+}
+
+struct tail_file *
+tail_find_inode(struct tail *t, uint64_t dev, uint64_t ino)
+{
+	for (struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (f->dev == dev && f->ino == ino)
+			return f;
+	return NULL;
+}
+
+/* Opens PATH; returns the new file positioned at OFFSET, or NULL. */
+struct tail_file *
+tail_open(struct tail *t, const char *path, uint64_t offset)
+{
+	struct stat st;
+	struct tail_file *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			log_warnx("%s: cannot open: %s%s", path,
+			    strerror(errno), sandbox_hint(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	if (tail_find_inode(t, (uint64_t)st.st_dev, (uint64_t)st.st_ino) !=
+	    NULL) {
+		/* Already followed (a hard link, or a symlink to it). */
+		close(fd);
+		return NULL;
+	}
+	f = tail_file_new(t, path, fd, &st);
+	f->offset = offset;
+	pipeline_reset(f->pipeline, offset);
+	log_info("%s: following inode %llu from offset %llu", path,
+	    (unsigned long long)f->ino, (unsigned long long)offset);
+	return f;
+}
+
+/* Marks F rotated away from its path; it is drained until let go. */
+void
+tail_rotated(struct tail_file *f, const char *why)
+{
+	if (f->is_rotated)
+		return;
+	f->is_rotated = true;
+	f->t->stats.rotations++;
+	/* rotate_wait counts from the rotation: a writer that still holds
+	 * the file (PM2 until `pm2 reloadLogs`) may write to it after a
+	 * long quiet spell. */
+	f->last_growth_ms = f->t->now_ms;
+	log_info("%s: inode %llu %s; draining it from offset %llu", f->path,
+	    (unsigned long long)f->ino, why, (unsigned long long)f->offset);
+	tail_read(f);
+}
+
+/* The wall clock in ms since the epoch: what file mtimes are told in. */
+int64_t
+tail_realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* F was truncated or replaced in place: finish the old text, restart. */
+void
+tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
+{
+	/* Taken before the copies are read: a rotation while they are
+	 * (the live text we saw copied away) is found by its copy's time
+	 * (tail_drain_missed). */
+	int64_t seen_ms = tail_realtime_ms();
+
+	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
+	    "rewritten or copied away: copytruncate rotation; reading it "
+	    "again from 0",
+	    f->path, (unsigned long long)f->ino, (unsigned long long)size,
+	    (unsigned long long)f->offset);
+	f->t->stats.truncations++;
+	f->t->stats.rotations++;
+	tail_drain_copy(f, since_ms);
+	pipeline_finish(f->pipeline, true);
+	pipeline_reset(f->pipeline, 0);
+	f->offset = 0;
+	f->fp_len = 0;
+	f->fp_crc = 0;
+	f->fp_size = 0;
+	memset(&f->fp_mtime, 0, sizeof(f->fp_mtime));
+	f->flush_at_ms = 0;
+	f->empty_ms = seen_ms;
+	/* A new generation is saved even if it ends up with the offset and
+	 * head of the last (an app that writes the same records again): the
+	 * time of the save tells the copies we have read from those we have
+	 * not (tail_copied_since). */
+	f->saved_offset = UINT64_MAX;
+}
+
+/*
+ * Checks F's head against its fingerprint and extends the fingerprint
+ * while the file is shorter than TAIL_FP_MAX.  Returns false when the head
+ * changed (the file was rewritten in place).
+ */
+bool
+tail_fp_check(struct tail_file *f, const struct stat *st)
+{
+	uint64_t size = (uint64_t)st->st_size;
+	uint32_t crc, len;
+
+	/* A rewrite of the same size changes the mtime, not the size. */
+	if (size == f->fp_size && st->st_mtim.tv_sec == f->fp_mtime.tv_sec &&
+	    st->st_mtim.tv_nsec == f->fp_mtime.tv_nsec)
+		return true;
+	if (f->fp_len > 0) {
+		if (tail_fp_compute(f->fd, f->fp_len, &crc) != 0 ||
+		    crc != f->fp_crc)
+			return false;
+	}
+	len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
+	if (len > f->fp_len && tail_fp_compute(f->fd, len, &crc) == 0) {
+		f->fp_len = len;
+		f->fp_crc = crc;
+	}
+	f->fp_size = size;
+	f->fp_mtime = st->st_mtim;
+	return true;
+}
+
+/* Reads what F has beyond our offset, up to TAIL_READ_MAX this turn. */
+void
+tail_read(struct tail_file *f)
+{
+	struct tail *t = f->t;
+	struct stat st;
+	uint64_t budget = TAIL_READ_MAX;
+	ssize_t n;
+
+	if (fstat(f->fd, &st) != 0)
+		return;
+	if (!f->is_rotated && f->empty_ms != 0 && f->offset == 0 &&
+	    st.st_size > 0)
+		tail_drain_missed(f, (uint64_t)st.st_size);
+	if (!f->is_rotated && ((uint64_t)st.st_size < f->offset ||
+	    !tail_fp_check(f, &st))) {
+		tail_truncated(f, (uint64_t)st.st_size, -1);
+		tail_fp_check(f, &st);
+	}
+	f->has_more = false;
+	while (budget > 0) {
+		n = pread(f->fd, t->buf, TAIL_BUFSIZE, (off_t)f->offset);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_warn("%s: read at offset %llu", f->path,
+			    (unsigned long long)f->offset);
+			break;
+		}
+		if (n == 0)
+			break;
+		pipeline_feed(f->pipeline, t->buf, (size_t)n);
+		f->offset += (uint64_t)n;
+		t->stats.bytes += (uint64_t)n;
+		f->last_growth_ms = t->now_ms;
+		budget = (uint64_t)n >= budget ? 0 : budget - (uint64_t)n;
+		if (budget == 0)
+			f->has_more = true;
+	}
+	if (pipeline_is_pending(f->pipeline)) {
+		if (f->last_growth_ms == t->now_ms || f->flush_at_ms == 0)
+			f->flush_at_ms = f->last_growth_ms +
+			    t->cfg->idle_flush_ms;
+	} else
+		f->flush_at_ms = 0;
+}
+
+/* The file at PATH may have changed: follow what is there now. */
+void
+tail_check_path(struct tail *t, const char *path)
+{
+	struct tail_file *f = tail_find_path(t, path);
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		if (f != NULL)
+			tail_rotated(f, errno == ENOENT ? "was renamed or "
+			    "deleted" : "cannot be stat()ed");
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;
+	if (f != NULL && f->dev == (uint64_t)st.st_dev &&
+	    f->ino == (uint64_t)st.st_ino) {
+		tail_read(f);
+		return;
+	}
+	if (f != NULL)
+		tail_rotated(f, "was replaced by a new file");
+	/* A file that appears while we run is new: read it from 0. */
+	f = tail_open(t, path, 0);
+	if (f != NULL)
+		tail_read(f);
+}
+

@@ -1,0 +1,178 @@
+/*
+ * tail_int: what the parts of the tailer share, and nothing outside them
+ * may use (tail.h is the interface):
+ *   tail.c         the driver: directories, inotify, the sweep, the
+ *                  tick, saving offsets
+ *   tail_names.c   which names in a directory are live files, which are
+ *                  their rotated copies, and the app and stream of each
+ *   tail_file.c    one followed file: identity (device, inode,
+ *                  fingerprint), reading, truncation, rotation
+ *   tail_copy.c    the copies rotation leaves beside a file: finding the
+ *                  one that holds our text, reading what we had not
+ *   tail_resume.c  a start: the saved offsets, and what was written,
+ *                  rotated or deleted while watch was not running
+ */
+#ifndef OMNIWATCH_TAIL_INT_H
+#define OMNIWATCH_TAIL_INT_H
+
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "tail.h"
+
+#define TAIL_BUFSIZE	(256 * 1024)
+#define TAIL_READ_MAX	(8 * 1024 * 1024)	/* per file per turn */
+#define TAIL_POLL_MS	1000	/* polling, and checking rotated files */
+#define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
+	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
+	IN_MOVE_SELF | IN_ONLYDIR)
+
+struct tail_file {
+	struct tail	*t;
+	struct tail_file *next;
+	char		*path;
+	char		*app;
+	const char	*stream;
+	int		 fd;
+	uint64_t	 dev;
+	uint64_t	 ino;
+	uint32_t	 fp_len;
+	uint32_t	 fp_crc;
+	uint64_t	 fp_size;	/* file size when fp was last checked */
+	struct timespec	 fp_mtime;	/* and its mtime */
+	uint64_t	 offset;	/* bytes of the file fed to the pipeline */
+	uint64_t	 saved_offset;	/* last offset saved, or UINT64_MAX */
+	uint32_t	 saved_fp_len;	/* and the fingerprint saved with it */
+	uint32_t	 saved_fp_crc;
+	struct pipeline	*pipeline;
+	bool		 is_rotated;	/* no longer at its path: drain, drop */
+	bool		 has_more;	/* stopped at TAIL_READ_MAX */
+	bool		 is_dirty;	/* modified: read after this batch */
+	int64_t		 last_growth_ms;
+	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
+	int64_t		 empty_ms;	/* truncation seen, nothing read since:
+					   ms since the epoch, or 0 */
+	int		 instance;	/* the name's cluster pm_id, or -1 */
+};
+
+struct tail_dir {
+	char		*path;
+	char		*real;		/* realpath at watch time */
+	int		 wd;		/* -1: not watched (missing, ENOSPC) */
+	bool		 warned_missing;
+	bool		 is_home;	/* PM2_HOME itself: its pm2.log only */
+	const struct config_source *src;
+};
+
+struct tail {
+	const struct config *cfg;
+	struct match_set **sets;
+	size_t		 nsets;
+	struct state	*st;
+	struct tail_cb	 cb;
+	struct pipeline_options popts;
+	int		 ifd;
+	struct tail_dir	*dirs;
+	size_t		 ndirs;
+	struct tail_file *files;
+	bool		 is_polling;	/* some directory is not watched */
+	bool		 warned_enospc;
+	int64_t		 next_sweep_ms;
+	int64_t		 now_ms;
+	char		*buf;
+	struct tail_stats stats;
+	/* The apps' logs dump.pm2 places elsewhere (tail_set_dump), each
+	 * followed as a path source of its own. */
+	const struct pm2_dump *dump;
+	struct config_source *dump_srcs;
+	size_t		 ndump_srcs;
+};
+
+/* tail_names.c */
+
+/* "out", "error" or "" for the PM2 log at PATH (a static string). */
+const char *tail_stream_of(const char *path);
+/* The app PATH belongs to (PM2's name, else the stem); malloc'd. */
+char *tail_app_of(const char *path);
+/* Is FULL (NAME in directory D) a live file one of D's sources follows? */
+bool tail_is_live(const struct tail_dir *d, const char *name,
+    const char *full);
+/* Is NAME (in the same directory) a copy rotation made of live file BASE? */
+bool tail_is_copy_name(const char *base, const char *name);
+
+/* tail_file.c */
+
+/* crc32 of the first LEN bytes of FD into *CRC; -1 when fewer exist. */
+int tail_fp_compute(int fd, uint32_t len, uint32_t *crc);
+struct tail_file *tail_file_new(struct tail *t, const char *path, int fd,
+    const struct stat *st);
+void tail_file_free(struct tail_file *f);
+/* Unlinks F from the list, forgets it in the state, frees it. */
+void tail_file_drop(struct tail_file *f);
+/* The followed, not rotated file at PATH, or NULL. */
+struct tail_file *tail_find_path(struct tail *t, const char *path);
+/* The followed file with that identity (rotated or not), or NULL. */
+struct tail_file *tail_find_inode(struct tail *t, uint64_t dev,
+    uint64_t ino);
+/* Opens PATH and follows it from OFFSET (bytes); NULL if it cannot be
+ * opened, is not a regular file or is already followed. */
+struct tail_file *tail_open(struct tail *t, const char *path,
+    uint64_t offset);
+/* Marks F rotated away from its path; it is drained until let go. */
+void tail_rotated(struct tail_file *f, const char *why);
+/* F was truncated or rewritten (now SIZE bytes): what it held past our
+ * offset is read from its copy (SINCE_MS: our last commit, or -1 live),
+ * then F is read again from 0. */
+void tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms);
+/* Checks F's head against its fingerprint, extending it while F is
+ * short; false when the head changed. */
+bool tail_fp_check(struct tail_file *f, const struct stat *st);
+/* Reads what F has beyond our offset, up to TAIL_READ_MAX this turn. */
+void tail_read(struct tail_file *f);
+/* The file at PATH may have changed: follow what is there now. */
+void tail_check_path(struct tail *t, const char *path);
+/* The wall clock in ms since the epoch: what file mtimes are told in. */
+int64_t tail_realtime_ms(void);
+
+/* tail_copy.c */
+
+struct tail_copy {
+	char		*path;
+	struct timespec	 mtime;
+	uint64_t	 dev;
+	uint64_t	 ino;
+};
+
+/* The copies beside the live file PATH (inode INO left out), oldest
+ * mtime first, into *COPIES (free with tail_copies_free); how many. */
+size_t tail_copies(const char *path, uint64_t ino, struct tail_copy **copies);
+void tail_copies_free(struct tail_copy *copies, size_t ncopies);
+/* The mtime of a copy in ms since the epoch, rounded down. */
+int64_t tail_copy_ms(const struct tail_copy *c);
+/* Do the first LEN bytes of PATH (decompressed if gzip) have CRC? */
+bool tail_copy_has_head(const char *path, uint32_t len, uint32_t crc);
+/* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
+uint64_t tail_copy_feed(struct tail_file *f, const char *path,
+    uint64_t skip);
+/* Which of COPIES holds the text F was reading (see tail_copy.c); an
+ * index or SIZE_MAX. */
+size_t tail_copy_pick(const struct tail_file *f,
+    const struct tail_copy *copies, size_t ncopies, int64_t since_ms);
+/* Was F copied away by copytruncate after SINCE_MS (ms since the epoch)? */
+bool tail_copied_since(const struct tail_file *f, int64_t since_ms);
+/* Feeds F's pipeline with what its copies hold that we had not read. */
+void tail_drain_copy(struct tail_file *f, int64_t since_ms);
+/* F, empty since f->empty_ms, has text again: reads whole generations
+ * written and rotated in between, from their copies. */
+void tail_drain_missed(struct tail_file *f, uint64_t size);
+
+/* tail.c */
+
+/* Calls FN for each live file of directory D. */
+void tail_dir_each(struct tail *t, struct tail_dir *d,
+    void (*fn)(struct tail *t, const char *path, void *ctx), void *ctx);
+/* The directories the sources name, watched (globs may add some). */
+void tail_dirs_update(struct tail *t);
+
+#endif
