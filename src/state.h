@@ -28,6 +28,9 @@
  * Version 3 adds to alerts, for the streak's order by stamp and for
  * keep_firing_for (alert.c):
  *   streak_since_ms, streak_floor_ms, keep_firing_since_ms
+ * Any version may have, for a start of watch to tell what was written
+ * while it was not running (tail_resume.c), created when missing:
+ *   meta(key PRIMARY KEY, value)    "first_start_ms", "last_commit_ms"
  * An older database is upgraded when `watch` opens it; `summary` reads
  * any.  An alert's state, the notifications its change queues and the
  * counts that caused it go into the same transaction, so after a kill -9
@@ -164,6 +167,18 @@ int state_spool(struct state *st,
  */
 int state_last_outcome(struct state *st, const char *set,
     const char *outcome, int64_t *ms);
+
+/*
+ * Saves VALUE under KEY in the meta table (inside the open transaction;
+ * opens one).  Returns 0 or -1 (logged).
+ */
+int state_meta_set(struct state *st, const char *key, int64_t value);
+
+/*
+ * Reads KEY's value into *VALUE.  Returns 0, 1 when there is none (or the
+ * database has no meta table yet), or -1 (logged).
+ */
+int state_meta_get(struct state *st, const char *key, int64_t *value);
 
 /* Rolls back anything uncommitted and closes.  Accepts NULL. */
 void state_close(struct state *st);

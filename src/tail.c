@@ -340,6 +340,10 @@ tail_save(struct tail *t, bool flush)
 	/* Not t->now_ms: a copy made before we looked at a file in this
 	 * turn must not look newer than the commit (tail_copied_since). */
 	int64_t now_ms = tail_realtime_ms();
+
+	/* A copy with a later mtime holds text this commit has not counted
+	 * (tail_resume.c, the orphans). */
+	state_meta_set(t->st, "last_commit_ms", now_ms);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		struct state_file sf;
 		struct stat st;

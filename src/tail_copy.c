@@ -34,6 +34,13 @@ tail_copy_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);	/* dated names sort in time */
 }
 
+void
+tail_copies_sort(struct tail_copy *copies, size_t ncopies)
+{
+	if (ncopies > 1)
+		qsort(copies, ncopies, sizeof(*copies), tail_copy_cmp);
+}
+
 /* The mtime of a copy in ms since the epoch, rounded down. */
 int64_t
 tail_copy_ms(const struct tail_copy *c)
@@ -79,8 +86,7 @@ tail_copies(const char *path, uint64_t ino, struct tail_copy **copies)
 	}
 	if (dh != NULL)
 		closedir(dh);
-	if (ncopies > 1)
-		qsort(*copies, ncopies, sizeof(**copies), tail_copy_cmp);
+	tail_copies_sort(*copies, ncopies);
 	free(base);
 	free(copy);
 	return ncopies;
@@ -142,6 +148,19 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 	if (src == NULL)
 		log_warnx("%s", errbuf);
 	source_free(src);
+	if (f->t->is_starting) {
+		struct stat st;
+
+		if (stat(path, &st) == 0) {
+			struct tail *t = f->t;
+
+			t->claims = xreallocarray(t->claims, t->nclaims + 1,
+			    sizeof(*t->claims));
+			t->claims[t->nclaims].dev = (uint64_t)st.st_dev;
+			t->claims[t->nclaims].ino = (uint64_t)st.st_ino;
+			t->nclaims++;
+		}
+	}
 	return fed;
 }
 

@@ -87,6 +87,14 @@ struct tail {
 	const struct pm2_dump *dump;
 	struct config_source *dump_srcs;
 	size_t		 ndump_srcs;
+	/* During tail_start(): the copies read from, so that none is read
+	 * twice (tail_resume.c); else NULL. */
+	struct tail_claim {
+		uint64_t dev;
+		uint64_t ino;
+	}		*claims;
+	size_t		 nclaims;
+	bool		 is_starting;
 };
 
 /* tail_names.c */
@@ -100,6 +108,15 @@ bool tail_is_live(const struct tail_dir *d, const char *name,
     const char *full);
 /* Is NAME (in the same directory) a copy rotation made of live file BASE? */
 bool tail_is_copy_name(const char *base, const char *name);
+
+/*
+ * Is NAME in directory D a copy rotation made of one of D's live files,
+ * whether that file is still there or not?  PM2 sources: any rotated PM2
+ * name.  Path sources: a copy name (tail_is_copy_name) of one of the
+ * NBASES live names in BASES.
+ */
+bool tail_is_copy_in(const struct tail_dir *d, const char *name,
+    char *const *bases, size_t nbases);
 
 /* tail_file.c */
 
@@ -150,6 +167,8 @@ size_t tail_copies(const char *path, uint64_t ino, struct tail_copy **copies);
 void tail_copies_free(struct tail_copy *copies, size_t ncopies);
 /* The mtime of a copy in ms since the epoch, rounded down. */
 int64_t tail_copy_ms(const struct tail_copy *c);
+/* Sorts COPIES oldest mtime first (dated names sort in time). */
+void tail_copies_sort(struct tail_copy *copies, size_t ncopies);
 /* Do the first LEN bytes of PATH (decompressed if gzip) have CRC? */
 bool tail_copy_has_head(const char *path, uint32_t len, uint32_t crc);
 /* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */

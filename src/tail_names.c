@@ -114,3 +114,22 @@ tail_is_copy_name(const char *base, const char *name)
 	    strchr("._-", name[n]) != NULL && name[n] != '\0';
 }
 
+
+bool
+tail_is_copy_in(const struct tail_dir *d, const char *name,
+    char *const *bases, size_t nbases)
+{
+	struct pm2_log_name pn;
+	bool is_copy = false;
+
+	if (pm2_log_name_parse(name, &pn) == 0) {
+		is_copy = pn.is_rotated;
+		pm2_log_name_release(&pn);
+		if (d->src->pm2_home != NULL || is_copy)
+			return is_copy;
+	} else if (d->src->pm2_home != NULL)
+		return false;
+	for (size_t i = 0; i < nbases && !is_copy; i++)
+		is_copy = tail_is_copy_name(bases[i], name);
+	return is_copy;
+}

@@ -1,12 +1,31 @@
 /*
- * tail_resume: a start of watch.  Every file the state knows is resumed
- * from its saved offset wherever it went while watch was not running
- * (rotated, copied, compressed, deleted); see tail_start() in tail.h for
- * which files are read and why.
+ * tail_resume: a start of watch, and what was written while it was not
+ * running.  In order:
+ *  1. Each live file the state knows (same device and inode at its path)
+ *     is read from its saved offset; if it was truncated, rewritten or
+ *     copied away since (its size, head or a copy made after its save
+ *     says so), what it held past the offset is read from the copy that
+ *     has its head, and every later copy whole (tail_copy.c).
+ *  2. A known file no longer at its path is looked for in its directory
+ *     by inode (logrotate's rename) and finished from its offset; if it
+ *     is gone (compressed, deleted), from the copy that has its head.
+ *  3. A live file the state does not know is new: read from 0 (before
+ *     the very first start, tail.start_at decides).
+ *  4. The orphans: every copy in a source's directory made after the
+ *     last commit (its mtime is later) and not read in 1-2 is text no
+ *     commit has counted (a file born, written and rotated while watch
+ *     was down; a later generation of a known file): read whole, oldest
+ *     first.  A copy made before the last commit was read then, or
+ *     belongs to a file that had been let go: it is never read again.
+ *     (logrotate's compress and gzip(1) keep the original's mtime, so a
+ *     copy compressed later keeps the time of its text.)
+ * The last commit's time is in the state's meta table (tail_save); an
+ * older state without it uses the latest save of any file.
  */
 #include "autoconf.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +43,7 @@ struct tail_start {
 	size_t		 nsaved;
 	bool		*used;
 	bool		 is_first;
+	int64_t		 last_commit_ms;
 };
 
 /* Looks in PATH's directory for the file with inode INO. */
@@ -54,6 +74,32 @@ tail_find_in_dir(const char *path, uint64_t dev, uint64_t ino)
 	return found;
 }
 
+/*
+ * A saved file whose inode is gone (compressed, or deleted after it was
+ * copied): what it held past its offset is read from the copy beside its
+ * path that has its head, and later copies whole, as for a truncation.
+ */
+static void
+tail_resume_gone(struct tail *t, const struct state_file *sf)
+{
+	struct stat st;
+	struct tail_file *f;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = (dev_t)sf->dev;
+	st.st_ino = (ino_t)sf->ino;
+	f = tail_file_new(t, sf->path, -1, &st);
+	f->offset = sf->offset;
+	f->fp_len = sf->fp_len;
+	f->fp_crc = sf->fp_crc;
+	pipeline_reset(f->pipeline, sf->offset);
+	log_info("%s: inode %llu is gone; looking for its copy to finish it "
+	    "from offset %llu", sf->path, (unsigned long long)sf->ino,
+	    (unsigned long long)sf->offset);
+	tail_drain_copy(f, sf->updated_ms);
+	tail_file_drop(f);
+}
+
 /* A saved file that is no longer at its path: finish it if it is near. */
 static void
 tail_resume_moved(struct tail *t, const struct state_file *sf)
@@ -63,9 +109,7 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 	uint32_t crc;
 
 	if (p == NULL) {
-		log_info("%s: inode %llu is gone; forgetting it", sf->path,
-		    (unsigned long long)sf->ino);
-		state_file_forget(t->st, sf->dev, sf->ino);
+		tail_resume_gone(t, sf);
 		return;
 	}
 	f = tail_open(t, p, sf->offset);
@@ -154,22 +198,208 @@ tail_start_one(struct tail *t, const char *path, void *ctx)
 		tail_read(f);
 }
 
+static bool
+tail_is_claimed(const struct tail *t, uint64_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < t->nclaims; i++)
+		if (t->claims[i].dev == dev && t->claims[i].ino == ino)
+			return true;
+	return false;
+}
+
+/* The live names of directory D: followed now, or saved. */
+static size_t
+tail_resume_bases(const struct tail *t, const struct tail_dir *d,
+    const struct tail_start *ts, char ***bases)
+{
+	size_t n = 0;
+
+	*bases = NULL;
+	for (const struct tail_file *f = t->files; f != NULL; f = f->next) {
+		char *copy = xstrdup(f->path);
+
+		if (strcmp(dirname(copy), d->path) == 0 && !f->is_rotated) {
+			free(copy);
+			copy = xstrdup(f->path);
+			*bases = xreallocarray(*bases, n + 1, sizeof(**bases));
+			(*bases)[n++] = xstrdup(basename(copy));
+		}
+		free(copy);
+	}
+	for (size_t i = 0; i < ts->nsaved; i++) {
+		char *copy = xstrdup(ts->saved[i].path);
+
+		if (strcmp(dirname(copy), d->path) == 0) {
+			free(copy);
+			copy = xstrdup(ts->saved[i].path);
+			*bases = xreallocarray(*bases, n + 1, sizeof(**bases));
+			(*bases)[n++] = xstrdup(basename(copy));
+		}
+		free(copy);
+	}
+	return n;
+}
+
+/* Does FD start with gzip's magic (RFC 1952 section 2.3.1)?  As
+ * source.c does, by the bytes, not the name. */
+static bool
+tail_fd_is_gz(int fd)
+{
+	unsigned char magic[2];
+
+	return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b;
+}
+
+/* Reads the orphan copy C whole (step 4 above). */
+static void
+tail_resume_orphan(struct tail *t, const struct tail_copy *c)
+{
+	struct tail_file *f;
+	struct stat st;
+	int fd;
+
+	fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		log_warn("%s: cannot read it", c->path);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (!tail_fd_is_gz(fd)) {
+		/* Followed as a rotated file: its writer may still hold it
+		 * (rename, then `pm2 reloadLogs`), and a crash before the
+		 * next commit resumes it from its saved offset. */
+		close(fd);
+		f = tail_open(t, c->path, 0);
+		if (f == NULL)
+			return;
+		f->is_rotated = true;
+		f->last_growth_ms = tail_copy_ms(c);
+		t->stats.rotations++;
+		log_info("%s: a copy made while we were stopped, of text no "
+		    "commit counted; reading it whole", c->path);
+		tail_read(f);
+		return;
+	}
+	/* Compressed: read at once, never followed; until the next commit
+	 * its mtime keeps it an orphan, so a crash reads it again. */
+	f = tail_file_new(t, c->path, fd, &st);
+	log_info("%s: a compressed copy made while we were stopped, of text "
+	    "no commit counted; read %llu bytes of it", c->path,
+	    (unsigned long long)tail_copy_feed(f, c->path, 0));
+	tail_file_drop(f);
+}
+
+/* Step 4: the copies made after the last commit that nothing read. */
+static void
+tail_resume_orphans(struct tail *t, const struct tail_start *ts)
+{
+	struct tail_copy *orphans = NULL;
+	size_t norphans = 0;
+
+	for (size_t i = 0; i < t->ndirs; i++) {
+		const struct tail_dir *d = &t->dirs[i];
+		char **bases;
+		size_t nbases = tail_resume_bases(t, d, ts, &bases);
+		DIR *dh = opendir(d->path);
+		struct dirent *de;
+
+		while (dh != NULL && (de = readdir(dh)) != NULL) {
+			struct tail_copy c;
+			struct stat st;
+
+			if (de->d_name[0] == '.' ||
+			    !tail_is_copy_in(d, de->d_name, bases, nbases))
+				continue;
+			c.path = xasprintf("%s/%s", d->path, de->d_name);
+			if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+				free(c.path);
+				continue;
+			}
+			c.mtime = st.st_mtim;
+			c.dev = (uint64_t)st.st_dev;
+			c.ino = (uint64_t)st.st_ino;
+			if (tail_copy_ms(&c) <= ts->last_commit_ms ||
+			    tail_find_inode(t, c.dev, c.ino) != NULL ||
+			    tail_is_claimed(t, c.dev, c.ino)) {
+				free(c.path);
+				continue;
+			}
+			/* Two sources may watch one directory. */
+			for (size_t k = 0; k < norphans; k++)
+				if (orphans[k].dev == c.dev &&
+				    orphans[k].ino == c.ino) {
+					free(c.path);
+					c.path = NULL;
+					break;
+				}
+			if (c.path == NULL)
+				continue;
+			orphans = xreallocarray(orphans, norphans + 1,
+			    sizeof(*orphans));
+			orphans[norphans++] = c;
+		}
+		if (dh != NULL)
+			closedir(dh);
+		for (size_t k = 0; k < nbases; k++)
+			free(bases[k]);
+		free(bases);
+	}
+	tail_copies_sort(orphans, norphans);
+	for (size_t i = 0; i < norphans; i++)
+		tail_resume_orphan(t, &orphans[i]);
+	tail_copies_free(orphans, norphans);
+}
+
+/*
+ * When watch last committed (ms since the epoch), or -1: the meta
+ * table's, else (a state written before it had one) the latest save.
+ */
+static int64_t
+tail_resume_last_commit(struct tail *t, const struct tail_start *ts)
+{
+	int64_t ms = -1;
+
+	if (state_meta_get(t->st, "last_commit_ms", &ms) == 0)
+		return ms;
+	for (size_t i = 0; i < ts->nsaved; i++)
+		if (ts->saved[i].updated_ms > ms)
+			ms = ts->saved[i].updated_ms;
+	return ms;
+}
+
 void
 tail_start(struct tail *t, int64_t now_ms)
 {
-	struct tail_start ts = { NULL, 0, NULL, false };
+	struct tail_start ts = { NULL, 0, NULL, false, -1 };
+	int64_t first_ms;
+	bool has_started;
 
 	t->now_ms = now_ms;
 	if (state_files_load(t->st, &ts.saved, &ts.nsaved) != 0)
 		ts.nsaved = 0;
 	ts.used = xcalloc(ts.nsaved + 1, sizeof(*ts.used));
-	ts.is_first = ts.nsaved == 0;
+	/* A start before which nothing was ever followed (an empty
+	 * directory) was still a start: what is written after it counts. */
+	has_started = state_meta_get(t->st, "first_start_ms", &first_ms) == 0;
+	ts.is_first = ts.nsaved == 0 && !has_started;
+	ts.last_commit_ms = tail_resume_last_commit(t, &ts);
+	t->is_starting = true;
 	tail_dirs_update(t);
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_start_one, &ts);
 	for (size_t i = 0; i < ts.nsaved; i++)
 		if (!ts.used[i])
 			tail_resume_moved(t, &ts.saved[i]);
+	if (!ts.is_first && ts.last_commit_ms >= 0)
+		tail_resume_orphans(t, &ts);
+	if (!has_started)
+		state_meta_set(t->st, "first_start_ms", now_ms);
+	t->is_starting = false;
+	free(t->claims);
+	t->claims = NULL;
+	t->nclaims = 0;
 	free(ts.used);
 	state_files_free(ts.saved, ts.nsaved);
 	t->next_sweep_ms = now_ms + t->cfg->sweep_ms;

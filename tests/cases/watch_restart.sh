@@ -1,0 +1,103 @@
+#!/bin/sh
+# What is written while watch is down is counted exactly once after it
+# starts again (issue 11): files born while down, their copies (plain,
+# gzipped, pm2-logrotate's __DATE names, logrotate's .N), known files
+# rotated to .gz, and files deleted after their copy was made.  Each
+# scenario stops watch, plays what PM2, pm2-logrotate or logrotate would
+# do, starts watch again and compares the committed count with the right
+# answer.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+
+n=0
+# errors FILE COUNT TAG: appends COUNT failure lines.
+errors() {
+	_i=0
+	while [ $_i -lt "$2" ]; do
+		_i=$((_i + 1))
+		n=$((n + 1))
+		echo "req=$3-$_i ERROR partner said 404" >> "$1"
+	done
+}
+
+write_config
+start_watch
+errors "$E" 2 first
+wait_count 2 failures "before any downtime"
+
+echo "# a new cluster instance born, written and copy-truncated while down"
+stop_watch
+errors "$D/desk-error-4.log" 5 desk4
+cp "$D/desk-error-4.log" "$D/desk-error-4__2026-12-07_00-00-00.log"
+: > "$D/desk-error-4.log"
+errors "$D/desk-error-4.log" 2 desk4b
+start_watch
+wait_count $n failures "new instance and its copy"
+
+echo "# a new app rotated and gzipped while down"
+stop_watch
+errors "$D/fork-error.log" 3 fork
+gzip -c "$D/fork-error.log" > "$D/fork-error__2026-12-07_00-01-00.log.gz"
+: > "$D/fork-error.log"
+errors "$D/fork-error.log" 1 forkb
+start_watch
+wait_count $n failures "new app, its gzipped copy"
+
+echo "# a known app written, then rotated to .gz while down"
+stop_watch
+errors "$E" 3 known
+gzip -c "$E" > "$D/demo-api-error__2026-12-07_00-02-00.log.gz"
+: > "$E"
+errors "$E" 1 knownb
+start_watch
+wait_count $n failures "known app's gzipped copy"
+
+echo "# logrotate while down: rename and compress, a new file, renamed again"
+stop_watch
+errors "$E" 2 lr
+mv "$E" "$E.1"
+gzip "$E.1"
+mv "$E.1.gz" "$E.2.gz"
+errors "$E" 2 lr2
+mv "$E" "$E.1"
+errors "$E" 1 lr3
+start_watch
+wait_count $n failures "known file compressed, a whole generation at .1"
+
+echo "# files deleted after their copy was made"
+stop_watch
+errors "$D/gone-error.log" 2 gone
+cp "$D/gone-error.log" "$D/gone-error__2026-12-07_00-03-00.log"
+rm "$D/gone-error.log"
+errors "$D/desk-error-4.log" 1 desk4c
+cp "$D/desk-error-4.log" "$D/desk-error-4__2026-12-07_00-04-00.log"
+rm "$D/desk-error-4.log"
+start_watch
+wait_count $n failures "deleted after rotation: read from the copies"
+
+echo "# restarts with nothing new read nothing twice"
+stop_watch
+start_watch
+wait_count $n failures "a clean restart"
+sleep 0.5
+kill9_watch
+start_watch
+wait_count $n failures "a restart after kill -9"
+
+echo "# kill -9 right after a birth and a rotation: read again, once"
+errors "$D/late-error.log" 2 late
+wait_count $n failures "late app counted live"
+kill9_watch
+errors "$D/late-error.log" 1 late2
+gzip -c "$D/late-error.log" > "$D/late-error__2026-12-07_00-05-00.log.gz"
+: > "$D/late-error.log"
+start_watch
+wait_count $n failures "known since the last commit, rotated while down"
+stop_watch
+
+echo "# the very first start follows tail.start_at (beginning): live files, no copies"
+rm -rf "$T/state"
+live=$(cat "$D"/*-error.log | grep -c ERROR)
+start_watch
+wait_count "$live" failures "a fresh state reads the live files only"
+stop_watch
