@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -32,6 +31,7 @@
 #include "plural.h"
 #include "redact.h"
 #include "sandbox.h"
+#include "service.h"
 #include "stamp.h"
 #include "state.h"
 #include "state_pm2.h"
@@ -309,7 +309,7 @@ watch_open(struct watch *w)
 	struct alert_cb acb = { watch_notify, w };
 	struct metrics_cb mcb = { watch_metrics, w };
 	struct epoll_event ev;
-	char *err = NULL, *lock;
+	char *err = NULL;
 	int64_t now = watch_now_ms();
 
 	(void)watch_check_sources(w->cfg);
@@ -319,29 +319,12 @@ watch_open(struct watch *w)
 		free(err);
 		return -1;
 	}
-	/* One watcher per state: a second would count everything twice.
-	 * A reload to the same state_dir keeps the lock it holds, so that
-	 * no other watcher can slip in between. */
-	lock = xasprintf("%s/watch.lock", w->cfg->state_dir);
-	if (w->lock_path == NULL || strcmp(w->lock_path, lock) != 0) {
-		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
-			log_error("%s: %s", lock, errno == EWOULDBLOCK ?
-			    "another omniwatch watch uses this state_dir" :
-			    strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			free(lock);
-			return -1;
-		}
-		if (w->lock_fd >= 0)
-			close(w->lock_fd);
-		w->lock_fd = fd;
-		free(w->lock_path);
-		w->lock_path = lock;
-	} else
-		free(lock);
+	/* One watcher per state: a second would count everything twice. */
+	if (service_lock(w->sv, w->cfg->state_dir, &err) != 0) {
+		log_error("%s", err);
+		free(err);
+		return -1;
+	}
 	w->rd = redact_new(w->cfg->redact, w->cfg->nredact, &err);
 	if (w->rd != NULL)
 		w->al = alert_new(w->cfg, w->sets, w->nsets, w->st, w->rd, &acb,
@@ -386,7 +369,7 @@ watch_open(struct watch *w)
 	return 0;
 }
 
-/* Closes the tail and the state; the lock stays (see watch_unlock). */
+/* Closes the tail and the state; the lock stays (service_lock). */
 static void
 watch_close(struct watch *w)
 {
@@ -410,14 +393,15 @@ watch_close(struct watch *w)
 	w->st = NULL;
 }
 
+/* Start-up or a reload is done: the backlog is counted and committed. */
 static void
-watch_unlock(struct watch *w)
+watch_ready(struct watch *w)
 {
-	if (w->lock_fd >= 0)
-		close(w->lock_fd);
-	w->lock_fd = -1;
-	free(w->lock_path);
-	w->lock_path = NULL;
+	char *status = xasprintf("following %llu file(s) of %zu source(s)",
+	    (unsigned long long)tail_stats(w->tail)->files, w->cfg->nsources);
+
+	service_ready(w->sv, status);
+	free(status);
 }
 
 /*
@@ -442,6 +426,7 @@ watch_reload(struct watch *w)
 	size_t nsets;
 
 	log_info("SIGHUP: reloading %s", w->config_path);
+	service_reloading(w->sv);
 	if (watch_load(w->config_path, w->sb, &cfg, &sets, &nsets) != 0) {
 		log_error("reload failed; the old configuration keeps running");
 		return 0;
@@ -458,6 +443,7 @@ watch_reload(struct watch *w)
 	log_info("reloaded: %zu %s, %zu %s", w->nsets,
 	    plural(w->nsets, "pattern set", "pattern sets"), w->cfg->nsources,
 	    plural(w->cfg->nsources, "source", "sources"));
+	watch_ready(w);
 	return 0;
 }
 
@@ -482,7 +468,6 @@ cmd_watch(int argc, char **argv)
 	int ch, rc;
 
 	memset(&w, 0, sizeof(w));
-	w.lock_fd = -1;
 	w.epfd = w.tfd = w.sfd = -1;
 	w.is_sandboxed = true;
 	log_set_level(LOG_LEVEL_INFO);
@@ -532,12 +517,17 @@ cmd_watch(int argc, char **argv)
 			    "pattern sets"), w.cfg->state_dir);
 			rc = CMD_EXIT_OK;
 		}
-	} else if (watch_loop_init(&w) != 0 || watch_open(&w) != 0)
-		rc = CMD_EXIT_INPUT;
-	else
-		rc = watch_loop(&w);
+	} else {
+		w.sv = service_new();
+		if (watch_loop_init(&w) != 0 || watch_open(&w) != 0)
+			rc = CMD_EXIT_INPUT;
+		else {
+			watch_ready(&w);
+			rc = watch_loop(&w);
+		}
+	}
 	watch_close(&w);
-	watch_unlock(&w);
+	service_free(w.sv);
 	watch_loop_release(&w);
 	sandbox_free(w.sb);
 	match_sets_free(w.sets, w.nsets);

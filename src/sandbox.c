@@ -449,6 +449,8 @@ sandbox_landlock(struct sandbox *sb, const char **why)
  *   webhook    libcurl: sockets, connect, poll; the threaded resolver
  *              (clone, futex), getaddrinfo (netlink for AI_ADDRCONFIG,
  *              a Unix socket for nscd or avahi)
+ *   service    the heartbeat, futimens on watch.lock (utimensat), and
+ *              sd_notify: an AF_UNIX datagram socket, sendmsg
  *   metrics    libmicrohttpd with its own epoll: accept4, sendmsg
  *   reload     the same again, plus bind/listen for a new metrics
  *              socket, inotify_init1, epoll_create1, PCRE2 JIT (mmap
@@ -471,6 +473,7 @@ static const char *const sandbox_syscalls[] = {
 	"rename", "renameat", "renameat2", "mkdir", "mkdirat", "fchmod",
 	"fchown", "fchown32", "umask", "dup", "dup2", "dup3", "pipe",
 	"pipe2", "eventfd2",
+	"utimensat", "utimensat_time64",
 	"mmap", "mmap2", "munmap", "mremap", "mprotect", "madvise", "brk",
 	"futex", "futex_time64", "futex_waitv", "set_robust_list",
 	"get_robust_list", "rseq", "set_tid_address", "gettid", "getpid",

@@ -30,8 +30,7 @@ struct watch {
 	int		 epfd;		/* the loop's: tail, curl, metrics */
 	int		 sfd;		/* signalfd */
 	int		 tfd;		/* timerfd */
-	int		 lock_fd;
-	char		*lock_path;	/* the lock lock_fd holds */
+	struct service	*sv;		/* the lock, the heartbeat, systemd */
 	uint64_t	 uncommitted_records;
 	uint64_t	 committed_bytes;	/* tail bytes at last commit */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */

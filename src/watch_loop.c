@@ -10,7 +10,7 @@
  *               reading: a hung receiver is just a socket that stays quiet)
  * then runs the cron (watch_duties: what each duty does, and when it is
  * due).  The timerfd is armed for the earliest duty's deadline and never
- * otherwise, so an idle agent wakes only for the sweep.
+ * otherwise, so an idle agent wakes only for the sweep and the heartbeat.
  */
 #include "autoconf.h"
 
@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "metrics.h"
 #include "plural.h"
+#include "service.h"
 #include "state.h"
 #include "tail.h"
 #include "watch.h"
@@ -146,6 +147,18 @@ watch_metrics_deadline(const struct watch *w, int64_t now)
 }
 
 static void
+watch_service_tick(struct watch *w, int64_t now)
+{
+	service_tick(w->sv, now);
+}
+
+static int64_t
+watch_service_deadline(const struct watch *w, int64_t now)
+{
+	return service_deadline(w->sv, now);
+}
+
+static void
 watch_commit_tick(struct watch *w, int64_t now)
 {
 	if ((tail_stats(w->tail)->bytes != w->committed_bytes ||
@@ -192,6 +205,8 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  *            `for` and keep_firing_for elapsed, repeats
  *   webhook  retries, curl's timeouts
  *   metrics  the textfile
+ *   service  the heartbeat in watch.lock (check reads it), systemd's
+ *            WATCHDOG=1 at half WatchdogSec
  *   commit   counts, offsets and the alerts' state: commit_interval after
  *            the first uncommitted change, at commit_records records, or
  *            at once when an alert changed; only then may the
@@ -208,6 +223,7 @@ static const struct watch_duty {
 	{ watch_alert_tick, watch_alert_deadline },
 	{ watch_webhook_tick, watch_webhook_deadline },
 	{ watch_metrics_tick, watch_metrics_deadline },
+	{ watch_service_tick, watch_service_deadline },
 	{ watch_commit_tick, watch_commit_deadline },
 	{ watch_dump_tick, watch_dump_deadline },
 };
@@ -340,6 +356,7 @@ watch_loop(struct watch *w)
 	if (w->tail == NULL)	/* a reload failed half-way */
 		return w->rc;
 	log_info("stopping: flushing and committing");
+	service_stopping(w->sv);
 	watch_commit(w, true);
 	metrics_write_textfile(w->mx);
 	return w->rc;

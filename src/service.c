@@ -1,0 +1,196 @@
+/*
+ * service: see service.h.  The lock is an open file description lock
+ * (fcntl(2), Linux 3.15): tied to the descriptor like flock(2), so no
+ * other descriptor of ours can drop it by closing, and testable with
+ * F_OFD_GETLK, which flock(2) is not.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "log.h"
+#include "service.h"
+#include "xmalloc.h"
+
+struct service {
+	int		 lock_fd;
+	char		*lock_path;
+	int64_t		 watchdog_ms;	/* half of WATCHDOG_USEC; 0: none */
+	int64_t		 next_heartbeat_ms;
+	int64_t		 next_watchdog_ms;
+};
+
+struct service *
+service_new(void)
+{
+	struct service *sv = xcalloc(1, sizeof(*sv));
+	uint64_t usec = 0;
+
+	sv->lock_fd = -1;
+	/* Unset: a child we may start must not ping for us. */
+	if (sd_watchdog_enabled(1, &usec) > 0 && usec > 0) {
+		sv->watchdog_ms = (int64_t)(usec / 2000);
+		if (sv->watchdog_ms < 1)
+			sv->watchdog_ms = 1;
+		log_info("systemd watchdog: pinging every %lld ms",
+		    (long long)sv->watchdog_ms);
+	}
+	return sv;
+}
+
+/* A write lock over the whole file. */
+static void
+service_flock_init(struct flock *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	fl->l_type = F_WRLCK;
+	fl->l_whence = SEEK_SET;
+	fl->l_start = 0;
+	fl->l_len = 0;
+}
+
+int
+service_lock(struct service *sv, const char *state_dir, char **err)
+{
+	char *path = xasprintf("%s/%s", state_dir, SERVICE_LOCK_FILE);
+	char pid[32];
+	struct flock fl;
+	int fd, n;
+
+	*err = NULL;
+	if (sv->lock_path != NULL && strcmp(sv->lock_path, path) == 0) {
+		free(path);
+		return 0;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	service_flock_init(&fl);
+	if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+		*err = xasprintf("%s: %s", path, fd >= 0 && (errno == EAGAIN ||
+		    errno == EACCES) ? "another omniwatch watch uses this "
+		    "state_dir" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return -1;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		log_warn("%s: cannot write our pid", path);
+	if (sv->lock_fd >= 0)
+		close(sv->lock_fd);
+	sv->lock_fd = fd;
+	free(sv->lock_path);
+	sv->lock_path = path;
+	sv->next_heartbeat_ms = 0;
+	return 0;
+}
+
+void
+service_ready(struct service *sv, const char *status)
+{
+	(void)sv;
+	sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+}
+
+void
+service_reloading(struct service *sv)
+{
+	(void)sv;
+	sd_notify(0, "RELOADING=1\nSTATUS=reloading the configuration");
+}
+
+void
+service_stopping(struct service *sv)
+{
+	(void)sv;
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping: flushing and committing");
+}
+
+void
+service_tick(struct service *sv, int64_t now_ms)
+{
+	if (sv->lock_fd >= 0 && now_ms >= sv->next_heartbeat_ms) {
+		if (futimens(sv->lock_fd, NULL) != 0)
+			log_warn("%s: cannot touch the heartbeat",
+			    sv->lock_path);
+		sv->next_heartbeat_ms = now_ms + SERVICE_HEARTBEAT_MS;
+	}
+	if (sv->watchdog_ms > 0 && now_ms >= sv->next_watchdog_ms) {
+		sd_notify(0, "WATCHDOG=1");
+		sv->next_watchdog_ms = now_ms + sv->watchdog_ms;
+	}
+}
+
+int64_t
+service_deadline(const struct service *sv, int64_t now_ms)
+{
+	int64_t d = sv->lock_fd >= 0 ? sv->next_heartbeat_ms : INT64_MAX;
+
+	if (sv->watchdog_ms > 0 && sv->next_watchdog_ms < d)
+		d = sv->next_watchdog_ms;
+	return d > now_ms ? d : now_ms;
+}
+
+void
+service_free(struct service *sv)
+{
+	if (sv == NULL)
+		return;
+	if (sv->lock_fd >= 0)
+		close(sv->lock_fd);
+	free(sv->lock_path);
+	free(sv);
+}
+
+void
+service_probe(const char *state_dir, int64_t now_ms, struct service_probe *p)
+{
+	char *path = xasprintf("%s/%s", state_dir, SERVICE_LOCK_FILE);
+	char buf[32];
+	struct flock fl;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	memset(p, 0, sizeof(*p));
+	p->liveness = SERVICE_UNKNOWN;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0) {
+		p->err = errno;
+		if (errno == ENOENT)
+			p->liveness = SERVICE_DOWN;
+		return;
+	}
+	service_flock_init(&fl);
+	/* F_GETLK asks whether our lock could be set; a write lock is
+	 * asked for, though the descriptor is read-only: testing needs no
+	 * access mode (fcntl(2), "F_OFD_GETLK"). */
+	if (fstat(fd, &st) != 0 || fcntl(fd, F_OFD_GETLK, &fl) != 0) {
+		p->err = errno;
+		close(fd);
+		return;
+	}
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		p->pid = (pid_t)strtol(buf, NULL, 10);
+	}
+	close(fd);
+	p->heartbeat_ms = (int64_t)st.st_mtim.tv_sec * 1000 +
+	    st.st_mtim.tv_nsec / 1000000;
+	if (fl.l_type == F_UNLCK)
+		p->liveness = SERVICE_DOWN;
+	else if (now_ms - p->heartbeat_ms > SERVICE_HUNG_MS)
+		p->liveness = SERVICE_HUNG;
+	else
+		p->liveness = SERVICE_RUNNING;
+}
