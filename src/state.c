@@ -112,17 +112,6 @@ static const char state_schema_v3[] =
 	"ALTER TABLE alerts ADD COLUMN sample BLOB NOT NULL DEFAULT x'';"
 	"PRAGMA user_version = 3;";
 
-/*
- * Facts about watch itself (state_meta_set), for a start to tell what was
- * written while it was not running (tail_resume.c).  A table that older
- * versions ignore and newer ones create when missing needs no new schema
- * version: a state moved back to an older omniwatch still opens.
- */
-static const char state_schema_meta[] =
-	"CREATE TABLE IF NOT EXISTS meta ("
-	" key TEXT PRIMARY KEY,"
-	" value INTEGER NOT NULL);";
-
 static const char state_sql_alert_save[] =
 	"INSERT OR REPLACE INTO alerts (name, status, id, since_ms,"
 	" last_notified_ms, streak, last_success_ms, last_failure_ms,"
@@ -326,8 +315,6 @@ state_schema_init(struct state *st, char **err)
 	    "add the PM2 daemon log's tables", err) != 0)
 		goto fail;
 	if (version > 4 && state_check_version(st, version, false, err) != 0)
-		goto fail;
-	if (state_exec(st, state_schema_meta, "add the meta table", err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;
@@ -901,50 +888,6 @@ state_last_outcome(struct state *st, const char *set, const char *outcome,
 		state_log(st, "read the last outcome");
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-int
-state_meta_set(struct state *st, const char *key, int64_t value)
-{
-	sqlite3_stmt *s;
-
-	if (state_begin(st) != 0)
-		return -1;
-	s = state_query(st, "INSERT OR REPLACE INTO meta (key, value)"
-	    " VALUES (?1, ?2)", "save a fact");
-	if (s == NULL) {
-		state_fail(st, "save a fact");
-		return -1;
-	}
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, value);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_finalize(s);
-		state_fail(st, "save a fact");
-		return -1;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
-int
-state_meta_get(struct state *st, const char *key, int64_t *value)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	/* A read-only open takes older versions, which have no meta. */
-	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1",
-	    -1, &s, NULL) != SQLITE_OK)
-		return 1;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*value = sqlite3_column_int64(s, 0);
-	else if (rc != SQLITE_DONE)
-		state_log(st, "read a fact");
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
 void

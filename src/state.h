@@ -29,7 +29,7 @@
  * keep_firing_for (alert.c):
  *   streak_since_ms, streak_floor_ms, keep_firing_since_ms
  * Any version may have, for a start of watch to tell what was written
- * while it was not running (tail_resume.c), created when missing:
+ * while it was not running (state_meta.c), created on first write:
  *   meta(key PRIMARY KEY, value)    "first_start_ms", "last_commit_ms"
  * An older database is upgraded when `watch` opens it; `summary` reads
  * any.  An alert's state, the notifications its change queues and the
