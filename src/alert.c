@@ -910,23 +910,60 @@ fail:
 	return NULL;
 }
 
+static void
+alert_rule_release(struct alert_rule *r)
+{
+	free(r->class_on);
+	free(r->slots);
+	free(r->class_mem);
+	free(r->classes);
+	for (size_t j = 0; j < r->napps; j++)
+		free(r->apps[j].name);
+	free(r->sample);
+	alert_pm2_rule_free(r->pm2);
+}
+
+int
+alert_window_counts(struct state *st, struct match_set *set,
+    int64_t window_ms, int64_t now_ms, struct alert_window *out)
+{
+	struct config_alert cfg;
+	struct alert_rule r;
+	struct alert al;
+	struct alert_fill fill = { &al, now_ms };
+	char *err = NULL;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&r, 0, sizeof(r));
+	memset(&al, 0, sizeof(al));
+	cfg.name = "window";
+	cfg.kind = CONFIG_ALERT_FAILURE_RATE;
+	cfg.window_ms = window_ms;
+	al.rules = &r;
+	al.nrules = 1;
+	rc = alert_rule_init(&r, &cfg, &set, 1, now_ms, &err);
+	if (rc == 0)
+		rc = state_buckets(st, now_ms - window_ms - 60000, STAMP_NONE,
+		    alert_fill_bucket, &fill);
+	if (rc == 0) {
+		alert_rule_advance(&r, now_ms);
+		out->successes = r.successes;
+		out->failures = r.all_failures;
+		out->damaged = r.damaged;
+	}
+	free(err);
+	alert_rule_release(&r);
+	return rc;
+}
+
 void
 alert_free(struct alert *al)
 {
 	if (al == NULL)
 		return;
-	for (size_t i = 0; i < al->nrules; i++) {
-		struct alert_rule *r = &al->rules[i];
-
-		free(r->class_on);
-		free(r->slots);
-		free(r->class_mem);
-		free(r->classes);
-		for (size_t j = 0; j < r->napps; j++)
-			free(r->apps[j].name);
-		free(r->sample);
-		alert_pm2_rule_free(r->pm2);
-	}
+	for (size_t i = 0; i < al->nrules; i++)
+		alert_rule_release(&al->rules[i]);
 	free(al->rules);
 	free(al);
 }

@@ -160,6 +160,24 @@ const char *alert_rule_name(const struct alert *al, size_t i);
 enum alert_status alert_rule_status(const struct alert *al, size_t i);
 const char *alert_status_name(enum alert_status s);
 
+/* What a window holds (alert_window_counts). */
+struct alert_window {
+	uint64_t	 successes;
+	uint64_t	 failures;	/* of any class */
+	uint64_t	 damaged;
+};
+
+/*
+ * The records of pattern set SET in the window of WINDOW_MS ending at
+ * NOW_MS (ms), read from ST's buckets by the very code that fills a
+ * rule's window at start (the same slots; a bucket placed at its last
+ * stamp, else at the end of its minute), so that `check --window` and a
+ * rule over the same window cannot disagree.  Reads only (a read-only ST
+ * will do).  Returns 0 or -1.
+ */
+int alert_window_counts(struct state *st, struct match_set *set,
+    int64_t window_ms, int64_t now_ms, struct alert_window *out);
+
 void alert_free(struct alert *al);
 
 #endif

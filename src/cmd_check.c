@@ -15,6 +15,20 @@
  * it CRITICAL when no success was recorded in the last D, whatever the
  * rate: the incident omniwatch was born from had no successes at all.
  *
+ * CRITICAL too, whatever the rates, when `watch` is blind (issue 11):
+ *  - it does not run for this config: nobody holds the lock on
+ *    STATE_DIR/watch.lock (service.h; the kernel drops it when watch
+ *    ends, kill -9 included, so this is known at once);
+ *  - it hangs: the lock is held, but its heartbeat (the lock file's
+ *    mtime, touched every 5 s) is older than 30 s;
+ *  - a live file under the sources is not among the followed files,
+ *    though it has bytes and was born longer ago than watch needs to see
+ *    and commit a new file (commit_interval + sweep + 5 s);
+ *  - with --alerts, while one of watch's alert rules is firing (named).
+ * The window is judged by the alert rules' own code
+ * (alert_window_counts), so `check --window 5m` and a rule with
+ * `window: 5m` see the same records.
+ *
  * UNKNOWN: bad arguments or config, a source whose directory is not there,
  * a state that cannot be read, and a stale state.  The state is stale when watch is behind: a followed file
  * (the state's files table) still has the same inode at its path, holds
@@ -29,6 +43,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +53,7 @@
 #include <time.h>
 
 #include "aggregate.h"
+#include "alert.h"
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
@@ -45,7 +61,9 @@
 #include "plural.h"
 #include "stamp.h"
 #include "state.h"
+#include "service.h"
 #include "summary.h"
+#include "tail.h"
 #include "xmalloc.h"
 
 #define CHECK_OK		0
@@ -70,6 +88,7 @@ struct check {
 	const char	*no_success_arg;
 	int64_t		 stale_ms;	/* 0: default */
 	int64_t		 now_ms;
+	bool		 with_alerts;	/* --alerts */
 };
 
 const struct cmd_opt cmd_check_opts[] = {
@@ -77,7 +96,8 @@ const struct cmd_opt cmd_check_opts[] = {
 	    "the configuration watch runs with (omniwatch.yaml(5))" },
 	{ "pattern-set", 'p', CMD_OPT_SHORT, "NAME", "the pattern set to "
 	    "report on (default: the configuration's first)" },
-	{ "window", 'W', 0, "DURATION", "how far back to count (default 15m)" },
+	{ "window", 'W', 0, "DURATION", "how far back to count, as a rule's "
+	    "window (default 15m)" },
 	{ "warning", 'w', CMD_OPT_SHORT, "RATE", "WARNING above this failure "
 	    "rate (0.1 or 10%)" },
 	{ "critical", 'C', 0, "RATE", "CRITICAL above this failure rate" },
@@ -85,6 +105,8 @@ const struct cmd_opt cmd_check_opts[] = {
 	    "success in the last DURATION" },
 	{ "stale", 'S', 0, "DURATION", "UNKNOWN when watch has left bytes "
 	    "uncounted this long" },
+	{ "alerts", 'A', 0, NULL, "CRITICAL while an alert rule of watch "
+	    "fires" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -228,10 +250,9 @@ check_sources(const struct config *cfg, char **msg)
 
 /* The status, the message and the performance data, for SET. */
 static int
-check_report(const struct check *c, const struct aggregate_set *as,
-    int64_t last_success)
+check_report(const struct check *c, const struct aggregate_counts *t,
+    int64_t last_success, const char *firing)
 {
-	const struct aggregate_counts *t = &as->total;
 	uint64_t n = t->failures + t->successes;
 	double rate = aggregate_failure_rate(t);
 	int status = CHECK_OK;
@@ -248,7 +269,11 @@ check_report(const struct check *c, const struct aggregate_set *as,
 		status = CHECK_CRITICAL;
 	}
 
+	if (firing != NULL)
+		status = CHECK_CRITICAL;
 	printf("OMNIWATCH %s - ", check_status_name[status]);
+	if (firing != NULL)
+		printf("%s; ", firing);
 	if (n == 0)
 		printf("no outcomes in %s", c->window_arg);
 	else
@@ -286,15 +311,158 @@ check_report(const struct check *c, const struct aggregate_set *as,
 	return status;
 }
 
+/*
+ * Does a watch run for CFG?  Returns 0 (it does), or the status with *MSG
+ * set (malloc'd): CRITICAL when it is down or hangs, UNKNOWN when that
+ * cannot be told.
+ */
+static int
+check_watch(const struct check *c, const struct config *cfg,
+    struct state *st, char **msg)
+{
+	struct service_probe p;
+	char age[32], since[64] = "";
+	int64_t last_commit;
+
+	service_probe(cfg->state_dir, c->now_ms, &p);
+	if (state_meta_get(st, "last_commit_ms", &last_commit) == 0) {
+		check_format_age(c->now_ms - last_commit, age, sizeof(age));
+		snprintf(since, sizeof(since), "; its last commit was %s ago",
+		    age);
+	}
+	switch (p.liveness) {
+	case SERVICE_RUNNING:
+		return 0;
+	case SERVICE_DOWN:
+		*msg = xasprintf("omniwatch watch is not running for %s (no "
+		    "lock on %s/%s)%s", cfg->path, cfg->state_dir,
+		    SERVICE_LOCK_FILE, since);
+		return CHECK_CRITICAL;
+	case SERVICE_HUNG:
+		check_format_age(c->now_ms - p.heartbeat_ms, age, sizeof(age));
+		*msg = xasprintf("omniwatch watch (pid %ld) for %s hangs: no "
+		    "heartbeat for %s%s", (long)p.pid, cfg->path, age, since);
+		return CHECK_CRITICAL;
+	default:
+		*msg = xasprintf("cannot tell whether omniwatch watch runs: "
+		    "%s/%s: %s", cfg->state_dir, SERVICE_LOCK_FILE,
+		    strerror(p.err));
+		return CHECK_UNKNOWN;
+	}
+}
+
+struct check_follow {
+	const struct check *c;
+	struct state_file *files;
+	size_t		 nfiles;
+	int64_t		 grace_ms;
+	char		*msg;		/* the first file not followed */
+	size_t		 nmissed;
+};
+
+/* When PATH (ST) was born, ms since the epoch: statx(2)'s btime where
+ * the filesystem keeps it, else the ctime (later: a late alarm). */
+static int64_t
+check_birth_ms(const char *path, const struct stat *st)
+{
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_BTIME, &sx) == 0 &&
+	    (sx.stx_mask & STATX_BTIME) != 0)
+		return (int64_t)sx.stx_btime.tv_sec * 1000 +
+		    sx.stx_btime.tv_nsec / 1000000;
+	return (int64_t)st->st_ctim.tv_sec * 1000 +
+	    st->st_ctim.tv_nsec / 1000000;
+}
+
+static void
+check_follow_one(void *ctx, const char *path)
+{
+	struct check_follow *cf = ctx;
+	struct stat st;
+
+	if (stat(path, &st) != 0 || st.st_size == 0)
+		return;
+	for (size_t i = 0; i < cf->nfiles; i++)
+		if (cf->files[i].dev == (uint64_t)st.st_dev &&
+		    cf->files[i].ino == (uint64_t)st.st_ino)
+			return;
+	if (cf->c->now_ms - check_birth_ms(path, &st) <= cf->grace_ms)
+		return;
+	if (cf->nmissed++ == 0)
+		cf->msg = xasprintf("%s (%llu bytes)", path,
+		    (unsigned long long)st.st_size);
+}
+
+/*
+ * Are all live files under CFG's sources followed?  Returns 0, or
+ * CRITICAL with *MSG set (malloc'd), or UNKNOWN when the state's files
+ * cannot be read.
+ */
+static int
+check_followed(const struct check *c, const struct config *cfg,
+    struct state *st, char **msg)
+{
+	struct check_follow cf;
+
+	memset(&cf, 0, sizeof(cf));
+	cf.c = c;
+	/* watch follows a new file at once (inotify) or at the next sweep,
+	 * and saves it at the next commit. */
+	cf.grace_ms = cfg->commit_ms + cfg->sweep_ms + 5000;
+	if (state_files_load(st, &cf.files, &cf.nfiles) != 0) {
+		*msg = xstrdup("cannot read the followed files from the state");
+		return CHECK_UNKNOWN;
+	}
+	tail_live_files(cfg, check_follow_one, &cf);
+	state_files_free(cf.files, cf.nfiles);
+	if (cf.nmissed == 0)
+		return 0;
+	if (cf.nmissed > 1)
+		*msg = xasprintf("omniwatch watch does not follow %s and %zu "
+		    "more file(s) under its sources", cf.msg, cf.nmissed - 1);
+	else
+		*msg = xasprintf("omniwatch watch does not follow %s under its "
+		    "sources", cf.msg);
+	free(cf.msg);
+	return CHECK_CRITICAL;
+}
+
+struct check_alerts {
+	const struct config *cfg;
+	const struct check *c;
+	char		*names;		/* "a (since 5m), b (since 1h)" */
+};
+
+static void
+check_alert_one(void *ctx, const struct state_alert *a)
+{
+	struct check_alerts *ca = ctx;
+	char age[32], *next;
+	bool is_rule = false;
+
+	for (size_t i = 0; i < ca->cfg->nalerts; i++)
+		is_rule |= strcmp(ca->cfg->alerts[i].name, a->name) == 0;
+	if (!is_rule || strcmp(a->status, "firing") != 0)
+		return;
+	check_format_age(ca->c->now_ms - a->since_ms, age, sizeof(age));
+	next = xasprintf("%s%s%s (for %s)", ca->names != NULL ? ca->names :
+	    "", ca->names != NULL ? ", " : "", a->name, age);
+	free(ca->names);
+	ca->names = next;
+}
+
 /* Reads the state and reports on SETS[SET_IDX]. */
 static int
 check_run(const struct check *c, const struct config *cfg,
     struct match_set **sets, size_t set_idx)
 {
 	struct state *st;
-	struct aggregate *agg;
-	char *err = NULL;
-	int64_t since, last_success, limit;
+	struct aggregate_counts t;
+	struct alert_window w;
+	struct check_alerts ca = { cfg, c, NULL };
+	char *err = NULL, *firing = NULL;
+	int64_t last_success, limit;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -308,6 +476,18 @@ check_run(const struct check *c, const struct config *cfg,
 		free(err);
 		return rc;
 	}
+	if ((rc = check_watch(c, cfg, st, &err)) != 0 ||
+	    (rc = check_followed(c, cfg, st, &err)) != 0) {
+		if (rc == CHECK_UNKNOWN)
+			rc = check_unknown("%s", err);
+		else {
+			printf("OMNIWATCH CRITICAL - %s\n", err);
+			fflush(stdout);
+		}
+		free(err);
+		state_close(st);
+		return rc;
+	}
 	limit = c->stale_ms > 0 ? c->stale_ms : c->window_ms >
 	    CHECK_STALE_MIN_MS ? c->window_ms : CHECK_STALE_MIN_MS;
 	if (check_stale(st, c->now_ms, limit, &err) != 0) {
@@ -316,17 +496,29 @@ check_run(const struct check *c, const struct config *cfg,
 		state_close(st);
 		return rc;
 	}
-	/* Buckets are minutes: round the window out to whole minutes. */
-	since = (c->now_ms - c->window_ms) / 60000 * 60000;
-	agg = aggregate_new(&sets[set_idx], 1);
-	if (summary_load(st, agg, since, STAMP_NONE) != 0 ||
+	if (c->with_alerts && state_alerts(st, check_alert_one, &ca) != 0) {
+		state_close(st);
+		return check_unknown("%s/omniwatch.db: cannot read the alerts",
+		    cfg->state_dir);
+	}
+	if (ca.names != NULL) {
+		firing = xasprintf("firing: %s", ca.names);
+		free(ca.names);
+	}
+	memset(&t, 0, sizeof(t));
+	if (alert_window_counts(st, sets[set_idx], c->window_ms, c->now_ms,
+	    &w) != 0 ||
 	    summary_last(st, sets[set_idx]->name, MATCH_SUCCESS, c->now_ms,
 	    &last_success) != 0)
 		rc = check_unknown("%s/omniwatch.db: cannot read the counts",
 		    cfg->state_dir);
-	else
-		rc = check_report(c, &agg->sets[0], last_success);
-	aggregate_free(agg);
+	else {
+		t.failures = w.failures;
+		t.successes = w.successes;
+		t.damaged = w.damaged;
+		rc = check_report(c, &t, last_success, firing);
+	}
+	free(firing);
 	state_close(st);
 	return rc;
 }
@@ -362,12 +554,12 @@ cmd_check(int argc, char **argv)
 			c.set_name = optarg;
 			break;
 		case 'W':
+			/* Any window an alert rule takes. */
 			if (stamp_parse_duration(optarg, &c.window_ms) != 0 ||
-			    c.window_ms < 60000) {
+			    c.window_ms <= 0) {
 				(void)cmd_usage("check");
 				return check_unknown("--window '%s': expected a "
-				    "duration of at least a minute (15m, 1h)",
-				    optarg);
+				    "duration (30s, 15m, 1h)", optarg);
 			}
 			c.window_arg = optarg;
 			break;
@@ -392,6 +584,9 @@ cmd_check(int argc, char **argv)
 				    "duration (30m, 1h)", ch == 'N' ?
 				    "no-success-critical" : "stale", optarg);
 			}
+			break;
+		case 'A':
+			c.with_alerts = true;
 			break;
 		case 'h':
 			cmd_help("check", stdout);

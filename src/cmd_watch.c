@@ -174,6 +174,16 @@ watch_metrics(void *ctx, struct metrics_buf *b)
 	metrics_family(b, "omniwatch_file_offset_bytes", "gauge",
 	    "Offset read up to in each followed file.");
 	tail_files_each(w->tail, watch_metrics_file, b);
+	/* What tells that watch is behind or blind (omniwatch-rules.yml). */
+	metrics_family(b, "omniwatch_uncounted_bytes", "gauge",
+	    "Bytes present in the followed files whose records are not "
+	    "counted yet.");
+	metrics_sample(b, "omniwatch_uncounted_bytes",
+	    (double)tail_uncounted_bytes(w->tail), 0, NULL);
+	metrics_family(b, "omniwatch_last_commit_timestamp_seconds", "gauge",
+	    "When watch last committed counts and offsets to its state.");
+	metrics_sample(b, "omniwatch_last_commit_timestamp_seconds",
+	    (double)w->last_commit_ms / 1000.0, 0, NULL);
 
 	metrics_family(b, "omniwatch_alert_state", "gauge",
 	    "1 for the state each alert rule is in.");
@@ -241,6 +251,7 @@ watch_commit(struct watch *w, bool flush)
 	if (state_commit(w->st) == 0) {
 		w->uncommitted_records = 0;
 		w->committed_bytes = tail_stats(w->tail)->bytes;
+		w->last_commit_ms = watch_now_ms();
 		w->dirty_since_ms = 0;
 		w->has_notice = false;
 		webhook_committed(w->wh);

@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -102,35 +101,11 @@ tail_dir_each(struct tail *t, struct tail_dir *d,
 	closedir(dh);
 }
 
-/* The directories SRC names (a glob may add some on each sweep). */
 static void
-tail_source_dirs(struct tail *t, const struct config_source *src)
+tail_dir_add_cb(void *ctx, const char *path, const struct config_source *src,
+    bool is_home)
 {
-	glob_t g;
-	char *copy;
-
-	if (src->pm2_home != NULL) {
-		char *d = xasprintf("%s/logs", src->pm2_home);
-
-		tail_dir_add(t, d, src, false);
-		free(d);
-		/* PM2's own log, pm2.log (pm2_daemon.h). */
-		tail_dir_add(t, src->pm2_home, src, true);
-		return;
-	}
-	copy = xstrdup(src->path);
-	/* The pattern's own directory, when it has no magic. */
-	if (strpbrk(dirname(copy), "*?[") == NULL)
-		tail_dir_add(t, copy, src, false);
-	free(copy);
-	if (glob(src->path, 0, NULL, &g) == 0) {
-		for (size_t k = 0; k < g.gl_pathc; k++) {
-			copy = xstrdup(g.gl_pathv[k]);
-			tail_dir_add(t, dirname(copy), src, false);
-			free(copy);
-		}
-		globfree(&g);
-	}
+	tail_dir_add(ctx, path, src, is_home);
 }
 
 /* The directories the sources name, and those of dump.pm2's logs. */
@@ -138,9 +113,9 @@ void
 tail_dirs_update(struct tail *t)
 {
 	for (size_t i = 0; i < t->cfg->nsources; i++)
-		tail_source_dirs(t, &t->cfg->sources[i]);
+		tail_source_dirs(&t->cfg->sources[i], tail_dir_add_cb, t);
 	for (size_t i = 0; i < t->ndump_srcs; i++)
-		tail_source_dirs(t, &t->dump_srcs[i]);
+		tail_source_dirs(&t->dump_srcs[i], tail_dir_add_cb, t);
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_watch(t, &t->dirs[i]);
 }
@@ -403,6 +378,21 @@ tail_files_each(const struct tail *t, void (*fn)(void *ctx,
 {
 	for (const struct tail_file *f = t->files; f != NULL; f = f->next)
 		fn(ctx, f->path, f->app != NULL ? f->app : "", f->offset);
+}
+
+uint64_t
+tail_uncounted_bytes(const struct tail *t)
+{
+	uint64_t sum = 0;
+
+	for (const struct tail_file *f = t->files; f != NULL; f = f->next) {
+		uint64_t counted = pipeline_safe_offset(f->pipeline);
+		struct stat st;
+
+		if (fstat(f->fd, &st) == 0 && (uint64_t)st.st_size > counted)
+			sum += (uint64_t)st.st_size - counted;
+	}
+	return sum;
 }
 
 int

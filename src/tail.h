@@ -124,6 +124,22 @@ const struct tail_stats *tail_stats(const struct tail *t);
 void tail_files_each(const struct tail *t, void (*fn)(void *ctx,
     const char *path, const char *app, uint64_t offset), void *ctx);
 
+/*
+ * Bytes present in the followed files past the offset up to which their
+ * records are counted (the offset the state saves; a rotated file still
+ * draining included), by fstat(2) now: not read yet, or a line or record
+ * still waiting for its end.  For metrics.
+ */
+uint64_t tail_uncounted_bytes(const struct tail *t);
+
 void tail_free(struct tail *t);
+
+/*
+ * Calls FN with the path of every live file under CFG's sources now: the
+ * files a running watch follows (the rule is tail_names.c's, the one
+ * watch uses).  Regular files only; each once per source.  For `check`.
+ */
+void tail_live_files(const struct config *cfg, void (*fn)(void *ctx,
+    const char *path), void *ctx);
 
 #endif

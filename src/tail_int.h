@@ -118,6 +118,13 @@ bool tail_is_copy_name(const char *base, const char *name);
 bool tail_is_copy_in(const struct tail_dir *d, const char *name,
     char *const *bases, size_t nbases);
 
+/* Calls FN for each directory SRC names now (PM2_HOME/logs, and
+ * PM2_HOME itself with IS_HOME for its pm2.log; a path's directory, or
+ * each that its glob matches). */
+void tail_source_dirs(const struct config_source *src, void (*fn)(void *ctx,
+    const char *dir, const struct config_source *src, bool is_home),
+    void *ctx);
+
 /* tail_file.c */
 
 /* crc32 of the first LEN bytes of FD into *CRC; -1 when fewer exist. */

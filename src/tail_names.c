@@ -7,10 +7,13 @@
  */
 #include "autoconf.h"
 
+#include <dirent.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pm2.h"
 #include "tail_int.h"
@@ -132,4 +135,95 @@ tail_is_copy_in(const struct tail_dir *d, const char *name,
 	for (size_t i = 0; i < nbases && !is_copy; i++)
 		is_copy = tail_is_copy_name(bases[i], name);
 	return is_copy;
+}
+
+void
+tail_source_dirs(const struct config_source *src, void (*fn)(void *ctx,
+    const char *dir, const struct config_source *src, bool is_home),
+    void *ctx)
+{
+	glob_t g;
+	char *copy;
+
+	if (src->pm2_home != NULL) {
+		char *d = xasprintf("%s/logs", src->pm2_home);
+
+		fn(ctx, d, src, false);
+		free(d);
+		/* PM2's own log, pm2.log (pm2_daemon.h). */
+		fn(ctx, src->pm2_home, src, true);
+		return;
+	}
+	copy = xstrdup(src->path);
+	/* The pattern's own directory, when it has no magic. */
+	if (strpbrk(dirname(copy), "*?[") == NULL)
+		fn(ctx, copy, src, false);
+	free(copy);
+	if (glob(src->path, 0, NULL, &g) == 0) {
+		for (size_t k = 0; k < g.gl_pathc; k++) {
+			copy = xstrdup(g.gl_pathv[k]);
+			fn(ctx, dirname(copy), src, false);
+			free(copy);
+		}
+		globfree(&g);
+	}
+}
+
+struct tail_live_ctx {
+	void	(*fn)(void *ctx, const char *path);
+	void	*ctx;
+	char	**seen;		/* directories listed, with their source */
+	const struct config_source **seen_src;
+	size_t	 nseen;
+};
+
+static void
+tail_live_dir(void *ctx, const char *dir, const struct config_source *src,
+    bool is_home)
+{
+	struct tail_live_ctx *lc = ctx;
+	struct tail_dir d;
+	DIR *dh;
+	struct dirent *de;
+
+	for (size_t i = 0; i < lc->nseen; i++)
+		if (lc->seen_src[i] == src && strcmp(lc->seen[i], dir) == 0)
+			return;
+	lc->seen = xreallocarray(lc->seen, lc->nseen + 1, sizeof(*lc->seen));
+	lc->seen_src = xreallocarray(lc->seen_src, lc->nseen + 1,
+	    sizeof(*lc->seen_src));
+	lc->seen[lc->nseen] = xstrdup(dir);
+	lc->seen_src[lc->nseen++] = src;
+	memset(&d, 0, sizeof(d));
+	d.src = src;
+	d.is_home = is_home;
+	dh = opendir(dir);
+	while (dh != NULL && (de = readdir(dh)) != NULL) {
+		char *full;
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		full = xasprintf("%s/%s", dir, de->d_name);
+		if (tail_is_live(&d, de->d_name, full) && stat(full, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			lc->fn(lc->ctx, full);
+		free(full);
+	}
+	if (dh != NULL)
+		closedir(dh);
+}
+
+void
+tail_live_files(const struct config *cfg, void (*fn)(void *ctx,
+    const char *path), void *ctx)
+{
+	struct tail_live_ctx lc = { fn, ctx, NULL, NULL, 0 };
+
+	for (size_t i = 0; i < cfg->nsources; i++)
+		tail_source_dirs(&cfg->sources[i], tail_live_dir, &lc);
+	for (size_t i = 0; i < lc.nseen; i++)
+		free(lc.seen[i]);
+	free(lc.seen);
+	free(lc.seen_src);
 }

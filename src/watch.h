@@ -33,6 +33,7 @@ struct watch {
 	struct service	*sv;		/* the lock, the heartbeat, systemd */
 	uint64_t	 uncommitted_records;
 	uint64_t	 committed_bytes;	/* tail bytes at last commit */
+	int64_t		 last_commit_ms;	/* 0: none yet */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
 	bool		 has_notice;	/* an alert changed: commit now */
 	bool		 is_running;	/* false: the loop ends */
