@@ -23,6 +23,7 @@ for f in "$install_pkgdatadir/patterns/omni.yaml" \
     "$install_docdir/examples/omniwatch.yaml" "$install_docdir/examples/omniwatch"; do
 	[ -f "$R$f" ] || fail "not installed: $f"
 done
+[ -f "$R$install_docdir/examples/omniwatch-rules.yml" ] || fail "the Prometheus rules are among the examples"
 echo "ok: binary, patterns, man pages, config, examples"
 
 # The units, with the configured paths and the sandbox.
@@ -33,7 +34,8 @@ for u in omniwatch.service omniwatch-summary.service omniwatch-summary.timer; do
 done
 C=$install_sysconfdir/omniwatch/omniwatch.yaml
 grep -qx "ExecStart=$install_bindir/omniwatch watch -c $C" "$U/omniwatch.service" || fail "ExecStart of omniwatch.service"
-for line in Type=simple StateDirectory=omniwatch NoNewPrivileges=yes \
+for line in Type=notify NotifyAccess=main WatchdogSec=30s \
+    StateDirectory=omniwatch NoNewPrivileges=yes \
     ProtectSystem=strict ProtectHome=read-only PrivateTmp=yes 'User=[a-z].*'; do
 	grep -qx "$line" "$U/omniwatch.service" || fail "omniwatch.service lacks $line"
 done
