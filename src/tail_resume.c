@@ -131,9 +131,13 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 	}
 	if (tail_fp_compute(f->fd, sf->fp_len, &crc) != 0 ||
 	    crc != sf->fp_crc) {
+		/* The inode was freed and reused: the saved file is gone,
+		 * and its text may survive in a copy. */
 		log_warnx("%s: inode %llu has other content than saved; not "
-		    "reading it", p, (unsigned long long)sf->ino);
+		    "reading it as the file we followed", p,
+		    (unsigned long long)sf->ino);
 		tail_file_drop(f);
+		tail_resume_gone(t, sf);
 	} else {
 		log_info("%s: rotated to %s while we were stopped; finishing "
 		    "it from offset %llu", sf->path, p,

@@ -64,6 +64,19 @@ errors "$E" 1 lr3
 start_watch
 wait_count $n failures "known file compressed, a whole generation at .1"
 
+echo "# a known file's inode reused while down (freed by a compression, taken by a new file)"
+# Played in place: the saved inode ends up at a copy's name with other
+# text, while the known text survives in a copy made before.
+stop_watch
+errors "$E" 2 reuse
+cp "$E" "$D/demo-api-error__2026-12-07_00-02-30.log"
+mv "$E" "$E.1"
+: > "$E.1"
+errors "$E.1" 1 reused
+errors "$E" 1 reuse-live
+start_watch
+wait_count $n failures "the known text from its copy, the new text at the old inode whole"
+
 echo "# files deleted after their copy was made"
 stop_watch
 errors "$D/gone-error.log" 2 gone
