@@ -31,6 +31,8 @@
  * Any version may have, for a start of watch to tell what was written
  * while it was not running (state_meta.c), created on first write:
  *   meta(key PRIMARY KEY, value)    "first_start_ms", "last_commit_ms"
+ *   copies_read(dev, ino, size, head_crc, read_ms,
+ *               PRIMARY KEY (dev, ino))
  * An older database is upgraded when `watch` opens it; `summary` reads
  * any.  An alert's state, the notifications its change queues and the
  * counts that caused it go into the same transaction, so after a kill -9
@@ -179,6 +181,24 @@ int state_meta_set(struct state *st, const char *key, int64_t value);
  * database has no meta table yet), or -1 (logged).
  */
 int state_meta_get(struct state *st, const char *key, int64_t *value);
+
+/*
+ * The copies watch has read (tail_copy.c): that the copy with DEV, INO
+ * was read when it was SIZE bytes long (on disk) with HEAD_CRC (crc32 of
+ * its first bytes as stored), at NOW_MS (inside the open transaction;
+ * opens one).  Returns 0 or -1.
+ */
+int state_copy_read_save(struct state *st, uint64_t dev, uint64_t ino,
+    uint64_t size, uint32_t head_crc, int64_t now_ms);
+
+/* The size and head crc the copy DEV, INO had when read.  Returns 0, 1
+ * when it was never read, or -1. */
+int state_copy_read_get(struct state *st, uint64_t dev, uint64_t ino,
+    uint64_t *size, uint32_t *head_crc);
+
+/* Forgets the copies read before BEFORE_MS (inside the open transaction).
+ * Returns 0 or -1. */
+int state_copies_read_prune(struct state *st, int64_t before_ms);
 
 /* Rolls back anything uncommitted and closes.  Accepts NULL. */
 void state_close(struct state *st);

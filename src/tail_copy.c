@@ -8,6 +8,7 @@
 #include "autoconf.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,13 +49,40 @@ tail_copy_ms(const struct tail_copy *c)
 	return (int64_t)c->mtime.tv_sec * 1000 + c->mtime.tv_nsec / 1000000;
 }
 
+/* crc32 of the first TAIL_FP_MAX bytes of PATH as stored (compressed or
+ * not), or 0. */
+static uint32_t
+tail_copy_head_crc(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned char head[TAIL_FP_MAX];
+	ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
+}
+
+bool
+tail_copy_was_read(struct tail *t, const char *path, const struct stat *st)
+{
+	uint64_t size;
+	uint32_t crc;
+
+	/* The same length and head: written again with the same text. */
+	return state_copy_read_get(t->st, (uint64_t)st->st_dev,
+	    (uint64_t)st->st_ino, &size, &crc) == 0 &&
+	    (uint64_t)st->st_size == size && tail_copy_head_crc(path) == crc;
+}
+
 /*
- * Lists the copies beside PATH (regular files, not inode INO), oldest
- * mtime first, into *COPIES (free with tail_copies_free).  Returns how
+ * Lists the copies beside PATH (regular files, not inode INO, not read
+ * before: tail_copy_was_read), oldest mtime first, into *COPIES (free with tail_copies_free).  Returns how
  * many.
  */
 size_t
-tail_copies(const char *path, uint64_t ino, struct tail_copy **copies)
+tail_copies(struct tail *t, const char *path, uint64_t ino,
+    struct tail_copy **copies)
 {
 	char *copy = xstrdup(path), *dir, *base;
 	size_t ncopies = 0;
@@ -73,7 +101,8 @@ tail_copies(const char *path, uint64_t ino, struct tail_copy **copies)
 			continue;
 		p = xasprintf("%s/%s", dir, de->d_name);
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_ino == ino) {
+		    (uint64_t)st.st_ino == ino ||
+		    tail_copy_was_read(t, p, &st)) {
 			free(p);
 			continue;
 		}
@@ -126,6 +155,31 @@ tail_copy_matches(const struct tail_file *f, const char *path)
 	return tail_copy_has_head(path, f->fp_len, f->fp_crc);
 }
 
+/*
+ * Notes that the copy at PATH was read, as long as it is now: in the
+ * state, with the counts (a start reads a copy made after the last commit
+ * only if that is not it: pm2-logrotate may still write a copy after the
+ * truncation that made us read it, when it rotates one file twice at
+ * once), and during a start in the claims.
+ */
+static void
+tail_copy_read(struct tail *t, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return;
+	state_copy_read_save(t->st, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
+	    (uint64_t)st.st_size, tail_copy_head_crc(path), tail_realtime_ms());
+	if (!t->is_starting)
+		return;
+	t->claims = xreallocarray(t->claims, t->nclaims + 1,
+	    sizeof(*t->claims));
+	t->claims[t->nclaims].dev = (uint64_t)st.st_dev;
+	t->claims[t->nclaims].ino = (uint64_t)st.st_ino;
+	t->nclaims++;
+}
+
 /* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
 uint64_t
 tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
@@ -148,19 +202,7 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 	if (src == NULL)
 		log_warnx("%s", errbuf);
 	source_free(src);
-	if (f->t->is_starting) {
-		struct stat st;
-
-		if (stat(path, &st) == 0) {
-			struct tail *t = f->t;
-
-			t->claims = xreallocarray(t->claims, t->nclaims + 1,
-			    sizeof(*t->claims));
-			t->claims[t->nclaims].dev = (uint64_t)st.st_dev;
-			t->claims[t->nclaims].ino = (uint64_t)st.st_ino;
-			t->nclaims++;
-		}
-	}
+	tail_copy_read(f->t, path);
 	return fed;
 }
 
@@ -207,7 +249,7 @@ bool
 tail_copied_since(const struct tail_file *f, int64_t since_ms)
 {
 	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->path, f->ino, &copies);
+	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
 	bool copied = false;
 
 	for (size_t i = 0; i < ncopies && !copied; i++)
@@ -230,7 +272,7 @@ void
 tail_drain_copy(struct tail_file *f, int64_t since_ms)
 {
 	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->path, f->ino, &copies);
+	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
 	size_t match = tail_copy_pick(f, copies, ncopies, since_ms);
 
 	if (match != SIZE_MAX) {
@@ -267,7 +309,7 @@ void
 tail_drain_missed(struct tail_file *f, uint64_t size)
 {
 	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->path, f->ino, &copies), nfed = 0;
+	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies), nfed = 0;
 	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX, crc;
 
 	if (tail_fp_compute(f->fd, len, &crc) != 0)

@@ -168,9 +168,21 @@ struct tail_copy {
 	uint64_t	 ino;
 };
 
-/* The copies beside the live file PATH (inode INO left out), oldest
- * mtime first, into *COPIES (free with tail_copies_free); how many. */
-size_t tail_copies(const char *path, uint64_t ino, struct tail_copy **copies);
+/* The copies beside the live file PATH (inode INO and copies read before
+ * left out), oldest mtime first, into *COPIES (free with
+ * tail_copies_free); how many. */
+size_t tail_copies(struct tail *t, const char *path, uint64_t ino,
+    struct tail_copy **copies);
+/*
+ * Was the copy at PATH (ST) read before, with the same length and head
+ * as now (the state's copies_read)?  Then every byte of it is counted: what precedes the
+ * offset it was read from came from the live file.  pm2-logrotate 3.0.0
+ * rotating one file twice at once (a cluster app) writes the same copy
+ * from two streams, and the second may finish after we read it: its
+ * mtime then tells nothing.
+ */
+bool tail_copy_was_read(struct tail *t, const char *path,
+    const struct stat *st);
 void tail_copies_free(struct tail_copy *copies, size_t ncopies);
 /* The mtime of a copy in ms since the epoch, rounded down. */
 int64_t tail_copy_ms(const struct tail_copy *c);

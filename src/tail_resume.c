@@ -326,7 +326,8 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 			c.ino = (uint64_t)st.st_ino;
 			if (tail_copy_ms(&c) <= ts->last_commit_ms ||
 			    tail_find_inode(t, c.dev, c.ino) != NULL ||
-			    tail_is_claimed(t, c.dev, c.ino)) {
+			    tail_is_claimed(t, c.dev, c.ino) ||
+			    tail_copy_was_read(t, c.path, &st)) {
 				free(c.path);
 				continue;
 			}
@@ -400,6 +401,8 @@ tail_start(struct tail *t, int64_t now_ms)
 		tail_resume_orphans(t, &ts);
 	if (!has_started)
 		state_meta_set(t->st, "first_start_ms", now_ms);
+	/* A copy is rewritten within seconds of its reading, if ever. */
+	state_copies_read_prune(t->st, now_ms - 7 * 86400 * 1000LL);
 	t->is_starting = false;
 	free(t->claims);
 	t->claims = NULL;

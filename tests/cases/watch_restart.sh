@@ -88,6 +88,22 @@ rm "$D/desk-error-4.log"
 start_watch
 wait_count $n failures "deleted after rotation: read from the copies"
 
+echo "# a copy read while running, written again (same text) after the last commit"
+# pm2-logrotate 3.0.0 rotating a cluster app's file twice at once writes
+# the copy from two streams; the second may finish after watch read it.
+errors "$D/twice-error.log" 2 twice
+wait_count $n failures "twice: counted live"
+cp "$D/twice-error.log" "$D/twice-error__2026-12-07_00-06-00.log"
+: > "$D/twice-error.log"
+saw_truncation() { grep -q "twice-error.log: inode [0-9]* truncated" "$WLOG"; }
+wait_for "the truncation" saw_truncation
+sleep 0.5	# a commit after it (commit_interval 200ms)
+stop_watch
+cat "$D/twice-error__2026-12-07_00-06-00.log" > "$T/copy"
+cat "$T/copy" > "$D/twice-error__2026-12-07_00-06-00.log"
+start_watch
+wait_count $n failures "the rewritten copy is not read again"
+
 echo "# restarts with nothing new read nothing twice"
 stop_watch
 start_watch
