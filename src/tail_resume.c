@@ -12,11 +12,13 @@
  *  3. A live file the state does not know is new: read from 0 (before
  *     the very first start, tail.start_at decides).
  *  4. The orphans: every copy in a source's directory made after the
- *     last commit (its mtime is later) and not read in 1-2 is text no
- *     commit has counted (a file born, written and rotated while watch
- *     was down; a later generation of a known file): read whole, oldest
- *     first.  A copy made before the last commit was read then, or
- *     belongs to a file that had been let go: it is never read again.
+ *     last commit (its mtime is later) and before this start, not read
+ *     in 1-2, not read before (tail_copy_was_read), and not a copy of a
+ *     known file still at its path, is text no commit has counted (a
+ *     file born, written and rotated while watch was down, a new file at
+ *     a known file's path): read whole, oldest first.  A copy made
+ *     before the last commit was read then, or belongs to a file that
+ *     had been let go: it is never read again.
  *     (logrotate's compress and gzip(1) keep the original's mtime, so a
  *     copy compressed later keeps the time of its text.)
  * The last commit's time is in the state's meta table (tail_save); an
@@ -44,6 +46,7 @@ struct tail_start {
 	bool		*used;
 	bool		 is_first;
 	int64_t		 last_commit_ms;
+	int64_t		 start_ms;	/* before any file was looked at */
 };
 
 /* Looks in PATH's directory for the file with inode INO. */
@@ -85,9 +88,10 @@ tail_resume_gone(struct tail *t, const struct state_file *sf)
 	struct stat st;
 	struct tail_file *f;
 
+	/* Inode 0: no copy is left out as being this file; a reused
+	 * inode is another file's now, and may be one of the copies. */
 	memset(&st, 0, sizeof(st));
 	st.st_dev = (dev_t)sf->dev;
-	st.st_ino = (ino_t)sf->ino;
 	f = tail_file_new(t, sf->path, -1, &st);
 	f->offset = sf->offset;
 	f->fp_len = sf->fp_len;
@@ -98,6 +102,7 @@ tail_resume_gone(struct tail *t, const struct state_file *sf)
 	    (unsigned long long)sf->offset);
 	tail_drain_copy(f, sf->updated_ms);
 	tail_file_drop(f);
+	state_file_forget(t->st, sf->dev, sf->ino);
 }
 
 /* A saved file that is no longer at its path: finish it if it is near. */
@@ -295,6 +300,40 @@ tail_resume_orphan(struct tail *t, const struct tail_copy *c)
 	tail_file_drop(f);
 }
 
+/*
+ * Is NAME in D a copy of a file the state knows, still at its path with
+ * its inode?  Those are read by the resume of that file (step 1: from its
+ * offset, later copies whole), never as orphans: they may hold text
+ * counted from the live file, and pm2-logrotate may be rotating it while
+ * we start.  A path with another inode now had a new file born there
+ * while watch was down; its copies may be orphans.
+ */
+static bool
+tail_is_known_copy(const struct tail_dir *d, const char *name,
+    const struct tail_start *ts)
+{
+	for (size_t i = 0; i < ts->nsaved; i++) {
+		char *copy = xstrdup(ts->saved[i].path), *base;
+		bool is_known = false;
+
+		if (strcmp(dirname(copy), d->path) == 0) {
+			struct stat st;
+
+			free(copy);
+			copy = xstrdup(ts->saved[i].path);
+			base = basename(copy);
+			is_known = tail_is_copy_name(base, name) &&
+			    stat(ts->saved[i].path, &st) == 0 &&
+			    (uint64_t)st.st_dev == ts->saved[i].dev &&
+			    (uint64_t)st.st_ino == ts->saved[i].ino;
+		}
+		free(copy);
+		if (is_known)
+			return true;
+	}
+	return false;
+}
+
 /* Step 4: the copies made after the last commit that nothing read. */
 static void
 tail_resume_orphans(struct tail *t, const struct tail_start *ts)
@@ -314,7 +353,8 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 			struct stat st;
 
 			if (de->d_name[0] == '.' ||
-			    !tail_is_copy_in(d, de->d_name, bases, nbases))
+			    !tail_is_copy_in(d, de->d_name, bases, nbases) ||
+			    tail_is_known_copy(d, de->d_name, ts))
 				continue;
 			c.path = xasprintf("%s/%s", d->path, de->d_name);
 			if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -324,7 +364,11 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 			c.mtime = st.st_mtim;
 			c.dev = (uint64_t)st.st_dev;
 			c.ino = (uint64_t)st.st_ino;
+			/* A copy made since the start began is a rotation
+			 * the live file tells of (tail_read), of text this
+			 * start may have read from it. */
 			if (tail_copy_ms(&c) <= ts->last_commit_ms ||
+			    tail_copy_ms(&c) > ts->start_ms ||
 			    tail_find_inode(t, c.dev, c.ino) != NULL ||
 			    tail_is_claimed(t, c.dev, c.ino) ||
 			    tail_copy_was_read(t, c.path, &st)) {
@@ -377,11 +421,12 @@ tail_resume_last_commit(struct tail *t, const struct tail_start *ts)
 void
 tail_start(struct tail *t, int64_t now_ms)
 {
-	struct tail_start ts = { NULL, 0, NULL, false, -1 };
+	struct tail_start ts = { NULL, 0, NULL, false, -1, 0 };
 	int64_t first_ms;
 	bool has_started;
 
 	t->now_ms = now_ms;
+	ts.start_ms = tail_realtime_ms();
 	if (state_files_load(t->st, &ts.saved, &ts.nsaved) != 0)
 		ts.nsaved = 0;
 	ts.used = xcalloc(ts.nsaved + 1, sizeof(*ts.used));
