@@ -24,6 +24,7 @@
 #include "alert.h"
 #include "cmd.h"
 #include "config.h"
+#include "http_client.h"
 #include "log.h"
 #include "loop.h"
 #include "match.h"
@@ -341,7 +342,9 @@ watch_open(struct watch *w)
 		w->al = alert_new(w->cfg, w->sets, w->nsets, w->st, w->rd, &acb,
 		    now, &err);
 	if (w->al != NULL)
-		w->wh = webhook_new(w->cfg, w->st, w->epfd, &err);
+		w->hc = http_client_new(w->epfd, &err);
+	if (w->hc != NULL)
+		w->wh = webhook_new(w->cfg, w->st, w->hc, &err);
 	if (w->wh != NULL)
 		w->mx = metrics_new(w->cfg, w->epfd, &mcb, &err);
 	if (w->mx != NULL)
@@ -393,6 +396,8 @@ watch_close(struct watch *w)
 	w->wh = NULL;
 	watch_pm2_free(w->pm2);
 	w->pm2 = NULL;
+	http_client_free(w->hc);
+	w->hc = NULL;
 	alert_free(w->al);
 	w->al = NULL;
 	redact_free(w->rd);

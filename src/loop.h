@@ -1,7 +1,7 @@
 /*
  * loop: whose a descriptor in `omniwatch watch`'s epoll set is.  Every
- * module that adds one to that set (cmd_watch.c itself, tail, webhook,
- * metrics) stores loop_data(OWNER, fd) in its epoll_event, and the loop
+ * module that adds one to that set (cmd_watch.c itself, tail,
+ * http_client, metrics) stores loop_data(OWNER, fd) in its epoll_event, and the loop
  * hands the event to that owner through one table (watch_fds in
  * cmd_watch.c), never to whoever "else" might own it.  A new kind of
  * descriptor is a new owner here and one row there.
@@ -17,7 +17,7 @@ enum loop_owner {
 	LOOP_TIMER,		/* watch's timerfd: the cron is due */
 	LOOP_TAIL,		/* tail's inotify descriptor */
 	LOOP_METRICS,		/* libmicrohttpd's epoll descriptor */
-	LOOP_WEBHOOK,		/* a libcurl socket */
+	LOOP_HTTP,		/* a libcurl socket: notifications, probes */
 	LOOP_NOWNERS
 };
 

@@ -21,6 +21,7 @@ struct watch {
 	struct tail	*tail;
 	struct redact	*rd;
 	struct alert	*al;
+	struct http_client *hc;		/* the loop's libcurl multi handle */
 	struct webhook	*wh;
 	struct metrics	*mx;
 	struct watch_pm2 *pm2;		/* PM2's own log */

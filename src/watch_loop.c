@@ -6,8 +6,9 @@
  *   timer    -> nothing to read: it only wakes the loop for the cron
  *   tail     -> tail_events: read what changed, follow rotations
  *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
- *   webhook  -> libcurl's sockets: webhook_event (delivery never blocks
- *               reading: a hung receiver is just a socket that stays quiet)
+ *   http     -> libcurl's sockets: http_client_event (notifications and
+ *               probes never block reading: a hung receiver or partner is
+ *               just a socket that stays quiet)
  * then runs the cron (watch_duties: what each duty does, and when it is
  * due).  The timerfd is armed for the earliest duty's deadline and never
  * otherwise, so an idle agent wakes only for the sweep and the heartbeat.
@@ -26,6 +27,7 @@
 #include "alert.h"
 #include "cmd.h"
 #include "config.h"
+#include "http_client.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -123,6 +125,19 @@ watch_alert_deadline(const struct watch *w, int64_t now)
 }
 
 static void
+watch_http_tick(struct watch *w, int64_t now)
+{
+	http_client_tick(w->hc, now);
+}
+
+static int64_t
+watch_http_deadline(const struct watch *w, int64_t now)
+{
+	(void)now;
+	return http_client_deadline(w->hc);
+}
+
+static void
 watch_webhook_tick(struct watch *w, int64_t now)
 {
 	webhook_tick(w->wh, now);
@@ -201,9 +216,10 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  * The cron's duties, run in this order after every wakeup; the timerfd
  * is armed for the earliest of their deadlines (ms since the epoch).
  *   tail     idle flushes, letting go of rotated files, the sweep
+ *   http     curl's timeouts, transfers that ended
  *   alert    the rules judged on the records just read; windows emptied,
  *            `for` and keep_firing_for elapsed, repeats
- *   webhook  retries, curl's timeouts
+ *   webhook  retries, notifications committed since
  *   metrics  the textfile
  *   service  the heartbeat in watch.lock (check reads it), systemd's
  *            WATCHDOG=1 at half WatchdogSec
@@ -220,6 +236,7 @@ static const struct watch_duty {
 	int64_t		(*deadline)(const struct watch *, int64_t now);
 } watch_duties[] = {
 	{ watch_tail_tick, watch_tail_deadline },
+	{ watch_http_tick, watch_http_deadline },
 	{ watch_alert_tick, watch_alert_deadline },
 	{ watch_webhook_tick, watch_webhook_deadline },
 	{ watch_metrics_tick, watch_metrics_deadline },
@@ -297,9 +314,9 @@ watch_on_metrics(struct watch *w, int fd, uint32_t events, int64_t now)
 }
 
 static void
-watch_on_webhook(struct watch *w, int fd, uint32_t events, int64_t now)
+watch_on_http(struct watch *w, int fd, uint32_t events, int64_t now)
 {
-	webhook_event(w->wh, fd, events, now);
+	http_client_event(w->hc, fd, events, now);
 }
 
 /*
@@ -312,7 +329,7 @@ static void (*const watch_fds[LOOP_NOWNERS])(struct watch *, int fd,
 	[LOOP_TIMER] = watch_on_timer,
 	[LOOP_TAIL] = watch_on_tail,
 	[LOOP_METRICS] = watch_on_metrics,
-	[LOOP_WEBHOOK] = watch_on_webhook,
+	[LOOP_HTTP] = watch_on_http,
 };
 
 static void

@@ -14,24 +14,22 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "http_client.h"
 #include "log.h"
-#include "loop.h"
 #include "plural.h"
 #include "stamp.h"
-#include "utf8_json.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -60,8 +58,8 @@ struct webhook_receiver {
 	struct webhook_item *head, *tail;
 	size_t		 depth;
 	CURL		*easy;
+	struct http_transfer xfer;	/* easy, in the loop's client */
 	struct curl_slist *headers;	/* of the transfer in flight */
-	bool		 is_busy;	/* easy is in the multi handle */
 	unsigned	 attempts;	/* failed in a row */
 	int64_t		 next_attempt_ms;
 	char		 response[WEBHOOK_BODY_MAX];
@@ -73,249 +71,10 @@ struct webhook_receiver {
 struct webhook {
 	const struct config *cfg;
 	struct state	*st;
-	int		 epfd;
-	CURLM		*multi;
-	int64_t		 timer_ms;	/* curl's timeout is due; -1: none */
+	struct http_client *hc;		/* borrowed: the loop's */
 	struct webhook_receiver *rcvs;
 	size_t		 nrcvs;
 };
-
-static int64_t
-webhook_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* ---------------------------------------------------------------------
- * Bodies.
- */
-
-static json_t *
-webhook_time(int64_t ms)
-{
-	char buf[STAMP_BUFLEN];
-
-	if (ms == STAMP_NONE || ms == 0)
-		return json_null();
-	stamp_format(ms, buf);
-	return json_string(buf);
-}
-
-static const char *const webhook_kinds[] = {
-	"failure_rate", "failures", "consecutive_failures", "no_success",
-	"restarts", "app_errored",
-};
-
-/* "5m", "90s", "2h": the window for people. */
-static void
-webhook_duration(int64_t ms, char *buf, size_t size)
-{
-	if (ms % 3600000 == 0)
-		snprintf(buf, size, "%lldh", (long long)(ms / 3600000));
-	else if (ms % 60000 == 0)
-		snprintf(buf, size, "%lldm", (long long)(ms / 60000));
-	else if (ms % 1000 == 0)
-		snprintf(buf, size, "%llds", (long long)(ms / 1000));
-	else
-		snprintf(buf, size, "%lldms", (long long)ms);
-}
-
-static const char *
-webhook_diagnosis(const struct alert_notice *n)
-{
-	if (n->dominant < 0)
-		return NULL;
-	return n->set->failure[n->dominant].diagnosis;
-}
-
-static json_t *
-webhook_json(const struct alert_notice *n)
-{
-	const struct config_alert *r = n->rule;
-	json_t *o = json_object(), *apps = json_array(), *counts = json_object();
-	const char *diag = webhook_diagnosis(n);
-
-	json_object_set_new(o, "version", json_integer(1));
-	json_object_set_new(o, "id", json_string(n->id));
-	json_object_set_new(o, "alert", json_string(r->name));
-	json_object_set_new(o, "status", json_string(n->is_resolved ?
-	    "resolved" : "firing"));
-	json_object_set_new(o, "kind", json_string(webhook_kinds[r->kind]));
-	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ||
-	    r->kind == CONFIG_ALERT_APP_ERRORED ? json_null() :
-	    json_real(r->threshold));
-	json_object_set_new(o, "pattern_set", utf8_json_string(n->pattern_set,
-	    strlen(n->pattern_set)));
-	json_object_set_new(o, "host", utf8_json_string(n->host,
-	    strlen(n->host)));
-	for (size_t i = 0; i < n->napps; i++)
-		json_array_append_new(apps, utf8_json_string(n->apps[i],
-		    strlen(n->apps[i])));
-	json_object_set_new(o, "apps", apps);
-	json_object_set_new(o, "window_seconds",
-	    json_real((double)r->window_ms / 1000.0));
-	for (size_t i = 0; i < n->set->nfailure; i++)
-		json_object_set_new(counts, n->set->failure[i].name,
-		    json_integer((json_int_t)n->class_counts[i]));
-	json_object_set_new(o, "counts", counts);
-	json_object_set_new(o, "failures", json_integer((json_int_t)
-	    n->failures));
-	json_object_set_new(o, "successes", json_integer((json_int_t)
-	    n->successes));
-	json_object_set_new(o, "damaged", json_integer((json_int_t)
-	    n->damaged));
-	json_object_set_new(o, "failure_rate", n->failure_rate < 0 ?
-	    json_null() : json_real(n->failure_rate));
-	json_object_set_new(o, "consecutive_failures",
-	    json_integer((json_int_t)n->streak));
-	json_object_set_new(o, "first_failure",
-	    webhook_time(n->first_failure_ms));
-	json_object_set_new(o, "last_failure",
-	    webhook_time(n->last_failure_ms));
-	json_object_set_new(o, "last_success",
-	    webhook_time(n->last_success_ms));
-	json_object_set_new(o, "dominant_class", n->dominant < 0 ? json_null() :
-	    json_string(n->set->failure[n->dominant].name));
-	json_object_set_new(o, "diagnosis", diag == NULL ? json_null() :
-	    utf8_json_string(diag, strlen(diag)));
-	json_object_set_new(o, "sample", n->sample_len == 0 ? json_null() :
-	    utf8_json_string(n->sample, n->sample_len));
-	json_object_set_new(o, "pm2", n->pm2_note == NULL ? json_null() :
-	    utf8_json_string(n->pm2_note, strlen(n->pm2_note)));
-	json_object_set_new(o, "starts_at", webhook_time(n->starts_at_ms));
-	json_object_set_new(o, "ends_at", webhook_time(n->ends_at_ms));
-	json_object_set_new(o, "at", webhook_time(n->at_ms));
-	return o;
-}
-
-/* One line for people: Slack's text, Alertmanager's summary. */
-static char *
-webhook_summary(const struct alert_notice *n)
-{
-	const struct config_alert *r = n->rule;
-	char win[32], rate[32] = "";
-
-	webhook_duration(r->window_ms, win, sizeof(win));
-	if (n->failure_rate >= 0)
-		snprintf(rate, sizeof(rate), ", failure rate %.0f%%",
-		    n->failure_rate * 100);
-	/* The rules over PM2's log count no records: the note says it. */
-	if (r->kind == CONFIG_ALERT_RESTARTS || r->kind ==
-	    CONFIG_ALERT_APP_ERRORED)
-		return xasprintf("[%s] %s on %s: %s", n->is_resolved ?
-		    "RESOLVED" : "FIRING", r->name, n->host,
-		    n->pm2_note != NULL ? n->pm2_note : "PM2");
-	return xasprintf("[%s] %s on %s: pattern set %s, %llu %s and %llu %s "
-	    "in %s%s%s%s", n->is_resolved ? "RESOLVED" : "FIRING", r->name,
-	    n->host, n->pattern_set, (unsigned long long)n->failures,
-	    plural(n->failures, "failure", "failures"),
-	    (unsigned long long)n->successes,
-	    plural(n->successes, "success", "successes"), win, rate,
-	    n->pm2_note != NULL ? "; PM2: " : "",
-	    n->pm2_note != NULL ? n->pm2_note : "");
-}
-
-static json_t *
-webhook_slack(const struct alert_notice *n)
-{
-	char *text = webhook_summary(n), *t;
-	const char *diag = webhook_diagnosis(n);
-	json_t *o = json_object();
-	size_t len;
-
-	for (size_t i = 0; i < n->napps; i++) {
-		t = xasprintf("%s%s%s", text, i == 0 ? "; apps: " : ", ",
-		    n->apps[i]);
-		free(text);
-		text = t;
-	}
-	if (diag != NULL) {
-		t = xasprintf("%s\n%s", text, diag);
-		free(text);
-		text = t;
-	}
-	len = strlen(text);
-	if (n->sample_len > 0) {
-		/* The sample may hold NUL bytes: copied by length. */
-		t = xmalloc(len + n->sample_len + 16);
-		memcpy(t, text, len);
-		memcpy(t + len, "\n```\n", 5);
-		memcpy(t + len + 5, n->sample, n->sample_len);
-		memcpy(t + len + 5 + n->sample_len, "\n```", 4);
-		len += n->sample_len + 9;
-		free(text);
-		text = t;
-	}
-	json_object_set_new(o, "text", utf8_json_string(text, len));
-	free(text);
-	return o;
-}
-
-static json_t *
-webhook_alertmanager(const struct alert_notice *n)
-{
-	const struct config_alert *r = n->rule;
-	json_t *a = json_object(), *labels = json_object();
-	json_t *ann = json_object(), *list = json_array();
-	const char *diag = webhook_diagnosis(n);
-	char *summary = webhook_summary(n);
-	int64_t ends;
-
-	json_object_set_new(labels, "alertname", json_string(r->name));
-	json_object_set_new(labels, "instance", utf8_json_string(n->host,
-	    strlen(n->host)));
-	json_object_set_new(labels, "pattern_set",
-	    utf8_json_string(n->pattern_set, strlen(n->pattern_set)));
-	json_object_set_new(labels, "job", json_string("omniwatch"));
-	json_object_set_new(a, "labels", labels);
-	json_object_set_new(ann, "summary", utf8_json_string(summary,
-	    strlen(summary)));
-	free(summary);
-	json_object_set_new(ann, "omniwatch_id", json_string(n->id));
-	if (diag != NULL)
-		json_object_set_new(ann, "diagnosis", utf8_json_string(diag,
-		    strlen(diag)));
-	if (n->sample_len > 0)
-		json_object_set_new(ann, "sample", utf8_json_string(n->sample,
-		    n->sample_len));
-	json_object_set_new(a, "annotations", ann);
-	json_object_set_new(a, "startsAt", webhook_time(n->starts_at_ms));
-	/* A firing alert stays active in Alertmanager for two repeat
-	 * intervals unless we resolve it or repeat it first. */
-	ends = n->is_resolved ? n->ends_at_ms : n->at_ms + 2 * r->repeat_ms;
-	json_object_set_new(a, "endsAt", webhook_time(ends));
-	json_array_append_new(list, a);
-	return list;
-}
-
-char *
-webhook_body(const struct alert_notice *n, enum config_format format,
-    size_t *len)
-{
-	json_t *doc;
-	char *s;
-
-	switch (format) {
-	case CONFIG_FORMAT_SLACK:
-		doc = webhook_slack(n);
-		break;
-	case CONFIG_FORMAT_ALERTMANAGER:
-		doc = webhook_alertmanager(n);
-		break;
-	default:
-		doc = webhook_json(n);
-		break;
-	}
-	s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	json_decref(doc);
-	if (s == NULL)
-		abort();	/* only out of memory */
-	*len = strlen(s);
-	return s;
-}
 
 /* ---------------------------------------------------------------------
  * The queue of each receiver.
@@ -380,7 +139,7 @@ webhook_make_room(struct webhook_receiver *r)
 	while (r->depth >= r->cfg->spool_max) {
 		struct webhook_item *it = r->head;
 
-		if (r->is_busy && it != NULL)
+		if (r->xfer.is_busy && it != NULL)
 			it = it->next;
 		if (it == NULL)
 			return;
@@ -460,61 +219,13 @@ webhook_rolled_back(struct webhook *wh)
 
 		for (; it != NULL; it = next) {
 			next = it->next;
-			if (!it->is_committed && !(r->is_busy && it == r->head))
+			if (!it->is_committed && !(r->xfer.is_busy && it == r->head))
 				webhook_unlink(r, it);
 		}
 	}
 }
 
-/* ---------------------------------------------------------------------
- * libcurl's callbacks: sockets into our epoll set, its timer into ours.
- */
-
-static int
-webhook_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp,
-    void *socketp)
-{
-	struct webhook *wh = userp;
-	struct epoll_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.data.u64 = loop_data(LOOP_WEBHOOK, s);
-	if (what == CURL_POLL_REMOVE) {
-		/* curl may have closed it already: then epoll forgot it. */
-		if (epoll_ctl(wh->epfd, EPOLL_CTL_DEL, s, NULL) != 0 &&
-		    errno != ENOENT && errno != EBADF)
-			log_warn("epoll_ctl(DEL, %d)", s);
-		curl_multi_assign(wh->multi, s, NULL);
-		return 0;
-	}
-	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) |
-	    ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
-	/* A socket number curl reused after closing the old one without
-	 * telling us, or one we have not seen: try both ways. */
-	if (socketp == NULL) {
-		if (epoll_ctl(wh->epfd, EPOLL_CTL_ADD, s, &ev) != 0 &&
-		    (errno != EEXIST ||
-		    epoll_ctl(wh->epfd, EPOLL_CTL_MOD, s, &ev) != 0))
-			log_warn("epoll_ctl(ADD, %d)", s);
-		curl_multi_assign(wh->multi, s, wh);
-	} else if (epoll_ctl(wh->epfd, EPOLL_CTL_MOD, s, &ev) != 0 &&
-	    (errno != ENOENT ||
-	    epoll_ctl(wh->epfd, EPOLL_CTL_ADD, s, &ev) != 0))
-		log_warn("epoll_ctl(MOD, %d)", s);
-	return 0;
-}
-
-static int
-webhook_timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct webhook *wh = userp;
-
-	/* Not acted on here: curl_multi_socket_action() must not be
-	 * called from inside its own callback.  webhook_tick() does. */
-	wh->timer_ms = timeout_ms < 0 ? -1 : webhook_now_ms() + timeout_ms;
-	return 0;
-}
-
+/* Only the start of an answer is kept, for a log message. */
 static size_t
 webhook_write_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
@@ -591,9 +302,9 @@ webhook_start(struct webhook_receiver *r, int64_t now_ms)
 	struct webhook_item *it = r->head;
 	const struct config_receiver *c = r->cfg;
 	struct curl_slist *h;
-	CURLMcode mc;
+	char *err;
 
-	if (r->is_busy || it == NULL || !it->is_committed ||
+	if (r->xfer.is_busy || it == NULL || !it->is_committed ||
 	    now_ms < r->next_attempt_ms)
 		return;
 	h = webhook_headers(r, it->alert_id, it->body, it->len);
@@ -605,16 +316,14 @@ webhook_start(struct webhook_receiver *r, int64_t now_ms)
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, it->body);
 	curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)it->len);
-	mc = curl_multi_add_handle(r->wh->multi, r->easy);
-	if (mc != CURLM_OK) {
-		log_warnx("receiver '%s': cannot start a transfer: %s",
-		    c->name, curl_multi_strerror(mc));
+	if (http_client_start(r->wh->hc, &r->xfer, &err) != 0) {
+		log_warnx("receiver '%s': %s", c->name, err);
+		free(err);
 		curl_slist_free_all(r->headers);
 		r->headers = NULL;
 		r->next_attempt_ms = now_ms + c->retry_initial_ms;
 		return;
 	}
-	r->is_busy = true;
 	log_debug("receiver '%s': posting alert '%s' (id %s, %s), %zu bytes",
 	    c->name, it->alert, it->alert_id, it->status, it->len);
 }
@@ -655,9 +364,12 @@ webhook_backoff(const struct webhook_receiver *r, int64_t retry_after_ms)
 	return d > retry_after_ms ? d : retry_after_ms;
 }
 
+/* The transfer of a receiver ended (http_transfer's done). */
 static void
-webhook_done(struct webhook_receiver *r, CURLcode res, int64_t now_ms)
+webhook_done(struct http_transfer *t, CURLcode res, int64_t now_ms)
 {
+	struct webhook_receiver *r = (struct webhook_receiver *)(void *)
+	    ((char *)t - offsetof(struct webhook_receiver, xfer));
 	struct webhook_item *it = r->head;
 	const char *name = r->cfg->name;
 	long code = 0;
@@ -665,10 +377,8 @@ webhook_done(struct webhook_receiver *r, CURLcode res, int64_t now_ms)
 	char first[WEBHOOK_LOG_LINE + 1];
 	int64_t wait;
 
-	curl_multi_remove_handle(r->wh->multi, r->easy);
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
-	r->is_busy = false;
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
 	webhook_first_line(r, first, sizeof(first));
 	if (res == CURLE_OK && code >= 200 && code < 300) {
@@ -714,50 +424,9 @@ webhook_done(struct webhook_receiver *r, CURLcode res, int64_t now_ms)
 		    r->attempts, (double)wait / 1000.0);
 }
 
-static void
-webhook_reap(struct webhook *wh, int64_t now_ms)
-{
-	CURLMsg *msg;
-	int left;
-
-	while ((msg = curl_multi_info_read(wh->multi, &left)) != NULL) {
-		struct webhook_receiver *r = NULL;
-
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-		    (char **)&r);
-		if (r != NULL)
-			webhook_done(r, msg->data.result, now_ms);
-	}
-}
-
-void
-webhook_event(struct webhook *wh, int fd, uint32_t events, int64_t now_ms)
-{
-	int flags = 0, running;
-
-	if (events & EPOLLIN)
-		flags |= CURL_CSELECT_IN;
-	if (events & EPOLLOUT)
-		flags |= CURL_CSELECT_OUT;
-	if (events & (EPOLLERR | EPOLLHUP))
-		flags |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(wh->multi, fd, flags, &running);
-	webhook_reap(wh, now_ms);
-}
-
 void
 webhook_tick(struct webhook *wh, int64_t now_ms)
 {
-	int running;
-
-	if (wh->timer_ms >= 0 && now_ms >= wh->timer_ms) {
-		wh->timer_ms = -1;
-		curl_multi_socket_action(wh->multi, CURL_SOCKET_TIMEOUT, 0,
-		    &running);
-		webhook_reap(wh, now_ms);
-	}
 	for (size_t i = 0; i < wh->nrcvs; i++)
 		webhook_start(&wh->rcvs[i], now_ms);
 }
@@ -765,12 +434,13 @@ webhook_tick(struct webhook *wh, int64_t now_ms)
 int64_t
 webhook_deadline(const struct webhook *wh, int64_t now_ms)
 {
-	int64_t next = wh->timer_ms >= 0 ? wh->timer_ms : INT64_MAX;
+	int64_t next = INT64_MAX;
 
+	(void)now_ms;
 	for (size_t i = 0; i < wh->nrcvs; i++) {
 		const struct webhook_receiver *r = &wh->rcvs[i];
 
-		if (!r->is_busy && r->head != NULL && r->head->is_committed &&
+		if (!r->xfer.is_busy && r->head != NULL && r->head->is_committed &&
 		    r->next_attempt_ms < next)
 			next = r->next_attempt_ms;
 	}
@@ -910,8 +580,9 @@ webhook_receiver_init(struct webhook *wh, struct webhook_receiver *r,
 		*err = xasprintf("receiver '%s': libcurl cannot start", c->name);
 		return -1;
 	}
+	r->xfer.easy = r->easy;
+	r->xfer.done = webhook_done;
 	curl_easy_setopt(r->easy, CURLOPT_URL, r->url);
-	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_POST, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
@@ -949,30 +620,14 @@ webhook_load_one(void *ctx, const struct state_notice *n)
 	webhook_push(r, n, true);
 }
 
-/* libcurl's global state, once per process.  Returns 0 or -1. */
-static int
-webhook_global_init(void)
-{
-	static bool is_curl_ready;
-
-	if (is_curl_ready)
-		return 0;
-	/* Not thread-safe, and we have one thread. */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return -1;
-	is_curl_ready = true;
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	return 0;
-}
-
 /* What webhook_receiver_init made, and its queue. */
 static void
 webhook_receiver_release(struct webhook_receiver *r)
 {
 	struct webhook_item *it, *next;
 
-	if (r->is_busy)
-		curl_multi_remove_handle(r->wh->multi, r->easy);
+	if (r->wh != NULL)
+		http_client_cancel(r->wh->hc, &r->xfer);
 	curl_slist_free_all(r->headers);
 	curl_easy_cleanup(r->easy);
 	for (it = r->head; it != NULL; it = next) {
@@ -987,30 +642,20 @@ webhook_receiver_release(struct webhook_receiver *r)
 }
 
 struct webhook *
-webhook_new(const struct config *cfg, struct state *st, int epfd,
-    char **err)
+webhook_new(const struct config *cfg, struct state *st,
+    struct http_client *hc, char **err)
 {
 	struct webhook *wh;
 
 	*err = NULL;
-	if (webhook_global_init() != 0) {
+	if (http_client_global_init() != 0) {
 		*err = xasprintf("libcurl cannot start");
 		return NULL;
 	}
 	wh = xcalloc(1, sizeof(*wh));
 	wh->cfg = cfg;
 	wh->st = st;
-	wh->epfd = epfd;
-	wh->timer_ms = -1;
-	wh->multi = curl_multi_init();
-	if (wh->multi == NULL) {
-		*err = xasprintf("libcurl cannot start");
-		goto fail;
-	}
-	curl_multi_setopt(wh->multi, CURLMOPT_SOCKETFUNCTION, webhook_socket_cb);
-	curl_multi_setopt(wh->multi, CURLMOPT_SOCKETDATA, wh);
-	curl_multi_setopt(wh->multi, CURLMOPT_TIMERFUNCTION, webhook_timer_cb);
-	curl_multi_setopt(wh->multi, CURLMOPT_TIMERDATA, wh);
+	wh->hc = hc;
 	wh->rcvs = xcalloc(cfg->nreceivers + 1, sizeof(*wh->rcvs));
 	for (size_t i = 0; i < cfg->nreceivers; i++) {
 		wh->nrcvs++;
@@ -1042,7 +687,7 @@ webhook_check(const struct config *cfg, char **err)
 	int rc = 0;
 
 	*err = NULL;
-	if (webhook_global_init() != 0) {
+	if (http_client_global_init() != 0) {
 		*err = xasprintf("libcurl cannot start");
 		return -1;
 	}
@@ -1066,8 +711,6 @@ webhook_free(struct webhook *wh)
 	for (size_t i = 0; i < wh->nrcvs; i++)
 		webhook_receiver_release(&wh->rcvs[i]);
 	free(wh->rcvs);
-	if (wh->multi != NULL)
-		curl_multi_cleanup(wh->multi);
 	free(wh);
 }
 
@@ -1085,7 +728,7 @@ webhook_oneshot_new(const struct config_receiver *c, char **err)
 	struct webhook_oneshot *o;
 
 	*err = NULL;
-	if (webhook_global_init() != 0) {
+	if (http_client_global_init() != 0) {
 		*err = xasprintf("libcurl cannot start");
 		return NULL;
 	}

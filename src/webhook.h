@@ -3,12 +3,10 @@
  * HTTP(S), inside watch's own epoll loop, so that a slow, hung or dead
  * receiver never delays reading or counting.
  *
- * libcurl's multi interface drives the transfers: its sockets are added to
- * the loop's epoll set by CURLMOPT_SOCKETFUNCTION, its timeouts come back
- * through webhook_deadline(), and the loop hands each ready socket to
- * webhook_event() (curl_multi_socket_action, as in curl's ephiperfifo.c
- * example).  One transfer per receiver at a time, oldest notification
- * first, so a receiver sees firing before resolved.
+ * The transfers run on the loop's http_client (libcurl's multi interface
+ * inside the loop's epoll set, http_client.h).  One transfer per receiver
+ * at a time, oldest notification first, so a receiver sees firing before
+ * resolved.
  *
  * A notification's body is made once, when the alert changes, and stored
  * in the state's spool table in the same transaction as the alert's new
@@ -33,6 +31,7 @@
 
 #include "alert.h"
 #include "config.h"
+#include "http_client.h"
 #include "state.h"
 
 #define WEBHOOK_BODY_MAX	4096	/* bytes of a response kept */
@@ -52,12 +51,12 @@ struct webhook;
 /*
  * Prepares CFG's receivers (borrowed; must outlive it): reads secret
  * files, warns about http:// to hosts other than loopback, and loads
- * the spool from ST.  EPFD is the loop's epoll descriptor: curl's sockets
- * are added to it with data.fd set to the socket.  Returns NULL with *ERR
- * (malloc'd) when a secret file cannot be read or libcurl cannot start.
+ * the spool from ST.  HC is the loop's HTTP client (borrowed; must outlive
+ * it): the POSTs run there.  Returns NULL with *ERR (malloc'd) when a
+ * secret file cannot be read or libcurl cannot start.
  */
 struct webhook *webhook_new(const struct config *cfg, struct state *st,
-    int epfd, char **err);
+    struct http_client *hc, char **err);
 
 /*
  * Queues notice N for each of its rule's receivers (every receiver when
@@ -71,11 +70,7 @@ void webhook_committed(struct webhook *wh);
 /* The open transaction was rolled back: forget what it queued. */
 void webhook_rolled_back(struct webhook *wh);
 
-/* A socket of curl's is ready (EPOLLIN, EPOLLOUT, EPOLLERR bits). */
-void webhook_event(struct webhook *wh, int fd, uint32_t events,
-    int64_t now_ms);
-
-/* curl's timeouts, due retries, and finished transfers. */
+/* Starts the due retries and the notifications committed since. */
 void webhook_tick(struct webhook *wh, int64_t now_ms);
 
 /* When webhook_tick() next has work (ms since the epoch), or INT64_MAX. */
