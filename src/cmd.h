@@ -91,6 +91,7 @@ extern const struct cmd_opt cmd_summary_opts[];
 extern const struct cmd_opt cmd_check_opts[];
 extern const struct cmd_opt cmd_test_opts[];
 extern const struct cmd_opt cmd_backtest_opts[];
+extern const struct cmd_opt cmd_probe_opts[];
 
 int cmd_scan(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
@@ -98,5 +99,6 @@ int cmd_summary(int argc, char **argv);
 int cmd_check(int argc, char **argv);	/* exits 0-3, see cmd_check.c */
 int cmd_test(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_probe(int argc, char **argv);	/* exits 0, 2 or 3: cmd_probe.c */
 
 #endif

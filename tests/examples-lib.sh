@@ -54,7 +54,8 @@ examples_cleanup() {
 # the foreground until stopped), runs in the background until `summary`
 # has counted what the live example logs hold, and is stopped (SIGTERM,
 # exit 0 expected) by examples_stop.  Left out, and said: what needs PM2
-# itself, a receiver (--post), root's package manager or the build tree.
+# itself, a receiver (--post), a partner API (probe), root's package
+# manager or the build tree.
 # Every other command must exit 0 (check: 0 to 2, its states) and print
 # something unless it writes -o.  Sets examples_ran to how many ran; the
 # outputs of example N are $T/out.N and $T/err.N.
@@ -86,6 +87,10 @@ examples_run() {
 			continue ;;
 		pm2\ *)
 			echo "skip: example $_n needs PM2: $_line"
+			continue ;;
+		"omniwatch probe "*)
+			# tests/cases/probe.sh probes partners on 127.0.0.1.
+			echo "skip: example $_n needs a partner API: $_line"
 			continue ;;
 		*" --post "*)
 			# tests/cases/summary_post.sh posts to a receiver.

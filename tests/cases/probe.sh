@@ -1,0 +1,163 @@
+#!/bin/sh
+# omniwatch probe (issue 13): tell "route not deployed" from an outage,
+# without creating a ticket.  Partners on 127.0.0.1 (tests/partner.py)
+# answer as Lumen does (a missing route: 404 with its RoutesRequests.php
+# body; a deployed POST route: 405 to other methods) and as Express does
+# (a deployed POST route: 404 "Cannot GET" to GET, 200 with Allow to
+# OPTIONS), plus 503, 401, one that never answers and a closed port.
+# Checked: every verdict and its exit status (0 ok, 2 the others, 3
+# usage), the JSON fields, the framework named in the evidence, no POST
+# ever reaching a partner unless asked with --method POST --data, and the
+# URL's and headers' secrets absent from every output.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/probe-lib.sh"
+trap 'stop_partners; rm -rf "$T"' EXIT
+
+P=$T/partner
+start_partner "$P"
+H=$T/hung
+start_partner "$H" hang
+base="http://127.0.0.1:$(cat "$P/port")"
+hung="http://127.0.0.1:$(cat "$H/port")"
+closed="http://127.0.0.1:$(closed_port)"
+SECRETS='s3cr3t-key-9f1|tok-77ab|Bearer-xyz-42|hdr-key-5e'
+
+# probe NAME ARGS...: runs omniwatch probe --json ARGS, keeping stdout in
+# $T/NAME.json, stderr in $T/NAME.err and the status in $rc.
+probe() {
+	_p_name=$1
+	shift
+	rc=0
+	"$OMNIWATCH" probe --json --timeout 2s "$@" >"$T/$_p_name.json" \
+	    2>"$T/$_p_name.err" || rc=$?
+}
+
+# verdict NAME URL_PATH VERDICT RC [ARGS]: one probe and what it must say.
+verdict() {
+	_v_name=$1 _v_path=$2 _v_want=$3 _v_rc=$4
+	shift 4
+	probe "$_v_name" "$@" "$base$_v_path"
+	assert_eq "$(jget "$T/$_v_name.json" .verdict)" "$_v_want" \
+	    "$_v_name: verdict"
+	assert_eq "$rc" "$_v_rc" "$_v_name: exit status"
+}
+
+# The incident: Lumen's router has no such route.
+verdict lumen-missing /lumen/missing route_missing 2
+assert_eq "$(jget "$T/lumen-missing.json" .status)" 404 "lumen-missing: status"
+assert_eq "$(jget "$T/lumen-missing.json" .base_status)" 200 \
+    "lumen-missing: base_status"
+jget "$T/lumen-missing.json" .evidence | grep -q "Lumen's router (RoutesRequests.php)" ||
+    fail "lumen-missing: the evidence does not name Lumen's router"
+jget "$T/lumen-missing.json" .evidence | grep -q "a deployed route answers 405 to GET" ||
+    fail "lumen-missing: the evidence does not say what a deployed route answers"
+jget "$T/lumen-missing.json" .evidence | grep -q "GET and OPTIONS" ||
+    fail "lumen-missing: OPTIONS was not asked before route_missing"
+for f in verdict url status base_status duration_ms evidence; do
+	[ "$(jq "has(\"$f\")" "$T/lumen-missing.json")" = true ] ||
+	    fail "the JSON has no $f"
+done
+[ "$(jget "$T/lumen-missing.json" '.duration_ms | type')" = number ] ||
+    fail "duration_ms is not a number"
+
+# Deployed routes are never called missing.
+verdict lumen-deployed /lumen/tickets ok 0
+jget "$T/lumen-deployed.json" .evidence | grep -q "405" ||
+    fail "lumen-deployed: the evidence does not give the 405"
+verdict express-deployed /express/tickets ok 0
+assert_eq "$(jget "$T/express-deployed.json" .status)" 404 \
+    "express-deployed: GET's status is kept"
+jget "$T/express-deployed.json" .evidence | grep -q "Express" ||
+    fail "express-deployed: the evidence does not name Express"
+jget "$T/express-deployed.json" .evidence | grep -q "Allow: POST" ||
+    fail "express-deployed: the evidence does not give the Allow list"
+verdict express-missing /express/missing route_missing 2
+jget "$T/express-missing.json" .evidence | grep -q "from Express ('Cannot GET')" ||
+    fail "express-missing: the evidence does not name Express"
+# A CORS handler's 204 to OPTIONS proves nothing: not route_missing.
+verdict cors /cors/missing ok 0
+verdict down /down server_error 2
+assert_eq "$(jget "$T/down.json" .status)" 503 "down: status"
+verdict auth /auth auth_rejected 2
+assert_eq "$(jget "$T/auth.json" .status)" 401 "auth: status"
+verdict head-missing /lumen/missing route_missing 2 --method HEAD
+verdict options-deployed /express/tickets ok 0 --method OPTIONS
+
+# No answer: the endpoint hangs while the base answers; a server that
+# answers nothing; a port nobody listens on.
+probe hang --timeout 1s "$base/hang"
+assert_eq "$(jget "$T/hang.json" .verdict)" timeout "hang: verdict"
+assert_eq "$rc" 2 "hang: exit status"
+assert_eq "$(jget "$T/hang.json" .base_status)" 200 "hang: base_status"
+assert_eq "$(jget "$T/hang.json" .status)" null "hang: status"
+probe hung --timeout 1s "$hung/api/tickets"
+assert_eq "$(jget "$T/hung.json" .verdict)" timeout "hung: verdict"
+assert_eq "$(jget "$T/hung.json" .base_status)" null "hung: base_status"
+probe closed "$closed/api/tickets"
+assert_eq "$(jget "$T/closed.json" .verdict)" unreachable "closed: verdict"
+assert_eq "$rc" 2 "closed: exit status"
+probe noname "http://no-such-host.invalid/api/tickets"
+assert_eq "$(jget "$T/noname.json" .verdict)" unreachable \
+    "a name that does not resolve: verdict"
+
+# Text output: one monitoring-plugin line, then the URL.
+rc=0
+"$OMNIWATCH" probe --timeout 2s "$base/lumen/missing" >"$T/text.out" || rc=$?
+assert_eq "$rc" 2 "text: exit status"
+head -n 1 "$T/text.out" | grep -q '^PROBE CRITICAL - route_missing: .*| status=404 base_status=200 duration=' ||
+    fail "text: first line is $(head -n 1 "$T/text.out")"
+
+# Not one POST so far, whatever the answers were.
+assert_eq "$(methods "$P" POST)" 0 "POSTs before one was asked for"
+assert_eq "$(methods "$H" POST)" 0 "POSTs to the hung partner"
+# Usage errors (3) send nothing at all.
+before=$(wc -l < "$P/methods")
+for args in "--method POST $base/lumen/tickets" \
+    "--method PUT --data x $base/lumen/tickets" \
+    "--method DELETE $base/lumen/tickets" \
+    "--data x $base/lumen/tickets" \
+    "--timeout soon $base/lumen/tickets" \
+    "--header NoColon $base/lumen/tickets" \
+    "" "$base/a $base/b" "ftp://127.0.0.1/x"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$OMNIWATCH" probe $args >/dev/null 2>"$T/usage.err" || rc=$?
+	assert_eq "$rc" 3 "usage error: probe $args"
+done
+assert_eq "$(wc -l < "$P/methods")" "$before" "requests sent by usage errors"
+# Asked for: one POST, with its body.
+verdict post /lumen/tickets ok 0 --method POST --data '{"probe":true}'
+assert_eq "$(jget "$T/post.json" .status)" 200 "post: status"
+assert_eq "$(methods "$P" POST)" 1 "POSTs once asked for"
+
+# Secrets: in the URL's query, in its userinfo, in headers, in a
+# url_file; none appears in stdout or stderr, text or JSON.
+surl="http://user:tok-77ab@127.0.0.1:$(cat "$P/port")/lumen/missing?client_secret_key=s3cr3t-key-9f1&token=tok-77ab&x=1"
+probe secret-json -H 'Authorization: Bearer Bearer-xyz-42' \
+    -H 'X-Api-Key: hdr-key-5e' "$surl"
+assert_eq "$(jget "$T/secret-json.json" .verdict)" route_missing \
+    "secret-json: verdict"
+jget "$T/secret-json.json" .url | grep -q 'client_secret_key=\[REDACTED\]' ||
+    fail "secret-json: the URL is not shown redacted: $(jget "$T/secret-json.json" .url)"
+rc=0
+"$OMNIWATCH" probe -H 'Authorization: Bearer Bearer-xyz-42' "$surl" \
+    >"$T/secret-text.out" 2>"$T/secret-text.err" || rc=$?
+printf '%s\n' "$surl" > "$T/url"
+chmod 600 "$T/url"
+probe secret-file -H 'Authorization: Bearer Bearer-xyz-42' --url-file "$T/url"
+assert_eq "$(jget "$T/secret-file.json" .verdict)" route_missing \
+    "--url-file: verdict"
+probe secret-bad --method PUT "$surl"
+probe secret-closed "http://u:tok-77ab@127.0.0.1:$(closed_port)/x?token=tok-77ab"
+if grep -E "$SECRETS" "$T"/secret-*; then
+	fail "a secret was printed"
+fi
+echo "ok: no secret in any output"
+# ...and the partner did get them: the probe sends what it is given.
+grep -q "GET /lumen/missing" "$P/methods" || fail "the partner got nothing"
+
+rc=0
+"$OMNIWATCH" probe --url-file "$T/nonexistent" >/dev/null 2>"$T/nofile.err" ||
+    rc=$?
+assert_eq "$rc" 3 "--url-file of a missing file"
+grep -q "nonexistent" "$T/nofile.err" || fail "the missing url_file is not named"

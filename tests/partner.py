@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""A partner API for the probe tests, on 127.0.0.1 only.
+
+usage: partner.py DIR [hang]
+
+Binds 127.0.0.1 on a free port, writes it to DIR/port and its pid to
+DIR/pid, and logs every request's method and path (without the query) to
+DIR/methods, one "METHOD PATH" line each, so that a test can show that no
+POST ever reached it.  Each path behaves like a framework the probe must
+tell apart (omniwatch(1), PROBE):
+
+  /                    200 (the base)
+  /lumen/missing       404 with Lumen's JSON error body (APP_DEBUG on:
+                       NotFoundHttpException, RoutesRequests.php), any method
+  /lumen/tickets       POST: 200; other methods: 405 with Allow: POST, as
+                       Lumen's MethodNotAllowedHttpException answers
+  /express/tickets     POST: 200; OPTIONS: 200 with Allow: POST (Express's
+                       router); GET, HEAD: 404 "Cannot GET" (finalhandler)
+  /express/missing     404 "Cannot METHOD /express/missing", OPTIONS too
+  /cors/missing        404; OPTIONS: 204 without Allow (a CORS handler)
+  /down                503
+  /auth                401
+  /hang                reads the request, never answers
+With "hang" every request is read and never answered.  It stops by
+itself after 300 s, so that a test that dies leaves nothing behind.
+"""
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DIR = sys.argv[1]
+HANG_ALL = len(sys.argv) > 2 and sys.argv[2] == "hang"
+LOCK = threading.Lock()
+
+LUMEN_404 = json.dumps({
+    "message": "",
+    "exception": "Symfony\\Component\\HttpKernel\\Exception\\"
+                 "NotFoundHttpException",
+    "file": "/var/www/omni/vendor/laravel/lumen-framework/src/Concerns/"
+            "RoutesRequests.php",
+    "line": 229,
+    "trace": [{"file": "/var/www/omni/vendor/laravel/lumen-framework/src/"
+                       "Concerns/RoutesRequests.php", "line": 171}],
+}).encode()
+
+
+def express_404(method, path):
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
+            "\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>"
+            "Cannot %s %s</pre>\n</body>\n</html>\n" % (method, path)
+            ).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def answer(self, code, body=b"", ctype="text/plain", headers=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def handle_any(self):
+        path = self.path.split("?", 1)[0]
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        with LOCK:
+            with open(os.path.join(DIR, "methods"), "a") as f:
+                f.write("%s %s\n" % (self.command, path))
+        m = self.command
+        if HANG_ALL or path == "/hang":
+            time.sleep(120)
+            self.close_connection = True
+            return
+        if path == "/":
+            self.answer(200, b"ok\n")
+        elif path == "/lumen/missing":
+            self.answer(404, LUMEN_404, "application/json")
+        elif path == "/lumen/tickets":
+            if m == "POST":
+                self.answer(200, b'{"status":true}', "application/json")
+            else:
+                self.answer(405, b'{"message":""}', "application/json",
+                            [("Allow", "POST")])
+        elif path == "/express/tickets":
+            if m == "POST":
+                self.answer(200, b'{"ok":true}', "application/json")
+            elif m == "OPTIONS":
+                self.answer(200, b"POST", headers=[("Allow", "POST"),
+                                                   ("X-Powered-By",
+                                                    "Express")])
+            else:
+                self.answer(404, express_404(m, self.path),
+                            "text/html; charset=utf-8")
+        elif path == "/express/missing":
+            self.answer(404, express_404(m, self.path),
+                        "text/html; charset=utf-8")
+        elif path == "/cors/missing":
+            if m == "OPTIONS":
+                self.answer(204, headers=[("Access-Control-Allow-Methods",
+                                           "GET,POST")])
+            else:
+                self.answer(404, b"not found\n")
+        elif path == "/down":
+            self.answer(503, b"maintenance\n")
+        elif path == "/auth":
+            self.answer(401, b'{"error":"unauthorized"}',
+                        "application/json")
+        else:
+            self.answer(404, b"no such path\n")
+
+    do_GET = do_HEAD = do_POST = do_OPTIONS = do_PUT = do_DELETE = \
+        handle_any
+
+
+def main():
+    os.makedirs(DIR, exist_ok=True)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    with open(os.path.join(DIR, "pid"), "w") as f:
+        f.write("%d\n" % os.getpid())
+    with open(os.path.join(DIR, "port.tmp"), "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.rename(os.path.join(DIR, "port.tmp"), os.path.join(DIR, "port"))
+    threading.Timer(300, lambda: os._exit(0)).start()
+    srv.serve_forever()
+
+
+main()
