@@ -19,6 +19,10 @@
  *                         success ever seen, else from when the rule was
  *                         first loaded), and when min_events is given at
  *                         least that many failures in the window
+ *   probe                 the latest verdict of its probe (of any probe of
+ *                         its pattern set, without probe:) is not ok; the
+ *                         probes are watch's (probe_set.h), asked through
+ *                         the callback
  */
 #include "autoconf.h"
 
@@ -322,6 +326,9 @@ alert_rule_cond(const struct alert *al, const struct alert_rule *r,
 	case CONFIG_ALERT_RESTARTS:
 	case CONFIG_ALERT_APP_ERRORED:
 		return alert_pm2_cond(al, r);
+	case CONFIG_ALERT_PROBE:
+		return al->cb.probe_failing != NULL &&
+		    al->cb.probe_failing(al->cb.ctx, c, r->set->name);
 	}
 	return false;
 }
@@ -344,6 +351,8 @@ alert_rule_value(const struct alert *al, size_t i, int64_t now_ms)
 	case CONFIG_ALERT_RESTARTS:
 	case CONFIG_ALERT_APP_ERRORED:
 		return alert_pm2_value(al, r);
+	case CONFIG_ALERT_PROBE:
+		return alert_rule_cond(al, r, now_ms) ? 1 : 0;
 	}
 	return 0;
 }

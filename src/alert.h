@@ -74,6 +74,13 @@ struct alert_notice {
 	/* What PM2's log says of the apps (restarts, app_errored, and
 	 * no_success when an app is stopped or errored), or NULL. */
 	const char	*pm2_note;
+	/* The latest result of the pattern set's probe (probe_set.h), set
+	 * by the notify callback's caller; probe NULL: none. */
+	const char	*probe;		/* its name */
+	const char	*probe_verdict;	/* "route_missing"... */
+	const char	*probe_evidence;	/* redacted */
+	long		 probe_status;	/* 0: no answer */
+	int64_t		 probe_at_ms;
 };
 
 struct alert_cb {
@@ -81,6 +88,10 @@ struct alert_cb {
 	 * was saved: queue the notice there too. */
 	void	(*notify)(void *ctx, const struct alert_notice *n);
 	void	*ctx;
+	/* The condition of a rule of kind probe over pattern set SET: is
+	 * its probe's latest verdict not ok?  NULL: never. */
+	bool	(*probe_failing)(void *ctx, const struct config_alert *rule,
+		    const char *set);
 };
 
 struct alert;
@@ -150,7 +161,8 @@ bool alert_rule_counts(const struct alert *al, size_t i, size_t set_idx,
  * The figure rule I compares with its threshold at NOW_MS (ms since the
  * epoch), once its window was advanced there by alert_tick(): the failure
  * rate in [0, 1] (0 for an empty window), the failures in the window, the
- * streak, or for no_success the seconds without a success.
+ * streak, for no_success the seconds without a success, or for probe 1
+ * while the probe's verdict is not ok.
  */
 double alert_rule_value(const struct alert *al, size_t i, int64_t now_ms);
 

@@ -62,7 +62,7 @@ struct backtest *
 backtest_new(const struct config *cfg, struct match_set **sets, size_t nsets,
     const struct redact *rd, const struct backtest_options *opts, char **err)
 {
-	struct alert_cb cb = { NULL, NULL };
+	struct alert_cb cb = { NULL, NULL, NULL };
 	struct alert *al;
 	struct backtest *bt;
 
@@ -483,7 +483,7 @@ static int
 backtest_replay(struct backtest_replay *rp, int64_t start, int64_t end)
 {
 	struct backtest *bt = rp->bt;
-	struct alert_cb cb = { backtest_notify, rp };
+	struct alert_cb cb = { backtest_notify, rp, NULL };
 	char *err;
 	size_t i = 0;
 

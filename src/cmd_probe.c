@@ -22,9 +22,10 @@
 #include "config.h"
 #include "http_client.h"
 #include "log.h"
+#include "loop.h"
 #include "probe.h"
 #include "redact.h"
-#include "report.h"
+#include "utf8_json.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -77,8 +78,8 @@ probe_run(struct probe *p, struct http_client *hc, int epfd)
 		}
 		now = http_client_now_ms();
 		for (int i = 0; i < n; i++)
-			http_client_event(hc, evs[i].data.fd, evs[i].events,
-			    now);
+			http_client_event(hc, loop_fd(evs[i].data.u64),
+			    evs[i].events, now);
 		http_client_tick(hc, now);
 	}
 	return 0;
@@ -95,7 +96,7 @@ probe_print(const struct probe_result *r, const char *method, bool is_json)
 		stamp_format(r->at_ms, at);
 		json_object_set_new(o, "verdict",
 		    json_string(probe_verdict_name(r->verdict)));
-		json_object_set_new(o, "url", report_json_string(r->url,
+		json_object_set_new(o, "url", utf8_json_string(r->url,
 		    strlen(r->url)));
 		json_object_set_new(o, "method", json_string(method));
 		json_object_set_new(o, "status", r->status != 0 ?
@@ -104,7 +105,7 @@ probe_print(const struct probe_result *r, const char *method, bool is_json)
 		    json_integer(r->base_status) : json_null());
 		json_object_set_new(o, "duration_ms",
 		    json_integer(r->duration_ms));
-		json_object_set_new(o, "evidence", report_json_string(
+		json_object_set_new(o, "evidence", utf8_json_string(
 		    r->evidence, strlen(r->evidence)));
 		json_object_set_new(o, "at", json_string(at));
 		s = json_dumps(o, JSON_INDENT(2));

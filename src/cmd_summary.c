@@ -28,9 +28,11 @@
 #include "report_pm2.h"
 #include "progress.h"
 #include "report_html.h"
+#include "report_probe.h"
 #include "series.h"
 #include "stamp.h"
 #include "state.h"
+#include "state_probe.h"
 #include "summary.h"
 #include "utf8_json.h"
 #include "webhook.h"
@@ -146,7 +148,8 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
  */
 static char *
 cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
-    const struct series *series, const struct pm2_apps *pm2, size_t *len)
+    const struct series *series, const struct pm2_apps *pm2,
+    const struct report_probes *probes, size_t *len)
 {
 	json_t *doc;
 	char *text = NULL, *s;
@@ -159,6 +162,7 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 			abort();	/* only out of memory */
 		report_write_text(agg, NULL, fp);
 		report_pm2_write_text(fp, pm2);
+		report_probes_text(probes, fp);
 		fclose(fp);
 		doc = json_object();
 		json_object_set_new(doc, "text", utf8_json_string(text,
@@ -168,6 +172,9 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 		doc = report_json(agg, NULL);
 		report_json_add_hours(doc, series);
 		report_pm2_json_add(doc, pm2);
+		if (!report_probes_is_empty(probes))
+			json_object_set_new(doc, "probes",
+			    report_probes_json(probes));
 	}
 	s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(doc);
@@ -181,6 +188,7 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 static int
 cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
     const struct series *series, const struct pm2_apps *pm2,
+    const struct report_probes *probes,
     enum report_format format, int64_t since, int64_t until, time_t now,
     FILE *fp)
 {
@@ -193,11 +201,15 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 	case REPORT_TEXT:
 		report_write_text(agg, NULL, fp);
 		report_pm2_write_text(fp, pm2);
+		report_probes_text(probes, fp);
 		break;
 	case REPORT_JSON:
 		root = report_json(agg, NULL);
 		report_json_add_hours(root, series);
 		report_pm2_json_add(root, pm2);
+		if (!report_probes_is_empty(probes))
+			json_object_set_new(root, "probes",
+			    report_probes_json(probes));
 		rc = report_json_dump(root, fp);
 		json_decref(root);
 		break;
@@ -212,6 +224,7 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 		html.agg = agg;
 		html.series = series;
 		html.pm2 = pm2;
+		html.probes = probes;
 		rc = report_html_write(&html, fp);
 		free(source);
 		break;
@@ -236,6 +249,7 @@ cmd_summary(int argc, char **argv)
 	struct report_output *rout = NULL;
 	struct series *series = NULL;
 	struct pm2_apps *pm2 = NULL;
+	struct report_probes *probes = NULL;
 	struct progress *progress;
 	int rc_load;
 	bool is_written;
@@ -365,11 +379,16 @@ cmd_summary(int argc, char **argv)
 	progress_done(progress);
 	if (rc_load == 0)
 		pm2 = summary_load_pm2(st, since, until, &rc_load);
+	probes = report_probes_new();
+	if (rc_load == 0)
+		rc_load = state_probes(st, since, until, report_probes_add,
+		    probes);
 	if (rc_load != 0) {
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
-	is_written = cmd_summary_report(cfg, agg, series, pm2, format, since,
+	is_written = cmd_summary_report(cfg, agg, series, pm2, probes, format,
+	    since,
 	    until, now, report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {
 		fprintf(stderr, "omniwatch summary: %s\n", err != NULL ? err :
@@ -379,7 +398,8 @@ cmd_summary(int argc, char **argv)
 	}
 	rout = NULL;
 	if (oneshot != NULL) {
-		body = cmd_summary_body(receiver, agg, series, pm2, &body_len);
+		body = cmd_summary_body(receiver, agg, series, pm2, probes,
+		    &body_len);
 		if (webhook_oneshot_post(oneshot, body, body_len, &err) != 0) {
 			fprintf(stderr, "omniwatch summary: --post: %s\n", err);
 			free(err);
@@ -393,6 +413,7 @@ out:
 	if (rout != NULL)
 		report_output_close(rout, false, &err);
 	series_free(series);
+	report_probes_free(probes);
 	aggregate_free(agg);
 	pm2_apps_free(pm2);
 	state_close(st);

@@ -30,6 +30,7 @@
 #include "match.h"
 #include "metrics.h"
 #include "plural.h"
+#include "probe_set.h"
 #include "redact.h"
 #include "sandbox.h"
 #include "service.h"
@@ -128,12 +129,25 @@ static void
 watch_notify(void *ctx, const struct alert_notice *n)
 {
 	struct watch *w = ctx;
+	struct alert_notice an = *n;
 
-	webhook_notify(w->wh, n);
+	/* Beside the class diagnosis, what the partner's endpoint says
+	 * now: "route_not_found, and the probe confirms...". */
+	probe_set_annotate(w->ps, &an);
+	webhook_notify(w->wh, &an);
 	/* A notice leaves only once committed (with the counts behind it):
 	 * waiting for the commit interval would add up to commit_interval
 	 * to every alert's latency. */
 	w->has_notice = true;
+}
+
+static bool
+watch_probe_failing(void *ctx, const struct config_alert *rule,
+    const char *set)
+{
+	struct watch *w = ctx;
+
+	return probe_set_is_failing(w->ps, rule, set);
 }
 
 static void
@@ -229,6 +243,7 @@ watch_metrics(void *ctx, struct metrics_buf *b)
 			    (double)v[k], 2, l);
 		}
 	}
+	probe_set_metrics(w->ps, b);
 	metrics_family(b, "omniwatch_spool_notifications", "gauge",
 	    "Notifications waiting for delivery, by receiver.");
 	for (size_t i = 0; i < webhook_nreceivers(w->wh); i++) {
@@ -294,7 +309,7 @@ watch_load(const char *path, const struct sandbox *sb, struct config **cfgp,
 	}
 	/* The rules' sets and classes exist only now that sets are loaded. */
 	if (cfg->nalerts > 0) {
-		struct alert_cb cb = { NULL, NULL };
+		struct alert_cb cb = { NULL, NULL, NULL };
 		struct alert *al = alert_new(cfg, sets, cfg->npattern_sets,
 		    NULL, NULL, &cb, 0, &err);
 
@@ -307,6 +322,20 @@ watch_load(const char *path, const struct sandbox *sb, struct config **cfgp,
 		}
 		alert_free(al);
 	}
+	/* The probes' sets, URLs and url_files, as the rules' sets. */
+	if (cfg->nprobes > 0) {
+		struct probe_set *ps = probe_set_new(cfg, sets,
+		    cfg->npattern_sets, NULL, NULL, NULL, &err);
+
+		if (ps == NULL) {
+			log_error("%s", err);
+			free(err);
+			match_sets_free(sets, cfg->npattern_sets);
+			config_free(cfg);
+			return -1;
+		}
+		probe_set_free(ps);
+	}
 	*cfgp = cfg;
 	*setsp = sets;
 	*nsetsp = cfg->npattern_sets;
@@ -318,7 +347,7 @@ static int
 watch_open(struct watch *w)
 {
 	struct tail_cb cb = { watch_outcome, w, watch_daemon_line };
-	struct alert_cb acb = { watch_notify, w };
+	struct alert_cb acb = { watch_notify, w, watch_probe_failing };
 	struct metrics_cb mcb = { watch_metrics, w };
 	struct epoll_event ev;
 	char *err = NULL;
@@ -346,6 +375,9 @@ watch_open(struct watch *w)
 	if (w->hc != NULL)
 		w->wh = webhook_new(w->cfg, w->st, w->hc, &err);
 	if (w->wh != NULL)
+		w->ps = probe_set_new(w->cfg, w->sets, w->nsets, w->st, w->hc,
+		    w->rd, &err);
+	if (w->ps != NULL)
 		w->mx = metrics_new(w->cfg, w->epfd, &mcb, &err);
 	if (w->mx != NULL)
 		w->pm2 = watch_pm2_new(w->st, w->al);
@@ -396,6 +428,8 @@ watch_close(struct watch *w)
 	w->wh = NULL;
 	watch_pm2_free(w->pm2);
 	w->pm2 = NULL;
+	probe_set_free(w->ps);
+	w->ps = NULL;
 	http_client_free(w->hc);
 	w->hc = NULL;
 	alert_free(w->al);

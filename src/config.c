@@ -30,6 +30,13 @@ config_check_refs(struct config_loader *ld)
 	for (size_t i = 0; i < cfg->nalerts; i++) {
 		const struct config_alert *a = &cfg->alerts[i];
 
+		if (a->probe != NULL && config_probe_find(cfg, a->probe) ==
+		    NULL) {
+			ld->err = xasprintf("%s: alerts.%s.probe: '%s' is not a "
+			    "probe; expected one of the names under probes",
+			    a->probe_where, a->name, a->probe);
+			return -1;
+		}
 		for (size_t j = 0; j < a->nreceivers; j++)
 			if (config_receiver_find(cfg, a->receivers[j]) == NULL) {
 				ld->err = xasprintf("%s: alerts.%s.receivers: "

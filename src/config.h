@@ -20,6 +20,8 @@
  *             repeat_interval:, receivers:}]
  *   metrics: {listen: 127.0.0.1:9464, textfile: PATH,
  *             textfile_interval: 15s}
+ *   probes: [{name:, url: | url_file:, method:, data:, headers:,
+ *             interval:, timeout:, pattern_set:}]   (config_probe.c)
  *
  * Unknown keys, wrong types and bad durations or sizes are errors naming
  * FILE:LINE:COLUMN and what was expected.
@@ -68,6 +70,7 @@ enum config_alert_kind {
 	CONFIG_ALERT_NO_SUCCESS,
 	CONFIG_ALERT_RESTARTS,		/* PM2's log (alert_pm2.h) */
 	CONFIG_ALERT_APP_ERRORED,
+	CONFIG_ALERT_PROBE,		/* a probe's verdict is not ok */
 };
 
 /* The kinds' names in the file, by enum config_alert_kind. */
@@ -94,6 +97,25 @@ struct config_alert {
 	char		*where;
 	char		*classes_where;
 	char		*receivers_where;
+	char		*probe;		/* kind probe: its name; NULL: every
+					 * probe of the pattern set */
+	char		*probe_where;
+};
+
+/* A probe of a partner's endpoint that watch runs (probe.h). */
+struct config_probe {
+	char		*name;
+	char		*url;		/* exactly one of url and url_file */
+	char		*url_file;	/* read when watch starts */
+	char		*method;	/* NULL: GET */
+	char		*data;		/* POST's body, or NULL */
+	struct config_header *headers;
+	size_t		 nheaders;
+	int64_t		 interval_ms;	/* default 60000 */
+	int64_t		 timeout_ms;	/* default 10000 */
+	char		*pattern_set;	/* NULL: the first set */
+	char		*where;		/* "FILE:LINE:COLUMN" of the probe */
+	char		*pattern_set_where;
 };
 
 struct config {
@@ -121,6 +143,8 @@ struct config {
 	char		*metrics_listen;	/* "HOST:PORT", or NULL */
 	char		*metrics_textfile;	/* or NULL */
 	int64_t		 metrics_textfile_ms;	/* default 15000 */
+	struct config_probe *probes;
+	size_t		 nprobes;
 };
 
 /*
@@ -142,6 +166,10 @@ struct config *config_load_with(const char *path, char *const *overrides,
     size_t noverrides, char **err);
 
 void config_free(struct config *cfg);
+
+/* The probe named NAME, or NULL. */
+const struct config_probe *config_probe_find(const struct config *cfg,
+    const char *name);
 
 /* The receiver named NAME, or NULL. */
 const struct config_receiver *config_receiver_find(const struct config *cfg,

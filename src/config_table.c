@@ -230,7 +230,7 @@ config_threshold(struct config_loader *ld, struct fy_node *value,
 const char *const config_alert_kinds[] = {
 	/* enum config_alert_kind */
 	"failure_rate", "failures", "consecutive_failures", "no_success",
-	"restarts", "app_errored", NULL
+	"restarts", "app_errored", "probe", NULL
 };
 
 /* Kinds without a threshold: they fire on a state, not on a count. */
@@ -263,6 +263,16 @@ config_finish_alert(struct config_walk *w)
 		    a->kind == CONFIG_ALERT_NO_SUCCESS ? "it fires when the "
 		    "window holds no success" : "it fires while PM2 has given "
 		    "up on the app");
+	if (a->kind == CONFIG_ALERT_PROBE && threshold != NULL)
+		return config_error(w->ld, threshold, NULL, "%s: probe takes "
+		    "no threshold; it fires when the probe's verdict is not "
+		    "ok", what);
+	if (a->probe != NULL && a->kind != CONFIG_ALERT_PROBE)
+		return config_error(w->ld, config_walk_given(w, "probe"), NULL,
+		    "alerts.%s.probe: only rules of kind probe name a probe",
+		    a->name);
+	if (a->kind == CONFIG_ALERT_PROBE)
+		return 0;
 	if (!config_kind_is_state(a->kind) && threshold == NULL)
 		return config_error(w->ld, kind, NULL, "alerts.%s: no "
 		    "threshold; expected %s", a->name, a->kind ==
@@ -455,6 +465,11 @@ static const struct config_key config_alert_keys[] = {
 	  .where = offsetof(struct config_alert, receivers_where),
 	  .expect = "a list of receiver names", .item = "receiver names",
 	  .text = "The receivers notified; default: every receiver." },
+	{ .name = "probe", .type = CONFIG_STRING, .flags = CONFIG_WHERE,
+	  CONFIG_AT(struct config_alert, probe),
+	  .where = offsetof(struct config_alert, probe_where),
+	  .expect = "a probe's name",
+	  .text = "Kind probe: the probe; default: the set's every probe." },
 	{ .name = NULL }
 };
 
@@ -534,6 +549,12 @@ static const struct config_key config_root_keys[] = {
 	{ .name = "metrics", .type = CONFIG_SECTION, .flags = CONFIG_NULL_OK,
 	  .section = &config_metrics,
 	  .text = "Where the Prometheus metrics are exposed." },
+	{ .name = "probes", .type = CONFIG_LIST, .flags = CONFIG_NULL_OK,
+	  CONFIG_AT(struct config, probes),
+	  .count = offsetof(struct config, nprobes),
+	  .section = &config_probe_section,
+	  .expect = "a list of probes (- name: ...)",
+	  .text = "Probes of partner endpoints that watch runs." },
 	{ .name = NULL }
 };
 

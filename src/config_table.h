@@ -113,6 +113,9 @@ struct config_section {
 /* The top of the file. */
 extern const struct config_section config_table_root;
 
+/* An item of probes: (config_probe.c). */
+extern const struct config_section config_probe_section;
+
 /* ---------------------------------------------------------------------
  * The walker (config_walk.c), for config.c and the rows' hooks.
  */

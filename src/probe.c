@@ -55,13 +55,10 @@ probe_result_release(struct probe_result *r)
 enum probe_framework
 probe_framework_of(const char *p, size_t len)
 {
-	static const char *const lumen[] = {
-		"RoutesRequests.php", "NotFoundHttpException",
-	};
-
-	for (size_t i = 0; i < sizeof(lumen) / sizeof(lumen[0]); i++)
-		if (memmem(p, len, lumen[i], strlen(lumen[i])) != NULL)
-			return PROBE_FRAMEWORK_LUMEN;
+	if (memmem(p, len, "RoutesRequests.php", 18) != NULL)
+		return PROBE_FRAMEWORK_LUMEN;
+	if (memmem(p, len, "NotFoundHttpException", 21) != NULL)
+		return PROBE_FRAMEWORK_LARAVEL;
 	/* finalhandler: "Cannot " + req.method + " " + the URL, in a
 	 * <pre> of an HTML page (or alone, in older versions). */
 	for (const char *q = p, *end = p + len; q < end; q++) {
@@ -115,6 +112,8 @@ probe_framework_words(enum probe_framework f)
 	switch (f) {
 	case PROBE_FRAMEWORK_LUMEN:
 		return " from Lumen's router (RoutesRequests.php)";
+	case PROBE_FRAMEWORK_LARAVEL:
+		return " from a Laravel or Lumen router (NotFoundHttpException)";
 	case PROBE_FRAMEWORK_EXPRESS:
 		return " from Express ('Cannot GET')";
 	default:
@@ -268,8 +267,8 @@ probe_judge(const struct probe_answer *base,
 		    main->method, opt != NULL ? " and OPTIONS" : "",
 		    fw == PROBE_FRAMEWORK_EXPRESS ? "a deployed Express route "
 		    "answers OPTIONS with 200 and an Allow list" :
-		    fw == PROBE_FRAMEWORK_LUMEN ? "a deployed route answers "
-		    "405 to GET" : "a deployed route answers 405 to other "
+		    fw == PROBE_FRAMEWORK_LUMEN || fw == PROBE_FRAMEWORK_LARAVEL ?
+		    "a deployed route answers 405 to GET" : "a deployed route answers 405 to other "
 		    "methods, or OPTIONS with an Allow list");
 	}
 	free(w);

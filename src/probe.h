@@ -32,9 +32,10 @@
  *   server_error   5xx other than 501
  *   timeout        no answer within the timeout
  *   unreachable    name resolution, connection or TLS failed
- * Where a 404's body names RoutesRequests.php or NotFoundHttpException
- * (Lumen) or reads "Cannot GET" (Express's finalhandler), the evidence
- * says which router answered.
+ * Where a 404's body names RoutesRequests.php (Lumen's router, with
+ * APP_DEBUG on), NotFoundHttpException alone (Symfony's exception, which
+ * Laravel's router throws too) or reads "Cannot GET" (Express's
+ * finalhandler), the evidence says which router answered.
  *
  * Secrets: the URL is only ever shown redacted (redact.h: token=,
  * client_secret_key=, a URL's password, and the config's redact:
@@ -78,7 +79,8 @@ int probe_verdict_parse(const char *s);
 /* The router that wrote a 404, recognised from its body. */
 enum probe_framework {
 	PROBE_FRAMEWORK_NONE,
-	PROBE_FRAMEWORK_LUMEN,		/* RoutesRequests.php, NotFound... */
+	PROBE_FRAMEWORK_LUMEN,		/* RoutesRequests.php */
+	PROBE_FRAMEWORK_LARAVEL,	/* NotFoundHttpException alone */
 	PROBE_FRAMEWORK_EXPRESS,	/* "Cannot GET /path" */
 };
 

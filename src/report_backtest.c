@@ -93,7 +93,9 @@ report_bt_rule(const struct config_alert *a, char *buf)
 	char w[32], v[32];
 
 	report_bt_duration(a->window_ms, w);
-	if (a->kind == CONFIG_ALERT_NO_SUCCESS)
+	if (a->kind == CONFIG_ALERT_PROBE)
+		snprintf(buf, 128, "a probe's verdict is not ok (not replayed)");
+	else if (a->kind == CONFIG_ALERT_NO_SUCCESS)
 		snprintf(buf, 128, "no success for %s", w);
 	else
 		snprintf(buf, 128, "%s >= %s over %s",

@@ -15,6 +15,7 @@
 #include "redact.h"
 #include "report.h"
 #include "report_html.h"
+#include "report_probe.h"
 #include "report_html_part.h"
 #include "stamp.h"
 #include "xmalloc.h"
@@ -811,6 +812,7 @@ report_html_write(const struct report_html *r, FILE *fp)
 	for (size_t i = 0; i < r->agg->nsets; i++)
 		report_html_set(fp, r, i);
 	report_html_pm2(fp, r->pm2);
+	report_probes_html(r->probes, fp);
 	if (r->scan != NULL)
 		report_html_files(fp, r->scan);
 	fprintf(fp, "<footer>omniwatch %s &middot; failure rate = failures / "

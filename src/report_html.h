@@ -45,6 +45,8 @@ void report_html_samples_note(struct report_html_samples *rs,
 /* Accepts NULL. */
 void report_html_samples_free(struct report_html_samples *rs);
 
+struct report_probes;
+
 struct report_html {
 	const char	*command;	/* "scan" or "summary" */
 	const char	*source;	/* "read PATHS", "state of CONFIG"; or NULL */
@@ -56,6 +58,7 @@ struct report_html {
 	const struct scan *scan;	/* files and errors, or NULL */
 	const struct report_html_samples *samples;	/* or NULL */
 	const struct pm2_apps *pm2;	/* PM2's daemon log said; or NULL */
+	const struct report_probes *probes;	/* report_probe.h, or NULL */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

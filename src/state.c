@@ -43,10 +43,11 @@
 #include "state.h"
 #include "state_int.h"
 #include "state_pm2.h"
+#include "state_probe.h"
 #include "xmalloc.h"
 
 #define STATE_FILE		"omniwatch.db"
-#define STATE_VERSION		5
+#define STATE_VERSION		6
 #define STATE_BUSY_MS		5000	/* a checkpoint takes far less */
 #define STATE_DIR_MODE		0750	/* logs' contents may be private */
 
@@ -314,7 +315,10 @@ state_schema_init(struct state *st, char **err)
 	if (version <= 4 && state_exec(st, state_pm2_schema_v5,
 	    "add the PM2 daemon log's tables", err) != 0)
 		goto fail;
-	if (version > 4 && state_check_version(st, version, false, err) != 0)
+	if (version <= 5 && state_exec(st, state_probe_schema,
+	    "add the probes' table", err) != 0)
+		goto fail;
+	if (version > 5 && state_check_version(st, version, false, err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;

@@ -23,6 +23,7 @@ struct watch {
 	struct alert	*al;
 	struct http_client *hc;		/* the loop's libcurl multi handle */
 	struct webhook	*wh;
+	struct probe_set *ps;		/* the config's probes */
 	struct metrics	*mx;
 	struct watch_pm2 *pm2;		/* PM2's own log */
 	struct sandbox	*sb;		/* NULL until entered, or --no-sandbox */

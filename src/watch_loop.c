@@ -31,6 +31,7 @@
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
+#include "probe_set.h"
 #include "plural.h"
 #include "service.h"
 #include "state.h"
@@ -110,6 +111,19 @@ static int64_t
 watch_tail_deadline(const struct watch *w, int64_t now)
 {
 	return tail_deadline(w->tail, now);
+}
+
+static void
+watch_probe_tick(struct watch *w, int64_t now)
+{
+	probe_set_tick(w->ps, now);
+}
+
+static int64_t
+watch_probe_deadline(const struct watch *w, int64_t now)
+{
+	(void)now;
+	return probe_set_deadline(w->ps);
 }
 
 static void
@@ -216,8 +230,10 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  * The cron's duties, run in this order after every wakeup; the timerfd
  * is armed for the earliest of their deadlines (ms since the epoch).
  *   tail     idle flushes, letting go of rotated files, the sweep
- *   http     curl's timeouts, transfers that ended
- *   alert    the rules judged on the records just read; windows emptied,
+ *   http     curl's timeouts, transfers that ended (probes' results)
+ *   probe    the probes that are due start
+ *   alert    the rules judged on the records just read and the probes'
+ *            verdicts; windows emptied,
  *            `for` and keep_firing_for elapsed, repeats
  *   webhook  retries, notifications committed since
  *   metrics  the textfile
@@ -237,6 +253,7 @@ static const struct watch_duty {
 } watch_duties[] = {
 	{ watch_tail_tick, watch_tail_deadline },
 	{ watch_http_tick, watch_http_deadline },
+	{ watch_probe_tick, watch_probe_deadline },
 	{ watch_alert_tick, watch_alert_deadline },
 	{ watch_webhook_tick, watch_webhook_deadline },
 	{ watch_metrics_tick, watch_metrics_deadline },

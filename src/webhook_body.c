@@ -33,8 +33,37 @@ webhook_time(int64_t ms)
 
 static const char *const webhook_kinds[] = {
 	"failure_rate", "failures", "consecutive_failures", "no_success",
-	"restarts", "app_errored",
+	"restarts", "app_errored", "probe",
 };
+
+/* The probe's word beside the diagnosis (probe_set_annotate), or NULL:
+ * "probe 'omni-api': route_missing: the base answered 200; ...". */
+static char *
+webhook_probe_line(const struct alert_notice *n)
+{
+	if (n->probe == NULL)
+		return NULL;
+	return xasprintf("probe '%s': %s: %s", n->probe, n->probe_verdict,
+	    n->probe_evidence);
+}
+
+static json_t *
+webhook_probe_json(const struct alert_notice *n)
+{
+	json_t *o;
+
+	if (n->probe == NULL)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "name", json_string(n->probe));
+	json_object_set_new(o, "verdict", json_string(n->probe_verdict));
+	json_object_set_new(o, "status", n->probe_status != 0 ?
+	    json_integer(n->probe_status) : json_null());
+	json_object_set_new(o, "evidence", utf8_json_string(
+	    n->probe_evidence, strlen(n->probe_evidence)));
+	json_object_set_new(o, "at", webhook_time(n->probe_at_ms));
+	return o;
+}
 
 /* "5m", "90s", "2h": the window for people. */
 static void
@@ -72,7 +101,8 @@ webhook_json(const struct alert_notice *n)
 	    "resolved" : "firing"));
 	json_object_set_new(o, "kind", json_string(webhook_kinds[r->kind]));
 	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ||
-	    r->kind == CONFIG_ALERT_APP_ERRORED ? json_null() :
+	    r->kind == CONFIG_ALERT_APP_ERRORED ||
+	    r->kind == CONFIG_ALERT_PROBE ? json_null() :
 	    json_real(r->threshold));
 	json_object_set_new(o, "pattern_set", utf8_json_string(n->pattern_set,
 	    strlen(n->pattern_set)));
@@ -112,6 +142,7 @@ webhook_json(const struct alert_notice *n)
 	    utf8_json_string(n->sample, n->sample_len));
 	json_object_set_new(o, "pm2", n->pm2_note == NULL ? json_null() :
 	    utf8_json_string(n->pm2_note, strlen(n->pm2_note)));
+	json_object_set_new(o, "probe", webhook_probe_json(n));
 	json_object_set_new(o, "starts_at", webhook_time(n->starts_at_ms));
 	json_object_set_new(o, "ends_at", webhook_time(n->ends_at_ms));
 	json_object_set_new(o, "at", webhook_time(n->at_ms));
@@ -125,6 +156,11 @@ webhook_summary(const struct alert_notice *n)
 	const struct config_alert *r = n->rule;
 	char win[32], rate[32] = "";
 
+	if (r->kind == CONFIG_ALERT_PROBE)
+		return xasprintf("[%s] %s on %s: pattern set %s, probe '%s' "
+		    "%s", n->is_resolved ? "RESOLVED" : "FIRING", r->name,
+		    n->host, n->pattern_set, n->probe != NULL ? n->probe : "?",
+		    n->probe_verdict != NULL ? n->probe_verdict : "unknown");
 	webhook_duration(r->window_ms, win, sizeof(win));
 	if (n->failure_rate >= 0)
 		snprintf(rate, sizeof(rate), ", failure rate %.0f%%",
@@ -149,6 +185,7 @@ static json_t *
 webhook_slack(const struct alert_notice *n)
 {
 	char *text = webhook_summary(n), *t;
+	char *probe = webhook_probe_line(n);
 	const char *diag = webhook_diagnosis(n);
 	json_t *o = json_object();
 	size_t len;
@@ -162,6 +199,12 @@ webhook_slack(const struct alert_notice *n)
 	if (diag != NULL) {
 		t = xasprintf("%s\n%s", text, diag);
 		free(text);
+		text = t;
+	}
+	if (probe != NULL) {
+		t = xasprintf("%s\n%s", text, probe);
+		free(text);
+		free(probe);
 		text = t;
 	}
 	len = strlen(text);
@@ -205,6 +248,13 @@ webhook_alertmanager(const struct alert_notice *n)
 	if (diag != NULL)
 		json_object_set_new(ann, "diagnosis", utf8_json_string(diag,
 		    strlen(diag)));
+	if (n->probe != NULL) {
+		char *probe = webhook_probe_line(n);
+
+		json_object_set_new(ann, "probe", utf8_json_string(probe,
+		    strlen(probe)));
+		free(probe);
+	}
 	if (n->sample_len > 0)
 		json_object_set_new(ann, "sample", utf8_json_string(n->sample,
 		    n->sample_len));

@@ -156,6 +156,18 @@ echo "ok: no secret in any output"
 # ...and the partner did get them: the probe sends what it is given.
 grep -q "GET /lumen/missing" "$P/methods" || fail "the partner got nothing"
 
+# -c: the config's redact: regexes too.
+cat > "$T/redact.yaml" <<Y
+sources: [{path: $T/none.log}]
+redact: ['tenant-([0-9a-f]+)']
+Y
+probe redact -c "$T/redact.yaml" "$base/lumen/missing?ref=tenant-c0ffee"
+assert_eq "$(jget "$T/redact.json" .url)" \
+    "$base/lumen/missing?ref=tenant-[REDACTED]" "-c: the config's redact: regexes"
+if grep -q c0ffee "$T/redact.json" "$T/redact.err"; then
+	fail "-c: the redacted value was printed"
+fi
+
 rc=0
 "$OMNIWATCH" probe --url-file "$T/nonexistent" >/dev/null 2>"$T/nofile.err" ||
     rc=$?

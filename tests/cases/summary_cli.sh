@@ -46,7 +46,7 @@ assert_eq "$(cat "$T/e")" "omniwatch summary: $T/etc/nope.yaml: cannot read: No 
 
 printf 'sources:\n  - pm2_home: /p\nsorces: []\n' > "$T/etc/typo.yaml"
 assert_eq "$(run_rc "$T/o" "$T/e" summary -c "$T/etc/typo.yaml")" 2 "unknown key"
-assert_eq "$(cat "$T/e")" "omniwatch summary: $T/etc/typo.yaml:3:1: unknown key 'sorces'; expected sources, pattern_sets, state_dir, record, tail, state, redact, receivers, alerts or metrics" "unknown key message"
+assert_eq "$(cat "$T/e")" "omniwatch summary: $T/etc/typo.yaml:3:1: unknown key 'sorces'; expected sources, pattern_sets, state_dir, record, tail, state, redact, receivers, alerts, metrics or probes" "unknown key message"
 
 printf 'sources: [{path: /x}]\nrecord:\n  idle_flush: 200\n' > "$T/etc/unit.yaml"
 assert_eq "$(run_rc "$T/o" "$T/e" summary -c "$T/etc/unit.yaml")" 2 "duration without unit"

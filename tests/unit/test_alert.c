@@ -126,7 +126,7 @@ at_teardown(void **state)
 static void
 at_start(struct at *t, int64_t now)
 {
-	struct alert_cb cb = { at_notify, &t->seen };
+	struct alert_cb cb = { at_notify, &t->seen, NULL };
 	char *err = NULL;
 
 	alert_free(t->al);
@@ -592,7 +592,7 @@ static void
 test_unknown_refs(void **state)
 {
 	struct at *t = *state;
-	struct alert_cb cb = { at_notify, &t->seen };
+	struct alert_cb cb = { at_notify, &t->seen, NULL };
 	char *classes[] = { "zzz" };
 	char *err = NULL;
 

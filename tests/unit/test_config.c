@@ -327,8 +327,8 @@ test_error_keys(void **state)
 {
 	ct_error("sources: [{path: /x}]\nsourcs: []\n",
 	    "2:1: unknown key 'sourcs'; expected sources, pattern_sets, "
-	    "state_dir, record, tail, state, redact, receivers, alerts or "
-	    "metrics");
+	    "state_dir, record, tail, state, redact, receivers, alerts, "
+	    "metrics or probes");
 	ct_error("sources: [{path: /x}]\nrecord:\n  idle: 1s\n",
 	    "3:3: record: unknown key 'idle'; expected idle_flush, "
 	    "max_lines, max_bytes or max_line");
@@ -498,11 +498,11 @@ test_error_alerting(void **state)
 	ct_error(CT_A "{name: a, kind: rate}\n",
 	    "3:21: alerts.a.kind: 'rate' is not a choice; expected "
 	    "failure_rate, failures, consecutive_failures, no_success, "
-	    "restarts or app_errored");
+	    "restarts, app_errored or probe");
 	ct_error(CT_A "{name: a, kind: no_success, when: x}\n",
 	    "3:33: alerts.a: unknown key 'when'; expected name, pattern_set, "
 	    "kind, app, threshold, window, min_events, classes, for, "
-	    "keep_firing_for, repeat_interval or receivers");
+	    "keep_firing_for, repeat_interval, receivers or probe");
 	/* The rules over PM2's log (issue 12). */
 	ct_error(CT_A "{name: a, kind: app_errored, threshold: 1}\n",
 	    "3:45: alerts.a.threshold: app_errored takes no threshold; it "
@@ -633,7 +633,8 @@ test_table_man(void **state)
 
 		if (strncmp(line, ".Sh ", 4) == 0)
 			in_keys = strcmp(line, ".Sh KEYS\n") == 0 ||
-			    strcmp(line, ".Sh ALERT RULES\n") == 0;
+			    strcmp(line, ".Sh ALERT RULES\n") == 0 ||
+			    strcmp(line, ".Sh PROBES\n") == 0;
 		if (!in_keys || strncmp(line, ".It ", 4) != 0)
 			continue;
 		/* ".It Ic retry_initial : Ar duration , Ic retry_max : ..." */

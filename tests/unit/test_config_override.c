@@ -113,7 +113,7 @@ test_errors(void **state)
 	co_error("api.fails.bogus=1", "--set 'api.fails.bogus=1': "
 	    "alerts.api.fails: unknown key 'bogus'; expected name, "
 	    "pattern_set, kind, app, threshold, window, min_events, classes, "
-	    "for, keep_firing_for, repeat_interval or receivers");
+	    "for, keep_firing_for, repeat_interval, receivers or probe");
 	co_error("quiet.threshold=3", "--set 'quiet.threshold=3': "
 	    "alerts.quiet.threshold: no_success takes no threshold; it fires "
 	    "when the window holds no success");

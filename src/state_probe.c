@@ -1,0 +1,154 @@
+/*
+ * state_probe: see state_probe.h.  A probe runs once a minute or so, so
+ * its statements are prepared at each use rather than kept.
+ */
+#include "autoconf.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state_int.h"
+#include "state_probe.h"
+
+const char state_probe_schema[] =
+	"CREATE TABLE probes ("
+	" name TEXT NOT NULL,"
+	" at_ms INTEGER NOT NULL,"
+	" verdict TEXT NOT NULL,"
+	" status INTEGER NOT NULL,"
+	" base_status INTEGER NOT NULL,"
+	" duration_ms INTEGER NOT NULL,"
+	" url TEXT NOT NULL,"
+	" evidence TEXT NOT NULL,"
+	" PRIMARY KEY (name, at_ms));"
+	"PRAGMA user_version = 6;";
+
+#define STATE_PROBE_COLUMNS \
+	"name, at_ms, verdict, status, base_status, duration_ms, url, evidence"
+
+static int
+state_probe_prepare(struct state *st, const char *sql, sqlite3_stmt **s,
+    const char *what)
+{
+	if (sqlite3_prepare_v2(state_db(st), sql, -1, s, NULL) != SQLITE_OK) {
+		state_log(st, what);
+		sqlite3_finalize(*s);
+		*s = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_probe_save(struct state *st, const struct state_probe *p,
+    int64_t keep_ms)
+{
+	sqlite3_stmt *s;
+
+	if (state_begin(st) != 0 || state_probe_prepare(st, "INSERT OR "
+	    "REPLACE INTO probes (" STATE_PROBE_COLUMNS ") VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8)", &s, "prepare a probe's save") != 0)
+		return -1;
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, p->at_ms);
+	sqlite3_bind_text(s, 3, p->verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, p->status);
+	sqlite3_bind_int64(s, 5, p->base_status);
+	sqlite3_bind_int64(s, 6, p->duration_ms);
+	sqlite3_bind_text(s, 7, p->url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, p->evidence, -1, SQLITE_STATIC);
+	if (state_change(st, s, "save a probe's result") != 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	if (state_probe_prepare(st, "DELETE FROM probes WHERE name = ?1 AND"
+	    " at_ms < ?2", &s, "prepare a probe's pruning") != 0)
+		return -1;
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, p->at_ms - keep_ms);
+	if (state_change(st, s, "forget a probe's old results") != 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static bool
+state_probe_has_table(struct state *st)
+{
+	sqlite3_stmt *s;
+	bool found;
+
+	if (sqlite3_prepare_v2(state_db(st), "SELECT 1 FROM sqlite_master"
+	    " WHERE type = 'table' AND name = 'probes'", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return false;
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+static int
+state_probe_rows(struct state *st, sqlite3_stmt *s,
+    void (*fn)(void *ctx, const struct state_probe *p), void *ctx)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct state_probe p;
+
+		p.name = state_column_text(s, 0);
+		p.at_ms = sqlite3_column_int64(s, 1);
+		p.verdict = state_column_text(s, 2);
+		p.status = (long)sqlite3_column_int64(s, 3);
+		p.base_status = (long)sqlite3_column_int64(s, 4);
+		p.duration_ms = sqlite3_column_int64(s, 5);
+		p.url = state_column_text(s, 6);
+		p.evidence = state_column_text(s, 7);
+		fn(ctx, &p);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		state_log(st, "read the probes' results");
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_probes(struct state *st, int64_t since_ms, int64_t until_ms,
+    void (*fn)(void *ctx, const struct state_probe *p), void *ctx)
+{
+	sqlite3_stmt *s;
+
+	if (!state_probe_has_table(st))
+		return 0;
+	if (state_probe_prepare(st, "SELECT " STATE_PROBE_COLUMNS " FROM "
+	    "probes WHERE (?1 IS NULL OR at_ms >= ?1) AND (?2 IS NULL OR "
+	    "at_ms < ?2) ORDER BY name, at_ms", &s,
+	    "prepare the probes' history") != 0)
+		return -1;
+	state_bind_stamp(s, 1, since_ms);
+	state_bind_stamp(s, 2, until_ms);
+	return state_probe_rows(st, s, fn, ctx);
+}
+
+int
+state_probes_latest(struct state *st,
+    void (*fn)(void *ctx, const struct state_probe *p), void *ctx)
+{
+	sqlite3_stmt *s;
+
+	if (!state_probe_has_table(st))
+		return 0;
+	/* SQLite takes the bare columns of a max() aggregate from the row
+	 * that has the maximum (lang_select.html, "bare columns"). */
+	if (state_probe_prepare(st, "SELECT name, max(at_ms), verdict, status,"
+	    " base_status, duration_ms, url, evidence FROM probes GROUP BY "
+	    "name ORDER BY name", &s, "prepare the probes' latest") != 0)
+		return -1;
+	return state_probe_rows(st, s, fn, ctx);
+}
