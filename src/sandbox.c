@@ -311,6 +311,15 @@ sandbox_paths(const char *config_path, const struct config *cfg,
 		    cfg->receivers[i].secret_file);
 		free(d);
 	}
+	/* A probe's url_file is read again on every reload (probe_set.c). */
+	for (size_t i = 0; rc == 0 && i < cfg->nprobes; i++) {
+		if (cfg->probes[i].url_file == NULL)
+			continue;
+		d = sandbox_dir_of(cfg->probes[i].url_file);
+		rc = fn(ctx, d, SANDBOX_ACCESS_READ, "url_file",
+		    cfg->probes[i].url_file);
+		free(d);
+	}
 	if (rc == 0)
 		rc = fn(ctx, cfg->state_dir, SANDBOX_ACCESS_WRITE, "state_dir",
 		    cfg->state_dir);

@@ -10,7 +10,8 @@
  *   Landlock      the file system, by directory: read the sources'
  *                 directories (a PM2_HOME whole, for its pm2.log and
  *                 logs/), the pattern files', the config's, the
- *                 receivers' secret files', and the system's (/etc for the
+ *                 receivers' secret files', the probes' url_files', and
+ *                 the system's (/etc for the
  *                 resolver and CA certificates, /usr for time zones and the
  *                 NSS modules); write the state directory and the metrics
  *                 textfile's directory; nothing else (landlock(7), any ABI
