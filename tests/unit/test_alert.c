@@ -24,6 +24,7 @@
 #include "redact.h"
 #include "stamp.h"
 #include "state.h"
+#include "testlib.h"
 #include "xmalloc.h"
 
 #define T0	1764441600000LL		/* 2025-11-29T18:40:00Z */
@@ -76,14 +77,11 @@ at_notify(void *ctx, const struct alert_notice *n)
 static int
 at_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct at *t = xcalloc(1, sizeof(*t));
 	char *path, *err = NULL;
 	FILE *fp;
 
-	snprintf(at_dir, sizeof(at_dir), "%s/test_alert.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(at_dir) == NULL)
+	if (tl_tmpdir(at_dir, sizeof(at_dir), "test_alert") != 0)
 		return -1;
 	path = xasprintf("%s/set.yaml", at_dir);
 	fp = fopen(path, "w");
@@ -111,14 +109,12 @@ static int
 at_teardown(void **state)
 {
 	struct at *t = *state;
-	char *cmd = xasprintf("rm -rf '%s'", at_dir);
-	int rc = system(cmd);
+	int rc = tl_rmtree(at_dir);
 
 	alert_free(t->al);
 	state_close(t->st);
 	redact_free(t->rd);
 	match_set_free(t->set);
-	free(cmd);
 	free(t);
 	return rc == 0 ? 0 : -1;
 }

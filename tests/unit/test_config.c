@@ -22,6 +22,7 @@
 
 #include "config.h"	/* src/config.h, the module under test */
 #include "config_table.h"
+#include "testlib.h"
 #include "xmalloc.h"
 
 static char ct_dir[256];
@@ -29,21 +30,13 @@ static char ct_dir[256];
 static int
 ct_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(ct_dir, sizeof(ct_dir), "%s/test_config.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	return mkdtemp(ct_dir) == NULL ? -1 : 0;
+	return tl_tmpdir(ct_dir, sizeof(ct_dir), "test_config");
 }
 
 static int
 ct_teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", ct_dir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	return tl_rmtree(ct_dir) == 0 ? 0 : -1;
 }
 
 /* Writes TEXT to NAME in the test directory; returns the path. */

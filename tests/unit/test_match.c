@@ -21,6 +21,7 @@
 
 #include "match.h"
 #include "stamp.h"
+#include "testlib.h"
 
 #define OMNI_YAML	OMNIWATCH_SRC_PATTERNS_DIR "/omni.yaml"
 
@@ -29,22 +30,15 @@ static char mt_dir[256];
 static int
 mt_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(mt_dir, sizeof(mt_dir), "%s/test_match.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	return mkdtemp(mt_dir) == NULL ? -1 : 0;
+	return tl_tmpdir(mt_dir, sizeof(mt_dir), "test_match");
 }
 
 static int
 mt_teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", mt_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tl_rmtree(mt_dir) == 0 ? 0 : -1;
 }
 
 /* Writes TEXT to NAME in the scratch directory; returns the path. */

@@ -31,6 +31,7 @@
 #include "match.h"
 #include "pipeline.h"
 #include "stamp.h"
+#include "testlib.h"
 
 #define OMNI_YAML	OMNIWATCH_SRC_PATTERNS_DIR "/omni.yaml"
 
@@ -73,15 +74,12 @@ tp_printf(struct tp_buf *b, const char *fmt, ...)
 static int
 tp_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	char path[512], *err = NULL;
 	FILE *fp;
 
 	(void)state;
 	log_set_level(LOG_LEVEL_ERROR);
-	snprintf(tp_dir, sizeof(tp_dir), "%s/test_pipeline.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(tp_dir) == NULL)
+	if (tl_tmpdir(tp_dir, sizeof(tp_dir), "test_pipeline") != 0)
 		return -1;
 	tp_sets[0] = match_set_load(OMNI_YAML, &err);
 	if (tp_sets[0] == NULL) {
@@ -107,13 +105,10 @@ tp_setup(void **state)
 static int
 tp_teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
 	match_set_free(tp_sets[0]);
 	match_set_free(tp_sets[1]);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tp_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tl_rmtree(tp_dir) == 0 ? 0 : -1;
 }
 
 static void

@@ -31,6 +31,7 @@
 #include "report.h"
 #include "scan.h"
 #include "stamp.h"
+#include "testlib.h"
 
 static char sc_base[256];
 
@@ -59,24 +60,17 @@ __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
 static int
 sc_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(sc_base, sizeof(sc_base), "%s/test_scan.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	/* Errors are expected; keep stderr to real trouble. */
 	log_set_level(LOG_LEVEL_ERROR);
-	return mkdtemp(sc_base) == NULL ? -1 : 0;
+	return tl_tmpdir(sc_base, sizeof(sc_base), "test_scan");
 }
 
 static int
 sc_teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sc_base);
-	return system(cmd) == 0 ? 0 : -1;
+	return tl_rmtree(sc_base) == 0 ? 0 : -1;
 }
 
 /* A fresh directory under the scratch directory for one test. */
@@ -101,59 +95,7 @@ sc_path(const char *dir, const char *name)
 	return p;
 }
 
-static void
-sc_write(const char *path, const void *p, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(p, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-}
-
-#define SC_WRITE(path, s)	sc_write((path), (s), sizeof(s) - 1)
-
-static char *
-sc_slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	char *p;
-
-	assert_non_null(fp);
-	assert_int_equal(fstat(fileno(fp), &sb), 0);
-	p = malloc((size_t)sb.st_size + 1);
-	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)sb.st_size, fp),
-	    (size_t)sb.st_size);
-	fclose(fp);
-	*len = (size_t)sb.st_size;
-	return p;
-}
-
-static void
-sc_gz_member(const char *path, const char *mode, const void *p, size_t len)
-{
-	gzFile gz = gzopen(path, mode);
-
-	assert_non_null(gz);
-	if (len > 0)
-		assert_int_equal(gzwrite(gz, p, (unsigned)len), (int)len);
-	assert_int_equal(gzclose(gz), Z_OK);
-}
-
-static char *
-sc_seq(const char *fmt, int from, int to, size_t *len)
-{
-	size_t cap = (size_t)(to - from + 1) * 64 + 1, n = 0;
-	char *p = malloc(cap);
-
-	assert_non_null(p);
-	for (int i = from; i <= to; i++)
-		n += (size_t)snprintf(p + n, cap - n, fmt, i);
-	*len = n;
-	return p;
-}
+#define SC_WRITE(path, s)	tl_write((path), (s), sizeof(s) - 1)
 
 /* A pattern set with one failure class "error" whose regex is REGEX. */
 static struct match_set *
@@ -164,7 +106,7 @@ sc_set(const char *dir, const char *regex)
 
 	snprintf(yaml, sizeof(yaml), "name: k\nfailure:\n  - class: error\n"
 	    "    regex: '%s'\n", regex);
-	sc_write(path, yaml, strlen(yaml));
+	tl_write(path, yaml, strlen(yaml));
 	set = match_set_load(path, &err);
 	if (set == NULL)
 		fail_msg("%s", err);
@@ -429,13 +371,13 @@ test_k10_multi_member(void **state)
 		size_t len;
 
 		snprintf(fmt, sizeof(fmt), "part%d req=%%d ERROR\n", p);
-		text = sc_seq(fmt, 1, 1000, &len);
-		sc_gz_member(gz, p == 1 ? "wb" : "ab", text, len);
+		text = tl_seq(fmt, 1, 1000, &len);
+		tl_gz_member(gz, p == 1 ? "wb" : "ab", text, len);
 		total += len;
 		free(text);
 	}
-	sc_gz_member(gz, "ab", "", 0);
-	free(sc_slurp(gz, &size));
+	tl_gz_member(gz, "ab", "", 0);
+	free(tl_slurp(gz, &size));
 
 	/* As a file, and as a directory of PM2 logs. */
 	for (int round = 0; round < 2; round++) {
@@ -539,13 +481,13 @@ test_k11_damaged_gz(void **state)
 	size_t len, size, olen, half_lines;
 
 	(void)state;
-	text = sc_seq("req=%d ERROR\n", 1, 50000, &len);
-	sc_gz_member(full, "wb", text, len);
-	bytes = sc_slurp(full, &size);
-	sc_write(half, bytes, size / 2);
-	sc_write(five, bytes, 5);
+	text = tl_seq("req=%d ERROR\n", 1, 50000, &len);
+	tl_gz_member(full, "wb", text, len);
+	bytes = tl_slurp(full, &size);
+	tl_write(half, bytes, size / 2);
+	tl_write(five, bytes, 5);
 	SC_WRITE(notgz, "not gzip\n");
-	sc_write(good, bytes, size);
+	tl_write(good, bytes, size);
 	olen = sc_inflate_prefix(bytes, size / 2, &oracle);
 	half_lines = 0;
 	for (size_t i = 0; i < olen; i++)

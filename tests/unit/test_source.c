@@ -24,28 +24,22 @@
 #include <zlib.h>
 
 #include "source.h"
+#include "testlib.h"
 
 static char st_dir[256];
 
 static int
 st_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(st_dir, sizeof(st_dir), "%s/test_source.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	return mkdtemp(st_dir) == NULL ? -1 : 0;
+	return tl_tmpdir(st_dir, sizeof(st_dir), "test_source");
 }
 
 static int
 st_teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", st_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tl_rmtree(st_dir) == 0 ? 0 : -1;
 }
 
 static char *
@@ -57,60 +51,6 @@ st_path(const char *name)
 	k = (k + 1) % 4;
 	snprintf(buf[k], sizeof(buf[k]), "%s/%s", st_dir, name);
 	return buf[k];
-}
-
-static void
-st_write(const char *path, const void *p, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-
-	assert_non_null(fp);
-	assert_int_equal(fwrite(p, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static char *
-st_slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	char *p;
-
-	assert_non_null(fp);
-	assert_int_equal(fstat(fileno(fp), &sb), 0);
-	p = malloc((size_t)sb.st_size + 1);
-	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)sb.st_size, fp),
-	    (size_t)sb.st_size);
-	fclose(fp);
-	*len = (size_t)sb.st_size;
-	return p;
-}
-
-/* Appends one gzip member holding (P, LEN) to PATH ("wb" or "ab"). */
-static void
-st_gz_member(const char *path, const char *mode, const void *p, size_t len)
-{
-	gzFile gz = gzopen(path, mode);
-
-	assert_non_null(gz);
-	if (len > 0)
-		assert_int_equal(gzwrite(gz, p, (unsigned)len), (int)len);
-	assert_int_equal(gzclose(gz), Z_OK);
-}
-
-/* "req=1 ERROR\nreq=2 ERROR\n..." (K11's seq -f 'req=%g ERROR'). */
-static char *
-st_seq(const char *fmt, int from, int to, size_t *len)
-{
-	size_t cap = (size_t)(to - from + 1) * 64 + 1, n = 0;
-	char *p = malloc(cap);
-
-	assert_non_null(p);
-	for (int i = from; i <= to; i++)
-		n += (size_t)snprintf(p + n, cap - n, fmt, i);
-	*len = n;
-	return p;
 }
 
 struct st_result {
@@ -190,7 +130,7 @@ test_plain(void **state)
 	char buf[8];
 
 	(void)state;
-	st_write(path, text, sizeof(text) - 1);
+	tl_write(path, text, sizeof(text) - 1);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	assert_false(source_is_gz(src));
@@ -220,7 +160,7 @@ test_plain_tiny(void **state)
 
 	(void)state;
 	/* One byte: the gzip sniff must not eat it. */
-	st_write(path, "x", 1);
+	tl_write(path, "x", 1);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	assert_false(source_is_gz(src));
@@ -233,7 +173,7 @@ test_plain_tiny(void **state)
 
 	/* Empty file: EOF at once. */
 	path = st_path("empty.log");
-	st_write(path, "", 0);
+	tl_write(path, "", 0);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	st_read_all(src, 16, &r);
@@ -244,7 +184,7 @@ test_plain_tiny(void **state)
 
 	/* An empty file named .gz is empty, not an error. */
 	path = st_path("empty.log.gz");
-	st_write(path, "", 0);
+	tl_write(path, "", 0);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	st_read_all(src, 16, &r);
@@ -273,11 +213,11 @@ test_gzip_by_magic(void **state)
 	struct source *src;
 	struct st_result r;
 	size_t len, raw;
-	char *text = st_seq("req=%d ERROR\n", 1, 2000, &len), *file;
+	char *text = tl_seq("req=%d ERROR\n", 1, 2000, &len), *file;
 
 	(void)state;
-	st_gz_member(path, "wb", text, len);
-	file = st_slurp(path, &raw);
+	tl_gz_member(path, "wb", text, len);
+	file = tl_slurp(path, &raw);
 	free(file);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
@@ -304,7 +244,7 @@ test_gz_name_not_gzip(void **state)
 	size_t n = 99;
 
 	(void)state;
-	st_write(path, "not gzip\n", 9);
+	tl_write(path, "not gzip\n", 9);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	assert_false(source_is_gz(src));
@@ -333,13 +273,13 @@ test_multi_member_k10(void **state)
 		char fmt[32];
 
 		snprintf(fmt, sizeof(fmt), "part%d req=%%d ERROR\n", p + 1);
-		parts[p] = st_seq(fmt, 1, 1000, &lens[p]);
-		st_gz_member(path, p == 0 ? "wb" : "ab", parts[p], lens[p]);
+		parts[p] = tl_seq(fmt, 1, 1000, &lens[p]);
+		tl_gz_member(path, p == 0 ? "wb" : "ab", parts[p], lens[p]);
 		total += lens[p];
 	}
-	free(st_slurp(path, &empty_start));
-	st_gz_member(path, "ab", "", 0);	/* printf '' | gzip -c >> G */
-	free(st_slurp(path, &raw));
+	free(tl_slurp(path, &empty_start));
+	tl_gz_member(path, "ab", "", 0);	/* printf '' | gzip -c >> G */
+	free(tl_slurp(path, &raw));
 	assert_true(raw > empty_start);		/* the empty member is there */
 	all = malloc(total);
 	assert_non_null(all);
@@ -379,8 +319,8 @@ test_empty_first_member(void **state)
 	struct st_result r;
 
 	(void)state;
-	st_gz_member(path, "wb", "", 0);
-	st_gz_member(path, "ab", "req=1 ERROR\n", 12);
+	tl_gz_member(path, "wb", "", 0);
+	tl_gz_member(path, "ab", "req=1 ERROR\n", 12);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	st_read_all(src, 100, &r);
@@ -433,10 +373,10 @@ test_truncated_half_k11(void **state)
 	size_t len, size, olen;
 
 	(void)state;
-	text = st_seq("req=%d ERROR\n", 1, 50000, &len);
-	st_gz_member(full, "wb", text, len);
-	bytes = st_slurp(full, &size);
-	st_write(half, bytes, size / 2);
+	text = tl_seq("req=%d ERROR\n", 1, 50000, &len);
+	tl_gz_member(full, "wb", text, len);
+	bytes = tl_slurp(full, &size);
+	tl_write(half, bytes, size / 2);
 	olen = st_inflate_prefix(bytes, size / 2, &oracle);
 	assert_true(olen > 0);
 	assert_true(olen < len);
@@ -477,9 +417,9 @@ test_truncated_five_bytes_k11(void **state)
 	struct source *src;
 
 	(void)state;
-	st_gz_member(full, "wb", "req=1 ERROR\n", 12);
-	bytes = st_slurp(full, &size);
-	st_write(cut, bytes, 5);
+	tl_gz_member(full, "wb", "req=1 ERROR\n", 12);
+	bytes = tl_slurp(full, &size);
+	tl_write(cut, bytes, 5);
 	src = source_open(cut, err, sizeof(err));
 	assert_non_null(src);
 	assert_true(source_is_gz(src));
@@ -502,11 +442,11 @@ test_corrupt_crc(void **state)
 	struct st_result r;
 
 	(void)state;
-	text = st_seq("req=%d ERROR\n", 1, 100, &len);
-	st_gz_member(path, "wb", text, len);
-	bytes = st_slurp(path, &size);
+	text = tl_seq("req=%d ERROR\n", 1, 100, &len);
+	tl_gz_member(path, "wb", text, len);
+	bytes = tl_slurp(path, &size);
 	bytes[size - 8] ^= 0x55;		/* CRC32 of the trailer */
-	st_write(path, bytes, size);
+	tl_write(path, bytes, size);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	st_read_all(src, 256, &r);
@@ -532,11 +472,11 @@ test_corrupt_data(void **state)
 	struct st_result r;
 
 	(void)state;
-	text = st_seq("req=%d ERROR\n", 1, 5000, &len);
-	st_gz_member(path, "wb", text, len);
-	bytes = st_slurp(path, &size);
+	text = tl_seq("req=%d ERROR\n", 1, 5000, &len);
+	tl_gz_member(path, "wb", text, len);
+	bytes = tl_slurp(path, &size);
 	memset(bytes + 10, 0xff, size - 18);	/* the deflate stream */
-	st_write(path, bytes, size);
+	tl_write(path, bytes, size);
 	free(bytes);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
@@ -551,10 +491,10 @@ test_corrupt_data(void **state)
 	source_free(src);
 
 	/* An unknown compression method in the header. */
-	st_gz_member(path, "wb", text, len);
-	bytes = st_slurp(path, &size);
+	tl_gz_member(path, "wb", text, len);
+	bytes = tl_slurp(path, &size);
 	bytes[2] = 7;
-	st_write(path, bytes, size);
+	tl_write(path, bytes, size);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	st_read_all(src, 4096, &r);
@@ -579,8 +519,8 @@ test_trailing_garbage(void **state)
 	FILE *fp;
 
 	(void)state;
-	st_gz_member(path, "wb", "req=1 ERROR\n", 12);
-	bytes = st_slurp(path, &size);
+	tl_gz_member(path, "wb", "req=1 ERROR\n", 12);
+	bytes = tl_slurp(path, &size);
 	free(bytes);
 	fp = fopen(path, "ab");
 	assert_non_null(fp);
@@ -607,7 +547,7 @@ test_stdin(void **state)
 	int fd, saved;
 
 	(void)state;
-	st_gz_member(path, "wb", "from stdin\n", 11);
+	tl_gz_member(path, "wb", "from stdin\n", 11);
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
 	saved = dup(STDIN_FILENO);

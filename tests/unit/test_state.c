@@ -32,6 +32,7 @@
 #include "state.h"
 #include "state_pm2.h"
 #include "summary.h"
+#include "testlib.h"
 #include "xmalloc.h"
 
 #define MIN(n)	((int64_t)(n) * 60000 + 1764441600000LL)	/* 2025-11-29 */
@@ -42,11 +43,7 @@ static char *st_dir;		/* a state_dir that does not exist yet */
 static int
 st_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(st_tmp, sizeof(st_tmp), "%s/test_state.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(st_tmp) == NULL)
+	if (tl_tmpdir(st_tmp, sizeof(st_tmp), "test_state") != 0)
 		return -1;
 	st_dir = xasprintf("%s/a/b/state", st_tmp);
 	return 0;
@@ -55,10 +52,8 @@ st_setup(void **state)
 static int
 st_teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", st_tmp);
-	int rc = system(cmd);
+	int rc = tl_rmtree(st_tmp);
 
-	free(cmd);
 	free(st_dir);
 	return rc == 0 ? 0 : -1;
 }

@@ -41,6 +41,7 @@
 #include "record.h"
 #include "state.h"
 #include "tail.h"
+#include "testlib.h"
 #include "xmalloc.h"
 
 #define TT_T0		1700000000000LL	/* the clock at tail_start, ms */
@@ -234,13 +235,10 @@ tt_log_fds(const struct tt *tt, int *deleted)
 static int
 tt_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct tt *tt = xcalloc(1, sizeof(*tt));
 	char *yaml, *err = NULL;
 
-	snprintf(tt->dir, sizeof(tt->dir), "%s/test_tail.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(tt->dir) == NULL)
+	if (tl_tmpdir(tt->dir, sizeof(tt->dir), "test_tail") != 0)
 		return -1;
 	tt->logs = xasprintf("%s/logs", tt->dir);
 	if (mkdir(tt->logs, 0755) != 0)
@@ -293,14 +291,12 @@ static int
 tt_teardown(void **state)
 {
 	struct tt *tt = *state;
-	char *cmd = xasprintf("rm -rf '%s'", tt->dir);
 	int rc;
 
 	tail_free(tt->t);
 	state_close(tt->st);
 	match_set_free(tt->set);
-	rc = system(cmd);
-	free(cmd);
+	rc = tl_rmtree(tt->dir);
 	free(tt->logs);
 	free(tt->L);
 	free(tt->L1);
