@@ -14,6 +14,12 @@
 #include "aggregate.h"
 #include "pm2_apps.h"
 
+/* The failure classes' colours, by class index modulo REPORT_NCOLORS, and
+ * the damaged records' colour: the chart and the tables agree. */
+#define REPORT_NCOLORS		8
+extern const char *const report_class_colors[REPORT_NCOLORS];
+#define REPORT_COLOR_DAMAGED	"#a9b1ba"
+
 /* The pages' style sheet (report_html.c), shared by report_backtest.c. */
 extern const char report_html_style[];
 
@@ -44,5 +50,14 @@ void report_html_apps(FILE *fp, const struct aggregate_set *as);
  * and what PM2's daemon log counted; A may be NULL (nothing written).
  */
 void report_html_pm2(FILE *fp, const struct pm2_apps *a);
+
+/* The hour of MS (ms since the epoch) as "2026-11-29 10:00" UTC into BUF
+ * (32 bytes); BUF. */
+const char *report_html_hour(int64_t ms, char *buf);
+
+struct series_set;
+
+/* The "Per hour (UTC)" panel of one pattern set's SERIES (chart, legend). */
+void report_html_chart(FILE *fp, const struct series_set *ss);
 
 #endif
