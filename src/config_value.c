@@ -83,11 +83,10 @@ config_error(struct config_loader *ld, struct fy_node *node,
 	if (ld->err != NULL)
 		return -1;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	place = config_where(ld, node, fallback);
-	ld->err = xasprintf("%s: %s", place, msg != NULL ? msg : "error");
+	ld->err = xasprintf("%s: %s", place, msg);
 	free(place);
 	free(msg);
 	return -1;

@@ -49,8 +49,7 @@ match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
 	if (ld->err != NULL)
 		return -1;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	/* A mapping has no token of its own: its first key marks it. */
 	if (node != NULL && fy_node_is_mapping(node)) {
@@ -66,10 +65,9 @@ match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
 		mark = fy_token_start_mark(tok);
 	if (mark != NULL)
 		ld->err = xasprintf("%s:%d:%d: %s", ld->path, mark->line + 1,
-		    mark->column + 1, msg != NULL ? msg : "error");
+		    mark->column + 1, msg);
 	else
-		ld->err = xasprintf("%s: %s", ld->path,
-		    msg != NULL ? msg : "error");
+		ld->err = xasprintf("%s: %s", ld->path, msg);
 	free(msg);
 	return -1;
 }
