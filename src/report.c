@@ -17,7 +17,7 @@
 #include "utf8_json.h"
 #include "xmalloc.h"
 
-static json_t *
+json_t *
 report_json_time(int64_t ms)
 {
 	char buf[STAMP_BUFLEN];

@@ -31,6 +31,9 @@ int report_write_json(const struct aggregate *agg, const struct scan *s,
 void report_write_text(const struct aggregate *agg, const struct scan *s,
     FILE *fp);
 
+/* MS (ms since the epoch) as an ISO 8601 UTC string, STAMP_NONE as null. */
+json_t *report_json_time(int64_t ms);
+
 /* --format: what a report is written as. */
 enum report_format {
 	REPORT_TEXT,

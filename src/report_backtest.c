@@ -151,17 +151,6 @@ report_bt_firing_in(const struct backtest *bt, size_t rule, int64_t from,
  */
 
 static json_t *
-report_bt_stamp(int64_t ms)
-{
-	char buf[STAMP_BUFLEN];
-
-	if (ms == STAMP_NONE)
-		return json_null();
-	stamp_format(ms, buf);
-	return json_string(buf);
-}
-
-static json_t *
 report_bt_json_rule(const struct backtest *bt, size_t i)
 {
 	const struct config_alert *a = &bt->cfg->alerts[i];
@@ -215,14 +204,14 @@ report_bt_json_episode(const struct backtest *bt,
 	json_object_set_new(o, "rule",
 	    json_string(bt->cfg->alerts[e->rule].name));
 	json_object_set_new(o, "id", json_string(e->id));
-	json_object_set_new(o, "fired_at", report_bt_stamp(e->fired_ms));
+	json_object_set_new(o, "fired_at", report_json_time(e->fired_ms));
 	json_object_set_new(o, "resolved_at",
-	    report_bt_stamp(e->resolved_ms));
+	    report_json_time(e->resolved_ms));
 	json_object_set_new(o, "duration_seconds", e->resolved_ms ==
 	    STAMP_NONE ? json_null() :
 	    json_real((double)(e->resolved_ms - e->fired_ms) / 1000.0));
 	json_object_set_new(o, "peak", json_real(e->peak));
-	json_object_set_new(o, "peak_at", report_bt_stamp(e->peak_ms));
+	json_object_set_new(o, "peak_at", report_json_time(e->peak_ms));
 	json_object_set_new(o, "notifications",
 	    json_integer((json_int_t)e->notifications));
 	json_object_set_new(o, "repeats",
@@ -262,8 +251,8 @@ report_backtest_json(const struct report_backtest *r)
 	for (size_t i = 0; i < r->noverrides; i++)
 		json_array_append_new(sets, json_string(r->overrides[i]));
 	json_object_set_new(root, "overrides", sets);
-	json_object_set_new(clock, "from", report_bt_stamp(t->first_ms));
-	json_object_set_new(clock, "to", report_bt_stamp(t->last_ms));
+	json_object_set_new(clock, "from", report_json_time(t->first_ms));
+	json_object_set_new(clock, "to", report_json_time(t->last_ms));
 	json_object_set_new(clock, "how", json_string(report_bt_how));
 	json_object_set_new(root, "clock", clock);
 	json_object_set_new(root, "episodes", eps);
@@ -278,9 +267,9 @@ report_backtest_json(const struct report_backtest *r)
 	json_object_set_new(totals, "damaged",
 	    json_integer((json_int_t)t->damaged));
 	json_object_set_new(totals, "first_stamp",
-	    report_bt_stamp(t->first_stamp_ms));
+	    report_json_time(t->first_stamp_ms));
 	json_object_set_new(totals, "last_stamp",
-	    report_bt_stamp(t->last_stamp_ms));
+	    report_json_time(t->last_stamp_ms));
 	json_object_set_new(root, "totals", totals);
 	for (size_t i = 0; bt->scan != NULL && i < bt->scan->nfiles; i++) {
 		const struct scan_file *f = &bt->scan->files[i];
