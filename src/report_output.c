@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "report_output.h"
 #include "xmalloc.h"
 
@@ -70,18 +71,6 @@ report_output_direct(struct report_output *out, char **err)
 	return 0;
 }
 
-static const char *
-report_output_kind(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISBLK(mode))
-		return "a block device";
-	return "not a file";
-}
-
 struct report_output *
 report_output_open(const char *path, char **err)
 {
@@ -121,7 +110,7 @@ report_output_open(const char *path, char **err)
 		rc = report_output_direct(out, err);
 	else {
 		*err = xasprintf("%s: is %s; -o takes a file, a FIFO or a "
-		    "character device", path, report_output_kind(sb.st_mode));
+		    "character device", path, file_kind(sb.st_mode));
 		rc = -1;
 	}
 	if (rc != 0)

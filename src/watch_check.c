@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "log.h"
 #include "watch_check.h"
 #include "xmalloc.h"
@@ -68,22 +69,6 @@ fail:
 	return -1;
 }
 
-static const char *
-watch_check_kind(mode_t mode)
-{
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "not a regular file";
-}
-
 size_t
 watch_check_sources(const struct config *cfg)
 {
@@ -105,7 +90,7 @@ watch_check_sources(const struct config *cfg)
 				continue;
 			log_warnx("%s: source '%s': is %s; watch follows "
 			    "regular files only, so it is skipped",
-			    g.gl_pathv[k], pat, watch_check_kind(sb.st_mode));
+			    g.gl_pathv[k], pat, file_kind(sb.st_mode));
 			nwarned++;
 		}
 		globfree(&g);

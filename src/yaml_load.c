@@ -15,25 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "log.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
-
-/* What a file that is not one YAML can read is, for the message. */
-static const char *
-yaml_kind(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "not a regular file";
-}
 
 /* Reads all of PATH (a regular file or a pipe) into *TEXT, NUL-ended. */
 static int
@@ -57,7 +43,7 @@ yaml_read(const char *path, char **text, size_t *len, char **err)
 	/* A pipe is allowed: `-c <(generate-config)` is one. */
 	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
 		*err = xasprintf("%s: is %s; expected a YAML file", path,
-		    yaml_kind(sb.st_mode));
+		    file_kind(sb.st_mode));
 		close(fd);
 		return -1;
 	}
