@@ -44,15 +44,6 @@
 #include "watch.h"
 #include "xmalloc.h"
 
-int64_t
-watch_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *
 watch_outcome_name(enum match_outcome o)
 {
@@ -85,7 +76,7 @@ watch_outcome(void *ctx, const struct tail_outcome *to)
 	int64_t ts = o->record->ts_ms;
 	struct state_count c;
 
-	c.minute_ms = ((ts != STAMP_NONE ? ts : watch_now_ms()) / 60000) * 60000;
+	c.minute_ms = ((ts != STAMP_NONE ? ts : stamp_now_ms()) / 60000) * 60000;
 	c.pattern_set = set->name;
 	c.app = o->app;
 	c.stream = to->stream;
@@ -100,14 +91,14 @@ watch_outcome(void *ctx, const struct tail_outcome *to)
 	if (to->instance >= 0)
 		(void)state_instance_count(w->st, &c, to->instance);
 	if (w->dirty_since_ms == 0)
-		w->dirty_since_ms = watch_now_ms();
+		w->dirty_since_ms = stamp_now_ms();
 	metrics_record(w->mx, c.pattern_set, c.app, to->instance, c.outcome,
 	    c.class);
 	if (o->outcome == MATCH_SUCCESS)
 		metrics_last_success(w->mx, c.pattern_set, ts != STAMP_NONE ?
-		    ts : watch_now_ms());
+		    ts : stamp_now_ms());
 	alert_record(w->al, o->set_idx, o->app, to->stream, o->outcome,
-	    o->class_idx, ts, o->record->text, o->record->len, watch_now_ms(),
+	    o->class_idx, ts, o->record->text, o->record->len, stamp_now_ms(),
 	    false);
 }
 
@@ -119,9 +110,9 @@ watch_daemon_line(void *ctx, const char *path,
 {
 	struct watch *w = ctx;
 
-	watch_pm2_line(w->pm2, path, l, watch_now_ms());
+	watch_pm2_line(w->pm2, path, l, stamp_now_ms());
 	if (w->dirty_since_ms == 0 && state_is_dirty(w->st))
-		w->dirty_since_ms = watch_now_ms();
+		w->dirty_since_ms = stamp_now_ms();
 }
 
 /* An alert changed: its notice goes to the receivers' spool. */
@@ -267,7 +258,7 @@ watch_commit(struct watch *w, bool flush)
 	if (state_commit(w->st) == 0) {
 		w->uncommitted_records = 0;
 		w->committed_bytes = tail_stats(w->tail)->bytes;
-		w->last_commit_ms = watch_now_ms();
+		w->last_commit_ms = stamp_now_ms();
 		w->dirty_since_ms = 0;
 		w->has_notice = false;
 		webhook_committed(w->wh);
@@ -351,7 +342,7 @@ watch_open(struct watch *w)
 	struct metrics_cb mcb = { watch_metrics, w };
 	struct epoll_event ev;
 	char *err = NULL;
-	int64_t now = watch_now_ms();
+	int64_t now = stamp_now_ms();
 
 	(void)watch_check_sources(w->cfg);
 	w->st = state_open(w->cfg->state_dir, false, &err);
@@ -405,8 +396,8 @@ watch_open(struct watch *w)
 		w->sb = sandbox_enter(w->config_path, w->cfg);
 	/* The backlog is counted into the windows first and judged once,
 	 * so that it does not fire and resolve alerts on the way. */
-	tail_start(w->tail, watch_now_ms());
-	alert_tick(w->al, watch_now_ms());
+	tail_start(w->tail, stamp_now_ms());
+	alert_tick(w->al, stamp_now_ms());
 	watch_commit(w, false);
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
+#include "stamp.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -504,7 +505,6 @@ metrics_new(const struct config *cfg, int epfd, const struct metrics_cb *cb,
     char **err)
 {
 	struct metrics *m = xcalloc(1, sizeof(*m));
-	struct timespec ts;
 
 	*err = NULL;
 	m->cfg = cfg;
@@ -516,10 +516,8 @@ metrics_new(const struct config *cfg, int epfd, const struct metrics_cb *cb,
 		return NULL;
 	}
 	if (cfg->metrics_textfile != NULL) {
-		clock_gettime(CLOCK_REALTIME, &ts);
 		/* The first file once the start's backlog is counted. */
-		m->next_textfile_ms = (int64_t)ts.tv_sec * 1000 +
-		    ts.tv_nsec / 1000000 + 1000;
+		m->next_textfile_ms = stamp_now_ms() + 1000;
 	}
 	return m;
 }

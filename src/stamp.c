@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "stamp.h"
 
@@ -299,4 +300,13 @@ stamp_format(int64_t ms, char *buf)
 
 		snprintf(buf + n, STAMP_BUFLEN - n, ".%03dZ", frac % 1000);
 	}
+}
+
+int64_t
+stamp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

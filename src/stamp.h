@@ -44,6 +44,9 @@ int stamp_parse_arg(const char *arg, time_t now, int64_t *ms);
  */
 int stamp_parse_duration(const char *arg, int64_t *ms);
 
+/* The wall clock (CLOCK_REALTIME) in ms since the epoch. */
+int64_t stamp_now_ms(void);
+
 /* Formats MS as ISO 8601 UTC ("2026-11-29T20:31:22Z", with .mmm when not
  * a whole second) into BUF (at least STAMP_BUFLEN bytes). */
 #define STAMP_BUFLEN	32

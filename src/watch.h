@@ -42,9 +42,6 @@ struct watch {
 	int		 rc;		/* the exit status when it does */
 };
 
-/* The wall clock in ms since the epoch. */
-int64_t watch_now_ms(void);
-
 /*
  * Saves the tail's offsets and the alerts' state and commits them with the
  * counts; FLUSH first completes the records in progress.  On success the

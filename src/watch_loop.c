@@ -34,6 +34,7 @@
 #include "probe_set.h"
 #include "plural.h"
 #include "service.h"
+#include "stamp.h"
 #include "state.h"
 #include "tail.h"
 #include "watch.h"
@@ -372,7 +373,7 @@ watch_loop(struct watch *w)
 	w->rc = CMD_EXIT_OK;
 	while (w->is_running) {
 		struct epoll_event evs[16];
-		int64_t now = watch_now_ms();
+		int64_t now = stamp_now_ms();
 		int n;
 
 		watch_arm(w->tfd, watch_deadline(w, now) - now);
@@ -381,7 +382,7 @@ watch_loop(struct watch *w)
 			log_error("epoll_wait: %s", strerror(errno));
 			break;
 		}
-		now = watch_now_ms();
+		now = stamp_now_ms();
 		for (int i = 0; i < n && w->is_running; i++)
 			watch_dispatch(w, &evs[i], now);
 		if (w->is_running)
