@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "log.h"
+
 #define CMD_EXIT_OK		0
 #define CMD_EXIT_INPUT		1
 #define CMD_EXIT_USAGE		2
@@ -44,6 +46,18 @@ struct cmd_opt {
 	const char	*help;
 };
 
+/* Rows that several commands share, worded once. */
+#define CMD_ROW_FORMAT	{ "format", 'f', 0, "text|json|html", \
+	"the report's form (default text)" }
+#define CMD_ROW_JSON	{ "json", 'j', CMD_OPT_SHORT, NULL, \
+	"same as --format json" }
+#define CMD_ROW_OUTPUT	{ "output", 'o', CMD_OPT_SHORT, "FILE", \
+	"write the report to FILE, atomically" }
+#define CMD_ROW_VERBOSE	{ "verbose", 'v', CMD_OPT_SHORT, NULL, \
+	"print debugging messages" }
+#define CMD_ROW_QUIET	{ "quiet", 'q', CMD_OPT_SHORT, NULL, \
+	"print errors only" }
+
 struct cmd_entry {
 	const char	*name;
 	const char	*operands;	/* after the options: "[PATH]..." */
@@ -63,6 +77,12 @@ struct cmd_opt_parser {
  * the process aborts: a table is fixed at build time) and resets getopt.
  */
 void cmd_opt_init(struct cmd_opt_parser *p, const struct cmd_opt *opts);
+
+/*
+ * -v and -q (CH): the log level goes to LOG_LEVEL_DEBUG, or to QUIET
+ * (a log.h level: what -q leaves to be printed).
+ */
+void cmd_opt_verbosity(int ch, enum log_level quiet);
 
 /* The next option as getopt_long(3) returns it: its val, '?' or -1. */
 int cmd_opt_parse(struct cmd_opt_parser *p, int argc, char **argv);

@@ -45,15 +45,13 @@ const struct cmd_opt cmd_backtest_opts[] = {
 	    "(2026-11-29, 30d); the clock starts there" },
 	{ "until", 'u', 0, "TIME", "replay records before TIME; the clock "
 	    "runs to it" },
-	{ "format", 'f', 0, "text|json|html", "the report's form (default "
-	    "text)" },
-	{ "output", 'o', CMD_OPT_SHORT, "FILE", "write the report to FILE, "
-	    "atomically" },
+	CMD_ROW_FORMAT,
+	CMD_ROW_OUTPUT,
 	{ "rule", 'r', CMD_OPT_REPEAT, "NAME", "report only this rule" },
 	{ "set", 'S', CMD_OPT_REPEAT, "RULE.KEY=VALUE", "try another value "
 	    "of a rule's key (omni-failing.threshold=0.3)" },
-	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
-	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	CMD_ROW_VERBOSE,
+	CMD_ROW_QUIET,
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -109,10 +107,8 @@ cmd_backtest_parse(int argc, char **argv, struct cmd_backtest_args *a)
 				a->sets[a->nsets++] = optarg;
 			break;
 		case 'v':
-			log_set_level(LOG_LEVEL_DEBUG);
-			break;
 		case 'q':
-			log_set_level(LOG_LEVEL_ERROR);
+			cmd_opt_verbosity(ch, LOG_LEVEL_ERROR);
 			break;
 		case 'h':
 			return 1;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "log.h"
 
 #define CMD_OPT_HELP_COLUMN	30	/* where the help text of an option starts */
 #define CMD_OPT_WIDTH		80	/* the help fits a terminal this wide */
@@ -44,6 +45,12 @@ cmd_opt_init(struct cmd_opt_parser *p, const struct cmd_opt *opts)
 			break;
 	}
 	optind = 1;
+}
+
+void
+cmd_opt_verbosity(int ch, enum log_level quiet)
+{
+	log_set_level(ch == 'v' ? LOG_LEVEL_DEBUG : quiet);
 }
 
 int

@@ -42,10 +42,9 @@ struct cmd_scan_extra {
 const struct cmd_opt cmd_scan_opts[] = {
 	{ "patterns", 'p', CMD_OPT_SHORT | CMD_OPT_REPEAT, "NAME|FILE",
 	    "a pattern set, by name or file (default omni)" },
-	{ "format", 'f', 0, "text|json|html", "the report's form (default text)" },
-	{ "json", 'j', CMD_OPT_SHORT, NULL, "same as --format json" },
-	{ "output", 'o', CMD_OPT_SHORT, "FILE", "write the report to FILE, "
-	    "atomically" },
+	CMD_ROW_FORMAT,
+	CMD_ROW_JSON,
+	CMD_ROW_OUTPUT,
 	{ "since", 's', 0, "TIME", "count records stamped at or after TIME "
 	    "(2026-11-29, 24h)" },
 	{ "until", 'u', 0, "TIME", "count records stamped before TIME" },
@@ -53,8 +52,8 @@ const struct cmd_opt cmd_scan_opts[] = {
 	    "1MiB)" },
 	{ "jobs", 'J', 0, "N", "read up to N files at once (default: the "
 	    "CPUs, at most 8)" },
-	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
-	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	CMD_ROW_VERBOSE,
+	CMD_ROW_QUIET,
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -236,10 +235,8 @@ cmd_scan(int argc, char **argv)
 			jobs = (size_t)jobs_arg;
 			break;
 		case 'v':
-			log_set_level(LOG_LEVEL_DEBUG);
-			break;
 		case 'q':
-			log_set_level(LOG_LEVEL_ERROR);
+			cmd_opt_verbosity(ch, LOG_LEVEL_ERROR);
 			break;
 		case 'h':
 			return cmd_help("scan", stdout);

@@ -72,17 +72,16 @@ cmd_summary_is_empty(struct state *st)
 const struct cmd_opt cmd_summary_opts[] = {
 	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
 	    "the configuration watch runs with (omniwatch.yaml(5))" },
-	{ "format", 'f', 0, "text|json|html", "the report's form (default text)" },
-	{ "json", 'j', CMD_OPT_SHORT, NULL, "same as --format json" },
-	{ "output", 'o', CMD_OPT_SHORT, "FILE", "write the report to FILE, "
-	    "atomically" },
+	CMD_ROW_FORMAT,
+	CMD_ROW_JSON,
+	CMD_ROW_OUTPUT,
 	{ "since", 's', 0, "TIME", "count minutes at or after TIME "
 	    "(2026-11-29, 24h)" },
 	{ "until", 'u', 0, "TIME", "count minutes before TIME" },
 	{ "post", 'P', 0, "RECEIVER", "also POST the summary to this "
 	    "receiver of the configuration" },
-	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
-	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	CMD_ROW_VERBOSE,
+	CMD_ROW_QUIET,
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -294,10 +293,8 @@ cmd_summary(int argc, char **argv)
 			}
 			break;
 		case 'v':
-			log_set_level(LOG_LEVEL_DEBUG);
-			break;
 		case 'q':
-			log_set_level(LOG_LEVEL_ERROR);
+			cmd_opt_verbosity(ch, LOG_LEVEL_ERROR);
 			break;
 		case 'h':
 			return cmd_help("summary", stdout);

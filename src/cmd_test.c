@@ -83,7 +83,7 @@ const struct cmd_opt cmd_test_opts[] = {
 	    "(default 5, at most 100)" },
 	{ "max-line", 'L', 0, "BYTES", "cut longer lines at BYTES (default "
 	    "1MiB)" },
-	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print errors only" },
+	CMD_ROW_QUIET,
 	{ NULL, 0, 0, NULL, NULL },
 };
 

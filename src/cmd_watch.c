@@ -495,7 +495,7 @@ const struct cmd_opt cmd_watch_opts[] = {
 	    "and paths, and exit" },
 	{ "no-sandbox", 'S', 0, NULL, "do not confine watch once started "
 	    "(no_new_privs, Landlock, seccomp), for debugging" },
-	{ "verbose", 'v', CMD_OPT_SHORT, NULL, "print debugging messages" },
+	CMD_ROW_VERBOSE,
 	{ "quiet", 'q', CMD_OPT_SHORT, NULL, "print warnings and errors only" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -525,10 +525,8 @@ cmd_watch(int argc, char **argv)
 			w.is_sandboxed = false;
 			break;
 		case 'v':
-			log_set_level(LOG_LEVEL_DEBUG);
-			break;
 		case 'q':
-			log_set_level(LOG_LEVEL_WARN);
+			cmd_opt_verbosity(ch, LOG_LEVEL_WARN);
 			break;
 		case 'h':
 			return cmd_help("watch", stdout);
