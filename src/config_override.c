@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config_override.h"
+#include "config_table.h"
 #include "xmalloc.h"
 
 #define CONFIG_OVERRIDE_EXPECT	"expected RULE.KEY=VALUE (e.g. " \
@@ -24,6 +25,17 @@ config_overrides_note(struct config_overrides *ov, struct fy_node *node,
 	ov->n++;
 }
 
+/* Is KEY a list in an alert rule (classes, receivers), by its row? */
+static bool
+config_overrides_is_list(const char *key)
+{
+	for (const struct config_key *row = config_table_alert.keys;
+	    row->name != NULL; row++)
+		if (strcmp(row->name, key) == 0)
+			return row->type == CONFIG_NAMES;
+	return false;
+}
+
 /* The value node of VALUE (LEN bytes) for KEY, or NULL. */
 static struct fy_node *
 config_overrides_value(struct fy_document *doc, const char *key,
@@ -32,7 +44,7 @@ config_overrides_value(struct fy_document *doc, const char *key,
 	struct fy_node *seq;
 	const char *p = value, *end = value + len;
 
-	if (strcmp(key, "classes") != 0 && strcmp(key, "receivers") != 0)
+	if (!config_overrides_is_list(key))
 		return fy_node_create_scalar_copy(doc, value, len);
 	seq = fy_node_create_sequence(doc);
 	while (seq != NULL && p <= end) {

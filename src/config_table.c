@@ -473,7 +473,7 @@ static const struct config_key config_alert_keys[] = {
 	{ .name = NULL }
 };
 
-static const struct config_section config_alert = {
+const struct config_section config_table_alert = {
 	.keys = config_alert_keys,
 	.expect = "a mapping with name, kind and threshold",
 	.size = sizeof(struct config_alert),
@@ -543,7 +543,7 @@ static const struct config_key config_root_keys[] = {
 	{ .name = "alerts", .type = CONFIG_LIST, .flags = CONFIG_NULL_OK,
 	  CONFIG_AT(struct config, alerts),
 	  .count = offsetof(struct config, nalerts),
-	  .section = &config_alert,
+	  .section = &config_table_alert,
 	  .expect = "a list of alert rules (- name: ...)",
 	  .text = "The alert rules." },
 	{ .name = "metrics", .type = CONFIG_SECTION, .flags = CONFIG_NULL_OK,

@@ -110,8 +110,9 @@ struct config_section {
 	int		(*finish)(struct config_walk *);
 };
 
-/* The top of the file. */
+/* The top of the file, and an alert rule (for config_override.c). */
 extern const struct config_section config_table_root;
+extern const struct config_section config_table_alert;
 
 /* An item of probes: (config_probe.c). */
 extern const struct config_section config_probe_section;
