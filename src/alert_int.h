@@ -113,4 +113,40 @@ struct alert_slot *alert_rule_slot(struct alert_rule *r, int64_t t);
 /* APP had a counted event at T: named in the notices. */
 void alert_rule_app(struct alert_rule *r, const char *app, int64_t t);
 
+/* ---------------------------------------------------------------------
+ * The window and the streak (alert_window.c).
+ */
+
+/* True when R's window holds no record. */
+bool alert_rule_is_empty(const struct alert_rule *r);
+
+/*
+ * Adds COUNT records of OUTCOME (CLASS_IDX for failures) of APP at time T
+ * (ms since the epoch) to R's window.  FIRST is the earliest failure's
+ * time among them.
+ */
+void alert_rule_count(struct alert_rule *r, const char *app,
+    enum match_outcome outcome, size_t class_idx, uint64_t count,
+    int64_t first, int64_t t);
+
+/*
+ * 64-bit FNV-1a of the N strings of PARTS, each with its NUL, so that
+ * ("ab", "c") and ("a", "bc") differ (http://www.isthe.com/chongo/tech/
+ * comp/fnv/, the FNV-1a offset basis and prime for 64 bits).
+ */
+uint64_t alert_fnv1a(const char *const *parts, size_t n);
+
+/* A record's source for the streak: its app and stream, hashed. */
+uint64_t alert_source(const char *app, const char *stream);
+
+/* A counted failure stamped TS (STAMP_NONE: unstamped) from SOURCE. */
+void alert_streak_fail(struct alert_rule *r, int64_t ts, uint64_t source);
+
+/*
+ * A success stamped TS (STAMP_NONE: unstamped) from SOURCE ends the runs
+ * not later than itself.
+ */
+void alert_streak_success(struct alert_rule *r, int64_t ts,
+    uint64_t source);
+
 #endif
