@@ -217,7 +217,7 @@ cmd_backtest(int argc, char **argv)
 	struct backtest_options opts;
 	struct config *cfg;
 	struct match_set **sets = NULL;
-	struct redact *rd = NULL;
+	const struct redact *rd;
 	struct backtest *bt = NULL;
 	char **paths = NULL, *err = NULL;
 	size_t npaths = 0;
@@ -253,12 +253,8 @@ cmd_backtest(int argc, char **argv)
 		    a.config_path, err);
 		goto out;
 	}
-	rd = redact_new(cfg->redact, cfg->nredact, &err);
-	if (rd == NULL) {
-		fprintf(stderr, "omniwatch backtest: %s: %s\n", a.config_path,
-		    err);
-		goto out;
-	}
+	/* The config's redact: regexes, compiled when it was read. */
+	rd = cfg->redaction;
 	opts.since_ms = a.since_ms;
 	opts.until_ms = a.until_ms;
 	opts.rule_on = on;
@@ -284,7 +280,6 @@ out:
 	free(err);
 	backtest_free(bt);
 	backtest_paths_free(paths, npaths);
-	redact_free(rd);
 	if (sets != NULL)
 		match_sets_free(sets, cfg->npattern_sets);
 	free(on);

@@ -139,13 +139,10 @@ probe_redact_from(const char *config_path, int *rc)
 		*rc = -1;
 		return NULL;
 	}
-	rd = redact_new(cfg->redact, cfg->nredact, &err);
+	/* Compiled once, when the config was read: taken over from it. */
+	rd = cfg->redaction;
+	cfg->redaction = NULL;
 	config_free(cfg);
-	if (rd == NULL) {
-		log_error("%s: %s", config_path, err);
-		free(err);
-		*rc = -1;
-	}
 	return rd;
 }
 

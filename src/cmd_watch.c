@@ -357,17 +357,15 @@ watch_open(struct watch *w)
 		free(err);
 		return -1;
 	}
-	w->rd = redact_new(w->cfg->redact, w->cfg->nredact, &err);
-	if (w->rd != NULL)
-		w->al = alert_new(w->cfg, w->sets, w->nsets, w->st, w->rd, &acb,
-		    now, &err);
+	w->al = alert_new(w->cfg, w->sets, w->nsets, w->st,
+	    w->cfg->redaction, &acb, now, &err);
 	if (w->al != NULL)
 		w->hc = http_client_new(w->epfd, &err);
 	if (w->hc != NULL)
 		w->wh = webhook_new(w->cfg, w->st, w->hc, &err);
 	if (w->wh != NULL)
 		w->ps = probe_set_new(w->cfg, w->sets, w->nsets, w->st, w->hc,
-		    w->rd, &err);
+		    w->cfg->redaction, &err);
 	if (w->ps != NULL)
 		w->mx = metrics_new(w->cfg, w->epfd, &mcb, &err);
 	if (w->mx != NULL)
@@ -425,8 +423,6 @@ watch_close(struct watch *w)
 	w->hc = NULL;
 	alert_free(w->al);
 	w->al = NULL;
-	redact_free(w->rd);
-	w->rd = NULL;
 	tail_free(w->tail);
 	w->tail = NULL;
 	watch_dump_release(&w->dump);

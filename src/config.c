@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "redact.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
 
@@ -89,6 +90,31 @@ config_defaults(const char *path)
 	return cfg;
 }
 
+/*
+ * The redact: regexes, compiled once, by redact.c, for watch to use; a
+ * mistake is reported at its item.
+ */
+static int
+config_redaction(struct config_loader *ld, struct fy_node *root)
+{
+	struct config *cfg = ld->cfg;
+	struct fy_node *list, *item;
+	size_t bad = 0;
+	char *err = NULL;
+	int rc;
+
+	cfg->redaction = redact_new(cfg->redact, cfg->nredact, &bad, &err);
+	if (cfg->redaction != NULL)
+		return 0;
+	list = fy_node_mapping_lookup_by_string(root, "redact", -1);
+	item = list != NULL ? fy_node_sequence_get_by_index(list, (int)bad) :
+	    NULL;
+	rc = config_error(ld, item, list, "redact: regex %zu: %s", bad + 1,
+	    err);
+	free(err);
+	return rc;
+}
+
 struct config *
 config_load(const char *path, char **err)
 {
@@ -129,6 +155,7 @@ config_load_with(const char *path, char *const *overrides, size_t noverrides,
 		ld.dir = xstrndup(path, (size_t)(slash - path));
 	ld.cfg = config_defaults(path);
 	if (config_walk_root(&ld, fy_document_root(y.doc)) == 0 &&
+	    config_redaction(&ld, fy_document_root(y.doc)) == 0 &&
 	    config_check_refs(&ld) == 0 &&
 	    ld.cfg->state_dir == NULL) {
 		ld.cfg->state_dir = config_default_state_dir(geteuid() == 0);
@@ -153,6 +180,7 @@ config_free(struct config *cfg)
 {
 	if (cfg == NULL)
 		return;
+	redact_free(cfg->redaction);
 	config_walk_release(&config_table_root, cfg);
 	free(cfg->path);
 	free(cfg);

@@ -136,6 +136,7 @@ struct config {
 	size_t		 commit_records;	/* default 10000 */
 	char		**redact;	/* extra regexes */
 	size_t		 nredact;
+	struct redact	*redaction;	/* them compiled, or NULL (redact.h) */
 	struct config_receiver *receivers;
 	size_t		 nreceivers;
 	struct config_alert *alerts;

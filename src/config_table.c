@@ -24,7 +24,6 @@
 
 #include "config.h"
 #include "config_table.h"
-#include "match.h"	/* PCRE2, for checking redact regexes */
 #include "xmalloc.h"
 
 #define CONFIG_MAX_SIZE		((int64_t)1 << 30)	/* record sizes: 1GiB */
@@ -68,26 +67,6 @@ config_check_listen(const char *s, size_t index, char *why, size_t len)
 bad:
 	snprintf(why, len, "'%s' is not HOST:PORT; expected an address and a "
 	    "port (e.g. 127.0.0.1:9464, [::1]:9464)", s);
-	return -1;
-}
-
-/* Compiled here too, so that a mistake is reported at its place. */
-static int
-config_check_regex(const char *s, size_t index, char *why, size_t len)
-{
-	PCRE2_SIZE off;
-	int code;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
-	PCRE2_UCHAR msg[256];
-
-	if (re != NULL) {
-		pcre2_code_free(re);
-		return 0;
-	}
-	pcre2_get_error_message(code, msg, sizeof(msg));
-	snprintf(why, len, "regex %zu: %s at offset %zu", index + 1,
-	    (const char *)msg, (size_t)off);
 	return -1;
 }
 
@@ -530,7 +509,6 @@ static const struct config_key config_root_keys[] = {
 	{ .name = "redact", .type = CONFIG_NAMES,
 	  CONFIG_AT(struct config, redact),
 	  .count = offsetof(struct config, nredact),
-	  .check = config_check_regex,
 	  .expect = "a list of PCRE2 regexes", .item = "PCRE2 regexes",
 	  .text = "PCRE2 regexes for secrets cut from every excerpt sent." },
 	{ .name = "receivers", .type = CONFIG_NAMED, .flags = CONFIG_NULL_OK,

@@ -1,13 +1,34 @@
 /*
- * redact: see redact.h.  Each regex runs over the whole text once, left to
- * right, and its matches are copied out with the value replaced; the next
- * regex runs over the result.  The built-in rule is one regex whose value
- * alternatives are numbered captures, so the replacement needs no second
- * parse: whichever value group matched is the part that goes.
+ * redact: see redact.h.  The built-in rule is a scanner, not a regex: one
+ * pass, left to right, that never looks back and looks ahead only over
+ * what it then steps past, so its work is linear in the text (a regex
+ * of the shape [\w.-]*key[\w.-]* tried at every position is quadratic on a
+ * long word: 80 k characters took 15 s).  What it takes out:
+ *
+ *   KEY SEP VALUE    KEY a word holding secret, token, key, pass, auth,
+ *                    cookie, credential or session (any case); SEP '=',
+ *                    ':' or '=>', with any quotes, backslashes, blanks or
+ *                    %XX escapes of those around it; VALUE quoted (to its
+ *                    closing quote at the same escaping level, or to the
+ *                    end of the line) or bare (to a delimiter, raw or
+ *                    %-escaped), an auth scheme (Bearer, Basic, Token,
+ *                    Digest) taken along with its credentials, and
+ *                    a bare cookie header's value to the end of its line;
+ *   Bearer TOKEN     anywhere, when TOKEN looks like one (not English);
+ *   eyJ....          a JSON Web Token (RFC 7519: base64url of '{"'
+ *                    starts one) anywhere;
+ *   scheme://user:PASSWORD@  a URL's password (RFC 3986 section 3.2.1).
+ *
+ * It errs towards taking too much: a value it cannot see the end of goes
+ * to the end of its line.  Two forms are left alone so that logs stay
+ * readable: a ':' with nothing between it and digits after a dotted word
+ * ("auth.js:10:5", "auth.example:443"), and a value that opens an object
+ * or a list (its keys are looked at one by one).
+ *
+ * The config's regexes (PCRE2) run after, each over the whole text once.
  */
 #include "autoconf.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,36 +38,11 @@
 #include "redact.h"
 #include "xmalloc.h"
 
-/*
- * KEY: an optionally quoted name holding one of the words; SEP: '=' or
- * ':', the colon followed by blanks or a quote, so that "auth.js:10:5" in
- * a stack trace or "https://auth.example:443" stays readable; VALUE: a
- * quoted string closed on its line (group 5), one that is not (group 7:
- * the rest of the line), or a bare word, with an HTTP auth scheme before
- * it taken along (group 8).  A value opening an object or list is not a
- * value: the keys inside it are looked at one by one.
- */
-static const char redact_builtin_re[] =
-	"([\"']?)"
-	"([\\w.-]*(?:secret|token|key|pass|auth|cookie|credential)[\\w.-]*)"
-	"\\1"
-	"([ \\t]*=[ \\t]*|[ \\t]*:(?:[ \\t]+|(?=[\"'`])))"
-	"(?:([\"'`])((?:\\\\.|(?!\\4)[^\\\\\\n])*)\\4"
-	"|([\"'`])([^\\n]*)"
-	"|((?:(?:bearer|basic|token|digest)[ \\t]+)?"
-	"[^\\s&,;\"'`{}\\[\\]()<>]+))";
-
-static const int redact_builtin_groups[] = { 5, 7, 8 };
-
-/* The password of a URL's userinfo (RFC 3986 section 3.2.1:
- * "scheme://user:password@host"), as in database DSNs. */
-static const char redact_userinfo_re[] =
-	"[a-z][a-z0-9+.-]*://[^/\\s:@'\"]+:([^/\\s@'\"]+)@";
+#define REDACT_SEP_JUNK	12	/* quotes, escapes, blanks before SEP */
 
 struct redact_re {
 	pcre2_code	*re;
-	bool		 is_builtin;
-	bool		 has_group;	/* extra regex with a capture group */
+	bool		 has_group;	/* replace the first group only */
 };
 
 struct redact {
@@ -55,7 +51,7 @@ struct redact {
 	pcre2_match_data *md;
 };
 
-/* A growable output buffer; redaction never more than doubles + marks. */
+/* A growable output buffer. */
 struct redact_buf {
 	char		*p;
 	size_t		 len;
@@ -75,27 +71,438 @@ redact_put(struct redact_buf *b, const char *p, size_t len)
 	b->p[b->len] = '\0';
 }
 
-static pcre2_code *
-redact_compile(const char *re, uint32_t flags, char **err, size_t idx)
+/* ---------------------------------------------------------------------
+ * The built-in scanner.
+ */
+
+struct redact_scan {
+	const char	*p;
+	size_t		 len;
+	size_t		 pos;		/* copied out up to here */
+	struct redact_buf *out;
+};
+
+static bool
+redact_is_word(unsigned char c)
 {
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *c;
-
-	c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF |
-	    PCRE2_MATCH_INVALID_UTF | flags, &code, &off, NULL);
-	if (c == NULL) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		*err = xasprintf("redact: regex %zu '%s': %s at offset %zu",
-		    idx, re, (const char *)msg, (size_t)off);
-		return NULL;
-	}
-	/* JIT is a speed-up only; without it the interpreter runs. */
-	(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
+
+static int
+redact_hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The byte a %XX escape at I stands for, or -1. */
+static int
+redact_pct(const char *p, size_t len, size_t i)
+{
+	int h, l;
+
+	if (i + 2 >= len || p[i] != '%')
+		return -1;
+	h = redact_hex((unsigned char)p[i + 1]);
+	l = redact_hex((unsigned char)p[i + 2]);
+	return h < 0 || l < 0 ? -1 : h * 16 + l;
+}
+
+/* Ends a bare value: blanks, quotes, escapes and what delimits a value
+ * in a query, a header list, JSON or util.inspect's output. */
+static bool
+redact_is_delim(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f' || c == '"' || c == '\'' || c == '`' || c == '\\' ||
+	    c == '&' || c == ',' || c == ';' || c == '{' || c == '}' ||
+	    c == '[' || c == ']' || c == '(' || c == ')' || c == '<' ||
+	    c == '>';
+}
+
+/* Length of the delimiter at I (1 raw, 3 %-escaped), or 0. */
+static size_t
+redact_delim_at(const char *p, size_t len, size_t i)
+{
+	if (redact_is_delim((unsigned char)p[i]))
+		return 1;
+	if (p[i] == '%' && redact_is_delim(redact_pct(p, len, i)))
+		return 3;
+	return 0;
+}
+
+/* Length of the blank at I (space, tab, %20, or '+' when IS_FORM), or 0. */
+static size_t
+redact_blank_at(const char *p, size_t len, size_t i, bool is_form)
+{
+	int c;
+
+	if (p[i] == ' ' || p[i] == '\t' || (is_form && p[i] == '+'))
+		return 1;
+	c = redact_pct(p, len, i);
+	return c == ' ' || c == '\t' ? 3 : 0;
+}
+
+/* End of the bare value starting at I. */
+static size_t
+redact_bare_end(const char *p, size_t len, size_t i)
+{
+	while (i < len && redact_delim_at(p, len, i) == 0)
+		i++;
+	return i;
+}
+
+/* ASCII case-insensitive: the locale must not change what is a secret. */
+static bool
+redact_ieq(const char *p, const char *lower, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (c != (unsigned char)lower[i])
+			return false;
+	}
+	return true;
+}
+
+static bool
+redact_word_is(const char *p, size_t len, const char *w)
+{
+	return strlen(w) == len && redact_ieq(p, w, len);
+}
+
+static bool
+redact_is_scheme(const char *p, size_t len)
+{
+	return redact_word_is(p, len, "bearer") ||
+	    redact_word_is(p, len, "basic") ||
+	    redact_word_is(p, len, "token") ||
+	    redact_word_is(p, len, "digest");
+}
+
+/*
+ * End of a bare value at I: to the first delimiter, and when the value is
+ * an auth scheme, over the blanks and the credentials after it.
+ */
+static size_t
+redact_value_end(const char *p, size_t len, size_t i, bool is_form)
+{
+	size_t e = redact_bare_end(p, len, i), j = e, n;
+
+	if (!redact_is_scheme(p + i, e - i))
+		return e;
+	while (j < len && (n = redact_blank_at(p, len, j, is_form)) > 0)
+		j += n;
+	if (j == e || j >= len || redact_delim_at(p, len, j) > 0)
+		return e;
+	return redact_bare_end(p, len, j);
+}
+
+/* Does the word (P, LEN) hold W (lower case)? */
+static bool
+redact_has_word(const char *p, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (redact_ieq(p + i, w, n))
+			return true;
+	return false;
+}
+
+/* Does the word (P, LEN) name a secret? */
+static bool
+redact_is_key(const char *p, size_t len)
+{
+	static const char *const words[] = { "secret", "token", "key", "pass",
+	    "auth", "cookie", "credential", "session" };
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+		if (redact_has_word(p, len, words[k]))
+			return true;
+	return false;
+}
+
+/*
+ * The end of a quoted value starting at I whose quote Q was preceded by
+ * K backslashes.  At escaping level L (K = 2^L - 1: ", \", \\\"...) the
+ * closing quote has K backslashes before it, plus any number of escaped
+ * backslashes (2^(L+1) each); one with other counts is inside the value.
+ * Sets *CLOSE to the length of the closing sequence (0: not closed; the
+ * value then runs to the end of the line).
+ */
+static size_t
+redact_quoted_end(const char *p, size_t len, size_t i, char q, size_t k,
+    size_t *close)
+{
+	size_t bs = 0, m = k + 1;
+	bool is_level = (m & (m - 1)) == 0;
+
+	*close = 0;
+	for (; i < len && p[i] != '\n'; i++) {
+		if (p[i] == q && (is_level ? bs % (2 * m) == k : bs == k)) {
+			*close = k + 1;
+			return i - k;
+		}
+		bs = p[i] == '\\' ? bs + 1 : 0;
+	}
+	return i;
+}
+
+/* The same for a %-escaped quote (%22, %27) after C escaped backslashes. */
+static size_t
+redact_pct_quoted_end(const char *p, size_t len, size_t i, int q, size_t c,
+    size_t *close)
+{
+	size_t run = 0;
+
+	*close = 0;
+	while (i < len) {
+		int d = redact_pct(p, len, i);
+
+		if (d == q && run == c) {
+			*close = 3 * (c + 1);
+			return i - 3 * c;
+		}
+		if (d == '\\') {
+			run++;
+			i += 3;
+			continue;
+		}
+		/* Not a URL any more: a raw blank or quote ends it. */
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+		    p[i] == '"' || p[i] == '\'' || p[i] == '&')
+			return i;
+		run = 0;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * After the key word ending at E: the separator and the value.  Returns
+ * true with the value in [*VS, *VE) and the scan's next position in *NEXT,
+ * or false when no value follows.
+ */
+static bool
+redact_key_value(const char *p, size_t len, size_t ks, size_t e,
+    size_t *vs, size_t *ve, size_t *next)
+{
+	bool is_dotted = memchr(p + ks, '.', e - ks) != NULL;
+	size_t j = e, n, bs = 0, close;
+	bool is_form = false, has_blank = false;
+	char sep;
+	int c;
+
+	/* The key's closing quote, escapes of it, blanks. */
+	for (size_t junk = 0; j < len && junk < REDACT_SEP_JUNK; junk++) {
+		c = (unsigned char)p[j];
+		if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' ||
+		    c == '\\' || c == '+')
+			j++;
+		else if ((c = redact_pct(p, len, j)) == '"' || c == '\'' ||
+		    c == '`' || c == '\\' || c == ' ' || c == '\t')
+			j += 3;
+		else
+			break;
+	}
+	if (j >= len)
+		return false;
+	if (p[j] == '=' || p[j] == ':') {
+		sep = p[j++];
+		if (j < len && p[j] == sep)	/* "==", "::" */
+			return false;
+		if (sep == '=' && j < len && p[j] == '>')
+			j++;
+	} else if ((c = redact_pct(p, len, j)) == '=' || c == ':') {
+		sep = (char)c;
+		is_form = true;
+		j += 3;
+		if (sep == '=' && redact_pct(p, len, j) == '>')
+			j += 3;
+	} else
+		return false;
+	while (j < len && (n = redact_blank_at(p, len, j, is_form)) > 0) {
+		j += n;
+		has_blank = true;
+	}
+	if (j >= len)
+		return false;
+	/* "auth.js:10:5", "auth.example:443": a place, not a secret. */
+	if (sep == ':' && !has_blank && is_dotted && p[j] >= '0' &&
+	    p[j] <= '9')
+		return false;
+	while (j + bs < len && p[j + bs] == '\\')
+		bs++;
+	if (j + bs < len && (p[j + bs] == '"' || p[j + bs] == '\'' ||
+	    p[j + bs] == '`')) {
+		*vs = j + bs + 1;
+		*ve = redact_quoted_end(p, len, *vs, p[j + bs], bs, &close);
+		*next = *ve + close;
+		return *ve > *vs;
+	}
+	bs = 0;
+	while (redact_pct(p, len, j + 3 * bs) == '\\')
+		bs++;
+	c = redact_pct(p, len, j + 3 * bs);
+	if (c == '"' || c == '\'' || c == '`') {
+		*vs = j + 3 * (bs + 1);
+		*ve = redact_pct_quoted_end(p, len, *vs, c, bs, &close);
+		*next = *ve + close;
+		return *ve > *vs;
+	}
+	/* An object or a list is not a value: its keys come one by one. */
+	if (p[j] == '{' || p[j] == '[' || c == '{' || c == '[')
+		return false;
+	*vs = j;
+	if (redact_has_word(p + ks, e - ks, "cookie")) {
+		/* "Cookie: a=1; sid=...": every pair of the header goes,
+		 * whatever its name. */
+		while (*vs < len && strchr("\n\"'`\\", p[*vs]) == NULL)
+			(*vs)++;
+		*ve = *vs;
+		*vs = j;
+	} else
+		*ve = redact_value_end(p, len, j, is_form);
+	*next = *ve;
+	return *ve > *vs;
+}
+
+/*
+ * Does the word after a bare "Bearer" look like a token rather than
+ * English ("the bearer of this message")?  Tokens are long, and random
+ * ones hold digits or punctuation (RFC 6750 section 2.1: b64token).
+ */
+static bool
+redact_is_credential(const char *p, size_t len)
+{
+	if (len >= 16)
+		return true;
+	if (len < 8)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
+		    p[i] <= 'Z')))
+			return true;
+	return false;
+}
+
+/* A JSON Web Token: eyJ, then two '.'-separated base64url parts. */
+static bool
+redact_is_jwt(const char *p, size_t len)
+{
+	size_t dots = 0;
+
+	if (len < 10 || strncmp(p, "eyJ", 3) != 0)
+		return false;
+	for (size_t i = 3; i < len; i++) {
+		if (p[i] == '.') {
+			if (p[i - 1] == '.')
+				return false;
+			dots++;
+		}
+	}
+	return dots >= 2;
+}
+
+/*
+ * At "://" (I): a URL's password in "scheme://user:PASSWORD@".  Returns
+ * true with it in [*VS, *VE).
+ */
+static bool
+redact_userinfo(const char *p, size_t len, size_t i, size_t *vs, size_t *ve)
+{
+	static const char stop[] = "/ \t\r\n@'\"";
+	size_t j = i + 3, u = j;
+
+	if (i == 0 || !redact_is_word((unsigned char)p[i - 1]))
+		return false;
+	while (j < len && p[j] != ':' && strchr(stop, p[j]) == NULL)
+		j++;
+	if (j == u || j >= len || p[j] != ':')
+		return false;
+	*vs = ++j;
+	while (j < len && strchr(stop, p[j]) == NULL)
+		j++;
+	if (j == *vs || j >= len || p[j] != '@')
+		return false;
+	*ve = j;
+	return true;
+}
+
+/* Copies (P, LEN) into OUT with the built-in rule's secrets replaced. */
+static void
+redact_scan(const char *p, size_t len, struct redact_buf *out)
+{
+	size_t i = 0, copied = 0;
+
+	out->len = 0;
+	redact_put(out, "", 0);
+	while (i < len) {
+		size_t ws, we, vs = 0, ve = 0, next = 0, n;
+		bool found = false;
+
+		if (p[i] == ':' && i + 2 < len && p[i + 1] == '/' &&
+		    p[i + 2] == '/') {
+			if (redact_userinfo(p, len, i, &vs, &ve)) {
+				found = true;
+				next = ve + 1;
+			} else {
+				i += 3;
+				continue;
+			}
+		} else if (!redact_is_word((unsigned char)p[i])) {
+			i++;
+			continue;
+		} else {
+			ws = i;
+			we = i;
+			while (we < len && redact_is_word((unsigned char)p[we]))
+				we++;
+			if (redact_is_jwt(p + ws, we - ws)) {
+				found = true;
+				vs = ws;
+				ve = next = we;
+			} else if (redact_word_is(p + ws, we - ws, "bearer")) {
+				size_t j = we;
+
+				while (j < len && (n = redact_blank_at(p, len, j,
+				    false)) > 0)
+					j += n;
+				if (j > we && j < len) {
+					vs = j;
+					ve = next = redact_bare_end(p, len, j);
+					found = redact_is_credential(p + vs,
+					    ve - vs);
+				}
+			}
+			if (!found && redact_is_key(p + ws, we - ws))
+				found = redact_key_value(p, len, ws, we, &vs,
+				    &ve, &next);
+			if (!found) {
+				i = we;
+				continue;
+			}
+		}
+		redact_put(out, p + copied, vs - copied);
+		redact_put(out, REDACT_MARK, strlen(REDACT_MARK));
+		copied = ve;
+		i = next > i ? next : i + 1;
+	}
+	redact_put(out, p + copied, len - copied);
+}
+
+/* ---------------------------------------------------------------------
+ * The config's regexes.
+ */
 
 /* One regex over (P, LEN), the result into OUT (reset first). */
 static void
@@ -123,17 +530,7 @@ redact_one(const struct redact_re *r, pcre2_match_data *md, const char *p,
 		}
 		vs = ov[0];
 		ve = ov[1];
-		if (r->is_builtin) {
-			for (size_t i = 0; i < 3; i++) {
-				int g = redact_builtin_groups[i];
-
-				if (g < rc && ov[2 * g] != PCRE2_UNSET) {
-					vs = ov[2 * g];
-					ve = ov[2 * g + 1];
-					break;
-				}
-			}
-		} else if (r->has_group && rc > 1 && ov[2] != PCRE2_UNSET) {
+		if (r->has_group && rc > 1 && ov[2] != PCRE2_UNSET) {
 			vs = ov[2];
 			ve = ov[3];
 		}
@@ -154,17 +551,55 @@ redact_one(const struct redact_re *r, pcre2_match_data *md, const char *p,
 		redact_put(out, p + pos, len - pos);
 }
 
-static char *
-redact_run(const struct redact_re *res, size_t nres, pcre2_match_data *md,
-    const char *p, size_t len, size_t *outlen)
+struct redact *
+redact_new(char *const *extra, size_t nextra, size_t *bad, char **err)
+{
+	struct redact *r = xcalloc(1, sizeof(*r));
+
+	*err = NULL;
+	r->res = xcalloc(nextra + 1, sizeof(*r->res));
+	for (size_t i = 0; i < nextra; i++) {
+		struct redact_re *x = &r->res[r->nres];
+		uint32_t ncap = 0;
+		PCRE2_SIZE off;
+		int code;
+
+		x->re = pcre2_compile((PCRE2_SPTR)extra[i],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+		    &code, &off, NULL);
+		if (x->re == NULL) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(code, msg, sizeof(msg));
+			*err = xasprintf("%s at offset %zu", (const char *)msg,
+			    (size_t)off);
+			if (bad != NULL)
+				*bad = i;
+			redact_free(r);
+			return NULL;
+		}
+		/* JIT is a speed-up only; without it the interpreter runs. */
+		(void)pcre2_jit_compile(x->re, PCRE2_JIT_COMPLETE);
+		pcre2_pattern_info(x->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+		x->has_group = ncap > 0;
+		r->nres++;
+	}
+	/* One pair for the match and one for an extra regex's group. */
+	r->md = pcre2_match_data_create(2, NULL);
+	return r;
+}
+
+char *
+redact_apply(const struct redact *r, const char *p, size_t len,
+    size_t *outlen)
 {
 	struct redact_buf a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
 
-	redact_put(&a, p, len);
-	for (size_t i = 0; i < nres; i++) {
+	redact_scan(p, len, &a);
+	for (size_t i = 0; r != NULL && i < r->nres; i++) {
 		struct redact_buf t;
 
-		redact_one(&res[i], md, a.p, a.len, &b);
+		redact_one(&r->res[i], r->md, a.p, a.len, &b);
 		t = a;
 		a = b;
 		b = t;
@@ -174,69 +609,10 @@ redact_run(const struct redact_re *res, size_t nres, pcre2_match_data *md,
 	return a.p;
 }
 
-struct redact *
-redact_new(char *const *extra, size_t nextra, char **err)
-{
-	struct redact *r = xcalloc(1, sizeof(*r));
-
-	*err = NULL;
-	r->res = xcalloc(nextra + 2, sizeof(*r->res));
-	r->res[0].re = redact_compile(redact_builtin_re, PCRE2_CASELESS, err,
-	    0);
-	if (r->res[0].re == NULL)
-		goto fail;
-	r->res[0].is_builtin = true;
-	r->res[1].re = redact_compile(redact_userinfo_re, PCRE2_CASELESS, err,
-	    0);
-	if (r->res[1].re == NULL)
-		goto fail;
-	r->res[1].has_group = true;
-	r->nres = 2;
-	for (size_t i = 0; i < nextra; i++) {
-		struct redact_re *x = &r->res[r->nres];
-		uint32_t ncap = 0;
-
-		x->re = redact_compile(extra[i], 0, err, i + 1);
-		if (x->re == NULL)
-			goto fail;
-		pcre2_pattern_info(x->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
-		x->has_group = ncap > 0;
-		r->nres++;
-	}
-	/* Enough pairs for the built-in rule's eight groups and any extra
-	 * regex's first one. */
-	r->md = pcre2_match_data_create(16, NULL);
-	return r;
-
-fail:
-	redact_free(r);
-	return NULL;
-}
-
-char *
-redact_apply(const struct redact *r, const char *p, size_t len,
-    size_t *outlen)
-{
-	return redact_run(r->res, r->nres, r->md, p, len, outlen);
-}
-
 char *
 redact_builtin(const char *p, size_t len, size_t *outlen)
 {
-	static struct redact *builtin;	/* lives as long as the process */
-	/* Scan threads share it, and its match data (scan.h). */
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	char *err = NULL, *out;
-
-	pthread_mutex_lock(&lock);
-	if (builtin == NULL) {
-		builtin = redact_new(NULL, 0, &err);
-		if (builtin == NULL)	/* a constant regex: cannot happen */
-			abort();
-	}
-	out = redact_apply(builtin, p, len, outlen);
-	pthread_mutex_unlock(&lock);
-	return out;
+	return redact_apply(NULL, p, len, outlen);
 }
 
 void

@@ -2,23 +2,31 @@
  * redact: secrets out of log excerpts before they leave the host.
  *
  * An excerpt (the sample of a webhook body, the first-seen line of a
- * report) is log text, and logs hold what the app printed: request URLs
- * with ?client_secret_key=..., headers with Authorization: 'Bearer ...',
- * objects with token: 'abc' or "apiKey": "...".  Every value whose key
- * name contains secret, token, key, pass, auth, cookie or credential (any
- * case), and the password of a URL (scheme://user:PASSWORD@host), becomes
+ * report, a capture, the sample kept in the state) is log text, and logs
+ * hold what the app printed: request URLs with ?client_secret_key=...,
+ * headers with Authorization: 'Bearer ...', objects with token: 'abc' or
+ * "apiKey": "...", JSON escaped inside JSON, URL-encoded queries.  The
+ * built-in rule works on what a secret looks like, not on a few
+ * spellings: every value whose key name contains secret, token, key,
+ * pass, auth, cookie, credential or session (any case), whatever the
+ * quoting, escaping (\", \\\"), %-encoding (%3D, %22, %3A), spacing
+ * and separator (= : =>); bearer tokens anywhere; JSON Web Tokens; the
+ * password of a URL (scheme://user:PASSWORD@host).  Each becomes
  * [REDACTED]:
  *
  *   client_secret_key=abc&x=1       -> client_secret_key=[REDACTED]&x=1
- *   Authorization: 'Bearer eyJ...'   -> Authorization: '[REDACTED]'
- *   Authorization: Bearer eyJ...     -> Authorization: [REDACTED]
- *   "apiKey": "k-123"                -> "apiKey": "[REDACTED]"
+ *   client_secret_key%3Dabc%26x     -> client_secret_key%3D[REDACTED]%26x
+ *   Authorization:Bearer eyJ...      -> Authorization:[REDACTED]
+ *   "{\"apiKey\":\"k-123\"}"         -> "{\"apiKey\":\"[REDACTED]\"}"
+ *   'Bearer x'                       -> 'Bearer [REDACTED]'
  *
  * A quoted value is replaced inside its quotes (so JSON stays JSON); a
  * quote that does not close on its line takes the rest of the line with
- * it, so that a value cut by a length cap cannot leak its head.  The
- * config's `redact:` list adds regexes (PCRE2): each match, or its first
- * capture group when the regex has one, becomes [REDACTED].
+ * it, so that a value cut by a length cap cannot leak its head.  The work
+ * is linear in the text (redact.c says how).  The config's `redact:` list
+ * adds regexes (PCRE2), compiled once here and owned by the config: each
+ * match, or its first capture group when the regex has one, becomes
+ * [REDACTED].
  *
  * Redaction runs before an excerpt is cut to length, on bytes that need
  * not be valid UTF-8 (the regexes match in UTF mode tolerating invalid
@@ -34,26 +42,27 @@
 struct redact;
 
 /*
- * Compiles the built-in rule and the NEXTRA regexes of EXTRA (borrowed).
- * Returns NULL with *ERR (malloc'd, "redact: regex N 'RE': PCRE2 message
- * at offset K") when one does not compile.
+ * Compiles the NEXTRA regexes of EXTRA (borrowed) to run after the
+ * built-in rule.  Returns NULL when one does not compile, with *BAD (when
+ * not NULL) its index from 0 and *ERR malloc'd: PCRE2's message and "at
+ * offset K" (the caller names the file and place).
  */
-struct redact *redact_new(char *const *extra, size_t nextra, char **err);
+struct redact *redact_new(char *const *extra, size_t nextra, size_t *bad,
+    char **err);
 
 /*
  * Returns a malloc'd, NUL-terminated copy of (P, LEN) with secrets
- * replaced; *OUTLEN gets its length (NUL bytes in P are kept).  Never
- * fails: when a regex errors at match time (PCRE2's match limit), the
- * rest of the text from there on is replaced, since it cannot be shown
- * to be clean.
+ * replaced by the built-in rule and R's regexes (R may be NULL); *OUTLEN
+ * gets its length (NUL bytes in P are kept).  Never fails: when a regex
+ * errors at match time (PCRE2's match limit), the rest of the text from
+ * there on is replaced, since it cannot be shown to be clean.  Safe to
+ * call from several threads with R NULL.
  */
 char *redact_apply(const struct redact *r, const char *p, size_t len,
     size_t *outlen);
 
-/*
- * The built-in rule alone, for callers without a config (`scan`'s
- * excerpts).  Compiled once per process; same contract as redact_apply.
- */
+/* The built-in rule alone, for callers without a config (`scan`'s
+ * excerpts): redact_apply(NULL, ...). */
 char *redact_builtin(const char *p, size_t len, size_t *outlen);
 
 void redact_free(struct redact *r);

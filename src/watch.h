@@ -19,7 +19,6 @@ struct watch {
 	size_t		 nsets;
 	struct state	*st;
 	struct tail	*tail;
-	struct redact	*rd;
 	struct alert	*al;
 	struct http_client *hc;		/* the loop's libcurl multi handle */
 	struct webhook	*wh;

@@ -24,7 +24,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char *err = NULL;
 
 	log_set_level(LOG_LEVEL_ERROR);
-	fr_rd = redact_new(extra, 1, &err);
+	fr_rd = redact_new(extra, 1, NULL, &err);
 	if (fr_rd == NULL) {
 		fprintf(stderr, "fuzz_redact: %s\n", err);
 		abort();

@@ -94,7 +94,7 @@ at_setup(void **state)
 	if (t->set == NULL)
 		return -1;
 	t->st = state_open(at_dir, false, &err);
-	t->rd = redact_new(NULL, 0, &err);
+	t->rd = redact_new(NULL, 0, NULL, &err);
 	t->rule.name = "r";
 	t->rule.pattern_set = "omni";
 	t->rule.window_ms = 10000;

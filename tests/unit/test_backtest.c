@@ -66,7 +66,7 @@ bt_setup(void **state)
 	    "  - class: a\n    regex: 'AAA'\n", fp);
 	fclose(fp);
 	t->set = match_set_load(bt_path, &err);
-	t->rd = redact_new(NULL, 0, &err);
+	t->rd = redact_new(NULL, 0, NULL, &err);
 	t->rules[0].name = "fails";
 	t->rules[0].kind = CONFIG_ALERT_FAILURES;
 	t->rules[0].threshold = 3;
