@@ -33,7 +33,9 @@
 
 /* What the report needs beyond the aggregate, fed by the scan's hook. */
 struct cmd_scan_extra {
-	struct series	*series;	/* JSON and HTML */
+	struct series	*minutes;	/* what the steps are made of */
+	struct series	*hours;		/* JSON's "hours", HTML's worst */
+	struct series	*steps;		/* at --step */
 	struct report_html_samples *samples;	/* HTML */
 	struct progress	*progress;	/* stderr is a terminal */
 	uint64_t	 done;		/* bytes read so far, all files */
@@ -48,6 +50,8 @@ const struct cmd_opt cmd_scan_opts[] = {
 	{ "since", 's', 0, "TIME", "count records stamped at or after TIME "
 	    "(2026-11-29, 24h)" },
 	{ "until", 'u', 0, "TIME", "count records stamped before TIME" },
+	{ "step", 'S', 0, "DURATION", "count per step of DURATION, 1m to 1d "
+	    "(default 1m up to 6h of range, else 1h)" },
 	{ "max-line", 'L', 0, "BYTES", "cut longer lines at BYTES (default "
 	    "1MiB)" },
 	{ "jobs", 'J', 0, "N", "read up to N files at once (default: the "
@@ -63,8 +67,8 @@ cmd_scan_outcome(void *ctx, const char *path,
 {
 	struct cmd_scan_extra *x = ctx;
 
-	if (x->series != NULL)
-		series_add(x->series, o->set_idx, o->outcome, o->class_idx, 1,
+	if (x->minutes != NULL)
+		series_add(x->minutes, o->set_idx, o->outcome, o->class_idx, 1,
 		    o->record->ts_ms);
 	if (x->samples != NULL)
 		report_html_samples_note(x->samples, path, o);
@@ -112,11 +116,12 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
 
 	switch (format) {
 	case REPORT_TEXT:
-		report_write_text(s->agg, s, fp);
+		report_write_text(s->agg, s, x->steps, fp);
 		break;
 	case REPORT_JSON:
 		root = report_json(s->agg, s);
-		report_json_add_hours(root, x->series);
+		report_json_add_hours(root, x->hours);
+		report_json_add_steps(root, x->steps);
 		rc = report_json_dump(root, fp);
 		json_decref(root);
 		break;
@@ -142,7 +147,8 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
 		html.until_ms = s->opts.until;
 		html.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 		html.agg = s->agg;
-		html.series = x->series;
+		html.series = x->hours;
+		html.steps = x->steps;
 		html.scan = s;
 		html.samples = x->samples;
 		html.pm2 = s->pm2.apps;
@@ -164,7 +170,9 @@ cmd_scan(int argc, char **argv)
 	enum report_format format = REPORT_TEXT;
 	const char *output = NULL;
 	struct report_output *out;
-	struct cmd_scan_extra extra = { NULL, NULL, NULL, 0 };
+	struct cmd_scan_extra extra = { NULL, NULL, NULL, NULL, NULL, 0 };
+	int64_t step = 0;
+	const char *why;
 	uint64_t total = 0;
 	bool is_written;
 	struct scan *s;
@@ -211,6 +219,13 @@ cmd_scan(int argc, char **argv)
 				    "10:00[:00], 2026-11-29T10:00:00Z) or a "
 				    "duration (90s, 15m, 24h, 7d)\n",
 				    ch == 's' ? "since" : "until", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			if (series_step_parse(optarg, &step, &why) != 0) {
+				fprintf(stderr, "omniwatch scan: --step '%s': "
+				    "%s\n", optarg, why);
 				return CMD_EXIT_USAGE;
 			}
 			break;
@@ -282,14 +297,12 @@ cmd_scan(int argc, char **argv)
 	 * keeps them the same from run to run. */
 	s->jobs = format == REPORT_HTML ? 1 : jobs != 0 ? jobs :
 	    cmd_scan_default_jobs();
-	if (format != REPORT_TEXT)
-		extra.series = series_new(sets, nsets);
+	extra.minutes = series_new(sets, nsets, SERIES_MINUTE_MS);
 	if (format == REPORT_HTML)
 		extra.samples = report_html_samples_new(sets, nsets);
-	/* Text needs no hook; JSON's series counts only records with a
-	 * time (series_add); HTML's samples take any. */
-	if (extra.series != NULL || extra.samples != NULL)
-		s->on_outcome = cmd_scan_outcome;
+	/* The series counts only records with a time (series_add); HTML's
+	 * samples take any. */
+	s->on_outcome = cmd_scan_outcome;
 	s->on_outcome_dated = extra.samples == NULL;
 	s->on_read = cmd_scan_read;
 	s->hook_ctx = &extra;
@@ -330,6 +343,9 @@ cmd_scan(int argc, char **argv)
 	    scan_paths(s, argv + optind, (size_t)(argc - optind)) != 0)
 		rc = CMD_EXIT_INPUT;
 	progress_done(extra.progress);
+	extra.hours = series_regroup(extra.minutes, SERIES_HOUR_MS);
+	extra.steps = series_regroup(extra.minutes, step != 0 ? step :
+	    series_step_default(extra.minutes, opts.since, opts.until));
 	if (optind == argc)
 		is_written = cmd_scan_report(s, &extra, format, 1, &home_logs,
 		    report_output_fp(out)) == 0;
@@ -342,7 +358,9 @@ cmd_scan(int argc, char **argv)
 		free(err);
 		rc = CMD_EXIT_INPUT;
 	}
-	series_free(extra.series);
+	series_free(extra.minutes);
+	series_free(extra.hours);
+	series_free(extra.steps);
 	report_html_samples_free(extra.samples);
 	scan_free(s);
 	for (size_t i = 0; i < nsets; i++)

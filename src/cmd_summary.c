@@ -32,8 +32,8 @@
 #include "series.h"
 #include "stamp.h"
 #include "state.h"
-#include "state_probe.h"
 #include "summary.h"
+#include "summary_view.h"
 #include "utf8_json.h"
 #include "webhook.h"
 #include "xmalloc.h"
@@ -78,6 +78,8 @@ const struct cmd_opt cmd_summary_opts[] = {
 	{ "since", 's', 0, "TIME", "count minutes at or after TIME "
 	    "(2026-11-29, 24h)" },
 	{ "until", 'u', 0, "TIME", "count minutes before TIME" },
+	{ "step", 'S', 0, "DURATION", "count per step of DURATION, 1m to 1d "
+	    "(default 1m up to 6h of range, else 1h)" },
 	{ "post", 'P', 0, "RECEIVER", "also POST the summary to this "
 	    "receiver of the configuration" },
 	CMD_ROW_VERBOSE,
@@ -146,9 +148,8 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
  * the --json document for json.  Returns a malloc'd string of *LEN bytes.
  */
 static char *
-cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
-    const struct series *series, const struct pm2_apps *pm2,
-    const struct report_probes *probes, size_t *len)
+cmd_summary_body(const struct config_receiver *r,
+    const struct summary_view *v, size_t *len)
 {
 	json_t *doc;
 	char *text = NULL, *s;
@@ -159,22 +160,16 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 		fp = open_memstream(&text, &text_len);
 		if (fp == NULL)
 			abort();	/* only out of memory */
-		report_write_text(agg, NULL, fp);
-		report_pm2_write_text(fp, pm2);
-		report_probes_text(probes, fp);
+		report_write_text(v->agg, NULL, v->steps, fp);
+		report_pm2_write_text(fp, v->pm2);
+		report_probes_text(v->probes, fp);
 		fclose(fp);
 		doc = json_object();
 		json_object_set_new(doc, "text", utf8_json_string(text,
 		    text_len));
 		free(text);
-	} else {
-		doc = report_json(agg, NULL);
-		report_json_add_hours(doc, series);
-		report_pm2_json_add(doc, pm2);
-		if (!report_probes_is_empty(probes))
-			json_object_set_new(doc, "probes",
-			    report_probes_json(probes));
-	}
+	} else
+		doc = summary_view_json(v);
 	s = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(doc);
 	if (s == NULL)
@@ -185,11 +180,8 @@ cmd_summary_body(const struct config_receiver *r, const struct aggregate *agg,
 
 /* Writes the report in FORMAT to FP.  Returns 0 or -1. */
 static int
-cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
-    const struct series *series, const struct pm2_apps *pm2,
-    const struct report_probes *probes,
-    enum report_format format, int64_t since, int64_t until, time_t now,
-    FILE *fp)
+cmd_summary_report(const struct config *cfg, const struct summary_view *v,
+    enum report_format format, time_t now, FILE *fp)
 {
 	struct report_html html;
 	json_t *root;
@@ -198,17 +190,12 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 
 	switch (format) {
 	case REPORT_TEXT:
-		report_write_text(agg, NULL, fp);
-		report_pm2_write_text(fp, pm2);
-		report_probes_text(probes, fp);
+		report_write_text(v->agg, NULL, v->steps, fp);
+		report_pm2_write_text(fp, v->pm2);
+		report_probes_text(v->probes, fp);
 		break;
 	case REPORT_JSON:
-		root = report_json(agg, NULL);
-		report_json_add_hours(root, series);
-		report_pm2_json_add(root, pm2);
-		if (!report_probes_is_empty(probes))
-			json_object_set_new(root, "probes",
-			    report_probes_json(probes));
+		root = summary_view_json(v);
 		rc = report_json_dump(root, fp);
 		json_decref(root);
 		break;
@@ -217,13 +204,14 @@ cmd_summary_report(const struct config *cfg, const struct aggregate *agg,
 		html.command = "summary";
 		source = xasprintf("state of %s", cfg->path);
 		html.source = source;
-		html.since_ms = since;
-		html.until_ms = until;
+		html.since_ms = v->since_ms;
+		html.until_ms = v->until_ms;
 		html.now_ms = (int64_t)now * 1000;
-		html.agg = agg;
-		html.series = series;
-		html.pm2 = pm2;
-		html.probes = probes;
+		html.agg = v->agg;
+		html.series = v->hours;
+		html.steps = v->steps;
+		html.pm2 = v->pm2;
+		html.probes = v->probes;
 		rc = report_html_write(&html, fp);
 		free(source);
 		break;
@@ -238,7 +226,7 @@ cmd_summary(int argc, char **argv)
 	const char *config_path = NULL;
 	struct config *cfg;
 	struct match_set **sets = NULL;
-	struct aggregate *agg = NULL;
+	struct summary_view *view = NULL;
 	struct state *st = NULL;
 	int64_t since = STAMP_NONE, until = STAMP_NONE;
 	enum report_format format = REPORT_TEXT;
@@ -246,11 +234,9 @@ cmd_summary(int argc, char **argv)
 	const struct config_receiver *receiver = NULL;
 	struct webhook_oneshot *oneshot = NULL;
 	struct report_output *rout = NULL;
-	struct series *series = NULL;
-	struct pm2_apps *pm2 = NULL;
-	struct report_probes *probes = NULL;
 	struct progress *progress;
-	int rc_load;
+	int64_t step = 0;
+	const char *why;
 	bool is_written;
 	char *err, *body;
 	size_t body_len;
@@ -289,6 +275,13 @@ cmd_summary(int argc, char **argv)
 				    "10:00[:00], 2026-11-29T10:00:00Z) or a "
 				    "duration (90s, 15m, 24h, 7d)\n",
 				    ch == 's' ? "since" : "until", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			if (series_step_parse(optarg, &step, &why) != 0) {
+				fprintf(stderr, "omniwatch summary: --step '%s': "
+				    "%s\n", optarg, why);
 				return CMD_EXIT_USAGE;
 			}
 			break;
@@ -366,27 +359,17 @@ cmd_summary(int argc, char **argv)
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
-	agg = aggregate_new(sets, cfg->npattern_sets);
-	if (format != REPORT_TEXT || (receiver != NULL &&
-	    receiver->format == CONFIG_FORMAT_JSON))
-		series = series_new(sets, cfg->npattern_sets);
 	progress = progress_new("summary", 0, false, "bucket",
 	    "buckets");
-	rc_load = summary_load_series(st, agg, series, progress, since, until);
+	view = summary_view_load(st, sets, cfg->npattern_sets, since, until,
+	    step, progress);
 	progress_done(progress);
-	if (rc_load == 0)
-		pm2 = summary_load_pm2(st, since, until, &rc_load);
-	probes = report_probes_new();
-	if (rc_load == 0)
-		rc_load = state_probes(st, since, until, report_probes_add,
-		    probes);
-	if (rc_load != 0) {
+	if (view == NULL) {
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
-	is_written = cmd_summary_report(cfg, agg, series, pm2, probes, format,
-	    since,
-	    until, now, report_output_fp(rout)) == 0;
+	is_written = cmd_summary_report(cfg, view, format, now,
+	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {
 		fprintf(stderr, "omniwatch summary: %s\n", err != NULL ? err :
 		    "cannot write the report");
@@ -395,8 +378,7 @@ cmd_summary(int argc, char **argv)
 	}
 	rout = NULL;
 	if (oneshot != NULL) {
-		body = cmd_summary_body(receiver, agg, series, pm2, probes,
-		    &body_len);
+		body = cmd_summary_body(receiver, view, &body_len);
 		if (webhook_oneshot_post(oneshot, body, body_len, &err) != 0) {
 			fprintf(stderr, "omniwatch summary: --post: %s\n", err);
 			free(err);
@@ -409,10 +391,7 @@ out:
 	webhook_oneshot_free(oneshot);
 	if (rout != NULL)
 		report_output_close(rout, false, &err);
-	series_free(series);
-	report_probes_free(probes);
-	aggregate_free(agg);
-	pm2_apps_free(pm2);
+	summary_view_free(view);
 	state_close(st);
 	match_sets_free(sets, cfg->npattern_sets);
 	config_free(cfg);

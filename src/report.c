@@ -274,9 +274,48 @@ report_text_instance(FILE *fp, int id, const struct aggregate_counts *c)
 		fprintf(fp, ", failure rate %.1f%%\n", rate * 100.0);
 }
 
+/*
+ * The steps of SS that hold failures, one a line: "    2026-11-29T10:01:00Z
+ * 3 failures, 2 successes, failure rate 60.0%: timeout 2, refused 1", so
+ * that the minutes of an incident read down a column.
+ */
+static void
+report_text_steps(FILE *fp, const struct series_set *ss, int64_t step_ms)
+{
+	char when[STAMP_BUFLEN], name[24];
+	bool any = false;
+
+	for (size_t i = 0; i < ss->nsteps; i++) {
+		const struct series_step *st = &ss->steps[i];
+		const char *sep = ": ";
+
+		if (st->failures == 0)
+			continue;
+		if (!any)
+			fprintf(fp, "  steps with failures (%s, UTC):\n",
+			    series_step_name(step_ms, name));
+		any = true;
+		stamp_format(st->start_ms, when);
+		fprintf(fp, "    %s  %llu %s, %llu %s, failure rate %.1f%%",
+		    when, (unsigned long long)st->failures,
+		    plural(st->failures, "failure", "failures"),
+		    (unsigned long long)st->successes,
+		    plural(st->successes, "success", "successes"),
+		    series_step_rate(st) * 100.0);
+		for (size_t c = 0; c < ss->set->nfailure; c++) {
+			if (st->classes[c] == 0)
+				continue;
+			fprintf(fp, "%s%s %llu", sep, ss->set->failure[c].name,
+			    (unsigned long long)st->classes[c]);
+			sep = ", ";
+		}
+		fputc('\n', fp);
+	}
+}
+
 void
 report_write_text(const struct aggregate *agg, const struct scan *s,
-    FILE *fp)
+    const struct series *steps, FILE *fp)
 {
 	for (size_t i = 0; i < agg->nsets; i++) {
 		const struct aggregate_set *as = &agg->sets[i];
@@ -296,6 +335,8 @@ report_write_text(const struct aggregate *agg, const struct scan *s,
 				report_text_instance(fp, a->instances[k].id,
 				    &a->instances[k].counts);
 		}
+		if (steps != NULL)
+			report_text_steps(fp, &steps->sets[i], steps->step_ms);
 	}
 	if (s == NULL)
 		return;
@@ -368,24 +409,26 @@ report_format_parse(const char *arg, enum report_format *out)
 	return 0;
 }
 
+/* One step of SET as a JSON object, its start under KEY. */
 static json_t *
-report_json_hour(const struct match_set *set, const struct series_hour *h)
+report_json_step(const struct match_set *set, const struct series_step *st,
+    const char *key)
 {
 	json_t *o = json_object(), *classes = json_object();
-	double rate = series_hour_rate(h);
+	double rate = series_step_rate(st);
 	char buf[STAMP_BUFLEN];
 
-	stamp_format(h->hour_ms, buf);
-	json_object_set_new(o, "hour", json_string(buf));
-	json_object_set_new(o, "failures", json_integer((json_int_t)h->failures));
+	stamp_format(st->start_ms, buf);
+	json_object_set_new(o, key, json_string(buf));
+	json_object_set_new(o, "failures", json_integer((json_int_t)st->failures));
 	json_object_set_new(o, "successes",
-	    json_integer((json_int_t)h->successes));
-	json_object_set_new(o, "damaged", json_integer((json_int_t)h->damaged));
+	    json_integer((json_int_t)st->successes));
+	json_object_set_new(o, "damaged", json_integer((json_int_t)st->damaged));
 	json_object_set_new(o, "failure_rate", rate < 0 ? json_null() :
 	    json_real(rate));
 	for (size_t i = 0; i < set->nfailure; i++) {
 		json_t *prev = json_object_get(classes, set->failure[i].name);
-		json_int_t n = (json_int_t)h->classes[i];
+		json_int_t n = (json_int_t)st->classes[i];
 
 		if (prev != NULL)
 			n += json_integer_value(prev);
@@ -396,24 +439,48 @@ report_json_hour(const struct match_set *set, const struct series_hour *h)
 	return o;
 }
 
-void
-report_json_add_hours(json_t *root, const struct series *series)
+/* Adds SERIES to each set of ROOT as the array NAME, each step's start
+ * under KEY. */
+static void
+report_json_add_series(json_t *root, const struct series *series,
+    const char *name, const char *key)
 {
 	json_t *sets = json_object_get(root, "pattern_sets");
 
 	for (size_t i = 0; i < series->nsets; i++) {
 		const struct series_set *ss = &series->sets[i];
 		json_t *o = json_object_get(sets, ss->set->name);
-		json_t *hours = json_array();
+		json_t *steps;
 
-		if (o == NULL) {
-			json_decref(hours);
+		if (o == NULL)
 			continue;
-		}
-		for (size_t j = 0; j < ss->nhours; j++)
-			json_array_append_new(hours,
-			    report_json_hour(ss->set, &ss->hours[j]));
-		json_object_set_new(o, "hours", hours);
+		steps = json_array();
+		for (size_t j = 0; j < ss->nsteps; j++)
+			json_array_append_new(steps,
+			    report_json_step(ss->set, &ss->steps[j], key));
+		json_object_set_new(o, name, steps);
+	}
+}
+
+void
+report_json_add_hours(json_t *root, const struct series *series)
+{
+	report_json_add_series(root, series, "hours", "hour");
+}
+
+void
+report_json_add_steps(json_t *root, const struct series *steps)
+{
+	json_t *sets = json_object_get(root, "pattern_sets");
+	char name[24];
+
+	report_json_add_series(root, steps, "steps", "start");
+	for (size_t i = 0; i < steps->nsets; i++) {
+		json_t *o = json_object_get(sets, steps->sets[i].set->name);
+
+		if (o != NULL)
+			json_object_set_new(o, "step", json_string(
+			    series_step_name(steps->step_ms, name)));
 	}
 }
 

@@ -27,9 +27,13 @@ json_t *report_json(const struct aggregate *agg, const struct scan *s);
 int report_write_json(const struct aggregate *agg, const struct scan *s,
     FILE *fp);
 
-/* Writes the text report to FP; S may be NULL as for report_json. */
+/*
+ * Writes the text report to FP; S may be NULL as for report_json.  STEPS
+ * (same sets as AGG, or NULL) adds under each set its steps that hold
+ * failures.
+ */
 void report_write_text(const struct aggregate *agg, const struct scan *s,
-    FILE *fp);
+    const struct series *steps, FILE *fp);
 
 /* MS (ms since the epoch) as an ISO 8601 UTC string, STAMP_NONE as null. */
 json_t *report_json_time(int64_t ms);
@@ -51,6 +55,13 @@ int report_format_parse(const char *arg, enum report_format *out);
  * "damaged": N, "failure_rate": 0.0-1.0 or null, "classes": {...}}.
  */
 void report_json_add_hours(json_t *root, const struct series *series);
+
+/*
+ * Adds to each pattern set of ROOT the key "steps": its steps in STEPS
+ * (any step, series.h), oldest first, each as an hour above but with
+ * "start" for "hour"; and "step": STEPS's step as written ("1m", "1h").
+ */
+void report_json_add_steps(json_t *root, const struct series *steps);
 
 /* Writes ROOT (one object, then LF) to FP.  Returns 0 or -1. */
 int report_json_dump(json_t *root, FILE *fp);

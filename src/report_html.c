@@ -280,27 +280,27 @@ report_html_classes(FILE *fp, const struct aggregate_set *as)
 static int
 report_html_worst_cmp(const void *a, const void *b)
 {
-	const struct series_hour *x = *(const struct series_hour *const *)a;
-	const struct series_hour *y = *(const struct series_hour *const *)b;
-	double rx = series_hour_rate(x), ry = series_hour_rate(y);
+	const struct series_step *x = *(const struct series_step *const *)a;
+	const struct series_step *y = *(const struct series_step *const *)b;
+	double rx = series_step_rate(x), ry = series_step_rate(y);
 
 	if (x->failures != y->failures)
 		return x->failures > y->failures ? -1 : 1;
 	if (rx != ry)
 		return rx > ry ? -1 : 1;
-	return x->hour_ms < y->hour_ms ? -1 : x->hour_ms > y->hour_ms;
+	return x->start_ms < y->start_ms ? -1 : x->start_ms > y->start_ms;
 }
 
 static void
 report_html_worst(FILE *fp, const struct series_set *ss)
 {
-	const struct series_hour **v = xcalloc(ss->nhours + 1, sizeof(*v));
+	const struct series_step **v = xcalloc(ss->nsteps + 1, sizeof(*v));
 	size_t n = 0;
 	char when[32], num[32], num2[32], r[16];
 
-	for (size_t i = 0; i < ss->nhours; i++)
-		if (ss->hours[i].failures > 0)
-			v[n++] = &ss->hours[i];
+	for (size_t i = 0; i < ss->nsteps; i++)
+		if (ss->steps[i].failures > 0)
+			v[n++] = &ss->steps[i];
 	qsort(v, n, sizeof(*v), report_html_worst_cmp);
 	fprintf(fp, "<div class=\"panel\"><h3>Worst hours</h3>\n");
 	if (n == 0)
@@ -311,12 +311,12 @@ report_html_worst(FILE *fp, const struct series_set *ss)
 		    "failures</th><th class=\"n\">successes</th>"
 		    "<th class=\"n\">failure rate</th></tr>\n");
 	for (size_t i = 0; i < n && i < REPORT_WORST_HOURS; i++) {
-		double rate = series_hour_rate(v[i]);
+		double rate = series_step_rate(v[i]);
 
 		fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td>"
 		    "<td class=\"n\">%s</td><td class=\"n\"><span class=\"pill "
 		    "%s\">%s</span></td></tr>\n",
-		    report_html_hour(v[i]->hour_ms, when),
+		    report_html_hour(v[i]->start_ms, when),
 		    report_html_num(v[i]->failures, num),
 		    report_html_num(v[i]->successes, num2),
 		    report_html_rate_class(rate), report_html_rate(rate, r));
@@ -409,6 +409,7 @@ report_html_set(FILE *fp, const struct report_html *r, size_t i)
 {
 	const struct aggregate_set *as = &r->agg->sets[i];
 	const struct series_set *ss = &r->series->sets[i];
+	const struct series *steps = r->steps != NULL ? r->steps : r->series;
 
 	fprintf(fp, "<section class=\"set\" id=\"set-");
 	report_html_escs(fp, as->set->name);
@@ -422,7 +423,7 @@ report_html_set(FILE *fp, const struct report_html *r, size_t i)
 	fprintf(fp, "</h2>\n");
 	report_html_cards(fp, &as->total);
 
-	report_html_chart(fp, ss);
+	report_html_chart(fp, &steps->sets[i], steps->step_ms);
 
 	fprintf(fp, "<div class=\"cols\">\n");
 	report_html_classes(fp, as);

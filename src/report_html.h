@@ -54,7 +54,8 @@ struct report_html {
 	int64_t		 until_ms;
 	int64_t		 now_ms;	/* when the report was made */
 	const struct aggregate *agg;
-	const struct series *series;	/* same sets as agg */
+	const struct series *series;	/* hours, same sets as agg */
+	const struct series *steps;	/* the chart's; NULL: series */
 	const struct scan *scan;	/* files and errors, or NULL */
 	const struct report_html_samples *samples;	/* or NULL */
 	const struct pm2_apps *pm2;	/* PM2's daemon log said; or NULL */

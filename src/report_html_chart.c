@@ -23,7 +23,7 @@
 #define REPORT_CHART_PAD_R	60
 #define REPORT_CHART_PAD_T	18
 #define REPORT_CHART_PAD_B	58
-#define REPORT_CHART_MAX_BINS	168	/* a week of hours */
+#define REPORT_CHART_MAX_BINS	360	/* 6 h of minutes, 15 days of hours */
 #define REPORT_COLOR_SUCCESS	"#2f9e58"
 #define REPORT_COLOR_RATE	"#1b3f8f"
 
@@ -35,7 +35,8 @@ struct report_chart {
 	const struct series_set *ss;
 	size_t		 nclasses;
 	int64_t		 first_ms;	/* start of the first bin */
-	int64_t		 bin_ms;	/* one or more hours */
+	int64_t		 step_ms;	/* the series' step */
+	int64_t		 bin_ms;	/* one or more steps */
 	size_t		 nbins;
 	uint64_t	*successes;	/* [nbins] */
 	uint64_t	*damaged;
@@ -62,8 +63,22 @@ report_chart_nice(uint64_t v)
 	}
 }
 
+/* What a bin of BIN_MS is called: "minute", "hour", "day" or "5m". */
+static const char *
+report_chart_unit(int64_t bin_ms, char *buf)
+{
+	if (bin_ms == SERIES_MINUTE_MS)
+		return "minute";
+	if (bin_ms == SERIES_HOUR_MS)
+		return "hour";
+	if (bin_ms == SERIES_DAY_MS)
+		return "day";
+	return series_step_name(bin_ms, buf);
+}
+
 static void
-report_chart_init(struct report_chart *ch, const struct series_set *ss)
+report_chart_init(struct report_chart *ch, const struct series_set *ss,
+    int64_t step_ms)
 {
 	int64_t span;
 	uint64_t top = 0;
@@ -72,22 +87,23 @@ report_chart_init(struct report_chart *ch, const struct series_set *ss)
 	memset(ch, 0, sizeof(*ch));
 	ch->ss = ss;
 	ch->nclasses = ss->set->nfailure;
-	if (ss->nhours == 0)
+	ch->step_ms = step_ms;
+	if (ss->nsteps == 0)
 		return;
-	ch->first_ms = ss->hours[0].hour_ms;
-	span = (ss->hours[ss->nhours - 1].hour_ms - ch->first_ms) /
-	    SERIES_HOUR_MS + 1;
+	ch->first_ms = ss->steps[0].start_ms;
+	span = (ss->steps[ss->nsteps - 1].start_ms - ch->first_ms) /
+	    step_ms + 1;
 	per = ((size_t)span + REPORT_CHART_MAX_BINS - 1) /
 	    REPORT_CHART_MAX_BINS;
-	ch->bin_ms = (int64_t)per * SERIES_HOUR_MS;
+	ch->bin_ms = (int64_t)per * step_ms;
 	ch->nbins = ((size_t)span + per - 1) / per;
 	ch->successes = xcalloc(ch->nbins, sizeof(uint64_t));
 	ch->damaged = xcalloc(ch->nbins, sizeof(uint64_t));
 	ch->failures = xcalloc(ch->nbins, sizeof(uint64_t));
 	ch->classes = xcalloc(ch->nbins * (ch->nclasses + 1), sizeof(uint64_t));
-	for (size_t i = 0; i < ss->nhours; i++) {
-		const struct series_hour *h = &ss->hours[i];
-		size_t b = (size_t)((h->hour_ms - ch->first_ms) / ch->bin_ms);
+	for (size_t i = 0; i < ss->nsteps; i++) {
+		const struct series_step *h = &ss->steps[i];
+		size_t b = (size_t)((h->start_ms - ch->first_ms) / ch->bin_ms);
 
 		ch->successes[b] += h->successes;
 		ch->damaged[b] += h->damaged;
@@ -146,13 +162,12 @@ report_chart_tooltip(FILE *fp, const struct report_chart *ch, size_t b)
 {
 	const struct match_set *set = ch->ss->set;
 	uint64_t f = ch->failures[b], s = ch->successes[b];
-	char when[32], num[32], rate[16];
+	char when[32], num[32], rate[16], unit[24];
 
 	report_html_hour(ch->first_ms + (int64_t)b * ch->bin_ms, when);
 	fprintf(fp, "<title>%s UTC", when);
-	if (ch->bin_ms > SERIES_HOUR_MS)
-		fprintf(fp, " (+%lld h)", (long long)(ch->bin_ms /
-		    SERIES_HOUR_MS));
+	if (ch->bin_ms > ch->step_ms)
+		fprintf(fp, " (+%s)", series_step_name(ch->bin_ms, unit));
 	fprintf(fp, ": %s failures", report_html_num(f, num));
 	for (size_t c = 0; c < ch->nclasses; c++)
 		if (ch->classes[b * ch->nclasses + c] > 0) {
@@ -178,13 +193,13 @@ report_chart_write(FILE *fp, const struct report_chart *ch)
 	double gap = bw > 4 ? bw * 0.18 : 0;
 	size_t label_every = (ch->nbins + 9) / 10;
 	bool is_open = false;
-	char buf[32];
+	char buf[32], unit[24];
 
 	fprintf(fp, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 	    "aria-label=\"Failures by class and successes per %s, with the "
 	    "failure rate\">\n", REPORT_CHART_W, REPORT_CHART_H,
-	    ch->bin_ms > SERIES_HOUR_MS ? "period" : "hour");
+	    report_chart_unit(ch->bin_ms, unit));
 
 	/* Grid and the count axis (left). */
 	for (uint64_t v = 0; v <= ch->ymax; v += ch->ystep) {
@@ -209,8 +224,7 @@ report_chart_write(FILE *fp, const struct report_chart *ch)
 	    "%.1f) rotate(-90)\" text-anchor=\"middle\">records per %s</text>"
 	    "<text class=\"axis-title rate\" transform=\"translate(%d %.1f) "
 	    "rotate(90)\" text-anchor=\"middle\">failure rate</text>\n",
-	    REPORT_CHART_PAD_T + ph / 2, ch->bin_ms > SERIES_HOUR_MS ?
-	    "period" : "hour", REPORT_CHART_W - 12, REPORT_CHART_PAD_T + ph / 2);
+	    REPORT_CHART_PAD_T + ph / 2, report_chart_unit(ch->bin_ms, unit), REPORT_CHART_W - 12, REPORT_CHART_PAD_T + ph / 2);
 
 	/* Bars: successes at the bottom, then each class, then damaged. */
 	for (size_t b = 0; b < ch->nbins; b++) {
@@ -305,12 +319,14 @@ report_chart_legend(FILE *fp, const struct report_chart *ch)
 }
 
 void
-report_html_chart(FILE *fp, const struct series_set *ss)
+report_html_chart(FILE *fp, const struct series_set *ss, int64_t step_ms)
 {
 	struct report_chart ch;
+	char unit[24];
 
-	report_chart_init(&ch, ss);
-	fprintf(fp, "<div class=\"panel\"><h3>Per hour (UTC)</h3>\n");
+	report_chart_init(&ch, ss, step_ms);
+	fprintf(fp, "<div class=\"panel\"><h3>Per %s (UTC)</h3>\n",
+	    report_chart_unit(ch.bin_ms != 0 ? ch.bin_ms : step_ms, unit));
 	if (ch.nbins == 0)
 		fprintf(fp, "<p class=\"empty\">No records with a time stamp "
 		    "to draw.</p>\n");

@@ -57,7 +57,9 @@ const char *report_html_hour(int64_t ms, char *buf);
 
 struct series_set;
 
-/* The "Per hour (UTC)" panel of one pattern set's SERIES (chart, legend). */
-void report_html_chart(FILE *fp, const struct series_set *ss);
+/* The "Per minute (UTC)" panel of one pattern set's steps SS, of STEP_MS
+ * each (chart, legend). */
+void report_html_chart(FILE *fp, const struct series_set *ss,
+    int64_t step_ms);
 
 #endif
