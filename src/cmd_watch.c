@@ -24,6 +24,7 @@
 #include "alert.h"
 #include "cmd.h"
 #include "config.h"
+#include "dashboard.h"
 #include "http_client.h"
 #include "log.h"
 #include "loop.h"
@@ -339,7 +340,7 @@ watch_open(struct watch *w)
 {
 	struct tail_cb cb = { watch_outcome, w, watch_daemon_line };
 	struct alert_cb acb = { watch_notify, w, watch_probe_failing };
-	struct metrics_cb mcb = { watch_metrics, w };
+	struct metrics_cb mcb = { watch_metrics, dashboard_page, w };
 	struct epoll_event ev;
 	char *err = NULL;
 	int64_t now = stamp_now_ms();

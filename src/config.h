@@ -146,6 +146,8 @@ struct config {
 	int64_t		 metrics_textfile_ms;	/* default 15000 */
 	struct config_probe *probes;
 	size_t		 nprobes;
+	char		*metrics_token_file;	/* bearer token, or NULL */
+	bool		 metrics_public;	/* off loopback without a token */
 };
 
 /*

@@ -461,6 +461,9 @@ const struct config_section config_table_alert = {
 	.finish = config_finish_alert,
 };
 
+static const char *const config_metrics_public[] = { "false", "true",
+	NULL };
+
 static const struct config_key config_metrics_keys[] = {
 	{ .name = "listen", .type = CONFIG_STRING,
 	  CONFIG_AT(struct config, metrics_listen),
@@ -474,6 +477,14 @@ static const struct config_key config_metrics_keys[] = {
 	{ .name = "textfile_interval", .type = CONFIG_DURATION,
 	  CONFIG_AT(struct config, metrics_textfile_ms), .min = 1,
 	  .dflt = "15s", .text = "How often the textfile is written." },
+	{ .name = "token_file", .type = CONFIG_PATH,
+	  CONFIG_AT(struct config, metrics_token_file), .expect = "a file",
+	  .text = "Every request must carry Authorization: Bearer and the "
+	  "token in this file." },
+	{ .name = "public", .type = CONFIG_CHOICE,
+	  CONFIG_AT(struct config, metrics_public),
+	  .choices = config_metrics_public, .dflt = "false",
+	  .text = "Serve off loopback without a token_file." },
 	{ .name = NULL }
 };
 

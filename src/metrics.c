@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "xmalloc.h"
 
 #define METRICS_CONNECTION_TIMEOUT	10	/* seconds, MHD's unit */
+#define METRICS_TOKEN_MAX	4096	/* bytes of a bearer token */
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
 struct metrics_buf {
@@ -60,6 +62,7 @@ struct metrics {
 	size_t		 nlasts;
 	int64_t		 next_textfile_ms;	/* 0: no textfile */
 	bool		 warned_textfile;
+	char		*token;		/* "Bearer TOKEN", or NULL */
 };
 
 /* ---------------------------------------------------------------------
@@ -259,6 +262,53 @@ metrics_last_success(struct metrics *m, const char *set, int64_t ms)
  * The listener.
  */
 
+/* Collects the query parameters of a request (MHD_get_connection_values). */
+struct metrics_args {
+	struct metrics_query q[METRICS_QUERY_MAX];
+	size_t		 n;
+	bool		 is_over;
+};
+
+static enum MHD_Result
+metrics_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct metrics_args *a = cls;
+
+	(void)kind;
+	if (a->n == METRICS_QUERY_MAX) {
+		a->is_over = true;
+		return MHD_NO;
+	}
+	a->q[a->n].name = key;
+	a->q[a->n].value = value != NULL ? value : "";
+	a->n++;
+	return MHD_YES;
+}
+
+/* True when CONN carries M's token; compared in constant time, so that
+ * the time taken does not tell how much of a guess was right. */
+static bool
+metrics_is_authorized(const struct metrics *m, struct MHD_Connection *conn)
+{
+	const char *got;
+	size_t want_len, got_len;
+	unsigned char diff = 0;
+
+	if (m->token == NULL)
+		return true;
+	got = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (got == NULL)
+		return false;
+	want_len = strlen(m->token);
+	got_len = strlen(got);
+	for (size_t i = 0; i < want_len; i++)
+		diff |= (unsigned char)m->token[i] ^
+		    (unsigned char)(i < got_len ? got[i] : 0);
+	return diff == 0 && got_len == want_len;
+}
+
 static enum MHD_Result
 metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -266,24 +316,46 @@ metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct metrics *m = cls;
 	struct MHD_Response *resp;
+	struct metrics_args args;
 	enum MHD_Result rc;
-	unsigned int status = MHD_HTTP_OK;
+	int status = MHD_HTTP_OK;
 	const char *type = METRICS_CONTENT_TYPE;
-	char *page;
-	size_t len;
+	char *page = NULL;
+	size_t len = 0;
 
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)req_cls;
+	memset(&args, 0, sizeof(args));
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		page = xstrdup("only GET\n");
 		status = MHD_HTTP_METHOD_NOT_ALLOWED;
-		type = "text/plain";
-	} else if (strcmp(url, "/metrics") != 0 && strcmp(url, "/") != 0) {
-		page = xstrdup("not found: try /metrics\n");
-		status = MHD_HTTP_NOT_FOUND;
-		type = "text/plain";
-	} else
+	} else if (!metrics_is_authorized(m, conn)) {
+		page = xstrdup("unauthorized: send Authorization: Bearer and "
+		    "the token of metrics.token_file\n");
+		status = MHD_HTTP_UNAUTHORIZED;
+	} else if (strcmp(url, "/metrics") == 0)
 		page = metrics_render(m, &len);
-	if (status != MHD_HTTP_OK)
+	else {
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+		    metrics_arg, &args);
+		if (args.is_over) {
+			page = xasprintf("bad request: more than %d query "
+			    "parameters\n", METRICS_QUERY_MAX);
+			status = MHD_HTTP_BAD_REQUEST;
+		} else if (m->cb.page != NULL)
+			status = m->cb.page(m->cb.ctx, url, args.q, args.n,
+			    &page, &len, &type);
+		else
+			status = MHD_HTTP_NOT_FOUND;
+		if (status == MHD_HTTP_NOT_FOUND && page == NULL)
+			page = xstrdup("not found: try /metrics\n");
+	}
+	if (status != MHD_HTTP_OK) {
+		type = "text/plain; charset=utf-8";
 		len = strlen(page);
+	}
 	resp = MHD_create_response_from_buffer(len, page,
 	    MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
@@ -291,11 +363,57 @@ metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	/* Read-only pages of counts: not to be framed or guessed at. */
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	rc = MHD_queue_response(conn, status, resp);
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"omniwatch\"");
+	rc = MHD_queue_response(conn, (unsigned int)status, resp);
 	MHD_destroy_response(resp);
 	return rc;
+}
+
+/*
+ * Reads metrics.token_file into M->token as "Bearer TOKEN": the file's
+ * bytes without a final newline.  Returns 0 or -1 with *ERR.
+ */
+static int
+metrics_token(struct metrics *m, char **err)
+{
+	const char *path = m->cfg->metrics_token_file;
+	char *buf;
+	struct stat sb;
+	FILE *fp;
+	size_t n;
+
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		*err = xasprintf("%s: metrics.token_file %s: %s", m->cfg->path,
+		    path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 0004) != 0)
+		log_warnx("metrics.token_file %s is readable by everyone; "
+		    "chmod o-r it", path);
+	buf = xmalloc(METRICS_TOKEN_MAX + 1);
+	n = fread(buf, 1, METRICS_TOKEN_MAX + 1, fp);
+	fclose(fp);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n == 0 || n > METRICS_TOKEN_MAX || memchr(buf, '\0', n) != NULL ||
+	    memchr(buf, '\n', n) != NULL) {
+		*err = xasprintf("%s: metrics.token_file %s: expected one line "
+		    "of 1 to %d bytes", m->cfg->path, path, METRICS_TOKEN_MAX);
+		free(buf);
+		return -1;
+	}
+	m->token = xasprintf("Bearer %.*s", (int)n, buf);
+	explicit_bzero(buf, n);
+	free(buf);
+	return 0;
 }
 
 static void
@@ -373,9 +491,18 @@ metrics_listen(struct metrics *m, char **err)
 		return -1;
 	if (is_v6)
 		flags |= MHD_USE_IPv6;
-	if (!is_loopback)
-		log_warnx("metrics: listening on %s, which is not loopback: "
-		    "anyone who can reach it sees the counts", listen);
+	if (m->cfg->metrics_token_file != NULL && metrics_token(m, err) != 0)
+		return -1;
+	if (!is_loopback && m->token == NULL && !m->cfg->metrics_public) {
+		*err = xasprintf("%s: metrics.listen: %s is not loopback: set "
+		    "metrics.token_file (a bearer token every request must "
+		    "carry) or metrics.public: true", m->cfg->path, listen);
+		return -1;
+	}
+	if (!is_loopback && m->token == NULL)
+		log_warnx("metrics: listening on %s, which is not loopback, "
+		    "with no token (public: true): anyone who can reach it "
+		    "sees the counts", listen);
 	m->mhd = MHD_start_daemon(flags, 0, NULL, NULL, metrics_answer, m,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS_MAX,
@@ -541,5 +668,8 @@ metrics_free(struct metrics *m)
 	for (size_t i = 0; i < m->nlasts; i++)
 		free(m->lasts[i].set);
 	free(m->lasts);
+	if (m->token != NULL)
+		explicit_bzero(m->token, strlen(m->token));
+	free(m->token);
 	free(m);
 }

@@ -40,17 +40,41 @@ void metrics_family(struct metrics_buf *b, const char *name,
 void metrics_sample(struct metrics_buf *b, const char *name, double value,
     size_t nlabels, const char *const *labels);
 
+/* A query parameter of a request, as libmicrohttpd decoded it. */
+struct metrics_query {
+	const char	*name;
+	const char	*value;		/* "" when given without '=' */
+};
+
+#define METRICS_QUERY_MAX	8	/* more: 400 */
+
 struct metrics_cb {
 	void	(*render)(void *ctx, struct metrics_buf *b);
+	/*
+	 * Any other GET: PATH (without the query) and its NQ parameters.
+	 * Returns an HTTP status: 200 with *BODY (malloc'd, *LEN bytes) of
+	 * *TYPE (static), 400 with *BODY a message, or 404 (nothing set)
+	 * for a path it does not serve.  NULL: only /metrics is served.
+	 */
+	int	(*page)(void *ctx, const char *path,
+		    const struct metrics_query *q, size_t nq, char **body,
+		    size_t *len, const char **type);
 	void	*ctx;
 };
 
 struct metrics;
 
 /*
+ * The listener serves GET and HEAD only, /metrics and what the page
+ * callback serves.  With metrics.token_file every request must carry
+ * "Authorization: Bearer TOKEN" (RFC 6750, 2.1), else 401; a listen
+ * address that is not loopback needs a token_file or metrics.public.
+ *
  * Starts the listener and/or the textfile of CFG (borrowed); EPFD is the
  * loop's epoll set, to which the listener's descriptor is added (data.fd).
- * Returns NULL with *ERR (malloc'd) when the address cannot be bound.
+ * Returns NULL with *ERR (malloc'd) when the address cannot be bound, the
+ * token cannot be read, or the address is not loopback and neither a
+ * token nor public is configured.
  * With neither listen nor textfile configured it still counts (for
  * metrics_render()).
  */

@@ -484,8 +484,13 @@ report_html_write(const struct report_html *r, FILE *fp)
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n"
-	    "<meta name=\"generator\" content=\"omniwatch %s\">\n"
-	    "<title>omniwatch %s", PACKAGE_VERSION, r->command);
+	    "<meta name=\"generator\" content=\"omniwatch %s\">\n",
+	    PACKAGE_VERSION);
+	/* A refresh without a script: the page stays self-contained. */
+	if (r->refresh_s > 0)
+		fprintf(fp, "<meta http-equiv=\"refresh\" content=\"%d\">\n",
+		    r->refresh_s);
+	fprintf(fp, "<title>omniwatch %s", r->command);
 	for (size_t i = 0; i < r->agg->nsets; i++) {
 		fprintf(fp, i == 0 ? ": " : ", ");
 		report_html_escs(fp, r->agg->sets[i].set->name);

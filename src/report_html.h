@@ -60,6 +60,7 @@ struct report_html {
 	const struct report_html_samples *samples;	/* or NULL */
 	const struct pm2_apps *pm2;	/* PM2's daemon log said; or NULL */
 	const struct report_probes *probes;	/* report_probe.h, or NULL */
+	int		 refresh_s;	/* > 0: the page reloads itself */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

@@ -382,7 +382,7 @@ test_error_types(void **state)
 	    "names to receivers (ops: {url: ...})");
 	ct_error("sources: [{path: /x}]\nmetrics: 9100\n",
 	    "2:10: metrics: got a string; expected a mapping with listen, "
-	    "textfile or textfile_interval");
+	    "textfile, textfile_interval, token_file or public");
 	ct_error("sources: [{path: /x}]\nalerts: {name: x}\n",
 	    "2:10: alerts: got a mapping; expected a list of alert rules "
 	    "(- name: ...)");
