@@ -263,8 +263,14 @@ watch_commit(struct watch *w, bool flush)
 		w->dirty_since_ms = 0;
 		w->has_notice = false;
 		webhook_committed(w->wh);
-	} else
-		webhook_rolled_back(w->wh);
+		return;
+	}
+	/* The state keeps every change for the next commit (it said so
+	 * once): try again one commit_interval from now, not at every
+	 * wakeup. */
+	w->uncommitted_records = 0;
+	w->dirty_since_ms = stamp_now_ms();
+	w->has_notice = false;
 }
 
 /*

@@ -5,11 +5,14 @@
  * counts.
  *
  * Exactly-once counting rests on one rule: counts and the offsets past the
- * records they came from are committed in the same transaction.  The
- * transaction opens at the first change and closes at state_commit(); after
- * a kill -9 both are rolled back together, the records are read again and
- * counted once.  `summary` reads the buckets through a second connection and
- * sees only committed data.
+ * records they came from are committed in the same transaction.  Changes
+ * wait in memory (state_journal.h) and state_commit() writes them all in
+ * one transaction; after a kill -9 both are lost together, the records
+ * are read again and counted once.  A commit that fails (disk full, I/O
+ * error, locked, read-only) leaves the database as it was and keeps the
+ * changes for the next commit, so nothing is lost while `watch` runs on.
+ * `summary` reads the buckets through a second connection and sees only
+ * committed data.
  *
  * Schema (version 1; versions 4 and 5 add state_pm2.h's tables):
  *   files(dev, ino, fp_len, fp_crc, offset, path, updated_ms,
@@ -110,16 +113,22 @@ struct state;
  */
 struct state *state_open(const char *dir, bool read_only, char **err);
 
-/* Adds C to its bucket (inside the open transaction; opens one). */
+/* Adds C to its bucket at the next commit.  Returns 0, or -1 (logged)
+ * when ST is read-only; so do the changes below. */
 int state_count(struct state *st, const struct state_count *c);
 
-/* Records F's offset (inside the open transaction; opens one). */
+/* Records F's offset at the next commit. */
 int state_file_save(struct state *st, const struct state_file *f);
 
-/* Forgets the file with DEV, INO (inside the open transaction). */
+/* Forgets the file with DEV, INO at the next commit. */
 int state_file_forget(struct state *st, uint64_t dev, uint64_t ino);
 
-/* Commits the open transaction, if any.  Returns 0 or -1 (logged). */
+/*
+ * Writes every change since the last successful commit in one
+ * transaction.  Returns 0, or -1 when it failed: the database is
+ * unchanged, the changes are kept for the next call, and the failure is
+ * logged once (and its end once), however often it is retried.
+ */
 int state_commit(struct state *st);
 
 /* True when changes wait for state_commit(). */
@@ -139,10 +148,10 @@ void state_files_free(struct state_file *files, size_t n);
 int state_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
     void (*fn)(void *ctx, const struct state_count *c), void *ctx);
 
-/* Saves (inserts or replaces) A (inside the open transaction). */
+/* Saves (inserts or replaces) A at the next commit. */
 int state_alert_save(struct state *st, const struct state_alert *a);
 
-/* Forgets the alert NAME (inside the open transaction). */
+/* Forgets the alert NAME at the next commit. */
 int state_alert_forget(struct state *st, const char *name);
 
 /* Calls FN for every saved alert, by name.  Returns 0 or -1 (logged). */
@@ -150,12 +159,12 @@ int state_alerts(struct state *st,
     void (*fn)(void *ctx, const struct state_alert *a), void *ctx);
 
 /*
- * Queues N (inside the open transaction) and sets N->seq, which grows with
+ * Queues N at the next commit and sets N->seq now, which grows with
  * every notice.  Returns 0 or -1.
  */
 int state_spool_add(struct state *st, struct state_notice *n);
 
-/* Removes the notice SEQ (inside the open transaction). */
+/* Removes the notice SEQ at the next commit. */
 int state_spool_remove(struct state *st, int64_t seq);
 
 /* Calls FN for every queued notice, oldest first.  Returns 0 or -1. */
@@ -171,8 +180,8 @@ int state_last_outcome(struct state *st, const char *set,
     const char *outcome, int64_t *ms);
 
 /*
- * Saves VALUE under KEY in the meta table (inside the open transaction;
- * opens one).  Returns 0 or -1 (logged).
+ * Saves VALUE under KEY in the meta table at the next commit.  Returns 0
+ * or -1 (logged).
  */
 int state_meta_set(struct state *st, const char *key, int64_t value);
 
@@ -185,8 +194,8 @@ int state_meta_get(struct state *st, const char *key, int64_t *value);
 /*
  * The copies watch has read (tail_copy.c): that the copy with DEV, INO
  * was read when it was SIZE bytes long (on disk) with HEAD_CRC (crc32 of
- * its first bytes as stored), at NOW_MS (inside the open transaction;
- * opens one).  Returns 0 or -1.
+ * its first bytes as stored), at NOW_MS, at the next commit (and known to
+ * state_copy_read_get at once).  Returns 0 or -1.
  */
 int state_copy_read_save(struct state *st, uint64_t dev, uint64_t ino,
     uint64_t size, uint32_t head_crc, int64_t now_ms);
@@ -196,8 +205,8 @@ int state_copy_read_save(struct state *st, uint64_t dev, uint64_t ino,
 int state_copy_read_get(struct state *st, uint64_t dev, uint64_t ino,
     uint64_t *size, uint32_t *head_crc);
 
-/* Forgets the copies read before BEFORE_MS (inside the open transaction).
- * Returns 0 or -1. */
+/* Forgets the copies read before BEFORE_MS at the next commit.  Returns 0
+ * or -1. */
 int state_copies_read_prune(struct state *st, int64_t before_ms);
 
 /* Rolls back anything uncommitted and closes.  Accepts NULL. */

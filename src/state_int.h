@@ -1,8 +1,8 @@
 /*
- * state_int: what the files that extend the state (state_pm2.c) use of
- * state.c's insides: the connection, the write transaction and the
- * helpers for stamps.  Not for the rest of the program, which goes
- * through state.h.
+ * state_int: what the files of the state (state.c: changes and queries,
+ * state_schema.c: tables and opening, state_pm2.c: PM2's tables) share:
+ * the connection, the journal of pending changes and the helpers for
+ * stamps.  Not for the rest of the program, which goes through state.h.
  */
 #ifndef OMNIWATCH_STATE_INT_H
 #define OMNIWATCH_STATE_INT_H
@@ -12,8 +12,40 @@
 #include <sqlite3.h>
 
 #include "state.h"
+#include "state_journal.h"
+
+#define STATE_FILE		"omniwatch.db"
 
 struct state_pm2;
+
+struct state {
+	char		*path;		/* DIR/omniwatch.db, for messages */
+	sqlite3		*db;
+	bool		 read_only;
+	bool		 is_failing;	/* the last commit failed (said once) */
+	struct state_journal journal;	/* changes since the last commit */
+	int64_t		 spool_seq;	/* the last seq given to a notice */
+	sqlite3_stmt	*begin;
+	sqlite3_stmt	*commit;
+	sqlite3_stmt	*rollback;
+	sqlite3_stmt	*count;
+	sqlite3_stmt	*file_save;
+	sqlite3_stmt	*file_forget;
+	sqlite3_stmt	*files;
+	sqlite3_stmt	*buckets;
+	sqlite3_stmt	*alert_save;
+	sqlite3_stmt	*alert_forget;
+	sqlite3_stmt	*spool_add;
+	sqlite3_stmt	*spool_remove;
+	struct state_pm2 *pm2;		/* state_pm2.c's statements, or NULL */
+};
+
+/*
+ * Opens ST->db on ST->path (state_schema.c): read-write creates DIR and
+ * the tables and upgrades an older schema; read-only (ST->read_only)
+ * reads any version.  Returns 0, or -1 with *ERR malloc'd naming the file.
+ */
+int state_schema_open(struct state *st, const char *dir, char **err);
 
 /* The connection (owned by ST). */
 sqlite3 *state_db(struct state *st);
@@ -22,11 +54,12 @@ sqlite3 *state_db(struct state *st);
  * them with state_pm2_release(). */
 struct state_pm2 **state_pm2_slot(struct state *st);
 
-/* Opens the write transaction unless one is open.  Returns 0 or -1. */
-int state_begin(struct state *st);
+/* The journal changes go to, or NULL (logged) when ST is read-only. */
+struct state_journal *state_journal_of(struct state *st);
 
-/* Steps the bound change STMT (and resets it); on failure logs WHAT and
- * throws the open transaction away.  Returns 0 or -1. */
+/* Steps the bound change STMT inside state_commit()'s transaction and
+ * resets it.  Returns 0, or -1 with WHAT logged at debug level (the
+ * commit says once that it failed). */
 int state_change(struct state *st, sqlite3_stmt *stmt, const char *what);
 
 /* Logs "cannot WHAT" with the file and SQLite's reason. */

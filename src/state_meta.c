@@ -6,35 +6,104 @@
  * counted; tail_resume.c).  The meta table is created on first write:
  * older versions ignore a table they do not know, so it needs no schema
  * version and a state moved back to an older omniwatch still opens.
+ *
+ * Changes wait in the state's journal for the commit (state_journal.h),
+ * as every change does; a copy read is looked up in the journal first,
+ * so that one read since the last commit is known at once.
  */
 #include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
 #include "state_int.h"
+#include "xmalloc.h"
 
-int
-state_meta_set(struct state *st, const char *key, int64_t value)
+/* One change of the meta or copies_read tables, waiting for the commit. */
+struct state_meta_change {
+	char		*key;		/* meta: the key */
+	int64_t		 value;		/* meta: the value; prune: before_ms */
+	uint64_t	 dev;		/* copies_read */
+	uint64_t	 ino;
+	uint64_t	 size;
+	uint32_t	 head_crc;
+};
+
+static void
+state_meta_free(void *payload)
+{
+	struct state_meta_change *c = payload;
+
+	free(c->key);
+	free(c);
+}
+
+static int
+state_meta_journal(struct state *st, int (*write)(struct state *,
+    const void *), struct state_meta_change *c)
+{
+	struct state_journal *j = state_journal_of(st);
+	struct state_custom op;
+
+	if (j == NULL) {
+		state_meta_free(c);
+		return -1;
+	}
+	op.write = write;
+	op.release = state_meta_free;
+	op.payload = c;
+	state_journal_custom(j, &op);
+	return 0;
+}
+
+/* Runs SQL with the change's bindings: ?1 and ?2 as WHAT asks. */
+static int
+state_meta_step(struct state *st, const char *schema, const char *sql,
+    const struct state_meta_change *c, int kind, const char *what)
 {
 	sqlite3 *db = state_db(st);
 	sqlite3_stmt *s;
 	int rc;
 
-	if (state_begin(st) != 0)
+	if ((schema != NULL && sqlite3_exec(db, schema, NULL, NULL, NULL) !=
+	    SQLITE_OK) || sqlite3_prepare_v2(db, sql, -1, &s, NULL) !=
+	    SQLITE_OK)
 		return -1;
-	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS meta ("
-	    " key TEXT PRIMARY KEY, value INTEGER NOT NULL)", NULL, NULL,
-	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta (key, value)"
-	    " VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK) {
-		state_log(st, "save a fact about watch");
-		return -1;
-	}
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, value);
-	rc = state_change(st, s, "save a fact about watch");
+	if (kind == 0) {
+		sqlite3_bind_text(s, 1, c->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, c->value);
+	} else if (kind == 1) {
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)c->dev);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)c->ino);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)c->size);
+		sqlite3_bind_int64(s, 4, c->head_crc);
+		sqlite3_bind_int64(s, 5, c->value);
+	} else
+		sqlite3_bind_int64(s, 1, c->value);
+	rc = state_change(st, s, what);
 	sqlite3_finalize(s);
 	return rc;
+}
+
+static int
+state_meta_write(struct state *st, const void *payload)
+{
+	return state_meta_step(st, "CREATE TABLE IF NOT EXISTS meta ("
+	    " key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+	    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+	    payload, 0, "save a fact about watch");
+}
+
+int
+state_meta_set(struct state *st, const char *key, int64_t value)
+{
+	struct state_meta_change *c = xcalloc(1, sizeof(*c));
+
+	c->key = xstrdup(key);
+	c->value = value;
+	return state_meta_journal(st, state_meta_write, c);
 }
 
 int
@@ -65,44 +134,55 @@ static const char state_copies_schema[] =
 	" read_ms INTEGER NOT NULL,"
 	" PRIMARY KEY (dev, ino))";
 
+static int
+state_copy_write(struct state *st, const void *payload)
+{
+	return state_meta_step(st, state_copies_schema,
+	    "INSERT OR REPLACE INTO copies_read (dev, ino, size, head_crc,"
+	    " read_ms) VALUES (?1, ?2, ?3, ?4, ?5)", payload, 1,
+	    "save a copy read");
+}
+
 int
 state_copy_read_save(struct state *st, uint64_t dev, uint64_t ino,
     uint64_t size, uint32_t head_crc, int64_t now_ms)
 {
-	sqlite3 *db = state_db(st);
-	sqlite3_stmt *s;
-	int rc;
+	struct state_meta_change *c = xcalloc(1, sizeof(*c));
 
-	if (state_begin(st) != 0)
-		return -1;
-	if (sqlite3_exec(db, state_copies_schema, NULL, NULL, NULL) !=
-	    SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO copies_read"
-	    " (dev, ino, size, head_crc, read_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-	    -1, &s,
-	    NULL) != SQLITE_OK) {
-		state_log(st, "save a copy read");
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)dev);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)ino);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)size);
-	sqlite3_bind_int64(s, 4, head_crc);
-	sqlite3_bind_int64(s, 5, now_ms);
-	rc = state_change(st, s, "save a copy read");
-	sqlite3_finalize(s);
-	return rc;
+	c->dev = dev;
+	c->ino = ino;
+	c->size = size;
+	c->head_crc = head_crc;
+	c->value = now_ms;
+	return state_meta_journal(st, state_copy_write, c);
 }
 
 int
 state_copy_read_get(struct state *st, uint64_t dev, uint64_t ino,
     uint64_t *size, uint32_t *head_crc)
 {
+	const struct state_journal *j = &st->journal;
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(state_db(st), "SELECT size, head_crc FROM copies_read"
-	    " WHERE dev = ?1 AND ino = ?2", -1, &s, NULL) != SQLITE_OK)
+	/* Read since the last commit: the latest save says. */
+	for (size_t i = j->nops; i-- > 0;) {
+		const struct state_op *op = &j->ops[i];
+		const struct state_meta_change *c;
+
+		if (op->kind != STATE_OP_CUSTOM ||
+		    op->u.custom.write != state_copy_write)
+			continue;
+		c = op->u.custom.payload;
+		if (c->dev == dev && c->ino == ino) {
+			*size = c->size;
+			*head_crc = c->head_crc;
+			return 0;
+		}
+	}
+	if (sqlite3_prepare_v2(state_db(st), "SELECT size, head_crc FROM"
+	    " copies_read WHERE dev = ?1 AND ino = ?2", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return 1;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)dev);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)ino);
@@ -116,21 +196,25 @@ state_copy_read_get(struct state *st, uint64_t dev, uint64_t ino,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+static int
+state_copies_prune_write(struct state *st, const void *payload)
+{
+	sqlite3_stmt *s;
+
+	/* No table yet: nothing to prune. */
+	if (sqlite3_prepare_v2(state_db(st), "SELECT 1 FROM copies_read"
+	    " LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_finalize(s);
+	return state_meta_step(st, NULL, "DELETE FROM copies_read"
+	    " WHERE read_ms < ?1", payload, 2, "forget old copies read");
+}
+
 int
 state_copies_read_prune(struct state *st, int64_t before_ms)
 {
-	sqlite3_stmt *s;
-	int rc;
+	struct state_meta_change *c = xcalloc(1, sizeof(*c));
 
-	if (sqlite3_prepare_v2(state_db(st), "DELETE FROM copies_read"
-	    " WHERE read_ms < ?1", -1, &s, NULL) != SQLITE_OK)
-		return 0;	/* no table yet: nothing to prune */
-	if (state_begin(st) != 0) {
-		sqlite3_finalize(s);
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, before_ms);
-	rc = state_change(st, s, "forget old copies read");
-	sqlite3_finalize(s);
-	return rc;
+	c->value = before_ms;
+	return state_meta_journal(st, state_copies_prune_write, c);
 }

@@ -157,11 +157,21 @@ int
 state_instance_count(struct state *st, const struct state_count *c,
     int instance)
 {
+	struct state_journal *j = state_journal_of(st);
+
+	if (j == NULL)
+		return -1;
+	state_journal_count(j, c, instance);
+	return 0;
+}
+
+int
+state_pm2_write_count(struct state *st, const struct state_count *c,
+    int instance)
+{
 	struct state_pm2 *p = state_pm2_of(st);
 	sqlite3_stmt *s;
 
-	if (state_begin(st) != 0)
-		return -1;
 	s = state_pm2_stmt(st, &p->count, state_pm2_sql_count);
 	if (s == NULL)
 		return -1;
@@ -222,24 +232,69 @@ state_instance_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
  * PM2's daemon log: events and the tracker's memory (version 5).
  */
 
+/* A PM2 event count or an instance's state, waiting for the commit. */
+struct state_pm2_change {
+	int64_t		 minute_ms;
+	char		*app;
+	int		 instance;
+	enum pm2_event	 ev;
+	uint64_t	 count;
+	char		*home;		/* an instance's save; NULL: an event */
+	enum pm2_mode	 mode;
+	enum pm2_state	 state;
+	int64_t		 since_ms;
+	bool		 has_started;
+};
+
+static void
+state_pm2_change_free(void *payload)
+{
+	struct state_pm2_change *c = payload;
+
+	free(c->app);
+	free(c->home);
+	free(c);
+}
+
+static int
+state_pm2_write_event(struct state *st, const void *payload)
+{
+	const struct state_pm2_change *c = payload;
+	struct state_pm2 *p = state_pm2_of(st);
+	sqlite3_stmt *s;
+
+	s = state_pm2_stmt(st, &p->event, state_pm2_sql_event);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, c->minute_ms);
+	sqlite3_bind_text(s, 2, c->app, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, c->instance);
+	sqlite3_bind_text(s, 4, pm2_event_names[c->ev], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)c->count);
+	return state_change(st, s, "count a PM2 event");
+}
+
 int
 state_pm2_event(struct state *st, int64_t minute_ms, const char *app,
     int instance, enum pm2_event ev, uint64_t count)
 {
-	struct state_pm2 *p = state_pm2_of(st);
-	sqlite3_stmt *s;
+	struct state_journal *j = state_journal_of(st);
+	struct state_pm2_change *c;
+	struct state_custom op;
 
-	if (state_begin(st) != 0)
+	if (j == NULL)
 		return -1;
-	s = state_pm2_stmt(st, &p->event, state_pm2_sql_event);
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, minute_ms);
-	sqlite3_bind_text(s, 2, app, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, instance);
-	sqlite3_bind_text(s, 4, pm2_event_names[ev], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)count);
-	return state_change(st, s, "count a PM2 event");
+	c = xcalloc(1, sizeof(*c));
+	c->minute_ms = minute_ms;
+	c->app = xstrdup(app);
+	c->instance = instance;
+	c->ev = ev;
+	c->count = count;
+	op.write = state_pm2_write_event;
+	op.release = state_pm2_change_free;
+	op.payload = c;
+	state_journal_custom(j, &op);
+	return 0;
 }
 
 static const char *
@@ -249,27 +304,50 @@ state_pm2_mode_name(enum pm2_mode m)
 	    "cluster" : "";
 }
 
+static int
+state_pm2_write_instance(struct state *st, const void *payload)
+{
+	const struct state_pm2_change *c = payload;
+	struct state_pm2 *p = state_pm2_of(st);
+	sqlite3_stmt *s;
+
+	s = state_pm2_stmt(st, &p->instance_save, state_pm2_sql_instance_save);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, c->home, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->app, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, c->instance);
+	sqlite3_bind_text(s, 4, state_pm2_mode_name(c->mode), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, pm2_state_name(c->state), -1, SQLITE_STATIC);
+	state_bind_stamp(s, 6, c->since_ms);
+	sqlite3_bind_int(s, 7, c->has_started ? 1 : 0);
+	return state_change(st, s, "save a PM2 instance");
+}
+
 int
 state_pm2_instance_save(struct state *st, const char *home,
     const struct pm2_instance *i)
 {
-	struct state_pm2 *p = state_pm2_of(st);
-	sqlite3_stmt *s;
+	struct state_journal *j = state_journal_of(st);
+	struct state_pm2_change *c;
+	struct state_custom op;
 
-	if (state_begin(st) != 0)
+	if (j == NULL)
 		return -1;
-	s = state_pm2_stmt(st, &p->instance_save, state_pm2_sql_instance_save);
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_text(s, 1, home, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, i->app, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, i->id);
-	sqlite3_bind_text(s, 4, state_pm2_mode_name(i->mode), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, pm2_state_name(i->state), -1, SQLITE_STATIC);
-	state_bind_stamp(s, 6, i->since_ms);
-	sqlite3_bind_int(s, 7, i->has_started ? 1 : 0);
-	return state_change(st, s, "save a PM2 instance");
+	c = xcalloc(1, sizeof(*c));
+	c->home = xstrdup(home);
+	c->app = xstrdup(i->app);
+	c->instance = i->id;
+	c->mode = i->mode;
+	c->state = i->state;
+	c->since_ms = i->since_ms;
+	c->has_started = i->has_started;
+	op.write = state_pm2_write_instance;
+	op.release = state_pm2_change_free;
+	op.payload = c;
+	state_journal_custom(j, &op);
+	return 0;
 }
 
 int

@@ -19,7 +19,7 @@
  * (pm2_instance), per PM2 home (the directory of its pm2.log), so that a
  * restarted watch goes on counting restarts right, and `summary` shows
  * the last state.
- * Changes join state.h's open transaction: counts and offsets commit
+ * Changes join state.h's pending changes: counts and offsets commit
  * together here too.
  */
 #ifndef OMNIWATCH_STATE_PM2_H
@@ -40,10 +40,16 @@ struct state_pm2;
 void state_pm2_release(struct state_pm2 *p);
 
 /*
- * Adds C (a record of INSTANCE >= 0 of C->app) to its instance bucket,
- * inside the open transaction (opens one).  Returns 0 or -1 (logged).
+ * Adds C (a record of INSTANCE >= 0 of C->app) to its instance bucket, in
+ * the changes the next state_commit() writes.  Returns 0, or -1 (logged)
+ * when ST is read-only.
  */
 int state_instance_count(struct state *st, const struct state_count *c,
+    int instance);
+
+/* Writes that change (state_commit()'s replay, inside its transaction).
+ * Returns 0 or -1. */
+int state_pm2_write_count(struct state *st, const struct state_count *c,
     int instance);
 
 /*
@@ -58,13 +64,13 @@ int state_instance_buckets(struct state *st, int64_t since_ms,
 
 /*
  * Adds COUNT events EV of INSTANCE of APP in the minute starting at
- * MINUTE_MS, inside the open transaction.  Returns 0 or -1 (logged).
+ * MINUTE_MS, at the next commit.  Returns 0 or -1 (logged).
  */
 int state_pm2_event(struct state *st, int64_t minute_ms, const char *app,
     int instance, enum pm2_event ev, uint64_t count);
 
-/* Saves I, an instance of the PM2 home HOME, inside the open
- * transaction.  Returns 0 or -1 (logged). */
+/* Saves I, an instance of the PM2 home HOME, at the next commit.
+ * Returns 0 or -1 (logged). */
 int state_pm2_instance_save(struct state *st, const char *home,
     const struct pm2_instance *i);
 

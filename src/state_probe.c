@@ -10,6 +10,7 @@
 
 #include "state_int.h"
 #include "state_probe.h"
+#include "xmalloc.h"
 
 const char state_probe_schema[] =
 	"CREATE TABLE probes ("
@@ -40,15 +41,36 @@ state_probe_prepare(struct state *st, const char *sql, sqlite3_stmt **s,
 	return 0;
 }
 
-int
-state_probe_save(struct state *st, const struct state_probe *p,
-    int64_t keep_ms)
-{
-	sqlite3_stmt *s;
+/* A result waiting in the journal for the commit (state_journal.h). */
+struct state_probe_change {
+	struct state_probe p;		/* its strings are owned */
+	int64_t		 keep_ms;
+};
 
-	if (state_begin(st) != 0 || state_probe_prepare(st, "INSERT OR "
-	    "REPLACE INTO probes (" STATE_PROBE_COLUMNS ") VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8)", &s, "prepare a probe's save") != 0)
+static void
+state_probe_change_free(void *payload)
+{
+	struct state_probe_change *c = payload;
+
+	free((char *)c->p.name);
+	free((char *)c->p.verdict);
+	free((char *)c->p.url);
+	free((char *)c->p.evidence);
+	free(c);
+}
+
+/* Inside the commit's transaction: the result, then the old ones pruned. */
+static int
+state_probe_write(struct state *st, const void *payload)
+{
+	const struct state_probe_change *c = payload;
+	const struct state_probe *p = &c->p;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (state_probe_prepare(st, "INSERT OR REPLACE INTO probes ("
+	    STATE_PROBE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    &s, "prepare a probe's save") != 0)
 		return -1;
 	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, p->at_ms);
@@ -58,21 +80,41 @@ state_probe_save(struct state *st, const struct state_probe *p,
 	sqlite3_bind_int64(s, 6, p->duration_ms);
 	sqlite3_bind_text(s, 7, p->url, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, p->evidence, -1, SQLITE_STATIC);
-	if (state_change(st, s, "save a probe's result") != 0) {
-		sqlite3_finalize(s);
-		return -1;
-	}
+	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return -1;
 	if (state_probe_prepare(st, "DELETE FROM probes WHERE name = ?1 AND"
 	    " at_ms < ?2", &s, "prepare a probe's pruning") != 0)
 		return -1;
 	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, p->at_ms - keep_ms);
-	if (state_change(st, s, "forget a probe's old results") != 0) {
-		sqlite3_finalize(s);
-		return -1;
-	}
+	sqlite3_bind_int64(s, 2, p->at_ms - c->keep_ms);
+	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+state_probe_save(struct state *st, const struct state_probe *p,
+    int64_t keep_ms)
+{
+	struct state_journal *j = state_journal_of(st);
+	struct state_probe_change *c;
+	struct state_custom op;
+
+	if (j == NULL)
+		return -1;
+	c = xcalloc(1, sizeof(*c));
+	c->p = *p;
+	c->p.name = xstrdup(p->name);
+	c->p.verdict = xstrdup(p->verdict);
+	c->p.url = xstrdup(p->url);
+	c->p.evidence = xstrdup(p->evidence);
+	c->keep_ms = keep_ms;
+	op.write = state_probe_write;
+	op.release = state_probe_change_free;
+	op.payload = c;
+	state_journal_custom(j, &op);
 	return 0;
 }
 

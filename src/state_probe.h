@@ -33,9 +33,10 @@ struct state_probe {
 };
 
 /*
- * Saves P inside the open transaction (opens one) and forgets that
- * probe's results older than KEEP_MS before P's.  Returns 0 or -1
- * (logged).
+ * Notes P (copied) for the next commit, which saves it and forgets that
+ * probe's results older than KEEP_MS before P's (state_journal.h: a failed
+ * commit keeps it for the one after).  Returns 0, or -1 when the state
+ * takes no changes (opened read-only).
  */
 int state_probe_save(struct state *st, const struct state_probe *p,
     int64_t keep_ms);

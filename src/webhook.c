@@ -210,21 +210,6 @@ webhook_committed(struct webhook *wh)
 			it->is_committed = true;
 }
 
-void
-webhook_rolled_back(struct webhook *wh)
-{
-	for (size_t i = 0; i < wh->nrcvs; i++) {
-		struct webhook_receiver *r = &wh->rcvs[i];
-		struct webhook_item *it = r->head, *next;
-
-		for (; it != NULL; it = next) {
-			next = it->next;
-			if (!it->is_committed && !(r->xfer.is_busy && it == r->head))
-				webhook_unlink(r, it);
-		}
-	}
-}
-
 /* Only the start of an answer is kept, for a log message. */
 static size_t
 webhook_write_cb(char *p, size_t size, size_t nmemb, void *userp)

@@ -64,11 +64,11 @@ struct webhook *webhook_new(const struct config *cfg, struct state *st,
  */
 void webhook_notify(struct webhook *wh, const struct alert_notice *n);
 
-/* The open transaction was committed: what it queued may be sent. */
+/*
+ * The state's changes were committed: what they queued may be sent.  (A
+ * failed commit keeps them for the next one, state.h: nothing to forget.)
+ */
 void webhook_committed(struct webhook *wh);
-
-/* The open transaction was rolled back: forget what it queued. */
-void webhook_rolled_back(struct webhook *wh);
 
 /* Starts the due retries and the notifications committed since. */
 void webhook_tick(struct webhook *wh, int64_t now_ms);

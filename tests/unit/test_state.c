@@ -29,7 +29,9 @@
 #include "aggregate.h"
 #include "match.h"
 #include "stamp.h"
+#include "log.h"
 #include "state.h"
+#include "state_int.h"
 #include "state_pm2.h"
 #include "summary.h"
 #include "testlib.h"
@@ -276,11 +278,11 @@ test_commit_together(void **state)
 	assert_int_equal(state_count(w, &c), 0);
 	assert_true(state_is_dirty(w));
 	assert_int_equal(state_file_save(w, &f), 0);
-	/* The writer sees its own transaction ... */
+	/* Changes wait in memory for the commit (state_journal.h): the
+	 * database, as the writer and a reader see it, is unchanged. */
 	st_totals(w, 11, &count, &offset);
-	assert_int_equal(count, 3);
-	assert_int_equal(offset, 4096);
-	/* ... a reader does not. */
+	assert_int_equal(count, 0);
+	assert_int_equal(offset, 0);
 	st_totals(r, 11, &count, &offset);
 	assert_int_equal(count, 0);
 	assert_int_equal(offset, 0);
@@ -340,8 +342,10 @@ st_child_dies(bool is_killed)
 		    state_commit(st) != 0)
 			_exit(3);
 		/* A batch bigger than SQLite's page cache (2 MB by
-		 * default), so that uncommitted pages spill into the WAL:
-		 * recovery must tell them from committed ones. */
+		 * default): when changes went straight into the open
+		 * transaction, its pages spilled into the WAL and recovery
+		 * had to tell them from committed ones.  Now they wait in
+		 * memory until the commit, and none reaches the file. */
 		for (int i = 0; i < 60000; i++) {
 			struct state_count c2 = st_count(MIN(2 + i), "desk",
 			    "failure", "other", 1, STAMP_NONE, STAMP_NONE);
@@ -364,8 +368,9 @@ st_child_dies(bool is_killed)
 	close(fds[0]);
 	wal = xasprintf("%s/omniwatch.db-wal", st_dir);
 	assert_int_equal(stat(wal, &sb), 0);
-	/* The uncommitted pages did reach the file (4 MB here). */
-	assert_true(sb.st_size > 1024 * 1024);
+	/* No uncommitted page reached the file (it was 4 MB when they
+	 * did). */
+	assert_true(sb.st_size < 1024 * 1024);
 	free(wal);
 	if (is_killed)
 		assert_int_equal(kill(pid, SIGKILL), 0);
@@ -404,37 +409,143 @@ test_sigkill_mid_transaction(void **state)
 	st_child_dies(true);
 }
 
-/* A failed change takes the whole transaction with it. */
 static void
-test_failed_change_rolls_back(void **state)
+st_sum(void *ctx, const struct state_count *c)
 {
-	struct state *st = st_open(false);
+	*(uint64_t *)ctx += c->count;
+}
+
+/* The committed records and the offset of file INO, as R reads them. */
+static void
+st_sum_totals(struct state *r, uint64_t ino, uint64_t *count,
+    uint64_t *offset)
+{
+	struct state_file *files = NULL;
+	size_t n = 0;
+
+	*count = 0;
+	assert_int_equal(state_buckets(r, STAMP_NONE, STAMP_NONE, st_sum,
+	    count), 0);
+	assert_int_equal(state_files_load(r, &files, &n), 0);
+	*offset = 0;
+	for (size_t i = 0; i < n; i++)
+		if (files[i].ino == ino)
+			*offset = files[i].offset;
+	state_files_free(files, n);
+}
+
+static void
+st_spool_one(void *ctx, const struct state_notice *n)
+{
+	struct { int n; int64_t seq; } *sp = ctx;
+
+	sp->n++;
+	sp->seq = n->seq;
+}
+
+/* The number of lines in FP (a log_capture() file) holding WHAT. */
+static int
+st_log_count(FILE *fp, const char *what)
+{
+	char line[1024];
+	int n = 0;
+
+	fflush(fp);
+	rewind(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, what) != NULL)
+			n++;
+	return n;
+}
+
+static int64_t
+st_pragma(struct state *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(state_db(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/*
+ * Issue #18: a commit that fails (here SQLITE_FULL from SQLite's own
+ * limit on the real file, PRAGMA max_page_count; hardening.sh fills a real
+ * file system) leaves the database exactly as it was, keeps every change
+ * for the next commit, and is said once however often it is retried;
+ * the next commit that succeeds takes everything.
+ */
+static void
+test_failed_commit_keeps_changes(void **state)
+{
+	struct state *st = st_open(false), *r;
 	struct state_count c = st_count(MIN(0), "desk", "success", "", 1,
 	    STAMP_NONE, STAMP_NONE);
-	struct state_count bad = c;
 	struct state_file f = st_file(13, 500, "/logs/x.log");
+	struct state_notice n = { 0, "ops", "rule", "id1", "firing", 1, "{}",
+	    2 };
+	struct state_rows_spool { int n; int64_t seq; } sp = { 0, 0 };
+	FILE *log = tmpfile();
 	uint64_t count, offset;
+	char *sql;
 
+	assert_non_null(log);
 	assert_int_equal(state_count(st, &c), 0);
+	assert_int_equal(state_file_save(st, &f), 0);
 	assert_int_equal(state_commit(st), 0);
+	r = st_open(true);
+
+	/* The file may not grow any more. */
+	sql = xasprintf("PRAGMA max_page_count = %lld",
+	    (long long)st_pragma(st, "PRAGMA page_count"));
+	assert_true(st_pragma(st, sql) > 0);
+	free(sql);
+	for (int i = 1; i <= 3000; i++) {
+		struct state_count c2 = st_count(MIN(i), "desk", "failure",
+		    "other", 1, MIN(i) + 1, MIN(i) + 2);
+
+		assert_int_equal(state_count(st, &c2), 0);
+	}
 	f.offset = 600;
 	assert_int_equal(state_file_save(st, &f), 0);
-	bad.app = NULL;		/* NOT NULL constraint */
-	assert_int_equal(state_count(st, &bad), -1);
-	/* Until the commit reports it, changes are refused ... */
-	assert_true(state_is_dirty(st));
-	assert_int_equal(state_count(st, &c), -1);
-	assert_int_equal(state_commit(st), -1);
-	/* ... and the offset saved before the failure is gone too. */
-	st_totals(st, 13, &count, &offset);
+	assert_int_equal(state_spool_add(st, &n), 0);
+	log_capture(log);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(state_commit(st), -1);
+		assert_true(state_is_dirty(st));
+	}
+	log_capture(NULL);
+	assert_int_equal(st_log_count(log, "cannot"), 1);
+	assert_int_equal(st_log_count(log, "database or disk is full"), 1);
+	/* Exactly as before the failed commits. */
+	st_sum_totals(r, 13, &count, &offset);
 	assert_int_equal(count, 1);
-	assert_int_equal(offset, 0);
-	/* Then the state is usable again. */
-	assert_false(state_is_dirty(st));
+	assert_int_equal(offset, 500);
+	assert_int_equal(state_spool(r, st_spool_one, &sp), 0);
+	assert_int_equal(sp.n, 0);
+
+	/* Space comes back; more is read meanwhile. */
+	assert_true(st_pragma(st, "PRAGMA max_page_count = 1000000") > 0);
 	assert_int_equal(state_count(st, &c), 0);
+	f.offset = 700;
+	assert_int_equal(state_file_save(st, &f), 0);
+	log_capture(log);
 	assert_int_equal(state_commit(st), 0);
-	st_totals(st, 13, &count, &offset);
-	assert_int_equal(count, 2);
+	log_capture(NULL);
+	assert_int_equal(st_log_count(log, "committed again"), 1);
+	assert_false(state_is_dirty(st));
+	st_sum_totals(r, 13, &count, &offset);
+	assert_int_equal(count, 1 + 3000 + 1);
+	assert_int_equal(offset, 700);
+	assert_int_equal(state_spool(r, st_spool_one, &sp), 0);
+	assert_int_equal(sp.n, 1);
+	assert_int_equal(sp.seq, n.seq);
+	fclose(log);
+	state_close(r);
 	state_close(st);
 }
 
@@ -1043,7 +1154,7 @@ main(void)
 		    st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_sigkill_mid_transaction,
 		    st_setup, st_teardown),
-		cmocka_unit_test_setup_teardown(test_failed_change_rolls_back,
+		cmocka_unit_test_setup_teardown(test_failed_commit_keeps_changes,
 		    st_setup, st_teardown),
 		cmocka_unit_test_setup_teardown(test_read_only_refuses_changes,
 		    st_setup, st_teardown),

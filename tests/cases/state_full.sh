@@ -1,0 +1,53 @@
+#!/bin/sh
+# Issue #18: a commit that fails because the disk is full loses nothing.
+# The state lives on a small tmpfs; it is filled while watch counts, then
+# space comes back while watch keeps running, and every failure must be
+# counted exactly once: the records of the failed commits and the file
+# offsets past them go in with the next commit that succeeds.  The failure
+# is said once, not once per retry.  Needs root (mount); skips otherwise.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+
+MNT=$T/mnt
+mkdir "$MNT"
+if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
+	echo "skip: mounting a small tmpfs needs root"
+	exit 77
+fi
+trap 'cleanup_watch_full' EXIT
+cleanup_watch_full() {
+	[ -z "$WPID" ] || kill -KILL "$WPID" 2>/dev/null || true
+	umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+	rm -rf "$T"
+}
+
+write_config
+sed -i "s|^state_dir: .*|state_dir: $MNT/state|" "$CFG"
+start_watch
+seq -f 'req=%g ERROR' 1 50 >> "$L"
+wait_count 50
+
+echo "# the disk fills up"
+dd if=/dev/zero of="$MNT/filler" bs=64k 2>/dev/null || true
+seq -f 'req=%g ERROR' 51 1000 >> "$L"
+wait_for "the failed commit" grep -q 'cannot .*full' "$WLOG"
+# Several commit intervals (200ms) go by, each a retry.
+sleep 2
+seq -f 'req=%g ERROR' 1001 1100 >> "$L"
+sleep 1
+assert_eq "$(grep -c 'cannot .*full' "$WLOG")" 1 "the failure is said once"
+assert_eq "$(counted)" 50 "nothing half-committed while full"
+
+echo "# space comes back while watch runs"
+rm -f "$MNT/filler"
+wait_count 1100 failures "every failure counted once, none lost"
+grep -q 'committed again' "$WLOG" || fail "the recovery is said"
+seq -f 'req=%g ERROR' 1101 1103 >> "$L"
+wait_count 1103 failures "counting goes on"
+stop_watch
+
+echo "# and after a restart nothing is read twice"
+start_watch
+sleep 1
+assert_eq "$(counted)" 1103 "restart: offsets were committed with the counts"
+stop_watch
