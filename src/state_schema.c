@@ -291,62 +291,11 @@ state_open_rw(struct state *st, const char *dir, char **err)
 	return 0;
 }
 
-/* "file:PATH?immutable=1", PATH %-escaped as RFC 3986 asks of a path. */
-static char *
-state_immutable_uri(const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(path);
-	char *uri = xmalloc(5 + 3 * n + sizeof("?immutable=1"));
-	char *o = uri;
-
-	memcpy(o, "file:", 5);
-	o += 5;
-	for (const unsigned char *p = (const unsigned char *)path; *p != '\0';
-	    p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
-			*o++ = (char)*p;
-		else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 15];
-		}
-	}
-	strcpy(o, "?immutable=1");
-	return uri;
-}
-
-/* Opens URI_OR_PATH read-only and reads the schema version. */
-static int
-state_open_ro_as(struct state *st, const char *name, int flags, int *version,
-    char **err)
-{
-	if (sqlite3_open_v2(name, &st->db, SQLITE_OPEN_READONLY | flags,
-	    NULL) != SQLITE_OK) {
-		*err = xasprintf("%s: cannot open: %s", st->path,
-		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
-		return -1;
-	}
-	sqlite3_busy_timeout(st->db, STATE_BUSY_MS);
-	return state_user_version(st, version, err);
-}
-
-/*
- * Read-only, as `summary` and `check` need, on a state they may read but
- * not write (a read-only mount, another user's state).  In WAL mode a
- * reader needs the -shm file, which it cannot create there; SQLite reads
- * such a database when -wal and -shm exist (3.22, https://www.sqlite.org/
- * wal.html section 5, "Read-Only Databases"), and otherwise only as
- * immutable.  Without a -wal file (watch exited and checkpointed), every
- * commit is in the database file itself, so immutable reads them all.
- */
 static int
 state_open_ro(struct state *st, char **err)
 {
 	struct stat sb;
-	char *wal, *uri;
-	int version, rc;
+	int version;
 
 	/* Read-only never creates: tell the user why there is nothing. */
 	if (stat(st->path, &sb) != 0) {
@@ -358,34 +307,17 @@ state_open_ro(struct state *st, char **err)
 			    strerror(errno));
 		return -1;
 	}
-	if (state_open_ro_as(st, st->path, 0, &version, err) == 0)
-		return state_check_version(st, version, true, err);
-	if (sqlite3_errcode(st->db) != SQLITE_CANTOPEN &&
-	    (sqlite3_errcode(st->db) & 0xff) != SQLITE_READONLY)
-		return -1;
-	wal = xasprintf("%s-wal", st->path);
-	rc = stat(wal, &sb);
-	free(wal);
-	if (rc == 0 && sb.st_size > 0) {
-		free(*err);
-		*err = xasprintf("%s: cannot read it without write access to "
-		    "its directory: commits wait in its -wal file, which "
-		    "needs a -shm file beside it (run as the user watch runs "
-		    "as, or once watch has stopped)", st->path);
+	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READONLY,
+	    NULL) != SQLITE_OK) {
+		*err = xasprintf("%s: cannot open: %s", st->path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
 		return -1;
 	}
-	free(*err);
-	*err = NULL;
-	sqlite3_close(st->db);
-	st->db = NULL;
-	uri = state_immutable_uri(st->path);
-	rc = state_open_ro_as(st, uri, SQLITE_OPEN_URI, &version, err);
-	free(uri);
-	if (rc != 0)
+	sqlite3_busy_timeout(st->db, STATE_BUSY_MS);
+	if (state_user_version(st, &version, err) != 0 ||
+	    state_check_version(st, version, true, err) != 0)
 		return -1;
-	log_debug("%s: read as immutable (no write access for its -shm)",
-	    st->path);
-	return state_check_version(st, version, true, err);
+	return 0;
 }
 
 int
