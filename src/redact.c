@@ -17,7 +17,10 @@
  *   Bearer TOKEN     anywhere, when TOKEN looks like one (not English);
  *   eyJ....          a JSON Web Token (RFC 7519: base64url of '{"'
  *                    starts one) anywhere;
- *   scheme://user:PASSWORD@  a URL's password (RFC 3986 section 3.2.1).
+ *   scheme://user:PASSWORD@  a URL's password (RFC 3986 section 3.2.1),
+ *                    of any user, to the authority's last '@', raw or
+ *                    %-encoded in a query; a user alone when it looks
+ *                    like a token.
  *
  * It errs towards taking too much: a value it cannot see the end of goes
  * to the end of its line.  Two forms are left alone so that logs stay
@@ -149,14 +152,6 @@ redact_blank_at(const char *p, size_t len, size_t i, bool is_form)
 	return c == ' ' || c == '\t' ? 3 : 0;
 }
 
-/* End of the bare value starting at I. */
-static size_t
-redact_bare_end(const char *p, size_t len, size_t i)
-{
-	while (i < len && redact_delim_at(p, len, i) == 0)
-		i++;
-	return i;
-}
 
 /* ASCII case-insensitive: the locale must not change what is a secret. */
 static bool
@@ -188,24 +183,6 @@ redact_is_scheme(const char *p, size_t len)
 	    redact_word_is(p, len, "digest");
 }
 
-/*
- * End of a bare value at I: to the first delimiter, and when the value is
- * an auth scheme, over the blanks and the credentials after it.
- */
-static size_t
-redact_value_end(const char *p, size_t len, size_t i, bool is_form)
-{
-	size_t e = redact_bare_end(p, len, i), j = e, n;
-
-	if (!redact_is_scheme(p + i, e - i))
-		return e;
-	while (j < len && (n = redact_blank_at(p, len, j, is_form)) > 0)
-		j += n;
-	if (j == e || j >= len || redact_delim_at(p, len, j) > 0)
-		return e;
-	return redact_bare_end(p, len, j);
-}
-
 /* Does the word (P, LEN) hold W (lower case)? */
 static bool
 redact_has_word(const char *p, size_t len, const char *w)
@@ -229,6 +206,64 @@ redact_is_key(const char *p, size_t len)
 		if (redact_has_word(p, len, words[k]))
 			return true;
 	return false;
+}
+
+/*
+ * Does a key naming a secret, then a separator ('=' or ':', raw or
+ * %-escaped), start at I?
+ */
+static bool
+redact_key_at(const char *p, size_t len, size_t i)
+{
+	size_t e = i;
+	int c;
+
+	while (e < len && redact_is_word((unsigned char)p[e]))
+		e++;
+	if (e == i || e >= len || !redact_is_key(p + i, e - i))
+		return false;
+	c = p[e] == '%' ? redact_pct(p, len, e) : (unsigned char)p[e];
+	return c == '=' || c == ':';
+}
+
+/*
+ * End of the bare value starting at I: the first delimiter, or a '?' or
+ * '#' (raw or %-escaped) that starts a secret's pair of its own
+ * ("/x;token=abc?Authorization=Bearer%20xyz": the query's pair is looked
+ * at as a pair, so that its scheme takes its credentials along).  Neither
+ * is in a token's alphabet (RFC 4648 base64 and base64url, hex, RFC 7519
+ * JWTs), so no token is cut by this.
+ */
+static size_t
+redact_bare_end(const char *p, size_t len, size_t i)
+{
+	while (i < len && redact_delim_at(p, len, i) == 0) {
+		int c = p[i] == '%' ? redact_pct(p, len, i) : (unsigned char)p[i];
+		size_t n = p[i] == '%' && c >= 0 ? 3 : 1;
+
+		if ((c == '?' || c == '#') && redact_key_at(p, len, i + n))
+			return i;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * End of a bare value at I: to the first delimiter, and when the value is
+ * an auth scheme, over the blanks and the credentials after it.
+ */
+static size_t
+redact_value_end(const char *p, size_t len, size_t i, bool is_form)
+{
+	size_t e = redact_bare_end(p, len, i), j = e, n;
+
+	if (!redact_is_scheme(p + i, e - i))
+		return e;
+	while (j < len && (n = redact_blank_at(p, len, j, is_form)) > 0)
+		j += n;
+	if (j == e || j >= len || redact_delim_at(p, len, j) > 0)
+		return e;
+	return redact_bare_end(p, len, j);
 }
 
 /*
@@ -413,29 +448,87 @@ redact_is_jwt(const char *p, size_t len)
 	return dots >= 2;
 }
 
+/* The URL separator C at I, raw or, in an encoded URL, %-escaped: its
+ * length, or 0. */
+static size_t
+redact_url_sep(const char *p, size_t len, size_t i, bool is_enc, char c)
+{
+	if (is_enc)
+		return redact_pct(p, len, i) == c ? 3 : 0;
+	return p[i] == c ? 1 : 0;
+}
+
 /*
- * At "://" (I): a URL's password in "scheme://user:PASSWORD@".  Returns
- * true with it in [*VS, *VE).
+ * Does the authority of a URL end at I?  It ends at '/', '?' or '#'
+ * (RFC 3986 section 3.2); '[' and ']' cannot stand in a userinfo either
+ * (section 3.2.1), and stopping at them makes a second pass stop at the
+ * [REDACTED] the first one left.  In an encoded URL these come
+ * %-escaped, and a raw '&' or ';' is the enclosing query's.  Blanks,
+ * double quotes, backquotes and angle brackets end the URL itself (a
+ * JSON string stays a string); a single quote does not, as a password
+ * may hold one (a sub-delim).
  */
 static bool
-redact_userinfo(const char *p, size_t len, size_t i, size_t *vs, size_t *ve)
+redact_authority_end(const char *p, size_t len, size_t i, bool is_enc)
 {
-	static const char stop[] = "/ \t\r\n@'\"";
-	size_t j = i + 3, u = j;
+	static const char url[] = "/?#[]";
+	int c;
+
+	if (strchr(" \t\r\n\v\f\"`<>\\", p[i]) != NULL)
+		return true;
+	if (!is_enc)
+		return strchr(url, p[i]) != NULL;
+	c = redact_pct(p, len, i);
+	return p[i] == '&' || p[i] == ';' || (c > 0 && strchr(url, c) != NULL);
+}
+
+/*
+ * At the "://" of a URL (I; "%3A%2F%2F" when IS_ENC, a URL inside a
+ * query): its userinfo's secret (RFC 3986 section 3.2.1).  That is the
+ * password, from the first ':' to the last '@' of the authority, whatever
+ * the user (empty, %-escaped) and whatever the password holds (':', a raw
+ * '@'); with no password, the user alone when it looks like a credential
+ * ("https://ghp_...@host": tokens are sent as users).  Returns true with
+ * it in [*VS, *VE).
+ */
+static bool
+redact_userinfo(const char *p, size_t len, size_t i, bool is_enc, size_t *vs,
+    size_t *ve)
+{
+	size_t j = i + (is_enc ? 9 : 3), u = j, colon = 0, at = 0, n;
 
 	if (i == 0 || !redact_is_word((unsigned char)p[i - 1]))
 		return false;
-	while (j < len && p[j] != ':' && strchr(stop, p[j]) == NULL)
-		j++;
-	if (j == u || j >= len || p[j] != ':')
+	while (j < len && !redact_authority_end(p, len, j, is_enc)) {
+		if ((n = redact_url_sep(p, len, j, is_enc, '@')) > 0) {
+			at = j;
+			j += n;
+		} else if (colon == 0 && at == 0 &&
+		    (n = redact_url_sep(p, len, j, is_enc, ':')) > 0) {
+			colon = j + n;
+			j += n;
+		} else
+			j++;
+	}
+	if (at == 0)
 		return false;
-	*vs = ++j;
-	while (j < len && strchr(stop, p[j]) == NULL)
-		j++;
-	if (j == *vs || j >= len || p[j] != '@')
+	*ve = at;
+	*vs = colon != 0 ? colon : u;
+	if (colon == 0 && !redact_is_credential(p + u, at - u))
 		return false;
-	*ve = j;
-	return true;
+	return *ve > *vs;
+}
+
+/* Length of the "://" at I (3), or of its %-escaped form (9), or 0. */
+static size_t
+redact_scheme_sep(const char *p, size_t len, size_t i)
+{
+	if (p[i] == ':' && i + 2 < len && p[i + 1] == '/' && p[i + 2] == '/')
+		return 3;
+	if (redact_pct(p, len, i) == ':' && redact_pct(p, len, i + 3) == '/' &&
+	    redact_pct(p, len, i + 6) == '/')
+		return 9;
+	return 0;
 }
 
 /* Copies (P, LEN) into OUT with the built-in rule's secrets replaced. */
@@ -450,13 +543,12 @@ redact_scan(const char *p, size_t len, struct redact_buf *out)
 		size_t ws, we, vs = 0, ve = 0, next = 0, n;
 		bool found = false;
 
-		if (p[i] == ':' && i + 2 < len && p[i + 1] == '/' &&
-		    p[i + 2] == '/') {
-			if (redact_userinfo(p, len, i, &vs, &ve)) {
+		if ((n = redact_scheme_sep(p, len, i)) > 0) {
+			if (redact_userinfo(p, len, i, n == 9, &vs, &ve)) {
 				found = true;
-				next = ve + 1;
+				next = ve;
 			} else {
-				i += 3;
+				i += n;
 				continue;
 			}
 		} else if (!redact_is_word((unsigned char)p[i])) {

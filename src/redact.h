@@ -11,7 +11,9 @@
  * pass, auth, cookie, credential or session (any case), whatever the
  * quoting, escaping (\", \\\"), %-encoding (%3D, %22, %3A), spacing
  * and separator (= : =>); bearer tokens anywhere; JSON Web Tokens; the
- * password of a URL (scheme://user:PASSWORD@host).  Each becomes
+ * password of a URL (scheme://user:PASSWORD@host, whatever the user,
+ * also %-encoded inside a query) or a user that looks like a token; a
+ * pair hidden in another's value behind '?' or '#'.  Each becomes
  * [REDACTED]:
  *
  *   client_secret_key=abc&x=1       -> client_secret_key=[REDACTED]&x=1
@@ -19,6 +21,8 @@
  *   Authorization:Bearer eyJ...      -> Authorization:[REDACTED]
  *   "{\"apiKey\":\"k-123\"}"         -> "{\"apiKey\":\"[REDACTED]\"}"
  *   'Bearer x'                       -> 'Bearer [REDACTED]'
+ *   http://:pw@host/                 -> http://:[REDACTED]@host/
+ *   ;token=a?Authorization=Bearer%20x -> ;token=[REDACTED]?Authorization=[REDACTED]
  *
  * A quoted value is replaced inside its quotes (so JSON stays JSON); a
  * quote that does not close on its line takes the rest of the line with

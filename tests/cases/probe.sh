@@ -156,6 +156,33 @@ echo "ok: no secret in any output"
 # ...and the partner did get them: the probe sends what it is given.
 grep -q "GET /lumen/missing" "$P/methods" || fail "the partner got nothing"
 
+# The userinfo and pair shapes a trial found leaking (issue 18): an empty
+# user, several colons and a %-escaped user, a token as the user, a pair
+# inside a matrix param's value behind '?' with an encoded blank, a URL
+# with a password %-encoded inside the query.  Text and JSON.
+port=$(cat "$P/port")
+n=0
+for u in "http://:tok-77ab@127.0.0.1:$port/lumen/missing" \
+    "http://us%3Aer:tok-77ab:x@127.0.0.1:$port/lumen/missing" \
+    "http://tok-77ab-tok-77ab-tok@127.0.0.1:$port/lumen/missing" \
+    "http://127.0.0.1:$port/lumen/missing?x=1;token=tok-77ab?Authorization=Bearer%20Bearer-xyz-42" \
+    "http://127.0.0.1:$port/lumen/missing?next=http%3A%2F%2F%3Atok-77ab%40example.test%2F"; do
+	n=$((n + 1))
+	probe "shape$n" "$u"
+	assert_eq "$(jget "$T/shape$n.json" .verdict)" route_missing \
+	    "URL shape $n: verdict"
+	jget "$T/shape$n.json" .url | grep -q '\[REDACTED\]' ||
+	    fail "URL shape $n: not shown redacted: $(jget "$T/shape$n.json" .url)"
+	rc=0
+	"$OMNIWATCH" probe --timeout 2s "$u" >"$T/shape$n.out" \
+	    2>>"$T/shape$n.err" || rc=$?
+	assert_eq "$rc" 2 "URL shape $n: text exit status"
+done
+if grep -E "$SECRETS" "$T"/shape*; then
+	fail "a secret of a URL shape was printed"
+fi
+echo "ok: no secret of $n URL shapes in any output"
+
 # -c: the config's redact: regexes too.
 cat > "$T/redact.yaml" <<Y
 sources: [{path: $T/none.log}]

@@ -21,8 +21,10 @@ R=$T/recv
 start_receiver "$R"
 SECRETS='s3cr3t-key-9f1|tok-77ab|Bearer-xyz-42'
 pbase="http://127.0.0.1:$(cat "$P/port")"
-printf '%s/lumen/missing?client_secret_key=s3cr3t-key-9f1&token=tok-77ab\n' \
-    "$pbase" > "$T/omni.url"
+# The password of an empty user and a pair inside a matrix param's value
+# (issue 18's trial) must not reach the state either.
+printf '%s/lumen/missing?client_secret_key=s3cr3t-key-9f1&token=tok-77ab;sid=1?Authorization=Bearer%%20Bearer-xyz-42\n' \
+    "http://:tok-77ab@${pbase#http://}" > "$T/omni.url"
 chmod 600 "$T/omni.url"
 
 write_config

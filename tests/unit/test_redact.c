@@ -151,6 +151,16 @@ test_issue18_forms(void **state)
 	    "q=%7B%22password%22%3A%22[REDACTED]%22%7D");
 	rd_is(NULL, "Cookie: theme=dark; sid=S3cr3tZq9",
 	    "Cookie: [REDACTED]");
+	/* A trial's leaks: an empty user, a pair in a matrix param's
+	 * value. */
+	rd_is(NULL, "http://:pw@example.test/", "http://:[REDACTED]@example.test/");
+	rd_is(NULL, "/x;token=abc?Authorization=Bearer%20xyz",
+	    "/x;token=[REDACTED]?Authorization=[REDACTED]");
+	rd_is(NULL, "https://user:p@ss@example.test:443/x",
+	    "https://user:[REDACTED]@example.test:443/x");
+	rd_is(NULL, "ssh://git@example.test/x", "ssh://git@example.test/x");
+	rd_is(NULL, "https://ghp_0123456789abcdefABCD@example.test/",
+	    "https://[REDACTED]@example.test/");
 	rd_is(NULL, "{\"token\": \"a\\\\\", \"n\": 1}",
 	    "{\"token\": \"[REDACTED]\", \"n\": 1}");
 }
@@ -274,6 +284,154 @@ test_generated_variants(void **state)
 	assert_true(nchecked > 100000);
 }
 
+/*
+ * URL userinfo in every shape (RFC 3986 section 3.2.1): empty, plain or
+ * %-escaped users, passwords with ':', a raw '@' or %-escapes, the whole
+ * URL %-encoded inside a query, quoted or bare, in a JSON string or a
+ * log line.  The password never survives; the host does.
+ */
+static void
+test_generated_userinfo(void **state)
+{
+	static const char *schemes[] = { "http", "https", "postgres",
+	    "redis" };
+	static const char *users[] = { "", "user", "us%3Aer", "u.s-e_r",
+	    "user%40example.test" };
+	static const char *pws[] = { "S3cr3tXyZq9", "S3:cr3t:XyZq9",
+	    "S3cr3t%40XyZq9", "S3cr3t@XyZq9", "S3cr3t!$&'()*+,;=XyZq9", ":" };
+	static const char *rests[] = { "", ":5432", ":443/db?x=1",
+	    "/p#f" };
+	static const char *ctx[][2] = { { "", "" }, { "db: '", "' next" },
+	    { "{\"url\":\"", "\"}" }, { "GET /cb?next=", "&a=1" },
+	    { "connect ", " failed\nnext" } };
+	size_t nchecked = 0;
+
+	for (size_t s = 0; s < sizeof(schemes) / sizeof(*schemes); s++)
+	for (size_t u = 0; u < sizeof(users) / sizeof(*users); u++)
+	for (size_t w = 0; w < sizeof(pws) / sizeof(*pws); w++)
+	for (size_t r = 0; r < sizeof(rests) / sizeof(*rests); r++)
+	for (int enc = 0; enc < 2; enc++)
+	for (size_t c = 0; c < sizeof(ctx) / sizeof(*ctx); c++) {
+		char url[256], in[1024], *enc_url = url, ebuf[1024];
+		const char *pw = pws[w];
+		size_t len;
+		char *out;
+
+		/* A raw quote in the password would end a quoted URL; ":"
+		 * stands for a password that starts with one ("user::s@"). */
+		if (c == 1 && strchr(pw, '\'') != NULL)
+			continue;
+		if (strcmp(pw, ":") == 0)
+			pw = ":S3cr3tXyZq9";
+		snprintf(url, sizeof(url), "%s://%s:%s@db.example.test%s",
+		    schemes[s], users[u], pw, rests[r]);
+		if (enc) {
+			/* The whole URL as a query value: encodeURIComponent. */
+			size_t n = 0;
+
+			for (const char *q = url; *q != '\0'; q++) {
+				if (strchr(":/@?#&=%;,+!$'()* ", *q) != NULL)
+					n += (size_t)sprintf(ebuf + n, "%%%02X",
+					    (unsigned char)*q);
+				else
+					ebuf[n++] = *q;
+			}
+			ebuf[n] = '\0';
+			enc_url = ebuf;
+		}
+		snprintf(in, sizeof(in), "%s%s%s", ctx[c][0], enc_url,
+		    ctx[c][1]);
+		out = redact_builtin(in, strlen(in), &len);
+		if (strstr(out, "S3cr3t") != NULL ||
+		    strstr(out, "XyZq9") != NULL)
+			fail_msg("password left in\n  in  %s\n  out %s", in, out);
+		if (strstr(out, "db.example.test") == NULL)
+			fail_msg("host redacted\n  in  %s\n  out %s", in, out);
+		free(out);
+		nchecked++;
+	}
+	assert_true(nchecked > 1000);
+}
+
+/* Upper or lower hex, as encoders differ. */
+static void
+gen_pct(char *dst, size_t *n, char c, int lower)
+{
+	*n += (size_t)sprintf(dst + *n, lower ? "%%%02x" : "%%%02X",
+	    (unsigned char)c);
+}
+
+/*
+ * Pairs behind matrix params and queries, their separators raw or
+ * %-escaped (';' '?' '&' '=' and the blank of a scheme): a secret's pair
+ * inside another pair's value ("/x;token=abc?Authorization=Bearer%20xyz")
+ * is looked at as a pair, so nothing of either value is left.
+ */
+static void
+test_generated_query(void **state)
+{
+	static const char *outer[] = { "token", "jsessionid", "v", "sig" };
+	static const char *inner[] = { "Authorization", "access_token",
+	    "client_secret_key", "password" };
+	static const char *lead[] = { ";", "?", "&", "#" };
+	static const char *mid[] = { "?", "#", "&", ";" };
+	static const char *values[] = { "Bearer S3cr3tXyZq9", "S3cr3tXyZq9",
+	    "Basic S3cr3tXyZq9", "\"Bearer S3cr3tXyZq9\"" };
+	size_t nchecked = 0;
+
+	for (size_t o = 0; o < sizeof(outer) / sizeof(*outer); o++)
+	for (size_t k = 0; k < sizeof(inner) / sizeof(*inner); k++)
+	for (size_t l = 0; l < sizeof(lead) / sizeof(*lead); l++)
+	for (size_t m = 0; m < sizeof(mid) / sizeof(*mid); m++)
+	for (size_t v = 0; v < sizeof(values) / sizeof(*values); v++)
+	for (int enc = 0; enc < 4; enc++) {
+		/* enc bit 0: separators %-escaped; bit 1: lower-case hex. */
+		char in[512];
+		size_t n = 0, len;
+		char *out;
+
+		n += (size_t)sprintf(in, "GET /x%s%s", lead[l], outer[o]);
+		if (enc & 1)
+			gen_pct(in, &n, '=', enc & 2);
+		else
+			in[n++] = '=';
+		n += (size_t)sprintf(in + n, "S3cr3tOuterZq9");
+		if (enc & 1)
+			gen_pct(in, &n, mid[m][0], enc & 2);
+		else
+			in[n++] = mid[m][0];
+		n += (size_t)sprintf(in + n, "%s", inner[k]);
+		if (enc & 1)
+			gen_pct(in, &n, '=', enc & 2);
+		else
+			in[n++] = '=';
+		for (const char *q = values[v]; *q != '\0'; q++) {
+			if (*q == ' ' && (enc & 1))
+				n += (size_t)sprintf(in + n, "%%2520");
+			else if (*q == ' ')
+				n += (size_t)sprintf(in + n, "%%20");
+			else if (*q == '"' && (enc & 1))
+				gen_pct(in, &n, '"', enc & 2);
+			else
+				in[n++] = *q;
+		}
+		n += (size_t)sprintf(in + n, " HTTP/1.1");
+		out = redact_builtin(in, n, &len);
+		/* A non-secret outer key's value may stay: only the inner
+		 * secret is then required gone. */
+		if (strstr(out, "S3cr3tXyZq9") != NULL || (strstr(out,
+		    "OuterZq9") != NULL && strcmp(outer[o], "v") != 0 &&
+		    strcmp(outer[o], "sig") != 0))
+			fail_msg("secret left in\n  in  %s\n  out %s", in, out);
+		if (strstr(out, "HTTP/1.1") == NULL)
+			fail_msg("text after the pairs redacted\n  in  %s\n  "
+			    "out %s", in, out);
+		free(out);
+		nchecked++;
+	}
+	assert_true(nchecked > 1000);
+}
+
 /* Ordinary text goes out as it came. */
 static void
 test_not_over_redacted(void **state)
@@ -316,6 +474,8 @@ main(void)
 		cmocka_unit_test(test_extra),
 		cmocka_unit_test(test_issue18_forms),
 		cmocka_unit_test(test_generated_variants),
+		cmocka_unit_test(test_generated_userinfo),
+		cmocka_unit_test(test_generated_query),
 		cmocka_unit_test(test_not_over_redacted),
 	};
 
