@@ -29,9 +29,15 @@ report_output_free(struct report_output *out)
 	free(out);
 }
 
-/* A temporary file beside OUT->path, to be renamed over it. */
+/*
+ * A temporary file beside OUT->path, to be renamed over it.  OLD is the
+ * regular file it replaces (NULL: none): its mode, and its owner where we
+ * may set it, go to the new one, as sed -i and install(1) keep them (a
+ * 0444 report stays 0444).
+ */
 static int
-report_output_tmp(struct report_output *out, char **err)
+report_output_tmp(struct report_output *out, const struct stat *old,
+    char **err)
 {
 	mode_t mask;
 	int fd;
@@ -46,6 +52,13 @@ report_output_tmp(struct report_output *out, char **err)
 			unlink(out->tmp);
 		}
 		return -1;
+	}
+	if (old != NULL) {
+		/* Not our file's owner unless root: then the mode alone. */
+		if (fchown(fd, old->st_uid, old->st_gid) != 0)
+			(void)fchown(fd, (uid_t)-1, old->st_gid);
+		fchmod(fd, old->st_mode & 07777);
+		return 0;
 	}
 	/* mkstemp makes it 0600; a report is as readable as a new file. */
 	mask = umask(0);
@@ -83,6 +96,12 @@ report_output_open(const char *path, char **err)
 		out->fp = stdout;
 		return out;
 	}
+	if (*path == '\0') {
+		*err = xstrdup("-o '': an empty file name; -o takes a file, or "
+		    "'-' for standard output");
+		free(out);
+		return NULL;
+	}
 	out->path = xstrdup(path);
 	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
 		char *real = realpath(path, NULL);
@@ -103,9 +122,9 @@ report_output_open(const char *path, char **err)
 			    strerror(errno));
 			goto fail;
 		}
-		rc = report_output_tmp(out, err);
+		rc = report_output_tmp(out, NULL, err);
 	} else if (S_ISREG(sb.st_mode))
-		rc = report_output_tmp(out, err);
+		rc = report_output_tmp(out, &sb, err);
 	else if (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode))
 		rc = report_output_direct(out, err);
 	else {

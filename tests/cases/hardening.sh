@@ -110,6 +110,17 @@ ow scan --format html -o "$T/link.json" "$LOGS"
 [ -L "$T/link.json" ] || fail "-o through a symlink keeps the link"
 grep -q '<html' "$T/report.json" || fail "-o through a symlink writes its target"
 echo "ok: -o through a symlink"
+# A replaced file keeps its mode, as with sed -i (a trial saw 0444 become
+# 0644); an empty name is a usage error, not a failed rename.
+chmod 0440 "$T/report.json"
+ow scan --json -o "$T/link.json" "$LOGS"
+assert_eq "$(stat -c %a "$T/report.json")" 440 "-o keeps the replaced file's mode"
+assert_eq "$(jget "$T/report.json" '.pattern_sets.omni.failures')" 33 \
+    "-o over a 0440 file: the new report is there"
+chmod 0640 "$T/report.json"
+expect_fail "-o ''" 2 "-o '': an empty file name" ow scan -o '' "$LOGS"
+expect_fail "summary -o ''" 2 "-o '': an empty file name" \
+    ow summary -c "$T/fifo.yaml" -o ''
 
 echo "# SIGHUP onto a pattern set that hangs libfyaml: watch counts on"
 write_config
