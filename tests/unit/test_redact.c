@@ -253,7 +253,7 @@ test_generated_variants(void **state)
 	for (size_t v = 0; v < sizeof(values) / sizeof(*values); v++)
 	for (int enc = 0; enc < 3; enc++)
 	for (size_t c = 0; c < sizeof(ctx) / sizeof(*ctx); c++) {
-		char key[64], kqs[16], vqs[16], kv[256], in[512], enc_kv[1024];
+		char key[64], kqs[16], vqs[16], kv[256], in[1200], enc_kv[1024];
 		char vquote = vq == 0 ? '\0' : quotes[kq] != '\0' ?
 		    quotes[kq] : '"';
 		size_t len;

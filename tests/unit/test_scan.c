@@ -634,7 +634,8 @@ test_missing_path(void **state)
 	free(dir);
 }
 
-/* Which files given by name are logs (issue 19: test DIR/* read README.txt). */
+/* Which files given by name are logs (issue 19: `test DIR/...` with a
+ * glob read README.txt). */
 static void
 test_logfile_is_log(void **state)
 {

@@ -855,7 +855,7 @@ test_alerts_spool(void **state)
 {
 	struct state *st = st_open(false);
 	struct state_alert a = { "omni-failing", "firing", "ab12", 1000, 1500,
-	    3, 0, 1400, 900, 1200, 1100, 1450 };
+	    3, 0, 1400, 900, 1200, 1100, 1450, NULL, 0 };
 	struct state_notice n1 = { 0, "ops", "omni-failing", "ab12", "firing",
 	    1500, "{\"a\":1}", 7 };
 	struct state_notice n2 = { 0, "desk", "omni-failing", "ab12",
