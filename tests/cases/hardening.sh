@@ -122,7 +122,7 @@ expect_fail "-o ''" 2 "-o '': an empty file name" ow scan -o '' "$LOGS"
 expect_fail "summary -o ''" 2 "-o '': an empty file name" \
     ow summary -c "$T/fifo.yaml" -o ''
 
-echo "# SIGHUP onto a pattern set that hangs libfyaml: watch counts on"
+echo "# SIGHUP onto a pattern set that hangs or crashes libfyaml: watch counts on"
 write_config
 start_watch
 seq -f 'req=%g ERROR' 1 3 >> "$L"
@@ -136,7 +136,24 @@ grep -qF "$T/hang.yaml: invalid UTF-8 at byte offset 1" "$WLOG" ||
 cp "$T/good.yaml" "$CFG"
 seq -f 'req=%g ERROR' 4 5 >> "$L"
 wait_count 5 failures "HUP onto a hanging set: counting goes on"
+# 6 bytes on which libfyaml 0.7.12 writes through NULL in fy_parse_cleanup
+# (a complex key, a tab after ':'): the guard child takes the crash.  A
+# libfyaml without the bug refuses it as bad YAML: exit 2 either way.
+printf '? a:\t:' > "$T/crash.yaml"
+PATTERNS="$T/error.yaml, $T/crash.yaml" write_config
+kill -HUP "$WPID"
+wait_for "the second refused reload" sh -c \
+    '[ "$(grep -c "reload failed" "$1")" -ge 2 ]' sh "$WLOG"
+grep -qF "$T/crash.yaml" "$WLOG" || fail "HUP: the crashing set is not named"
+cp "$T/good.yaml" "$CFG"
+seq -f 'req=%g ERROR' 6 7 >> "$L"
+wait_count 7 failures "HUP onto a set libfyaml crashes on: counting goes on"
 stop_watch
+expect_fail "test -p crash.yaml" 2 "$T/crash.yaml: " \
+    ow test -p "$T/crash.yaml" "$LOGS"
+printf ': ? a:\t:' > "$T/crash-config.yaml"
+expect_fail "watch --check crash-config.yaml" 2 "$T/crash-config.yaml: " \
+    ow watch -c "$T/crash-config.yaml" --check
 
 echo "# redaction is linear: 1 MB lines of what made it slow, under a hang guard"
 # A hang guard, not a speed target (bench/ has those): before, a line of
