@@ -15,6 +15,7 @@
 #include "alert_pm2.h"
 #include "backtest.h"
 #include "log.h"
+#include "path.h"
 #include "pm2.h"
 #include "stamp.h"
 #include "xmalloc.h"
@@ -129,7 +130,7 @@ backtest_config_paths(const struct config *cfg, size_t *n)
 		size_t found;
 
 		if (src->pm2_home != NULL) {
-			p = xasprintf("%s/logs", src->pm2_home);
+			p = path_join(src->pm2_home, "logs");
 			backtest_paths_add(&paths, n, p);
 			free(p);
 			continue;

@@ -58,6 +58,7 @@
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "path.h"
 #include "plural.h"
 #include "stamp.h"
 #include "state.h"
@@ -218,7 +219,7 @@ check_sources(const struct config *cfg, char **msg)
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		const struct config_source *src = &cfg->sources[i];
 		char *dir = src->pm2_home != NULL ?
-		    xasprintf("%s/logs", src->pm2_home) : xstrdup(src->path);
+		    path_join(src->pm2_home, "logs") : xstrdup(src->path);
 		struct stat sb;
 
 		if (src->pm2_home == NULL) {
@@ -321,8 +322,9 @@ check_watch(const struct check *c, const struct config *cfg,
     struct state *st, char **msg)
 {
 	struct service_probe p;
-	char age[32], since[64] = "";
+	char age[32], since[64] = "", *lock;
 	int64_t last_commit;
+	int rc = 0;
 
 	service_probe(cfg->state_dir, c->now_ms, &p);
 	if (state_meta_get(st, "last_commit_ms", &last_commit) == 0) {
@@ -330,25 +332,29 @@ check_watch(const struct check *c, const struct config *cfg,
 		snprintf(since, sizeof(since), "; its last commit was %s ago",
 		    age);
 	}
+	lock = path_join(cfg->state_dir, SERVICE_LOCK_FILE);
 	switch (p.liveness) {
 	case SERVICE_RUNNING:
-		return 0;
+		break;
 	case SERVICE_DOWN:
 		*msg = xasprintf("omniwatch watch is not running for %s (no "
-		    "lock on %s/%s)%s", cfg->path, cfg->state_dir,
-		    SERVICE_LOCK_FILE, since);
-		return CHECK_CRITICAL;
+		    "lock on %s)%s", cfg->path, lock, since);
+		rc = CHECK_CRITICAL;
+		break;
 	case SERVICE_HUNG:
 		check_format_age(c->now_ms - p.heartbeat_ms, age, sizeof(age));
 		*msg = xasprintf("omniwatch watch (pid %ld) for %s hangs: no "
 		    "heartbeat for %s%s", (long)p.pid, cfg->path, age, since);
-		return CHECK_CRITICAL;
+		rc = CHECK_CRITICAL;
+		break;
 	default:
 		*msg = xasprintf("cannot tell whether omniwatch watch runs: "
-		    "%s/%s: %s", cfg->state_dir, SERVICE_LOCK_FILE,
-		    strerror(p.err));
-		return CHECK_UNKNOWN;
+		    "%s: %s", lock, strerror(p.err));
+		rc = CHECK_UNKNOWN;
+		break;
 	}
+	free(lock);
+	return rc;
 }
 
 struct check_follow {

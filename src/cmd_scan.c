@@ -21,6 +21,7 @@
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "path.h"
 #include "progress.h"
 #include "report.h"
 #include "report_html.h"
@@ -316,13 +317,14 @@ cmd_scan(int argc, char **argv)
 		if (pm2_home != NULL && *pm2_home != '\0')
 			dir = xstrdup(pm2_home);
 		else
-			dir = xasprintf("%s/.pm2", home != NULL ? home : "");
+			dir = path_join(home != NULL && *home != '\0' ? home :
+			    "/", ".pm2");
 		/* The home itself when PM2's own log is there too. */
-		daemon = xasprintf("%s/pm2.log", dir);
+		daemon = path_join(dir, "pm2.log");
 		if (stat(daemon, &sb) == 0)
 			home_logs = xstrdup(dir);
 		else
-			home_logs = xasprintf("%s/logs", dir);
+			home_logs = path_join(dir, "logs");
 		free(daemon);
 		free(dir);
 		total = scan_path_size(home_logs);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "path.h"
 #include "redact.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
@@ -70,14 +71,14 @@ config_default_state_dir(bool is_root)
 		return xstrdup("/var/lib/omniwatch");
 	/* The XDG Base Directory spec: a relative value is to be ignored. */
 	if (xdg != NULL && xdg[0] == '/')
-		return xasprintf("%s/omniwatch", xdg);
+		return path_join(xdg, "omniwatch");
 	if (home == NULL || home[0] != '/') {
 		pw = getpwuid(getuid());
 		home = pw != NULL ? pw->pw_dir : NULL;
 	}
 	if (home == NULL || home[0] != '/')
 		return NULL;
-	return xasprintf("%s/.local/state/omniwatch", home);
+	return path_join(home, ".local/state/omniwatch");
 }
 
 static struct config *

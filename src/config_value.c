@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "path.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -361,7 +362,7 @@ config_resolve(struct config_loader *ld, const char *path, bool is_glob)
 	if (path[0] == '/' || strcmp(ld->dir, ".") == 0)
 		return xstrdup(path);
 	if (!is_glob)
-		return xasprintf("%s/%s", ld->dir, path);
+		return path_join(ld->dir, path);
 	out = xmalloc(strlen(ld->dir) * 2 + strlen(path) + 2);
 	o = out;
 	for (const char *d = ld->dir; *d != '\0'; d++) {

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "match.h"
 #include "match_int.h"
+#include "path.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
@@ -410,7 +411,7 @@ match_set_find(const char *name, char **err)
 	    OMNIWATCH_SRC_PATTERNS_DIR };
 	size_t len = strlen(name);
 	struct stat sb;
-	char *path;
+	char *path, *file;
 
 	*err = NULL;
 	if (strchr(name, '/') != NULL || (len > 5 &&
@@ -419,15 +420,17 @@ match_set_find(const char *name, char **err)
 		free(exe_dir);
 		return xstrdup(name);
 	}
+	file = xasprintf("%s.yaml", name);
 	if (env != NULL && *env != '\0') {
 		char *dirs = xstrdup(env), *save = NULL;
 
 		for (char *d = strtok_r(dirs, ":", &save); d != NULL;
 		    d = strtok_r(NULL, ":", &save)) {
-			path = xasprintf("%s/%s.yaml", d, name);
+			path = path_join(d, file);
 			if (access(path, R_OK) == 0) {
 				free(dirs);
 				free(exe_dir);
+				free(file);
 				return path;
 			}
 			free(path);
@@ -437,9 +440,10 @@ match_set_find(const char *name, char **err)
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(*builtin); i++) {
 		if (builtin[i] == NULL)
 			continue;
-		path = xasprintf("%s/%s.yaml", builtin[i], name);
+		path = path_join(builtin[i], file);
 		if (access(path, R_OK) == 0) {
 			free(exe_dir);
+			free(file);
 			return path;
 		}
 		free(path);
@@ -450,6 +454,7 @@ match_set_find(const char *name, char **err)
 		*err = xasprintf("%s: is a directory; expected a pattern set "
 		    "(a YAML file, or the name of an installed set)", name);
 		free(exe_dir);
+		free(file);
 		return NULL;
 	}
 	*err = xasprintf("pattern set '%s' not found (looked in "
@@ -458,6 +463,7 @@ match_set_find(const char *name, char **err)
 	    env != NULL ? env : "", exe_dir != NULL ? exe_dir : "",
 	    exe_dir != NULL ? ", " : "", OMNIWATCH_PATTERNS_DIR);
 	free(exe_dir);
+	free(file);
 	return NULL;
 }
 

@@ -36,6 +36,7 @@
 #include "config.h"
 #include "log.h"
 #include "match.h"
+#include "path.h"
 #include "pm2_dump.h"
 #include "sandbox.h"
 #include "xmalloc.h"
@@ -165,7 +166,7 @@ sandbox_link_targets(const char *dir, sandbox_path_fn fn, void *ctx)
 
 		if (de->d_type != DT_LNK)
 			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
+		p = path_join(dir, de->d_name);
 		real = realpath(p, NULL);
 		if (real != NULL) {
 			char *d = sandbox_dir_of(real);
@@ -207,7 +208,7 @@ static int
 sandbox_dump_dirs(const char *home, const char *logs, sandbox_path_fn fn,
     void *ctx)
 {
-	char *path = xasprintf("%s/dump.pm2", home), *err = NULL;
+	char *path = path_join(home, "dump.pm2"), *err = NULL;
 	struct pm2_dump dump;
 	int rc = 0;
 
@@ -266,7 +267,7 @@ sandbox_paths(const char *config_path, const struct config *cfg,
 		if (src->pm2_home != NULL) {
 			rc = fn(ctx, src->pm2_home, SANDBOX_ACCESS_READ, "source",
 			    src->pm2_home);
-			d = xasprintf("%s/logs", src->pm2_home);
+			d = path_join(src->pm2_home, "logs");
 		} else
 			d = sandbox_glob_dir(src->path);
 		if (rc != 0) {

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "logfile.h"
+#include "path.h"
 #include "stamp.h"
 #include "pm2.h"
 #include "pm2_dump.h"
@@ -470,7 +471,7 @@ scan_list_dir(struct scan_list *l, const char *path)
 		if (de->d_name[0] == '.' ||
 		    pm2_log_name_parse(de->d_name, &name) != 0)
 			continue;
-		full = xasprintf("%s/%s", path, de->d_name);
+		full = path_join(path, de->d_name);
 		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
 			/* Named like a log but not one: say so, since a
 			 * dangling symlink may be the log someone meant. */
@@ -508,8 +509,8 @@ scan_list_dir(struct scan_list *l, const char *path)
 static char *
 scan_home_logs(const char *path)
 {
-	char *daemon = xasprintf("%s/pm2.log", path);
-	char *logs = xasprintf("%s/logs", path);
+	char *daemon = path_join(path, "pm2.log");
+	char *logs = path_join(path, "logs");
 	struct stat st;
 	bool is_home = stat(daemon, &st) == 0 && stat(logs, &st) == 0 &&
 	    S_ISDIR(st.st_mode);
@@ -531,7 +532,9 @@ scan_list_copies(struct scan_list *l, const char *live, const char *app)
 	struct pm2_log_name want, name;
 	struct scan_entry *entries = NULL;
 	const char *slash = strrchr(live, '/');
-	char *dir = xstrndup(live, (size_t)(slash - live));
+	/* "/x.log": the root's. */
+	char *dir = slash == live ? xstrdup("/") :
+	    xstrndup(live, (size_t)(slash - live));
 	struct dirent *de;
 	size_t n = 0;
 	DIR *dh;
@@ -553,7 +556,7 @@ scan_list_copies(struct scan_list *l, const char *live, const char *app)
 			continue;
 		}
 		entries = xreallocarray(entries, n + 1, sizeof(*entries));
-		entries[n].path = xasprintf("%s/%s", dir, de->d_name);
+		entries[n].path = path_join(dir, de->d_name);
 		entries[n].name = name;
 		n++;
 	}
@@ -578,7 +581,7 @@ scan_list_copies(struct scan_list *l, const char *live, const char *app)
 static void
 scan_list_dump(struct scan_list *l, const char *home, const char *logs)
 {
-	char *path = xasprintf("%s/dump.pm2", home), *err;
+	char *path = path_join(home, "dump.pm2"), *err;
 	struct pm2_dump d;
 	struct stat st;
 
@@ -733,7 +736,7 @@ scan_path_size(const char *path)
 		    pm2_log_name_parse(de->d_name, &name) != 0)
 			continue;
 		pm2_log_name_release(&name);
-		full = xasprintf("%s/%s", path, de->d_name);
+		full = path_join(path, de->d_name);
 		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
 			total += (uint64_t)st.st_size;
 		free(full);

@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "log.h"
+#include "path.h"
 #include "service.h"
 #include "xmalloc.h"
 
@@ -60,7 +61,7 @@ service_flock_init(struct flock *fl)
 int
 service_lock(struct service *sv, const char *state_dir, char **err)
 {
-	char *path = xasprintf("%s/%s", state_dir, SERVICE_LOCK_FILE);
+	char *path = path_join(state_dir, SERVICE_LOCK_FILE);
 	char pid[32];
 	struct flock fl;
 	int fd, n;
@@ -153,7 +154,7 @@ service_free(struct service *sv)
 void
 service_probe(const char *state_dir, int64_t now_ms, struct service_probe *p)
 {
-	char *path = xasprintf("%s/%s", state_dir, SERVICE_LOCK_FILE);
+	char *path = path_join(state_dir, SERVICE_LOCK_FILE);
 	char buf[32];
 	struct flock fl;
 	struct stat st;

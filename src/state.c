@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "path.h"
 #include "stamp.h"
 #include "state.h"
 #include "state_int.h"
@@ -157,7 +158,7 @@ state_open(const char *dir, bool read_only, char **err)
 	struct state *st = xcalloc(1, sizeof(*st));
 
 	*err = NULL;
-	st->path = xasprintf("%s/%s", dir, STATE_FILE);
+	st->path = path_join(dir, STATE_FILE);
 	st->read_only = read_only;
 	if (state_schema_open(st, dir, err) != 0)
 		goto fail;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 #include "pm2_dump.h"
 #include "stamp.h"
 #include "tail_int.h"
@@ -93,7 +94,7 @@ tail_dir_each(struct tail *t, struct tail_dir *d,
 
 		if (de->d_name[0] == '.')
 			continue;
-		full = xasprintf("%s/%s", d->path, de->d_name);
+		full = path_join(d->path, de->d_name);
 		if (tail_is_live(d, de->d_name, full))
 			fn(t, full, ctx);
 		free(full);
@@ -230,8 +231,7 @@ tail_events(struct tail *t, int64_t now_ms)
 
 				if (t->dirs[j].wd != ev->wd)
 					continue;
-				full = xasprintf("%s/%s", t->dirs[j].path,
-				    ev->name);
+				full = path_join(t->dirs[j].path, ev->name);
 				if (tail_is_live(&t->dirs[j], ev->name, full)) {
 					struct tail_file *f = ev->mask ==
 					    IN_MODIFY ? tail_find_path(t, full) :

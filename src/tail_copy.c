@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "log.h"
+#include "path.h"
 #include "source.h"
 #include "tail_int.h"
 #include "xmalloc.h"
@@ -99,7 +100,7 @@ tail_copies(struct tail *t, const char *path, uint64_t ino,
 
 		if (!tail_is_copy_name(base, de->d_name))
 			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
+		p = path_join(dir, de->d_name);
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
 		    (uint64_t)st.st_ino == ino ||
 		    tail_copy_was_read(t, p, &st)) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "path.h"
 #include "pm2.h"
 #include "tail_int.h"
 #include "xmalloc.h"
@@ -146,7 +147,7 @@ tail_source_dirs(const struct config_source *src, void (*fn)(void *ctx,
 	char *copy;
 
 	if (src->pm2_home != NULL) {
-		char *d = xasprintf("%s/logs", src->pm2_home);
+		char *d = path_join(src->pm2_home, "logs");
 
 		fn(ctx, d, src, false);
 		free(d);
@@ -204,7 +205,7 @@ tail_live_dir(void *ctx, const char *dir, const struct config_source *src,
 
 		if (de->d_name[0] == '.')
 			continue;
-		full = xasprintf("%s/%s", dir, de->d_name);
+		full = path_join(dir, de->d_name);
 		if (tail_is_live(&d, de->d_name, full) && stat(full, &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			lc->fn(lc->ctx, full);

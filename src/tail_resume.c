@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 #include "tail_int.h"
 #include "xmalloc.h"
 
@@ -63,7 +64,7 @@ tail_find_in_dir(const char *path, uint64_t dev, uint64_t ino)
 
 		if ((uint64_t)de->d_ino != ino)
 			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
+		p = path_join(dir, de->d_name);
 		if (stat(p, &st) == 0 && (uint64_t)st.st_dev == dev &&
 		    (uint64_t)st.st_ino == ino) {
 			found = p;
@@ -356,7 +357,7 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 			    !tail_is_copy_in(d, de->d_name, bases, nbases) ||
 			    tail_is_known_copy(d, de->d_name, ts))
 				continue;
-			c.path = xasprintf("%s/%s", d->path, de->d_name);
+			c.path = path_join(d->path, de->d_name);
 			if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
 				free(c.path);
 				continue;

@@ -13,6 +13,7 @@
 
 #include "file_kind.h"
 #include "log.h"
+#include "path.h"
 #include "watch_check.h"
 #include "xmalloc.h"
 
@@ -127,7 +128,7 @@ watch_check_pm2_homes(const struct config *cfg, char **err)
 			    "not a directory");
 			return -1;
 		}
-		logs = xasprintf("%s/logs", home);
+		logs = path_join(home, "logs");
 		if (stat(logs, &sb) != 0) {
 			if (errno == ENOENT)
 				log_warnx("source %zu: pm2_home %s has no logs/ "

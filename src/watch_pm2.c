@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "path.h"
 #include "stamp.h"
 #include "state_pm2.h"
 #include "watch_pm2.h"
@@ -249,8 +250,8 @@ watch_dump_load(struct watch_dump *wd, const struct config *cfg)
 
 		if (home == NULL)
 			continue;
-		path = xasprintf("%s/dump.pm2", home);
-		logs = xasprintf("%s/logs", home);
+		path = path_join(home, "dump.pm2");
+		logs = path_join(home, "logs");
 		if (stat(path, &st) != 0)
 			memset(&st, 0, sizeof(st));
 		switch (pm2_dump_read(path, logs, &d, &err)) {

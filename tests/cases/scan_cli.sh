@@ -278,3 +278,22 @@ assert_eq "$rc" 1 "no PM2 logs: exit status"
 grep -qF "omniwatch scan: no PM2 logs at $T/nohome/.pm2/logs (PM2_HOME is not set: ~/.pm2/logs); set PM2_HOME to the PM2 home of the apps, or give the logs: omniwatch scan DIR|FILE..." "$T/nohome.err" || fail "no PM2 hint: $(cat "$T/nohome.err")"
 grep -qF "no PM2 logs at $T/nopm2/logs (\$PM2_HOME/logs)" "$T/nopm2.err" || fail "PM2_HOME hint: $(cat "$T/nopm2.err")"
 echo "ok: scan without PM2 says where it looked"
+
+# A directory given with trailing slashes names its files as without
+# them: "DIR/x.log", never "DIR//x.log" (issue 15), in the text and JSON
+# reports, for a logs directory, a PM2 home (pm2.log, logs/) and
+# PM2_HOME.
+mkdir -p "$T/slash/logs"
+cp "$T/pm2home/logs/"* "$T/slash/logs/"
+printf '2026-11-29T10:00:00: PM2 log: App [desk:0] starting in -fork mode-\n' > "$T/slash/pm2.log"
+"$OMNIWATCH" scan "$T/slash/logs//" > "$T/slash1.txt"
+"$OMNIWATCH" scan --json "$T/slash/" > "$T/slash2.json"
+PM2_HOME=$T/slash/ "$OMNIWATCH" scan > "$T/slash3.txt"
+for f in "$T/slash1.txt" "$T/slash2.json" "$T/slash3.txt"; do
+	! grep -q '//' "$f" || fail "a doubled slash in $f: $(grep '//' "$f")"
+done
+grep -qF "  $T/slash/logs/desk-error.log: " "$T/slash1.txt" || fail "DIR//: $(cat "$T/slash1.txt")"
+grep -qF "\"$T/slash/pm2.log\"" "$T/slash2.json" || fail "HOME/: pm2.log: $(cat "$T/slash2.json")"
+grep -qF "\"$T/slash/logs/desk-out.log\"" "$T/slash2.json" || fail "HOME/: logs: $(cat "$T/slash2.json")"
+grep -qF "  $T/slash/logs/desk-out.log: " "$T/slash3.txt" || fail "PM2_HOME=DIR/: $(cat "$T/slash3.txt")"
+echo "ok: a trailing slash on a directory does not double in the paths"
