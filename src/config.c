@@ -126,7 +126,8 @@ struct config *
 config_load_with(const char *path, char *const *overrides, size_t noverrides,
     char **err)
 {
-	struct config_loader ld = { path, NULL, NULL, NULL, { NULL, 0 } };
+	struct config_loader ld = { path, NULL, NULL, NULL,
+	    { NULL, 0, NULL, 0 } };
 	struct yaml_doc y;
 	const char *slash;
 

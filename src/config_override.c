@@ -16,13 +16,20 @@
 	"omni-failing.threshold=0.3)"
 
 static void
+config_overrides_add(struct config_override_node **list, size_t *n,
+    struct fy_node *node, const char *arg)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[*n].node = node;
+	(*list)[*n].arg = arg;
+	(*n)++;
+}
+
+static void
 config_overrides_note(struct config_overrides *ov, struct fy_node *node,
     const char *arg)
 {
-	ov->nodes = xreallocarray(ov->nodes, ov->n + 1, sizeof(*ov->nodes));
-	ov->nodes[ov->n].node = node;
-	ov->nodes[ov->n].arg = arg;
-	ov->n++;
+	config_overrides_add(&ov->nodes, &ov->n, node, arg);
 }
 
 /* Is KEY a list in an alert rule (classes, receivers), by its row? */
@@ -124,6 +131,7 @@ config_overrides_one(struct fy_document *doc, const char *path,
 		    "changed; expected another key", arg);
 		return -1;
 	}
+	config_overrides_add(&ov->rules, &ov->nrules, rule, arg);
 	pair = fy_node_mapping_lookup_pair_by_string(rule, key, klen);
 	if (eq[1] == '\0') {	/* RULE.KEY=: the file's value goes */
 		/* By key, not fy_node_mapping_remove(), which leaves the
@@ -173,9 +181,29 @@ config_overrides_find(const struct config_overrides *ov, struct fy_node *node)
 	return NULL;
 }
 
+char *
+config_overrides_context(const struct config_overrides *ov,
+    struct fy_node *node)
+{
+	char *list = NULL, *more;
+
+	for (; node != NULL; node = fy_node_get_parent(node))
+		for (size_t i = 0; i < ov->nrules; i++) {
+			if (ov->rules[i].node != node)
+				continue;
+			more = xasprintf("%s%s--set '%s'", list != NULL ?
+			    list : "", list != NULL ? ", " : "",
+			    ov->rules[i].arg);
+			free(list);
+			list = more;
+		}
+	return list;
+}
+
 void
 config_overrides_release(struct config_overrides *ov)
 {
+	free(ov->rules);
 	free(ov->nodes);
 	memset(ov, 0, sizeof(*ov));
 }

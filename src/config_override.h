@@ -25,6 +25,11 @@ struct config_override_node {
 struct config_overrides {
 	struct config_override_node *nodes;
 	size_t		 n;
+	/* The rules each argument changed (node: the rule's mapping),
+	 * removals included, to name them in errors about what they
+	 * left in the file. */
+	struct config_override_node *rules;
+	size_t		 nrules;
 };
 
 /*
@@ -38,6 +43,14 @@ int config_overrides_apply(struct fy_document *doc, const char *path,
 
 /* The argument that made NODE or one of its parents, or NULL. */
 const char *config_overrides_find(const struct config_overrides *ov,
+    struct fy_node *node);
+
+/*
+ * The arguments that changed the rule holding NODE (a node of the file
+ * that an override made wrong: `--set r.kind=restarts` over a threshold
+ * of 0.4), as "--set 'A', --set 'B'" (malloc'd), or NULL when none did.
+ */
+char *config_overrides_context(const struct config_overrides *ov,
     struct fy_node *node);
 
 void config_overrides_release(struct config_overrides *ov);

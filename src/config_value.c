@@ -99,6 +99,7 @@ config_where(struct config_loader *ld, struct fy_node *node,
 {
 	int line = 1, column = 1;
 	const char *arg;
+	char *args, *place;
 
 	/* A value from the command line has no place in the file. */
 	arg = config_overrides_find(&ld->ov, node != NULL ? node : fallback);
@@ -106,7 +107,16 @@ config_where(struct config_loader *ld, struct fy_node *node,
 		return xasprintf("--set '%s'", arg);
 	if (!config_mark(node, &line, &column))
 		config_mark(fallback, &line, &column);
-	return xasprintf("%s:%d:%d", ld->path, line, column);
+	/* The file's value was right until an override changed its rule
+	 * (kind=restarts under a threshold of 0.4; a key removed): the
+	 * argument is what to change, the place what it clashes with. */
+	args = config_overrides_context(&ld->ov, node != NULL ? node :
+	    fallback);
+	if (args == NULL)
+		return xasprintf("%s:%d:%d", ld->path, line, column);
+	place = xasprintf("%s, with %s:%d:%d", args, ld->path, line, column);
+	free(args);
+	return place;
 }
 
 /* ---------------------------------------------------------------------

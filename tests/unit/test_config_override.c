@@ -129,12 +129,49 @@ test_errors(void **state)
 	free(want);
 }
 
+/*
+ * An override that makes a value of the file wrong, or removes one the
+ * rule needs: the error names the argument (what to change) and the
+ * file's place (what it clashes with); an override of another rule is
+ * not named.
+ */
+static void
+test_errors_in_the_file(void **state)
+{
+	char *args[2], *err = NULL, *want;
+	struct config *cfg;
+
+	(void)state;
+	want = xasprintf("--set 'api.fails.kind=failure_rate', with "
+	    "%s:4:50: alerts.api.fails.threshold: '3' is out of range; "
+	    "expected a failure rate above 0, at most 1 (e.g. 0.5)", co_path);
+	co_error("api.fails.kind=failure_rate", want);
+	free(want);
+	want = xasprintf("--set 'api.fails.threshold=', with %s:4:29: "
+	    "alerts.api.fails: no threshold; expected a whole number from 1 "
+	    "to 1000000000", co_path);
+	co_error("api.fails.threshold=", want);
+	free(want);
+	args[0] = "quiet.window=1h";
+	args[1] = "api.fails.kind=failure_rate";
+	cfg = config_load_with(co_path, args, 2, &err);
+	assert_null(cfg);
+	assert_non_null(err);
+	assert_null(strstr(err, "quiet.window"));
+	want = xasprintf("--set 'api.fails.kind=failure_rate', with "
+	    "%s:4:", co_path);
+	assert_memory_equal(err, want, strlen(want));
+	free(want);
+	free(err);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replace_add_remove),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_errors_in_the_file),
 	};
 
 	return cmocka_run_group_tests(tests, co_setup, co_teardown);
