@@ -146,6 +146,20 @@ void alert_pm2_apps(struct alert *al, const struct pm2_apps *apps);
 void alert_pm2_event(struct alert *al, const char *app, int ev,
     int64_t ts_ms, int64_t now_ms);
 
+/*
+ * The news of pm2_daemon.h's tracker, taken as watch and backtest both
+ * take it, so that the two judge restarts and app_errored alike: event
+ * EV (enum pm2_event) of instance I, stamped TS_MS (STAMP_NONE: at
+ * NOW_MS), is counted into APPS and into the restarts rules; a change of
+ * I's state goes into APPS, where app_errored's condition and the notes
+ * read it.  APPS is the one given to alert_pm2_apps().
+ */
+struct pm2_instance;
+void alert_pm2_news_event(struct alert *al, struct pm2_apps *apps,
+    const struct pm2_instance *i, int ev, int64_t ts_ms, int64_t now_ms);
+void alert_pm2_news_state(struct pm2_apps *apps,
+    const struct pm2_instance *i);
+
 /* Saves the rules whose state moved into the open transaction. */
 void alert_save(struct alert *al);
 

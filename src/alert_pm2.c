@@ -1,9 +1,11 @@
 /*
  * alert_pm2: see alert_pm2.h.  A restarts rule keeps, per app, the times
- * of its latest restarts, at most threshold + 1 of them (enough to tell
- * whether more than threshold fall within the window), up to
- * ALERT_APPS_MAX apps (the one restarted longest ago makes room).  Its
- * window ring counts every restart too, for the notice's totals.
+ * of its restarts within the window (older ones go as new ones come), at
+ * most ALERT_PM2_TIMES_MAX of them, so that the figure it reports (the
+ * peak of a backtest, the notice's "restarted N times") is the true
+ * count and not merely "more than threshold"; up to ALERT_APPS_MAX apps
+ * (the one restarted longest ago makes room).  Its window ring counts
+ * every restart too, for the notice's totals.
  */
 #include "autoconf.h"
 
@@ -83,10 +85,36 @@ alert_pm2_app(struct alert_rule *r, const char *app)
 	a = &p->apps[oldest];
 	memset(a, 0, sizeof(*a));
 	a->name = xstrdup(app);
-	a->cap = r->cfg->threshold + 1 < ALERT_PM2_TIMES_MAX ?
-	    (size_t)r->cfg->threshold + 1 : ALERT_PM2_TIMES_MAX;
+	a->cap = 8;
 	a->times = xcalloc(a->cap, sizeof(*a->times));
 	return a;
+}
+
+/* Room for one more time in A's ring: older than the window (OLDEST_MS)
+ * goes first, then the ring grows, and at its cap the oldest goes. */
+static void
+alert_pm2_room(struct alert_pm2_app *a, int64_t oldest_ms)
+{
+	int64_t *times;
+
+	while (a->n > 0 && a->times[a->head] < oldest_ms) {
+		a->head = (a->head + 1) % a->cap;
+		a->n--;
+	}
+	if (a->n < a->cap)
+		return;
+	if (a->cap == ALERT_PM2_TIMES_MAX) {
+		a->head = (a->head + 1) % a->cap;
+		a->n--;
+		return;
+	}
+	times = xcalloc(a->cap * 2, sizeof(*times));
+	for (size_t k = 0; k < a->n; k++)
+		times[k] = a->times[(a->head + k) % a->cap];
+	free(a->times);
+	a->times = times;
+	a->cap *= 2;
+	a->head = 0;
 }
 
 /* COUNT restarts of APP at T into rule R. */
@@ -98,10 +126,8 @@ alert_pm2_restart(struct alert_rule *r, const char *app, int64_t t,
 	struct alert_slot *s = alert_rule_slot(r, t);
 
 	for (uint64_t k = 0; k < count; k++) {
-		if (a->n == a->cap) {
-			a->head = (a->head + 1) % a->cap;
-			a->n--;
-		}
+		/* A slot's worth of slack: the window is counted in slots. */
+		alert_pm2_room(a, t - r->cfg->window_ms - r->slot_ms);
 		a->times[(a->head + a->n) % a->cap] = t;
 		a->n++;
 	}
@@ -136,6 +162,20 @@ alert_pm2_event(struct alert *al, const char *app, int ev, int64_t ts_ms,
 		alert_rule_advance(r, now_ms);
 		alert_pm2_restart(r, app, t, 1);
 	}
+}
+
+void
+alert_pm2_news_event(struct alert *al, struct pm2_apps *apps,
+    const struct pm2_instance *i, int ev, int64_t ts_ms, int64_t now_ms)
+{
+	pm2_apps_count(apps, i->app, i->id, (enum pm2_event)ev, 1);
+	alert_pm2_event(al, i->app, ev, ts_ms, now_ms);
+}
+
+void
+alert_pm2_news_state(struct pm2_apps *apps, const struct pm2_instance *i)
+{
+	pm2_apps_state(apps, i->app, i->id, i->mode, i->state, i->since_ms);
 }
 
 /* Restarts of A within R's window as of R's ring (cur_idx). */

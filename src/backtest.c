@@ -10,13 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alert.h"
-#include "alert_pm2.h"
 #include "backtest.h"
+#include "backtest_pm2.h"
 #include "log.h"
 #include "path.h"
 #include "pm2.h"
+#include "pm2_apps.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -85,6 +87,7 @@ backtest_new(const struct config *cfg, struct match_set **sets, size_t nsets,
 	bt->rd = rd;
 	bt->opts = *opts;
 	bt->cur_file = SIZE_MAX;
+	bt->pm2 = backtest_pm2_new(opts->since_ms, opts->until_ms);
 	return bt;
 }
 
@@ -126,10 +129,20 @@ backtest_config_paths(const struct config *cfg, size_t *n)
 	*n = 0;
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		const struct config_source *src = &cfg->sources[i];
+		struct stat sb;
 		char *p;
 		size_t found;
 
 		if (src->pm2_home != NULL) {
+			/* The home, as `scan` reads one (pm2.log too), when
+			 * PM2 has written its log there. */
+			p = path_join(src->pm2_home, "pm2.log");
+			if (stat(p, &sb) == 0) {
+				backtest_paths_add(&paths, n, src->pm2_home);
+				free(p);
+				continue;
+			}
+			free(p);
 			p = path_join(src->pm2_home, "logs");
 			backtest_paths_add(&paths, n, p);
 			free(p);
@@ -376,6 +389,8 @@ backtest_notify(void *ctx, const struct alert_notice *n)
 		ep->successes = n->successes;
 		ep->sample_event = rp->last_counted[rule];
 		ep->notifications = 1;
+		if (n->pm2_note != NULL)
+			ep->note = xstrdup(n->pm2_note);
 		rp->open[rule] = bt->nepisodes;
 		return;
 	}
@@ -498,14 +513,19 @@ backtest_replay(struct backtest_replay *rp, int64_t start, int64_t end)
 	rp->now = start;
 	rp->last_counted = xcalloc(bt->cfg->nalerts + 1, sizeof(size_t));
 	rp->open = xcalloc(bt->cfg->nalerts + 1, sizeof(size_t));
-	while (i < bt->nevents) {
-		int64_t t = bt->events[i].ts_ms;
+	if (backtest_pm2_start(bt->pm2, rp->al, start) > 0)
+		backtest_tick(rp, start);
+	while (i < bt->nevents || backtest_pm2_next(bt->pm2) != INT64_MAX) {
+		int64_t t = backtest_pm2_next(bt->pm2);
 
+		if (i < bt->nevents && bt->events[i].ts_ms < t)
+			t = bt->events[i].ts_ms;
 		backtest_run_until(rp, t);
 		rp->now = t;
 		backtest_peaks(rp, true);
-		/* Judged once every record of this stamp is in, as watch
-		 * judges a batch of reads. */
+		/* Judged once every record and PM2 event of this stamp is
+		 * in, as watch judges a batch of reads. */
+		backtest_pm2_feed(bt->pm2, rp->al, t);
 		while (i < bt->nevents && bt->events[i].ts_ms == t)
 			backtest_feed(rp, i++);
 		backtest_tick(rp, t);
@@ -515,6 +535,7 @@ backtest_replay(struct backtest_replay *rp, int64_t start, int64_t end)
 		backtest_tick(rp, end);
 	}
 	alert_free(rp->al);
+	backtest_pm2_end(bt->pm2);
 	rp->al = NULL;
 	free(rp->last_counted);
 	free(rp->open);
@@ -586,6 +607,19 @@ backtest_samples(struct backtest *bt, int64_t start, int64_t end)
 	return rc;
 }
 
+/* The earlier and the later of two stamps, either maybe STAMP_NONE. */
+static int64_t
+backtest_stamp_min(int64_t a, int64_t b)
+{
+	return a == STAMP_NONE ? b : b == STAMP_NONE || a < b ? a : b;
+}
+
+static int64_t
+backtest_stamp_max(int64_t a, int64_t b)
+{
+	return a == STAMP_NONE ? b : b == STAMP_NONE || a > b ? a : b;
+}
+
 int
 backtest_run(struct backtest *bt, char *const *paths, size_t n)
 {
@@ -607,20 +641,31 @@ backtest_run(struct backtest *bt, char *const *paths, size_t n)
 	bt->scan->jobs = 1;
 	bt->scan->on_outcome = backtest_event_hook;
 	bt->scan->hook_ctx = bt;
+	backtest_pm2_hook(bt->pm2, bt->scan);
 	if (scan_paths(bt->scan, paths, n) != 0)
 		rc = -1;
 	if (bt->nevents > 1)
 		qsort(bt->events, bt->nevents, sizeof(*bt->events),
 		    backtest_event_cmp);
+	backtest_pm2_sort(bt->pm2);
 	tot->records = bt->nevents;
 	tot->first_stamp_ms = bt->nevents > 0 ? bt->events[0].ts_ms :
 	    STAMP_NONE;
 	tot->last_stamp_ms = bt->nevents > 0 ?
 	    bt->events[bt->nevents - 1].ts_ms : STAMP_NONE;
-	start = bt->opts.since_ms != STAMP_NONE && bt->opts.since_ms >= 0 ?
-	    bt->opts.since_ms : tot->first_stamp_ms;
-	end = bt->opts.until_ms != STAMP_NONE ? bt->opts.until_ms - 1 :
-	    tot->last_stamp_ms;
+	tot->pm2_logs = bt->scan->pm2.apps != NULL ?
+	    bt->scan->pm2.apps->nlogs : 0;
+	tot->pm2_events = backtest_pm2_events(bt->pm2);
+	tot->pm2_undated = backtest_pm2_undated(bt->pm2);
+	/* The clock runs over the records' stamps and PM2's. */
+	start = backtest_stamp_min(tot->first_stamp_ms,
+	    backtest_pm2_first(bt->pm2));
+	end = backtest_stamp_max(tot->last_stamp_ms,
+	    backtest_pm2_last(bt->pm2));
+	if (bt->opts.since_ms != STAMP_NONE && bt->opts.since_ms >= 0)
+		start = bt->opts.since_ms;
+	if (bt->opts.until_ms != STAMP_NONE)
+		end = bt->opts.until_ms - 1;
 	tot->first_ms = start;
 	tot->last_ms = end;
 	if (start == STAMP_NONE || end == STAMP_NONE || end < start)
@@ -636,7 +681,7 @@ backtest_run(struct backtest *bt, char *const *paths, size_t n)
 bool
 backtest_rule_is_replayed(const struct backtest *bt, size_t i)
 {
-	return !alert_pm2_is_kind(bt->cfg->alerts[i].kind);
+	return bt->cfg->alerts[i].kind != CONFIG_ALERT_PROBE;
 }
 
 void
@@ -645,8 +690,11 @@ backtest_free(struct backtest *bt)
 	if (bt == NULL)
 		return;
 	scan_free(bt->scan);
-	for (size_t i = 0; i < bt->nepisodes; i++)
+	backtest_pm2_free(bt->pm2);
+	for (size_t i = 0; i < bt->nepisodes; i++) {
 		free(bt->episodes[i].sample);
+		free(bt->episodes[i].note);
+	}
 	free(bt->episodes);
 	free(bt->events);
 	for (size_t i = 0; i < bt->nfiles; i++)

@@ -50,6 +50,8 @@ struct backtest_episode {
 	uint64_t	 successes;
 	char		*sample;	/* redacted; NULL: none */
 	size_t		 sample_len;
+	char		*note;		/* what PM2's log said (the notice's
+					 * pm2_note) when it fired; NULL */
 	size_t		 sample_event;	/* internal: its record's event */
 };
 
@@ -62,6 +64,9 @@ struct backtest_totals {
 	int64_t		 last_ms;	/* its end */
 	int64_t		 first_stamp_ms;	/* of the records; STAMP_NONE */
 	int64_t		 last_stamp_ms;
+	uint64_t	 pm2_logs;	/* PM2's own logs read (pm2.log...) */
+	uint64_t	 pm2_events;	/* their events replayed */
+	uint64_t	 pm2_undated;	/* their events without a stamp */
 };
 
 struct backtest {
@@ -83,6 +88,7 @@ struct backtest {
 	size_t		 nsources;
 	size_t		 cur_file;	/* of the read hook */
 	uint32_t	 cur_seq;
+	struct backtest_pm2 *pm2;	/* PM2's own log's events */
 };
 
 /*
@@ -96,8 +102,9 @@ struct backtest *backtest_new(const struct config *cfg,
 
 /*
  * The files `watch` would follow for CFG's sources, with the rotated and
- * compressed copies beside them: PM2_HOME/logs of each pm2_home (as
- * `scan DIR` reads it), each match of each path glob and of that glob
+ * compressed copies beside them: each pm2_home as `scan PM2_HOME` reads
+ * it (pm2.log and its rotated copies, logs/, the logs dump.pm2 places
+ * elsewhere; only logs/ when the home has no pm2.log), each match of each path glob and of that glob
  * followed by ".*" or "-*" (logrotate's .1, .2.gz and dateext copies,
  * pm2-logrotate's __DATE.log.gz).  Returns a malloc'd array of *N
  * malloc'd paths (NULL-terminated); free with backtest_paths_free.
@@ -114,15 +121,17 @@ void backtest_paths_free(char **paths, size_t n);
 int backtest_run(struct backtest *bt, char *const *paths, size_t n);
 
 /*
- * Is rule I of the config replayed?  The rules over PM2's own log
- * (restarts, app_errored: alert_pm2.h) are not: backtest replays the
- * records of the apps' logs, not PM2's daemon events.  Their reason, for
- * the reports, is BACKTEST_NOT_REPLAYED.
+ * Is rule I of the config replayed?  Rules of kind probe are not: their
+ * condition is the verdict of asking the partner's endpoint, which no log
+ * holds.  Their reason, for the reports, is BACKTEST_NOT_REPLAYED.  The
+ * rules over PM2's own log (restarts, app_errored) are replayed over the
+ * events of the pm2.log files read (totals.pm2_logs; none read, nothing
+ * to judge them on).
  */
 bool backtest_rule_is_replayed(const struct backtest *bt, size_t i);
-#define BACKTEST_NOT_REPLAYED	"rules over PM2's own log (pm2.log: " \
-	"restarts, app_errored) are not replayed; backtest replays the " \
-	"records of the apps' logs"
+#define BACKTEST_NOT_REPLAYED	"rules of kind probe are not replayed: " \
+	"their condition is the verdict of asking the partner's endpoint, " \
+	"which no log holds"
 
 /* Accepts NULL. */
 void backtest_free(struct backtest *bt);

@@ -42,6 +42,16 @@ static const char report_bt_no_success[] =
 	"records at all counts as quiet; it cannot fire after the end of "
 	"the replay.";
 
+/* restarts and app_errored: what they are judged on. */
+static const char report_bt_pm2[] =
+	"judged on PM2's own log (pm2.log and its rotated copies): its "
+	"events are replayed at their stamps, with the records, through "
+	"watch's own code";
+static const char report_bt_pm2_none[] =
+	"no PM2 log (pm2.log) was among the files read, so there was "
+	"nothing to judge it on; give the PM2 home (the directory of "
+	"pm2.log and logs/) or pm2.log itself";
+
 /* "1h30m", "45s", "250ms" into BUF (32 bytes). */
 static const char *
 report_bt_duration(int64_t ms, char *buf)
@@ -95,6 +105,15 @@ report_bt_rule(const struct config_alert *a, char *buf)
 	report_bt_duration(a->window_ms, w);
 	if (a->kind == CONFIG_ALERT_PROBE)
 		snprintf(buf, 128, "a probe's verdict is not ok (not replayed)");
+	else if (a->kind == CONFIG_ALERT_APP_ERRORED)
+		snprintf(buf, 128, "PM2 gave up on %s%s (errored)",
+		    a->app != NULL ? "app " : "an app", a->app != NULL ?
+		    a->app : "");
+	else if (a->kind == CONFIG_ALERT_RESTARTS)
+		/* More than threshold (alert_pm2.h), per app. */
+		snprintf(buf, 128, "restarts of %s > %s over %s",
+		    a->app != NULL ? a->app : "an app",
+		    report_bt_value(a, a->threshold, v), w);
 	else if (a->kind == CONFIG_ALERT_NO_SUCCESS)
 		snprintf(buf, 128, "no success for %s", w);
 	else
@@ -192,6 +211,11 @@ report_bt_json_rule(const struct backtest *bt, size_t i)
 	if (a->kind == CONFIG_ALERT_NO_SUCCESS)
 		json_object_set_new(o, "clock",
 		    json_string(report_bt_no_success));
+	if (a->kind == CONFIG_ALERT_RESTARTS ||
+	    a->kind == CONFIG_ALERT_APP_ERRORED)
+		json_object_set_new(o, "clock", json_string(
+		    bt->totals.pm2_logs > 0 ? report_bt_pm2 :
+		    report_bt_pm2_none));
 	return o;
 }
 
@@ -222,6 +246,8 @@ report_bt_json_episode(const struct backtest *bt,
 	    json_integer((json_int_t)e->successes));
 	json_object_set_new(o, "sample", e->sample != NULL ?
 	    utf8_json_string(e->sample, e->sample_len) : json_null());
+	json_object_set_new(o, "pm2_note", e->note != NULL ?
+	    utf8_json_string(e->note, strlen(e->note)) : json_null());
 	return o;
 }
 
@@ -266,6 +292,12 @@ report_backtest_json(const struct report_backtest *r)
 	    json_integer((json_int_t)t->undated));
 	json_object_set_new(totals, "damaged",
 	    json_integer((json_int_t)t->damaged));
+	json_object_set_new(totals, "pm2_logs",
+	    json_integer((json_int_t)t->pm2_logs));
+	json_object_set_new(totals, "pm2_events",
+	    json_integer((json_int_t)t->pm2_events));
+	json_object_set_new(totals, "pm2_events_without_stamp",
+	    json_integer((json_int_t)t->pm2_undated));
 	json_object_set_new(totals, "first_stamp",
 	    report_json_time(t->first_stamp_ms));
 	json_object_set_new(totals, "last_stamp",
@@ -347,6 +379,12 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 			    "at)\n", t->undated, plural(t->undated, "record",
 			    "records"), plural(t->undated, "it", "them"));
 	}
+	if (t->pm2_logs > 0)
+		fprintf(fp, "replayed %" PRIu64 " %s of PM2's own log (%"
+		    PRIu64 " %s)%s\n", t->pm2_events, plural(t->pm2_events,
+		    "event", "events"), t->pm2_logs, plural(t->pm2_logs,
+		    "file", "files"), t->pm2_undated > 0 ? "; some without "
+		    "a stamp, not replayed" : "");
 	for (size_t i = 0; i < bt->cfg->nalerts; i++) {
 		const struct config_alert *al = &bt->cfg->alerts[i];
 		size_t eps;
@@ -371,6 +409,10 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 			report_bt_text_timeline(bt, i, fp);
 		if (al->kind == CONFIG_ALERT_NO_SUCCESS)
 			fprintf(fp, "  (%s)\n", report_bt_no_success);
+		if (al->kind == CONFIG_ALERT_RESTARTS ||
+		    al->kind == CONFIG_ALERT_APP_ERRORED)
+			fprintf(fp, "  (%s)\n", t->pm2_logs > 0 ?
+			    report_bt_pm2 : report_bt_pm2_none);
 		for (size_t k = 0; k < bt->nepisodes; k++) {
 			const struct backtest_episode *e = &bt->episodes[k];
 
@@ -403,6 +445,8 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 				    n < len ? " ..." : "");
 				free(s);
 			}
+			if (e->note != NULL)
+				fprintf(fp, "    pm2: %s\n", e->note);
 		}
 	}
 	if (bt->scan != NULL)
@@ -489,9 +533,13 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 	    "notifications"), is_firing ? ", firing at the end" : "");
 	if (bt->totals.first_ms != STAMP_NONE)
 		report_bt_html_timeline(bt, i, fp);
-	if (al->kind == CONFIG_ALERT_NO_SUCCESS) {
+	if (al->kind == CONFIG_ALERT_NO_SUCCESS ||
+	    al->kind == CONFIG_ALERT_RESTARTS ||
+	    al->kind == CONFIG_ALERT_APP_ERRORED) {
 		fprintf(fp, "<p class=\"diag\">");
-		report_html_escs(fp, report_bt_no_success);
+		report_html_escs(fp, al->kind == CONFIG_ALERT_NO_SUCCESS ?
+		    report_bt_no_success : bt->totals.pm2_logs > 0 ?
+		    report_bt_pm2 : report_bt_pm2_none);
 		fprintf(fp, "</p>\n");
 	}
 	if (eps == 0) {
@@ -501,7 +549,7 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 	}
 	fprintf(fp, "<table><tr><th>fired</th><th>resolved</th>"
 	    "<th class=\"n\">lasted</th><th class=\"n\">peak</th>"
-	    "<th class=\"n\">notifications</th></tr>\n");
+	    "<th class=\"n\">notifications</th><th>PM2</th></tr>\n");
 	for (size_t k = 0; k < bt->nepisodes; k++) {
 		const struct backtest_episode *e = &bt->episodes[k];
 
@@ -514,9 +562,12 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 		}
 		fprintf(fp, "<tr><td>%s</td><td>%s</td><td class=\"n\">%s</td>"
 		    "<td class=\"n\">%s</td><td class=\"n\">%" PRIu64
-		    "</td></tr>\n", a, e->resolved_ms != STAMP_NONE ? b :
+		    "</td><td>", a, e->resolved_ms != STAMP_NONE ? b :
 		    "still firing", e->resolved_ms != STAMP_NONE ? d : "",
 		    report_bt_value(al, e->peak, v), e->notifications);
+		if (e->note != NULL)
+			report_html_escs(fp, e->note);
+		fprintf(fp, "</td></tr>\n");
 	}
 	fprintf(fp, "</table>\n");
 	for (size_t k = 0, shown = 0; k < bt->nepisodes; k++) {
@@ -571,6 +622,9 @@ report_backtest_html(const struct report_backtest *r, FILE *fp)
 	if (bt->totals.undated > 0)
 		fprintf(fp, " &middot; %" PRIu64 " without a stamp, not "
 		    "replayed", bt->totals.undated);
+	if (bt->totals.pm2_logs > 0)
+		fprintf(fp, " &middot; %" PRIu64 " events of PM2's own log",
+		    bt->totals.pm2_events);
 	fprintf(fp, "</p></header>\n");
 	for (size_t i = 0; i < bt->cfg->nalerts; i++)
 		if (report_bt_is_on(bt, i))

@@ -27,14 +27,22 @@ static void
 scan_pm2_event(void *ctx, const struct pm2_instance *i, enum pm2_event ev,
     int64_t ts)
 {
-	(void)ts;
-	pm2_apps_count(ctx, i->app, i->id, ev, 1);
+	struct scan_pm2 *sp = ctx;
+
+	pm2_apps_count(sp->apps, i->app, i->id, ev, 1);
+	if (sp->hook.event != NULL)
+		sp->hook.event(sp->hook.ctx, sp->path, i, ev, ts);
 }
 
 static void
 scan_pm2_state(void *ctx, const struct pm2_instance *i)
 {
-	pm2_apps_state(ctx, i->app, i->id, i->mode, i->state, i->since_ms);
+	struct scan_pm2 *sp = ctx;
+
+	pm2_apps_state(sp->apps, i->app, i->id, i->mode, i->state,
+	    i->since_ms);
+	if (sp->hook.state != NULL)
+		sp->hook.state(sp->hook.ctx, sp->path, i);
 }
 
 void
@@ -46,15 +54,17 @@ scan_pm2_replay(struct scan_pm2 *sp, const char *path,
 		    NULL };
 
 		sp->apps = pm2_apps_new();
-		cb.ctx = sp->apps;
+		cb.ctx = sp;
 		sp->tracker = pm2_tracker_new(&cb);
 	}
 	pm2_apps_log(sp->apps, path);
+	sp->path = path;
 	/* The tracker sees every line, NONE ones aside: an "errored" line
 	 * belongs to the exit line right before it, and only NONE lines
 	 * (never written between the two) were left out. */
 	for (size_t i = 0; i < k->n; i++)
 		pm2_tracker_line(sp->tracker, &k->lines[i]);
+	sp->path = NULL;
 	scan_pm2_lines_release(k);
 }
 

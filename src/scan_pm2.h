@@ -11,6 +11,7 @@
 #define OMNIWATCH_SCAN_PM2_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pm2_apps.h"
 #include "pm2_daemon.h"
@@ -21,10 +22,26 @@ struct scan_pm2_lines {
 	size_t		 n;
 };
 
+/*
+ * What a caller may see of the tracker's work as it goes: each event and
+ * state change (pm2_tracker_cb's), with the path of the daemon log whose
+ * line made it.  backtest replays them at their stamps.
+ */
+struct scan_pm2_hook {
+	void	(*event)(void *ctx, const char *path,
+		    const struct pm2_instance *i, enum pm2_event ev,
+		    int64_t ts_ms);
+	void	(*state)(void *ctx, const char *path,
+		    const struct pm2_instance *i);
+	void	*ctx;
+};
+
 /* The scan's tracker and what it counted. */
 struct scan_pm2 {
 	struct pm2_tracker *tracker;
 	struct pm2_apps	*apps;
+	struct scan_pm2_hook hook;	/* zeroed: none */
+	const char	*path;		/* of the lines being replayed */
 };
 
 /* Keeps a copy of L (a pipeline_sink daemon_line for a file's reader). */

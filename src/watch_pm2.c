@@ -64,8 +64,7 @@ watch_pm2_event(void *ctx, const struct pm2_instance *i, enum pm2_event ev,
 	int64_t t = ts != STAMP_NONE ? ts : h->now_ms;
 
 	(void)state_pm2_event(wp->st, t / 60000 * 60000, i->app, i->id, ev, 1);
-	pm2_apps_count(wp->apps, i->app, i->id, ev, 1);
-	alert_pm2_event(wp->al, i->app, ev, ts, h->now_ms);
+	alert_pm2_news_event(wp->al, wp->apps, i, ev, ts, h->now_ms);
 }
 
 static void
@@ -75,8 +74,7 @@ watch_pm2_state(void *ctx, const struct pm2_instance *i)
 	struct watch_pm2 *wp = h->wp;
 
 	(void)state_pm2_instance_save(wp->st, h->dir, i);
-	pm2_apps_state(wp->apps, i->app, i->id, i->mode, i->state,
-	    i->since_ms);
+	alert_pm2_news_state(wp->apps, i);
 }
 
 static void
