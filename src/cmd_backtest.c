@@ -23,6 +23,7 @@
 #include "report.h"
 #include "report_backtest.h"
 #include "stamp.h"
+#include "watch_check.h"
 #include "xmalloc.h"
 
 #define CMD_BACKTEST_MAX_ARGS	64	/* --rule, --set */
@@ -270,8 +271,16 @@ cmd_backtest(int argc, char **argv)
 			paths[npaths++] = xstrdup(argv[i]);
 			paths[npaths] = NULL;
 		}
-	} else
+	} else {
+		/* The sources are read: what watch would refuse in them
+		 * (a logs directory given as pm2_home) is refused here too. */
+		if (watch_check_pm2_homes(cfg, &err) != 0) {
+			fprintf(stderr, "omniwatch backtest: %s: %s\n",
+			    a.config_path, err);
+			goto out;
+		}
 		paths = backtest_config_paths(cfg, &npaths);
+	}
 	rc = backtest_run(bt, paths, npaths) == 0 ? CMD_EXIT_OK :
 	    CMD_EXIT_INPUT;
 	if (cmd_backtest_write(&a, bt) != 0)

@@ -3,6 +3,7 @@
  */
 #include "autoconf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -14,6 +15,7 @@
 #include "file_kind.h"
 #include "log.h"
 #include "path.h"
+#include "pm2.h"
 #include "watch_check.h"
 #include "xmalloc.h"
 
@@ -108,6 +110,33 @@ watch_check_home_error(size_t i, const char *home, const char *why)
 	    "~/.pm2)", i + 1, home, why);
 }
 
+/*
+ * The name of an app's log (NAME-out.log, NAME-error-N.log.gz...) in DIR
+ * (malloc'd), or NULL: DIR is then no PM2_HOME/logs itself.
+ */
+static char *
+watch_check_app_log_in(const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	char *found = NULL;
+
+	if (dh == NULL)
+		return NULL;
+	while (found == NULL && (de = readdir(dh)) != NULL) {
+		struct pm2_log_name name;
+
+		if (de->d_name[0] == '.' ||
+		    pm2_log_name_parse(de->d_name, &name) != 0)
+			continue;
+		if (name.stream != PM2_STREAM_DAEMON)
+			found = xstrdup(de->d_name);
+		pm2_log_name_release(&name);
+	}
+	closedir(dh);
+	return found;
+}
+
 int
 watch_check_pm2_homes(const struct config *cfg, char **err)
 {
@@ -115,7 +144,7 @@ watch_check_pm2_homes(const struct config *cfg, char **err)
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		const char *home = cfg->sources[i].pm2_home;
 		struct stat sb;
-		char *logs;
+		char *logs, *logs_glob;
 
 		if (home == NULL)
 			continue;
@@ -130,7 +159,24 @@ watch_check_pm2_homes(const struct config *cfg, char **err)
 		}
 		logs = path_join(home, "logs");
 		if (stat(logs, &sb) != 0) {
-			if (errno == ENOENT)
+			int stat_errno = errno;
+			char *app_log = stat_errno == ENOENT ?
+			    watch_check_app_log_in(home) : NULL;
+
+			errno = stat_errno;
+			/* The logs directory itself, given as the home: PM2
+			 * writes no app log into PM2_HOME. */
+			if (app_log != NULL) {
+				logs_glob = path_join(home, "*.log");
+				*err = xasprintf("source %zu: pm2_home %s holds "
+				    "PM2's app logs itself (%s), as "
+				    "PM2_HOME/logs does; give its parent, the "
+				    "PM2_HOME (PM2 uses $PM2_HOME, else "
+				    "~/.pm2), or the files: path: %s", i + 1,
+				    home, app_log, logs_glob);
+				free(logs_glob);
+				free(app_log);
+			} else if (errno == ENOENT)
 				log_warnx("source %zu: pm2_home %s has no logs/ "
 				    "yet; PM2 makes it when it starts an app, "
 				    "and watch waits for it", i + 1, home);

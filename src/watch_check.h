@@ -30,7 +30,9 @@ size_t watch_check_sources(const struct config *cfg);
  * logs/ (where PM2 writes the apps' logs, PM2 7.0.4 lib/Configuration:
  * DEFAULT_LOG_PATH) watch may read: a pm2_home that does not exist, or is
  * not a directory, or a logs/ it may not read, is an error (a typo, or the
- * wrong account); a pm2_home without logs/ yet is warned of (log_warnx),
+ * wrong account), and so is one without logs/ that holds apps' logs
+ * itself (PM2_HOME/logs given for PM2_HOME: the error names the fix);
+ * any other pm2_home without logs/ yet is warned of (log_warnx),
  * since PM2 makes it when it first starts an app and watch waits for it.
  * Returns 0, or -1 with *ERR malloc'd naming the source and what is
  * missing.

@@ -161,3 +161,30 @@ assert_eq "$(jget "$OUT" '.totals.pm2_logs')" 0 "no PM2 log read"
 grep -q "^  (no PM2 log (pm2.log) was among the files read, so there was nothing to judge it on" "$T/bt.txt" ||
     fail "text: $(cat "$T/bt.txt")"
 echo "ok: the text says so"
+
+echo "# a logs directory given as pm2_home: the error names the fix (issue 15)"
+# examples/pm2-logs is PM2_HOME/logs, not a PM2 home; pointing pm2_home
+# at it read nothing and said only that DIR/logs did not exist.
+mkdir -p "$T/justlogs"
+cp "$top_srcdir/examples/pm2-logs/omni-app-error.log" "$T/justlogs/"
+cat > "$T/justlogs.yaml" <<Y
+sources:
+  - pm2_home: $T/justlogs
+pattern_sets: [omni]
+state_dir: $T/state
+alerts:
+  - {name: omni-failing, kind: failure_rate, threshold: 0.4, window: 5m, min_events: 3}
+Y
+want="source 1: pm2_home $T/justlogs holds PM2's app logs itself (omni-app-error.log), as PM2_HOME/logs does; give its parent, the PM2_HOME (PM2 uses \$PM2_HOME, else ~/.pm2), or the files: path: $T/justlogs/*.log"
+rc=0
+"$OMNIWATCH" backtest -c "$T/justlogs.yaml" > /dev/null 2> "$T/err" || rc=$?
+assert_eq "$rc" 2 "backtest: a logs directory as pm2_home"
+assert_eq "$(cat "$T/err")" "omniwatch backtest: $T/justlogs.yaml: $want" "backtest: the message"
+rc=0
+"$OMNIWATCH" watch -c "$T/justlogs.yaml" --check > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" -ne 0 ] || fail "watch --check took a logs directory as pm2_home"
+grep -qF "$want" "$T/err" || fail "watch --check: $(cat "$T/err")"
+echo "ok: watch --check says the same"
+"$OMNIWATCH" backtest -c "$T/justlogs.yaml" --format json -o "$OUT" "$T/justlogs"
+assert_eq "$(jget "$OUT" '.totals.records')" 8 "the directory as a PATH: its records"
+[ ! -e "$T/state" ] || fail "backtest created the state directory"

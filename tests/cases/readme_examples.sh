@@ -73,6 +73,18 @@ grep -q '^pattern set omni' "$T/out.$n" || fail "omniwatch scan: $(cat "$T/out.$
 grep -q '^  33 failures, 35 successes' "$T/out.$n" || fail "omniwatch scan: the example logs' counts: $(cat "$T/out.$n")"
 grep -q '<svg class="chart"' "$T/work/report.html" || fail "scan --format html -o report.html"
 [ -s "$T/work/omniwatch.yaml" ] || fail "the README's config was not written"
+# The backtest examples (issue 15): over the config's PM2 home and over
+# examples/pm2-logs given as a PATH, the README's rule fires on the
+# example logs, as a newcomer running them sees.
+for want in 'omniwatch backtest -c alerts.yaml +(#|$)' 'omniwatch backtest -c alerts.yaml examples/pm2-logs'; do
+	n=$(awk -F '\t' -v re="^$want" '$1 == "CMD" { n++ } $1 == "CMD" && $2 ~ re { print n; exit }' "$T/examples")
+	[ -n "$n" ] || fail "no '$want' example in README.md"
+	grep -q '^replayed 48 records from 2026-11-29T21:58:02Z to 2026-11-29T21:58:12Z' "$T/out.$n" ||
+	    fail "$want: the example logs' stamped records: $(cat "$T/out.$n")"
+	grep -q '^rule omni-failing (failure_rate >= 0.4 over 5m): 1 episode, 1 notification, firing at the end$' "$T/out.$n" ||
+	    fail "$want: the rule fires on the example logs: $(cat "$T/out.$n")"
+	echo "ok: '$want' fires the README's rule on the example logs"
+done
 examples_stop
 
 # The pattern set block counts the example logs as the installed omni.
