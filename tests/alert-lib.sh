@@ -77,6 +77,30 @@ ok_lines() {
 	done >> "$L"
 }
 
+# alert_config DIR: starts a receiver recording into DIR and writes the
+# config of the watch tests with it as receiver ops, ending in
+# "alerts:", for the caller's rules.
+alert_config() {
+	start_receiver "$1"
+	write_config
+	cat >> "$CFG" <<Y
+receivers:
+  ops: {url: "http://127.0.0.1:$(port_of "$1")/hook", timeout: 2s, retry_initial: 100ms}
+alerts:
+Y
+}
+
+# now_is S: is the clock at second S (since the epoch) or later?
+now_is() {
+	[ "$(date +%s)" -ge "$1" ]
+}
+
+# bt_episodes RULE: RULE's episodes in the backtest JSON report $OUT, as
+# "FIRED_AT RESOLVED_AT PEAK NOTIFICATIONS; ...".
+bt_episodes() {
+	jq -r "[.episodes[] | select(.rule == \"$1\") | \"\(.fired_at) \(.resolved_at) \(.peak) \(.notifications)\"] | join(\"; \")" "${OUT:?}"
+}
+
 # watch_backtest_agree DIR BT_JSON N: watch's notifications (to DIR's
 # receiver) and backtest's episodes (BT_JSON) give the same N lines
 # "RULE firing|resolved", per rule in time order, at the same times

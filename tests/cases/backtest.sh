@@ -44,18 +44,15 @@ assert_eq "$(jget "$OUT" '.totals.records_without_stamp')" 1 "records without a 
 assert_eq "$(jget "$OUT" '.files | length')" 3 "files read"
 assert_eq "$(jget "$OUT" '.clock.from')" 2026-11-29T08:00:01Z "clock from the first stamp"
 assert_eq "$(jget "$OUT" '.clock.to')" 2026-11-29T10:00:04Z "to the last"
-ep() {
-	jq -r "[.episodes[] | select(.rule == \"$1\") | \"\(.fired_at) \(.resolved_at) \(.peak) \(.notifications)\"] | join(\"; \")" "$OUT"
-}
 # failures >= 3 in 5m: the third failure of each hour fires it; it
 # resolves when the second leaves the window (5m after it).
-assert_eq "$(ep fails)" "2026-11-29T08:00:03Z 2026-11-29T08:05:02Z 4 2; 2026-11-29T09:00:03Z 2026-11-29T09:05:02Z 4 2; 2026-11-29T10:00:03Z null 4 1" "fails: episodes"
+assert_eq "$(bt_episodes fails)" "2026-11-29T08:00:03Z 2026-11-29T08:05:02Z 4 2; 2026-11-29T09:00:03Z 2026-11-29T09:05:02Z 4 2; 2026-11-29T10:00:03Z null 4 1" "fails: episodes"
 # rate: 2 events at :02; repeats every 2m for the 10m the window holds
 # two events (5 repeats), then resolved: 7 notifications.
-assert_eq "$(ep rate)" "2026-11-29T08:00:02Z 2026-11-29T08:10:03Z 1 7; 2026-11-29T09:00:02Z 2026-11-29T09:10:03Z 1 7; 2026-11-29T10:00:02Z null 1 1" "rate: episodes and repeats"
+assert_eq "$(bt_episodes rate)" "2026-11-29T08:00:02Z 2026-11-29T08:10:03Z 1 7; 2026-11-29T09:00:02Z 2026-11-29T09:10:03Z 1 7; 2026-11-29T10:00:02Z null 1 1" "rate: episodes and repeats"
 # no_success: quiet from the start of the replay (08:00:01), then from
 # each success; the hour without records between 09:00 and 09:30 is quiet.
-assert_eq "$(ep quiet)" "2026-11-29T09:00:00Z 2026-11-29T09:30:00Z 3600 2; 2026-11-29T10:00:00Z null 1804 1" "quiet: episodes on the stamps"
+assert_eq "$(bt_episodes quiet)" "2026-11-29T09:00:00Z 2026-11-29T09:30:00Z 3600 2; 2026-11-29T10:00:00Z null 1804 1" "quiet: episodes on the stamps"
 assert_eq "$(jget "$OUT" '.rules[] | select(.name == "quiet") | .clock | test("stamps")')" true "no_success says how it was judged"
 assert_eq "$(jget "$OUT" '.totals.notifications')" 23 "notifications in all"
 assert_eq "$(jget "$OUT" '[.episodes[] | select(.rule == "fails")][0].sample')" "req=3 ERROR upstream token=[REDACTED]" "sample: the record that fired it, redacted"
@@ -74,22 +71,22 @@ echo "# PATHs instead of the sources; --since/--until bound the clock"
     "$D/demo-api-out.log.1" "$D/demo-api-out.log.2.gz" ||
     fail "backtest with paths exited with $?"
 assert_eq "$(jget "$OUT" '.totals.records')" 5 "records of 09:00-10:00"
-assert_eq "$(ep fails)" "2026-11-29T09:00:03Z 2026-11-29T09:05:02Z 4 2" "fails in range"
+assert_eq "$(bt_episodes fails)" "2026-11-29T09:00:03Z 2026-11-29T09:05:02Z 4 2" "fails in range"
 assert_eq "$(jget "$OUT" '.clock.to')" 2026-11-29T10:00:00.999Z "clock to --until"
-assert_eq "$(ep quiet)" "2026-11-29T10:00:00Z null 1801 1" "quiet from --since, to --until (1800.999 s, six digits)"
+assert_eq "$(bt_episodes quiet)" "2026-11-29T10:00:00Z null 1801 1" "quiet from --since, to --until (1800.999 s, six digits)"
 
 echo "# a range without any record: no_success judged on the clock alone"
 "$OMNIWATCH" backtest -c "$CFG" --format json -o "$OUT" \
     --since 2026-11-29T12:00:00Z --until 2026-11-29T13:00:00Z
 assert_eq "$(jget "$OUT" '.totals.records')" 0 "no records in 12:00-13:00"
-assert_eq "$(ep quiet)" "2026-11-29T12:30:00Z null 3600 1" "quiet from --since, fired after its window, quiet to the end"
+assert_eq "$(bt_episodes quiet)" "2026-11-29T12:30:00Z null 3600 1" "quiet from --since, fired after its window, quiet to the end"
 assert_eq "$(jget "$OUT" '[.episodes[] | select(.rule != "quiet")] | length')" 0 "the other rules: nothing"
 
 echo "# --rule and --set"
 "$OMNIWATCH" backtest -c "$CFG" --format json -o "$OUT" --rule fails \
     --set fails.threshold=4 --set fails.window=2m
 assert_eq "$(jget "$OUT" '[.rules[].name] | join(",")')" fails "--rule: only that rule"
-assert_eq "$(ep fails)" "2026-11-29T08:00:04Z 2026-11-29T08:02:01Z 4 2; 2026-11-29T09:00:04Z 2026-11-29T09:02:01Z 4 2; 2026-11-29T10:00:04Z null 4 1" "--set threshold=4 window=2m"
+assert_eq "$(bt_episodes fails)" "2026-11-29T08:00:04Z 2026-11-29T08:02:01Z 4 2; 2026-11-29T09:00:04Z 2026-11-29T09:02:01Z 4 2; 2026-11-29T10:00:04Z null 4 1" "--set threshold=4 window=2m"
 assert_eq "$(jget "$OUT" '.overrides | join(" ")')" "fails.threshold=4 fails.window=2m" "the overrides are said"
 "$OMNIWATCH" backtest -c "$CFG" --format json -o "$OUT" --rule fails --set fails.threshold=5
 assert_eq "$(jget "$OUT" '.episodes | length')" 0 "threshold 5: never fires"
@@ -140,7 +137,7 @@ Y
 assert_eq "$(jget "$OUT" '.episodes | length')" 0 "F S F S F: no streak of 2"
 echo '2026-11-29T11:00:06: req=f ERROR upstream' >> "$T/mix/mix-error.log"
 "$OMNIWATCH" backtest -c "$T/mix.yaml" --format json -o "$OUT" "$T/mix"
-assert_eq "$(ep streak)" "2026-11-29T11:00:06Z null 2 1" "F S F S F F: fires at the second F, firing at the end"
+assert_eq "$(bt_episodes streak)" "2026-11-29T11:00:06Z null 2 1" "F S F S F F: fires at the second F, firing at the end"
 [ ! -e "$T/state" ] || fail "backtest created the state directory"
 
 echo "# stamps before 1970 are no time to replay at, and crash nothing"

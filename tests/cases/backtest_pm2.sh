@@ -6,9 +6,11 @@
 # PM2 events and the apps' records run on one clock; --since starts with
 # what PM2 said before it; probe rules stay "not replayed".
 . "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+. "$top_srcdir/tests/alert-lib.sh"
 
-H=$T/pm2
-mkdir -p "$H/logs"
+# watch-lib's PM2 home (with logs/) and its pattern set, $T/error.yaml.
+H=$W
 
 # The lines PM2 7.0.4 writes (tests/data/pm2-daemon/pm2.log), for app api
 # with pm_id 0: STAMP: PM2 log: MSG.
@@ -50,14 +52,6 @@ crash() {
 # The app's own failures, on the same clock.
 printf '2026-11-29T10:00:0%s: ERROR upstream req=%s\n' 1 a 2 b 3 c > "$H/logs/api-error.log"
 
-cat > "$T/error.yaml" <<'Y'
-name: errors
-success:
-  - 'OK-never-seen'
-failure:
-  - class: error
-    regex: 'ERROR'
-Y
 cat > "$T/bt.yaml" <<Y
 sources:
   - pm2_home: $H
@@ -72,9 +66,6 @@ alerts:
   - {name: route, kind: probe}
 Y
 OUT=$T/bt.json
-ep() {
-	jq -r "[.episodes[] | select(.rule == \"$1\") | \"\(.fired_at) \(.resolved_at) \(.peak) \(.notifications)\"] | join(\"; \")" "$OUT"
-}
 
 echo "# the config's pm2_home: pm2.log, its rotated copy and logs/"
 "$OMNIWATCH" backtest -c "$T/bt.yaml" --format json -o "$OUT" ||
@@ -87,13 +78,13 @@ assert_eq "$(jget "$OUT" '.clock.to')" 2026-11-29T10:30:00Z "to the last"
 # restarts > 2 in 5m: the third restart of 08:10 fires it, and it
 # resolves when the first leaves the window; the crash loop's four
 # fire it at the third and it resolves when only two are left.
-assert_eq "$(ep crashloop)" "2026-11-29T08:10:03Z 2026-11-29T08:15:01Z 3 2; 2026-11-29T10:00:03Z 2026-11-29T10:05:02Z 4 2" "crashloop: episodes"
+assert_eq "$(bt_episodes crashloop)" "2026-11-29T08:10:03Z 2026-11-29T08:15:01Z 3 2; 2026-11-29T10:00:03Z 2026-11-29T10:05:02Z 4 2" "crashloop: episodes"
 assert_eq "$(jget "$OUT" '[.episodes[] | select(.rule == "crashloop")][0].pm2_note')" "api restarted 3 times in the window" "what PM2 said, as watch's notice says it"
 # errored from PM2's giving up to api's next start.
-assert_eq "$(ep gaveup)" "2026-11-29T10:00:05Z 2026-11-29T10:30:00Z 1 2" "gaveup: episode"
-assert_eq "$(ep gaveup-long)" "2026-11-29T10:10:05Z 2026-11-29T10:30:00Z 1 2" "gaveup-long: for 10m"
-assert_eq "$(ep other-app)" "" "another app: nothing"
-assert_eq "$(ep fails)" "2026-11-29T10:00:03Z 2026-11-29T10:01:01Z 3 2" "the records' rule on the same clock"
+assert_eq "$(bt_episodes gaveup)" "2026-11-29T10:00:05Z 2026-11-29T10:30:00Z 1 2" "gaveup: episode"
+assert_eq "$(bt_episodes gaveup-long)" "2026-11-29T10:10:05Z 2026-11-29T10:30:00Z 1 2" "gaveup-long: for 10m"
+assert_eq "$(bt_episodes other-app)" "" "another app: nothing"
+assert_eq "$(bt_episodes fails)" "2026-11-29T10:00:03Z 2026-11-29T10:01:01Z 3 2" "the records' rule on the same clock"
 assert_eq "$(jget "$OUT" '[.rules[] | "\(.name)=\(.replayed)"] | join(" ")')" "crashloop=true gaveup=true gaveup-long=true other-app=true fails=true route=false" "replayed: all but probe"
 assert_eq "$(jget "$OUT" '.rules[] | select(.name == "route") | .not_replayed | test("probe")')" true "probe: the reason"
 assert_eq "$(jget "$OUT" '.rules[] | select(.name == "gaveup") | .clock | test("pm2.log")')" true "app_errored says what it was judged on"
@@ -101,15 +92,15 @@ assert_eq "$(jget "$OUT" '.rules[] | select(.name == "gaveup") | .clock | test("
 
 echo "# --since: what PM2 said before it holds at its start"
 "$OMNIWATCH" backtest -c "$T/bt.yaml" --format json -o "$OUT" --since 2026-11-29T10:15:00Z
-assert_eq "$(ep gaveup)" "2026-11-29T10:15:00Z 2026-11-29T10:30:00Z 1 2" "api errored since 10:00:05: firing from the start"
-assert_eq "$(ep crashloop)" "" "restarts before --since are not replayed"
+assert_eq "$(bt_episodes gaveup)" "2026-11-29T10:15:00Z 2026-11-29T10:30:00Z 1 2" "api errored since 10:00:05: firing from the start"
+assert_eq "$(bt_episodes crashloop)" "" "restarts before --since are not replayed"
 assert_eq "$(jget "$OUT" '.totals.pm2_events')" 1 "only the 10:30 restart is in the range"
 "$OMNIWATCH" backtest -c "$T/bt.yaml" --format json -o "$OUT" --since 2026-11-29T09:00:00Z --until 2026-11-29T10:00:04Z
-assert_eq "$(ep crashloop)" "2026-11-29T10:00:03Z null 3 1" "--until: firing at the end"
+assert_eq "$(bt_episodes crashloop)" "2026-11-29T10:00:03Z null 3 1" "--until: firing at the end"
 
 echo "# PATHs: pm2.log given alone; the apps' logs alone say there is no PM2 log"
 "$OMNIWATCH" backtest -c "$T/bt.yaml" --format json -o "$OUT" "$H/pm2.log"
-assert_eq "$(ep crashloop)" "2026-11-29T10:00:03Z 2026-11-29T10:05:02Z 4 2" "pm2.log alone: the crash loop"
+assert_eq "$(bt_episodes crashloop)" "2026-11-29T10:00:03Z 2026-11-29T10:05:02Z 4 2" "pm2.log alone: the crash loop"
 "$OMNIWATCH" backtest -c "$T/bt.yaml" "$H/logs" > "$T/bt.txt"
 grep -q '^rule gaveup (PM2 gave up on an app (errored)): 0 episodes, 0 notifications$' "$T/bt.txt" ||
     fail "text: $(cat "$T/bt.txt")"

@@ -9,20 +9,11 @@
 . "$top_srcdir/tests/alert-lib.sh"
 
 R=$T/recv
-start_receiver "$R"
-write_config
+alert_config "$R"
 cat >> "$CFG" <<Y
-receivers:
-  ops: {url: "http://127.0.0.1:$(port_of "$R")/hook", timeout: 2s, retry_initial: 100ms}
-alerts:
   - {name: fails, kind: failures, threshold: 3, window: 3s}
   - {name: streak, kind: consecutive_failures, threshold: 3, window: 3s}
 Y
-
-# now_is S: is the clock at second S (since the epoch) or later?
-now_is() {
-	[ "$(date +%s)" -ge "$1" ]
-}
 
 start_watch
 echo "# burst 1: three failures fire both rules; they resolve 3 s later"

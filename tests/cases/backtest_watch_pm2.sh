@@ -22,17 +22,10 @@ crash() {
 	pl "App [api:0] exited with code [1] via signal [SIGINT]"
 	start_api
 }
-now_is() {
-	[ "$(date +%s)" -ge "$1" ]
-}
 
 R=$T/recv
-start_receiver "$R"
-write_config
+alert_config "$R"
 cat >> "$CFG" <<Y
-receivers:
-  ops: {url: "http://127.0.0.1:$(port_of "$R")/hook", timeout: 2s, retry_initial: 100ms}
-alerts:
   - {name: crashloop, kind: restarts, threshold: 1, window: 3s}
   - {name: gaveup, kind: app_errored}
 Y
