@@ -27,7 +27,11 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define METRICS_CONNECTION_TIMEOUT	10	/* seconds, MHD's unit */
+/* Seconds (MHD's unit) a connection may stay silent.  A scraper sends its
+ * request at once; what idles longer is a stale keep-alive or a client
+ * holding one of the METRICS_CONNECTIONS_MAX places, and is closed. */
+#define METRICS_CONNECTION_TIMEOUT	5
+#define METRICS_RUNS_MAX	4	/* MHD_run()s in one metrics_run() */
 #define METRICS_TOKEN_MAX	4096	/* bytes of a bearer token */
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
@@ -548,11 +552,49 @@ metrics_fd(const struct metrics *m)
 	return m->fd;
 }
 
+/* Connections open now (closed ones are cleaned up by the call). */
+static unsigned int
+metrics_connections(struct metrics *m)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(m->mhd,
+	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+	return info != NULL ? info->num_connections : 0;
+}
+
+/*
+ * One MHD_run(), and another while the last one closed connections.
+ * libmicrohttpd 0.9.75 (src/microhttpd/daemon.c, MHD_epoll()) takes the
+ * listening socket out of its epoll set at the start of a run that finds
+ * the connection limit reached, and puts it back only at the start of a
+ * run that finds fewer; connections that time out or hang up are closed
+ * at the end of a run.  Without the second run a listener that was full
+ * stays out of the set once its connections are gone, and with no
+ * connection left there is no timeout to bring MHD_run() back: nothing
+ * is accepted again, ever.  A run that starts at the limit accepts
+ * nothing, so a smaller count after it means something closed.
+ */
+static void
+metrics_run(struct metrics *m)
+{
+	unsigned int before = metrics_connections(m);
+
+	for (int i = 0; i < METRICS_RUNS_MAX; i++) {
+		unsigned int after;
+
+		MHD_run(m->mhd);
+		after = metrics_connections(m);
+		if (after >= before)
+			break;
+		before = after;
+	}
+}
+
 void
 metrics_event(struct metrics *m)
 {
 	if (m->mhd != NULL)
-		MHD_run(m->mhd);
+		metrics_run(m);
 }
 
 /* ---------------------------------------------------------------------
@@ -603,7 +645,7 @@ metrics_tick(struct metrics *m, int64_t now_ms)
 	/* Only while a connection is open does MHD have a timeout; then it
 	 * wants MHD_run() after every wakeup. */
 	if (m->mhd != NULL && MHD_get_timeout(m->mhd, &to) == MHD_YES)
-		MHD_run(m->mhd);
+		metrics_run(m);
 	if (m->next_textfile_ms != 0 && now_ms >= m->next_textfile_ms) {
 		metrics_write_textfile(m);
 		m->next_textfile_ms = now_ms + m->cfg->metrics_textfile_ms;
