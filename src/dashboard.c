@@ -48,6 +48,13 @@ dashboard_range_parse(const struct metrics_query *q, size_t nq, time_t now,
 		const char *v = q[i].value;
 		bool is_since = strcmp(q[i].name, "since") == 0;
 
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(q[j].name, q[i].name) == 0) {
+				*msg = xasprintf("bad request: %.40s: given "
+				    "twice\n", q[i].name);
+				return -1;
+			}
+
 		if (*v == '\0' && (is_since || strcmp(q[i].name, "until") == 0 ||
 		    strcmp(q[i].name, "step") == 0))
 			continue;	/* given empty: not given */
@@ -121,9 +128,10 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 			    "see /api/summary\n");
 			return 400;
 		}
-		/* Whole minutes, so that the first bar is a whole one. */
-		r.since_ms = ((int64_t)now * 1000 - DASHBOARD_RANGE_MS) /
-		    SERIES_MINUTE_MS * SERIES_MINUTE_MS;
+		/* Whole minutes, the current one last: the chart spans the
+		 * range, one place a minute, empty minutes empty. */
+		r.since_ms = series_floor((int64_t)now * 1000,
+		    SERIES_MINUTE_MS) - DASHBOARD_RANGE_MS + SERIES_MINUTE_MS;
 		r.until_ms = STAMP_NONE;
 		r.step_ms = SERIES_MINUTE_MS;
 	} else

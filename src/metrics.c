@@ -266,20 +266,31 @@ metrics_last_success(struct metrics *m, const char *set, int64_t ms)
  * The listener.
  */
 
-/* Collects the query parameters of a request (MHD_get_connection_values). */
+/* Collects the query parameters of a request (MHD_get_connection_values_n). */
 struct metrics_args {
 	struct metrics_query q[METRICS_QUERY_MAX];
 	size_t		 n;
 	bool		 is_over;
+	const char	*nul_in;	/* the parameter with a NUL byte, or NULL */
 };
 
+/*
+ * libmicrohttpd decodes %00 into a NUL byte, which would cut the value
+ * short as a C string ("since=%00" read as "since=", i.e. not given): a
+ * parameter holding one is refused whole, by length.
+ */
 static enum MHD_Result
 metrics_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+    size_t key_size, const char *value, size_t value_size)
 {
 	struct metrics_args *a = cls;
 
 	(void)kind;
+	if (memchr(key, '\0', key_size) != NULL || (value != NULL &&
+	    memchr(value, '\0', value_size) != NULL)) {
+		a->nul_in = key;
+		return MHD_NO;
+	}
 	if (a->n == METRICS_QUERY_MAX) {
 		a->is_over = true;
 		return MHD_NO;
@@ -342,9 +353,14 @@ metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
 	} else if (strcmp(url, "/metrics") == 0)
 		page = metrics_render(m, &len);
 	else {
-		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND,
+		MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND,
 		    metrics_arg, &args);
-		if (args.is_over) {
+		if (args.nul_in != NULL) {
+			page = xasprintf("bad request: %.40s: a NUL byte (%%00); "
+			    "expected text\n", *args.nul_in != '\0' ?
+			    args.nul_in : "a parameter's name");
+			status = MHD_HTTP_BAD_REQUEST;
+		} else if (args.is_over) {
 			page = xasprintf("bad request: more than %d query "
 			    "parameters\n", METRICS_QUERY_MAX);
 			status = MHD_HTTP_BAD_REQUEST;

@@ -404,6 +404,16 @@ report_html_samples(FILE *fp, const struct report_html *r, size_t set_idx)
 	fprintf(fp, "</div>\n");
 }
 
+/* The end of R's range: until, or now when only since was given ("the
+ * last 2 h" reaches to now, though its last minutes hold nothing). */
+static int64_t
+report_html_until(const struct report_html *r)
+{
+	if (r->until_ms != STAMP_NONE)
+		return r->until_ms;
+	return r->since_ms != STAMP_NONE ? r->now_ms : STAMP_NONE;
+}
+
 static void
 report_html_set(FILE *fp, const struct report_html *r, size_t i)
 {
@@ -423,7 +433,8 @@ report_html_set(FILE *fp, const struct report_html *r, size_t i)
 	fprintf(fp, "</h2>\n");
 	report_html_cards(fp, &as->total);
 
-	report_html_chart(fp, &steps->sets[i], steps->step_ms);
+	report_html_chart(fp, &steps->sets[i], steps->step_ms, r->since_ms,
+	    report_html_until(r));
 
 	fprintf(fp, "<div class=\"cols\">\n");
 	report_html_classes(fp, as);

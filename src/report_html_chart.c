@@ -78,9 +78,9 @@ report_chart_unit(int64_t bin_ms, char *buf)
 
 static void
 report_chart_init(struct report_chart *ch, const struct series_set *ss,
-    int64_t step_ms)
+    int64_t step_ms, int64_t from_ms, int64_t to_ms)
 {
-	int64_t span;
+	int64_t span, last_ms;
 	uint64_t top = 0;
 	size_t per;
 
@@ -91,8 +91,14 @@ report_chart_init(struct report_chart *ch, const struct series_set *ss,
 	if (ss->nsteps == 0)
 		return;
 	ch->first_ms = ss->steps[0].start_ms;
-	span = (ss->steps[ss->nsteps - 1].start_ms - ch->first_ms) /
-	    step_ms + 1;
+	last_ms = ss->steps[ss->nsteps - 1].start_ms;
+	if (from_ms != STAMP_NONE && series_floor(from_ms, step_ms) <
+	    ch->first_ms)
+		ch->first_ms = series_floor(from_ms, step_ms);
+	if (to_ms != STAMP_NONE && to_ms > INT64_MIN + 1 &&
+	    series_floor(to_ms - 1, step_ms) > last_ms)
+		last_ms = series_floor(to_ms - 1, step_ms);
+	span = (last_ms - ch->first_ms) / step_ms + 1;
 	per = ((size_t)span + REPORT_CHART_MAX_BINS - 1) /
 	    REPORT_CHART_MAX_BINS;
 	ch->bin_ms = (int64_t)per * step_ms;
@@ -193,12 +199,17 @@ report_chart_write(FILE *fp, const struct report_chart *ch)
 	double gap = bw > 4 ? bw * 0.18 : 0;
 	size_t label_every = (ch->nbins + 9) / 10;
 	bool is_open = false;
-	char buf[32], unit[24];
+	char buf[32], unit[24], bin[24], first[STAMP_BUFLEN];
 
+	/* data-*: where the axis starts and how many places it has, for
+	 * those who read the page with a program. */
+	stamp_format(ch->first_ms, first);
 	fprintf(fp, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+	    "data-first=\"%s\" data-bins=\"%zu\" data-bin=\"%s\" "
 	    "aria-label=\"Failures by class and successes per %s, with the "
-	    "failure rate\">\n", REPORT_CHART_W, REPORT_CHART_H,
+	    "failure rate\">\n", REPORT_CHART_W, REPORT_CHART_H, first,
+	    ch->nbins, series_step_name(ch->bin_ms, bin),
 	    report_chart_unit(ch->bin_ms, unit));
 
 	/* Grid and the count axis (left). */
@@ -319,12 +330,13 @@ report_chart_legend(FILE *fp, const struct report_chart *ch)
 }
 
 void
-report_html_chart(FILE *fp, const struct series_set *ss, int64_t step_ms)
+report_html_chart(FILE *fp, const struct series_set *ss, int64_t step_ms,
+    int64_t from_ms, int64_t to_ms)
 {
 	struct report_chart ch;
 	char unit[24];
 
-	report_chart_init(&ch, ss, step_ms);
+	report_chart_init(&ch, ss, step_ms, from_ms, to_ms);
 	fprintf(fp, "<div class=\"panel\"><h3>Per %s (UTC)</h3>\n",
 	    report_chart_unit(ch.bin_ms != 0 ? ch.bin_ms : step_ms, unit));
 	if (ch.nbins == 0)

@@ -57,9 +57,13 @@ const char *report_html_hour(int64_t ms, char *buf);
 
 struct series_set;
 
-/* The "Per minute (UTC)" panel of one pattern set's steps SS, of STEP_MS
- * each (chart, legend). */
+/*
+ * The "Per minute (UTC)" panel of one pattern set's steps SS, of STEP_MS
+ * each (chart, legend).  The time axis spans [FROM_MS, TO_MS) (ms since
+ * the epoch; STAMP_NONE: from the first step, to the end of the last),
+ * widened to every step of SS; a step without records is an empty place.
+ */
 void report_html_chart(FILE *fp, const struct series_set *ss,
-    int64_t step_ms);
+    int64_t step_ms, int64_t from_ms, int64_t to_ms);
 
 #endif

@@ -88,9 +88,9 @@ series_step(struct series_set *ss, int64_t start_ms)
 	return st;
 }
 
-/* The start of the step of STEP_MS that holds TS_MS: a floor, not a
- * truncation toward zero, so that times before 1970 fall in their step. */
-static int64_t
+/* A floor, not a truncation toward zero, so that times before 1970 fall
+ * in their step. */
+int64_t
 series_floor(int64_t ts_ms, int64_t step_ms)
 {
 	int64_t start = ts_ms / step_ms * step_ms;

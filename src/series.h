@@ -57,6 +57,10 @@ struct series {
 	size_t		 nsets;
 };
 
+/* The start of the step of STEP_MS (ms) that holds TS_MS (ms since the
+ * epoch). */
+int64_t series_floor(int64_t ts_ms, int64_t step_ms);
+
 /* SETS must outlive the series.  STEP_MS is a whole number of minutes. */
 struct series *series_new(struct match_set *const *sets, size_t nsets,
     int64_t step_ms);

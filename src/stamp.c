@@ -276,9 +276,10 @@ stamp_parse_arg(const char *arg, time_t now, int64_t *ms)
 		if (stamp_parse(buf, strlen(buf), ms) == strlen(buf))
 			return 0;
 	}
-	/* A duration needs its unit here: "2026" would be read as seconds. */
+	/* A duration needs its unit here: "2026" would be read as seconds.
+	 * One reaching back before 1970 is no time of any log. */
 	if (len > 0 && strspn(arg, "0123456789.") != len &&
-	    stamp_parse_duration(arg, &d) == 0) {
+	    stamp_parse_duration(arg, &d) == 0 && d <= (int64_t)now * 1000) {
 		*ms = (int64_t)now * 1000 - d;
 		return 0;
 	}

@@ -34,7 +34,8 @@ size_t stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms);
 /*
  * Parses a --since/--until argument: an ISO date ("2026-11-29",
  * "2026-11-29T10:00:00Z"), "YYYY-MM-DD HH:MM[:SS]" (local time), or a
- * duration before NOW ("90s", "15m", "24h", "7d", "2w").  Returns 0 or -1.
+ * duration before NOW ("90s", "15m", "24h", "7d", "2w"; at most back to
+ * 1970).  Returns 0 or -1.
  */
 int stamp_parse_arg(const char *arg, time_t now, int64_t *ms);
 

@@ -65,6 +65,16 @@ bad '?since=yesterday' 'since: expected a date'
 bad '?until=2026-13-45' 'until: expected a date'
 bad '?since=2026-11-30&until=2026-11-29' 'since must be before until'
 bad '?color=red' 'unknown parameter'
+# A NUL byte was read as the end of the value: since=%00 was "not given".
+bad '?since=%00' 'since: a NUL byte'
+bad '?step=%001m' 'step: a NUL byte'
+bad '?si%00nce=1h' 'si: a NUL byte'
+bad '?since=1h&since=2h' 'since: given twice'
+bad '?since=2026-11-29junk' 'since: expected a date'
+bad '?until=9999999999d' 'until: expected a date'
+bad '?step=1441m' 'step: '
+bad '?step=0m' 'step: '
+bad '?since=1h&until=2h' 'since must be before until'
 bad '?a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9' 'more than 8 query parameters'
 assert_eq "$(curl -s -o /dev/null -w '%{http_code}' "$U/?x=1")" 400 "/ takes no parameters"
 assert_eq "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/api/summary")" 405 "read-only"
@@ -78,6 +88,15 @@ grep -q '<meta http-equiv="refresh" content="60">' "$T/dash.html" || fail "the p
 grep -q '<h1>omniwatch <span>watch</span></h1>' "$T/dash.html" || fail "dashboard title"
 grep -q '<h3>Per minute (UTC)</h3>' "$T/dash.html" || fail "dashboard per minute"
 assert_eq "$(grep -c '<g class="bar">' "$T/dash.html")" 4 "dashboard: one bar per minute with records"
+# The chart spans the whole 6 h at a minute, not the first to the last
+# record: 360 places, the current minute last (empty minutes empty).
+assert_eq "$(grep -o 'data-bins="[0-9]*" data-bin="[^"]*"' "$T/dash.html")" 'data-bins="360" data-bin="1m"' "dashboard: 6 h of minutes"
+first=$(sed -n 's/.*data-first="\([^"]*\)".*/\1/p' "$T/dash.html")
+first_s=$(date -u -d "$first" +%s)
+now_min=$(($(date -u +%s) / 60 * 60))
+[ "$first_s" -le $((now_min - 359 * 60)) ] && [ "$first_s" -ge $((now_min - 361 * 60)) ] ||
+	fail "dashboard: the chart starts at $first, not 6 h before now"
+echo "ok: the chart starts 6 h back ($first)"
 grep -q '<div class="num">6</div><div class="label">failures</div>' "$T/dash.html" || fail "dashboard failures card"
 if grep -Eq '(src|href)="(https?:)?//' "$T/dash.html"; then fail "the dashboard loads something"; fi
 

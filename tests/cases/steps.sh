@@ -111,6 +111,11 @@ echo "ok: text lists the minutes with failures"
 assert_eq "$(grep -c '<g class="bar">' "$T/s.html")" 10 "html: one bar per minute"
 grep -q 'successes per minute, with the failure rate' "$T/s.html" || fail "html: chart per minute"
 grep -q '<h3>Per minute (UTC)</h3>' "$T/s.html" || fail "html: heading per minute"
+# With a range, the chart spans it (two hours of minutes), not just the
+# minutes that hold records.
+"$OMNIWATCH" summary -c "$CFG" --format html --since 2026-11-29T09:00:00Z --until 2026-11-29T11:00:00Z > "$T/r.html"
+assert_eq "$(grep -o 'data-first="[^"]*" data-bins="[0-9]*"' "$T/r.html")" 'data-first="2026-11-29T09:00:00Z" data-bins="120"' "html: the range's two hours"
+assert_eq "$(grep -c '<g class="bar">' "$T/r.html")" 10 "html: bars only where there are records"
 "$OMNIWATCH" scan -p "$T/incident.yaml" --format html --step 5m "$D" > "$T/c.html"
 assert_eq "$(grep -c '<g class="bar">' "$T/c.html")" 2 "html: --step 5m, two bars"
 
