@@ -48,8 +48,8 @@ line_reader_emit(struct line_reader *lr, const char *p, size_t len,
 {
 	struct line line;
 
-	if (has_lf && len > 0 && p[len - 1] == '\r' && !lr->is_cut)
-		len--;
+	if (has_lf && !lr->is_cut)
+		len = line_text_len(p, len);
 	if (len > lr->max_line) {
 		len = lr->max_line;
 		lr->is_cut = true;
@@ -105,6 +105,9 @@ static void
 line_reader_text(struct line_reader *lr, const char *p, size_t len,
     uint64_t off)
 {
+	struct line_lf lf;
+
+	line_lf_init(&lf, p, len);
 	while (len > 0) {
 		const char *nl;
 		size_t n;
@@ -123,7 +126,7 @@ line_reader_text(struct line_reader *lr, const char *p, size_t len,
 				continue;
 			}
 		}
-		nl = memchr(p, '\n', len);
+		nl = line_lf_next(&lf, p);
 		n = nl != NULL ? (size_t)(nl - p) : len;
 		if (!lr->in_line) {
 			lr->in_line = true;

@@ -18,8 +18,89 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define LINE_MAX_DEFAULT	(1024 * 1024)	/* bytes */
+
+/*
+ * The rule for line ends, stated once for the line reader and the scan's
+ * fast path (pipeline.c): the length of a line's text, given the N bytes
+ * at P before its LF: a CR right before the LF is not part of it.
+ */
+static inline size_t
+line_text_len(const char *p, size_t n)
+{
+	return n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+}
+
+/*
+ * Finds LFs 64 bytes at a time: SSE2 compares give a bit mask of the LFs
+ * in a block, and each line end is then a count of trailing zeros, where
+ * a memchr(3) call per line costs more than a line of 30 bytes (the
+ * common length of a busy log's lines).  Lines longer than a block go to
+ * memchr(3).  Queries must go forward; a block is read only where it lies
+ * wholly before END (no read past the buffer).  Used by the line reader
+ * and the fast path alike.
+ */
+struct line_lf {
+	const char	*blk;		/* the 64 bytes the mask covers */
+	uint64_t	 mask;		/* bit i: blk[i] is an LF */
+	const char	*end;
+};
+
+/* Finds LFs in the LEN bytes at BUF. */
+static inline void
+line_lf_init(struct line_lf *f, const char *buf, size_t len)
+{
+	f->blk = NULL;
+	f->mask = 0;
+	f->end = buf + len;
+}
+
+/* The first LF at or after FROM (which is before the end), or NULL. */
+static inline const char *
+line_lf_next(struct line_lf *f, const char *from)
+{
+#ifdef __SSE2__
+	for (;;) {
+		const __m128i lf = _mm_set1_epi8('\n');
+		uint64_t m;
+
+		if (f->blk != NULL && from >= f->blk && from < f->blk + 64) {
+			m = f->mask & (~0ULL << (from - f->blk));
+			if (m != 0)
+				return f->blk + __builtin_ctzll(m);
+			from = f->blk + 64;
+			continue;
+		}
+		if (f->end - from < 64)
+			return memchr(from, '\n', (size_t)(f->end - from));
+		f->blk = from;
+		f->mask = 0;
+		for (int i = 0; i < 4; i++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (from + 16 * i));
+
+			f->mask |= (uint64_t)(uint32_t)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, lf)) << (16 * i);
+		}
+		if (f->mask == 0) {
+			/* A long line: memchr(3) runs faster over it. */
+			const char *nl = memchr(from + 64, '\n',
+			    (size_t)(f->end - from - 64));
+
+			if (nl == NULL)
+				return NULL;
+			from = nl;
+		}
+	}
+#else
+	return memchr(from, '\n', (size_t)(f->end - from));
+#endif
+}
 
 struct line {
 	const char	*ptr;

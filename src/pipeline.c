@@ -8,9 +8,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "line.h"
 #include "log.h"
@@ -49,9 +46,7 @@ struct pipeline {
 	bool		 warned_cut;
 	bool		 warned_record_cut;
 	bool		 is_plain_ok;	/* every set uses the default rule */
-	bool		 plain_first[256];	/* pipeline_is_plain_start */
-	bool		 cont_first[256];	/* pipeline_is_cont_start */
-	bool		 run_first[256];	/* may start a run */
+	bool		 run_first[256];	/* may start a record */
 	char		*scratch;	/* a record of stamped lines */
 	size_t		 scratch_cap;
 	size_t		 max_record_bytes;
@@ -201,118 +196,6 @@ pipeline_raw_line(void *ctx, const struct line *line)
 }
 
 /*
- * Does a line that begins with byte C surely start a record, and reach the
- * record builder unchanged?  A continuation (whitespace, '}', ']', ')', or
- * an empty line: record.h), a line the PM2 decoder may change
- * (pm2_is_plain_line), and a CR first (an empty line once its CR is
- * dropped) are left to the line-by-line path.
- */
-static inline bool
-pipeline_is_plain_start(char c)
-{
-	return !record_continues_with(c) && c != '\r' && c != '\n' &&
-	    pm2_is_plain_line(&c, 1);
-}
-
-/*
- * Does a line that begins with byte C continue a record under the default
- * rule (record.h), and reach the record builder unchanged?  An empty line
- * ('\n' first) does; a CR first is left to the line-by-line path.
- */
-static inline bool
-pipeline_is_cont_start(char c)
-{
-	return c == '\n' || record_continues_with(c);
-}
-
-/*
- * Does the line at Q (the bytes in hand end at END) start a record, and
- * reach the record builder unchanged?  pipeline_is_plain_start() for most
- * first bytes; a '{' that does not open PM2's JSON ('{"message":', as
- * pm2_decoder_line() tells it) and a 'P' that does not start "PM2 " (the
- * daemon's lines in `pm2 logs`) are plain too: a Node app's JSON logs
- * (pino) and a "POST ..." line.  Where the bytes in hand are too few to
- * tell, the answer is no, and the line goes the line-by-line way.
- */
-static inline bool
-pipeline_starts_plain(const struct pipeline *p, const char *q,
-    const char *end)
-{
-	switch (*q) {
-	case '{':
-		return end - q >= 11 && memcmp(q, "{\"message\":", 11) != 0;
-	case 'P':
-		return end - q >= 4 && memcmp(q, "PM2 ", 4) != 0;
-	default:
-		return p->plain_first[(unsigned char)*q];
-	}
-}
-
-/*
- * Finds the LFs of the fast path 64 bytes at a time: SSE2 compares give a
- * bit mask of the LFs in a block, and each line end is then a count of
- * trailing zeros, where a memchr(3) call per line costs more than a line
- * of 30 bytes (the common length of a busy log's lines).  Lines longer
- * than a block go to memchr(3).  Queries must go forward; a block is read
- * only where it lies wholly before END (no read past the buffer).
- */
-struct pipeline_lf {
-	const char	*blk;		/* the 64 bytes the mask covers */
-	uint64_t	 mask;		/* bit i: blk[i] is an LF */
-	const char	*end;
-};
-
-static inline void
-pipeline_lf_init(struct pipeline_lf *f, const char *buf, size_t len)
-{
-	f->blk = NULL;
-	f->mask = 0;
-	f->end = buf + len;
-}
-
-/* The first LF at or after FROM, or NULL. */
-static inline const char *
-pipeline_lf_next(struct pipeline_lf *f, const char *from)
-{
-#ifdef __SSE2__
-	for (;;) {
-		const __m128i lf = _mm_set1_epi8('\n');
-		uint64_t m;
-
-		if (f->blk != NULL && from >= f->blk && from < f->blk + 64) {
-			m = f->mask & (~0ULL << (from - f->blk));
-			if (m != 0)
-				return f->blk + __builtin_ctzll(m);
-			from = f->blk + 64;
-			continue;
-		}
-		if (f->end - from < 64)
-			return memchr(from, '\n', (size_t)(f->end - from));
-		f->blk = from;
-		f->mask = 0;
-		for (int i = 0; i < 4; i++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-			    (from + 16 * i));
-
-			f->mask |= (uint64_t)(uint32_t)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(v, lf)) << (16 * i);
-		}
-		if (f->mask == 0) {
-			/* A long line: memchr(3) runs faster over it. */
-			const char *nl = memchr(from + 64, '\n',
-			    (size_t)(f->end - from - 64));
-
-			if (nl == NULL)
-				return NULL;
-			from = nl;
-		}
-	}
-#else
-	return memchr(from, '\n', (size_t)(f->end - from));
-#endif
-}
-
-/*
  * Where the set's head first occurs in the record at Q (N bytes), which
  * lies in the LEN bytes at BUF, stream offset OFF: match_set_classify_at's
  * HEAD.  The head is searched for once over the bytes in hand, not once
@@ -354,44 +237,39 @@ struct pipeline_msg {
 	const char	*m;
 	size_t		 len;
 	bool		 is_stamped;
+	bool		 has_cr;	/* a CR before its LF (not in m) */
 };
 
 /*
- * What the line at Q (LEN bytes before its LF; the bytes in hand end at
- * END) is, as pm2_decoder_line() and record_builder_line() would see it:
- * a line that starts with the decoder's last stamp prefix (PREFIX, PLEN
- * bytes) is that stamp and the message after it; any other line is plain
- * when pipeline_starts_plain() or a continuation says so.  A line longer
- * than MAX_LINE is left to the line-by-line path, which cuts it before
- * anything else looks at it.  A stamped line
- * that ends in CR is left to the line-by-line path: the line reader drops
- * that CR before the decoder looks at the message.
+ * What the line at Q (N bytes before its LF) is, decided by the functions
+ * the line-by-line path calls: the line reader's line end
+ * (line_text_len), the PM2 decoder's first decision (pm2_peek, with the
+ * decoder's last stamp LAST), the record builder's default rule
+ * (record_line_continues).  A line longer than MAX_LINE is left to the
+ * line-by-line path, which cuts it before anything else looks at it, and
+ * so is one the decoder would have to DECODE.
  */
-static inline enum pipeline_kind
-pipeline_kind(const struct pipeline *p, const char *prefix, size_t plen,
-    const char *q, size_t len, const char *end, size_t max_line,
-    struct pipeline_msg *msg)
+static inline __attribute__((always_inline)) enum pipeline_kind
+pipeline_kind(const struct pm2_stamp *last, const char *q, size_t n,
+    size_t max_line, struct pipeline_msg *msg)
 {
+	size_t len = line_text_len(q, n);
+
 	if (len > max_line)
-		return PIPELINE_OTHER;	/* the line reader cuts it first */
-	if (plen > 0 && len >= plen && len >= 16 &&
-	    memcmp(q, prefix, plen) == 0) {
-		msg->m = q + plen;
-		msg->len = len - plen;
+		return PIPELINE_OTHER;
+	msg->has_cr = len != n;
+	switch (pm2_peek(last, q, len, &msg->m, &msg->len)) {
+	case PM2_PEEK_AS_IS:
+		msg->is_stamped = false;
+		break;
+	case PM2_PEEK_STAMPED:
 		msg->is_stamped = true;
-		if (q[len - 1] == '\r')
-			return PIPELINE_OTHER;
-		if (msg->len == 0 || pipeline_is_cont_start(*msg->m))
-			return PIPELINE_CONT;
-		return PIPELINE_START;
+		break;
+	default:
+		return PIPELINE_OTHER;
 	}
-	msg->m = q;
-	msg->len = len;
-	msg->is_stamped = false;
-	if (p->cont_first[(unsigned char)*q])
-		return PIPELINE_CONT;
-	return pipeline_starts_plain(p, q, end) ? PIPELINE_START :
-	    PIPELINE_OTHER;
+	return record_line_continues(msg->m, msg->len) ? PIPELINE_CONT :
+	    PIPELINE_START;
 }
 
 /* Appends LEN bytes at M to the fast path's scratch record. */
@@ -425,63 +303,61 @@ pipeline_scratch_put(struct pipeline *p, size_t at, const char *m,
  * a new stamp (the decoder reads it, and the run goes on after), PM2's
  * JSON, a `pm2 logs` prefix, a CR before an LF inside a record, a cap
  * reached, a record running past the bytes in hand -- stops the run and
- * goes the usual way, so the records and counts are those of the
- * line-by-line path (tests/unit/test_pipeline.c).
+ * goes the usual way.  Each line is decided by the functions the
+ * line-by-line path calls (pipeline_kind), so the records and counts are
+ * those of that path; tests/unit/test_pipeline.c holds the two to each
+ * other.
  */
 static size_t
 pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
     uint64_t number, uint64_t *nlines)
 {
 	struct pipeline *p = ctx;
-	const char *q = buf, *end = buf + len, *nl, *prefix;
+	const char *q = buf, *end = buf + len, *nl;
+	/* A copy: it cannot change during a run (a new stamp stops it), and
+	 * a local one lets the compiler keep its tests out of the loop. */
+	const struct pm2_stamp stamp = *pm2_decoder_last_stamp(p->pm2);
+	const struct pm2_stamp *last_stamp = &stamp;
 	size_t max_line = p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
 	    p->opts.max_line;
 	size_t max_lines = p->opts.max_record_lines != 0 ?
 	    p->opts.max_record_lines : RECORD_MAX_LINES_DEFAULT;
-	size_t plen;
 	uint64_t k = 0, last_off = 0, stamped = 0;
-	int64_t stamp_ms;
 	struct record rec;
-	struct pipeline_lf lf;
+	struct line_lf lf;
 	struct pipeline_msg f, c;
 	bool orphan = false;	/* Q continues, after a closer */
 
 	*nlines = 0;
 	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2))
 		return 0;
-	plen = pm2_decoder_stamp(p->pm2, &prefix, &stamp_ms);
-	pipeline_lf_init(&lf, buf, len);
-	if ((nl = pipeline_lf_next(&lf, q)) == NULL ||
-	    pipeline_kind(p, prefix, plen, q, (size_t)(nl - q), end, max_line,
-	    &f) != PIPELINE_START)
+	line_lf_init(&lf, buf, len);
+	if ((nl = line_lf_next(&lf, q)) == NULL ||
+	    pipeline_kind(last_stamp, q, (size_t)(nl - q), max_line, &f) !=
+	    PIPELINE_START)
 		return 0;
 	/* Q starts a record (an orphan, if so said), F is its first line's
 	 * message, and NL ends that line. */
 	for (;;) {
 		const char *next = nl + 1, *last, *last_raw = q, *nl2 = NULL;
-		size_t first_len = f.len, last_len = f.len, tlen = f.len;
+		size_t last_len = f.len, tlen = f.len;
 		size_t lines = 1, nstamped = f.is_stamped;
-		bool closed, in_place = true, cr;
+		bool closed, in_place = true, cr = f.has_cr;
 		enum pipeline_kind kind = PIPELINE_OTHER;
 
-		cr = nl > q && nl[-1] == '\r';
-		if (orphan && cr)
-			break;
 		last = f.m;
 		closed = orphan && record_is_closer(f.m, f.len);
 		while (!closed) {
-			size_t ln;
-
 			if (next >= end ||
-			    (nl2 = pipeline_lf_next(&lf, next)) == NULL)
+			    (nl2 = line_lf_next(&lf, next)) == NULL)
 				break;
-			ln = (size_t)(nl2 - next);
-			kind = pipeline_kind(p, prefix, plen, next, ln, end,
-			    max_line, &c);
+			kind = pipeline_kind(last_stamp, next,
+			    (size_t)(nl2 - next), max_line, &c);
 			if (kind != PIPELINE_CONT)
 				break;
-			if (cr || (ln > 0 && next[ln - 1] == '\r') ||
-			    ++lines > max_lines ||
+			/* The lines are joined by the LFs in the buffer: a
+			 * CR before one would stay in the text. */
+			if (cr || c.has_cr || ++lines > max_lines ||
 			    tlen + 1 + c.len >= p->max_record_bytes) {
 				kind = PIPELINE_OTHER;
 				break;
@@ -508,10 +384,6 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		 * record, and be whole. */
 		if (!closed && (nl2 == NULL || kind != PIPELINE_START))
 			break;
-		if (lines == 1 && cr) {
-			tlen--;	/* only unstamped lines get here with CR */
-			first_len = last_len = tlen;
-		}
 		if (tlen >= p->max_record_bytes)
 			break;
 		/* The record: what came before it ends here. */
@@ -523,7 +395,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		}
 		rec.text = in_place ? f.m : p->scratch;
 		rec.len = tlen;
-		rec.ts_ms = f.is_stamped ? stamp_ms : STAMP_NONE;
+		rec.ts_ms = f.is_stamped ? last_stamp->ms : STAMP_NONE;
 		rec.nlines = lines;
 		rec.offset = off + (uint64_t)(q - buf);
 		rec.end = off + (uint64_t)(next - buf);
@@ -533,8 +405,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		for (size_t i = 0; i < p->nsets; i++) {
 			struct pipeline_set *ps = &p->sets[i];
 
-			rec.is_orphan = orphan;
-			record_builder_take(ps->rb, &rec, first_len, last,
+			record_builder_take(ps->rb, &rec, f.len, last,
 			    last_len);
 			pipeline_classify(ps, &rec, in_place ? pipeline_head(ps,
 			    buf, len, off, f.m, tlen) : MATCH_HEAD_UNKNOWN);
@@ -545,10 +416,10 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 		q = next;
 		if (closed) {
 			/* After a closer, a continuation starts an orphan. */
-			if (q >= end || (nl = pipeline_lf_next(&lf, q)) == NULL)
+			if (q >= end || (nl = line_lf_next(&lf, q)) == NULL)
 				break;
-			kind = pipeline_kind(p, prefix, plen, q, (size_t)(nl - q),
-			    end, max_line, &f);
+			kind = pipeline_kind(last_stamp, q, (size_t)(nl - q),
+			    max_line, &f);
 			if (kind == PIPELINE_OTHER)
 				break;
 			orphan = kind == PIPELINE_CONT;
@@ -602,11 +473,14 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 
 	p->opts = *opts;
 	p->sink = *sink;
+	/* The fast path begins with a line that starts a record: only a
+	 * first byte that cannot make it a continuation is worth offering
+	 * (a CR first may still stand for an empty line: not offered). */
 	for (int c = 0; c < 256; c++) {
-		p->plain_first[c] = pipeline_is_plain_start((char)c);
-		p->cont_first[c] = pipeline_is_cont_start((char)c);
-		p->run_first[c] = p->plain_first[c] || c == '{' ||
-		    c == 'P' || (c >= '0' && c <= '9');
+		char ch = (char)c;
+
+		p->run_first[c] = !record_line_continues(&ch, 1) &&
+		    c != '\r' && c != '\n';
 	}
 	p->path = xstrdup(path);
 	if (opts->is_pm2_daemon)

@@ -24,16 +24,19 @@
 #define PM2_MAX_APPS		256
 #define PM2_MAX_APP_LEN		128
 
+const bool pm2_peek_first[256] = {
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true,
+	['5'] = true, ['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
+	['\033'] = true, ['P'] = true, ['{'] = true,
+};
+
 struct pm2_decoder {
 	struct pm2_decoder_cb cb;
 	char		*default_app;
 	const char	*apps[PM2_MAX_APPS];	/* interned app names */
 	size_t		 napps;
 	/* The last stamp parsed, to skip strptime for lines of one second. */
-	char		 last_stamp[48];
-	size_t		 last_stamp_len;
-	size_t		 last_prefix_len;
-	int64_t		 last_ms;
+	struct pm2_stamp last;
 	/* JSON messages are a stream of their own, split by a second reader. */
 	struct line_reader *json_lines;
 	int64_t		 json_line_ts;	/* stamp of the piece's first object */
@@ -390,13 +393,27 @@ pm2_json_flush(struct pm2_decoder *d)
 void
 pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 {
-	const char *p = line->ptr, *app = d->default_app, *pfx;
-	size_t len = line->len, n;
-	int64_t ts = STAMP_NONE, pfx_ms;
+	const char *p, *app = d->default_app;
+	size_t len, n;
+	int64_t ts = STAMP_NONE;
 
-	if (len == 0)
+	/*
+	 * Most stamped lines repeat the previous line's stamp prefix, and
+	 * such a line has no `pm2 logs` prefix: that prefix is digits and a
+	 * '|', or a display time and a blank, where a file stamp has "DDDD-"
+	 * and ends in ": " (PM2 writes the blank).
+	 */
+	switch (pm2_peek(&d->last, line->ptr, line->len, &p, &len)) {
+	case PM2_PEEK_AS_IS:
 		goto plain;
-	if (p[0] == '{' && len > 12 && memcmp(p, "{\"message\":", 11) == 0) {
+	case PM2_PEEK_STAMPED:
+		ts = d->last.ms;
+		d->stamped_lines++;
+		goto plain;
+	case PM2_PEEK_DECODE:
+		break;
+	}
+	if (p[0] == '{') {
 		uint64_t o = d->raw_offset, e = d->raw_end, nb = d->raw_number;
 
 		/* A piece waiting from earlier objects ends in this one. */
@@ -408,26 +425,9 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 		d->raw_offset = o;
 		d->raw_end = e;
 		d->raw_number = nb;
-	}
-	/*
-	 * Most stamped lines repeat the previous line's stamp prefix, and
-	 * such a line has no `pm2 logs` prefix: that prefix is digits and a
-	 * '|', or a display time and a blank, where a file stamp has "DDDD-"
-	 * and ends in ": " (PM2 writes the blank).  Without the blank, what
-	 * follows might still be read as part of the stamp ("10:00:" then
-	 * "05 0|app | "): such lines go the long way.
-	 */
-	if (pm2_decoder_stamp(d, &pfx, &pfx_ms) > 0 &&
-	    len >= d->last_prefix_len && len >= 16 &&
-	    memcmp(p, d->last_stamp, d->last_prefix_len) == 0) {
-		n = d->last_prefix_len;
-		ts = d->last_ms;
-		d->stamped_lines++;
-		p += n;
-		len -= n;
 		goto plain;
 	}
-	if (p[0] == '\033' || p[0] == 'P' || isdigit((unsigned char)p[0])) {
+	{
 		const char *a = NULL;
 		size_t alen = 0;
 
@@ -440,16 +440,16 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 	}
 	if (len >= 16 && isdigit((unsigned char)p[0])) {
 		/* Most stamped lines repeat the previous line's stamp. */
-		if (d->last_prefix_len > 0 && len >= d->last_prefix_len &&
-		    memcmp(p, d->last_stamp, d->last_prefix_len) == 0) {
-			n = d->last_prefix_len;
-			ts = d->last_ms;
+		if (d->last.len > 0 && len >= d->last.len &&
+		    memcmp(p, d->last.text, d->last.len) == 0) {
+			n = d->last.len;
+			ts = d->last.ms;
 		} else {
 			n = stamp_parse_pm2_prefix(p, len, &ts);
-			if (n > 0 && n <= sizeof(d->last_stamp)) {
-				memcpy(d->last_stamp, p, n);
-				d->last_prefix_len = n;
-				d->last_ms = ts;
+			if (n > 0 && n <= sizeof(d->last.text)) {
+				memcpy(d->last.text, p, n);
+				d->last.len = n;
+				d->last.ms = ts;
 			}
 		}
 		if (n > 0) {
@@ -519,16 +519,10 @@ pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset, uint64_t end,
 	d->stamped_lines += stamped;
 }
 
-size_t
-pm2_decoder_stamp(const struct pm2_decoder *d, const char **prefix,
-    int64_t *ms)
+const struct pm2_stamp *
+pm2_decoder_last_stamp(const struct pm2_decoder *d)
 {
-	*prefix = d->last_stamp;
-	*ms = d->last_ms;
-	if (d->last_prefix_len < 2 ||
-	    d->last_stamp[d->last_prefix_len - 1] != ' ')
-		return 0;
-	return d->last_prefix_len;
+	return &d->last;
 }
 
 void

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "line.h"
 
@@ -117,43 +118,83 @@ void pm2_decoder_reset(struct pm2_decoder *d);
 
 /*
  * The fast path of plain text (pipeline.c): is no JSON message waiting
- * for its end, so that a plain line would pass through unchanged?  And the
- * app such lines belong to.
+ * for its end, so that a line pm2_peek() passes would go on unchanged?
+ * And the app such lines belong to.
  */
 bool pm2_decoder_is_plain(const struct pm2_decoder *d);
 const char *pm2_decoder_app(const struct pm2_decoder *d);
 
+/* The stamp prefix of the last stamped line ("2026-11-29T10:00:00: "). */
+struct pm2_stamp {
+	char		 text[48];
+	size_t		 len;		/* bytes; 0: none yet */
+	int64_t		 ms;		/* its time */
+};
+
+/* What pm2_decoder_line() does with a raw line (pm2_peek). */
+enum pm2_peek {
+	PM2_PEEK_AS_IS,		/* passes it on unchanged */
+	PM2_PEEK_STAMPED,	/* takes the last stamp's prefix off */
+	PM2_PEEK_DECODE,	/* JSON, a new stamp, a `pm2 logs` prefix */
+};
+
 /*
- * Would the line (P, LEN) pass through the decoder as it is?  Not when it
- * may hold a stamp, a `pm2 logs` prefix or a JSON object: it starts with
- * a digit, ESC, 'P' or '{'.
+ * The first decision of pm2_decoder_line() about the raw line (P, LEN),
+ * stated once for it and for the scan's fast path: a line that starts
+ * with the last stamp prefix (LAST) is STAMPED when the line has 16 bytes
+ * or more and the prefix ends in the blank PM2 writes (without it, what
+ * follows could lengthen the stamp); a line that may hold another stamp,
+ * a `pm2 logs` prefix or PM2's JSON (a digit, ESC, "PM2 " or
+ * "{\"message\":" first) must be DECODEd; any other is passed AS_IS.
+ * Sets (*MSG, *MSG_LEN) to the message: P itself, or what follows the
+ * stamp (its time is LAST->ms).
  */
-static inline bool
-pm2_is_plain_line(const char *p, size_t len)
+extern const bool pm2_peek_first[256];	/* a digit, ESC, 'P', '{' */
+
+static inline enum pm2_peek
+pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
+    const char **msg, size_t *msg_len)
 {
 	unsigned char c = len > 0 ? (unsigned char)p[0] : 0;
 
-	return len > 0 && !(c >= '0' && c <= '9') && c != '\033' &&
-	    c != 'P' && c != '{';
+	*msg = p;
+	*msg_len = len;
+	/* Most lines: a table look-up, for the fast path's sake. */
+	if (!pm2_peek_first[c])
+		return PM2_PEEK_AS_IS;
+	if (c >= '0' && c <= '9') {
+		if (last->len >= 2 && last->text[last->len - 1] == ' ' &&
+		    len >= last->len && len >= 16 &&
+		    memcmp(p, last->text, last->len) == 0) {
+			*msg = p + last->len;
+			*msg_len = len - last->len;
+			return PM2_PEEK_STAMPED;
+		}
+		return PM2_PEEK_DECODE;
+	}
+	switch (c) {
+	case '\033':
+		return PM2_PEEK_DECODE;
+	case 'P':
+		return len >= 4 && memcmp(p, "PM2 ", 4) == 0 ?
+		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
+	case '{':
+		return len > 12 && memcmp(p, "{\"message\":", 11) == 0 ?
+		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
+	default:
+		return PM2_PEEK_AS_IS;
+	}
 }
+
+/* The decoder's last stamp, for pm2_peek(); valid while it lives. */
+const struct pm2_stamp *pm2_decoder_last_stamp(const struct pm2_decoder *d);
 
 /*
  * Lines up to stream offset END, NUMBER the last (at OFFSET), went by the
- * fast path; STAMPED of them began with the pm2_decoder_stamp() prefix.
+ * fast path; STAMPED of them were PM2_PEEK_STAMPED.
  */
 void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
     uint64_t end, uint64_t number, uint64_t stamped);
-
-/*
- * The stamp prefix of the last stamped line ("2026-11-29T10:00:00: "),
- * which pm2_decoder_line() strips from a line of 16 bytes or more that
- * starts with it, giving the line the time *MS, before any other test:
- * its length in bytes, with *PREFIX pointing at it (valid until the next
- * line is decoded), or 0 when there is none or it does not end in the
- * blank PM2 writes (without it, what follows could lengthen the stamp).
- */
-size_t pm2_decoder_stamp(const struct pm2_decoder *d, const char **prefix,
-    int64_t *ms);
 
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);

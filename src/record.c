@@ -12,6 +12,10 @@
 #include "stamp.h"
 #include "xmalloc.h"
 
+const bool record_cont_first[256] = {
+	[' '] = true, ['\t'] = true, ['}'] = true, [']'] = true, [')'] = true,
+};
+
 struct record_builder {
 	struct record_rules rules;
 	struct record_builder_cb cb;
@@ -61,7 +65,7 @@ record_is_continuation(struct record_builder *rb, const char *p, size_t len)
 		return !record_line_matches(rb, rb->rules.start, p, len);
 	if (rb->rules.continuation != NULL)
 		return record_line_matches(rb, rb->rules.continuation, p, len);
-	return len == 0 || record_continues_with(p[0]);
+	return record_line_continues(p, len);
 }
 
 /* A label for what follows ("row as stored:"), as console.log writes one
@@ -107,17 +111,38 @@ record_append(struct record_builder *rb, const char *p, size_t len)
 	rb->cur.len += len;
 }
 
+/*
+ * What a record is told when it begins (its first line continues: CONT)
+ * and when it ends (its first line opened an object: OPENER; its last
+ * closed one: CLOSED, or ends in a label: LABEL), and what it leaves for
+ * the next: stated once for both ways a record is made.
+ */
+static void
+record_begin(struct record_builder *rb, struct record *rec, bool cont)
+{
+	rec->is_orphan = cont && (rb->after_close || rb->count == 0);
+	rec->follows_close = !rb->after_open;
+}
+
+static void
+record_end(struct record_builder *rb, struct record *rec, bool opener,
+    bool closed, bool label)
+{
+	rec->starts_object = opener;
+	rec->is_open = opener && !closed;
+	rb->after_open = rec->is_open || label;
+	rb->after_close = closed;
+	rb->count++;
+	rb->safe = rec->end;
+}
+
 void
 record_builder_flush(struct record_builder *rb)
 {
 	if (!rb->is_active)
 		return;
 	rb->cur.text = rb->buf != NULL ? rb->buf : "";
-	rb->cur.starts_object = rb->is_opener;
-	rb->cur.is_open = rb->is_opener && !rb->is_closed;
-	rb->after_open = rb->cur.is_open || rb->is_colon;
-	rb->count++;
-	rb->safe = rb->cur.end;
+	record_end(rb, &rb->cur, rb->is_opener, rb->is_closed, rb->is_colon);
 	rb->is_active = false;
 	rb->cb.record(rb->cb.ctx, &rb->cur);
 }
@@ -142,8 +167,7 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 		rb->cur.app = l->app;
 		rb->cur.offset = l->offset;
 		rb->cur.line_number = l->number;
-		rb->cur.is_orphan = cont && (rb->after_close || rb->count == 0);
-		rb->cur.follows_close = !rb->after_open;
+		record_begin(rb, &rb->cur, cont);
 		rb->is_opener = record_is_opener(l->ptr, l->len);
 		rb->is_closed = false;
 	} else
@@ -157,9 +181,7 @@ record_builder_line(struct record_builder *rb, const struct pm2_line *l)
 	rb->after_close = false;
 	if (is_default && record_is_closer(l->ptr, l->len)) {
 		rb->is_closed = true;
-		rb->after_close = true;
 		record_builder_flush(rb);
-		rb->after_close = true;
 	}
 }
 
@@ -167,19 +189,16 @@ void
 record_builder_take(struct record_builder *rb, struct record *rec,
     size_t first_len, const char *last, size_t last_len)
 {
-	/* A closer cannot start a record (it is a continuation), so only a
-	 * later line closes one -- or an orphan's first. */
-	bool closed = (rec->nlines > 1 || rec->is_orphan) &&
-	    record_is_closer(last, last_len);
+	bool closed;
 
+	record_begin(rb, rec, record_line_continues(rec->text, first_len));
+	/* Only the last line can close it (a closer ends a record), and a
+	 * record of one line only when that line continues (an orphan). */
+	closed = (rec->nlines > 1 || rec->is_orphan) &&
+	    record_is_closer(last, last_len);
 	rec->is_cut = false;
-	rec->follows_close = !rb->after_open;
-	rec->starts_object = record_is_opener(rec->text, first_len);
-	rec->is_open = rec->starts_object && !closed;
-	rb->after_close = closed;
-	rb->after_open = rec->is_open || record_is_label(last, last_len);
-	rb->count++;
-	rb->safe = rec->end;
+	record_end(rb, rec, record_is_opener(rec->text, first_len), closed,
+	    record_is_label(last, last_len));
 }
 
 bool

@@ -58,22 +58,21 @@ struct record {
 };
 
 /*
- * The default rule, for the record builder and the pipeline's fast path
- * alike: a non-empty line whose first byte is C continues a record when
- * this is true; a lone '}' or ']' (blanks and CRs after it allowed)
- * closes one.
+ * The default rule, stated once for the record builder and the scan's
+ * fast path: does the message line (P, LEN) continue the record before
+ * it?  An empty line does, and one that starts with whitespace, '}', ']'
+ * or ')'.
  */
+extern const bool record_cont_first[256];	/* ' ', '\t', '}', ']', ')' */
+
 static inline bool
-record_continues_with(char c)
+record_line_continues(const char *p, size_t len)
 {
-	switch (c) {
-	case ' ': case '\t': case '}': case ']': case ')':
-		return true;
-	default:
-		return false;
-	}
+	return len == 0 || record_cont_first[(unsigned char)p[0]];
 }
 
+/* Under the default rule, does the line (P, LEN) close the record: a
+ * lone '}' or ']', blanks and CRs after it allowed? */
 static inline bool
 record_is_closer(const char *p, size_t len)
 {
@@ -100,18 +99,18 @@ void record_builder_line(struct record_builder *rb, const struct pm2_line *l);
 void record_builder_flush(struct record_builder *rb);
 
 /*
- * The fast path of plain text (pipeline.c).  REC holds REC->nlines whole
- * lines in place, joined by their own LFs as they lie in the buffer, that
- * the caller knows make one record under the default rule: the first line
- * starts a record (or, with REC->is_orphan set, continues right after a
- * record that a closer ended), the others continue it, none is cut or
- * ends in CR (a record of one line may have had its CR trimmed), the caps
- * are not reached, and the record ends there (its last line is a lone "}"
- * or "]", or the next line starts a record).  FIRST_LEN is the length of
- * its first line, LAST/LAST_LEN its last line.  Fills the flags RB would,
- * counts it and leaves RB as if it had been built line by line; it does
- * not call the record callback: the caller hands REC on.  RB must use the
- * default rule and hold no record (record_builder_flush first).
+ * The fast path of plain text (pipeline.c) hands over a whole record.
+ * REC holds REC->nlines lines in place, joined by "\n", that the caller
+ * found make one record under the default rule (record_line_continues(),
+ * record_is_closer()): its first line starts a record, or continues right
+ * after a record that a closer ended (an orphan); the others continue it;
+ * none is cut; the caps are not reached; and the record ends there (its
+ * last line closes it, or the next line starts a record).  FIRST_LEN is
+ * the length of its first line, LAST/LAST_LEN its last line.  Fills the
+ * flags, with the same functions the line-by-line way uses, counts it and
+ * leaves RB as if it had been built line by line; it does not call the
+ * record callback: the caller hands REC on.  RB must use the default
+ * rule and hold no record (record_builder_flush first).
  */
 void record_builder_take(struct record_builder *rb, struct record *rec,
     size_t first_len, const char *last, size_t last_len);
