@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "pm2.h"
+#include "pm2_json.h"
 #include "stamp.h"
 #include "xmalloc.h"
 
@@ -39,6 +40,7 @@ struct pm2_decoder {
 	struct pm2_stamp last;
 	/* JSON messages are a stream of their own, split by a second reader. */
 	struct line_reader *json_lines;
+	struct pm2_json	 json;		/* PM2's own form, without jansson */
 	int64_t		 json_line_ts;	/* stamp of the piece's first object */
 	const char	*json_line_app;
 	uint64_t	 json_line_offset, json_line_number;
@@ -338,15 +340,51 @@ pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len)
 	return bar + pm2_skip_ansi(p + bar, len - bar);
 }
 
-/* Decodes a {"message": ...} line; returns false when it is not one. */
+/*
+ * The object's parts (pm2_json.h) to the decoder: the message goes on to
+ * the lines inside JSON messages, with the object's time and app.
+ */
+static void
+pm2_json_take(struct pm2_decoder *d, const struct line *line,
+    const struct pm2_json_obj *o)
+{
+	int64_t ms;
+
+	d->json_lines_seen++;
+	d->obj_ts = STAMP_NONE;
+	if (o->timestamp != NULL &&
+	    stamp_parse(o->timestamp, o->timestamp_len, &ms) > 0)
+		d->obj_ts = ms;
+	d->obj_app = o->app_name != NULL ? pm2_intern_app(d, o->app_name,
+	    o->app_name_len) : d->default_app;
+	if (!line_reader_in_line(d->json_lines)) {
+		d->json_line_ts = d->obj_ts;
+		d->json_line_app = d->obj_app;
+		d->json_line_offset = line->offset;
+		d->json_line_number = line->number;
+	}
+	line_reader_feed(d->json_lines, o->message, o->message_len);
+	if (o->message_len > 0 && o->message[o->message_len - 1] != '\n' &&
+	    o->message_len < PM2_CHUNK_GUESS)
+		line_reader_feed(d->json_lines, "\n", 1);
+}
+
+/*
+ * Decodes a {"message": ...} line; returns false when it is not one.
+ * PM2's own form is read by pm2_json_decode(); anything else by jansson,
+ * which takes any object with a string "message".
+ */
 static bool
 pm2_json(struct pm2_decoder *d, const struct line *line)
 {
+	struct pm2_json_obj o;
 	json_t *root, *msg, *v;
 	json_error_t jerr;
-	const char *text;
-	size_t tlen;
 
+	if (pm2_json_decode(&d->json, line->ptr, line->len, &o)) {
+		pm2_json_take(d, line, &o);
+		return true;
+	}
 	root = json_loadb(line->ptr, line->len, JSON_ALLOW_NUL, &jerr);
 	if (root == NULL)
 		return false;
@@ -355,30 +393,20 @@ pm2_json(struct pm2_decoder *d, const struct line *line)
 		json_decref(root);
 		return false;
 	}
-	d->json_lines_seen++;
-	text = json_string_value(msg);
-	tlen = json_string_length(msg);
-	d->obj_ts = STAMP_NONE;
+	memset(&o, 0, sizeof(o));
+	o.message = json_string_value(msg);
+	o.message_len = json_string_length(msg);
 	v = json_object_get(root, "timestamp");
 	if (json_is_string(v)) {
-		int64_t ms;
-
-		if (stamp_parse(json_string_value(v), json_string_length(v),
-		    &ms) > 0)
-			d->obj_ts = ms;
+		o.timestamp = json_string_value(v);
+		o.timestamp_len = json_string_length(v);
 	}
 	v = json_object_get(root, "app_name");
-	d->obj_app = json_is_string(v) ? pm2_intern_app(d, json_string_value(v),
-	    json_string_length(v)) : d->default_app;
-	if (!line_reader_in_line(d->json_lines)) {
-		d->json_line_ts = d->obj_ts;
-		d->json_line_app = d->obj_app;
-		d->json_line_offset = line->offset;
-		d->json_line_number = line->number;
+	if (json_is_string(v)) {
+		o.app_name = json_string_value(v);
+		o.app_name_len = json_string_length(v);
 	}
-	line_reader_feed(d->json_lines, text, tlen);
-	if (tlen > 0 && text[tlen - 1] != '\n' && tlen < PM2_CHUNK_GUESS)
-		line_reader_feed(d->json_lines, "\n", 1);
+	pm2_json_take(d, line, &o);
 	json_decref(root);
 	return true;
 }
@@ -551,6 +579,7 @@ pm2_decoder_free(struct pm2_decoder *d)
 	for (size_t i = 0; i < d->napps; i++)
 		free((char *)d->apps[i]);
 	line_reader_free(d->json_lines);
+	pm2_json_release(&d->json);
 	free(d->default_app);
 	free(d);
 }

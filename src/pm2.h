@@ -13,7 +13,8 @@
  *    of each write in cluster mode (stamp.h has the formats).
  *  - log_type json writes one object per line,
  *    {"message":"...","timestamp":"...","type":"out|err","process_id":N,
- *    "app_name":"..."}; in fork mode the message is a 64 KiB pipe chunk, so
+ *    "app_name":"..."} (pm2_json.h reads exactly that form; jansson any
+ *    other); in fork mode the message is a 64 KiB pipe chunk, so
  *    it may hold several records or a piece of one.  Cluster mode may add
  *    raw (non-JSON) lines for an uncaught exception.
  *  - `pm2 logs` prints "<pm_id>|<app> | " in front of each line, often in

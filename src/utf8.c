@@ -9,10 +9,10 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Length of the valid sequence at P, or 0. */
-static size_t
-utf8_seq(const unsigned char *p, size_t len)
+size_t
+utf8_seq_len(const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
 	size_t n;
 
@@ -66,7 +66,7 @@ utf8_first_invalid(const char *p, size_t len)
 			i++;
 		if (i == len)
 			break;
-		n = utf8_seq(s + i, len - i);
+		n = utf8_seq_len((const char *)s + i, len - i);
 		if (n == 0)
 			return i;
 		i += n;
@@ -87,7 +87,7 @@ utf8_repair(const char *p, size_t len, char *out)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(s + i, len - i);
+		size_t n = utf8_seq_len((const char *)s + i, len - i);
 
 		if (n == 0) {
 			memcpy(out + o, "\xEF\xBF\xBD", 3);

@@ -9,6 +9,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * The length in bytes of the valid sequence at P (LEN > 0 bytes in hand),
+ * or 0 when it is not one, or is NUL.
+ */
+size_t utf8_seq_len(const char *p, size_t len);
+
 /* True when (P, LEN) is valid UTF-8 without NUL bytes. */
 bool utf8_is_valid(const char *p, size_t len);
 
