@@ -102,91 +102,30 @@ watch_loop_release(struct watch *w)
  * The cron.
  */
 
-static void
-watch_tail_tick(struct watch *w, int64_t now)
-{
-	tail_tick(w->tail, now);
+/*
+ * A duty that is one module's tick and deadline: its two adapters, from
+ * the calls that run it and that say when it is next due.
+ */
+#define WATCH_DUTY(name, tick_call, deadline_call)			\
+static void								\
+watch_##name##_tick(struct watch *w, int64_t now)			\
+{									\
+	tick_call;							\
+}									\
+static int64_t								\
+watch_##name##_deadline(const struct watch *w, int64_t now)		\
+{									\
+	(void)now;							\
+	return deadline_call;						\
 }
 
-static int64_t
-watch_tail_deadline(const struct watch *w, int64_t now)
-{
-	return tail_deadline(w->tail, now);
-}
-
-static void
-watch_probe_tick(struct watch *w, int64_t now)
-{
-	probe_set_tick(w->ps, now);
-}
-
-static int64_t
-watch_probe_deadline(const struct watch *w, int64_t now)
-{
-	(void)now;
-	return probe_set_deadline(w->ps);
-}
-
-static void
-watch_alert_tick(struct watch *w, int64_t now)
-{
-	alert_tick(w->al, now);
-}
-
-static int64_t
-watch_alert_deadline(const struct watch *w, int64_t now)
-{
-	return alert_deadline(w->al, now);
-}
-
-static void
-watch_http_tick(struct watch *w, int64_t now)
-{
-	http_client_tick(w->hc, now);
-}
-
-static int64_t
-watch_http_deadline(const struct watch *w, int64_t now)
-{
-	(void)now;
-	return http_client_deadline(w->hc);
-}
-
-static void
-watch_webhook_tick(struct watch *w, int64_t now)
-{
-	webhook_tick(w->wh, now);
-}
-
-static int64_t
-watch_webhook_deadline(const struct watch *w, int64_t now)
-{
-	return webhook_deadline(w->wh, now);
-}
-
-static void
-watch_metrics_tick(struct watch *w, int64_t now)
-{
-	metrics_tick(w->mx, now);
-}
-
-static int64_t
-watch_metrics_deadline(const struct watch *w, int64_t now)
-{
-	return metrics_deadline(w->mx, now);
-}
-
-static void
-watch_service_tick(struct watch *w, int64_t now)
-{
-	service_tick(w->sv, now);
-}
-
-static int64_t
-watch_service_deadline(const struct watch *w, int64_t now)
-{
-	return service_deadline(w->sv, now);
-}
+WATCH_DUTY(tail, tail_tick(w->tail, now), tail_deadline(w->tail, now))
+WATCH_DUTY(http, http_client_tick(w->hc, now), http_client_deadline(w->hc))
+WATCH_DUTY(probe, probe_set_tick(w->ps, now), probe_set_deadline(w->ps))
+WATCH_DUTY(alert, alert_tick(w->al, now), alert_deadline(w->al, now))
+WATCH_DUTY(webhook, webhook_tick(w->wh, now), webhook_deadline(w->wh, now))
+WATCH_DUTY(metrics, metrics_tick(w->mx, now), metrics_deadline(w->mx, now))
+WATCH_DUTY(service, service_tick(w->sv, now), service_deadline(w->sv, now))
 
 static void
 watch_commit_tick(struct watch *w, int64_t now)
