@@ -12,24 +12,23 @@
  *       pattern_set: omni
  *
  * Kept apart from config_table.c because its hooks are its own: a URL is
- * never echoed in a message (its query may hold a key), header values are
- * wiped when freed, and url and url_file exclude each other.  What needs
+ * never echoed in a message (its query may hold a key), the method is a
+ * choice of four, and url and url_file exclude each other.  The name and
+ * the headers are read as the alerts' and the receivers' are
+ * (config_walk.c: CONFIG_NAME, CONFIG_HEADERS).  What needs
  * the pattern sets loaded (pattern_set names a set) and the URL itself
  * (url_file is read when watch starts, as a receiver's secret_file is) is
  * checked by probe_set.c.
  */
 #include "autoconf.h"
 
-#include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <libfyaml.h>
 
 #include "config.h"
 #include "config_table.h"
-#include "xmalloc.h"
 
 const struct config_probe *
 config_probe_find(const struct config *cfg, const char *name)
@@ -45,7 +44,7 @@ static int
 config_probe_check_url(const char *s, size_t index, char *why, size_t len)
 {
 	(void)index;
-	if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0)
+	if (config_is_http_url(s))
 		return 0;
 	snprintf(why, len, "not an http:// or https:// URL");
 	return -1;
@@ -62,92 +61,6 @@ config_probe_check_method(const char *s, size_t index, char *why,
 	snprintf(why, len, "'%s' is not a choice; expected GET, HEAD, OPTIONS "
 	    "or POST (with data): a probe creates nothing unless told", s);
 	return -1;
-}
-
-/* A probe's name: it labels the metrics and keys the saved results. */
-static int
-config_probe_parse_name(struct config_walk *w, const struct config_key *row,
-    struct fy_node *k, struct fy_node *v)
-{
-	struct config_probe *p = w->base;
-	const char *s = config_scalar(w->ld, k, v, "probes: name", "a name of "
-	    "letters, digits, '.', '_' or '-'");
-
-	(void)row;
-	if (s == NULL)
-		return -1;
-	for (const char *c = s; *c != '\0'; c++)
-		if (!isalnum((unsigned char)*c) && strchr("._-", *c) == NULL)
-			return config_error(w->ld, v, NULL, "probes: name '%s' "
-			    "has '%c'; expected letters, digits, '.', '_' or "
-			    "'-'", s, *c);
-	for (size_t i = 0; i < w->index; i++)
-		if (strcmp(w->ld->cfg->probes[i].name, s) == 0)
-			return config_error(w->ld, v, NULL, "probes: '%s' is "
-			    "named twice; expected each name once", s);
-	free(p->name);
-	p->name = xstrdup(s);
-	free(p->where);
-	p->where = config_where(w->ld, w->map, k);
-	return 0;
-}
-
-static int
-config_probe_parse_headers(struct config_walk *w,
-    const struct config_key *row, struct fy_node *key, struct fy_node *value)
-{
-	struct config_probe *p = w->base;
-	struct fy_node_pair *pair;
-	void *iter = NULL;
-	char what[160];
-
-	(void)row;
-	if (!fy_node_is_mapping(value))
-		return config_error(w->ld, value, key, "probes.%s.headers: got "
-		    "%s; expected a mapping of header names to values",
-		    p->name, config_kind(value));
-	p->headers = xcalloc((size_t)fy_node_mapping_item_count(value) + 1,
-	    sizeof(*p->headers));
-	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
-		struct fy_node *k = fy_node_pair_key(pair);
-		struct fy_node *v = fy_node_pair_value(pair);
-		const char *name = fy_node_get_scalar0(k);
-		const char *s;
-
-		/* RFC 9110 token characters. */
-		if (name == NULL || name[0] == '\0' ||
-		    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-		    "TUVWXYZ0123456789!#$%&'*+-.^_`|~") != strlen(name))
-			return config_error(w->ld, k, value, "probes.%s.headers:"
-			    " '%s' is not a header name; expected letters, "
-			    "digits and -", p->name, name != NULL ? name : "?");
-		snprintf(what, sizeof(what), "probes.%s.headers.%s", p->name,
-		    name);
-		s = config_scalar(w->ld, k, v, what, "a header value");
-		if (s == NULL)
-			return -1;
-		/* The value may be a token: never in a message. */
-		if (strpbrk(s, "\r\n") != NULL)
-			return config_error(w->ld, v, k, "%s: holds a line "
-			    "break; expected a one-line header value", what);
-		p->headers[p->nheaders].name = xstrdup(name);
-		p->headers[p->nheaders].value = xstrdup(s);
-		p->nheaders++;
-	}
-	return 0;
-}
-
-static void
-config_probe_release_headers(void *base)
-{
-	struct config_probe *p = base;
-
-	for (size_t j = 0; j < p->nheaders; j++) {
-		free(p->headers[j].name);
-		memset(p->headers[j].value, 0, strlen(p->headers[j].value));
-		free(p->headers[j].value);
-	}
-	free(p->headers);
 }
 
 /* url or url_file; POST with data and data with POST only. */
@@ -170,10 +83,9 @@ config_probe_finish(struct config_walk *w)
 }
 
 static const struct config_key config_probe_keys[] = {
-	{ .name = "name", .type = CONFIG_STRING, .flags = CONFIG_WHERE,
+	{ .name = "name", .type = CONFIG_NAME, .flags = CONFIG_WHERE,
 	  CONFIG_AT(struct config_probe, name),
 	  .where = offsetof(struct config_probe, where),
-	  .parse = config_probe_parse_name,
 	  .text = "The probe's name, unique; it labels the metrics." },
 	{ .name = "url", .type = CONFIG_STRING,
 	  CONFIG_AT(struct config_probe, url),
@@ -193,10 +105,9 @@ static const struct config_key config_probe_keys[] = {
 	  CONFIG_AT(struct config_probe, data),
 	  .expect = "the body of a POST",
 	  .text = "The body of a POST." },
-	{ .name = "headers", .type = CONFIG_CUSTOM,
+	{ .name = "headers", .type = CONFIG_HEADERS,
 	  CONFIG_AT(struct config_probe, headers),
-	  .parse = config_probe_parse_headers,
-	  .release = config_probe_release_headers,
+	  .count = offsetof(struct config_probe, nheaders),
 	  .text = "A mapping of HTTP headers sent with every request." },
 	{ .name = "interval", .type = CONFIG_DURATION,
 	  CONFIG_AT(struct config_probe, interval_ms), .min = 1,

@@ -36,11 +36,17 @@ _Static_assert(sizeof(enum config_format) == sizeof(int) &&
  * Checks and hooks the rows name.
  */
 
+bool
+config_is_http_url(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+}
+
 static int
 config_check_url(const char *s, size_t index, char *why, size_t len)
 {
 	(void)index;
-	if (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0)
+	if (config_is_http_url(s))
 		return 0;
 	snprintf(why, len, "'%s' is not an http:// or https:// URL", s);
 	return -1;
@@ -70,71 +76,6 @@ bad:
 	return -1;
 }
 
-/* An HTTP header name: RFC 9110 token characters. */
-static bool
-config_is_token(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) &&
-		    strchr("!#$%&'*+-.^_`|~", *s) == NULL)
-			return false;
-	return true;
-}
-
-static int
-config_parse_headers(struct config_walk *w, const struct config_key *row,
-    struct fy_node *key, struct fy_node *value)
-{
-	struct config_receiver *r = w->base;
-	struct fy_node_pair *pair;
-	void *iter = NULL;
-	char what[160];
-
-	(void)row;
-	if (!fy_node_is_mapping(value))
-		return config_error(w->ld, value, key, "receivers.%s.headers: "
-		    "got %s; expected a mapping of header names to values",
-		    r->name, config_kind(value));
-	r->headers = xcalloc((size_t)fy_node_mapping_item_count(value) + 1,
-	    sizeof(*r->headers));
-	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
-		struct fy_node *k = fy_node_pair_key(pair);
-		struct fy_node *v = fy_node_pair_value(pair);
-		const char *name = fy_node_get_scalar0(k);
-		const char *s;
-
-		if (name == NULL || name[0] == '\0' || !config_is_token(name))
-			return config_error(w->ld, k, value, "receivers.%s."
-			    "headers: '%s' is not a header name; expected "
-			    "letters, digits and -", r->name, name != NULL ?
-			    name : "?");
-		snprintf(what, sizeof(what), "receivers.%s.headers.%s",
-		    r->name, name);
-		s = config_scalar(w->ld, k, v, what, "a header value");
-		if (s == NULL)
-			return -1;
-		if (strpbrk(s, "\r\n") != NULL)
-			return config_error(w->ld, v, k, "%s: holds a line "
-			    "break; expected a one-line header value", what);
-		r->headers[r->nheaders].name = xstrdup(name);
-		r->headers[r->nheaders].value = xstrdup(s);
-		r->nheaders++;
-	}
-	return 0;
-}
-
-static void
-config_release_headers(void *base)
-{
-	struct config_receiver *r = base;
-
-	for (size_t j = 0; j < r->nheaders; j++) {
-		free(r->headers[j].name);
-		free(r->headers[j].value);
-	}
-	free(r->headers);
-}
-
 /* A receiver's timeouts and backoff, once all are read. */
 static int
 config_finish_receiver(struct config_walk *w)
@@ -146,32 +87,6 @@ config_finish_receiver(struct config_walk *w)
 		r->connect_timeout_ms = r->timeout_ms;
 	if (r->retry_max_ms < r->retry_initial_ms)
 		r->retry_max_ms = r->retry_initial_ms;
-	return 0;
-}
-
-/* An alert's name: the key of its saved state, so unique. */
-static int
-config_parse_alert_name(struct config_walk *w, const struct config_key *row,
-    struct fy_node *k, struct fy_node *v)
-{
-	struct config_alert *a = w->base;
-	const char *s = config_scalar(w->ld, k, v, "alerts: name", "a name of "
-	    "letters, digits, '.', '_' or '-'");
-
-	(void)row;
-	if (s == NULL)
-		return -1;
-	for (const char *p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL)
-			return config_error(w->ld, v, NULL, "alerts: name '%s' "
-			    "has '%c'; expected letters, digits, '.', '_' or "
-			    "'-'", s, *p);
-	for (size_t i = 0; i < w->index; i++)
-		if (strcmp(w->ld->cfg->alerts[i].name, s) == 0)
-			return config_error(w->ld, v, NULL, "alerts: '%s' is "
-			    "named twice; expected each name once", s);
-	free(a->name);
-	a->name = xstrdup(s);
 	return 0;
 }
 
@@ -366,9 +281,9 @@ static const struct config_key config_receiver_keys[] = {
 	{ .name = "connect_timeout", .type = CONFIG_DURATION,
 	  CONFIG_AT(struct config_receiver, connect_timeout_ms), .min = 1,
 	  .dflt = "5s", .text = "Connecting; at most timeout by default." },
-	{ .name = "headers", .type = CONFIG_CUSTOM,
+	{ .name = "headers", .type = CONFIG_HEADERS,
 	  CONFIG_AT(struct config_receiver, headers),
-	  .parse = config_parse_headers, .release = config_release_headers,
+	  .count = offsetof(struct config_receiver, nheaders),
 	  .text = "A mapping of more HTTP headers to send." },
 	{ .name = "secret_file", .type = CONFIG_PATH,
 	  CONFIG_AT(struct config_receiver, secret_file), .expect = "a file",
@@ -395,9 +310,8 @@ static const struct config_section config_receiver = {
 
 
 static const struct config_key config_alert_keys[] = {
-	{ .name = "name", .type = CONFIG_STRING,
+	{ .name = "name", .type = CONFIG_NAME,
 	  CONFIG_AT(struct config_alert, name),
-	  .parse = config_parse_alert_name,
 	  .text = "The rule's name, unique; it keys the rule's saved state." },
 	{ .name = "pattern_set", .type = CONFIG_STRING, .flags = CONFIG_WHERE,
 	  CONFIG_AT(struct config_alert, pattern_set),

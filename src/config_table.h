@@ -31,6 +31,7 @@ struct config_walk;
 
 enum config_type {
 	CONFIG_STRING,		/* char *, copied */
+	CONFIG_NAME,		/* char *: an item's name, unique in its list */
 	CONFIG_PATH,		/* char *, relative to the file's directory */
 	CONFIG_GLOB,		/* char *, a glob(7) relative to the same */
 	CONFIG_DURATION,	/* int64_t ms, with a unit; >= .min */
@@ -41,6 +42,7 @@ enum config_type {
 	CONFIG_SECTION,		/* a mapping of .section's keys, same struct */
 	CONFIG_LIST,		/* a list of mappings: array, count at .count */
 	CONFIG_NAMED,		/* a mapping of names to mappings: same */
+	CONFIG_HEADERS,		/* struct config_header *, count at .count */
 	CONFIG_CUSTOM,		/* read by .parse, freed by .release */
 	CONFIG_LATER,		/* kept for the section's .finish to read */
 };
@@ -49,7 +51,8 @@ enum config_type {
 #define CONFIG_REQUIRED	0x01	/* "no KEY; expected ..." when absent */
 #define CONFIG_NULL_OK	0x02	/* an empty value means "not given" */
 #define CONFIG_NONEMPTY	0x04	/* NAMES, LIST: at least one item */
-#define CONFIG_WHERE	0x08	/* keep FILE:LINE:COLUMN at .where */
+#define CONFIG_WHERE	0x08	/* keep FILE:LINE:COLUMN at .where (NAME:
+				 * where its item's mapping is) */
 #define CONFIG_FILE_LIKE 0x10	/* NAMES: an item with '/' or ending in
 				 * .yaml or .yml is a PATH, else a name */
 
@@ -70,7 +73,8 @@ struct config_key {
 	int		 flags;
 	size_t		 offset;	/* of the field in the section's struct */
 	size_t		 size;		/* of the field (CHOICE: bool or int) */
-	size_t		 count;		/* NAMES, LIST, NAMED: of the size_t */
+	size_t		 count;		/* NAMES, LIST, NAMED, HEADERS: of the
+					 * size_t */
 	size_t		 where;		/* CONFIG_WHERE: of the char * */
 	int64_t		 min;		/* DURATION: in ms (1: not zero) */
 	int64_t		 max;		/* SIZE: in bytes */
@@ -109,6 +113,9 @@ struct config_section {
 	 * another); 0 or -1 with the error set. */
 	int		(*finish)(struct config_walk *);
 };
+
+/* Whether S is an http:// or https:// URL (receivers', probes'). */
+bool config_is_http_url(const char *s);
 
 /* The top of the file, and an alert rule (for config_override.c). */
 extern const struct config_section config_table_root;

@@ -13,6 +13,7 @@
  */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +212,118 @@ config_walk_where(struct config_walk *w, const struct config_key *row,
 	*where = config_where(w->ld, v, k);
 }
 
+/*
+ * An item's name (an alert's, a probe's): it labels metrics and keys the
+ * item's saved state, so it is plain and unique in its list.  The items
+ * before W's are the ones just before it in the same array.
+ */
+static int
+config_walk_item_name(struct config_walk *w, const struct config_key *row,
+    struct fy_node *k, struct fy_node *v)
+{
+	char **field = (char **)((char *)w->base + row->offset);
+	char what[128];
+	const char *s;
+
+	snprintf(what, sizeof(what), "%s: name", w->list);
+	s = config_scalar(w->ld, k, v, what, "a name of letters, digits, "
+	    "'.', '_' or '-'");
+	if (s == NULL)
+		return -1;
+	for (const char *c = s; *c != '\0'; c++)
+		if (!isalnum((unsigned char)*c) && strchr("._-", *c) == NULL)
+			return config_error(w->ld, v, NULL, "%s '%s' has '%c'; "
+			    "expected letters, digits, '.', '_' or '-'", what,
+			    s, *c);
+	for (size_t i = 0; i < w->index; i++) {
+		const char *other = *(char **)((char *)w->base -
+		    (w->index - i) * w->sec->size + row->offset);
+
+		if (other != NULL && strcmp(other, s) == 0)
+			return config_error(w->ld, v, NULL, "%s: '%s' is named "
+			    "twice; expected each name once", w->list, s);
+	}
+	free(*field);
+	*field = xstrdup(s);
+	if (row->flags & CONFIG_WHERE) {
+		char **where = (char **)((char *)w->base + row->where);
+
+		free(*where);
+		*where = config_where(w->ld, w->map, k);
+	}
+	return 0;
+}
+
+/* An HTTP header name: RFC 9110 token characters. */
+static bool
+config_is_token(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("!#$%&'*+-.^_`|~", *s) == NULL)
+			return false;
+	return true;
+}
+
+/*
+ * A mapping of header names to one-line values (a receiver's, a probe's).
+ * A value may be a token, so it is never put in a message.
+ */
+static int
+config_walk_headers(struct config_walk *w, const struct config_key *row,
+    struct fy_node *key, struct fy_node *value, const char *what)
+{
+	struct config_header **headers = (struct config_header **)
+	    ((char *)w->base + row->offset);
+	size_t *n = (size_t *)((char *)w->base + row->count);
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+	char item[sizeof(w->prefix) + 128];
+
+	if (!fy_node_is_mapping(value))
+		return config_error(w->ld, value, key, "%s: got %s; expected a "
+		    "mapping of header names to values", what,
+		    config_kind(value));
+	*headers = xcalloc((size_t)fy_node_mapping_item_count(value) + 1,
+	    sizeof(**headers));
+	while ((pair = fy_node_mapping_iterate(value, &iter)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		struct fy_node *v = fy_node_pair_value(pair);
+		const char *name = fy_node_get_scalar0(k);
+		const char *s;
+
+		if (name == NULL || name[0] == '\0' || !config_is_token(name))
+			return config_error(w->ld, k, value, "%s: '%s' is not a "
+			    "header name; expected letters, digits and -", what,
+			    name != NULL ? name : "?");
+		snprintf(item, sizeof(item), "%s.%s", what, name);
+		s = config_scalar(w->ld, k, v, item, "a header value");
+		if (s == NULL)
+			return -1;
+		if (strpbrk(s, "\r\n") != NULL)
+			return config_error(w->ld, v, k, "%s: holds a line "
+			    "break; expected a one-line header value", item);
+		(*headers)[*n].name = xstrdup(name);
+		(*headers)[*n].value = xstrdup(s);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* Header values may be tokens: wiped before they are freed. */
+static void
+config_walk_headers_free(struct config_header **headers, size_t *n)
+{
+	for (size_t j = 0; j < *n; j++) {
+		free((*headers)[j].name);
+		explicit_bzero((*headers)[j].value, strlen((*headers)[j].value));
+		free((*headers)[j].value);
+	}
+	free(*headers);
+	*headers = NULL;
+	*n = 0;
+}
+
 /* The value V of ROW (key node K) into W's struct. */
 static int
 config_walk_value(struct config_walk *w, const struct config_key *row,
@@ -233,6 +346,10 @@ config_walk_value(struct config_walk *w, const struct config_key *row,
 		if (row->flags & CONFIG_WHERE)
 			config_walk_where(w, row, k, v);
 		return 0;
+	case CONFIG_NAME:
+		return config_walk_item_name(w, row, k, v);
+	case CONFIG_HEADERS:
+		return config_walk_headers(w, row, k, v, what);
 	case CONFIG_LIST:
 		return config_walk_list(w, row, k, v, what);
 	case CONFIG_NAMED:
@@ -514,9 +631,13 @@ config_walk_release(const struct config_section *sec, void *base)
 			free(*(char **)((char *)base + row->where));
 		switch (row->type) {
 		case CONFIG_STRING:
+		case CONFIG_NAME:
 		case CONFIG_PATH:
 		case CONFIG_GLOB:
 			free(*(char **)field);
+			break;
+		case CONFIG_HEADERS:
+			config_walk_headers_free(field, n);
 			break;
 		case CONFIG_NAMES:
 			config_names_free(field, n);
