@@ -61,55 +61,23 @@ log_warn(const char *fmt, ...)
 	errno = saved;
 }
 
-void
-log_warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_LEVEL_WARN, "warning: ", 0, fmt, ap);
-	va_end(ap);
+/* The levels without errno: each is its level and its tag, nothing else. */
+#define LOG_LEVEL_FN(name, level, tag)					\
+void									\
+name(const char *fmt, ...)						\
+{									\
+	va_list ap;							\
+									\
+	va_start(ap, fmt);						\
+	log_vmsg(level, tag, 0, fmt, ap);				\
+	va_end(ap);							\
 }
 
-void
-log_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_LEVEL_ERROR, "error: ", 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_notice(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_LEVEL_WARN, NULL, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_LEVEL_INFO, NULL, 0, fmt, ap);
-	va_end(ap);
-}
-
-void
-log_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vmsg(LOG_LEVEL_DEBUG, "debug: ", 0, fmt, ap);
-	va_end(ap);
-}
+LOG_LEVEL_FN(log_warnx, LOG_LEVEL_WARN, "warning: ")
+LOG_LEVEL_FN(log_error, LOG_LEVEL_ERROR, "error: ")
+LOG_LEVEL_FN(log_notice, LOG_LEVEL_WARN, NULL)
+LOG_LEVEL_FN(log_info, LOG_LEVEL_INFO, NULL)
+LOG_LEVEL_FN(log_debug, LOG_LEVEL_DEBUG, "debug: ")
 
 void
 fatalx(const char *fmt, ...)

@@ -28,30 +28,45 @@ report_json_time(int64_t ms)
 	return json_string(buf);
 }
 
-static json_t *
-report_json_counts(const struct match_set *set,
-    const struct aggregate_counts *c)
+/*
+ * The counts of a whole range or of one step into O: failures, successes,
+ * damaged, the failure rate (RATE < 0: none, null) and one count per
+ * failure class of SET (CLASSES: one per entry of SET->failure).
+ */
+static void
+report_json_tally(json_t *o, const struct match_set *set, uint64_t failures,
+    uint64_t successes, uint64_t damaged, const uint64_t *classes,
+    double rate)
 {
-	json_t *o = json_object(), *classes = json_object();
-	double rate = aggregate_failure_rate(c);
+	json_t *by_class = json_object();
 
-	json_object_set_new(o, "failures", json_integer((json_int_t)c->failures));
+	json_object_set_new(o, "failures", json_integer((json_int_t)failures));
 	json_object_set_new(o, "successes",
-	    json_integer((json_int_t)c->successes));
-	json_object_set_new(o, "damaged", json_integer((json_int_t)c->damaged));
+	    json_integer((json_int_t)successes));
+	json_object_set_new(o, "damaged", json_integer((json_int_t)damaged));
 	json_object_set_new(o, "failure_rate", rate < 0 ? json_null() :
 	    json_real(rate));
 	for (size_t i = 0; i < set->nfailure; i++) {
-		json_t *prev = json_object_get(classes, set->failure[i].name);
-		json_int_t n = (json_int_t)c->classes[i];
+		json_t *prev = json_object_get(by_class, set->failure[i].name);
+		json_int_t n = (json_int_t)classes[i];
 
 		/* Two entries may share a class name: they add up. */
 		if (prev != NULL)
 			n += json_integer_value(prev);
-		json_object_set_new(classes, set->failure[i].name,
+		json_object_set_new(by_class, set->failure[i].name,
 		    json_integer(n));
 	}
-	json_object_set_new(o, "classes", classes);
+	json_object_set_new(o, "classes", by_class);
+}
+
+static json_t *
+report_json_counts(const struct match_set *set,
+    const struct aggregate_counts *c)
+{
+	json_t *o = json_object();
+
+	report_json_tally(o, set, c->failures, c->successes, c->damaged,
+	    c->classes, aggregate_failure_rate(c));
 	json_object_set_new(o, "first", report_json_time(c->first));
 	json_object_set_new(o, "last", report_json_time(c->last));
 	return o;
@@ -218,14 +233,13 @@ report_text_safe(FILE *fp, const char *s)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
 }
 
+/* "3 failures, 2 successes, 0 damaged, failure rate 60.0%" and a newline. */
 static void
-report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
-    const struct aggregate_counts *c, bool with_diagnosis)
+report_text_tally(FILE *fp, const struct aggregate_counts *c)
 {
-	char first[STAMP_BUFLEN], last[STAMP_BUFLEN];
 	double rate = aggregate_failure_rate(c);
 
-	fprintf(fp, "%s%llu %s, %llu %s, %llu damaged", indent,
+	fprintf(fp, "%llu %s, %llu %s, %llu damaged",
 	    (unsigned long long)c->failures,
 	    plural(c->failures, "failure", "failures"),
 	    (unsigned long long)c->successes,
@@ -235,6 +249,16 @@ report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
 		fprintf(fp, ", failure rate n/a\n");
 	else
 		fprintf(fp, ", failure rate %.1f%%\n", rate * 100.0);
+}
+
+static void
+report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
+    const struct aggregate_counts *c, bool with_diagnosis)
+{
+	char first[STAMP_BUFLEN], last[STAMP_BUFLEN];
+
+	fputs(indent, fp);
+	report_text_tally(fp, c);
 	for (size_t i = 0; i < set->nfailure; i++) {
 		if (c->classes[i] == 0 && !with_diagnosis)
 			continue;
@@ -260,18 +284,8 @@ report_text_counts(FILE *fp, const char *indent, const struct match_set *set,
 static void
 report_text_instance(FILE *fp, int id, const struct aggregate_counts *c)
 {
-	double rate = aggregate_failure_rate(c);
-
-	fprintf(fp, "    instance %d: %llu %s, %llu %s, %llu damaged", id,
-	    (unsigned long long)c->failures,
-	    plural(c->failures, "failure", "failures"),
-	    (unsigned long long)c->successes,
-	    plural(c->successes, "success", "successes"),
-	    (unsigned long long)c->damaged);
-	if (rate < 0)
-		fprintf(fp, ", failure rate n/a\n");
-	else
-		fprintf(fp, ", failure rate %.1f%%\n", rate * 100.0);
+	fprintf(fp, "    instance %d: ", id);
+	report_text_tally(fp, c);
 }
 
 /*
@@ -414,28 +428,13 @@ static json_t *
 report_json_step(const struct match_set *set, const struct series_step *st,
     const char *key)
 {
-	json_t *o = json_object(), *classes = json_object();
-	double rate = series_step_rate(st);
+	json_t *o = json_object();
 	char buf[STAMP_BUFLEN];
 
 	stamp_format(st->start_ms, buf);
 	json_object_set_new(o, key, json_string(buf));
-	json_object_set_new(o, "failures", json_integer((json_int_t)st->failures));
-	json_object_set_new(o, "successes",
-	    json_integer((json_int_t)st->successes));
-	json_object_set_new(o, "damaged", json_integer((json_int_t)st->damaged));
-	json_object_set_new(o, "failure_rate", rate < 0 ? json_null() :
-	    json_real(rate));
-	for (size_t i = 0; i < set->nfailure; i++) {
-		json_t *prev = json_object_get(classes, set->failure[i].name);
-		json_int_t n = (json_int_t)st->classes[i];
-
-		if (prev != NULL)
-			n += json_integer_value(prev);
-		json_object_set_new(classes, set->failure[i].name,
-		    json_integer(n));
-	}
-	json_object_set_new(o, "classes", classes);
+	report_json_tally(o, set, st->failures, st->successes, st->damaged,
+	    st->classes, series_step_rate(st));
 	return o;
 }
 

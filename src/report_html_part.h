@@ -1,6 +1,7 @@
 /*
  * report_html_part: what the parts of the HTML report (report_html.c,
- * report_html_apps.c) and the backtest's page (report_backtest.c) share: the small writers and the sections that live
+ * report_html_apps.c, report_probe.c) and the backtest's page
+ * (report_backtest.c) share: the small writers and the sections that live
  * in their own files.  Every string from a log or a file name goes through
  * report_html_esc(), which makes it valid UTF-8 and escapes it.
  */

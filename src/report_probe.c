@@ -10,6 +10,7 @@
 #include "plural.h"
 #include "probe.h"
 #include "utf8_json.h"
+#include "report_html_part.h"
 #include "report_probe.h"
 #include "stamp.h"
 #include "xmalloc.h"
@@ -196,29 +197,6 @@ report_probes_json(const struct report_probes *rp)
 	return list;
 }
 
-/* S, escaped for HTML text and attribute values. */
-static void
-report_probe_esc(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-}
-
 void
 report_probes_html(const struct report_probes *rp, FILE *fp)
 {
@@ -232,11 +210,11 @@ report_probes_html(const struct report_probes *rp, FILE *fp)
 
 		stamp_format(p->last.at_ms, t);
 		fprintf(fp, "<div class=\"panel\"><h3>");
-		report_probe_esc(fp, p->name);
+		report_html_escs(fp, p->name);
 		fprintf(fp, ": <span class=\"verdict-%s\">%s</span></h3>\n"
 		    "<p class=\"meta\">", probe_verdict_name(p->last.verdict),
 		    probe_verdict_name(p->last.verdict));
-		report_probe_esc(fp, p->url);
+		report_html_escs(fp, p->url);
 		fprintf(fp, " &middot; latest %s &middot; %llu %s", t,
 		    (unsigned long long)report_probe_total(p),
 		    plural(report_probe_total(p), "result", "results"));
@@ -245,7 +223,7 @@ report_probes_html(const struct report_probes *rp, FILE *fp)
 				fprintf(fp, ", %s %llu", probe_verdict_name(v),
 				    (unsigned long long)p->counts[v]);
 		fprintf(fp, "</p>\n<p>");
-		report_probe_esc(fp, p->last.evidence);
+		report_html_escs(fp, p->last.evidence);
 		fprintf(fp, "</p>\n<table><tr><th>since (UTC)</th><th>verdict"
 		    "</th><th class=\"n\">status</th><th>evidence</th></tr>\n");
 		for (size_t j = 0; j < p->nchanges; j++) {
@@ -255,7 +233,7 @@ report_probes_html(const struct report_probes *rp, FILE *fp)
 			fprintf(fp, "<tr><td>%s</td><td>%s</td><td class=\"n\">"
 			    "%ld</td><td>", t, probe_verdict_name(c->verdict),
 			    c->status);
-			report_probe_esc(fp, c->evidence);
+			report_html_escs(fp, c->evidence);
 			fprintf(fp, "</td></tr>\n");
 		}
 		fprintf(fp, "</table>%s</div>\n", p->dropped > 0 ?
