@@ -53,6 +53,9 @@ struct cmd_opt {
 	"same as --format json" }
 #define CMD_ROW_OUTPUT	{ "output", 'o', CMD_OPT_SHORT, "FILE", \
 	"write the report to FILE, atomically" }
+#define CMD_ROW_STEP	{ "step", 'S', 0, "DURATION", \
+	"count per step of DURATION, 1m to 1d (default 1m up to 6h of range, " \
+	"else 1h)" }
 #define CMD_ROW_VERBOSE	{ "verbose", 'v', CMD_OPT_SHORT, NULL, \
 	"print debugging messages" }
 #define CMD_ROW_QUIET	{ "quiet", 'q', CMD_OPT_SHORT, NULL, \

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_opt_value.h"
 #include "config.h"
 #include "log.h"
 #include "match.h"
@@ -45,14 +46,8 @@ struct cmd_scan_extra {
 const struct cmd_opt cmd_scan_opts[] = {
 	{ "patterns", 'p', CMD_OPT_SHORT | CMD_OPT_REPEAT, "NAME|FILE",
 	    "a pattern set, by name or file (default omni)" },
-	CMD_ROW_FORMAT,
-	CMD_ROW_JSON,
-	CMD_ROW_OUTPUT,
-	{ "since", 's', 0, "TIME", "count records stamped at or after TIME "
-	    "(2026-11-29, 24h)" },
-	{ "until", 'u', 0, "TIME", "count records stamped before TIME" },
-	{ "step", 'S', 0, "DURATION", "count per step of DURATION, 1m to 1d "
-	    "(default 1m up to 6h of range, else 1h)" },
+	CMD_ROWS_REPORT("count records stamped at or after TIME (2026-11-29, "
+	    "24h)", "count records stamped before TIME"),
 	{ "max-line", 'L', 0, "BYTES", "cut longer lines at BYTES (default "
 	    "1MiB)" },
 	{ "jobs", 'J', 0, "N", "read up to N files at once (default: the "
@@ -160,116 +155,86 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
 	return rc;
 }
 
+/* What scan's own options asked for. */
+struct cmd_scan_args {
+	const char	*names[CMD_SCAN_MAX_SETS];	/* -p, in order */
+	size_t		 nnames;
+	size_t		 max_line;	/* --max-line, bytes; 0: the default */
+	size_t		 jobs;		/* --jobs; 0: by the CPUs */
+};
+
+/* Scan's own option CH (cmd_report_parse's OWN). */
+static int
+cmd_scan_opt(void *ctx, int ch, const char *arg)
+{
+	struct cmd_scan_args *a = ctx;
+	unsigned long jobs;
+	char *end;
+
+	switch (ch) {
+	case 'p':
+		if (a->nnames == CMD_SCAN_MAX_SETS) {
+			fprintf(stderr, "omniwatch scan: at most %d pattern "
+			    "sets\n", CMD_SCAN_MAX_SETS);
+			return -1;
+		}
+		a->names[a->nnames++] = arg;
+		return 1;
+	case 'L':
+		if (config_parse_size(arg, &a->max_line) != 0) {
+			fprintf(stderr, "omniwatch scan: --max-line '%s': "
+			    "expected a size in bytes (e.g. 65536, 64KiB, "
+			    "1MiB)\n", arg);
+			return -1;
+		}
+		return 1;
+	case 'J':
+		errno = 0;
+		jobs = strtoul(arg, &end, 10);
+		if (errno != 0 || end == arg || *end != '\0' || jobs < 1 ||
+		    jobs > 64 || arg[0] == '-') {
+			fprintf(stderr, "omniwatch scan: --jobs '%s': expected "
+			    "a number of files to read at once, 1 to 64\n",
+			    arg);
+			return -1;
+		}
+		a->jobs = (size_t)jobs;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
-	struct cmd_opt_parser op;
-	const char *names[CMD_SCAN_MAX_SETS];
+	struct cmd_scan_args args;
 	struct match_set *sets[CMD_SCAN_MAX_SETS];
-	size_t nnames = 0, nsets = 0;
+	size_t nsets = 0;
 	struct pipeline_options opts;
-	enum report_format format = REPORT_TEXT;
-	const char *output = NULL;
+	struct cmd_report_opts ro;
 	struct report_output *out;
 	struct cmd_scan_extra extra = { NULL, NULL, NULL, NULL, NULL, 0 };
-	int64_t step = 0;
-	const char *why;
 	uint64_t total = 0;
 	bool is_written;
 	struct scan *s;
 	char *err, *home_logs = NULL;
-	int ch, rc = CMD_EXIT_OK;
-	time_t now = time(NULL);
-	size_t jobs = 0;
-	unsigned long jobs_arg;
-	char *end;
+	int rc;
 
+	memset(&args, 0, sizeof(args));
+	rc = cmd_report_parse("scan", cmd_scan_opts, argc, argv, cmd_scan_opt,
+	    &args, &ro);
+	if (rc != CMD_OPT_DONE)
+		return rc;
+	rc = CMD_EXIT_OK;
 	memset(&opts, 0, sizeof(opts));
-	opts.since = STAMP_NONE;
-	opts.until = STAMP_NONE;
-	cmd_opt_init(&op, cmd_scan_opts);
-	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
-		switch (ch) {
-		case 'p':
-			if (nnames == CMD_SCAN_MAX_SETS) {
-				fprintf(stderr, "omniwatch scan: at most %d "
-				    "pattern sets\n", CMD_SCAN_MAX_SETS);
-				return CMD_EXIT_USAGE;
-			}
-			names[nnames++] = optarg;
-			break;
-		case 'j':
-			format = REPORT_JSON;
-			break;
-		case 'f':
-			if (report_format_parse(optarg, &format) != 0) {
-				fprintf(stderr, "omniwatch scan: --format '%s': "
-				    "expected text, json or html\n", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 's':
-		case 'u':
-			if (stamp_parse_arg(optarg, now, ch == 's' ?
-			    &opts.since : &opts.until) != 0) {
-				fprintf(stderr, "omniwatch scan: --%s '%s': "
-				    "expected a date (2026-11-29, 2026-11-29 "
-				    "10:00[:00], 2026-11-29T10:00:00Z) or a "
-				    "duration (90s, 15m, 24h, 7d)\n",
-				    ch == 's' ? "since" : "until", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'S':
-			if (series_step_parse(optarg, &step, &why) != 0) {
-				fprintf(stderr, "omniwatch scan: --step '%s': "
-				    "%s\n", optarg, why);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'L':
-			if (config_parse_size(optarg, &opts.max_line) != 0) {
-				fprintf(stderr, "omniwatch scan: --max-line "
-				    "'%s': expected a size in bytes (e.g. "
-				    "65536, 64KiB, 1MiB)\n", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'J':
-			errno = 0;
-			jobs_arg = strtoul(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    jobs_arg < 1 || jobs_arg > 64 || optarg[0] == '-') {
-				fprintf(stderr, "omniwatch scan: --jobs '%s': "
-				    "expected a number of files to read at "
-				    "once, 1 to 64\n", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			jobs = (size_t)jobs_arg;
-			break;
-		case 'v':
-		case 'q':
-			cmd_opt_verbosity(ch, LOG_LEVEL_ERROR);
-			break;
-		case 'h':
-			return cmd_help("scan", stdout);
-		default:
-			return cmd_usage("scan");
-		}
-	}
-	if (opts.since != STAMP_NONE && opts.until != STAMP_NONE &&
-	    opts.since >= opts.until) {
-		fprintf(stderr, "omniwatch scan: --since must be before "
-		    "--until\n");
-		return CMD_EXIT_USAGE;
-	}
-	if (nnames == 0)
-		names[nnames++] = "omni";
-	for (size_t i = 0; i < nnames; i++) {
-		char *path = match_set_find(names[i], &err);
+	opts.since = ro.since_ms;
+	opts.until = ro.until_ms;
+	opts.max_line = args.max_line;
+	if (args.nnames == 0)
+		args.names[args.nnames++] = "omni";
+	for (size_t i = 0; i < args.nnames; i++) {
+		char *path = match_set_find(args.names[i], &err);
 
 		if (path != NULL) {
 			sets[nsets] = match_set_load(path, &err);
@@ -285,7 +250,7 @@ cmd_scan(int argc, char **argv)
 		nsets++;
 	}
 
-	out = report_output_open(output, &err);
+	out = report_output_open(ro.output, &err);
 	if (out == NULL) {
 		fprintf(stderr, "omniwatch scan: %s\n", err);
 		free(err);
@@ -296,10 +261,10 @@ cmd_scan(int argc, char **argv)
 	s = scan_new(sets, nsets, &opts);
 	/* The HTML samples are the first records seen: one file at a time
 	 * keeps them the same from run to run. */
-	s->jobs = format == REPORT_HTML ? 1 : jobs != 0 ? jobs :
+	s->jobs = ro.format == REPORT_HTML ? 1 : args.jobs != 0 ? args.jobs :
 	    cmd_scan_default_jobs();
 	extra.minutes = series_new(sets, nsets, SERIES_MINUTE_MS);
-	if (format == REPORT_HTML)
+	if (ro.format == REPORT_HTML)
 		extra.samples = report_html_samples_new(sets, nsets);
 	/* The series counts only records with a time (series_add); HTML's
 	 * samples take any. */
@@ -346,14 +311,15 @@ cmd_scan(int argc, char **argv)
 		rc = CMD_EXIT_INPUT;
 	progress_done(extra.progress);
 	extra.hours = series_regroup(extra.minutes, SERIES_HOUR_MS);
-	extra.steps = series_regroup(extra.minutes, step != 0 ? step :
-	    series_step_default(extra.minutes, opts.since, opts.until));
+	extra.steps = series_regroup(extra.minutes, ro.step_ms != 0 ?
+	    ro.step_ms : series_step_default(extra.minutes, opts.since,
+	    opts.until));
 	if (optind == argc)
-		is_written = cmd_scan_report(s, &extra, format, 1, &home_logs,
-		    report_output_fp(out)) == 0;
+		is_written = cmd_scan_report(s, &extra, ro.format, 1,
+		    &home_logs, report_output_fp(out)) == 0;
 	else
-		is_written = cmd_scan_report(s, &extra, format, argc - optind,
-		    argv + optind, report_output_fp(out)) == 0;
+		is_written = cmd_scan_report(s, &extra, ro.format,
+		    argc - optind, argv + optind, report_output_fp(out)) == 0;
 	if (report_output_close(out, is_written, &err) != 0 || !is_written) {
 		fprintf(stderr, "omniwatch scan: %s\n", err != NULL ? err :
 		    "cannot write the report");

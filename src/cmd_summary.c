@@ -21,6 +21,7 @@
 
 #include "aggregate.h"
 #include "cmd.h"
+#include "cmd_opt_value.h"
 #include "config.h"
 #include "log.h"
 #include "match.h"
@@ -72,14 +73,8 @@ cmd_summary_is_empty(struct state *st)
 const struct cmd_opt cmd_summary_opts[] = {
 	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
 	    "the configuration watch runs with (omniwatch.yaml(5))" },
-	CMD_ROW_FORMAT,
-	CMD_ROW_JSON,
-	CMD_ROW_OUTPUT,
-	{ "since", 's', 0, "TIME", "count minutes at or after TIME "
-	    "(2026-11-29, 24h)" },
-	{ "until", 'u', 0, "TIME", "count minutes before TIME" },
-	{ "step", 'S', 0, "DURATION", "count per step of DURATION, 1m to 1d "
-	    "(default 1m up to 6h of range, else 1h)" },
+	CMD_ROWS_REPORT("count minutes at or after TIME (2026-11-29, 24h)",
+	    "count minutes before TIME"),
 	{ "post", 'P', 0, "RECEIVER", "also POST the summary to this "
 	    "receiver of the configuration" },
 	CMD_ROW_VERBOSE,
@@ -219,99 +214,63 @@ cmd_summary_report(const struct config *cfg, const struct summary_view *v,
 	return rc;
 }
 
+/* What summary's own options asked for. */
+struct cmd_summary_args {
+	const char	*config_path;	/* -c */
+	const char	*post;		/* --post RECEIVER */
+};
+
+/* Summary's own option CH (cmd_report_parse's OWN). */
+static int
+cmd_summary_opt(void *ctx, int ch, const char *arg)
+{
+	struct cmd_summary_args *a = ctx;
+
+	if (ch == 'c')
+		a->config_path = arg;
+	else if (ch == 'P')
+		a->post = arg;
+	else
+		return 0;
+	return 1;
+}
+
 int
 cmd_summary(int argc, char **argv)
 {
-	struct cmd_opt_parser op;
-	const char *config_path = NULL;
+	struct cmd_summary_args args = { NULL, NULL };
 	struct config *cfg;
 	struct match_set **sets = NULL;
 	struct summary_view *view = NULL;
 	struct state *st = NULL;
-	int64_t since = STAMP_NONE, until = STAMP_NONE;
-	enum report_format format = REPORT_TEXT;
-	const char *output = NULL, *post = NULL;
+	struct cmd_report_opts ro;
 	const struct config_receiver *receiver = NULL;
 	struct webhook_oneshot *oneshot = NULL;
 	struct report_output *rout = NULL;
 	struct progress *progress;
-	int64_t step = 0;
-	const char *why;
 	bool is_written;
 	char *err, *body;
 	size_t body_len;
-	int ch, rc = CMD_EXIT_OK;
+	int rc;
 	time_t now = time(NULL);
 
-	cmd_opt_init(&op, cmd_summary_opts);
-	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
-		switch (ch) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'j':
-			format = REPORT_JSON;
-			break;
-		case 'f':
-			if (report_format_parse(optarg, &format) != 0) {
-				fprintf(stderr, "omniwatch summary: --format "
-				    "'%s': expected text, json or html\n",
-				    optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'P':
-			post = optarg;
-			break;
-		case 's':
-		case 'u':
-			if (stamp_parse_arg(optarg, now, ch == 's' ? &since :
-			    &until) != 0) {
-				fprintf(stderr, "omniwatch summary: --%s '%s': "
-				    "expected a date (2026-11-29, 2026-11-29 "
-				    "10:00[:00], 2026-11-29T10:00:00Z) or a "
-				    "duration (90s, 15m, 24h, 7d)\n",
-				    ch == 's' ? "since" : "until", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'S':
-			if (series_step_parse(optarg, &step, &why) != 0) {
-				fprintf(stderr, "omniwatch summary: --step '%s': "
-				    "%s\n", optarg, why);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case 'v':
-		case 'q':
-			cmd_opt_verbosity(ch, LOG_LEVEL_ERROR);
-			break;
-		case 'h':
-			return cmd_help("summary", stdout);
-		default:
-			return cmd_usage("summary");
-		}
-	}
-	if (since != STAMP_NONE && until != STAMP_NONE && since >= until) {
-		fprintf(stderr, "omniwatch summary: --since must be before "
-		    "--until\n");
-		return CMD_EXIT_USAGE;
-	}
+	rc = cmd_report_parse("summary", cmd_summary_opts, argc, argv,
+	    cmd_summary_opt, &args, &ro);
+	if (rc != CMD_OPT_DONE)
+		return rc;
+	rc = CMD_EXIT_OK;
 	if (optind != argc) {
 		fprintf(stderr, "omniwatch summary: unexpected argument '%s'; "
 		    "the sources are in the config\n", argv[optind]);
 		return cmd_usage("summary");
 	}
-	if (config_path == NULL) {
+	if (args.config_path == NULL) {
 		fprintf(stderr, "omniwatch summary: no config; give the one "
 		    "omniwatch watch uses with -c FILE\n");
 		return cmd_usage("summary");
 	}
 
-	cfg = config_load(config_path, &err);
+	cfg = config_load(args.config_path, &err);
 	if (cfg == NULL) {
 		fprintf(stderr, "omniwatch summary: %s\n", err);
 		free(err);
@@ -322,8 +281,8 @@ cmd_summary(int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	}
 	/* The receiver is checked before anything is read or written. */
-	if (post != NULL) {
-		receiver = cmd_summary_receiver(cfg, post);
+	if (args.post != NULL) {
+		receiver = cmd_summary_receiver(cfg, args.post);
 		if (receiver == NULL) {
 			rc = CMD_EXIT_USAGE;
 			goto out;
@@ -336,7 +295,7 @@ cmd_summary(int argc, char **argv)
 			goto out;
 		}
 	}
-	rout = report_output_open(output, &err);
+	rout = report_output_open(ro.output, &err);
 	if (rout == NULL) {
 		fprintf(stderr, "omniwatch summary: %s\n", err);
 		free(err);
@@ -355,20 +314,20 @@ cmd_summary(int argc, char **argv)
 		    "counts yet: watch has committed no file (it has just "
 		    "started, or its sources have no logs); check the sources "
 		    "with omniwatch watch -c %s --check\n", cfg->state_dir,
-		    config_path);
+		    args.config_path);
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
 	progress = progress_new("summary", 0, false, "bucket",
 	    "buckets");
-	view = summary_view_load(st, sets, cfg->npattern_sets, since, until,
-	    step, progress);
+	view = summary_view_load(st, sets, cfg->npattern_sets, ro.since_ms,
+	    ro.until_ms, ro.step_ms, progress);
 	progress_done(progress);
 	if (view == NULL) {
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
-	is_written = cmd_summary_report(cfg, view, format, now,
+	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {
 		fprintf(stderr, "omniwatch summary: %s\n", err != NULL ? err :
