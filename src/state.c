@@ -224,12 +224,19 @@ state_change(struct state *st, sqlite3_stmt *stmt, const char *what)
 }
 
 void
-state_bind_stamp(sqlite3_stmt *stmt, int idx, int64_t ms)
+state_bind_count(sqlite3_stmt *s, const struct state_count *c)
 {
-	if (ms == STAMP_NONE)
-		sqlite3_bind_null(stmt, idx);
-	else
-		sqlite3_bind_int64(stmt, idx, ms);
+	state_bind(s, "i ttttt i ss", c->minute_ms, c->pattern_set, c->app,
+	    c->stream, c->outcome, c->class, (int64_t)c->count, c->first_ms,
+	    c->last_ms);
+}
+
+void
+state_column_count(sqlite3_stmt *s, struct state_count *c)
+{
+	state_columns(s, "i ttttt u ss", &c->minute_ms, &c->pattern_set,
+	    &c->app, &c->stream, &c->outcome, &c->class, &c->count,
+	    &c->first_ms, &c->last_ms);
 }
 
 int
@@ -325,47 +332,26 @@ state_write(struct state *st, const struct state_op *op)
 		if (op->instance >= 0)
 			return state_pm2_write_count(st, c, op->instance);
 		s = st->count;
-		sqlite3_bind_int64(s, 1, c->minute_ms);
-		sqlite3_bind_text(s, 2, c->pattern_set, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, c->app, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, c->stream, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, c->outcome, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, c->class, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 7, (sqlite3_int64)c->count);
-		state_bind_stamp(s, 8, c->first_ms);
-		state_bind_stamp(s, 9, c->last_ms);
+		state_bind_count(s, c);
 		return state_change(st, s, "count");
 	case STATE_OP_FILE_SAVE:
 		s = st->file_save;
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)f->dev);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)f->ino);
-		sqlite3_bind_int64(s, 3, f->fp_len);
-		sqlite3_bind_int64(s, 4, f->fp_crc);
-		sqlite3_bind_int64(s, 5, (sqlite3_int64)f->offset);
-		sqlite3_bind_text(s, 6, f->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 7, f->updated_ms);
+		state_bind(s, "iiiii ti", (int64_t)f->dev, (int64_t)f->ino,
+		    (int64_t)f->fp_len, (int64_t)f->fp_crc, (int64_t)f->offset,
+		    f->path, f->updated_ms);
 		return state_change(st, s, "save a file's offset");
 	case STATE_OP_FILE_FORGET:
 		s = st->file_forget;
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)f->dev);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)f->ino);
+		state_bind(s, "ii", (int64_t)f->dev, (int64_t)f->ino);
 		return state_change(st, s, "forget a file");
 	case STATE_OP_ALERT_SAVE:
 		s = st->alert_save;
-		sqlite3_bind_text(s, 1, a->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, a->status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, a->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, a->since_ms);
-		sqlite3_bind_int64(s, 5, a->last_notified_ms);
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)a->streak);
-		sqlite3_bind_int64(s, 7, a->last_success_ms);
-		sqlite3_bind_int64(s, 8, a->last_failure_ms);
-		sqlite3_bind_int64(s, 9, a->created_ms);
-		sqlite3_bind_int64(s, 10, a->streak_since_ms);
-		sqlite3_bind_int64(s, 11, a->streak_floor_ms);
-		sqlite3_bind_int64(s, 12, a->keep_firing_since_ms);
-		sqlite3_bind_blob(s, 13, a->sample, (int)a->sample_len,
-		    SQLITE_STATIC);
+		state_bind(s, "ttt iiii ii iii b", a->name, a->status, a->id,
+		    a->since_ms, a->last_notified_ms, (int64_t)a->streak,
+		    a->last_success_ms, a->last_failure_ms, a->created_ms,
+		    a->streak_since_ms, a->streak_floor_ms,
+		    a->keep_firing_since_ms, (const void *)a->sample,
+		    a->sample_len);
 		return state_change(st, s, "save an alert's state");
 	case STATE_OP_ALERT_FORGET:
 		s = st->alert_forget;
@@ -373,13 +359,9 @@ state_write(struct state *st, const struct state_op *op)
 		return state_change(st, s, "forget an alert");
 	case STATE_OP_SPOOL_ADD:
 		s = st->spool_add;
-		sqlite3_bind_text(s, 1, n->receiver, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, n->alert, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, n->alert_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, n->status, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, n->created_ms);
-		sqlite3_bind_blob64(s, 6, n->body, n->len, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 7, n->seq);
+		state_bind(s, "tttt i b i", n->receiver, n->alert, n->alert_id,
+		    n->status, n->created_ms, (const void *)n->body, n->len,
+		    n->seq);
 		return state_change(st, s, "queue a notification");
 	case STATE_OP_SPOOL_REMOVE:
 		s = st->spool_remove;
@@ -465,24 +447,20 @@ state_files_load(struct state *st, struct state_file **files, size_t *n)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_file *f;
 		const char *path;
+		int64_t fp_len, fp_crc;
 
 		if (len == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
 			out = xreallocarray(out, cap, sizeof(*out));
 		}
 		f = &out[len++];
-		f->dev = (uint64_t)sqlite3_column_int64(s, 0);
-		f->ino = (uint64_t)sqlite3_column_int64(s, 1);
-		f->fp_len = (uint32_t)sqlite3_column_int64(s, 2);
-		f->fp_crc = (uint32_t)sqlite3_column_int64(s, 3);
-		f->offset = (uint64_t)sqlite3_column_int64(s, 4);
-		path = (const char *)sqlite3_column_text(s, 5);
-		f->path = xstrdup(path != NULL ? path : "");
-		f->updated_ms = sqlite3_column_int64(s, 6);
+		state_columns(s, "uuiiu ti", &f->dev, &f->ino, &fp_len, &fp_crc,
+		    &f->offset, &path, &f->updated_ms);
+		f->fp_len = (uint32_t)fp_len;
+		f->fp_crc = (uint32_t)fp_crc;
+		f->path = xstrdup(path);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		state_log(st, "read the files");
+	if (state_rows_end(st, s, rc, true, "read the files") != 0) {
 		state_files_free(out, len);
 		return -1;
 	}
@@ -499,22 +477,6 @@ state_files_free(struct state_file *files, size_t n)
 	free(files);
 }
 
-const char *
-state_column_text(sqlite3_stmt *s, int col)
-{
-	const char *t = (const char *)sqlite3_column_text(s, col);
-
-	return t != NULL ? t : "";
-}
-
-int64_t
-state_column_stamp(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return STAMP_NONE;
-	return sqlite3_column_int64(s, col);
-}
-
 int
 state_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
     void (*fn)(void *ctx, const struct state_count *c), void *ctx)
@@ -527,24 +489,10 @@ state_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_count c;
 
-		c.minute_ms = sqlite3_column_int64(s, 0);
-		c.pattern_set = state_column_text(s, 1);
-		c.app = state_column_text(s, 2);
-		c.stream = state_column_text(s, 3);
-		c.outcome = state_column_text(s, 4);
-		c.class = state_column_text(s, 5);
-		c.count = (uint64_t)sqlite3_column_int64(s, 6);
-		c.first_ms = state_column_stamp(s, 7);
-		c.last_ms = state_column_stamp(s, 8);
+		state_column_count(s, &c);
 		fn(ctx, &c);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE) {
-		state_log(st, "read the counts");
-		return -1;
-	}
-	return 0;
+	return state_rows_end(st, s, rc, true, "read the counts");
 }
 
 /* ---------------------------------------------------------------------
@@ -580,26 +528,17 @@ state_alerts(struct state *st,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_alert a;
 
-		a.name = state_column_text(s, 0);
-		a.status = state_column_text(s, 1);
-		a.id = state_column_text(s, 2);
-		a.since_ms = sqlite3_column_int64(s, 3);
-		a.last_notified_ms = sqlite3_column_int64(s, 4);
-		a.streak = (uint64_t)sqlite3_column_int64(s, 5);
-		a.last_success_ms = sqlite3_column_int64(s, 6);
-		a.last_failure_ms = sqlite3_column_int64(s, 7);
-		a.created_ms = sqlite3_column_int64(s, 8);
-		a.streak_since_ms = sqlite3_column_int64(s, 9);
-		a.streak_floor_ms = sqlite3_column_int64(s, 10);
-		a.keep_firing_since_ms = sqlite3_column_int64(s, 11);
-		a.sample = sqlite3_column_blob(s, 12);
-		a.sample_len = (size_t)sqlite3_column_bytes(s, 12);
+		const void *sample;
+
+		state_columns(s, "ttt iiui ii iii b", &a.name, &a.status, &a.id,
+		    &a.since_ms, &a.last_notified_ms, &a.streak,
+		    &a.last_success_ms, &a.last_failure_ms, &a.created_ms,
+		    &a.streak_since_ms, &a.streak_floor_ms,
+		    &a.keep_firing_since_ms, &sample, &a.sample_len);
+		a.sample = sample;
 		fn(ctx, &a);
 	}
-	if (rc != SQLITE_DONE)
-		state_log(st, "read the alerts");
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return state_rows_end(st, s, rc, false, "read the alerts");
 }
 
 int
@@ -616,22 +555,14 @@ state_spool(struct state *st,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_notice n;
 
-		n.seq = sqlite3_column_int64(s, 0);
-		n.receiver = state_column_text(s, 1);
-		n.alert = state_column_text(s, 2);
-		n.alert_id = state_column_text(s, 3);
-		n.status = state_column_text(s, 4);
-		n.created_ms = sqlite3_column_int64(s, 5);
-		n.body = sqlite3_column_blob(s, 6);
-		n.len = (size_t)sqlite3_column_bytes(s, 6);
-		if (n.body == NULL)
-			n.body = "";
+		const void *body;
+
+		state_columns(s, "i tttt i b", &n.seq, &n.receiver, &n.alert,
+		    &n.alert_id, &n.status, &n.created_ms, &body, &n.len);
+		n.body = body != NULL ? body : "";
 		fn(ctx, &n);
 	}
-	if (rc != SQLITE_DONE)
-		state_log(st, "read the notification spool");
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return state_rows_end(st, s, rc, false, "read the notification spool");
 }
 
 int

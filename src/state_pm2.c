@@ -71,10 +71,11 @@ static const char state_pm2_sql_instances[] =
 	" FROM pm2_instances WHERE (?1 IS NULL OR home = ?1)"
 	" ORDER BY home, app, instance";
 
-/* As state.c's count: a NULL stamp falls back to the other side. */
+/* As state.c's count (the same ?1 to ?9, state_bind_count), and the
+ * instance: a NULL stamp falls back to the other side. */
 static const char state_pm2_sql_count[] =
-	"INSERT INTO instance_buckets (minute_ms, pattern_set, app, instance,"
-	" stream, outcome, class, count, first_ms, last_ms)"
+	"INSERT INTO instance_buckets (minute_ms, pattern_set, app, stream,"
+	" outcome, class, count, first_ms, last_ms, instance)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 	" ON CONFLICT (minute_ms, pattern_set, app, instance, stream, outcome,"
 	" class) DO UPDATE SET count = count + excluded.count,"
@@ -84,8 +85,8 @@ static const char state_pm2_sql_count[] =
 	"  coalesce(excluded.last_ms, last_ms))";
 
 static const char state_pm2_sql_buckets[] =
-	"SELECT minute_ms, pattern_set, app, instance, stream, outcome, class,"
-	" count, first_ms, last_ms FROM instance_buckets"
+	"SELECT minute_ms, pattern_set, app, stream, outcome, class, count,"
+	" first_ms, last_ms, instance FROM instance_buckets"
 	" WHERE (?1 IS NULL OR minute_ms >= ?1)"
 	" AND (?2 IS NULL OR minute_ms < ?2)"
 	" ORDER BY minute_ms, pattern_set, app, instance, stream, outcome,"
@@ -137,22 +138,6 @@ state_pm2_of(struct state *st)
 	return *slot;
 }
 
-/* Does the state have table NAME (a version 4 state)? */
-static bool
-state_pm2_has_table(struct state *st, const char *name)
-{
-	sqlite3_stmt *s;
-	bool found = false;
-
-	if (sqlite3_prepare_v2(state_db(st), "SELECT 1 FROM sqlite_master"
-	    " WHERE type = 'table' AND name = ?1", -1, &s, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
-}
-
 int
 state_instance_count(struct state *st, const struct state_count *c,
     int instance)
@@ -175,16 +160,8 @@ state_pm2_write_count(struct state *st, const struct state_count *c,
 	s = state_pm2_stmt(st, &p->count, state_pm2_sql_count);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, c->minute_ms);
-	sqlite3_bind_text(s, 2, c->pattern_set, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, c->app, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, instance);
-	sqlite3_bind_text(s, 5, c->stream, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, c->outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, c->class, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, (sqlite3_int64)c->count);
-	state_bind_stamp(s, 9, c->first_ms);
-	state_bind_stamp(s, 10, c->last_ms);
+	state_bind_count(s, c);
+	sqlite3_bind_int(s, 10, instance);
 	return state_change(st, s, "count an instance");
 }
 
@@ -197,7 +174,7 @@ state_instance_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!state_pm2_has_table(st, "instance_buckets"))
+	if (!state_has_table(st, "instance_buckets"))
 		return 0;
 	p = state_pm2_of(st);
 	s = state_pm2_stmt(st, &p->buckets, state_pm2_sql_buckets);
@@ -208,24 +185,10 @@ state_instance_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_count c;
 
-		c.minute_ms = sqlite3_column_int64(s, 0);
-		c.pattern_set = state_column_text(s, 1);
-		c.app = state_column_text(s, 2);
-		c.stream = state_column_text(s, 4);
-		c.outcome = state_column_text(s, 5);
-		c.class = state_column_text(s, 6);
-		c.count = (uint64_t)sqlite3_column_int64(s, 7);
-		c.first_ms = state_column_stamp(s, 8);
-		c.last_ms = state_column_stamp(s, 9);
-		fn(ctx, &c, sqlite3_column_int(s, 3));
+		state_column_count(s, &c);
+		fn(ctx, &c, sqlite3_column_int(s, 9));
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE) {
-		state_log(st, "read the instance counts");
-		return -1;
-	}
-	return 0;
+	return state_rows_end(st, s, rc, true, "read the instance counts");
 }
 
 /* ---------------------------------------------------------------------
@@ -266,11 +229,8 @@ state_pm2_write_event(struct state *st, const void *payload)
 	s = state_pm2_stmt(st, &p->event, state_pm2_sql_event);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, c->minute_ms);
-	sqlite3_bind_text(s, 2, c->app, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, c->instance);
-	sqlite3_bind_text(s, 4, pm2_event_names[c->ev], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)c->count);
+	state_bind(s, "itnti", c->minute_ms, c->app, c->instance,
+	    pm2_event_names[c->ev], (int64_t)c->count);
 	return state_change(st, s, "count a PM2 event");
 }
 
@@ -314,14 +274,9 @@ state_pm2_write_instance(struct state *st, const void *payload)
 	s = state_pm2_stmt(st, &p->instance_save, state_pm2_sql_instance_save);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, c->home, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, c->app, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, c->instance);
-	sqlite3_bind_text(s, 4, state_pm2_mode_name(c->mode), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, pm2_state_name(c->state), -1, SQLITE_STATIC);
-	state_bind_stamp(s, 6, c->since_ms);
-	sqlite3_bind_int(s, 7, c->has_started ? 1 : 0);
+	state_bind(s, "ttn tt sn", c->home, c->app, c->instance,
+	    state_pm2_mode_name(c->mode), pm2_state_name(c->state),
+	    c->since_ms, c->has_started ? 1 : 0);
 	return state_change(st, s, "save a PM2 instance");
 }
 
@@ -359,7 +314,7 @@ state_pm2_events(struct state *st, int64_t since_ms, int64_t until_ms,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!state_pm2_has_table(st, "pm2_events"))
+	if (!state_has_table(st, "pm2_events"))
 		return 0;
 	p = state_pm2_of(st);
 	s = state_pm2_stmt(st, &p->events, state_pm2_sql_events);
@@ -377,13 +332,7 @@ state_pm2_events(struct state *st, int64_t since_ms, int64_t until_ms,
 		    sqlite3_column_int(s, 2), ev,
 		    (uint64_t)sqlite3_column_int64(s, 4));
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE) {
-		state_log(st, "read the PM2 events");
-		return -1;
-	}
-	return 0;
+	return state_rows_end(st, s, rc, true, "read the PM2 events");
 }
 
 int
@@ -395,7 +344,7 @@ state_pm2_instances(struct state *st, const char *home,
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!state_pm2_has_table(st, "pm2_instances"))
+	if (!state_has_table(st, "pm2_instances"))
 		return 0;
 	p = state_pm2_of(st);
 	s = state_pm2_stmt(st, &p->instances, state_pm2_sql_instances);
@@ -405,23 +354,18 @@ state_pm2_instances(struct state *st, const char *home,
 		sqlite3_bind_text(s, 1, home, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct pm2_instance i;
-		const char *mode = state_column_text(s, 3);
+		const char *home, *app, *mode, *state;
+		int has_started;
 
-		i.app = (char *)state_column_text(s, 1);
-		i.id = sqlite3_column_int(s, 2);
+		state_columns(s, "ttn tt sn", &home, &app, &i.id, &mode, &state,
+		    &i.since_ms, &has_started);
+		i.app = (char *)app;
 		i.mode = strcmp(mode, "fork") == 0 ? PM2_MODE_FORK :
 		    strcmp(mode, "cluster") == 0 ? PM2_MODE_CLUSTER :
 		    PM2_MODE_UNKNOWN;
-		i.state = pm2_state_parse(state_column_text(s, 4));
-		i.since_ms = state_column_stamp(s, 5);
-		i.has_started = sqlite3_column_int(s, 6) != 0;
-		fn(ctx, state_column_text(s, 0), &i);
+		i.state = pm2_state_parse(state);
+		i.has_started = has_started != 0;
+		fn(ctx, home, &i);
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE) {
-		state_log(st, "read the PM2 instances");
-		return -1;
-	}
-	return 0;
+	return state_rows_end(st, s, rc, true, "read the PM2 instances");
 }

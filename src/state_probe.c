@@ -72,14 +72,9 @@ state_probe_write(struct state *st, const void *payload)
 	    STATE_PROBE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	    &s, "prepare a probe's save") != 0)
 		return -1;
-	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, p->at_ms);
-	sqlite3_bind_text(s, 3, p->verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, p->status);
-	sqlite3_bind_int64(s, 5, p->base_status);
-	sqlite3_bind_int64(s, 6, p->duration_ms);
-	sqlite3_bind_text(s, 7, p->url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, p->evidence, -1, SQLITE_STATIC);
+	state_bind(s, "tit iii tt", p->name, p->at_ms, p->verdict,
+	    (int64_t)p->status, (int64_t)p->base_status, p->duration_ms,
+	    p->url, p->evidence);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -87,8 +82,7 @@ state_probe_write(struct state *st, const void *payload)
 	if (state_probe_prepare(st, "DELETE FROM probes WHERE name = ?1 AND"
 	    " at_ms < ?2", &s, "prepare a probe's pruning") != 0)
 		return -1;
-	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, p->at_ms - c->keep_ms);
+	state_bind(s, "ti", p->name, p->at_ms - c->keep_ms);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -118,21 +112,6 @@ state_probe_save(struct state *st, const struct state_probe *p,
 	return 0;
 }
 
-static bool
-state_probe_has_table(struct state *st)
-{
-	sqlite3_stmt *s;
-	bool found;
-
-	if (sqlite3_prepare_v2(state_db(st), "SELECT 1 FROM sqlite_master"
-	    " WHERE type = 'table' AND name = 'probes'", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return false;
-	found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return found;
-}
-
 static int
 state_probe_rows(struct state *st, sqlite3_stmt *s,
     void (*fn)(void *ctx, const struct state_probe *p), void *ctx)
@@ -141,23 +120,16 @@ state_probe_rows(struct state *st, sqlite3_stmt *s,
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_probe p;
+		int64_t status, base_status;
 
-		p.name = state_column_text(s, 0);
-		p.at_ms = sqlite3_column_int64(s, 1);
-		p.verdict = state_column_text(s, 2);
-		p.status = (long)sqlite3_column_int64(s, 3);
-		p.base_status = (long)sqlite3_column_int64(s, 4);
-		p.duration_ms = sqlite3_column_int64(s, 5);
-		p.url = state_column_text(s, 6);
-		p.evidence = state_column_text(s, 7);
+		state_columns(s, "tit iii tt", &p.name, &p.at_ms, &p.verdict,
+		    &status, &base_status, &p.duration_ms, &p.url,
+		    &p.evidence);
+		p.status = (long)status;
+		p.base_status = (long)base_status;
 		fn(ctx, &p);
 	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		state_log(st, "read the probes' results");
-		return -1;
-	}
-	return 0;
+	return state_rows_end(st, s, rc, false, "read the probes' results");
 }
 
 int
@@ -166,7 +138,7 @@ state_probes(struct state *st, int64_t since_ms, int64_t until_ms,
 {
 	sqlite3_stmt *s;
 
-	if (!state_probe_has_table(st))
+	if (!state_has_table(st, "probes"))
 		return 0;
 	if (state_probe_prepare(st, "SELECT " STATE_PROBE_COLUMNS " FROM "
 	    "probes WHERE (?1 IS NULL OR at_ms >= ?1) AND (?2 IS NULL OR "
@@ -184,7 +156,7 @@ state_probes_latest(struct state *st,
 {
 	sqlite3_stmt *s;
 
-	if (!state_probe_has_table(st))
+	if (!state_has_table(st, "probes"))
 		return 0;
 	/* SQLite takes the bare columns of a max() aggregate from the row
 	 * that has the maximum (lang_select.html, "bare columns"). */
