@@ -305,39 +305,36 @@ watch_load(const char *path, const struct sandbox *sb, struct config **cfgp,
 		config_free(cfg);
 		return -1;
 	}
-	/* The rules' sets and classes exist only now that sets are loaded. */
+	/* The rules' sets and classes exist only now that sets are loaded;
+	 * the probes' sets, URLs and url_files likewise.  Each is built once
+	 * to be checked, and let go. */
 	if (cfg->nalerts > 0) {
 		struct alert_cb cb = { NULL, NULL, NULL };
 		struct alert *al = alert_new(cfg, sets, cfg->npattern_sets,
 		    NULL, NULL, &cb, 0, &err);
 
-		if (al == NULL) {
-			log_error("%s", err);
-			free(err);
-			match_sets_free(sets, cfg->npattern_sets);
-			config_free(cfg);
-			return -1;
-		}
+		if (al == NULL)
+			goto fail;
 		alert_free(al);
 	}
-	/* The probes' sets, URLs and url_files, as the rules' sets. */
 	if (cfg->nprobes > 0) {
 		struct probe_set *ps = probe_set_new(cfg, sets,
 		    cfg->npattern_sets, NULL, NULL, NULL, &err);
 
-		if (ps == NULL) {
-			log_error("%s", err);
-			free(err);
-			match_sets_free(sets, cfg->npattern_sets);
-			config_free(cfg);
-			return -1;
-		}
+		if (ps == NULL)
+			goto fail;
 		probe_set_free(ps);
 	}
 	*cfgp = cfg;
 	*setsp = sets;
 	*nsetsp = cfg->npattern_sets;
 	return 0;
+fail:
+	log_error("%s", err);
+	free(err);
+	match_sets_free(sets, cfg->npattern_sets);
+	config_free(cfg);
+	return -1;
 }
 
 /* Opens the state, the alerting and the tail for W's config. */

@@ -10,6 +10,23 @@
 
 #include "report_html_part.h"
 
+/*
+ * A row's first cell, left open: app NAME, or its INSTANCE (>= 0)
+ * indented under it.
+ */
+static void
+report_html_name_cell(FILE *fp, const char *name, int instance)
+{
+	if (instance < 0) {
+		fprintf(fp, "<tr><td>");
+		report_html_escs(fp, name);
+	} else {
+		fprintf(fp, "<tr class=\"instance\"><td>&#8195;");
+		report_html_escs(fp, name);
+		fprintf(fp, " #%d", instance);
+	}
+}
+
 /* One row: LABEL's counts T; an instance row is indented under its app. */
 static void
 report_html_app_row(FILE *fp, const char *label, int instance,
@@ -18,14 +35,7 @@ report_html_app_row(FILE *fp, const char *label, int instance,
 	char a[32], b[32], c[32], r[16];
 	double rate = aggregate_failure_rate(t);
 
-	if (instance < 0) {
-		fprintf(fp, "<tr><td>");
-		report_html_escs(fp, label);
-	} else {
-		fprintf(fp, "<tr class=\"instance\"><td>&#8195;");
-		report_html_escs(fp, label);
-		fprintf(fp, " #%d", instance);
-	}
+	report_html_name_cell(fp, label, instance);
 	fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
 	    "<td class=\"n\">%s</td><td class=\"n\"><span class=\"pill "
 	    "%s\">%s</span></td></tr>\n", report_html_num(t->failures, a),
@@ -77,14 +87,7 @@ report_html_pm2_row(FILE *fp, const char *name, int instance,
 {
 	char n[PM2_EVENT_N][32], t[STAMP_BUFLEN];
 
-	if (instance < 0) {
-		fprintf(fp, "<tr><td>");
-		report_html_escs(fp, name);
-	} else {
-		fprintf(fp, "<tr class=\"instance\"><td>&#8195;");
-		report_html_escs(fp, name);
-		fprintf(fp, " #%d", instance);
-	}
+	report_html_name_cell(fp, name, instance);
 	fprintf(fp, "</td><td><span class=\"pill %s\"", report_html_pm2_class(
 	    state));
 	if (since_ms != STAMP_NONE) {
