@@ -6,6 +6,7 @@
  */
 #include "autoconf.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,22 @@ state_pm2_of(struct state *st)
 	return *slot;
 }
 
+/*
+ * The kept statement of a read of TABLE, in the struct state_pm2 at
+ * offset SLOT, prepared from SQL on first use.  Returns 1 with *S set, 0
+ * when the state is older than TABLE (nothing to read), or -1 (logged).
+ */
+static int
+state_pm2_reader(struct state *st, const char *table, size_t slot,
+    const char *sql, sqlite3_stmt **s)
+{
+	if (!state_has_table(st, table))
+		return 0;
+	*s = state_pm2_stmt(st, (sqlite3_stmt **)((char *)state_pm2_of(st) +
+	    slot), sql);
+	return *s != NULL ? 1 : -1;
+}
+
 int
 state_instance_count(struct state *st, const struct state_count *c,
     int instance)
@@ -170,18 +187,14 @@ state_instance_buckets(struct state *st, int64_t since_ms, int64_t until_ms,
     void (*fn)(void *ctx, const struct state_count *c, int instance),
     void *ctx)
 {
-	struct state_pm2 *p;
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!state_has_table(st, "instance_buckets"))
-		return 0;
-	p = state_pm2_of(st);
-	s = state_pm2_stmt(st, &p->buckets, state_pm2_sql_buckets);
-	if (s == NULL)
-		return -1;
-	state_bind_stamp(s, 1, since_ms);
-	state_bind_stamp(s, 2, until_ms);
+	rc = state_pm2_reader(st, "instance_buckets",
+	    offsetof(struct state_pm2, buckets), state_pm2_sql_buckets, &s);
+	if (rc <= 0)
+		return rc;
+	state_bind(s, "ss", since_ms, until_ms);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_count c;
 
@@ -219,44 +232,6 @@ state_pm2_change_free(void *payload)
 	free(c);
 }
 
-static int
-state_pm2_write_event(struct state *st, const void *payload)
-{
-	const struct state_pm2_change *c = payload;
-	struct state_pm2 *p = state_pm2_of(st);
-	sqlite3_stmt *s;
-
-	s = state_pm2_stmt(st, &p->event, state_pm2_sql_event);
-	if (s == NULL)
-		return -1;
-	state_bind(s, "itnti", c->minute_ms, c->app, c->instance,
-	    pm2_event_names[c->ev], (int64_t)c->count);
-	return state_change(st, s, "count a PM2 event");
-}
-
-int
-state_pm2_event(struct state *st, int64_t minute_ms, const char *app,
-    int instance, enum pm2_event ev, uint64_t count)
-{
-	struct state_journal *j = state_journal_of(st);
-	struct state_pm2_change *c;
-	struct state_custom op;
-
-	if (j == NULL)
-		return -1;
-	c = xcalloc(1, sizeof(*c));
-	c->minute_ms = minute_ms;
-	c->app = xstrdup(app);
-	c->instance = instance;
-	c->ev = ev;
-	c->count = count;
-	op.write = state_pm2_write_event;
-	op.release = state_pm2_change_free;
-	op.payload = c;
-	state_journal_custom(j, &op);
-	return 0;
-}
-
 static const char *
 state_pm2_mode_name(enum pm2_mode m)
 {
@@ -264,41 +239,44 @@ state_pm2_mode_name(enum pm2_mode m)
 	    "cluster" : "";
 }
 
+/* Inside the commit's transaction: an event count, or an instance's state
+ * (a change with a home). */
 static int
-state_pm2_write_instance(struct state *st, const void *payload)
+state_pm2_write(struct state *st, const void *payload)
 {
 	const struct state_pm2_change *c = payload;
 	struct state_pm2 *p = state_pm2_of(st);
+	bool is_event = c->home == NULL;
 	sqlite3_stmt *s;
 
-	s = state_pm2_stmt(st, &p->instance_save, state_pm2_sql_instance_save);
+	s = is_event ? state_pm2_stmt(st, &p->event, state_pm2_sql_event) :
+	    state_pm2_stmt(st, &p->instance_save, state_pm2_sql_instance_save);
 	if (s == NULL)
 		return -1;
-	state_bind(s, "ttn tt sn", c->home, c->app, c->instance,
-	    state_pm2_mode_name(c->mode), pm2_state_name(c->state),
-	    c->since_ms, c->has_started ? 1 : 0);
-	return state_change(st, s, "save a PM2 instance");
+	if (is_event)
+		state_bind(s, "itnti", c->minute_ms, c->app, c->instance,
+		    pm2_event_names[c->ev], (int64_t)c->count);
+	else
+		state_bind(s, "ttn tt sn", c->home, c->app, c->instance,
+		    state_pm2_mode_name(c->mode), pm2_state_name(c->state),
+		    c->since_ms, c->has_started ? 1 : 0);
+	return state_change(st, s, is_event ? "count a PM2 event" :
+	    "save a PM2 instance");
 }
 
-int
-state_pm2_instance_save(struct state *st, const char *home,
-    const struct pm2_instance *i)
+/* Queues C (owned from now on) for the next commit.  Returns 0, or -1
+ * (logged, C freed) when ST is read-only. */
+static int
+state_pm2_queue(struct state *st, struct state_pm2_change *c)
 {
 	struct state_journal *j = state_journal_of(st);
-	struct state_pm2_change *c;
 	struct state_custom op;
 
-	if (j == NULL)
+	if (j == NULL) {
+		state_pm2_change_free(c);
 		return -1;
-	c = xcalloc(1, sizeof(*c));
-	c->home = xstrdup(home);
-	c->app = xstrdup(i->app);
-	c->instance = i->id;
-	c->mode = i->mode;
-	c->state = i->state;
-	c->since_ms = i->since_ms;
-	c->has_started = i->has_started;
-	op.write = state_pm2_write_instance;
+	}
+	op.write = state_pm2_write;
 	op.release = state_pm2_change_free;
 	op.payload = c;
 	state_journal_custom(j, &op);
@@ -306,22 +284,48 @@ state_pm2_instance_save(struct state *st, const char *home,
 }
 
 int
+state_pm2_event(struct state *st, int64_t minute_ms, const char *app,
+    int instance, enum pm2_event ev, uint64_t count)
+{
+	struct state_pm2_change *c = xcalloc(1, sizeof(*c));
+
+	c->minute_ms = minute_ms;
+	c->app = xstrdup(app);
+	c->instance = instance;
+	c->ev = ev;
+	c->count = count;
+	return state_pm2_queue(st, c);
+}
+
+int
+state_pm2_instance_save(struct state *st, const char *home,
+    const struct pm2_instance *i)
+{
+	struct state_pm2_change *c = xcalloc(1, sizeof(*c));
+
+	c->home = xstrdup(home);
+	c->app = xstrdup(i->app);
+	c->instance = i->id;
+	c->mode = i->mode;
+	c->state = i->state;
+	c->since_ms = i->since_ms;
+	c->has_started = i->has_started;
+	return state_pm2_queue(st, c);
+}
+
+int
 state_pm2_events(struct state *st, int64_t since_ms, int64_t until_ms,
     void (*fn)(void *ctx, int64_t minute_ms, const char *app, int instance,
     enum pm2_event ev, uint64_t count), void *ctx)
 {
-	struct state_pm2 *p;
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!state_has_table(st, "pm2_events"))
-		return 0;
-	p = state_pm2_of(st);
-	s = state_pm2_stmt(st, &p->events, state_pm2_sql_events);
-	if (s == NULL)
-		return -1;
-	state_bind_stamp(s, 1, since_ms);
-	state_bind_stamp(s, 2, until_ms);
+	rc = state_pm2_reader(st, "pm2_events",
+	    offsetof(struct state_pm2, events), state_pm2_sql_events, &s);
+	if (rc <= 0)
+		return rc;
+	state_bind(s, "ss", since_ms, until_ms);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		enum pm2_event ev;
 
@@ -340,24 +344,21 @@ state_pm2_instances(struct state *st, const char *home,
     void (*fn)(void *ctx, const char *home, const struct pm2_instance *i),
     void *ctx)
 {
-	struct state_pm2 *p;
 	sqlite3_stmt *s;
 	int rc;
 
-	if (!state_has_table(st, "pm2_instances"))
-		return 0;
-	p = state_pm2_of(st);
-	s = state_pm2_stmt(st, &p->instances, state_pm2_sql_instances);
-	if (s == NULL)
-		return -1;
+	rc = state_pm2_reader(st, "pm2_instances",
+	    offsetof(struct state_pm2, instances), state_pm2_sql_instances, &s);
+	if (rc <= 0)
+		return rc;
 	if (home != NULL)
 		sqlite3_bind_text(s, 1, home, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct pm2_instance i;
-		const char *home, *app, *mode, *state;
+		const char *saved_home, *app, *mode, *state;
 		int has_started;
 
-		state_columns(s, "ttn tt sn", &home, &app, &i.id, &mode, &state,
+		state_columns(s, "ttn tt sn", &saved_home, &app, &i.id, &mode, &state,
 		    &i.since_ms, &has_started);
 		i.app = (char *)app;
 		i.mode = strcmp(mode, "fork") == 0 ? PM2_MODE_FORK :
@@ -365,7 +366,7 @@ state_pm2_instances(struct state *st, const char *home,
 		    PM2_MODE_UNKNOWN;
 		i.state = pm2_state_parse(state);
 		i.has_started = has_started != 0;
-		fn(ctx, home, &i);
+		fn(ctx, saved_home, &i);
 	}
 	return state_rows_end(st, s, rc, true, "read the PM2 instances");
 }
