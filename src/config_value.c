@@ -20,6 +20,7 @@
 #include "path.h"
 #include "stamp.h"
 #include "xmalloc.h"
+#include "yaml_load.h"
 
 #define CONFIG_MAX_DIGITS	9	/* of a duration: no int64 overflow */
 
@@ -31,48 +32,6 @@
 /* ---------------------------------------------------------------------
  * Errors.
  */
-
-/* Where NODE starts: its own token, else that of its first scalar. */
-static bool
-config_mark(struct fy_node *node, int *line, int *column)
-{
-	struct fy_node_pair *pair;
-	struct fy_node *item;
-	void *iter = NULL;
-
-	if (node == NULL)
-		return false;
-	if (fy_node_is_scalar(node)) {
-		struct fy_token *tok = fy_node_get_scalar_token(node);
-		const struct fy_mark *mark = tok != NULL ?
-		    fy_token_start_mark(tok) : NULL;
-		enum fy_node_style style = fy_node_get_style(node);
-
-		if (mark == NULL)
-			return false;
-		*line = mark->line + 1;
-		*column = mark->column + 1;
-		/* libfyaml 0.7 marks a quoted scalar after its quote; the
-		 * reader's editor should land on the quote. */
-		if ((style == FYNS_SINGLE_QUOTED ||
-		    style == FYNS_DOUBLE_QUOTED) && *column > 1)
-			(*column)--;
-		return true;
-	}
-	if (fy_node_is_mapping(node)) {
-		while ((pair = fy_node_mapping_iterate(node, &iter)) != NULL)
-			if (config_mark(fy_node_pair_key(pair), line, column) ||
-			    config_mark(fy_node_pair_value(pair), line,
-			    column))
-				return true;
-		return false;
-	}
-	if (fy_node_is_sequence(node))
-		while ((item = fy_node_sequence_iterate(node, &iter)) != NULL)
-			if (config_mark(item, line, column))
-				return true;
-	return false;
-}
 
 int
 config_error(struct config_loader *ld, struct fy_node *node,
@@ -105,8 +64,8 @@ config_where(struct config_loader *ld, struct fy_node *node,
 	arg = config_overrides_find(&ld->ov, node != NULL ? node : fallback);
 	if (arg != NULL)
 		return xasprintf("--set '%s'", arg);
-	if (!config_mark(node, &line, &column))
-		config_mark(fallback, &line, &column);
+	if (!yaml_mark(node, &line, &column))
+		yaml_mark(fallback, &line, &column);
 	/* The file's value was right until an override changed its rule
 	 * (kind=restarts under a threshold of 0.4; a key removed): the
 	 * argument is what to change, the place what it clashes with. */

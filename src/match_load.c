@@ -42,8 +42,7 @@ static int
 match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
     ...)
 {
-	struct fy_token *tok = NULL;
-	const struct fy_mark *mark = NULL;
+	int line, column;
 	char *msg;
 	va_list ap;
 
@@ -52,21 +51,9 @@ match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	/* A mapping has no token of its own: its first key marks it. */
-	if (node != NULL && fy_node_is_mapping(node)) {
-		void *iter = NULL;
-		struct fy_node_pair *pair = fy_node_mapping_iterate(node,
-		    &iter);
-
-		node = pair != NULL ? fy_node_pair_key(pair) : NULL;
-	}
-	if (node != NULL && fy_node_is_scalar(node))
-		tok = fy_node_get_scalar_token(node);
-	if (tok != NULL)
-		mark = fy_token_start_mark(tok);
-	if (mark != NULL)
-		ld->err = xasprintf("%s:%d:%d: %s", ld->path, mark->line + 1,
-		    mark->column + 1, msg);
+	if (yaml_mark(node, &line, &column))
+		ld->err = xasprintf("%s:%d:%d: %s", ld->path, line, column,
+		    msg);
 	else
 		ld->err = xasprintf("%s: %s", ld->path, msg);
 	free(msg);

@@ -263,3 +263,44 @@ yaml_doc_release(struct yaml_doc *y)
 	free(y->text);
 	memset(y, 0, sizeof(*y));
 }
+
+bool
+yaml_mark(struct fy_node *node, int *line, int *column)
+{
+	struct fy_node_pair *pair;
+	struct fy_node *item;
+	void *iter = NULL;
+
+	if (node == NULL)
+		return false;
+	if (fy_node_is_scalar(node)) {
+		struct fy_token *tok = fy_node_get_scalar_token(node);
+		const struct fy_mark *mark = tok != NULL ?
+		    fy_token_start_mark(tok) : NULL;
+		enum fy_node_style style = fy_node_get_style(node);
+
+		if (mark == NULL)
+			return false;
+		*line = mark->line + 1;
+		*column = mark->column + 1;
+		/* libfyaml 0.7 marks a quoted scalar after its quote; the
+		 * reader's editor should land on the quote. */
+		if ((style == FYNS_SINGLE_QUOTED ||
+		    style == FYNS_DOUBLE_QUOTED) && *column > 1)
+			(*column)--;
+		return true;
+	}
+	if (fy_node_is_mapping(node)) {
+		while ((pair = fy_node_mapping_iterate(node, &iter)) != NULL)
+			if (yaml_mark(fy_node_pair_key(pair), line, column) ||
+			    yaml_mark(fy_node_pair_value(pair), line,
+			    column))
+				return true;
+		return false;
+	}
+	if (fy_node_is_sequence(node))
+		while ((item = fy_node_sequence_iterate(node, &iter)) != NULL)
+			if (yaml_mark(item, line, column))
+				return true;
+	return false;
+}

@@ -52,4 +52,14 @@ int yaml_load(const char *path, unsigned flags, struct yaml_doc *y,
 /* Frees what yaml_load filled; accepts a zeroed or released Y. */
 void yaml_doc_release(struct yaml_doc *y);
 
+/*
+ * Where NODE starts in its file, 1-based, into *LINE and *COLUMN: its own
+ * token, else (a mapping, a sequence) that of its first scalar, since
+ * libfyaml marks scalar tokens only; a quoted scalar starts at its quote.
+ * Returns false, *LINE and *COLUMN untouched, when NULL or nothing inside
+ * has a mark.  Every message about a node of the config or a pattern set
+ * names its place this way.
+ */
+bool yaml_mark(struct fy_node *node, int *line, int *column);
+
 #endif

@@ -375,6 +375,21 @@ test_error_other(void **state)
 	assert_string_equal(err, want);
 	free(err);
 
+	/* A quoted value is named at its quote, as the config's are, and a
+	 * list where a string belongs at its first item (yaml_mark). */
+	path = mt_file("quoted.yaml", "name: t\nsuccess:\n  - ''\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:3:5: regex: expected a non-empty "
+	    "string", path);
+	assert_string_equal(err, want);
+	free(err);
+	path = mt_file("nested.yaml", "name: t\nfailure:\n  - [x]\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:3:6: failure entry 1: expected a "
+	    "mapping with class, regex and diagnosis", path);
+	assert_string_equal(err, want);
+	free(err);
+
 	/* Nothing to match. */
 	path = mt_file("empty.yaml", "name: t\n");
 	err = mt_load_error(path);
