@@ -61,11 +61,11 @@ probe_usage(void)
 static int
 probe_run(struct probe *p, struct http_client *hc, int epfd)
 {
-	if (probe_start(p, http_client_now_ms()) != 0 && probe_last(p) == NULL)
+	if (probe_start(p, stamp_now_ms()) != 0 && probe_last(p) == NULL)
 		return -1;
 	while (probe_is_running(p)) {
 		struct epoll_event evs[8];
-		int64_t now = http_client_now_ms(), d;
+		int64_t now = stamp_now_ms(), d;
 		int n, timeout;
 
 		d = http_client_deadline(hc);
@@ -76,7 +76,7 @@ probe_run(struct probe *p, struct http_client *hc, int epfd)
 			log_error("epoll_wait: %s", strerror(errno));
 			return -1;
 		}
-		now = http_client_now_ms();
+		now = stamp_now_ms();
 		for (int i = 0; i < n; i++)
 			http_client_event(hc, loop_fd(evs[i].data.u64),
 			    evs[i].events, now);

@@ -17,6 +17,7 @@
 #include "http_client.h"
 #include "log.h"
 #include "loop.h"
+#include "stamp.h"
 #include "xmalloc.h"
 
 struct http_client {
@@ -25,15 +26,6 @@ struct http_client {
 	int64_t		 timer_ms;	/* curl's timeout is due; -1: none */
 	unsigned	 running;	/* transfers in the multi handle */
 };
-
-int64_t
-http_client_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 http_client_global_init(void)
@@ -90,7 +82,7 @@ http_client_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	struct http_client *hc = userp;
 
 	(void)multi;
-	hc->timer_ms = timeout_ms < 0 ? -1 : http_client_now_ms() + timeout_ms;
+	hc->timer_ms = timeout_ms < 0 ? -1 : stamp_now_ms() + timeout_ms;
 	return 0;
 }
 

@@ -77,7 +77,4 @@ unsigned http_client_running(const struct http_client *hc);
 /* Frees; transfers still in it are taken out first.  NULL ok. */
 void http_client_free(struct http_client *hc);
 
-/* Milliseconds since the epoch (CLOCK_REALTIME), as the loops count. */
-int64_t http_client_now_ms(void);
-
 #endif

@@ -314,7 +314,7 @@ tail_save(struct tail *t, bool flush)
 {
 	/* Not t->now_ms: a copy made before we looked at a file in this
 	 * turn must not look newer than the commit (tail_copied_since). */
-	int64_t now_ms = tail_realtime_ms();
+	int64_t now_ms = stamp_now_ms();
 
 	/* A copy with a later mtime holds text this commit has not counted
 	 * (tail_resume.c, the orphans). */

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "path.h"
 #include "source.h"
+#include "stamp.h"
 #include "tail_int.h"
 #include "xmalloc.h"
 
@@ -171,7 +172,7 @@ tail_copy_read(struct tail *t, const char *path)
 	if (stat(path, &st) != 0)
 		return;
 	state_copy_read_save(t->st, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
-	    (uint64_t)st.st_size, tail_copy_head_crc(path), tail_realtime_ms());
+	    (uint64_t)st.st_size, tail_copy_head_crc(path), stamp_now_ms());
 	if (!t->is_starting)
 		return;
 	t->claims = xreallocarray(t->claims, t->nclaims + 1,

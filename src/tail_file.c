@@ -22,6 +22,7 @@
 #include "pm2.h"
 #include "pm2_dump.h"
 #include "sandbox.h"
+#include "stamp.h"
 #include "tail_int.h"
 #include "xmalloc.h"
 
@@ -193,16 +194,6 @@ tail_rotated(struct tail_file *f, const char *why)
 	tail_read(f);
 }
 
-/* The wall clock in ms since the epoch: what file mtimes are told in. */
-int64_t
-tail_realtime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* F was truncated or replaced in place: finish the old text, restart. */
 void
 tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
@@ -210,7 +201,7 @@ tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 	/* Taken before the copies are read: a rotation while they are
 	 * (the live text we saw copied away) is found by its copy's time
 	 * (tail_drain_missed). */
-	int64_t seen_ms = tail_realtime_ms();
+	int64_t seen_ms = stamp_now_ms();
 
 	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
 	    "rewritten or copied away: copytruncate rotation; reading it "

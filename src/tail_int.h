@@ -156,8 +156,6 @@ bool tail_fp_check(struct tail_file *f, const struct stat *st);
 void tail_read(struct tail_file *f);
 /* The file at PATH may have changed: follow what is there now. */
 void tail_check_path(struct tail *t, const char *path);
-/* The wall clock in ms since the epoch: what file mtimes are told in. */
-int64_t tail_realtime_ms(void);
 
 /* tail_copy.c */
 

@@ -37,6 +37,7 @@
 
 #include "log.h"
 #include "path.h"
+#include "stamp.h"
 #include "tail_int.h"
 #include "xmalloc.h"
 
@@ -427,7 +428,7 @@ tail_start(struct tail *t, int64_t now_ms)
 	bool has_started;
 
 	t->now_ms = now_ms;
-	ts.start_ms = tail_realtime_ms();
+	ts.start_ms = stamp_now_ms();
 	if (state_files_load(t->st, &ts.saved, &ts.nsaved) != 0)
 		ts.nsaved = 0;
 	ts.used = xcalloc(ts.nsaved + 1, sizeof(*ts.used));
