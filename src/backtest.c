@@ -6,7 +6,6 @@
 #include "autoconf.h"
 
 #include <glob.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "pm2.h"
 #include "pm2_apps.h"
 #include "stamp.h"
+#include "tail.h"
 #include "xmalloc.h"
 
 #define BACKTEST_SOURCES_MAX	65535	/* apps x streams told apart */
@@ -192,23 +192,6 @@ backtest_file(struct backtest *bt, const char *path)
 	return bt->nfiles++;
 }
 
-/* The stream as watch names it for a file (tail.c): from PM2's name. */
-static const char *
-backtest_stream_of(const char *path)
-{
-	struct pm2_log_name name;
-	char *copy = xstrdup(path);
-	const char *stream = "";
-
-	if (pm2_log_name_parse(basename(copy), &name) == 0) {
-		stream = name.stream == PM2_STREAM_OUT ? "out" :
-		    name.stream == PM2_STREAM_ERROR ? "error" : "";
-		pm2_log_name_release(&name);
-	}
-	free(copy);
-	return stream;
-}
-
 /* Where the hook is: the file of PATH and the outcome's place in it
  * (files are read one at a time, each from its start). */
 static uint32_t
@@ -257,7 +240,7 @@ backtest_event_hook(void *ctx, const char *path,
 		bt->totals.undated++;
 		return;
 	}
-	source = backtest_source(bt, o->app, backtest_stream_of(path));
+	source = backtest_source(bt, o->app, tail_stream_of(path));
 	if (source < 0 || o->class_idx > UINT16_MAX) {
 		log_warnx("%s: more than %d apps and streams, or classes; "
 		    "a record is left out of the backtest", path,

@@ -142,4 +142,11 @@ void tail_free(struct tail *t);
 void tail_live_files(const struct config *cfg, void (*fn)(void *ctx,
     const char *path), void *ctx);
 
+/*
+ * The stream of the log at PATH as watch names it: "out" or "error" for a
+ * PM2 log (pm2_log_name_parse), else "" (a static string).  Backtest names
+ * the files it replays by the same rule (tail_names.c).
+ */
+const char *tail_stream_of(const char *path);
+
 #endif

@@ -99,8 +99,6 @@ struct tail {
 
 /* tail_names.c */
 
-/* "out", "error" or "" for the PM2 log at PATH (a static string). */
-const char *tail_stream_of(const char *path);
 /* The app PATH belongs to (PM2's name, else the stem); malloc'd. */
 char *tail_app_of(const char *path);
 /* Is FULL (NAME in directory D) a live file one of D's sources follows? */
