@@ -408,6 +408,10 @@ watch_open(struct watch *w)
 	return 0;
 }
 
+/* Frees FIELD of a watch with FN and forgets it, so that closing again
+ * (a reload that failed half-way, then the exit) frees nothing twice. */
+#define WATCH_DROP(fn, field)	do { fn(field); (field) = NULL; } while (0)
+
 /* Closes the tail and the state; the lock stays (service_lock). */
 static void
 watch_close(struct watch *w)
@@ -415,23 +419,15 @@ watch_close(struct watch *w)
 	if (w->tail != NULL)
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL, tail_fd(w->tail), NULL);
 	/* Transfers in flight are cut: what they carried stays spooled. */
-	metrics_free(w->mx);
-	w->mx = NULL;
-	webhook_free(w->wh);
-	w->wh = NULL;
-	watch_pm2_free(w->pm2);
-	w->pm2 = NULL;
-	probe_set_free(w->ps);
-	w->ps = NULL;
-	http_client_free(w->hc);
-	w->hc = NULL;
-	alert_free(w->al);
-	w->al = NULL;
-	tail_free(w->tail);
-	w->tail = NULL;
+	WATCH_DROP(metrics_free, w->mx);
+	WATCH_DROP(webhook_free, w->wh);
+	WATCH_DROP(watch_pm2_free, w->pm2);
+	WATCH_DROP(probe_set_free, w->ps);
+	WATCH_DROP(http_client_free, w->hc);
+	WATCH_DROP(alert_free, w->al);
+	WATCH_DROP(tail_free, w->tail);
 	watch_dump_release(&w->dump);
-	state_close(w->st);
-	w->st = NULL;
+	WATCH_DROP(state_close, w->st);
 }
 
 /* Start-up or a reload is done: the backlog is counted and committed. */
