@@ -16,6 +16,7 @@
 
 #include "backtest.h"
 #include "cmd.h"
+#include "cmd_opt_value.h"
 #include "config.h"
 #include "log.h"
 #include "match.h"
@@ -30,9 +31,7 @@
 
 struct cmd_backtest_args {
 	const char	*config_path;
-	const char	*output;
-	enum report_format format;
-	int64_t		 since_ms, until_ms;
+	struct cmd_report_opts ro;	/* --format, --output, --since... */
 	char		*rules[CMD_BACKTEST_MAX_ARGS];
 	size_t		 nrules;
 	char		*sets[CMD_BACKTEST_MAX_ARGS];
@@ -56,79 +55,31 @@ const struct cmd_opt cmd_backtest_opts[] = {
 	{ NULL, 0, 0, NULL, NULL },
 };
 
-/* Parses the options into A.  Returns -1 (usage), 0, or 1 (--help). */
+/* Backtest's own option CH (cmd_report_parse's OWN): -c, --rule, --set. */
 static int
-cmd_backtest_parse(int argc, char **argv, struct cmd_backtest_args *a)
+cmd_backtest_opt(void *ctx, int ch, const char *arg)
 {
-	struct cmd_opt_parser op;
-	time_t now = time(NULL);
-	int ch;
+	struct cmd_backtest_args *a = ctx;
 
-	cmd_opt_init(&op, cmd_backtest_opts);
-	while ((ch = cmd_opt_parse(&op, argc, argv)) != -1) {
-		switch (ch) {
-		case 'c':
-			a->config_path = optarg;
-			break;
-		case 'f':
-			if (report_format_parse(optarg, &a->format) != 0) {
-				fprintf(stderr, "omniwatch backtest: --format "
-				    "'%s': expected text, json or html\n",
-				    optarg);
-				return -1;
-			}
-			break;
-		case 'o':
-			a->output = optarg;
-			break;
-		case 's':
-		case 'u':
-			if (stamp_parse_arg(optarg, now, ch == 's' ?
-			    &a->since_ms : &a->until_ms) != 0) {
-				fprintf(stderr, "omniwatch backtest: --%s '%s': "
-				    "expected a date (2026-11-29, 2026-11-29 "
-				    "10:00[:00], 2026-11-29T10:00:00Z) or a "
-				    "duration (90s, 15m, 24h, 7d)\n",
-				    ch == 's' ? "since" : "until", optarg);
-				return -1;
-			}
-			break;
-		case 'r':
-		case 'S':
-			if ((ch == 'r' ? a->nrules : a->nsets) ==
-			    CMD_BACKTEST_MAX_ARGS) {
-				fprintf(stderr, "omniwatch backtest: at most %d "
-				    "--%s\n", CMD_BACKTEST_MAX_ARGS, ch == 'r' ?
-				    "rule" : "set");
-				return -1;
-			}
-			if (ch == 'r')
-				a->rules[a->nrules++] = optarg;
-			else
-				a->sets[a->nsets++] = optarg;
-			break;
-		case 'v':
-		case 'q':
-			cmd_opt_verbosity(ch, LOG_LEVEL_ERROR);
-			break;
-		case 'h':
-			return 1;
-		default:
+	switch (ch) {
+	case 'c':
+		a->config_path = arg;
+		return 1;
+	case 'r':
+	case 'S':
+		if ((ch == 'r' ? a->nrules : a->nsets) == CMD_BACKTEST_MAX_ARGS) {
+			fprintf(stderr, "omniwatch backtest: at most %d --%s\n",
+			    CMD_BACKTEST_MAX_ARGS, ch == 'r' ? "rule" : "set");
 			return -1;
 		}
+		if (ch == 'r')
+			a->rules[a->nrules++] = (char *)arg;
+		else
+			a->sets[a->nsets++] = (char *)arg;
+		return 1;
+	default:
+		return 0;
 	}
-	if (a->config_path == NULL) {
-		fprintf(stderr, "omniwatch backtest: no config; expected -c "
-		    "FILE, the config whose alert rules are replayed\n");
-		return -1;
-	}
-	if (a->since_ms != STAMP_NONE && a->until_ms != STAMP_NONE &&
-	    a->since_ms >= a->until_ms) {
-		fprintf(stderr, "omniwatch backtest: --since must be before "
-		    "--until\n");
-		return -1;
-	}
-	return 0;
 }
 
 /*
@@ -170,25 +121,23 @@ cmd_backtest_write(const struct cmd_backtest_args *a, struct backtest *bt)
 {
 	struct report_backtest r;
 	struct report_output *out;
-	struct timespec ts;
 	bool is_written = true;
 	json_t *root;
 	char *err = NULL;
 
-	out = report_output_open(a->output, &err);
+	out = report_output_open(a->ro.output, &err);
 	if (out == NULL) {
 		fprintf(stderr, "omniwatch backtest: %s\n", err);
 		free(err);
 		return -1;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
 	memset(&r, 0, sizeof(r));
 	r.bt = bt;
 	r.config_path = a->config_path;
 	r.overrides = a->sets;
 	r.noverrides = a->nsets;
-	r.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	switch (a->format) {
+	r.now_ms = stamp_now_ms();
+	switch (a->ro.format) {
 	case REPORT_TEXT:
 		report_backtest_text(&r, report_output_fp(out));
 		break;
@@ -226,12 +175,14 @@ cmd_backtest(int argc, char **argv)
 	int rc = CMD_EXIT_USAGE;
 
 	memset(&a, 0, sizeof(a));
-	a.format = REPORT_TEXT;
-	a.since_ms = a.until_ms = STAMP_NONE;
-	switch (cmd_backtest_parse(argc, argv, &a)) {
-	case 1:
-		return cmd_help("backtest", stdout);
-	case -1:
+	rc = cmd_report_parse("backtest", cmd_backtest_opts, argc, argv,
+	    cmd_backtest_opt, &a, &a.ro);
+	if (rc != CMD_OPT_DONE)
+		return rc;
+	rc = CMD_EXIT_USAGE;
+	if (a.config_path == NULL) {
+		fprintf(stderr, "omniwatch backtest: no config; expected -c "
+		    "FILE, the config whose alert rules are replayed\n");
 		return cmd_usage("backtest");
 	}
 	cfg = config_load_with(a.config_path, a.sets, a.nsets, &err);
@@ -256,8 +207,8 @@ cmd_backtest(int argc, char **argv)
 	}
 	/* The config's redact: regexes, compiled when it was read. */
 	rd = cfg->redaction;
-	opts.since_ms = a.since_ms;
-	opts.until_ms = a.until_ms;
+	opts.since_ms = a.ro.since_ms;
+	opts.until_ms = a.ro.until_ms;
 	opts.rule_on = on;
 	bt = backtest_new(cfg, sets, cfg->npattern_sets, rd, &opts, &err);
 	if (bt == NULL) {
