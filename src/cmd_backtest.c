@@ -41,18 +41,15 @@ struct cmd_backtest_args {
 const struct cmd_opt cmd_backtest_opts[] = {
 	{ "config", 'c', CMD_OPT_SHORT | CMD_OPT_REQUIRED, "FILE",
 	    "the configuration whose alert rules are replayed" },
-	{ "since", 's', 0, "TIME", "replay records at or after TIME "
-	    "(2026-11-29, 30d); the clock starts there" },
-	{ "until", 'u', 0, "TIME", "replay records before TIME; the clock "
-	    "runs to it" },
+	CMD_ROWS_RANGE("replay records at or after TIME (2026-11-29, 30d); "
+	    "the clock starts there", "replay records before TIME; the clock "
+	    "runs to it"),
 	CMD_ROW_FORMAT,
 	CMD_ROW_OUTPUT,
 	{ "rule", 'r', CMD_OPT_REPEAT, "NAME", "report only this rule" },
 	{ "set", 'S', CMD_OPT_REPEAT, "RULE.KEY=VALUE", "try another value "
 	    "of a rule's key (omni-failing.threshold=0.3)" },
-	CMD_ROW_VERBOSE,
-	CMD_ROW_QUIET,
-	{ NULL, 0, 0, NULL, NULL },
+	CMD_ROWS_REPORT_END,
 };
 
 /* Backtest's own option CH (cmd_report_parse's OWN): -c, --rule, --set. */

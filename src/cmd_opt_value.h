@@ -19,15 +19,26 @@
  * The rows of all these options, in the order --help lists them, with
  * what --since and --until select in this command (SINCE, UNTIL: the help
  * text of each).  A command whose letters differ (backtest's -S is --set)
- * lists its rows itself.
+ * lists the rows it has.
  */
 #define CMD_ROWS_REPORT(since, until)					\
 	CMD_ROW_FORMAT,							\
 	CMD_ROW_JSON,							\
 	CMD_ROW_OUTPUT,							\
-	{ "since", 's', 0, "TIME", since },				\
-	{ "until", 'u', 0, "TIME", until },				\
+	CMD_ROWS_RANGE(since, until),					\
 	CMD_ROW_STEP
+
+/* The end of such a command's table: -v and -q, which cmd_report_parse()
+ * reads too, then the end. */
+#define CMD_ROWS_REPORT_END						\
+	CMD_ROW_VERBOSE,						\
+	CMD_ROW_QUIET,							\
+	{ NULL, 0, 0, NULL, NULL }
+
+/* --since and --until alone, for such a command (backtest). */
+#define CMD_ROWS_RANGE(since, until)					\
+	{ "since", 's', 0, "TIME", since },				\
+	{ "until", 'u', 0, "TIME", until }
 
 /* What such a command was asked for. */
 struct cmd_report_opts {

@@ -52,9 +52,7 @@ const struct cmd_opt cmd_scan_opts[] = {
 	    "1MiB)" },
 	{ "jobs", 'J', 0, "N", "read up to N files at once (default: the "
 	    "CPUs, at most 8)" },
-	CMD_ROW_VERBOSE,
-	CMD_ROW_QUIET,
-	{ NULL, 0, 0, NULL, NULL },
+	CMD_ROWS_REPORT_END,
 };
 
 static void

@@ -77,9 +77,7 @@ const struct cmd_opt cmd_summary_opts[] = {
 	    "count minutes before TIME"),
 	{ "post", 'P', 0, "RECEIVER", "also POST the summary to this "
 	    "receiver of the configuration" },
-	CMD_ROW_VERBOSE,
-	CMD_ROW_QUIET,
-	{ NULL, 0, 0, NULL, NULL },
+	CMD_ROWS_REPORT_END,
 };
 
 /* Loads the config's pattern sets into *SETS.  Returns 0 or -1 (printed). */
