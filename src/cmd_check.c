@@ -536,7 +536,6 @@ cmd_check(int argc, char **argv)
 	struct check c;
 	struct config *cfg;
 	struct match_set **sets = NULL;
-	struct timespec ts;
 	char *err = NULL;
 	size_t set_idx;
 	int ch, rc;
@@ -546,8 +545,7 @@ cmd_check(int argc, char **argv)
 	c.window_ms = 15 * 60 * 1000;
 	c.warning = -1;
 	c.critical = -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	c.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	c.now_ms = stamp_now_ms();
 	/* Messages of the libraries would break the one-line output. */
 	log_set_level(LOG_LEVEL_ERROR);
 	cmd_opt_init(&op, cmd_check_opts);

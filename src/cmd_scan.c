@@ -103,7 +103,6 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
     enum report_format format, int argc, char **argv, FILE *fp)
 {
 	struct report_html html;
-	struct timespec ts;
 	json_t *root;
 	char *source = NULL;
 	int rc = 0;
@@ -133,13 +132,12 @@ cmd_scan_report(struct scan *s, const struct cmd_scan_extra *x,
 			source = xasprintf("%s and %d more", prev, argc - 4);
 			free(prev);
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
 		memset(&html, 0, sizeof(html));
 		html.command = "scan";
 		html.source = source;
 		html.since_ms = s->opts.since;
 		html.until_ms = s->opts.until;
-		html.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		html.now_ms = stamp_now_ms();
 		html.agg = s->agg;
 		html.series = x->hours;
 		html.steps = x->steps;
