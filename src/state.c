@@ -209,6 +209,19 @@ state_journal_of(struct state *st)
 }
 
 int
+state_queue(struct state *st, const struct state_custom *op)
+{
+	struct state_journal *j = state_journal_of(st);
+
+	if (j == NULL) {
+		op->release(op->payload);
+		return -1;
+	}
+	state_journal_custom(j, op);
+	return 0;
+}
+
+int
 state_change(struct state *st, sqlite3_stmt *stmt, const char *what)
 {
 	int rc = sqlite3_step(stmt);

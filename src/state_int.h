@@ -58,6 +58,14 @@ struct state_pm2 **state_pm2_slot(struct state *st);
 /* The journal changes go to, or NULL (logged) when ST is read-only. */
 struct state_journal *state_journal_of(struct state *st);
 
+/*
+ * Queues OP, a change of a table state.c does not know (PM2's, the
+ * probes', the meta), for the next commit: the journal owns OP->payload
+ * from now on.  Returns 0, or -1 (logged, the payload released) when ST
+ * is read-only.
+ */
+int state_queue(struct state *st, const struct state_custom *op);
+
 /* Steps the bound change STMT inside state_commit()'s transaction and
  * resets it.  Returns 0, or -1 with WHAT logged at debug level (the
  * commit says once that it failed). */

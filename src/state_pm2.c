@@ -264,23 +264,13 @@ state_pm2_write(struct state *st, const void *payload)
 	    "save a PM2 instance");
 }
 
-/* Queues C (owned from now on) for the next commit.  Returns 0, or -1
- * (logged, C freed) when ST is read-only. */
+/* Queues C (owned from now on) for the next commit: state_queue(). */
 static int
 state_pm2_queue(struct state *st, struct state_pm2_change *c)
 {
-	struct state_journal *j = state_journal_of(st);
-	struct state_custom op;
+	struct state_custom op = { state_pm2_write, state_pm2_change_free, c };
 
-	if (j == NULL) {
-		state_pm2_change_free(c);
-		return -1;
-	}
-	op.write = state_pm2_write;
-	op.release = state_pm2_change_free;
-	op.payload = c;
-	state_journal_custom(j, &op);
-	return 0;
+	return state_queue(st, &op);
 }
 
 int

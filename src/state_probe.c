@@ -92,24 +92,17 @@ int
 state_probe_save(struct state *st, const struct state_probe *p,
     int64_t keep_ms)
 {
-	struct state_journal *j = state_journal_of(st);
-	struct state_probe_change *c;
-	struct state_custom op;
+	struct state_probe_change *c = xcalloc(1, sizeof(*c));
+	struct state_custom op = { state_probe_write, state_probe_change_free,
+	    c };
 
-	if (j == NULL)
-		return -1;
-	c = xcalloc(1, sizeof(*c));
 	c->p = *p;
 	c->p.name = xstrdup(p->name);
 	c->p.verdict = xstrdup(p->verdict);
 	c->p.url = xstrdup(p->url);
 	c->p.evidence = xstrdup(p->evidence);
 	c->keep_ms = keep_ms;
-	op.write = state_probe_write;
-	op.release = state_probe_change_free;
-	op.payload = c;
-	state_journal_custom(j, &op);
-	return 0;
+	return state_queue(st, &op);
 }
 
 static int
