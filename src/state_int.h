@@ -17,6 +17,24 @@
 
 #define STATE_FILE		"omniwatch.db"
 
+/*
+ * The columns of a count, in the buckets table (state_schema.c) and the
+ * instance_buckets table (state_pm2.c), which puts the instance between
+ * the two halves.  The bytes are those the tables were first created
+ * with: SQLite keeps the text in sqlite_master.
+ */
+#define STATE_SQL_COUNT_WHO						\
+	" minute_ms INTEGER NOT NULL,"					\
+	" pattern_set TEXT NOT NULL,"					\
+	" app TEXT NOT NULL,"
+#define STATE_SQL_COUNT_WHAT						\
+	" stream TEXT NOT NULL,"					\
+	" outcome TEXT NOT NULL,"					\
+	" class TEXT NOT NULL,"						\
+	" count INTEGER NOT NULL,"					\
+	" first_ms INTEGER,"						\
+	" last_ms INTEGER,"
+
 struct state_pm2;
 
 struct state {

@@ -18,16 +18,9 @@
 
 const char state_pm2_schema[] =
 	"CREATE TABLE instance_buckets ("
-	" minute_ms INTEGER NOT NULL,"
-	" pattern_set TEXT NOT NULL,"
-	" app TEXT NOT NULL,"
+	STATE_SQL_COUNT_WHO
 	" instance INTEGER NOT NULL,"
-	" stream TEXT NOT NULL,"
-	" outcome TEXT NOT NULL,"
-	" class TEXT NOT NULL,"
-	" count INTEGER NOT NULL,"
-	" first_ms INTEGER,"
-	" last_ms INTEGER,"
+	STATE_SQL_COUNT_WHAT
 	" PRIMARY KEY (minute_ms, pattern_set, app, instance, stream, outcome,"
 	" class));"
 	"PRAGMA user_version = 4;";

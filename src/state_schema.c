@@ -53,15 +53,8 @@ static const char state_schema[] =
 	" updated_ms INTEGER NOT NULL,"
 	" PRIMARY KEY (dev, ino));"
 	"CREATE TABLE buckets ("
-	" minute_ms INTEGER NOT NULL,"
-	" pattern_set TEXT NOT NULL,"
-	" app TEXT NOT NULL,"
-	" stream TEXT NOT NULL,"
-	" outcome TEXT NOT NULL,"
-	" class TEXT NOT NULL,"
-	" count INTEGER NOT NULL,"
-	" first_ms INTEGER,"
-	" last_ms INTEGER,"
+	STATE_SQL_COUNT_WHO
+	STATE_SQL_COUNT_WHAT
 	" PRIMARY KEY (minute_ms, pattern_set, app, stream, outcome, class));"
 	"PRAGMA user_version = 1;";
 
