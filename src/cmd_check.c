@@ -150,24 +150,6 @@ check_parse_rate(const char *arg, double *out)
 	return 0;
 }
 
-/* A duration for people: "45s", "42m", "5h", "3d". */
-static void
-check_format_age(int64_t ms, char *buf, size_t len)
-{
-	int64_t s = ms / 1000;
-
-	if (s < 0)
-		s = 0;
-	if (s < 120)
-		snprintf(buf, len, "%llds", (long long)s);
-	else if (s < 120 * 60)
-		snprintf(buf, len, "%lldm", (long long)(s / 60));
-	else if (s < 48 * 3600)
-		snprintf(buf, len, "%lldh", (long long)(s / 3600));
-	else
-		snprintf(buf, len, "%lldd", (long long)(s / 86400));
-}
-
 /*
  * Is watch behind?  Returns 1 (stale, with *MSG set, malloc'd), 0, or -1
  * when the files table cannot be read (*MSG set).
@@ -194,7 +176,7 @@ check_stale(struct state *st, int64_t now_ms, int64_t limit_ms, char **msg)
 		    now_ms - f->updated_ms <= limit_ms)
 			continue;
 		stamp_format(f->updated_ms, since);
-		check_format_age(limit_ms, limit, sizeof(limit));
+		stamp_format_age(limit_ms, limit, sizeof(limit));
 		*msg = xasprintf("state is stale: %s has %llu %s not counted "
 		    "since %s (limit %s); is omniwatch watch running?",
 		    f->path, (unsigned long long)((uint64_t)sb.st_size -
@@ -287,11 +269,11 @@ check_report(const struct check *c, const struct aggregate_counts *t,
 	if (last_success == STAMP_NONE)
 		printf(", no success recorded");
 	else {
-		check_format_age(c->now_ms - last_success, age, sizeof(age));
+		stamp_format_age(c->now_ms - last_success, age, sizeof(age));
 		printf(", last success %s ago", age);
 	}
 	if (no_success) {
-		check_format_age(c->no_success_ms, limit, sizeof(limit));
+		stamp_format_age(c->no_success_ms, limit, sizeof(limit));
 		printf(" (none in %s)", limit);
 	}
 
@@ -328,7 +310,7 @@ check_watch(const struct check *c, const struct config *cfg,
 
 	service_probe(cfg->state_dir, c->now_ms, &p);
 	if (state_meta_get(st, "last_commit_ms", &last_commit) == 0) {
-		check_format_age(c->now_ms - last_commit, age, sizeof(age));
+		stamp_format_age(c->now_ms - last_commit, age, sizeof(age));
 		snprintf(since, sizeof(since), "; its last commit was %s ago",
 		    age);
 	}
@@ -342,7 +324,7 @@ check_watch(const struct check *c, const struct config *cfg,
 		rc = CHECK_CRITICAL;
 		break;
 	case SERVICE_HUNG:
-		check_format_age(c->now_ms - p.heartbeat_ms, age, sizeof(age));
+		stamp_format_age(c->now_ms - p.heartbeat_ms, age, sizeof(age));
 		*msg = xasprintf("omniwatch watch (pid %ld) for %s hangs: no "
 		    "heartbeat for %s%s", (long)p.pid, cfg->path, age, since);
 		rc = CHECK_CRITICAL;
@@ -451,7 +433,7 @@ check_alert_one(void *ctx, const struct state_alert *a)
 		is_rule |= strcmp(ca->cfg->alerts[i].name, a->name) == 0;
 	if (!is_rule || strcmp(a->status, "firing") != 0)
 		return;
-	check_format_age(ca->c->now_ms - a->since_ms, age, sizeof(age));
+	stamp_format_age(ca->c->now_ms - a->since_ms, age, sizeof(age));
 	next = xasprintf("%s%s%s (for %s)", ca->names != NULL ? ca->names :
 	    "", ca->names != NULL ? ", " : "", a->name, age);
 	free(ca->names);

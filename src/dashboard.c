@@ -13,6 +13,7 @@
 #include "dashboard.h"
 #include "log.h"
 #include "report.h"
+#include "report_alert.h"
 #include "report_html.h"
 #include "series.h"
 #include "stamp.h"
@@ -86,9 +87,14 @@ dashboard_range_parse(const struct metrics_query *q, size_t nq, time_t now,
 	return 0;
 }
 
-/* The view of R from a read-only handle on W's state, or NULL (logged). */
+/*
+ * The view of R from a read-only handle on W's state, and with ALERTS
+ * non-NULL the alert rules' states (*ALERTS set, report_alert.h) from the
+ * same handle.  Returns the view, or NULL (logged).
+ */
 static struct summary_view *
-dashboard_view(struct watch *w, const struct dashboard_range *r)
+dashboard_view(struct watch *w, const struct dashboard_range *r,
+    struct report_alerts **alerts)
 {
 	struct summary_view *v;
 	struct state *st;
@@ -102,6 +108,13 @@ dashboard_view(struct watch *w, const struct dashboard_range *r)
 	}
 	v = summary_view_load(st, w->sets, w->nsets, r->since_ms, r->until_ms,
 	    r->step_ms, NULL);
+	if (v != NULL && alerts != NULL) {
+		*alerts = report_alerts_load(st, w->cfg);
+		if (*alerts == NULL) {
+			summary_view_free(v);
+			v = NULL;
+		}
+	}
 	state_close(st);
 	return v;
 }
@@ -113,6 +126,7 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 	struct watch *w = ctx;
 	struct dashboard_range r;
 	struct summary_view *v;
+	struct report_alerts *alerts = NULL;
 	struct report_html html;
 	time_t now = time(NULL);
 	json_t *doc;
@@ -136,7 +150,7 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 		r.step_ms = SERIES_MINUTE_MS;
 	} else
 		return 404;
-	v = dashboard_view(w, &r);
+	v = dashboard_view(w, &r, strcmp(path, "/") == 0 ? &alerts : NULL);
 	if (v == NULL) {
 		*body = xstrdup("the state cannot be read now; see watch's "
 		    "log\n");
@@ -157,6 +171,7 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 		html.steps = v->steps;
 		html.pm2 = v->pm2;
 		html.probes = v->probes;
+		html.alerts = alerts;
 		html.refresh_s = DASHBOARD_REFRESH_S;
 		rc = report_html_write(&html, fp);
 		*type = DASHBOARD_HTML_TYPE;
@@ -168,6 +183,7 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 	}
 	fclose(fp);
 	summary_view_free(v);
+	report_alerts_free(alerts);
 	if (rc != 0) {
 		free(*body);
 		*body = xstrdup("the page could not be made\n");

@@ -2,8 +2,10 @@
  * dashboard: what watch's listener serves beside /metrics (metrics.h):
  *
  *   GET /                  the HTML report (report_html.h) of the last
- *                          DASHBOARD_RANGE_MS at a minute's step, reloading
- *                          itself every DASHBOARD_REFRESH_S seconds;
+ *                          DASHBOARD_RANGE_MS at a minute's step, under
+ *                          the alert rules that fire or are pending
+ *                          (report_alert.h), reloading itself every
+ *                          DASHBOARD_REFRESH_S seconds;
  *   GET /api/summary       the document `omniwatch summary --json` prints,
  *                          for since=, until= and step= as summary's
  *                          --since, --until and --step take them (empty:

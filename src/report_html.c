@@ -11,6 +11,7 @@
 
 #include "redact.h"
 #include "report.h"
+#include "report_alert.h"
 #include "report_html.h"
 #include "report_probe.h"
 #include "report_html_part.h"
@@ -522,6 +523,8 @@ report_html_write(const struct report_html *r, FILE *fp)
 		report_html_escs(fp, r->source);
 	}
 	fprintf(fp, "</p></header>\n");
+	/* What needs someone now comes first. */
+	report_alerts_html(r->alerts, r->now_ms, fp);
 	for (size_t i = 0; i < r->agg->nsets; i++)
 		report_html_set(fp, r, i);
 	report_html_pm2(fp, r->pm2);

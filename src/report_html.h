@@ -46,6 +46,7 @@ void report_html_samples_note(struct report_html_samples *rs,
 void report_html_samples_free(struct report_html_samples *rs);
 
 struct report_probes;
+struct report_alerts;
 
 struct report_html {
 	const char	*command;	/* "scan" or "summary" */
@@ -60,6 +61,7 @@ struct report_html {
 	const struct report_html_samples *samples;	/* or NULL */
 	const struct pm2_apps *pm2;	/* PM2's daemon log said; or NULL */
 	const struct report_probes *probes;	/* report_probe.h, or NULL */
+	const struct report_alerts *alerts;	/* report_alert.h, or NULL */
 	int		 refresh_s;	/* > 0: the page reloads itself */
 };
 

@@ -53,4 +53,8 @@ int64_t stamp_now_ms(void);
 #define STAMP_BUFLEN	32
 void stamp_format(int64_t ms, char *buf);
 
+/* A span of MS (ms; negative: 0) as people read it, in one unit rounded
+ * down ("90s", "15m", "5h", "3d"), into BUF of LEN bytes. */
+void stamp_format_age(int64_t ms, char *buf, size_t len);
+
 #endif

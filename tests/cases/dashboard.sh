@@ -26,6 +26,14 @@ listen_port() {
 
 write_config
 printf 'metrics:\n  listen: 127.0.0.1:0\n' >> "$CFG"
+# Alert rules over the incident: one fires, one waits out its for, one
+# stays quiet; the dashboard shows the first two.
+cat >> "$CFG" <<'Y'
+alerts:
+  - {name: incident-burst, pattern_set: errors, kind: failures, threshold: 3, window: 1h}
+  - {name: incident-long, pattern_set: errors, kind: failure_rate, threshold: 0.5, window: 1h, for: 1h}
+  - {name: never-so-many, pattern_set: errors, kind: failures, threshold: 1000, window: 1h}
+Y
 start_watch
 port=$(listen_port)
 [ -n "$port" ] || fail "the listen address is logged"
@@ -99,6 +107,17 @@ now_min=$(($(date -u +%s) / 60 * 60))
 echo "ok: the chart starts 6 h back ($first)"
 grep -q '<div class="num">6</div><div class="label">failures</div>' "$T/dash.html" || fail "dashboard failures card"
 if grep -Eq '(src|href)="(https?:)?//' "$T/dash.html"; then fail "the dashboard loads something"; fi
+# The alerts, before the pattern sets: firing first, then pending.
+grep -q '<h2>Alerts<small>1 firing, 1 pending, of 3 rules</small></h2>' "$T/dash.html" || fail "dashboard: alerts heading: $(grep -o '<h2>Alerts.*</h2>' "$T/dash.html")"
+sed -n '/id="alerts"/,/<\/section>/p' "$T/dash.html" > "$T/alerts.html"
+assert_eq "$(grep -o '<td class="name">[^<]*</td><td><span class="pill [a-z]*">[a-z]*' "$T/alerts.html" | sed 's/<[^>]*>/ /g' | tr -s ' ' | tr '\n' ';')" \
+    " incident-burst firing; incident-long pending;" "dashboard: the firing and pending rules"
+grep -q 'failures 3 over 60m' "$T/alerts.html" || fail "dashboard: the rule's condition"
+grep -q 'ERROR three' "$T/alerts.html" || fail "dashboard: the firing rule's latest failure"
+if grep -q never-so-many "$T/alerts.html"; then fail "dashboard: an inactive rule is shown"; fi
+[ "$(grep -n 'id="alerts"' "$T/dash.html" | cut -d: -f1)" -lt "$(grep -n 'id="set-errors"' "$T/dash.html" | cut -d: -f1)" ] ||
+	fail "dashboard: the alerts come first"
+echo "ok: the dashboard shows the firing and pending alerts"
 
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$browser" ]; then
