@@ -1,5 +1,7 @@
 /*
- * cmd_probe: `omniwatch probe URL`, one probe of a partner's endpoint
+ * cmd_probe: `omniwatch probe URL` (or `-c CONFIG NAME`, one of the
+ * config's probes: its url or url_file, method, data, headers and
+ * timeout), one probe of a partner's endpoint
  * (probe.h), as a monitoring plugin: one line (or one JSON object), exit
  * 0 when the verdict is ok, 2 for every other verdict, 3 for usage
  * errors (the Nagios plugin guidelines' OK, CRITICAL and UNKNOWN).  The
@@ -21,9 +23,11 @@
 #include "cmd.h"
 #include "config.h"
 #include "http_client.h"
+#include "http_header.h"
 #include "log.h"
 #include "loop.h"
 #include "probe.h"
+#include "probe_url_file.h"
 #include "redact.h"
 #include "utf8_json.h"
 #include "stamp.h"
@@ -45,7 +49,7 @@ const struct cmd_opt cmd_probe_opts[] = {
 	{ "data", 'd', 0, "BODY", "the body of a POST (--method POST)" },
 	{ "url-file", 'u', 0, "FILE", "read the URL from FILE's first line" },
 	{ "config", 'c', CMD_OPT_SHORT, "FILE", "also redact what its redact: "
-	    "regexes match" },
+	    "regexes match; with a NAME for URL, run its probe of that name" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -55,6 +59,34 @@ probe_usage(void)
 {
 	(void)cmd_usage("probe");
 	return PROBE_EXIT_UNKNOWN;
+}
+
+/*
+ * --header S into HEADERS[*N].  Returns 0, or -1 with the message printed:
+ * it names the header when S has a name, never the value (a token).
+ */
+static int
+probe_header(const char *s, struct config_header *headers, size_t *n)
+{
+	const char *why;
+	char *name;
+
+	if (*n == PROBE_HEADERS_MAX) {
+		fprintf(stderr, "omniwatch probe: --header: at most %d\n",
+		    PROBE_HEADERS_MAX);
+		return -1;
+	}
+	if (http_header_parse(s, &headers[*n], &name, &why) == 0) {
+		(*n)++;
+		return 0;
+	}
+	if (name != NULL)
+		fprintf(stderr, "omniwatch probe: --header '%s': the value "
+		    "%s\n", name, why);
+	else
+		fprintf(stderr, "omniwatch probe: --header: %s\n", why);
+	free(name);
+	return -1;
 }
 
 /* Runs P to its end in a loop of its own.  Returns 0 or -1. */
@@ -121,29 +153,82 @@ probe_print(const struct probe_result *r, const char *method, bool is_json)
 	printf("url: %s\n", r->url);
 }
 
-/* The config's redact: regexes, when -c is given. */
-static struct redact *
-probe_redact_from(const char *config_path, int *rc)
+/* CONFIG_PATH's config, or NULL (the error printed). */
+static struct config *
+probe_config(const char *config_path)
 {
 	struct config *cfg;
-	struct redact *rd;
 	char *err = NULL;
 
-	*rc = 0;
-	if (config_path == NULL)
-		return NULL;
 	cfg = config_load(config_path, &err);
 	if (cfg == NULL) {
 		log_error("%s", err);
 		free(err);
-		*rc = -1;
-		return NULL;
 	}
-	/* Compiled once, when the config was read: taken over from it. */
-	rd = cfg->redaction;
-	cfg->redaction = NULL;
-	config_free(cfg);
-	return rd;
+	return cfg;
+}
+
+/* The probe of CFG named NAME, or NULL with a usage message naming the
+ * probes it has. */
+static const struct config_probe *
+probe_by_name(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nprobes; i++)
+		if (strcmp(cfg->probes[i].name, name) == 0)
+			return &cfg->probes[i];
+	fprintf(stderr, "omniwatch probe: '%s' is not a URL, and %s has no "
+	    "probe of that name", name, cfg->path);
+	if (cfg->nprobes == 0)
+		fprintf(stderr, "; it configures no probes");
+	for (size_t i = 0; i < cfg->nprobes; i++)
+		fprintf(stderr, "%s'%s'", i == 0 ? "; it configures " : ", ",
+		    cfg->probes[i].name);
+	fprintf(stderr, "\n");
+	return NULL;
+}
+
+/*
+ * SPEC from the configured probe C where the command line left it unset
+ * (--method, --data, --timeout win); C's headers go before the command
+ * line's, into HEADERS (room for PROBE_HEADERS_MAX; *N of them set).  The
+ * URL is C's url, or its url_file read now, into *URL.  Returns 0, or -1
+ * with the message printed.
+ */
+static int
+probe_from_config(const struct config_probe *c, struct probe_spec *spec,
+    struct config_header *headers, size_t *n, char **url)
+{
+	char *err = NULL;
+
+	if (*n + c->nheaders > PROBE_HEADERS_MAX) {
+		fprintf(stderr, "omniwatch probe: %s: more than %d headers with "
+		    "--header's\n", c->name, PROBE_HEADERS_MAX);
+		return -1;
+	}
+	memmove(headers + c->nheaders, headers, *n * sizeof(*headers));
+	for (size_t i = 0; i < c->nheaders; i++) {
+		headers[i].name = xstrdup(c->headers[i].name);
+		headers[i].value = xstrdup(c->headers[i].value);
+	}
+	*n += c->nheaders;
+	if (c->url_file != NULL) {
+		*url = probe_url_file_read(c->url_file, &err);
+		if (*url == NULL) {
+			fprintf(stderr, "omniwatch probe: probes.%s: %s\n",
+			    c->name, err);
+			free(err);
+			return -1;
+		}
+	} else
+		*url = xstrdup(c->url);
+	spec->name = c->name;
+	if (spec->method == NULL)
+		spec->method = c->method;
+	if (spec->data == NULL)
+		spec->data = c->data;
+	if (spec->timeout_ms == 0)
+		spec->timeout_ms = c->timeout_ms;
+	return 0;
 }
 
 int
@@ -153,12 +238,13 @@ cmd_probe(int argc, char **argv)
 	struct config_header headers[PROBE_HEADERS_MAX];
 	struct probe_spec spec;
 	const char *url_file = NULL, *config_path = NULL;
+	const struct config_probe *named = NULL;
+	struct config *cfg = NULL;
 	struct http_client *hc = NULL;
 	struct probe *p = NULL;
-	struct redact *rd = NULL;
 	char *url = NULL, *err = NULL;
 	bool is_json = false;
-	int ch, rc = PROBE_EXIT_UNKNOWN, epfd = -1, rrc;
+	int ch, rc = PROBE_EXIT_UNKNOWN, epfd = -1;
 	size_t nheaders = 0;
 
 	memset(&spec, 0, sizeof(spec));
@@ -181,16 +267,8 @@ cmd_probe(int argc, char **argv)
 			}
 			break;
 		case 'H':
-			/* The value may be a token: never echoed. */
-			if (nheaders == PROBE_HEADERS_MAX ||
-			    probe_header_parse(optarg,
-			    &headers[nheaders]) != 0) {
-				fprintf(stderr, "omniwatch probe: --header: "
-				    "expected 'Name: value' (at most %d)\n",
-				    PROBE_HEADERS_MAX);
+			if (probe_header(optarg, headers, &nheaders) != 0)
 				goto usage;
-			}
-			nheaders++;
 			break;
 		case 'd':
 			spec.data = optarg;
@@ -209,21 +287,31 @@ cmd_probe(int argc, char **argv)
 		}
 	}
 	if ((url_file == NULL) == (optind + 1 != argc)) {
-		fprintf(stderr, "omniwatch probe: give one URL, or --url-file "
-		    "FILE\n");
+		fprintf(stderr, "omniwatch probe: give one URL, --url-file "
+		    "FILE, or -c CONFIG and a probe's name\n");
 		goto usage;
 	}
-	if (url_file != NULL) {
-		url = probe_read_url_file(url_file, &err);
+	if (config_path != NULL) {
+		cfg = probe_config(config_path);
+		if (cfg == NULL)
+			goto done;
+	}
+	/* -c CONFIG NAME: what is no URL names one of its probes. */
+	if (cfg != NULL && url_file == NULL &&
+	    strstr(argv[optind], "://") == NULL) {
+		named = probe_by_name(cfg, argv[optind]);
+		if (named == NULL ||
+		    probe_from_config(named, &spec, headers, &nheaders,
+		    &url) != 0)
+			goto usage;
+	} else if (url_file != NULL) {
+		url = probe_url_file_read(url_file, &err);
 		if (url == NULL) {
 			fprintf(stderr, "omniwatch probe: %s\n", err);
 			goto usage;
 		}
 	} else
 		url = xstrdup(argv[optind]);
-	rd = probe_redact_from(config_path, &rrc);
-	if (rrc != 0)
-		goto done;
 	spec.url = url;
 	spec.headers = headers;
 	spec.nheaders = nheaders;
@@ -237,7 +325,9 @@ cmd_probe(int argc, char **argv)
 		log_error("%s", err);
 		goto done;
 	}
-	p = probe_new(&spec, hc, rd, NULL, NULL, &err);
+	/* With -c, the URL shown is redacted by its redact: regexes too. */
+	p = probe_new(&spec, hc, cfg != NULL ? cfg->redaction : NULL, NULL,
+	    NULL, &err);
 	if (p == NULL) {
 		fprintf(stderr, "omniwatch %s\n", err);
 		goto usage;
@@ -258,7 +348,7 @@ done:
 	http_client_free(hc);
 	if (epfd >= 0)
 		close(epfd);
-	redact_free(rd);
+	config_free(cfg);
 	for (size_t i = 0; i < nheaders; i++) {
 		free(headers[i].name);
 		memset(headers[i].value, 0, strlen(headers[i].value));

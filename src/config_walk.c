@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "http_header.h"
 #include "xmalloc.h"
 
 static int config_walk_map(struct config_walk *w);
@@ -254,20 +255,10 @@ config_walk_item_name(struct config_walk *w, const struct config_key *row,
 	return 0;
 }
 
-/* An HTTP header name: RFC 9110 token characters. */
-static bool
-config_is_token(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) &&
-		    strchr("!#$%&'*+-.^_`|~", *s) == NULL)
-			return false;
-	return true;
-}
-
 /*
- * A mapping of header names to one-line values (a receiver's, a probe's).
- * A value may be a token, so it is never put in a message.
+ * A mapping of header names to one-line values (a receiver's, a probe's),
+ * each checked by http_header_check(), the rule `probe --header` follows
+ * too.  A value may be a token, so it is never put in a message.
  */
 static int
 config_walk_headers(struct config_walk *w, const struct config_key *row,
@@ -290,19 +281,19 @@ config_walk_headers(struct config_walk *w, const struct config_key *row,
 		struct fy_node *k = fy_node_pair_key(pair);
 		struct fy_node *v = fy_node_pair_value(pair);
 		const char *name = fy_node_get_scalar0(k);
-		const char *s;
+		const char *s, *why;
 
-		if (name == NULL || name[0] == '\0' || !config_is_token(name))
-			return config_error(w->ld, k, value, "%s: '%s' is not a "
-			    "header name; expected letters, digits and -", what,
-			    name != NULL ? name : "?");
+		why = http_header_check(name != NULL ? name : "", "");
+		if (why != NULL)
+			return config_error(w->ld, k, value, "%s: '%s' %s", what,
+			    name != NULL ? name : "?", why);
 		snprintf(item, sizeof(item), "%s.%s", what, name);
 		s = config_scalar(w->ld, k, v, item, "a header value");
 		if (s == NULL)
 			return -1;
-		if (strpbrk(s, "\r\n") != NULL)
-			return config_error(w->ld, v, k, "%s: holds a line "
-			    "break; expected a one-line header value", item);
+		why = http_header_check(name, s);
+		if (why != NULL)
+			return config_error(w->ld, v, k, "%s: %s", item, why);
 		(*headers)[*n].name = xstrdup(name);
 		(*headers)[*n].value = xstrdup(s);
 		(*n)++;

@@ -32,9 +32,9 @@ const struct cmd_entry cmd_table[] = {
 	    "would have fired over the logs on disk\n(default: its sources, "
 	    "rotated copies included); sends nothing.", cmd_backtest_opts,
 	    cmd_backtest },
-	{ "probe", "URL | --url-file FILE", "Ask a partner's endpoint whether "
-	    "its route is deployed, creating nothing;\nexit 0 ok, 2 not ok, 3 "
-	    "usage.", cmd_probe_opts, cmd_probe },
+	{ "probe", "URL | --url-file FILE | -c CONFIG NAME", "Ask a partner's "
+	    "endpoint whether its route is deployed, creating nothing;\nexit "
+	    "0 ok, 2 not ok, 3 usage.", cmd_probe_opts, cmd_probe },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
+#include "secret_file.h"
 #include "stamp.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -133,6 +135,33 @@ metrics_label_value(struct metrics_buf *b, const char *v)
 	free(clean);
 }
 
+/*
+ * VALUE as the exposition format writes a number, into BUF (64 bytes):
+ * whole numbers as integers (counters read better, and exactly); others
+ * with the fewest digits that read back as the same double, as the Go
+ * client does (strconv.FormatFloat(v, 'g', -1, 64)): 0.004, never
+ * %.17g's 0.0040000000000000001; NaN, +Inf and -Inf as the format
+ * spells them.  Returns BUF.
+ */
+static const char *
+metrics_number(double value, char *buf)
+{
+	if (isnan(value))
+		return strcpy(buf, "NaN");
+	if (isinf(value))
+		return strcpy(buf, value > 0 ? "+Inf" : "-Inf");
+	if (value == (double)(int64_t)value && value < 9e15 && value > -9e15) {
+		snprintf(buf, 64, "%lld", (long long)value);
+		return buf;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, 64, "%.*g", prec, value);
+		if (strtod(buf, NULL) == value)
+			break;
+	}
+	return buf;
+}
+
 void
 metrics_sample(struct metrics_buf *b, const char *name, double value,
     size_t nlabels, const char *const *labels)
@@ -149,12 +178,9 @@ metrics_sample(struct metrics_buf *b, const char *name, double value,
 	}
 	if (nlabels > 0)
 		metrics_puts(b, "}");
-	/* Whole numbers as integers: counters read better, and exactly. */
-	if (value == (double)(int64_t)value && value < 9e15 && value > -9e15)
-		snprintf(num, sizeof(num), " %lld\n", (long long)value);
-	else
-		snprintf(num, sizeof(num), " %.17g\n", value);
-	metrics_puts(b, num);
+	metrics_puts(b, " ");
+	metrics_puts(b, metrics_number(value, num));
+	metrics_puts(b, "\n");
 }
 
 char *
@@ -404,23 +430,16 @@ static int
 metrics_token(struct metrics *m, char **err)
 {
 	const char *path = m->cfg->metrics_token_file;
-	char *buf;
-	struct stat sb;
-	FILE *fp;
+	char *buf, *what;
 	size_t n;
+	int rc;
 
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		*err = xasprintf("%s: metrics.token_file %s: %s", m->cfg->path,
-		    path, strerror(errno));
+	what = xasprintf("%s: metrics.token_file", m->cfg->path);
+	rc = secret_file_read(what, path, METRICS_TOKEN_MAX + 1, &buf, &n,
+	    err);
+	free(what);
+	if (rc != 0)
 		return -1;
-	}
-	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 0004) != 0)
-		log_warnx("metrics.token_file %s is readable by everyone; "
-		    "chmod o-r it", path);
-	buf = xmalloc(METRICS_TOKEN_MAX + 1);
-	n = fread(buf, 1, METRICS_TOKEN_MAX + 1, fp);
-	fclose(fp);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
 	if (n == 0 || n > METRICS_TOKEN_MAX || memchr(buf, '\0', n) != NULL ||

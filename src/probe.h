@@ -170,18 +170,4 @@ const char *probe_url_shown(const struct probe *p);
 /* Cancels a run in flight and frees.  NULL ok. */
 void probe_free(struct probe *p);
 
-/*
- * The URL in the file PATH: its first line, blanks trimmed.  Returns a
- * malloc'd string, or NULL with *ERR (malloc'd, naming PATH, never its
- * content) when it cannot be read or holds no URL.  Warns when the file
- * is readable by everyone, as receivers' secret_file does.
- */
-char *probe_read_url_file(const char *path, char **err);
-
-/*
- * One header from "Name: value" (--header).  Returns 0, or -1 when S has
- * no colon or an empty name.  H's strings are malloc'd.
- */
-int probe_header_parse(const char *s, struct config_header *h);
-
 #endif

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "probe_set.h"
+#include "probe_url_file.h"
 #include "state_probe.h"
 #include "xmalloc.h"
 
@@ -128,7 +129,7 @@ probe_set_entry_init(struct probe_set *ps, struct probe_entry *e,
 	}
 	e->set_name = sets[i]->name;
 	if (c->url_file != NULL) {
-		url = probe_read_url_file(c->url_file, &perr);
+		url = probe_url_file_read(c->url_file, &perr);
 		if (url == NULL) {
 			*err = xasprintf("%s: probes.%s: %s", c->where, c->name,
 			    perr);

@@ -29,6 +29,7 @@
 #include "http_client.h"
 #include "log.h"
 #include "plural.h"
+#include "secret_file.h"
 #include "stamp.h"
 #include "webhook.h"
 #include "xmalloc.h"
@@ -523,24 +524,18 @@ static int
 webhook_secret(struct webhook_receiver *r, char **err)
 {
 	const char *path = r->cfg->secret_file;
-	struct stat sb;
-	FILE *fp;
+	char *what, *buf;
 	size_t n;
+	int rc;
 
 	if (path == NULL)
 		return 0;
-	fp = fopen(path, "r");
-	if (fp == NULL) {
-		*err = xasprintf("receiver '%s': secret_file %s: %s",
-		    r->cfg->name, path, strerror(errno));
+	what = xasprintf("receiver '%s': secret_file", r->cfg->name);
+	rc = secret_file_read(what, path, WEBHOOK_SECRET_MAX, &buf, &n, err);
+	free(what);
+	if (rc != 0)
 		return -1;
-	}
-	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 0004) != 0)
-		log_warnx("receiver '%s': secret_file %s is readable by "
-		    "everyone; chmod o-r it", r->cfg->name, path);
-	r->secret = xmalloc(WEBHOOK_SECRET_MAX);
-	n = fread(r->secret, 1, WEBHOOK_SECRET_MAX, fp);
-	fclose(fp);
+	r->secret = (unsigned char *)buf;
 	while (n > 0 && (r->secret[n - 1] == '\n' || r->secret[n - 1] == '\r'))
 		n--;
 	if (n == 0) {

@@ -115,8 +115,13 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/down":
             self.answer(503, b"maintenance\n")
         elif path == "/auth":
-            self.answer(401, b'{"error":"unauthorized"}',
-                        "application/json")
+            # The one token it knows lets a request through, so that a
+            # test can tell the probe sent the headers it was given.
+            if self.headers.get("Authorization") == "Bearer fake-partner-token":
+                self.answer(200, b'{"ok":true}', "application/json")
+            else:
+                self.answer(401, b'{"error":"unauthorized"}',
+                            "application/json")
         else:
             self.answer(404, b"no such path\n")
 

@@ -200,3 +200,66 @@ rc=0
     rc=$?
 assert_eq "$rc" 3 "--url-file of a missing file"
 grep -q "nonexistent" "$T/nofile.err" || fail "the missing url_file is not named"
+
+# usage3 NAME WHAT ARGS...: exit 3 and nothing sent; stderr in $T/NAME.err.
+usage3() {
+	_u_name=$1 _u_what=$2
+	shift 2
+	_u_before=$(wc -l < "$P/methods")
+	rc=0
+	"$OMNIWATCH" probe "$@" >/dev/null 2>"$T/$_u_name.err" || rc=$?
+	assert_eq "$rc" 3 "$_u_what: exit status"
+	assert_eq "$(wc -l < "$P/methods")" "$_u_before" "$_u_what: nothing sent"
+}
+
+# A directory as the url_file was "no URL on its first line".
+usage3 urldir "--url-file DIR" --url-file "$T"
+grep -q "^omniwatch probe: url_file $T: is a directory; expected a regular file$" "$T/urldir.err" ||
+    fail "--url-file DIR: $(cat "$T/urldir.err")"
+# A header value with CR or LF would add a header of its own: refused,
+# naming the header, never showing the value.
+usage3 hdrcrlf "a CR LF in --header" -H "$(printf 'X-Api-Key: hdr-key-5e
+X-Evil: 1')" "$base/lumen/missing"
+grep -q "^omniwatch probe: --header 'X-Api-Key': the value holds a line break" "$T/hdrcrlf.err" ||
+    fail "CR LF header message: $(cat "$T/hdrcrlf.err")"
+usage3 hdrlf "an LF in --header" --header "$(printf 'X-Api-Key: hdr-key-5e
+X-Evil: 1')" "$base/lumen/missing"
+usage3 hdrname "half a token before a colon" -H "$(printf 'Bearer hdr-key-5e:x
+y')" "$base/lumen/missing"
+if grep -E "$SECRETS|X-Evil" "$T/hdrcrlf.err" "$T/hdrlf.err" "$T/hdrname.err"; then
+	fail "a refused header's value was printed"
+fi
+echo "ok: --url-file DIR and line breaks in headers are usage errors"
+
+# -c CONFIG NAME: the config's probe of that name, with its url or
+# url_file, method, data, headers and timeout.
+printf '%s\n' "$base/auth" > "$T/auth.url"
+chmod 600 "$T/auth.url"
+cat > "$T/probes.yaml" <<Y
+sources: [{path: $T/none.log}]
+probes:
+  - {name: omni-missing, url: "$base/lumen/missing"}
+  - {name: omni-auth, url_file: $T/auth.url, headers: {Authorization: Bearer fake-partner-token}}
+  - {name: omni-post, url: "$base/lumen/tickets", method: POST, data: '{"probe":true}'}
+  - {name: omni-hang, url: "$base/hang", timeout: 1s}
+Y
+probe byname-missing -c "$T/probes.yaml" omni-missing
+assert_eq "$(jget "$T/byname-missing.json" .verdict)" route_missing "by name: verdict"
+assert_eq "$rc" 2 "by name: exit status"
+probe byname-auth -c "$T/probes.yaml" omni-auth
+assert_eq "$(jget "$T/byname-auth.json" .status) $rc" "200 0" "by name: its url_file and headers"
+probe byname-auth-cli -c "$T/probes.yaml" --url-file "$T/auth.url"
+assert_eq "$(jget "$T/byname-auth-cli.json" .status)" 401 "a URL given: not the probe's headers"
+posts=$(methods "$P" POST)
+probe byname-post -c "$T/probes.yaml" omni-post
+assert_eq "$(jget "$T/byname-post.json" .status) $(jget "$T/byname-post.json" .method)" "200 POST" "by name: its method and data"
+assert_eq "$(methods "$P" POST)" $((posts + 1)) "by name: one POST, as configured"
+rc=0
+"$OMNIWATCH" probe --json -c "$T/probes.yaml" omni-hang >"$T/byname-hang.json" 2>"$T/byname-hang.err" || rc=$?
+assert_eq "$(jget "$T/byname-hang.json" .verdict)" timeout "by name: its timeout"
+[ "$(jget "$T/byname-hang.json" .duration_ms)" -lt 5000 ] ||
+    fail "by name: the probe's 1s timeout was not used (default 10s): $(jget "$T/byname-hang.json" .duration_ms) ms"
+usage3 byname-unknown "an unknown probe name" -c "$T/probes.yaml" omni-nope
+grep -q "^omniwatch probe: 'omni-nope' is not a URL, and $T/probes.yaml has no probe of that name; it configures 'omni-missing', 'omni-auth', 'omni-post', 'omni-hang'$" "$T/byname-unknown.err" ||
+    fail "unknown name message: $(cat "$T/byname-unknown.err")"
+echo "ok: omniwatch probe -c CONFIG NAME"

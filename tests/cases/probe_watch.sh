@@ -97,6 +97,12 @@ grep -q '^omniwatch_probe_status_code{probe="omni-api"} 404$' "$T/omniwatch.prom
     fail "omniwatch_probe_status_code"
 grep -q '^omniwatch_probe_duration_seconds{probe="omni-api"} ' "$T/omniwatch.prom" ||
     fail "omniwatch_probe_duration_seconds"
+# Written with the fewest digits that read back the same (Python's repr
+# is that rule), not %.17g's 0.0040000000000000001.
+dur=$(sed -n 's/^omniwatch_probe_duration_seconds{probe="omni-api"} //p' "$T/omniwatch.prom")
+python3 -c 'import sys; v = sys.argv[1]; f = float(v); sys.exit(0 if v == (str(int(f)) if f.is_integer() else repr(f)) else 1)' "$dur" ||
+    fail "omniwatch_probe_duration_seconds is $dur, not the shortest form"
+echo "ok: the probe's duration is $dur"
 grep -q '^omniwatch_probe_verdict{probe="omni-api",verdict="route_missing"} 1$' \
     "$T/omniwatch.prom" || fail "omniwatch_probe_verdict"
 if command -v promtool >/dev/null 2>&1; then

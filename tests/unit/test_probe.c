@@ -1,7 +1,8 @@
 /*
  * test_probe: the verdict of a probe from its answers (probe_judge) and
  * the router recognised from a 404's body (probe_framework_of), each case
- * a set of answers a real server gives.  The requests themselves are
+ * a set of answers a real server gives; the headers it is given
+ * (http_header.h).  The requests themselves are
  * tested against servers on 127.0.0.1 (tests/cases/probe.sh).
  */
 #include "autoconf.h"
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_header.h"
 #include "probe.h"
 
 static struct probe_answer
@@ -213,24 +215,54 @@ test_framework_of(void **state)
 	    PROBE_FRAMEWORK_NONE);
 }
 
+/* http_header_parse, -1: *WHY starts with WHY, *NAME is NAME (or NULL). */
+static void
+header_refused(const char *s, const char *name, const char *why)
+{
+	struct config_header h;
+	const char *got_why = NULL;
+	char *got_name = NULL;
+
+	assert_int_equal(http_header_parse(s, &h, &got_name, &got_why), -1);
+	assert_non_null(got_why);
+	assert_true(strncmp(got_why, why, strlen(why)) == 0);
+	if (name == NULL)
+		assert_null(got_name);
+	else
+		assert_string_equal(got_name, name);
+	free(got_name);
+}
+
 static void
 test_inputs(void **state)
 {
 	struct config_header h;
+	const char *why;
+	char *name;
 
 	(void)state;
-	assert_int_equal(probe_header_parse("Authorization: Bearer x", &h), 0);
+	assert_int_equal(http_header_parse("Authorization: Bearer x", &h,
+	    &name, &why), 0);
 	assert_string_equal(h.name, "Authorization");
 	assert_string_equal(h.value, "Bearer x");
+	assert_null(name);
 	free(h.name);
 	free(h.value);
-	assert_int_equal(probe_header_parse("X-Empty:", &h), 0);
+	assert_int_equal(http_header_parse("X-Empty:", &h, &name, &why), 0);
 	assert_string_equal(h.value, "");
 	free(h.name);
 	free(h.value);
-	assert_int_equal(probe_header_parse("NoColon", &h), -1);
-	assert_int_equal(probe_header_parse(": v", &h), -1);
-	assert_int_equal(probe_header_parse("Two Words: v", &h), -1);
+	header_refused("NoColon", NULL, "expected 'Name: value'");
+	header_refused(": v", NULL, "is not a header name");
+	header_refused("Two Words: v", NULL, "is not a header name");
+	/* A line break would end the header and start one of the caller's
+	 * choosing (RFC 9112, 2.1): refused, naming the header. */
+	header_refused("X-A: b\r\nEvil: 1", "X-A", "holds a line break");
+	header_refused("X-A: b\nEvil: 1", "X-A", "holds a line break");
+	header_refused("X-A: b\r", "X-A", "holds a line break");
+	/* Half a token before a colon is not named. */
+	header_refused("Bearer abc:d\nef", NULL, "is not a header name");
+	assert_null(http_header_check("X-Api-Key", "k"));
 	for (int v = 0; v < PROBE_NVERDICTS; v++)
 		assert_int_equal(probe_verdict_parse(probe_verdict_name(v)), v);
 	assert_int_equal(probe_verdict_parse("fine"), -1);
