@@ -36,6 +36,7 @@
 #include "state_int.h"
 #include "state_pm2.h"
 #include "state_probe.h"
+#include "state_readonly.h"
 #include "xmalloc.h"
 
 #define STATE_VERSION		6
@@ -284,11 +285,29 @@ state_open_rw(struct state *st, const char *dir, char **err)
 	return 0;
 }
 
+/* Opens NAME (a path, or a URI with SQLITE_OPEN_URI in FLAGS) read-only
+ * and reads the schema version. */
 static int
-state_open_ro(struct state *st, char **err)
+state_open_ro_as(struct state *st, const char *name, int flags, int *version,
+    char **err)
+{
+	if (sqlite3_open_v2(name, &st->db, SQLITE_OPEN_READONLY | flags,
+	    NULL) != SQLITE_OK) {
+		*err = xasprintf("%s: cannot open: %s", st->path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_busy_timeout(st->db, STATE_BUSY_MS);
+	return state_user_version(st, version, err);
+}
+
+/* Read-only, for `summary` and `check`; on a state we may not write,
+ * as immutable when state_readonly.h's evidence allows it. */
+static int
+state_open_ro(struct state *st, const char *dir, char **err)
 {
 	struct stat sb;
-	int version;
+	int version, rc;
 
 	/* Read-only never creates: tell the user why there is nothing. */
 	if (stat(st->path, &sb) != 0) {
@@ -300,22 +319,24 @@ state_open_ro(struct state *st, char **err)
 			    strerror(errno));
 		return -1;
 	}
-	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READONLY,
-	    NULL) != SQLITE_OK) {
-		*err = xasprintf("%s: cannot open: %s", st->path,
-		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
-		return -1;
+	if (state_open_ro_as(st, st->path, 0, &version, err) != 0) {
+		char *uri = state_readonly_fallback(st->path, dir, err);
+
+		if (uri == NULL)
+			return -1;
+		sqlite3_close(st->db);
+		st->db = NULL;
+		rc = state_open_ro_as(st, uri, SQLITE_OPEN_URI, &version, err);
+		free(uri);
+		if (rc != 0)
+			return -1;
 	}
-	sqlite3_busy_timeout(st->db, STATE_BUSY_MS);
-	if (state_user_version(st, &version, err) != 0 ||
-	    state_check_version(st, version, true, err) != 0)
-		return -1;
-	return 0;
+	return state_check_version(st, version, true, err);
 }
 
 int
 state_schema_open(struct state *st, const char *dir, char **err)
 {
-	return st->read_only ? state_open_ro(st, err) :
+	return st->read_only ? state_open_ro(st, dir, err) :
 	    state_open_rw(st, dir, err);
 }
