@@ -39,6 +39,7 @@
 #include "path.h"
 #include "pm2_dump.h"
 #include "sandbox.h"
+#include "sandbox_int.h"
 #include "xmalloc.h"
 
 /* Rights of later ABIs than <linux/landlock.h> may know (landlock(7)). */
@@ -61,16 +62,6 @@
 #define SYS_landlock_restrict_self	446
 #endif
 
-/* Sanitizer runtimes read /proc/self/maps and stop threads with ptrace(2)
- * to find leaks at exit; a sanitizer build lets them. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SANDBOX_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANDBOX_SANITIZER 1
-#endif
-#endif
-
 #define SANDBOX_READ	(LANDLOCK_ACCESS_FS_READ_FILE | \
 	LANDLOCK_ACCESS_FS_READ_DIR)
 /* The state directory: SQLite's database, -wal, -shm and -journal files
@@ -79,11 +70,6 @@
 #define SANDBOX_WRITE	(SANDBOX_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | \
 	LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE | \
 	LANDLOCK_ACCESS_FS_TRUNCATE)
-
-enum sandbox_access {
-	SANDBOX_ACCESS_READ,
-	SANDBOX_ACCESS_WRITE,
-};
 
 struct sandbox_rule {
 	char		*path;		/* canonical */
@@ -96,19 +82,6 @@ struct sandbox {
 	bool		 has_nnp;
 	int		 landlock_abi;	/* 0: not in effect */
 	bool		 has_seccomp;
-};
-
-/* The system's files watch reads after start: the resolver (resolv.conf,
- * hosts, nsswitch.conf, gai.conf), CA certificates and OpenSSL's config
- * (/etc/ssl, /usr/lib/ssl), time zones, the NSS modules glibc loads at
- * the first getaddrinfo (/usr/lib, /lib), and systemd-resolved's
- * resolv.conf that /etc/resolv.conf often links to. */
-static const char *const sandbox_system_read[] = {
-	"/etc", "/usr", "/lib", "/lib64", "/run/systemd/resolve",
-	"/dev/urandom",
-#ifdef SANDBOX_SANITIZER
-	"/proc",
-#endif
 };
 
 /* Set once confined: tells sandbox_hint an EACCES may be ours. */
@@ -144,11 +117,6 @@ sandbox_dir_of(const char *path)
 	free(copy);
 	return dir;
 }
-
-/* DIR is what must be allowed; WHAT and NAMED (the path the config
- * gives) are for messages. */
-typedef int (*sandbox_path_fn)(void *ctx, const char *dir,
-    enum sandbox_access access, const char *what, const char *named);
 
 /* The directories that the symlinks in DIR point into now (a PM2 logs
  * directory may link each log elsewhere). */
@@ -697,14 +665,7 @@ sandbox_enter(const char *config_path, const struct config *cfg)
 	const char *ll_why = NULL, *sc_why = NULL;
 	char ll[64];
 
-	for (size_t i = 0; i < sizeof(sandbox_system_read) /
-	    sizeof(*sandbox_system_read); i++) {
-		struct stat st;
-
-		if (stat(sandbox_system_read[i], &st) == 0)
-			(void)sandbox_add(sb, sandbox_system_read[i],
-			    SANDBOX_ACCESS_READ, "system", "");
-	}
+	sandbox_system_paths(sandbox_add, sb);
 	(void)sandbox_paths(config_path, cfg, true, sandbox_add, sb);
 	sb->has_nnp = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
 	if (!sb->has_nnp) {

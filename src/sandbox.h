@@ -11,9 +11,10 @@
  *                 directories (a PM2_HOME whole, for its pm2.log and
  *                 logs/), the pattern files', the config's, the
  *                 receivers' secret files', the probes' url_files', and
- *                 the system's (/etc for the
- *                 resolver and CA certificates, /usr for time zones and the
- *                 NSS modules); write the state directory and the metrics
+ *                 the system's (the resolver's files and the CA
+ *                 certificates in /etc, not /etc whole; /usr for time
+ *                 zones and the NSS modules: sandbox_system.c lists
+ *                 them); write the state directory and the metrics
  *                 textfile's directory; nothing else (landlock(7), any ABI
  *                 from 1; a kernel without it is said at start)
  *   seccomp       an allow-list of system calls (libseccomp); any other
