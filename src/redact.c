@@ -78,13 +78,6 @@ redact_put(struct redact_buf *b, const char *p, size_t len)
  * The built-in scanner.
  */
 
-struct redact_scan {
-	const char	*p;
-	size_t		 len;
-	size_t		 pos;		/* copied out up to here */
-	struct redact_buf *out;
-};
-
 static bool
 redact_is_word(unsigned char c)
 {
@@ -531,26 +524,32 @@ redact_scheme_sep(const char *p, size_t len, size_t i)
 	return 0;
 }
 
-/* Copies (P, LEN) into OUT with the built-in rule's secrets replaced. */
+/*
+ * Appends [START, LEN) of P to OUT with the built-in rule's secrets
+ * replaced; nothing at or past LEN is looked at.  IS_USER: the part is the
+ * user of a URL whose password goes, looked at for pairs of its own
+ * ("https://a_token=x:pw@host" leaves neither x nor pw).
+ */
 static void
-redact_scan(const char *p, size_t len, struct redact_buf *out)
+redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
+    struct redact_buf *out)
 {
-	size_t i = 0, copied = 0;
+	size_t i = start, copied = start;
 
-	out->len = 0;
-	redact_put(out, "", 0);
 	while (i < len) {
 		size_t ws, we, vs = 0, ve = 0, next = 0, n;
 		bool found = false;
 
-		if ((n = redact_scheme_sep(p, len, i)) > 0) {
-			if (redact_userinfo(p, len, i, n == 9, &vs, &ve)) {
-				found = true;
-				next = ve;
-			} else {
+		if (!is_user && (n = redact_scheme_sep(p, len, i)) > 0) {
+			if (!redact_userinfo(p, len, i, n == 9, &vs, &ve)) {
 				i += n;
 				continue;
 			}
+			redact_put(out, p + copied, i + n - copied);
+			redact_scan_part(p, i + n, vs, true, out);
+			redact_put(out, REDACT_MARK, strlen(REDACT_MARK));
+			copied = i = ve;
+			continue;
 		} else if (!redact_is_word((unsigned char)p[i])) {
 			i++;
 			continue;
@@ -590,6 +589,15 @@ redact_scan(const char *p, size_t len, struct redact_buf *out)
 		i = next > i ? next : i + 1;
 	}
 	redact_put(out, p + copied, len - copied);
+}
+
+/* Copies (P, LEN) into OUT with the built-in rule's secrets replaced. */
+static void
+redact_scan(const char *p, size_t len, struct redact_buf *out)
+{
+	out->len = 0;
+	redact_put(out, "", 0);
+	redact_scan_part(p, 0, len, false, out);
 }
 
 /* ---------------------------------------------------------------------

@@ -159,6 +159,9 @@ test_issue18_forms(void **state)
 	rd_is(NULL, "https://user:p@ss@example.test:443/x",
 	    "https://user:[REDACTED]@example.test:443/x");
 	rd_is(NULL, "ssh://git@example.test/x", "ssh://git@example.test/x");
+	/* A pair in the user (fuzz_redact: a second pass redacted more). */
+	rd_is(NULL, "https://a_secret_key=abc12r:pw@example.test/x",
+	    "https://a_secret_key=[REDACTED][REDACTED]@example.test/x");
 	rd_is(NULL, "https://ghp_0123456789abcdefABCD@example.test/",
 	    "https://[REDACTED]@example.test/");
 	rd_is(NULL, "{\"token\": \"a\\\\\", \"n\": 1}",
@@ -296,7 +299,7 @@ test_generated_userinfo(void **state)
 	static const char *schemes[] = { "http", "https", "postgres",
 	    "redis" };
 	static const char *users[] = { "", "user", "us%3Aer", "u.s-e_r",
-	    "user%40example.test" };
+	    "user%40example.test", "a_token=S3cr3tXyZq9" };
 	static const char *pws[] = { "S3cr3tXyZq9", "S3:cr3t:XyZq9",
 	    "S3cr3t%40XyZq9", "S3cr3t@XyZq9", "S3cr3t!$&'()*+,;=XyZq9", ":" };
 	static const char *rests[] = { "", ":5432", ":443/db?x=1",
