@@ -36,6 +36,7 @@
  *   meta(key PRIMARY KEY, value)    "first_start_ms", "last_commit_ms"
  *   copies_read(dev, ino, size, head_crc, read_ms,
  *               PRIMARY KEY (dev, ino))
+ *   copies_seen(dev, ino, size, head_crc, PRIMARY KEY (dev, ino))
  * An older database is upgraded when `watch` opens it; `summary` reads
  * any.  An alert's state, the notifications its change queues and the
  * counts that caused it go into the same transaction, so after a kill -9
@@ -208,6 +209,31 @@ int state_copy_read_get(struct state *st, uint64_t dev, uint64_t ino,
 /* Forgets the copies read before BEFORE_MS at the next commit.  Returns 0
  * or -1. */
 int state_copies_read_prune(struct state *st, int64_t before_ms);
+
+/* A copy rotation left, by identity: a copy rewritten with other text or
+ * length, or another file at its inode, is another copy. */
+struct state_copy {
+	uint64_t	 dev;
+	uint64_t	 ino;
+	uint64_t	 size;		/* bytes on disk (compressed or not) */
+	uint32_t	 head_crc;	/* crc32 of its first bytes as stored */
+};
+
+/*
+ * Replaces, at the next commit, the set of copies present when it is
+ * made (tail_seen.c) with the NCOPIES in COPIES (copied).  Returns 0 or
+ * -1.
+ */
+int state_copies_seen_save(struct state *st, const struct state_copy *copies,
+    size_t ncopies);
+
+/*
+ * The set of copies the last commit (or a save since) holds, into
+ * *COPIES (malloc'd, the caller frees) and *NCOPIES.  Returns 0, 1 when
+ * no set was ever saved (a state of an older omniwatch), or -1 (logged).
+ */
+int state_copies_seen_load(struct state *st, struct state_copy **copies,
+    size_t *ncopies);
 
 /* Rolls back anything uncommitted and closes.  Accepts NULL. */
 void state_close(struct state *st);
