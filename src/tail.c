@@ -151,6 +151,8 @@ tail_sweep(struct tail *t)
 		}
 	}
 	tail_dirs_update(t);
+	/* Copies may have come without an event (no inotify, overflow). */
+	t->is_seen_dirty = true;
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_sweep_one, NULL);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next)
@@ -243,7 +245,8 @@ tail_events(struct tail *t, int64_t now_ms)
 						f->is_dirty = true;
 					else
 						tail_check_path(t, full);
-				}
+				} else
+					t->is_seen_dirty = true;
 				free(full);
 			}
 		}
@@ -312,13 +315,13 @@ tail_deadline(const struct tail *t, int64_t now_ms)
 void
 tail_save(struct tail *t, bool flush)
 {
-	/* Not t->now_ms: a copy made before we looked at a file in this
-	 * turn must not look newer than the commit (tail_copied_since). */
+	/* The wall clock, not t->now_ms: check compares a file's save with
+	 * its own clock. */
 	int64_t now_ms = stamp_now_ms();
 
-	/* A copy with a later mtime holds text this commit has not counted
-	 * (tail_resume.c, the orphans). */
+	/* For check and the metrics; a start goes by the copies seen. */
 	state_meta_set(t->st, "last_commit_ms", now_ms);
+	tail_seen_commit(t);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		struct state_file sf;
 		struct stat st;
@@ -445,6 +448,7 @@ tail_free(struct tail *t)
 		free(t->dirs[i].real);
 	}
 	free(t->dirs);
+	tail_seen_release(&t->seen);
 	for (size_t i = 0; i < t->ndump_srcs; i++)
 		free(t->dump_srcs[i].path);
 	free(t->dump_srcs);

@@ -2,7 +2,8 @@
  * tail_copy: the copies rotation leaves beside a live file
  * (pm2-logrotate's NAME__DATE.log[.gz], logrotate's NAME.1[.gz] or
  * NAME-DATE), found by name (tail_is_copy_name) and told apart by the
- * fingerprint of their head and their mtime.  A copy is read through
+ * fingerprint of their head and by whether they were there before
+ * (tail_seen.c); their mtimes only put them in order.  A copy is read through
  * source.h, so a gzipped one reads like a plain one.
  */
 #include "autoconf.h"
@@ -51,30 +52,18 @@ tail_copy_ms(const struct tail_copy *c)
 	return (int64_t)c->mtime.tv_sec * 1000 + c->mtime.tv_nsec / 1000000;
 }
 
-/* crc32 of the first TAIL_FP_MAX bytes of PATH as stored (compressed or
- * not), or 0. */
-static uint32_t
-tail_copy_head_crc(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	unsigned char head[TAIL_FP_MAX];
-	ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
-}
-
 bool
 tail_copy_was_read(struct tail *t, const char *path, const struct stat *st)
 {
-	uint64_t size;
-	uint32_t crc;
+	struct state_copy id;
 
 	/* The same length and head: written again with the same text. */
-	return state_copy_read_get(t->st, (uint64_t)st->st_dev,
-	    (uint64_t)st->st_ino, &size, &crc) == 0 &&
-	    (uint64_t)st->st_size == size && tail_copy_head_crc(path) == crc;
+	if (state_copy_read_get(t->st, (uint64_t)st->st_dev,
+	    (uint64_t)st->st_ino, &id.size, &id.head_crc) != 0)
+		return false;
+	id.dev = (uint64_t)st->st_dev;
+	id.ino = (uint64_t)st->st_ino;
+	return tail_copy_is(&id, path, st);
 }
 
 /*
@@ -113,6 +102,7 @@ tail_copies(struct tail *t, const char *path, uint64_t ino,
 		(*copies)[ncopies].mtime = st.st_mtim;
 		(*copies)[ncopies].dev = (uint64_t)st.st_dev;
 		(*copies)[ncopies].ino = (uint64_t)st.st_ino;
+		(*copies)[ncopies].size = (uint64_t)st.st_size;
 		ncopies++;
 	}
 	if (dh != NULL)
@@ -148,6 +138,19 @@ tail_copy_has_head(const char *path, uint32_t len, uint32_t crc)
 	source_free(src);
 	return got == len &&
 	    (uint32_t)crc32(0L, (unsigned char *)head, len) == crc;
+}
+
+/* Is copy C in SEEN, unchanged? */
+static bool
+tail_copy_was_seen(const struct tail_copy *c, const struct tail_seen *seen)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = (dev_t)c->dev;
+	st.st_ino = (ino_t)c->ino;
+	st.st_size = (off_t)c->size;
+	return tail_seen_has(seen, c->path, &st);
 }
 
 /* Does the head of PATH have F's fingerprint? */
@@ -209,11 +212,11 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 }
 
 /*
- * Which copy holds the text F was reading.  Live (SINCE_MS < 0): the
- * newest copy with F's fingerprint, made by the rotation we just saw.  On
- * a start (SINCE_MS: our last commit, ms since the epoch): the first
- * rotation after that commit copied our text, so the oldest copy with the
- * fingerprint made after it wins -- logs whose records do not differ in
+ * Which copy holds the text F was reading.  Live (SEEN NULL): the newest
+ * copy with F's fingerprint, made by the rotation we just saw.  On a
+ * start (SEEN: the copies present at our last commit): the first
+ * rotation after that commit copied our text, so the oldest copy not in
+ * SEEN with the fingerprint wins -- logs whose records do not differ in
  * their first bytes have that head in every copy; else the newest copy
  * with the fingerprint.  Without a fingerprint (F was empty when
  * committed), every copy made after the commit is text we have not seen:
@@ -221,11 +224,11 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
  */
 size_t
 tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
-    size_t ncopies, int64_t since_ms)
+    size_t ncopies, const struct tail_seen *seen)
 {
-	if (since_ms >= 0) {
+	if (seen != NULL) {
 		for (size_t i = 0; i < ncopies; i++)
-			if (tail_copy_ms(&copies[i]) > since_ms &&
+			if (!tail_copy_was_seen(&copies[i], seen) &&
 			    tail_copy_matches(f, copies[i].path))
 				return i;
 		if (f->fp_len == 0)
@@ -239,23 +242,23 @@ tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
 }
 
 /*
- * Was F rotated by copytruncate after SINCE_MS (our last commit), though
+ * Was F rotated by copytruncate since the commit that saw SEEN, though
  * its size and head still look like the text we were reading?  That is
- * so when a copy made after the commit has F's head (or F had no head
- * yet).  Rotation copies the file before it truncates it, and the commit
- * came after we read the text at our offset, so such a copy holds a later
+ * so when a copy not in SEEN has F's head (or F had no head yet).
+ * Rotation copies the file before it truncates it, and the commit came
+ * after we read the text at our offset, so such a copy holds a later
  * state of our text (logrotate(8) copytruncate; pm2-logrotate 3.0.0,
  * samples/pm2/07).
  */
 bool
-tail_copied_since(const struct tail_file *f, int64_t since_ms)
+tail_copied_since(const struct tail_file *f, const struct tail_seen *seen)
 {
 	struct tail_copy *copies;
 	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
 	bool copied = false;
 
 	for (size_t i = 0; i < ncopies && !copied; i++)
-		copied = tail_copy_ms(&copies[i]) > since_ms &&
+		copied = !tail_copy_was_seen(&copies[i], seen) &&
 		    tail_copy_matches(f, copies[i].path);
 	tail_copies_free(copies, ncopies);
 	return copied;
@@ -271,11 +274,11 @@ tail_copied_since(const struct tail_file *f, int64_t since_ms)
  * nothing is read.
  */
 void
-tail_drain_copy(struct tail_file *f, int64_t since_ms)
+tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 {
 	struct tail_copy *copies;
 	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
-	size_t match = tail_copy_pick(f, copies, ncopies, since_ms);
+	size_t match = tail_copy_pick(f, copies, ncopies, seen);
 
 	if (match != SIZE_MAX) {
 		uint64_t fed = tail_copy_feed(f, copies[match].path, f->offset);
@@ -298,14 +301,15 @@ tail_drain_copy(struct tail_file *f, int64_t since_ms)
 
 
 /*
- * F was truncated and we read nothing of it since (at empty_ms); now it
- * has text again.  A whole generation may have been written and rotated
- * in between, if we were slow to look (a loaded machine): its copy was
- * made after empty_ms.  Such copies are read whole, oldest first, before
- * the live text.  A copy with the live file's head is the generation
- * still there, copied but not yet truncated (pm2-logrotate copies, then
- * truncates): it is left, the live file holds it.  (Generations whose
- * heads are alike cannot be told apart, and are left too.)
+ * F was truncated and we read nothing of it since; now it has text
+ * again.  A whole generation may have been written and rotated in
+ * between, if we were slow to look (a loaded machine): its copy was not
+ * beside F when we saw the truncation (f->emptied).  Such copies are
+ * read whole, oldest first, before the live text.  A copy with the live
+ * file's head is the generation still there, copied but not yet
+ * truncated (pm2-logrotate copies, then truncates): it is left, the live
+ * file holds it.  (Generations whose heads are alike cannot be told
+ * apart, and are left too.)
  */
 void
 tail_drain_missed(struct tail_file *f, uint64_t size)
@@ -319,7 +323,7 @@ tail_drain_missed(struct tail_file *f, uint64_t size)
 	for (size_t i = 0; i < ncopies; i++) {
 		uint64_t fed;
 
-		if (tail_copy_ms(&copies[i]) <= f->empty_ms ||
+		if (tail_copy_was_seen(&copies[i], &f->emptied) ||
 		    tail_copy_has_head(copies[i].path, len, crc))
 			continue;
 		fed = tail_copy_feed(f, copies[i].path, 0);
@@ -332,6 +336,6 @@ tail_drain_missed(struct tail_file *f, uint64_t size)
 	if (nfed > 0)
 		pipeline_reset(f->pipeline, 0);
 	tail_copies_free(copies, ncopies);
-	f->empty_ms = 0;
+	f->is_emptied = false;
+	tail_seen_release(&f->emptied);
 }
-

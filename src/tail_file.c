@@ -104,6 +104,7 @@ tail_file_free(struct tail_file *f)
 		close(f->fd);
 	free(f->path);
 	free(f->app);
+	tail_seen_release(&f->emptied);
 	free(f);
 }
 
@@ -115,15 +116,18 @@ tail_file_drop(struct tail_file *f)
 	struct tail_file **pp;
 
 	pipeline_finish(f->pipeline, true);
-	state_file_forget(t->st, f->dev, f->ino);
+	if (!f->is_copy_only)
+		state_file_forget(t->st, f->dev, f->ino);
 	for (pp = &t->files; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == f) {
 			*pp = f->next;
 			break;
 		}
 	t->stats.files--;
-	log_info("%s: inode %llu let go at offset %llu", f->path,
-	    (unsigned long long)f->ino, (unsigned long long)f->offset);
+	/* A file read from its copies says what it read where it read. */
+	if (!f->is_copy_only)
+		log_info("%s: inode %llu let go at offset %llu", f->path,
+		    (unsigned long long)f->ino, (unsigned long long)f->offset);
 	tail_file_free(f);
 }
 
@@ -196,13 +200,13 @@ tail_rotated(struct tail_file *f, const char *why)
 
 /* F was truncated or replaced in place: finish the old text, restart. */
 void
-tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
+tail_truncated(struct tail_file *f, uint64_t size,
+    const struct tail_seen *seen)
 {
 	/* Taken before the copies are read: a rotation while they are
-	 * (the live text we saw copied away) is found by its copy's time
+	 * (the live text we saw copied away) is a copy not among them
 	 * (tail_drain_missed). */
-	int64_t seen_ms = stamp_now_ms();
-
+	tail_seen_beside(f->t, f, &f->emptied);
 	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
 	    "rewritten or copied away: copytruncate rotation; reading it "
 	    "again from 0",
@@ -210,7 +214,7 @@ tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 	    (unsigned long long)f->offset);
 	f->t->stats.truncations++;
 	f->t->stats.rotations++;
-	tail_drain_copy(f, since_ms);
+	tail_drain_copy(f, seen);
 	pipeline_finish(f->pipeline, true);
 	pipeline_reset(f->pipeline, 0);
 	f->offset = 0;
@@ -219,11 +223,9 @@ tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms)
 	f->fp_size = 0;
 	memset(&f->fp_mtime, 0, sizeof(f->fp_mtime));
 	f->flush_at_ms = 0;
-	f->empty_ms = seen_ms;
+	f->is_emptied = true;
 	/* A new generation is saved even if it ends up with the offset and
-	 * head of the last (an app that writes the same records again): the
-	 * time of the save tells the copies we have read from those we have
-	 * not (tail_copied_since). */
+	 * head of the last (an app that writes the same records again). */
 	f->saved_offset = UINT64_MAX;
 }
 
@@ -268,12 +270,12 @@ tail_read(struct tail_file *f)
 
 	if (fstat(f->fd, &st) != 0)
 		return;
-	if (!f->is_rotated && f->empty_ms != 0 && f->offset == 0 &&
+	if (!f->is_rotated && f->is_emptied && f->offset == 0 &&
 	    st.st_size > 0)
 		tail_drain_missed(f, (uint64_t)st.st_size);
 	if (!f->is_rotated && ((uint64_t)st.st_size < f->offset ||
 	    !tail_fp_check(f, &st))) {
-		tail_truncated(f, (uint64_t)st.st_size, -1);
+		tail_truncated(f, (uint64_t)st.st_size, NULL);
 		tail_fp_check(f, &st);
 	}
 	f->has_more = false;

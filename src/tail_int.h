@@ -11,6 +11,7 @@
  *                  one that holds our text, reading what we had not
  *   tail_resume.c  a start: the saved offsets, and what was written,
  *                  rotated or deleted while watch was not running
+ *   tail_seen.c    which copies watch has accounted for, by identity
  */
 #ifndef OMNIWATCH_TAIL_INT_H
 #define OMNIWATCH_TAIL_INT_H
@@ -27,6 +28,12 @@
 #define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
+
+/* A set of copies by identity (tail_seen.c). */
+struct tail_seen {
+	struct state_copy *copies;
+	size_t		 ncopies;
+};
 
 struct tail_file {
 	struct tail	*t;
@@ -47,12 +54,14 @@ struct tail_file {
 	uint32_t	 saved_fp_crc;
 	struct pipeline	*pipeline;
 	bool		 is_rotated;	/* no longer at its path: drain, drop */
+	bool		 is_copy_only;	/* read from its copies, never
+					   followed: nothing to let go */
 	bool		 has_more;	/* stopped at TAIL_READ_MAX */
 	bool		 is_dirty;	/* modified: read after this batch */
 	int64_t		 last_growth_ms;
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
-	int64_t		 empty_ms;	/* truncation seen, nothing read since:
-					   ms since the epoch, or 0 */
+	bool		 is_emptied;	/* truncation seen, nothing read since */
+	struct tail_seen emptied;	/* the copies beside it then */
 	int		 instance;	/* the name's cluster pm_id, or -1 */
 };
 
@@ -95,6 +104,11 @@ struct tail {
 	}		*claims;
 	size_t		 nclaims;
 	bool		 is_starting;
+	/* The copies present at the last commit (tail_seen.c); during a
+	 * start, at the last commit before it. */
+	struct tail_seen seen;
+	bool		 has_seen;	/* the state holds that set */
+	bool		 is_seen_dirty;	/* a copy may have come or changed */
 };
 
 /* tail_names.c */
@@ -104,6 +118,9 @@ char *tail_app_of(const char *path);
 /* Is FULL (NAME in directory D) a live file one of D's sources follows? */
 bool tail_is_live(const struct tail_dir *d, const char *name,
     const char *full);
+/* PATH's name (malloc'd) if PATH is in directory DIR (as path_join
+ * makes it: "logs/" is "logs"), else NULL. */
+char *tail_name_in(const char *dir, const char *path);
 /* Is NAME (in the same directory) a copy rotation made of live file BASE? */
 bool tail_is_copy_name(const char *base, const char *name);
 
@@ -144,9 +161,10 @@ struct tail_file *tail_open(struct tail *t, const char *path,
 /* Marks F rotated away from its path; it is drained until let go. */
 void tail_rotated(struct tail_file *f, const char *why);
 /* F was truncated or rewritten (now SIZE bytes): what it held past our
- * offset is read from its copy (SINCE_MS: our last commit, or -1 live),
- * then F is read again from 0. */
-void tail_truncated(struct tail_file *f, uint64_t size, int64_t since_ms);
+ * offset is read from its copy (SEEN: on a start, the copies present at
+ * the last commit; NULL live), then F is read again from 0. */
+void tail_truncated(struct tail_file *f, uint64_t size,
+    const struct tail_seen *seen);
 /* Checks F's head against its fingerprint, extending it while F is
  * short; false when the head changed. */
 bool tail_fp_check(struct tail_file *f, const struct stat *st);
@@ -162,6 +180,7 @@ struct tail_copy {
 	struct timespec	 mtime;
 	uint64_t	 dev;
 	uint64_t	 ino;
+	uint64_t	 size;		/* bytes on disk */
 };
 
 /* The copies beside the live file PATH (inode INO and copies read before
@@ -189,17 +208,59 @@ bool tail_copy_has_head(const char *path, uint32_t len, uint32_t crc);
 /* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
 uint64_t tail_copy_feed(struct tail_file *f, const char *path,
     uint64_t skip);
-/* Which of COPIES holds the text F was reading (see tail_copy.c); an
- * index or SIZE_MAX. */
+/* Which of COPIES holds the text F was reading (see tail_copy.c; SEEN
+ * as for tail_truncated); an index or SIZE_MAX. */
 size_t tail_copy_pick(const struct tail_file *f,
-    const struct tail_copy *copies, size_t ncopies, int64_t since_ms);
-/* Was F copied away by copytruncate after SINCE_MS (ms since the epoch)? */
-bool tail_copied_since(const struct tail_file *f, int64_t since_ms);
-/* Feeds F's pipeline with what its copies hold that we had not read. */
-void tail_drain_copy(struct tail_file *f, int64_t since_ms);
-/* F, empty since f->empty_ms, has text again: reads whole generations
- * written and rotated in between, from their copies. */
+    const struct tail_copy *copies, size_t ncopies,
+    const struct tail_seen *seen);
+/* Was F copied away by copytruncate since the commit that saw SEEN? */
+bool tail_copied_since(const struct tail_file *f,
+    const struct tail_seen *seen);
+/* Feeds F's pipeline with what its copies hold that we had not read
+ * (SEEN as for tail_truncated). */
+void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
+/* F, emptied by a truncation (f->is_emptied), has text again: reads
+ * whole generations written and rotated in between, from their copies. */
 void tail_drain_missed(struct tail_file *f, uint64_t size);
+
+/* tail_seen.c */
+
+/* crc32 of the first TAIL_FP_MAX bytes of PATH as stored (compressed or
+ * not), or 0 when it cannot be read. */
+uint32_t tail_copy_head_crc(const char *path);
+/* Is the file at PATH (ST) the copy ID: same device, inode, size, head? */
+bool tail_copy_is(const struct state_copy *id, const char *path,
+    const struct stat *st);
+/* Adds the copy at PATH (ST: device, inode, size) to S. */
+void tail_seen_add(struct tail_seen *s, const char *path,
+    const struct stat *st);
+/* Is the copy at PATH (ST) in S, unchanged? */
+bool tail_seen_has(const struct tail_seen *s, const char *path,
+    const struct stat *st);
+/* Empties S (its memory freed); S stays usable. */
+void tail_seen_release(struct tail_seen *s);
+/* Sets S to the copies beside live file F now (tail_copies). */
+void tail_seen_beside(struct tail *t, const struct tail_file *f,
+    struct tail_seen *s);
+/*
+ * Every copy in the sources' directories now (tail_is_copy_in, with the
+ * live names there and those of the NSAVED in SAVED), once each, oldest
+ * mtime first, into *COPIES (free with tail_copies_free); how many.
+ */
+size_t tail_copies_in_dirs(struct tail *t, const struct state_file *saved,
+    size_t nsaved, struct tail_copy **copies);
+/* At a commit: saves the copies present now as t->seen if they may have
+ * changed (t->is_seen_dirty) since the last save. */
+void tail_seen_commit(struct tail *t);
+/*
+ * At a start: t->seen from the state.  Before the very first start
+ * (IS_FIRST) every copy in PRESENT (the NPRESENT copies there when the
+ * start began) is taken as seen: tail.start_at decides about what is
+ * older than watch.  A state without the set (an older omniwatch) takes
+ * those no later than LAST_COMMIT_MS (ms since the epoch; -1: all).
+ */
+void tail_seen_load(struct tail *t, const struct tail_copy *present,
+    size_t npresent, bool is_first, int64_t last_commit_ms);
 
 /* tail.c */
 

@@ -57,6 +57,22 @@ tail_app_of(const char *path)
 	return app;
 }
 
+char *
+tail_name_in(const char *dir, const char *path)
+{
+	char *copy = xstrdup(path), *name = xstrdup(basename(copy));
+	char *p = path_join(dir, name);
+	bool is_in = strcmp(p, path) == 0;
+
+	free(p);
+	free(copy);
+	if (!is_in) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
 /* Is FULL (a path in directory D) a live file one of D's sources follows? */
 bool
 tail_is_live(const struct tail_dir *d, const char *name, const char *full)

@@ -11,18 +11,18 @@
  *     is gone (compressed, deleted), from the copy that has its head.
  *  3. A live file the state does not know is new: read from 0 (before
  *     the very first start, tail.start_at decides).
- *  4. The orphans: every copy in a source's directory made after the
- *     last commit (its mtime is later) and before this start, not read
- *     in 1-2, not read before (tail_copy_was_read), and not a copy of a
- *     known file still at its path, is text no commit has counted (a
- *     file born, written and rotated while watch was down, a new file at
- *     a known file's path): read whole, oldest first.  A copy made
- *     before the last commit was read then, or belongs to a file that
- *     had been let go: it is never read again.
- *     (logrotate's compress and gzip(1) keep the original's mtime, so a
- *     copy compressed later keeps the time of its text.)
- * The last commit's time is in the state's meta table (tail_save); an
- * older state without it uses the latest save of any file.
+ *  4. The orphans: every copy in a source's directory when this start
+ *     began that the last commit did not see (tail_seen.c: by device,
+ *     inode, size and head, never by time), not read in 1-2, not read
+ *     before (tail_copy_was_read), and not a copy of a known file still
+ *     at its path, is text no commit has counted (a file born, written
+ *     and rotated while watch was down, a new file at a known file's
+ *     path): read whole, oldest first.  A copy the last commit saw was
+ *     read then, or belongs to a file that had been let go: it is never
+ *     read again.
+ * "Made since the last commit" in 1-2 means the same: not in the set the
+ * last commit saw.  An older state without that set takes the copies no
+ * later than its last commit as seen (tail_seen_load).
  */
 #include "autoconf.h"
 
@@ -47,8 +47,11 @@ struct tail_start {
 	size_t		 nsaved;
 	bool		*used;
 	bool		 is_first;
-	int64_t		 last_commit_ms;
-	int64_t		 start_ms;	/* before any file was looked at */
+	/* The copies there before any file was looked at: one made since
+	 * is a rotation the live file tells of (tail_read), of text this
+	 * start may have read from it. */
+	struct tail_copy *present;
+	size_t		 npresent;
 };
 
 /* Looks in PATH's directory for the file with inode INO. */
@@ -95,6 +98,7 @@ tail_resume_gone(struct tail *t, const struct state_file *sf)
 	memset(&st, 0, sizeof(st));
 	st.st_dev = (dev_t)sf->dev;
 	f = tail_file_new(t, sf->path, -1, &st);
+	f->is_copy_only = true;
 	f->offset = sf->offset;
 	f->fp_len = sf->fp_len;
 	f->fp_crc = sf->fp_crc;
@@ -102,7 +106,7 @@ tail_resume_gone(struct tail *t, const struct state_file *sf)
 	log_info("%s: inode %llu is gone; looking for its copy to finish it "
 	    "from offset %llu", sf->path, (unsigned long long)sf->ino,
 	    (unsigned long long)sf->offset);
-	tail_drain_copy(f, sf->updated_ms);
+	tail_drain_copy(f, &t->seen);
 	tail_file_drop(f);
 	state_file_forget(t->st, sf->dev, sf->ino);
 }
@@ -194,10 +198,9 @@ tail_start_one(struct tail *t, const char *path, void *ctx)
 		if ((uint64_t)st.st_size < sf->offset ||
 		    tail_fp_compute(f->fd, sf->fp_len, &crc) != 0 ||
 		    crc != sf->fp_crc ||
-		    tail_copied_since(f, sf->updated_ms)) {
+		    tail_copied_since(f, &t->seen)) {
 			/* Truncated (or rewritten) while we were stopped. */
-			tail_truncated(f, (uint64_t)st.st_size,
-			    sf->updated_ms);
+			tail_truncated(f, (uint64_t)st.st_size, &t->seen);
 		} else
 			f->fp_size = 0;	/* extend the fingerprint as it grows */
 		tail_read(f);
@@ -216,39 +219,6 @@ tail_is_claimed(const struct tail *t, uint64_t dev, uint64_t ino)
 		if (t->claims[i].dev == dev && t->claims[i].ino == ino)
 			return true;
 	return false;
-}
-
-/* The live names of directory D: followed now, or saved. */
-static size_t
-tail_resume_bases(const struct tail *t, const struct tail_dir *d,
-    const struct tail_start *ts, char ***bases)
-{
-	size_t n = 0;
-
-	*bases = NULL;
-	for (const struct tail_file *f = t->files; f != NULL; f = f->next) {
-		char *copy = xstrdup(f->path);
-
-		if (strcmp(dirname(copy), d->path) == 0 && !f->is_rotated) {
-			free(copy);
-			copy = xstrdup(f->path);
-			*bases = xreallocarray(*bases, n + 1, sizeof(**bases));
-			(*bases)[n++] = xstrdup(basename(copy));
-		}
-		free(copy);
-	}
-	for (size_t i = 0; i < ts->nsaved; i++) {
-		char *copy = xstrdup(ts->saved[i].path);
-
-		if (strcmp(dirname(copy), d->path) == 0) {
-			free(copy);
-			copy = xstrdup(ts->saved[i].path);
-			*bases = xreallocarray(*bases, n + 1, sizeof(**bases));
-			(*bases)[n++] = xstrdup(basename(copy));
-		}
-		free(copy);
-	}
-	return n;
 }
 
 /* Does FD start with gzip's magic (RFC 1952 section 2.3.1)?  As
@@ -294,8 +264,9 @@ tail_resume_orphan(struct tail *t, const struct tail_copy *c)
 		return;
 	}
 	/* Compressed: read at once, never followed; until the next commit
-	 * its mtime keeps it an orphan, so a crash reads it again. */
+	 * sees it, it stays an orphan, so a crash reads it again. */
 	f = tail_file_new(t, c->path, fd, &st);
+	f->is_copy_only = true;
 	log_info("%s: a compressed copy made while we were stopped, of text "
 	    "no commit counted; read %llu bytes of it", c->path,
 	    (unsigned long long)tail_copy_feed(f, c->path, 0));
@@ -315,97 +286,64 @@ tail_is_known_copy(const struct tail_dir *d, const char *name,
     const struct tail_start *ts)
 {
 	for (size_t i = 0; i < ts->nsaved; i++) {
-		char *copy = xstrdup(ts->saved[i].path), *base;
+		char *base = tail_name_in(d->path, ts->saved[i].path);
 		bool is_known = false;
 
-		if (strcmp(dirname(copy), d->path) == 0) {
+		if (base != NULL) {
 			struct stat st;
 
-			free(copy);
-			copy = xstrdup(ts->saved[i].path);
-			base = basename(copy);
 			is_known = tail_is_copy_name(base, name) &&
 			    stat(ts->saved[i].path, &st) == 0 &&
 			    (uint64_t)st.st_dev == ts->saved[i].dev &&
 			    (uint64_t)st.st_ino == ts->saved[i].ino;
 		}
-		free(copy);
+		free(base);
 		if (is_known)
 			return true;
 	}
 	return false;
 }
 
-/* Step 4: the copies made after the last commit that nothing read. */
+/* Step 4: the copies the last commit did not see that nothing read. */
 static void
 tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 {
-	struct tail_copy *orphans = NULL;
-	size_t norphans = 0;
+	for (size_t i = 0; i < ts->npresent; i++) {
+		const struct tail_copy *c = &ts->present[i];
+		char *copy = xstrdup(c->path), *name = basename(copy);
+		const struct tail_dir *d = NULL;
+		struct stat st;
 
-	for (size_t i = 0; i < t->ndirs; i++) {
-		const struct tail_dir *d = &t->dirs[i];
-		char **bases;
-		size_t nbases = tail_resume_bases(t, d, ts, &bases);
-		DIR *dh = opendir(d->path);
-		struct dirent *de;
+		for (size_t k = 0; k < t->ndirs && d == NULL; k++) {
+			char *p = path_join(t->dirs[k].path, name);
 
-		while (dh != NULL && (de = readdir(dh)) != NULL) {
-			struct tail_copy c;
-			struct stat st;
-
-			if (de->d_name[0] == '.' ||
-			    !tail_is_copy_in(d, de->d_name, bases, nbases) ||
-			    tail_is_known_copy(d, de->d_name, ts))
-				continue;
-			c.path = path_join(d->path, de->d_name);
-			if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
-				free(c.path);
-				continue;
-			}
-			c.mtime = st.st_mtim;
-			c.dev = (uint64_t)st.st_dev;
-			c.ino = (uint64_t)st.st_ino;
-			/* A copy made since the start began is a rotation
-			 * the live file tells of (tail_read), of text this
-			 * start may have read from it. */
-			if (tail_copy_ms(&c) <= ts->last_commit_ms ||
-			    tail_copy_ms(&c) > ts->start_ms ||
-			    tail_find_inode(t, c.dev, c.ino) != NULL ||
-			    tail_is_claimed(t, c.dev, c.ino) ||
-			    tail_copy_was_read(t, c.path, &st)) {
-				free(c.path);
-				continue;
-			}
-			/* Two sources may watch one directory. */
-			for (size_t k = 0; k < norphans; k++)
-				if (orphans[k].dev == c.dev &&
-				    orphans[k].ino == c.ino) {
-					free(c.path);
-					c.path = NULL;
-					break;
-				}
-			if (c.path == NULL)
-				continue;
-			orphans = xreallocarray(orphans, norphans + 1,
-			    sizeof(*orphans));
-			orphans[norphans++] = c;
+			if (strcmp(p, c->path) == 0)
+				d = &t->dirs[k];
+			free(p);
 		}
-		if (dh != NULL)
-			closedir(dh);
-		for (size_t k = 0; k < nbases; k++)
-			free(bases[k]);
-		free(bases);
+		/* Changed since the start began: a rotation of a live file
+		 * going on now, which it tells of. */
+		if (d == NULL || stat(c->path, &st) != 0 ||
+		    (uint64_t)st.st_dev != c->dev ||
+		    (uint64_t)st.st_ino != c->ino ||
+		    (uint64_t)st.st_size != c->size ||
+		    tail_seen_has(&t->seen, c->path, &st) ||
+		    tail_is_known_copy(d, name, ts) ||
+		    tail_find_inode(t, c->dev, c->ino) != NULL ||
+		    tail_is_claimed(t, c->dev, c->ino) ||
+		    tail_copy_was_read(t, c->path, &st)) {
+			free(copy);
+			continue;
+		}
+		free(copy);
+		tail_resume_orphan(t, c);
 	}
-	tail_copies_sort(orphans, norphans);
-	for (size_t i = 0; i < norphans; i++)
-		tail_resume_orphan(t, &orphans[i]);
-	tail_copies_free(orphans, norphans);
 }
 
 /*
  * When watch last committed (ms since the epoch), or -1: the meta
  * table's, else (a state written before it had one) the latest save.
+ * Only a state without the set of copies seen needs it.
  */
 static int64_t
 tail_resume_last_commit(struct tail *t, const struct tail_start *ts)
@@ -423,12 +361,11 @@ tail_resume_last_commit(struct tail *t, const struct tail_start *ts)
 void
 tail_start(struct tail *t, int64_t now_ms)
 {
-	struct tail_start ts = { NULL, 0, NULL, false, -1, 0 };
+	struct tail_start ts = { NULL, 0, NULL, false, NULL, 0 };
 	int64_t first_ms;
 	bool has_started;
 
 	t->now_ms = now_ms;
-	ts.start_ms = stamp_now_ms();
 	if (state_files_load(t->st, &ts.saved, &ts.nsaved) != 0)
 		ts.nsaved = 0;
 	ts.used = xcalloc(ts.nsaved + 1, sizeof(*ts.used));
@@ -436,15 +373,17 @@ tail_start(struct tail *t, int64_t now_ms)
 	 * directory) was still a start: what is written after it counts. */
 	has_started = state_meta_get(t->st, "first_start_ms", &first_ms) == 0;
 	ts.is_first = ts.nsaved == 0 && !has_started;
-	ts.last_commit_ms = tail_resume_last_commit(t, &ts);
 	t->is_starting = true;
 	tail_dirs_update(t);
+	ts.npresent = tail_copies_in_dirs(t, ts.saved, ts.nsaved, &ts.present);
+	tail_seen_load(t, ts.present, ts.npresent, ts.is_first,
+	    tail_resume_last_commit(t, &ts));
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_start_one, &ts);
 	for (size_t i = 0; i < ts.nsaved; i++)
 		if (!ts.used[i])
 			tail_resume_moved(t, &ts.saved[i]);
-	if (!ts.is_first && ts.last_commit_ms >= 0)
+	if (!ts.is_first)
 		tail_resume_orphans(t, &ts);
 	if (!has_started)
 		state_meta_set(t->st, "first_start_ms", now_ms);
@@ -455,6 +394,7 @@ tail_start(struct tail *t, int64_t now_ms)
 	t->claims = NULL;
 	t->nclaims = 0;
 	free(ts.used);
+	tail_copies_free(ts.present, ts.npresent);
 	state_files_free(ts.saved, ts.nsaved);
 	t->next_sweep_ms = now_ms + t->cfg->sweep_ms;
 }

@@ -76,17 +76,20 @@ cleanup_watch() {
 trap cleanup_watch EXIT
 
 # wait_for WHAT CMD...: polls CMD every 0.1 s for up to ${WAIT_S:-30} s.
+# CMD may set _wf_seen to what it last saw, for the message on timeout
+# (a value put in WHAT is the one before the wait).
 # (Its variables have their own prefix: sh has no local scope, and a
 # caller's loop counter must survive.)
 wait_for() {
 	_wf_what=$1
 	shift
 	_wf_i=0
+	_wf_seen=
 	while ! "$@" 2>/dev/null; do
 		_wf_i=$((_wf_i + 1))
 		[ $_wf_i -lt $((${WAIT_S:-30} * 10)) ] || {
 			tail -n 50 "$WLOG" >&2
-			fail "timed out waiting for $_wf_what"
+			fail "timed out waiting for $_wf_what${_wf_seen:+ (last seen: $_wf_seen)}"
 		}
 		sleep 0.1
 	done
@@ -99,15 +102,29 @@ counted() {
 }
 
 count_is() {
-	[ "$(counted "${2:-failures}")" = "$1" ]
+	_wf_seen=$(counted "${2:-failures}")
+	[ "$_wf_seen" = "$1" ]
 }
 
 # wait_count N [FIELD]: until the committed count is N, then checks that
 # it stays N (no late double count) for a moment.
 wait_count() {
-	wait_for "count $1 (now $(counted "${2:-failures}"))" count_is "$1" "${2:-failures}"
+	wait_for "count $1 of ${2:-failures}" count_is "$1" "${2:-failures}"
 	sleep 0.5
 	assert_eq "$(counted "${2:-failures}")" "$1" "${3:-counted ${2:-failures}}"
+}
+
+# errors FILE COUNT TAG: appends COUNT failure lines of the test's
+# patterns (distinct, by TAG and number) and adds COUNT to n, the count
+# due.
+n=0
+errors() {
+	_er_i=0
+	while [ $_er_i -lt "$2" ]; do
+		_er_i=$((_er_i + 1))
+		n=$((n + 1))
+		echo "req=$3-$_er_i ERROR partner said 404" >> "$1"
+	done
 }
 
 # check_rss WHAT: watch's peak RSS stays bounded (64 MiB here; the bench

@@ -9,24 +9,13 @@
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
-n=0
-# errors FILE COUNT TAG: appends COUNT failure lines.
-errors() {
-	_i=0
-	while [ $_i -lt "$2" ]; do
-		_i=$((_i + 1))
-		n=$((n + 1))
-		echo "req=$3-$_i ERROR partner said 404" >> "$1"
-	done
-}
-
 write_config
 start_watch
 errors "$E" 2 first
 wait_count 2 failures "before any downtime"
 
 echo "# a new cluster instance born, written and copy-truncated while down"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 errors "$D/desk-error-4.log" 5 desk4
 cp "$D/desk-error-4.log" "$D/desk-error-4__2026-12-07_00-00-00.log"
 : > "$D/desk-error-4.log"
@@ -35,7 +24,7 @@ start_watch
 wait_count $n failures "new instance and its copy"
 
 echo "# a new app rotated and gzipped while down"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 errors "$D/fork-error.log" 3 fork
 gzip -c "$D/fork-error.log" > "$D/fork-error__2026-12-07_00-01-00.log.gz"
 : > "$D/fork-error.log"
@@ -44,7 +33,7 @@ start_watch
 wait_count $n failures "new app, its gzipped copy"
 
 echo "# a known app written, then rotated to .gz while down"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 errors "$E" 3 known
 gzip -c "$E" > "$D/demo-api-error__2026-12-07_00-02-00.log.gz"
 : > "$E"
@@ -53,7 +42,7 @@ start_watch
 wait_count $n failures "known app's gzipped copy"
 
 echo "# logrotate while down: rename and compress, a new file, renamed again"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 errors "$E" 2 lr
 mv "$E" "$E.1"
 gzip "$E.1"
@@ -67,7 +56,7 @@ wait_count $n failures "known file compressed, a whole generation at .1"
 echo "# a known file's inode reused while down (freed by a compression, taken by a new file)"
 # Played in place: the saved inode ends up at a copy's name with other
 # text, while the known text survives in a copy made before.
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 errors "$E" 2 reuse
 cp "$E" "$D/demo-api-error__2026-12-07_00-02-30.log"
 mv "$E" "$E.1"
@@ -78,7 +67,7 @@ start_watch
 wait_count $n failures "the known text from its copy, the new text at the old inode whole"
 
 echo "# files deleted after their copy was made"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 errors "$D/gone-error.log" 2 gone
 cp "$D/gone-error.log" "$D/gone-error__2026-12-07_00-03-00.log"
 rm "$D/gone-error.log"
@@ -87,6 +76,11 @@ cp "$D/desk-error-4.log" "$D/desk-error-4__2026-12-07_00-04-00.log"
 rm "$D/desk-error-4.log"
 start_watch
 wait_count $n failures "deleted after rotation: read from the copies"
+# Named by its path and saved inode; what was read from its copies has no
+# inode of its own to let go (watch said "inode 0 let go").
+grep -q "desk-error-4.log: inode [1-9][0-9]* is gone" "$WLOG" ||
+    fail "the file gone while down is not named with its inode"
+! grep "inode 0 " "$WLOG" || fail "a message names inode 0"
 
 echo "# a copy read while running, written again (same text) after the last commit"
 # pm2-logrotate 3.0.0 rotating a cluster app's file twice at once writes
@@ -98,14 +92,14 @@ cp "$D/twice-error.log" "$D/twice-error__2026-12-07_00-06-00.log"
 saw_truncation() { grep -q "twice-error.log: inode [0-9]* truncated" "$WLOG"; }
 wait_for "the truncation" saw_truncation
 sleep 0.5	# a commit after it (commit_interval 200ms)
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 cat "$D/twice-error__2026-12-07_00-06-00.log" > "$T/copy"
 cat "$T/copy" > "$D/twice-error__2026-12-07_00-06-00.log"
 start_watch
 wait_count $n failures "the rewritten copy is not read again"
 
 echo "# restarts with nothing new read nothing twice"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 start_watch
 wait_count $n failures "a clean restart"
 sleep 0.5
@@ -122,11 +116,11 @@ gzip -c "$D/late-error.log" > "$D/late-error__2026-12-07_00-05-00.log.gz"
 : > "$D/late-error.log"
 start_watch
 wait_count $n failures "known since the last commit, rotated while down"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
 
 echo "# the very first start follows tail.start_at (beginning): live files, no copies"
 rm -rf "$T/state"
 live=$(cat "$D"/*-error.log | grep -c ERROR)
 start_watch
 wait_count "$live" failures "a fresh state reads the live files only"
-stop_watch; sleep 1  # a copy made in the same tick as the last commit: see the note on issue 11
+stop_watch
