@@ -5,8 +5,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,50 +13,11 @@
 #include "log.h"
 #include "logfile.h"
 #include "path.h"
-#include "stamp.h"
 #include "pm2.h"
 #include "pm2_dump.h"
 #include "scan.h"
-#include "source.h"
+#include "scan_int.h"
 #include "xmalloc.h"
-
-#define SCAN_BUFSIZE	(256 * 1024)
-#define SCAN_JOBS_MAX	64
-
-/* One file's scan, made by a worker, added to the scan in file order. */
-struct scan_result {
-	char		*path;
-	bool		 is_done;	/* not to read: said in its place */
-	bool		 is_open;	/* f holds the file */
-	struct scan_file f;
-	struct aggregate *agg;		/* the file's counts */
-	char		*error;		/* malloc'd, or NULL */
-	uint64_t	 error_offset;
-	char		*log;		/* what was said, when captured */
-	size_t		 log_len;
-	bool		 is_pm2_daemon;	/* PM2's own log */
-	char		*app;		/* the app dump.pm2 names, or NULL */
-	struct scan_pm2_lines daemon;	/* its lines, for s->pm2 */
-};
-
-/* The files of one scan_paths call and the lock of the caller's hooks. */
-struct scan_batch {
-	struct scan	*s;
-	struct scan_result *res;
-	size_t		 n;
-	size_t		 next;		/* the next file to take */
-	bool		 is_captured;	/* workers keep what they say */
-	pthread_mutex_t	 lock;
-};
-
-struct scan_worker {
-	struct scan_batch *b;
-	struct match_set **sets;	/* the scan's, or this worker's */
-	bool		 owns_sets;
-	char		*buf;
-	struct scan_result *res;	/* the file being read */
-	pthread_t	 thread;
-};
 
 struct scan *
 scan_new(struct match_set **sets, size_t nsets,
@@ -90,208 +49,7 @@ scan_add_error(struct scan *s, const char *path, uint64_t offset,
 	e->message = xstrdup(message);
 }
 
-/* The app a file belongs to: PM2's name, else the base name. */
-static char *
-scan_app_name(const char *path)
-{
-	struct pm2_log_name name;
-	char *copy, *base, *app, *dot;
-
-	if (strcmp(path, "-") == 0)
-		return xstrdup("-");
-	copy = xstrdup(path);
-	base = basename(copy);
-	if (pm2_log_name_parse(base, &name) == 0) {
-		app = name.app;
-		name.app = NULL;
-		pm2_log_name_release(&name);
-	} else {
-		app = xstrdup(base);
-		dot = strchr(app, '.');
-		if (dot != NULL && dot != app)
-			*dot = '\0';
-	}
-	free(copy);
-	return app;
-}
-
-static void
-scan_outcome(void *ctx, const struct pipeline_outcome *o)
-{
-	struct scan_worker *w = ctx;
-	struct scan *s = w->b->s;
-
-	/* The file's instance holds for its own app only: a JSON line may
-	 * name another app (pm2.h). */
-	aggregate_add(w->res->agg, o->set_idx, o->app,
-	    strcmp(o->app, w->res->f.app) == 0 ? w->res->f.instance : -1,
-	    o->outcome, o->class_idx, o->record->ts_ms);
-	if (s->on_outcome != NULL && (!s->on_outcome_dated ||
-	    o->record->ts_ms != STAMP_NONE)) {
-		pthread_mutex_lock(&w->b->lock);
-		s->on_outcome(s->hook_ctx, w->res->path, o);
-		pthread_mutex_unlock(&w->b->lock);
-	}
-}
-
-static void
-scan_daemon_line(void *ctx, const struct pm2_daemon_line *l)
-{
-	struct scan_worker *w = ctx;
-
-	scan_pm2_keep(&w->res->daemon, l);
-}
-
-static void
-scan_read_hook(struct scan_worker *w, uint64_t bytes)
-{
-	struct scan *s = w->b->s;
-
-	if (s->on_read == NULL)
-		return;
-	pthread_mutex_lock(&w->b->lock);
-	s->on_read(s->hook_ctx, w->res->path, bytes);
-	pthread_mutex_unlock(&w->b->lock);
-}
-
-/* Reads W's current file into its result. */
-static void
-scan_file(struct scan_worker *w)
-{
-	struct scan *s = w->b->s;
-	struct scan_result *r = w->res;
-	struct pipeline_sink sink = { scan_outcome, w, scan_daemon_line };
-	struct pipeline_options opts = s->opts;
-	const char *path = r->path;
-	char err[512];
-	struct source *src;
-	struct pipeline *p;
-	struct scan_file *f = &r->f;
-	enum source_result rc;
-	uint64_t seen = 0;
-	size_t n, k = 0;
-
-	r->agg = aggregate_new(s->sets, s->nsets);
-	src = source_open(path, err, sizeof(err));
-	if (src == NULL) {
-		/* source_open's message already names the file. */
-		const char *msg = strncmp(err, path, strlen(path)) == 0 &&
-		    err[strlen(path)] == ':' ? err + strlen(path) + 2 : err;
-
-		r->error = xstrdup(msg);
-		log_error("%s: %s", path, msg);
-		return;
-	}
-	r->is_open = true;
-	f->path = xstrdup(path);
-	f->app = r->app != NULL ? xstrdup(r->app) : scan_app_name(path);
-	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
-	f->is_gz = source_is_gz(src);
-	r->is_pm2_daemon = strcmp(path, "-") != 0 && pm2_log_is_daemon(path);
-	opts.is_pm2_daemon = r->is_pm2_daemon;
-	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &opts);
-	scan_read_hook(w, 0);
-	while ((rc = source_read(src, w->buf, SCAN_BUFSIZE, &n)) ==
-	    SOURCE_OK) {
-		pipeline_feed(p, w->buf, n);
-		scan_read_hook(w, source_raw_offset(src) - seen);
-		seen = source_raw_offset(src);
-	}
-	/* Damaged input keeps its complete lines only. */
-	pipeline_finish(p, rc == SOURCE_EOF);
-	if (rc == SOURCE_ERROR) {
-		r->error = xstrdup(source_error(src));
-		r->error_offset = source_raw_offset(src);
-		log_error("%s: %s", path, r->error);
-	}
-	f->bytes = source_raw_offset(src);
-	f->decompressed_bytes = source_out_offset(src);
-	f->stats = *pipeline_stats(p);
-	f->first = xcalloc(s->first_stride, sizeof(*f->first));
-	for (size_t i = 0; i < s->nsets; i++)
-		for (size_t c = 0; c <= s->sets[i]->nfailure + 1; c++)
-			f->first[k++] = *pipeline_first(p, i, c);
-	pipeline_free(p);
-	source_free(src);
-}
-
-/* Takes files from W's batch until none is left. */
-static void *
-scan_worker_run(void *arg)
-{
-	struct scan_worker *w = arg;
-	struct scan_batch *b = w->b;
-
-	for (;;) {
-		FILE *fp = NULL;
-		size_t i;
-
-		pthread_mutex_lock(&b->lock);
-		i = b->next++;
-		pthread_mutex_unlock(&b->lock);
-		if (i >= b->n)
-			break;
-		if (b->res[i].is_done)
-			continue;
-		w->res = &b->res[i];
-		if (b->is_captured) {
-			fp = open_memstream(&w->res->log, &w->res->log_len);
-			log_capture(fp);
-		}
-		scan_file(w);
-		if (fp != NULL) {
-			log_capture(NULL);
-			fclose(fp);
-		}
-	}
-	return NULL;
-}
-
-static void
-scan_worker_init(struct scan_worker *w, struct scan_batch *b)
-{
-	memset(w, 0, sizeof(*w));
-	w->b = b;
-	w->sets = b->s->sets;
-	w->buf = xmalloc(SCAN_BUFSIZE);
-}
-
-/*
- * Gives W match sets of its own: PCRE2 code may be shared between threads
- * but match data may not (pcre2api(3), "Multithreaded use"), and a set
- * holds its match data.  Returns -1 when a pattern file cannot be read
- * again.
- */
-static int
-scan_worker_own_sets(struct scan_worker *w)
-{
-	struct scan *s = w->b->s;
-	char *err;
-
-	w->sets = xcalloc(s->nsets, sizeof(*w->sets));
-	w->owns_sets = true;
-	for (size_t i = 0; i < s->nsets; i++) {
-		w->sets[i] = match_set_load(s->sets[i]->path, &err);
-		if (w->sets[i] == NULL) {
-			log_debug("%s; reading files one at a time", err);
-			free(err);
-			return -1;
-		}
-		w->sets[i]->is_timed = s->sets[i]->is_timed;
-	}
-	return 0;
-}
-
-static void
-scan_worker_fini(struct scan_worker *w)
-{
-	if (w->owns_sets)
-		match_sets_free(w->sets, w->b->s->nsets);
-	free(w->buf);
-}
-
-/* Adds R, read by a worker, to S: files, counts and errors in order. */
-static int
+int
 scan_result_add(struct scan *s, struct scan_result *r)
 {
 	int rc = r->error != NULL ? -1 : 0;
@@ -314,84 +72,6 @@ scan_result_add(struct scan *s, struct scan_result *r)
 	free(r->error);
 	free(r->path);
 	free(r->app);
-	return rc;
-}
-
-/*
- * Reads the N entries of RES (files, and what could not be listed, said in
- * its place), in up to s->jobs threads, and adds them to S in that order,
- * so that the result does not depend on which thread finished first.  One
- * thread reads and adds each file in turn; several keep what each file's
- * reading said and write it out with the file, in order too.  Frees RES.
- */
-static int
-scan_files(struct scan *s, struct scan_result *res, size_t n)
-{
-	struct scan_batch b;
-	struct scan_worker *ws;
-	size_t nw = s->jobs < 1 ? 1 : s->jobs, nfiles = 0;
-	int rc = 0;
-
-	for (size_t i = 0; i < n; i++)
-		nfiles += !res[i].is_done;
-	if (nw > nfiles)
-		nw = nfiles > 0 ? nfiles : 1;
-	if (nw > SCAN_JOBS_MAX)
-		nw = SCAN_JOBS_MAX;
-	memset(&b, 0, sizeof(b));
-	b.s = s;
-	b.n = n;
-	b.res = res;
-	pthread_mutex_init(&b.lock, NULL);
-	ws = xcalloc(nw, sizeof(*ws));
-	for (size_t i = 0; i < nw; i++)
-		scan_worker_init(&ws[i], &b);
-	for (size_t i = 0; nw > 1 && i < nw; i++)
-		if (scan_worker_own_sets(&ws[i]) != 0) {
-			/* One at a time, with the scan's own sets. */
-			for (size_t j = 0; j < nw; j++)
-				scan_worker_fini(&ws[j]);
-			nw = 1;
-			scan_worker_init(&ws[0], &b);
-		}
-	if (nw == 1) {
-		for (size_t i = 0; i < n; i++) {
-			if (!res[i].is_done) {
-				ws[0].res = &res[i];
-				scan_file(&ws[0]);
-			}
-			if (scan_result_add(s, &res[i]) != 0)
-				rc = -1;
-		}
-	} else {
-		size_t started = 0;
-		int err = 0;
-
-		b.is_captured = true;
-		while (started < nw && (err = pthread_create(
-		    &ws[started].thread, NULL, scan_worker_run,
-		    &ws[started])) == 0)
-			started++;
-		/* Out of threads (EAGAIN under a process limit): this thread
-		 * takes a worker's part, and the files are read all the same,
-		 * by fewer threads. */
-		if (started < nw) {
-			log_warnx("cannot start scan thread %zu of %zu: %s; "
-			    "reading with %zu", started + 1, nw, strerror(err),
-			    started + 1);
-			scan_worker_run(&ws[started]);
-		}
-		for (size_t i = 0; i < started; i++)
-			pthread_join(ws[i].thread, NULL);
-		for (size_t i = 0; i < n; i++)
-			if (scan_result_add(s, &res[i]) != 0)
-				rc = -1;
-	}
-	for (size_t i = 0; i < nw; i++)
-		scan_worker_fini(&ws[i]);
-	free(ws);
-	free(res);
-	pthread_mutex_destroy(&b.lock);
 	return rc;
 }
 
@@ -696,7 +376,7 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 			scan_list_add(&l, paths[i]);
 	}
 	scan_list_once(&l);
-	return scan_files(s, l.res, l.n);
+	return scan_read_files(s, l.res, l.n);
 }
 
 int
