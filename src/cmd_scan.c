@@ -61,11 +61,7 @@ cmd_scan_outcome(void *ctx, const char *path,
 {
 	struct cmd_scan_extra *x = ctx;
 
-	if (x->minutes != NULL)
-		series_add(x->minutes, o->set_idx, o->outcome, o->class_idx, 1,
-		    o->record->ts_ms);
-	if (x->samples != NULL)
-		report_html_samples_note(x->samples, path, o);
+	report_html_samples_note(x->samples, path, o);
 }
 
 static void
@@ -262,10 +258,10 @@ cmd_scan(int argc, char **argv)
 	extra.minutes = series_new(sets, nsets, SERIES_MINUTE_MS);
 	if (ro.format == REPORT_HTML)
 		extra.samples = report_html_samples_new(sets, nsets);
-	/* The series counts only records with a time (series_add); HTML's
-	 * samples take any. */
-	s->on_outcome = cmd_scan_outcome;
-	s->on_outcome_dated = extra.samples == NULL;
+	/* The minutes are counted per file, by the threads that read them
+	 * (scan.h); the hook is for HTML's samples only. */
+	s->series = extra.minutes;
+	s->on_outcome = extra.samples != NULL ? cmd_scan_outcome : NULL;
 	s->on_read = cmd_scan_read;
 	s->hook_ctx = &extra;
 	if (optind == argc) {

@@ -67,6 +67,9 @@ scan_result_add(struct scan *s, struct scan_result *r)
 	if (r->agg != NULL)
 		aggregate_merge(s->agg, r->agg);
 	aggregate_free(r->agg);
+	if (r->series != NULL)
+		series_merge(s->series, r->series);
+	series_free(r->series);
 	if (r->error != NULL)
 		scan_add_error(s, r->path, r->error_offset, r->error);
 	free(r->error);

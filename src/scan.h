@@ -21,6 +21,7 @@
 #include "match.h"
 #include "pipeline.h"
 #include "scan_pm2.h"
+#include "series.h"
 
 struct scan_file {
 	char		*path;
@@ -59,16 +60,18 @@ struct scan {
 	 * read, with the bytes that read took from the file (compressed
 	 * bytes for gzip, as scan_path_size counts them).  With jobs > 1
 	 * they are called from several threads, one at a time, and files
-	 * interleave.  With on_outcome_dated, on_outcome sees only records
-	 * that have a time (what an hourly series counts): the threads then
-	 * do not take turns for every record of an unstamped log.
+	 * interleave.
 	 */
 	void		(*on_outcome)(void *ctx, const char *path,
 			    const struct pipeline_outcome *o);
-	bool		 on_outcome_dated;
 	void		(*on_read)(void *ctx, const char *path,
 			    uint64_t bytes);
 	void		*hook_ctx;
+	/* The caller's series (series_new over the scan's sets), or NULL:
+	 * every stamped record is counted into it.  Each file is counted
+	 * into a series of its own, merged in when the file's result is
+	 * added, so that threads never share one nor take turns. */
+	struct series	*series;
 	/* What PM2's own logs said (pm2.log, given or in a PM2 home);
 	 * pm2.apps is NULL when none was read. */
 	struct scan_pm2	 pm2;

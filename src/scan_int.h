@@ -22,6 +22,7 @@ struct scan_result {
 	bool		 is_open;	/* f holds the file */
 	struct scan_file f;
 	struct aggregate *agg;		/* the file's counts */
+	struct series	*series;	/* its steps, when s->series */
 	char		*error;		/* malloc'd, or NULL */
 	uint64_t	 error_offset;
 	char		*log;		/* what was said, when captured */

@@ -18,7 +18,6 @@
 #include "scan.h"
 #include "scan_int.h"
 #include "source.h"
-#include "stamp.h"
 #include "xmalloc.h"
 
 #define SCAN_READ_BUFSIZE	(256 * 1024)
@@ -79,8 +78,10 @@ scan_read_outcome(void *ctx, const struct pipeline_outcome *o)
 	aggregate_add(w->res->agg, o->set_idx, o->app,
 	    strcmp(o->app, w->res->f.app) == 0 ? w->res->f.instance : -1,
 	    o->outcome, o->class_idx, o->record->ts_ms);
-	if (s->on_outcome != NULL && (!s->on_outcome_dated ||
-	    o->record->ts_ms != STAMP_NONE)) {
+	if (w->res->series != NULL)
+		series_add(w->res->series, o->set_idx, o->outcome,
+		    o->class_idx, 1, o->record->ts_ms);
+	if (s->on_outcome != NULL) {
 		pthread_mutex_lock(&w->b->lock);
 		s->on_outcome(s->hook_ctx, w->res->path, o);
 		pthread_mutex_unlock(&w->b->lock);
@@ -125,6 +126,8 @@ scan_read_file(struct scan_read_worker *w)
 	size_t n, k = 0;
 
 	r->agg = aggregate_new(s->sets, s->nsets);
+	if (s->series != NULL)
+		r->series = series_new(s->sets, s->nsets, s->series->step_ms);
 	src = source_open(path, err, sizeof(err));
 	if (src == NULL) {
 		/* source_open's message already names the file. */

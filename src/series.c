@@ -162,6 +162,14 @@ series_regroup(struct series *src, int64_t step_ms)
 		sets[i] = (struct match_set *)src->sets[i].set;
 	dst = series_new(sets, src->nsets, step_ms);
 	free(sets);
+	/* SRC sorted first: DST's steps come in order, and stay sorted. */
+	series_merge(dst, src);
+	return dst;
+}
+
+void
+series_merge(struct series *dst, struct series *src)
+{
 	for (size_t i = 0; i < src->nsets; i++) {
 		struct series_set *ss = &src->sets[i];
 		size_t nclasses = ss->set->nfailure;
@@ -170,7 +178,7 @@ series_regroup(struct series *src, int64_t step_ms)
 		for (size_t j = 0; j < ss->nsteps; j++) {
 			const struct series_step *from = &ss->steps[j];
 			struct series_step *to = series_step(&dst->sets[i],
-			    series_floor(from->start_ms, step_ms));
+			    series_floor(from->start_ms, dst->step_ms));
 
 			to->failures += from->failures;
 			to->successes += from->successes;
@@ -179,7 +187,6 @@ series_regroup(struct series *src, int64_t step_ms)
 				to->classes[c] += from->classes[c];
 		}
 	}
-	return dst;
 }
 
 int64_t

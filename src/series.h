@@ -81,6 +81,13 @@ void series_add(struct series *s, size_t set_idx, enum match_outcome outcome,
 struct series *series_regroup(struct series *src, int64_t step_ms);
 
 /*
+ * Adds every step of SRC into DST, over the same sets, DST's step a
+ * multiple of SRC's (the sum of series counted apart, as scan's threads
+ * count theirs).  Sorts SRC's steps.
+ */
+void series_merge(struct series *dst, struct series *src);
+
+/*
  * The step to report a range at when the user gave none: a minute when
  * [SINCE_MS, UNTIL_MS) is at most SERIES_FINE_RANGE_MS long, else an
  * hour.  An open bound (STAMP_NONE) is taken from the steps of S (its

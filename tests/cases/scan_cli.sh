@@ -214,6 +214,10 @@ cmp "$T/jobs1.json" "$T/jobs4.json" || fail "--jobs 4 report differs from --jobs
 cmp "$T/jobs1.err" "$T/jobs4.err" || fail "--jobs 4 messages differ: $(diff "$T/jobs1.err" "$T/jobs4.err")"
 assert_eq "$(grep -c 'NUL bytes' "$T/jobs4.err")" 5 "--jobs 4: one NUL message per file"
 assert_eq "$(jget "$T/jobs4.json" '.pattern_sets.omni.failures')" 12 "--jobs 4: failures of the 6 whole error files"
+# Each thread counts its files' steps apart; merged, they hold every
+# (stamped) record, as the one thread's do.
+assert_eq "$(jget "$T/jobs4.json" '[.pattern_sets.omni.steps[].failures] | add')" 12 "--jobs 4: the steps hold every failure"
+assert_eq "$(jget "$T/jobs4.json" '[.pattern_sets.omni.hours[].successes] | add')" "$(jget "$T/jobs4.json" '.pattern_sets.omni.successes')" "--jobs 4: the hours hold every success"
 assert_eq "$(jget "$T/jobs4.json" '[.files[].path | sub(".*/"; "")] | join(" ")')" \
 	"a-out.log a-error.log b-out.log b-error.log c-out.log c-error.log.1.gz c-error.log d-out.log d-error.log e-out.log e-error.log desk-out.log desk-error.log" \
 	"--jobs 4: files in the order they are read"
