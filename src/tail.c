@@ -452,6 +452,7 @@ tail_free(struct tail *t)
 	for (size_t i = 0; i < t->ndump_srcs; i++)
 		free(t->dump_srcs[i].path);
 	free(t->dump_srcs);
+	tail_refused_free(t);
 	if (t->ifd >= 0)
 		close(t->ifd);
 	free(t->buf);

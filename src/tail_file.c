@@ -149,6 +149,51 @@ tail_find_inode(struct tail *t, uint64_t dev, uint64_t ino)
 	return NULL;
 }
 
+/*
+ * Notes that PATH would not open for ERR (0: it opened, or is gone).
+ * Returns whether that is news, to be warned about: a file nobody may
+ * read (a symlink out of the sandbox, a mode 0600 log) is tried again at
+ * every sweep, and one warning says it.
+ */
+static bool
+tail_refused(struct tail *t, const char *path, int err)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrefused; i++)
+		if (strcmp(t->refused[i].path, path) == 0)
+			break;
+	if (i < t->nrefused && t->refused[i].err == err)
+		return false;
+	if (i < t->nrefused && err != 0) {
+		t->refused[i].err = err;
+		return true;
+	}
+	if (i < t->nrefused) {
+		free(t->refused[i].path);
+		t->refused[i] = t->refused[--t->nrefused];
+		return false;
+	}
+	if (err == 0)
+		return false;
+	t->refused = xreallocarray(t->refused, t->nrefused + 1,
+	    sizeof(*t->refused));
+	t->refused[t->nrefused].path = xstrdup(path);
+	t->refused[t->nrefused].err = err;
+	t->nrefused++;
+	return true;
+}
+
+void
+tail_refused_free(struct tail *t)
+{
+	for (size_t i = 0; i < t->nrefused; i++)
+		free(t->refused[i].path);
+	free(t->refused);
+	t->refused = NULL;
+	t->nrefused = 0;
+}
+
 /* Opens PATH; returns the new file positioned at OFFSET, or NULL. */
 struct tail_file *
 tail_open(struct tail *t, const char *path, uint64_t offset)
@@ -158,11 +203,14 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		if (errno != ENOENT)
+		int err = errno;
+
+		if (tail_refused(t, path, err == ENOENT ? 0 : err))
 			log_warnx("%s: cannot open: %s%s", path,
-			    strerror(errno), sandbox_hint(errno));
+			    strerror(err), sandbox_hint(err));
 		return NULL;
 	}
+	(void)tail_refused(t, path, 0);
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;

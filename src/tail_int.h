@@ -109,7 +109,18 @@ struct tail {
 	struct tail_seen seen;
 	bool		 has_seen;	/* the state holds that set */
 	bool		 is_seen_dirty;	/* a copy may have come or changed */
+	/* Paths that would not open, and why (an errno): each is warned
+	 * about once, not at every sweep, until it opens, goes, or fails
+	 * for another reason (tail_file.c). */
+	struct tail_refused {
+		char	*path;
+		int	 err;
+	}		*refused;
+	size_t		 nrefused;
 };
+
+/* tail_file.c: forgets the refusals of tail_open(). */
+void tail_refused_free(struct tail *t);
 
 /* tail_names.c */
 

@@ -127,6 +127,13 @@ kill -0 "$WPID" || fail "a refused reload must not stop watch"
 fail_lines 1 c
 wait_count 4 failures "counting goes on after a refused reload"
 
+# Seconds and sweeps (1 s) after the refusals: each was said once, not at
+# every sweep that tried the file again (a reload, below, says it anew).
+assert_eq "$(grep -c 'sneaky-out.log: cannot open' "$WLOG")" 1 \
+    "the refusal of a file outside is said once"
+assert_eq "$(grep -c 'sneaky-passwd-out.log: cannot open' "$WLOG")" 1 \
+    "the refusal of /etc/passwd is said once"
+
 echo "# a reload inside the sandbox rebinds the metrics and counts on"
 sandbox_config
 kill -HUP "$WPID"
