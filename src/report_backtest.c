@@ -28,8 +28,9 @@
 
 /* How the clock was kept, for every reader of every format. */
 static const char report_bt_how[] =
-	"The records' stamps are the clock: records are replayed in stamp "
-	"order across files and judged once per stamp, and between two "
+	"The stamps are the clock: records, and the events of PM2's own "
+	"log, are replayed in stamp order across files and judged once per "
+	"stamp, and between two "
 	"stamps the clock stops where watch would have woken (a window "
 	"emptying, for, keep_firing_for, repeat_interval).  The replay "
 	"starts at --since or the first stamp and ends at --until or the "
@@ -371,7 +372,7 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 		stamp_format(t->first_ms, a);
 		stamp_format(t->last_ms, b);
 		fprintf(fp, "replayed %" PRIu64 " %s from %s to %s, the "
-		    "records' stamps as the clock\n", t->records,
+		    "stamps as the clock\n", t->records,
 		    plural(t->records, "record", "records"), a, b);
 		if (t->undated > 0)
 			fprintf(fp, "%" PRIu64 " %s without a stamp: "

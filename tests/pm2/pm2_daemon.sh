@@ -20,10 +20,12 @@
 #    a fake secret, which appears nowhere: not in any report, log, metric,
 #    notification or the state.
 # Then watch's summary, its metrics and both scans must give the same
-# exact counts.  Exit 77 (skip) when node or npm is missing.
+# exact counts, and backtest of the home the same episodes of the
+# restarts and app_errored rules as watch notified.  Exit 77 (skip) when node or npm is missing.
 
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/setup.sh"
 . "$top_srcdir/tests/pm2/pm2-lib.sh"
+. "$top_srcdir/tests/backtest-lib.sh"
 
 daemon_lines() {
 	grep -c "$1" "$PM2_HOME/pm2.log" 2>/dev/null || true
@@ -220,6 +222,13 @@ grep -q '^    instance 2: stopped since .*, 2 restarts, 2 unplanned exits, 1 pla
 check "summary" "$dir/summary.json"
 assert_eq "$(jget "$dir/home.json" '.pattern_sets.omni.apps.solo2 | [.failures, .successes] | join(" ")')" "1 1" "scan: solo2's logs outside PM2_HOME"
 assert_eq "$(jget "$dir/home.json" ".files | map(select(.path == \"$dir/ext/solo2-out.log\")) | .[0].app")" solo2 "scan: the dump's app name"
+# backtest over the same PM2 home (issue 15): restarts and app_errored
+# fire and resolve as watch notified them, at the pm2.log stamps of what
+# watch read (up to 10 s later on watch's side: PM2 writes its log under
+# load here).  quiet, added to watch by SIGHUP, is left out.
+"$OMNIWATCH" backtest -c "$CFG" --format json -o "$dir/bt.json" \
+	--until "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" || fail "backtest"
+BT_AGREE_LATE=10 watch_backtest_agree "$R" "$dir/bt.json" 3 '^(crashloop|gave-up)$'
 "$OMNIWATCH" summary -c "$CFG" >"$dir/summary.txt"
 "$OMNIWATCH" summary -c "$CFG" --format html -o "$dir/summary.html"
 "$OMNIWATCH" scan --format html -o "$dir/home.html" "$PM2_HOME"
