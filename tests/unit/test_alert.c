@@ -21,6 +21,8 @@
 #include "alert.h"
 #include "config.h"
 #include "match.h"
+#include "pm2_apps.h"
+#include "pm2_daemon.h"
 #include "redact.h"
 #include "stamp.h"
 #include "state.h"
@@ -209,6 +211,39 @@ test_failures(void **state)
 	at_rec(t, MATCH_FAILURE, 0, S(31), "AAA");
 	assert_int_equal(t->seen.n, 3);
 	assert_string_not_equal(t->seen.id[2], t->seen.id[0]);
+}
+
+/*
+ * restarts: the figure is the true number of an app's restarts in the
+ * window, not merely threshold + 1 (it was capped there, so a crash loop
+ * of five restarts read "restarted 2 times" under a threshold of 1).
+ */
+static void
+test_restarts_counted(void **state)
+{
+	struct at *t = *state;
+	struct pm2_apps *apps = pm2_apps_new();
+
+	t->rule.kind = CONFIG_ALERT_RESTARTS;
+	t->rule.threshold = 1;
+	at_start(t, S(0));
+	alert_pm2_apps(t->al, apps);
+	for (int k = 1; k <= 5; k++)
+		alert_pm2_event(t->al, "api", PM2_EVENT_RESTART, S(k), S(k));
+	alert_tick(t->al, S(5));
+	assert_int_equal(t->seen.n, 1);
+	assert_int_equal((int)alert_rule_value(t->al, 0, S(5)), 5);
+	/* At 11 s the restart of 1 s has left the 10 s window. */
+	alert_tick(t->al, S(11));
+	assert_int_equal((int)alert_rule_value(t->al, 0, S(11)), 4);
+	/* 14 s: only the one of 5 s is left, not more than 1: resolved. */
+	alert_tick(t->al, S(14));
+	assert_int_equal((int)alert_rule_value(t->al, 0, S(14)), 1);
+	assert_int_equal(t->seen.n, 2);
+	assert_true(t->seen.is_resolved[1]);
+	alert_free(t->al);
+	t->al = NULL;
+	pm2_apps_free(apps);
 }
 
 static void
@@ -619,6 +654,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_failures, at_setup,
 		    at_teardown),
+		cmocka_unit_test_setup_teardown(test_restarts_counted,
+		    at_setup, at_teardown),
 		cmocka_unit_test_setup_teardown(test_failure_rate, at_setup,
 		    at_teardown),
 		cmocka_unit_test_setup_teardown(test_classes, at_setup,
