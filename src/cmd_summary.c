@@ -193,18 +193,11 @@ cmd_summary_report(const struct config *cfg, const struct summary_view *v,
 		json_decref(root);
 		break;
 	case REPORT_HTML:
-		memset(&html, 0, sizeof(html));
+		summary_view_html(v, &html);
 		html.command = "summary";
 		source = xasprintf("state of %s", cfg->path);
 		html.source = source;
-		html.since_ms = v->since_ms;
-		html.until_ms = v->until_ms;
 		html.now_ms = (int64_t)now * 1000;
-		html.agg = v->agg;
-		html.series = v->hours;
-		html.steps = v->steps;
-		html.pm2 = v->pm2;
-		html.probes = v->probes;
 		rc = report_html_write(&html, fp);
 		free(source);
 		break;

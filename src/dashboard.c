@@ -160,17 +160,10 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 	if (fp == NULL)
 		abort();	/* only out of memory */
 	if (strcmp(path, "/") == 0) {
-		memset(&html, 0, sizeof(html));
+		summary_view_html(v, &html);
 		html.command = "watch";
 		html.source = "the state of this watch, refreshed every minute";
-		html.since_ms = r.since_ms;
-		html.until_ms = STAMP_NONE;
 		html.now_ms = (int64_t)now * 1000;
-		html.agg = v->agg;
-		html.series = v->hours;
-		html.steps = v->steps;
-		html.pm2 = v->pm2;
-		html.probes = v->probes;
 		html.alerts = alerts;
 		html.refresh_s = DASHBOARD_REFRESH_S;
 		rc = report_html_write(&html, fp);

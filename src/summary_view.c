@@ -5,8 +5,10 @@
 #include "autoconf.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
+#include "report_html.h"
 #include "report_pm2.h"
 #include "state_probe.h"
 #include "summary.h"
@@ -70,4 +72,17 @@ summary_view_free(struct summary_view *v)
 	pm2_apps_free(v->pm2);
 	report_probes_free(v->probes);
 	free(v);
+}
+
+void
+summary_view_html(const struct summary_view *v, struct report_html *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->since_ms = v->since_ms;
+	r->until_ms = v->until_ms;
+	r->agg = v->agg;
+	r->series = v->hours;
+	r->steps = v->steps;
+	r->pm2 = v->pm2;
+	r->probes = v->probes;
 }

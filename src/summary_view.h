@@ -47,4 +47,14 @@ json_t *summary_view_json(const struct summary_view *v);
 /* Accepts NULL. */
 void summary_view_free(struct summary_view *v);
 
+struct report_html;
+
+/*
+ * Fills the HTML report R (zeroed first) with V's range and parts: the
+ * counts, the hours, the steps, PM2's apps and the probes, which R
+ * borrows (V must outlive report_html_write).  The caller names the
+ * command, the source and the time (now_ms), and what else its page has.
+ */
+void summary_view_html(const struct summary_view *v, struct report_html *r);
+
 #endif
