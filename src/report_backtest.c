@@ -130,24 +130,83 @@ report_bt_is_on(const struct backtest *bt, size_t rule)
 	return bt->opts.rule_on == NULL || bt->opts.rule_on[rule];
 }
 
+/* The next episode of RULE from index *K on (start at 0), or NULL; *K
+ * moves past it. */
+static const struct backtest_episode *
+report_bt_next(const struct backtest *bt, size_t rule, size_t *k)
+{
+	for (; *k < bt->nepisodes; (*k)++)
+		if (bt->episodes[*k].rule == rule)
+			return &bt->episodes[(*k)++];
+	return NULL;
+}
+
 /* Episodes and notifications of RULE, and whether one is still open. */
 static void
 report_bt_rule_totals(const struct backtest *bt, size_t rule, size_t *eps,
     uint64_t *notes, bool *is_firing)
 {
+	const struct backtest_episode *e;
+
 	*eps = 0;
 	*notes = 0;
 	*is_firing = false;
-	for (size_t i = 0; i < bt->nepisodes; i++) {
-		const struct backtest_episode *e = &bt->episodes[i];
-
-		if (e->rule != rule)
-			continue;
+	for (size_t k = 0; (e = report_bt_next(bt, rule, &k)) != NULL;) {
 		(*eps)++;
 		*notes += e->notifications;
 		if (e->resolved_ms == STAMP_NONE)
 			*is_firing = true;
 	}
+}
+
+/*
+ * The same as the text and HTML reports say it ("3 episodes, 5
+ * notifications, firing at the end") into BUF (128 bytes).  Returns the
+ * episodes.
+ */
+static size_t
+report_bt_rule_tally(const struct backtest *bt, size_t rule, char *buf)
+{
+	size_t eps;
+	uint64_t notes;
+	bool is_firing;
+
+	report_bt_rule_totals(bt, rule, &eps, &notes, &is_firing);
+	snprintf(buf, 128, "%zu %s, %" PRIu64 " %s%s", eps, plural(eps,
+	    "episode", "episodes"), notes, plural(notes, "notification",
+	    "notifications"), is_firing ? ", firing at the end" : "");
+	return eps;
+}
+
+/* What the reports add under rule AL's name, or NULL: why a no_success
+ * rule reads as it does, where PM2's rules took their events from. */
+static const char *
+report_bt_diagnosis(const struct backtest *bt, const struct config_alert *al)
+{
+	if (al->kind == CONFIG_ALERT_NO_SUCCESS)
+		return report_bt_no_success;
+	if (al->kind == CONFIG_ALERT_RESTARTS ||
+	    al->kind == CONFIG_ALERT_APP_ERRORED)
+		return bt->totals.pm2_logs > 0 ? report_bt_pm2 :
+		    report_bt_pm2_none;
+	return NULL;
+}
+
+/*
+ * When E fired, into FIRED (STAMP_BUFLEN bytes); when it resolved and how
+ * long it lasted, into RESOLVED (STAMP_BUFLEN) and LASTED (32), when it
+ * did.  Returns whether it resolved (else those two are untouched).
+ */
+static bool
+report_bt_episode_times(const struct backtest_episode *e, char *fired,
+    char *resolved, char *lasted)
+{
+	stamp_format(e->fired_ms, fired);
+	if (e->resolved_ms == STAMP_NONE)
+		return false;
+	stamp_format(e->resolved_ms, resolved);
+	report_bt_duration(e->resolved_ms - e->fired_ms, lasted);
+	return true;
 }
 
 /* Is RULE firing at some time in [FROM, TO)? */
@@ -388,9 +447,8 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 		    "a stamp, not replayed" : "");
 	for (size_t i = 0; i < bt->cfg->nalerts; i++) {
 		const struct config_alert *al = &bt->cfg->alerts[i];
-		size_t eps;
-		uint64_t notes;
-		bool is_firing;
+		const char *diag = report_bt_diagnosis(bt, al);
+		char tally[128];
 
 		if (!report_bt_is_on(bt, i))
 			continue;
@@ -400,39 +458,24 @@ report_backtest_text(const struct report_backtest *r, FILE *fp)
 			    BACKTEST_NOT_REPLAYED);
 			continue;
 		}
-		report_bt_rule_totals(bt, i, &eps, &notes, &is_firing);
-		fprintf(fp, "\nrule %s (%s): %zu %s, %" PRIu64 " %s%s\n",
-		    al->name, report_bt_rule(al, rule), eps, plural(eps,
-		    "episode", "episodes"), notes, plural(notes,
-		    "notification", "notifications"), is_firing ?
-		    ", firing at the end" : "");
+		(void)report_bt_rule_tally(bt, i, tally);
+		fprintf(fp, "\nrule %s (%s): %s\n", al->name,
+		    report_bt_rule(al, rule), tally);
 		if (t->first_ms != STAMP_NONE)
 			report_bt_text_timeline(bt, i, fp);
-		if (al->kind == CONFIG_ALERT_NO_SUCCESS)
-			fprintf(fp, "  (%s)\n", report_bt_no_success);
-		if (al->kind == CONFIG_ALERT_RESTARTS ||
-		    al->kind == CONFIG_ALERT_APP_ERRORED)
-			fprintf(fp, "  (%s)\n", t->pm2_logs > 0 ?
-			    report_bt_pm2 : report_bt_pm2_none);
-		for (size_t k = 0; k < bt->nepisodes; k++) {
-			const struct backtest_episode *e = &bt->episodes[k];
+		if (diag != NULL)
+			fprintf(fp, "  (%s)\n", diag);
+		const struct backtest_episode *e;
 
-			if (e->rule != i)
-				continue;
-			stamp_format(e->fired_ms, a);
-			if (e->resolved_ms != STAMP_NONE) {
-				stamp_format(e->resolved_ms, b);
-				report_bt_duration(e->resolved_ms - e->fired_ms,
-				    d);
-			}
+		for (size_t k = 0; (e = report_bt_next(bt, i, &k)) != NULL;) {
+			bool is_resolved = report_bt_episode_times(e, a, b, d);
+
 			fprintf(fp, "  fired %s  %s %s%s%s  peak %s  "
-			    "notifications %" PRIu64 "\n", a,
-			    e->resolved_ms != STAMP_NONE ? "resolved" :
-			    "still firing", e->resolved_ms != STAMP_NONE ? b :
-			    "at the end", e->resolved_ms != STAMP_NONE ?
-			    " after " : "", e->resolved_ms != STAMP_NONE ? d :
-			    "", report_bt_value(al, e->peak, v),
-			    e->notifications);
+			    "notifications %" PRIu64 "\n", a, is_resolved ?
+			    "resolved" : "still firing", is_resolved ? b :
+			    "at the end", is_resolved ? " after " : "",
+			    is_resolved ? d : "", report_bt_value(al, e->peak,
+			    v), e->notifications);
 			if (e->sample != NULL) {
 				size_t n, len;
 				char *s = utf8_clean(e->sample,
@@ -471,6 +514,7 @@ report_bt_html_timeline(const struct backtest *bt, size_t rule, FILE *fp)
 {
 	int64_t from = bt->totals.first_ms, to = bt->totals.last_ms + 1;
 	double w = REPORT_BT_SVG_W - 2 * REPORT_BT_SVG_PAD;
+	const struct backtest_episode *e;
 	char a[STAMP_BUFLEN], b[STAMP_BUFLEN];
 
 	stamp_format(from, a);
@@ -480,15 +524,12 @@ report_bt_html_timeline(const struct backtest *bt, size_t rule, FILE *fp)
 	    "<rect class=\"track\" x=\"%d\" y=\"4\" width=\"%.2f\" "
 	    "height=\"18\" rx=\"3\"/>\n", REPORT_BT_SVG_W, REPORT_BT_SVG_H,
 	    REPORT_BT_SVG_PAD, w);
-	for (size_t i = 0; i < bt->nepisodes; i++) {
-		const struct backtest_episode *e = &bt->episodes[i];
+	for (size_t k = 0; (e = report_bt_next(bt, rule, &k)) != NULL;) {
 		int64_t end = e->resolved_ms != STAMP_NONE ? e->resolved_ms :
 		    to;
 		double x0, x1;
 		char f[STAMP_BUFLEN];
 
-		if (e->rule != rule)
-			continue;
 		x0 = REPORT_BT_SVG_PAD + w * (double)(e->fired_ms - from) /
 		    (double)(to - from);
 		x1 = REPORT_BT_SVG_PAD + w * (double)(end - from) /
@@ -511,11 +552,11 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 {
 	const struct config_alert *al = &bt->cfg->alerts[i];
 	char a[STAMP_BUFLEN], b[STAMP_BUFLEN], d[32], v[32], rule[128];
-	size_t eps;
-	uint64_t notes;
-	bool is_firing;
+	char tally[128];
+	const char *diag = report_bt_diagnosis(bt, al);
+	size_t eps = report_bt_rule_tally(bt, i, tally);
+	const struct backtest_episode *e;
 
-	report_bt_rule_totals(bt, i, &eps, &notes, &is_firing);
 	fprintf(fp, "<section class=\"set\"><h2>");
 	report_html_escs(fp, al->name);
 	if (!backtest_rule_is_replayed(bt, i)) {
@@ -528,19 +569,13 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 	}
 	fprintf(fp, "<small>");
 	report_html_escs(fp, report_bt_rule(al, rule));
-	fprintf(fp, " &middot; %zu %s, %" PRIu64 " %s%s</small></h2>\n"
-	    "<div class=\"panel\">\n", eps, plural(eps, "episode",
-	    "episodes"), notes, plural(notes, "notification",
-	    "notifications"), is_firing ? ", firing at the end" : "");
+	fprintf(fp, " &middot; %s</small></h2>\n<div class=\"panel\">\n",
+	    tally);
 	if (bt->totals.first_ms != STAMP_NONE)
 		report_bt_html_timeline(bt, i, fp);
-	if (al->kind == CONFIG_ALERT_NO_SUCCESS ||
-	    al->kind == CONFIG_ALERT_RESTARTS ||
-	    al->kind == CONFIG_ALERT_APP_ERRORED) {
+	if (diag != NULL) {
 		fprintf(fp, "<p class=\"diag\">");
-		report_html_escs(fp, al->kind == CONFIG_ALERT_NO_SUCCESS ?
-		    report_bt_no_success : bt->totals.pm2_logs > 0 ?
-		    report_bt_pm2 : report_bt_pm2_none);
+		report_html_escs(fp, diag);
 		fprintf(fp, "</p>\n");
 	}
 	if (eps == 0) {
@@ -551,30 +586,22 @@ report_bt_html_rule(const struct backtest *bt, size_t i, FILE *fp)
 	fprintf(fp, "<table><tr><th>fired</th><th>resolved</th>"
 	    "<th class=\"n\">lasted</th><th class=\"n\">peak</th>"
 	    "<th class=\"n\">notifications</th><th>PM2</th></tr>\n");
-	for (size_t k = 0; k < bt->nepisodes; k++) {
-		const struct backtest_episode *e = &bt->episodes[k];
+	for (size_t k = 0; (e = report_bt_next(bt, i, &k)) != NULL;) {
+		bool is_resolved = report_bt_episode_times(e, a, b, d);
 
-		if (e->rule != i)
-			continue;
-		stamp_format(e->fired_ms, a);
-		if (e->resolved_ms != STAMP_NONE) {
-			stamp_format(e->resolved_ms, b);
-			report_bt_duration(e->resolved_ms - e->fired_ms, d);
-		}
 		fprintf(fp, "<tr><td>%s</td><td>%s</td><td class=\"n\">%s</td>"
 		    "<td class=\"n\">%s</td><td class=\"n\">%" PRIu64
-		    "</td><td>", a, e->resolved_ms != STAMP_NONE ? b :
-		    "still firing", e->resolved_ms != STAMP_NONE ? d : "",
-		    report_bt_value(al, e->peak, v), e->notifications);
+		    "</td><td>", a, is_resolved ? b : "still firing",
+		    is_resolved ? d : "", report_bt_value(al, e->peak, v),
+		    e->notifications);
 		if (e->note != NULL)
 			report_html_escs(fp, e->note);
 		fprintf(fp, "</td></tr>\n");
 	}
 	fprintf(fp, "</table>\n");
-	for (size_t k = 0, shown = 0; k < bt->nepisodes; k++) {
-		const struct backtest_episode *e = &bt->episodes[k];
-
-		if (e->rule != i || e->sample == NULL)
+	for (size_t k = 0, shown = 0; (e = report_bt_next(bt, i, &k)) !=
+	    NULL;) {
+		if (e->sample == NULL)
 			continue;
 		if (shown++ == REPORT_BT_HTML_SAMPLES) {
 			fprintf(fp, "<p class=\"empty\">The samples of later "
