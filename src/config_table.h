@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "config_override.h"
+#include "yaml_load.h"
 
 struct fy_node;
 struct config;
@@ -161,10 +162,12 @@ void config_walk_defaults(const struct config_section *sec, void *base);
 /* Frees what SEC's rows hold in BASE, not BASE itself. */
 void config_walk_release(const struct config_section *sec, void *base);
 
-/* Sets the error (the first one wins) at NODE, else FALLBACK; -1. */
-int config_error(struct config_loader *ld, struct fy_node *node,
-    struct fy_node *fallback, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Sets LD's error (the first one wins) at NODE, else FALLBACK, as
+ * config_where() names it; -1.  The pattern sets' errors are made by the
+ * same yaml_error(). */
+#define config_error(ld, node, fallback, ...)				\
+	yaml_error(&(ld)->err, config_where((ld), (node), (fallback)),	\
+	    __VA_ARGS__)
 
 /* A malloc'd "FILE:LINE:COLUMN" of NODE, else of FALLBACK; "--set 'ARG'"
  * for a value from the command line (config_override.h). */

@@ -33,49 +33,29 @@
  * Errors.
  */
 
-int
-config_error(struct config_loader *ld, struct fy_node *node,
-    struct fy_node *fallback, const char *fmt, ...)
-{
-	char *msg, *place;
-	va_list ap;
-
-	if (ld->err != NULL)
-		return -1;
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	place = config_where(ld, node, fallback);
-	ld->err = xasprintf("%s: %s", place, msg);
-	free(place);
-	free(msg);
-	return -1;
-}
-
 char *
 config_where(struct config_loader *ld, struct fy_node *node,
     struct fy_node *fallback)
 {
-	int line = 1, column = 1;
 	const char *arg;
-	char *args, *place;
+	char *args, *place, *with;
 
 	/* A value from the command line has no place in the file. */
 	arg = config_overrides_find(&ld->ov, node != NULL ? node : fallback);
 	if (arg != NULL)
 		return xasprintf("--set '%s'", arg);
-	if (!yaml_mark(node, &line, &column))
-		yaml_mark(fallback, &line, &column);
+	place = yaml_where(ld->path, node, fallback);
 	/* The file's value was right until an override changed its rule
 	 * (kind=restarts under a threshold of 0.4; a key removed): the
 	 * argument is what to change, the place what it clashes with. */
 	args = config_overrides_context(&ld->ov, node != NULL ? node :
 	    fallback);
 	if (args == NULL)
-		return xasprintf("%s:%d:%d", ld->path, line, column);
-	place = xasprintf("%s, with %s:%d:%d", args, ld->path, line, column);
+		return place;
+	with = xasprintf("%s, with %s", args, place);
 	free(args);
-	return place;
+	free(place);
+	return with;
 }
 
 /* ---------------------------------------------------------------------

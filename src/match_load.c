@@ -38,27 +38,10 @@ struct match_loader {
 	char		*err;
 };
 
-static int
-match_error(struct match_loader *ld, struct fy_node *node, const char *fmt,
-    ...)
-{
-	int line, column;
-	char *msg;
-	va_list ap;
-
-	if (ld->err != NULL)
-		return -1;
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (yaml_mark(node, &line, &column))
-		ld->err = xasprintf("%s:%d:%d: %s", ld->path, line, column,
-		    msg);
-	else
-		ld->err = xasprintf("%s: %s", ld->path, msg);
-	free(msg);
-	return -1;
-}
+/* Sets LD's error (the first one wins) at NODE; -1 (yaml_error). */
+#define match_error(ld, node, ...)					\
+	yaml_error(&(ld)->err, yaml_where((ld)->path, (node), NULL),	\
+	    __VA_ARGS__)
 
 static const char *
 match_scalar(struct match_loader *ld, struct fy_node *key,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -303,4 +304,31 @@ yaml_mark(struct fy_node *node, int *line, int *column)
 			if (yaml_mark(item, line, column))
 				return true;
 	return false;
+}
+
+char *
+yaml_where(const char *path, struct fy_node *node, struct fy_node *fallback)
+{
+	int line = 1, column = 1;
+
+	if (!yaml_mark(node, &line, &column))
+		yaml_mark(fallback, &line, &column);
+	return xasprintf("%s:%d:%d", path, line, column);
+}
+
+int
+yaml_error(char **err, char *place, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (*err == NULL) {
+		va_start(ap, fmt);
+		msg = xvasprintf(fmt, ap);
+		va_end(ap);
+		*err = xasprintf("%s: %s", place, msg);
+		free(msg);
+	}
+	free(place);
+	return -1;
 }

@@ -62,4 +62,21 @@ void yaml_doc_release(struct yaml_doc *y);
  */
 bool yaml_mark(struct fy_node *node, int *line, int *column);
 
+/*
+ * "PATH:LINE:COLUMN" of NODE, else of FALLBACK (yaml_mark), else
+ * "PATH:1:1": where a message about a node of the file at PATH points.
+ * Malloc'd.
+ */
+char *yaml_where(const char *path, struct fy_node *node,
+    struct fy_node *fallback);
+
+/*
+ * The first error of a load (the config's, a pattern set's): when *ERR is
+ * NULL it becomes "PLACE: " and FMT's message (malloc'd); a later error
+ * leaves it.  PLACE (malloc'd, yaml_where or the config's config_where)
+ * is freed.  Returns -1, for "return yaml_error(...)".
+ */
+int yaml_error(char **err, char *place, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

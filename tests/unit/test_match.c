@@ -390,6 +390,13 @@ test_error_other(void **state)
 	assert_string_equal(err, want);
 	free(err);
 
+	/* Nothing inside has a place: line 1, as the config says it. */
+	path = mt_file("braces.yaml", "{}\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:1:1: no 'name' key", path);
+	assert_string_equal(err, want);
+	free(err);
+
 	/* Nothing to match. */
 	path = mt_file("empty.yaml", "name: t\n");
 	err = mt_load_error(path);
