@@ -49,18 +49,9 @@ static int
 state_meta_journal(struct state *st, int (*write)(struct state *,
     const void *), struct state_meta_change *c)
 {
-	struct state_journal *j = state_journal_of(st);
-	struct state_custom op;
+	struct state_custom op = { write, state_meta_free, c };
 
-	if (j == NULL) {
-		state_meta_free(c);
-		return -1;
-	}
-	op.write = write;
-	op.release = state_meta_free;
-	op.payload = c;
-	state_journal_custom(j, &op);
-	return 0;
+	return state_queue(st, &op);
 }
 
 /* Runs SQL with the change's bindings, as KIND asks: 0 key and value,
