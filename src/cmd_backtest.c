@@ -196,10 +196,9 @@ cmd_backtest(int argc, char **argv)
 	}
 	if (cmd_backtest_rules(&a, cfg, &on) != 0)
 		goto out;
-	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, &sets,
-	    &err, NULL) != 0) {
-		fprintf(stderr, "omniwatch backtest: %s: pattern_sets: %s\n",
-		    a.config_path, err);
+	if (match_sets_load(a.config_path, cfg->pattern_sets,
+	    cfg->npattern_sets, &sets, &err) != 0) {
+		fprintf(stderr, "omniwatch backtest: %s\n", err);
 		goto out;
 	}
 	/* The config's redact: regexes, compiled when it was read. */

@@ -603,9 +603,9 @@ cmd_check(int argc, char **argv)
 		free(err);
 		return rc;
 	}
-	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, &sets,
-	    &err, NULL) != 0) {
-		rc = check_unknown("%s: pattern_sets: %s", cfg->path, err);
+	if (match_sets_load(cfg->path, cfg->pattern_sets, cfg->npattern_sets,
+	    &sets, &err) != 0) {
+		rc = check_unknown("%s", err);
 		free(err);
 		config_free(cfg);
 		return rc;

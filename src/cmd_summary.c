@@ -85,16 +85,11 @@ static int
 cmd_summary_sets(const struct config *cfg, struct match_set ***sets)
 {
 	char *err = NULL;
-	bool not_found = false;
 
-	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, sets, &err,
-	    &not_found) == 0)
+	if (match_sets_load(cfg->path, cfg->pattern_sets, cfg->npattern_sets,
+	    sets, &err) == 0)
 		return 0;
-	if (not_found)
-		fprintf(stderr, "omniwatch summary: %s: pattern_sets: %s\n",
-		    cfg->path, err);
-	else
-		fprintf(stderr, "omniwatch summary: %s\n", err);
+	fprintf(stderr, "omniwatch summary: %s\n", err);
 	free(err);
 	return -1;
 }

@@ -298,9 +298,9 @@ watch_load(const char *path, const struct sandbox *sb, struct config **cfgp,
 		config_free(cfg);
 		return -1;
 	}
-	if (match_sets_load(cfg->pattern_sets, cfg->npattern_sets, &sets,
-	    &err, NULL) != 0) {
-		log_error("%s: pattern_sets: %s", path, err);
+	if (match_sets_load(path, cfg->pattern_sets, cfg->npattern_sets, &sets,
+	    &err) != 0) {
+		log_error("%s", err);
 		free(err);
 		config_free(cfg);
 		return -1;

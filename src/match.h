@@ -180,13 +180,15 @@ void match_set_captures(const struct match_set *set,
 void match_set_free(struct match_set *set);
 
 /*
- * Finds (match_set_find) and loads the N pattern sets NAMES into a new
- * array *SETS (free with match_sets_free).  Returns 0, or -1 with *ERR
- * (malloc'd) and nothing kept; then *NOT_FOUND (may be NULL) tells a set
- * that was not found from one that did not load.
+ * Finds (match_set_find) and loads the N pattern sets NAMES, which the
+ * config at CONFIG names, into a new array *SETS (free with
+ * match_sets_free).  Returns 0, or -1 with *ERR (malloc'd) and nothing
+ * kept: "CONFIG: pattern_sets: ..." for a name that names no set (the
+ * config is what to fix), else the set file's own error, which names
+ * the file, line and column.  Every command words it so.
  */
-int match_sets_load(char *const *names, size_t n, struct match_set ***sets,
-    char **err, bool *not_found);
+int match_sets_load(const char *config, char *const *names, size_t n,
+    struct match_set ***sets, char **err);
 
 /* Frees N sets and the array.  Accepts NULL. */
 void match_sets_free(struct match_set **sets, size_t n);

@@ -438,8 +438,8 @@ match_set_find(const char *name, char **err)
 }
 
 int
-match_sets_load(char *const *names, size_t n, struct match_set ***sets,
-    char **err, bool *not_found)
+match_sets_load(const char *config, char *const *names, size_t n,
+    struct match_set ***sets, char **err)
 {
 	struct match_set **out = xcalloc(n, sizeof(*out));
 
@@ -447,11 +447,14 @@ match_sets_load(char *const *names, size_t n, struct match_set ***sets,
 	for (size_t i = 0; i < n; i++) {
 		char *path = match_set_find(names[i], err);
 
-		if (not_found != NULL)
-			*not_found = path == NULL;
 		if (path != NULL) {
 			out[i] = match_set_load(path, err);
 			free(path);
+		} else {
+			char *why = *err;
+
+			*err = xasprintf("%s: pattern_sets: %s", config, why);
+			free(why);
 		}
 		if (out[i] == NULL) {
 			match_sets_free(out, i);

@@ -411,6 +411,34 @@ test_error_other(void **state)
 	free(err);
 }
 
+/*
+ * A set the config names but nobody has is the config's mistake, said at
+ * the config; a set file that does not load says its own place, once
+ * (check, backtest and watch used to put the config's name before it).
+ */
+static void
+test_sets_load_errors(void **state)
+{
+	char *names[2], *err = NULL, want[512];
+	struct match_set **sets = NULL;
+
+	(void)state;
+	names[0] = mt_file("good.yaml", "name: good\nsuccess: [ok]\n");
+	names[1] = "no-such-set";
+	assert_int_equal(match_sets_load("/etc/omniwatch.yaml", names, 2, &sets,
+	    &err), -1);
+	assert_non_null(err);
+	assert_int_equal(strncmp(err, "/etc/omniwatch.yaml: pattern_sets: ",
+	    strlen("/etc/omniwatch.yaml: pattern_sets: ")), 0);
+	free(err);
+	names[1] = mt_file("broken.yaml", "name: b\nsuccess: ['a(']\n");
+	assert_int_equal(match_sets_load("/etc/omniwatch.yaml", names, 2, &sets,
+	    &err), -1);
+	snprintf(want, sizeof(want), "%s:2:", names[1]);
+	assert_int_equal(strncmp(err, want, strlen(want)), 0);
+	free(err);
+}
+
 static void
 test_find(void **state)
 {
@@ -913,6 +941,7 @@ main(void)
 		cmocka_unit_test(test_error_missing_name),
 		cmocka_unit_test(test_error_other),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_sets_load_errors),
 		cmocka_unit_test(test_literals_omni),
 		cmocka_unit_test(test_literals_rules),
 		cmocka_unit_test(test_literals_never_hide_matches),
