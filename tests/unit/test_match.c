@@ -749,6 +749,40 @@ test_classify_damaged(void **state)
 	    true, MATCH_DAMAGED, 0);
 	/* 08, seq=1083's tail: no head, not an object, not an orphan. */
 	mt_expect(set, REC_1083_TAIL_08, false, MATCH_NONE, 0);
+	/*
+	 * pm2_scan.sh's burst: a chunk edge cut a success's head so that
+	 * what was left continued the plain line before it; the record it
+	 * joined holds a damaged one of ours (each cut pm2 7.0.4 can make
+	 * there that left a continuation: after "[Omni", "[Omni]",
+	 * "[Omni] Ticket", "... created", "... successfully:" and the whole
+	 * head).
+	 */
+	{
+		static const char *const rests[] = {
+			"] Ticket created successfully: {",
+			" Ticket created successfully: {",
+			" created successfully: {", " successfully: {", " {",
+			"",
+		};
+
+		for (size_t i = 0; i < sizeof(rests) / sizeof(rests[0]);
+		    i++) {
+			char text[512];
+
+			snprintf(text, sizeof(text), "[http] POST "
+			    "/api/v1/tickets -> partner.example.test "
+			    "(ticket #1)\n%s\n  ticketId: 50001,\n"
+			    "  ticket_number: 'TCK-2026-000001'\n}", rests[i]);
+			mt_expect(set, text, false, MATCH_DAMAGED, 0);
+		}
+	}
+	/* A plain line's stack trace is not: its frames are no head's
+	 * tail, and none is a short line before our body. */
+	mt_expect(set, "[worker] partner call retried: Error: socket hang "
+	    "up\n    at Socket.onClose (node:net:1:1) {\n  code: "
+	    "'ECONNRESET',\n  status: false\n}", false, MATCH_NONE, 0);
+	mt_expect(set, "[http] POST /api/v1/tickets\n\n  request done",
+	    false, MATCH_NONE, 0);
 	/* A record that merely mentions a word of ours is not damaged. */
 	mt_expect(set, "ticket created for customer", false, MATCH_NONE, 0);
 	mt_expect(set, "  at create (x.js:1:1)", true, MATCH_NONE, 0);
