@@ -1,9 +1,11 @@
-# Sourced by the real-PM2 tests (pm2_scan.sh, pm2_watch.sh) after
-# tests/setup.sh: pm2 7.0.4 from the npm registry, cached between runs; a
-# PM2 environment that talks to nothing but 127.0.0.1; the partner API stub;
-# one PM2_HOME per mode; starting tests/pm2/app/ticket-forwarder.js under PM2
-# and waiting (bounded) until it has logged everything; and a cleanup that
-# kills every PM2 daemon, the stub and the pids in $cleanup_pids.
+# Sourced by the real-PM2 tests (pm2_scan.sh, pm2_watch.sh,
+# pm2_downtime.sh) after tests/setup.sh: pm2 7.0.4 from the npm registry,
+# cached between runs; a PM2 environment that talks to nothing but
+# 127.0.0.1; the partner API stub; one PM2_HOME per mode; starting
+# tests/pm2/app/ticket-forwarder.js under PM2 and waiting (bounded) until it
+# has logged everything; `omniwatch watch` and `summary` on it; `omniwatch
+# scan` checked against the app's truth; and a cleanup that kills every PM2
+# daemon, the stub and the pids in $cleanup_pids.
 #
 # pm2 is installed once into
 # ${OMNIWATCH_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omniwatch-tests}/pm2-7.0.4
@@ -186,6 +188,36 @@ mode_end() {
 	echo "ok: $mode: done in $(($(date +%s) - t_begin)) s"
 }
 
+# ---- omniwatch watch on the mode's PM2_HOME --------------------------------
+
+# start_watch: `omniwatch watch -c $CFG` in the background, logging to
+# $WLOG; returns once it says it is watching.  stop_watch: SIGTERM, which
+# commits, and its exit status 0.
+wpid=""
+nstarts=0
+start_watch() {
+	"$OMNIWATCH" watch -c "$CFG" >>"$WLOG" 2>&1 &
+	wpid=$!
+	cleanup_pids="$cleanup_pids $wpid"
+	nstarts=$((nstarts + 1))
+	wait_for 10 watch_started || { cat "$WLOG" >&2; fail "watch did not start"; }
+}
+watch_started() {
+	kill -0 "$wpid" 2>/dev/null || { cat "$WLOG" >&2; fail "watch exited"; }
+	[ "$(grep -c ': watching ' "$WLOG")" -ge "$nstarts" ]
+}
+stop_watch() {
+	kill -TERM "$wpid"
+	wait "$wpid" || fail "watch exited with status $? on SIGTERM"
+	wpid=""
+}
+
+# summary FILE: what watch has committed.
+summary() {
+	"$OMNIWATCH" summary -c "$CFG" --json >"$1" 2>>"$dir/summary.err" ||
+		{ cat "$dir/summary.err" >&2; fail "omniwatch summary failed"; }
+}
+
 # start_fork APP TICKETS FIRST [PM2 OPTIONS...]: one fork-mode app via the
 # CLI, which hands its environment to the app; burst=1 for burst mode.
 start_fork() {
@@ -266,4 +298,49 @@ wait_logged() {
 		other: (map(.classes.other) | add)};
 	counts + {apps: (group_by(.app) | map({key: .[0].app, value: counts}) | from_entries)}
 	' >"$dir/truth.json"
+}
+
+# ---- the counts: omniwatch scan against the truth ---------------------------
+
+# scan: omniwatch scan --json on the mode's logs; must exit 0.
+scan() {
+	_rc=0
+	"$OMNIWATCH" scan --json "$PM2_HOME/logs" >"$dir/scan.json" 2>"$dir/scan.err" || _rc=$?
+	[ "$_rc" = 0 ] || { cat "$dir/scan.err" >&2; fail "$mode: omniwatch scan exited $_rc"; }
+	jq -e . "$dir/scan.json" >/dev/null || fail "$mode: scan --json output is not JSON"
+	assert_eq "$(jget "$dir/scan.json" '.errors | length')" 0 "$mode: scan errors"
+	_nfiles=$(find "$PM2_HOME/logs" -name '*.log' -o -name '*.log.gz' | wc -l)
+	assert_eq "$(jget "$dir/scan.json" '.files | length')" "$_nfiles" "$mode: files scanned"
+}
+
+# check_counts PREFIX SCANFILTER TRUTHFILTER: compare one set of counts.
+check_counts() {
+	_s=$2 _t=$3
+	for _k in failures successes; do
+		assert_eq "$(jget "$dir/scan.json" "$_s.$_k")" \
+			"$(jget "$dir/truth.json" "$_t.$_k")" "$1.$_k"
+	done
+	for _k in route_not_found other; do
+		assert_eq "$(jget "$dir/scan.json" "$_s.classes.$_k")" \
+			"$(jget "$dir/truth.json" "$_t.$_k")" "$1.classes.$_k"
+	done
+	assert_eq "$(jget "$dir/scan.json" "$_s.damaged")" 0 "$1.damaged"
+}
+
+# check_exact: overall and per-app counts equal the truth, nothing damaged.
+check_exact() {
+	check_counts "$mode: omni" '.pattern_sets.omni' ''
+	# failure_rate = failures / (failures + successes)
+	jq -e --slurpfile t "$dir/truth.json" '
+		.pattern_sets.omni.failure_rate as $r
+		| ($t[0].failures / ($t[0].failures + $t[0].successes)) as $e
+		| $r != null and ($r - $e) < 1e-6 and ($e - $r) < 1e-6' "$dir/scan.json" >/dev/null ||
+		fail "$mode: failure_rate: expected $(jget "$dir/truth.json" '.failures / (.failures + .successes)'), got $(jget "$dir/scan.json" '.pattern_sets.omni.failure_rate')"
+	echo "ok: $mode: omni.failure_rate = $(jget "$dir/scan.json" '.pattern_sets.omni.failure_rate')"
+	assert_eq "$(jget "$dir/scan.json" '.pattern_sets.omni.apps | keys | join(",")')" \
+		"$(jget "$dir/truth.json" '.apps | keys | join(",")')" "$mode: apps"
+	for _app in $(jget "$dir/truth.json" '.apps | keys[]'); do
+		check_counts "$mode: omni.apps[$_app]" \
+			".pattern_sets.omni.apps[\"$_app\"]" ".apps[\"$_app\"]"
+	done
 }

@@ -21,51 +21,9 @@
 
 . "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/setup.sh"
 # pm2 (cached), the PM2 environment, the stub, mode_begin/mode_end,
-# start_fork, start_ecosystem, wait_logged and the cleanup.
+# start_fork, start_ecosystem, wait_logged, scan, check_exact and the
+# cleanup.
 . "$top_srcdir/tests/pm2/pm2-lib.sh"
-
-# scan: omniwatch scan --json on the mode's logs; must exit 0.
-scan() {
-	_rc=0
-	"$OMNIWATCH" scan --json "$PM2_HOME/logs" >"$dir/scan.json" 2>"$dir/scan.err" || _rc=$?
-	[ "$_rc" = 0 ] || { cat "$dir/scan.err" >&2; fail "$mode: omniwatch scan exited $_rc"; }
-	jq -e . "$dir/scan.json" >/dev/null || fail "$mode: scan --json output is not JSON"
-	assert_eq "$(jget "$dir/scan.json" '.errors | length')" 0 "$mode: scan errors"
-	_nfiles=$(find "$PM2_HOME/logs" -name '*.log' | wc -l)
-	assert_eq "$(jget "$dir/scan.json" '.files | length')" "$_nfiles" "$mode: files scanned"
-}
-
-# check_counts PREFIX SCANFILTER TRUTHFILTER: compare one set of counts.
-check_counts() {
-	_s=$2 _t=$3
-	for _k in failures successes; do
-		assert_eq "$(jget "$dir/scan.json" "$_s.$_k")" \
-			"$(jget "$dir/truth.json" "$_t.$_k")" "$1.$_k"
-	done
-	for _k in route_not_found other; do
-		assert_eq "$(jget "$dir/scan.json" "$_s.classes.$_k")" \
-			"$(jget "$dir/truth.json" "$_t.$_k")" "$1.classes.$_k"
-	done
-	assert_eq "$(jget "$dir/scan.json" "$_s.damaged")" 0 "$1.damaged"
-}
-
-# check_exact: overall and per-app counts equal the truth, nothing damaged.
-check_exact() {
-	check_counts "$mode: omni" '.pattern_sets.omni' ''
-	# failure_rate = failures / (failures + successes)
-	jq -e --slurpfile t "$dir/truth.json" '
-		.pattern_sets.omni.failure_rate as $r
-		| ($t[0].failures / ($t[0].failures + $t[0].successes)) as $e
-		| $r != null and ($r - $e) < 1e-6 and ($e - $r) < 1e-6' "$dir/scan.json" >/dev/null ||
-		fail "$mode: failure_rate: expected $(jget "$dir/truth.json" '.failures / (.failures + .successes)'), got $(jget "$dir/scan.json" '.pattern_sets.omni.failure_rate')"
-	echo "ok: $mode: omni.failure_rate = $(jget "$dir/scan.json" '.pattern_sets.omni.failure_rate')"
-	assert_eq "$(jget "$dir/scan.json" '.pattern_sets.omni.apps | keys | join(",")')" \
-		"$(jget "$dir/truth.json" '.apps | keys | join(",")')" "$mode: apps"
-	for _app in $(jget "$dir/truth.json" '.apps | keys[]'); do
-		check_counts "$mode: omni.apps[$_app]" \
-			".pattern_sets.omni.apps[\"$_app\"]" ".apps[\"$_app\"]"
-	done
-}
 
 # check_window: first and last lie within the run (modes whose logs carry
 # timestamps; the daemon runs with TZ=UTC from tests/setup.sh).

@@ -59,8 +59,6 @@ mode_begin watch
 logs=$PM2_HOME/logs
 CFG=$dir/watch.yaml
 WLOG=$dir/watch.log
-wpid=""
-nstarts=0
 
 # ---- pm2-logrotate 3.0.0, set up as in samples/pm2/07 --------------------
 
@@ -109,26 +107,6 @@ state_dir: $dir/state
 state:
   commit_interval: 200ms
 EOF
-
-# ---- watch -----------------------------------------------------------------
-
-start_watch() {
-	"$OMNIWATCH" watch -c "$CFG" >>"$WLOG" 2>&1 &
-	wpid=$!
-	cleanup_pids="$cleanup_pids $wpid"
-	nstarts=$((nstarts + 1))
-	wait_for 10 watch_started || { cat "$WLOG" >&2; fail "watch did not start"; }
-}
-watch_started() {
-	kill -0 "$wpid" 2>/dev/null || { cat "$WLOG" >&2; fail "watch exited"; }
-	[ "$(grep -c ': watching ' "$WLOG")" -ge "$nstarts" ]
-}
-
-# summary FILE: what watch has committed.
-summary() {
-	"$OMNIWATCH" summary -c "$CFG" --json >"$1" 2>>"$dir/summary.err" ||
-		{ cat "$dir/summary.err" >&2; fail "omniwatch summary failed"; }
-}
 
 # copies NAME: how many copies pm2-logrotate has made of logs/NAME.log.
 copies() {
