@@ -1,10 +1,13 @@
 /*
- * probe: see probe.h.  A run is up to three requests on the caller's
- * http_client: the base and the endpoint at once, then OPTIONS when the
- * endpoint's 404 or 410 alone would not prove the route missing.  Each
- * request keeps its status, its Allow header and the start of its body
- * (to recognise the router that wrote a 404); when the last one ends,
- * probe_judge() turns the answers into the verdict.
+ * probe: see probe.h.  A run is up to five requests on the caller's
+ * http_client: the base and the endpoint at once; the same method on a
+ * made-up path when the endpoint's answer shows the route only if it is
+ * the endpoint's own (probe_needs_control); then OPTIONS on the endpoint
+ * and on the made-up path when the answers so far would not prove the
+ * route there or missing (probe_wants_options).  Each request keeps its
+ * status, its Allow header and the start of its body (to recognise the
+ * router that wrote a 404); when the last one ends, probe_judge()
+ * (probe_verdict.c) turns the answers into the verdict.
  */
 #include "autoconf.h"
 
@@ -14,266 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "probe.h"
 #include "xmalloc.h"
-
-static const char *const probe_verdict_names[PROBE_NVERDICTS] = {
-	"ok", "route_missing", "auth_rejected", "server_error", "timeout",
-	"unreachable",
-};
-
-const char *
-probe_verdict_name(enum probe_verdict v)
-{
-	return (unsigned)v < PROBE_NVERDICTS ? probe_verdict_names[v] : "?";
-}
-
-int
-probe_verdict_parse(const char *s)
-{
-	for (int i = 0; i < PROBE_NVERDICTS; i++)
-		if (strcmp(s, probe_verdict_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-void
-probe_result_release(struct probe_result *r)
-{
-	free(r->url);
-	free(r->evidence);
-	r->url = r->evidence = NULL;
-}
-
-/* ---------------------------------------------------------------------
- * The verdict.
- */
-
-enum probe_framework
-probe_framework_of(const char *p, size_t len)
-{
-	if (memmem(p, len, "RoutesRequests.php", 18) != NULL)
-		return PROBE_FRAMEWORK_LUMEN;
-	if (memmem(p, len, "NotFoundHttpException", 21) != NULL)
-		return PROBE_FRAMEWORK_LARAVEL;
-	/* finalhandler: "Cannot " + req.method + " " + the URL, in a
-	 * <pre> of an HTML page (or alone, in older versions). */
-	for (const char *q = p, *end = p + len; q < end; q++) {
-		const char *m;
-
-		q = memmem(q, (size_t)(end - q), "Cannot ", 7);
-		if (q == NULL)
-			break;
-		m = q + 7;
-		while (m < end && *m >= 'A' && *m <= 'Z')
-			m++;
-		if (m > q + 7 && m + 1 < end && m[0] == ' ' && m[1] == '/')
-			return PROBE_FRAMEWORK_EXPRESS;
-	}
-	return PROBE_FRAMEWORK_NONE;
-}
-
-static bool
-probe_is_missing(const struct probe_answer *a)
-{
-	return a->transport == PROBE_ANSWERED && (a->status == 404 ||
-	    a->status == 410) && a->allow[0] == '\0';
-}
-
-static bool
-probe_is_auth(const struct probe_answer *a)
-{
-	return a->transport == PROBE_ANSWERED && (a->status == 401 ||
-	    a->status == 403);
-}
-
-static bool
-probe_is_server_error(const struct probe_answer *a)
-{
-	return a->transport == PROBE_ANSWERED && a->status >= 500 &&
-	    a->status != 501;
-}
-
-/* An answer that could only come from a handler or router of the path. */
-static bool
-probe_is_routed(const struct probe_answer *a)
-{
-	return a->transport == PROBE_ANSWERED && !probe_is_missing(a) &&
-	    !probe_is_auth(a) && !probe_is_server_error(a) &&
-	    (a->status < 200 || a->status >= 300 || a->allow[0] != '\0');
-}
-
-static const char *
-probe_framework_words(enum probe_framework f)
-{
-	switch (f) {
-	case PROBE_FRAMEWORK_LUMEN:
-		return " from Lumen's router (RoutesRequests.php)";
-	case PROBE_FRAMEWORK_LARAVEL:
-		return " from a Laravel or Lumen router (NotFoundHttpException)";
-	case PROBE_FRAMEWORK_EXPRESS:
-		return " from Express ('Cannot GET')";
-	default:
-		return "";
-	}
-}
-
-/* "no answer within 10s" or libcurl's reason, for a failed request. */
-static char *
-probe_failure_words(const struct probe_answer *a, int64_t timeout_ms)
-{
-	if (a->transport == PROBE_TIMED_OUT)
-		return xasprintf("no answer to %s within %.3gs", a->method,
-		    (double)timeout_ms / 1000.0);
-	return xasprintf("%s failed (%s)", a->method, a->reason != NULL ?
-	    a->reason : "no answer");
-}
-
-static enum probe_verdict
-probe_failure_verdict(const struct probe_answer *a)
-{
-	return a->transport == PROBE_TIMED_OUT ? PROBE_TIMEOUT :
-	    PROBE_UNREACHABLE;
-}
-
-/* What the base said, as a clause. */
-static char *
-probe_base_words(const struct probe_answer *base, int64_t timeout_ms)
-{
-	char *f, *s;
-
-	if (base == NULL)
-		return xstrdup("the base was not asked");
-	if (base->transport == PROBE_ANSWERED)
-		return xasprintf("the base answered %ld", base->status);
-	f = probe_failure_words(base, timeout_ms);
-	s = xasprintf("the base did not answer (%s)", f);
-	free(f);
-	return s;
-}
-
-/* Why a routed answer A (to METHOD) shows the route is there. */
-static char *
-probe_routed_words(const struct probe_answer *a)
-{
-	if (a->status == 405)
-		return xasprintf("%s answered 405%s%s%s: a route is registered "
-		    "for other methods, as Lumen and Laravel answer for a "
-		    "deployed route", a->method, a->allow[0] != '\0' ?
-		    " (Allow: " : "", a->allow, a->allow[0] != '\0' ? ")" : "");
-	if (a->status == 501)
-		return xasprintf("%s answered 501: the server knows the path "
-		    "but not the method", a->method);
-	if (a->allow[0] != '\0')
-		return xasprintf("%s answered %ld with Allow: %s, the methods "
-		    "routed there", a->method, a->status, a->allow);
-	if (a->status >= 300 && a->status < 400)
-		return xasprintf("%s answered %ld (a redirect, not followed)",
-		    a->method, a->status);
-	if (a->status >= 400)
-		return xasprintf("%s answered %ld: a handler refused the "
-		    "request, so the route is there", a->method, a->status);
-	return xasprintf("%s answered %ld", a->method, a->status);
-}
-
-void
-probe_judge(const struct probe_answer *base,
-    const struct probe_answer *answers, size_t n, const char *origin,
-    int64_t timeout_ms, struct probe_result *out)
-{
-	const struct probe_answer *main = &answers[0], *opt = NULL;
-	enum probe_framework fw = PROBE_FRAMEWORK_NONE;
-	char *bw = probe_base_words(base, timeout_ms), *w = NULL;
-
-	out->status = main->transport == PROBE_ANSWERED ? main->status : 0;
-	out->base_status = base != NULL && base->transport == PROBE_ANSWERED ?
-	    base->status : 0;
-	for (size_t i = 0; i < n; i++)
-		if (answers[i].framework != PROBE_FRAMEWORK_NONE &&
-		    fw == PROBE_FRAMEWORK_NONE)
-			fw = answers[i].framework;
-	if (n > 1)
-		opt = &answers[1];
-
-	if (main->transport != PROBE_ANSWERED) {
-		w = probe_failure_words(main, timeout_ms);
-		out->verdict = probe_failure_verdict(main);
-		out->evidence = xasprintf("%s; the endpoint (%s): %s%s", bw,
-		    origin, w, out->base_status != 0 ? "; the server is up "
-		    "but the endpoint hangs or drops the connection" : "");
-	} else if (probe_is_auth(main)) {
-		out->verdict = PROBE_AUTH_REJECTED;
-		out->evidence = xasprintf("%s; the endpoint answered %ld to "
-		    "%s: the credentials (token, key or Authorization header) "
-		    "were refused", bw, main->status, main->method);
-	} else if (probe_is_server_error(main)) {
-		out->verdict = PROBE_SERVER_ERROR;
-		out->evidence = xasprintf("%s; the endpoint answered %ld to "
-		    "%s: the partner's server is failing, so whether the "
-		    "route is deployed cannot be told", bw, main->status,
-		    main->method);
-	} else if (!probe_is_missing(main)) {
-		w = probe_routed_words(main);
-		out->verdict = PROBE_OK;
-		out->evidence = xasprintf("%s; the endpoint's %s; the route "
-		    "is deployed", bw, w);
-	} else if (opt != NULL && opt->transport != PROBE_ANSWERED) {
-		w = probe_failure_words(opt, timeout_ms);
-		out->verdict = probe_failure_verdict(opt);
-		out->evidence = xasprintf("%s; the endpoint answered %ld to %s, "
-		    "then %s", bw, main->status, main->method, w);
-	} else if (opt != NULL && probe_is_auth(opt)) {
-		out->verdict = PROBE_AUTH_REJECTED;
-		out->evidence = xasprintf("%s; the endpoint answered %ld to %s "
-		    "and %ld to OPTIONS: the credentials were refused", bw,
-		    main->status, main->method, opt->status);
-	} else if (opt != NULL && probe_is_server_error(opt)) {
-		out->verdict = PROBE_SERVER_ERROR;
-		out->evidence = xasprintf("%s; the endpoint answered %ld to %s "
-		    "and %ld to OPTIONS: the partner's server is failing", bw,
-		    main->status, main->method, opt->status);
-	} else if (opt != NULL && probe_is_routed(opt)) {
-		w = probe_routed_words(opt);
-		out->verdict = PROBE_OK;
-		out->evidence = xasprintf("%s; the endpoint answered %ld%s to "
-		    "%s%s, but %s; the route is deployed", bw, main->status,
-		    probe_framework_words(main->framework), main->method,
-		    main->framework == PROBE_FRAMEWORK_EXPRESS ? " (Express "
-		    "has no handler for that method there)" : "", w);
-	} else if (opt != NULL && !probe_is_missing(opt)) {
-		/* 2xx without Allow: a CORS handler answers OPTIONS for
-		 * every path; it proves nothing either way. */
-		out->verdict = PROBE_OK;
-		out->evidence = xasprintf("%s; the endpoint answered %ld to %s, "
-		    "but OPTIONS answered %ld without an Allow header (a "
-		    "handler answers OPTIONS there, CORS perhaps), so the "
-		    "route cannot be shown missing; probe with --method POST "
-		    "--data to be sure", bw, main->status, main->method,
-		    opt->status);
-	} else if (base != NULL && base->transport != PROBE_ANSWERED) {
-		w = probe_failure_words(base, timeout_ms);
-		out->verdict = probe_failure_verdict(base);
-		out->evidence = xasprintf("the endpoint answered %ld to %s%s, "
-		    "but the base (%s/): %s, so the server itself may be "
-		    "down", main->status, main->method, opt != NULL ?
-		    " and OPTIONS" : "", origin, w);
-	} else {
-		out->verdict = PROBE_ROUTE_MISSING;
-		out->evidence = xasprintf("%s; the endpoint answered %ld%s to "
-		    "%s%s; %s", bw, main->status, probe_framework_words(fw),
-		    main->method, opt != NULL ? " and OPTIONS" : "",
-		    fw == PROBE_FRAMEWORK_EXPRESS ? "a deployed Express route "
-		    "answers OPTIONS with 200 and an Allow list" :
-		    fw == PROBE_FRAMEWORK_LUMEN || fw == PROBE_FRAMEWORK_LARAVEL ?
-		    "a deployed route answers 405 to GET" : "a deployed route answers 405 to other "
-		    "methods, or OPTIONS with an Allow list");
-	}
-	free(w);
-	free(bw);
-}
 
 /* ---------------------------------------------------------------------
  * A run.
@@ -295,6 +46,7 @@ struct probe {
 	char		*label;		/* "probe 'NAME'", or "probe" */
 	char		*url;
 	char		*base_url;
+	char		*control_url;	/* this run's made-up path */
 	char		*origin;	/* scheme://host:port */
 	char		*shown;		/* url, redacted */
 	const char	*method;	/* static */
@@ -306,7 +58,7 @@ struct probe {
 	const struct redact *rd;
 	void		(*done)(void *ctx, struct probe *p);
 	void		*ctx;
-	struct probe_req base, main, opt;
+	struct probe_req base, main, main_control, opt, opt_control;
 	bool		 is_running;
 	int64_t		 start_ms;
 	struct probe_result last;
@@ -432,6 +184,13 @@ probe_req_start(struct probe *p, struct probe_req *q, const char *url,
 	return 0;
 }
 
+/* Has Q ended, or was it not asked in this run? */
+static bool
+probe_req_settled(const struct probe_req *q)
+{
+	return q->is_done || !q->is_asked;
+}
+
 static void
 probe_finish(struct probe *p, int64_t now_ms)
 {
@@ -462,6 +221,38 @@ probe_finish(struct probe *p, int64_t now_ms)
 		p->done(p->ctx, p);
 }
 
+/*
+ * Starts what the answers so far call for, in the plan's order, and
+ * finishes the run once every request asked has ended.  A request that
+ * cannot start ends at once, so one pass top to bottom is enough.
+ */
+static void
+probe_advance(struct probe *p, int64_t now_ms)
+{
+	if (p->main.is_done && !p->main_control.is_asked &&
+	    p->control_url != NULL && probe_needs_control(&p->main.ans))
+		probe_req_start(p, &p->main_control, p->control_url,
+		    p->method);
+	if (p->main.is_done && probe_req_settled(&p->main_control) &&
+	    !p->opt.is_asked) {
+		p->main.ans.control = p->main_control.is_asked ?
+		    &p->main_control.ans : NULL;
+		if (probe_wants_options(&p->main.ans)) {
+			probe_req_start(p, &p->opt, p->url, "OPTIONS");
+			if (p->control_url != NULL)
+				probe_req_start(p, &p->opt_control,
+				    p->control_url, "OPTIONS");
+		}
+	}
+	if (p->opt.is_asked)
+		p->opt.ans.control = p->opt_control.is_asked ?
+		    &p->opt_control.ans : NULL;
+	if (probe_req_settled(&p->base) && p->main.is_done &&
+	    probe_req_settled(&p->main_control) &&
+	    probe_req_settled(&p->opt) && probe_req_settled(&p->opt_control))
+		probe_finish(p, now_ms);
+}
+
 static void
 probe_req_done(struct http_transfer *t, CURLcode res, int64_t now_ms)
 {
@@ -488,30 +279,90 @@ probe_req_done(struct http_transfer *t, CURLcode res, int64_t now_ms)
 		q->ans.reason = curl_easy_strerror(res != CURLE_OK ? res :
 		    CURLE_GOT_NOTHING);
 	}
-	if (q == &p->main && probe_is_missing(&q->ans) &&
-	    strcmp(p->method, "OPTIONS") != 0)
-		probe_req_start(p, &p->opt, p->url, "OPTIONS");
-	if ((p->base.is_done || !p->base.is_asked) && p->main.is_done &&
-	    (p->opt.is_done || !p->opt.is_asked))
-		probe_finish(p, now_ms);
+	probe_advance(p, now_ms);
+}
+
+/* 64 random bits for a made-up path; getrandom(2), else the clock and
+ * pid, since a guessable path does no harm, only a cached one would. */
+static uint64_t
+probe_random(void)
+{
+	uint64_t r;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+		return r;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^
+	    ((uint64_t)getpid() << 16);
+}
+
+/*
+ * This run's made-up path: the endpoint's parent, then
+ * omniwatch-probe-HEX/missing, with the endpoint's query.  Beside the
+ * endpoint, so that a front routing by prefix (nginx location /api/)
+ * sends it where the endpoint goes; two segments deep, so that a route
+ * with a parameter (/tickets/:id) does not match it as it matches
+ * /tickets/123.  Returns 0, or -1 with no made-up path (NULL): the
+ * URL was parsed in probe_new, so only memory can fail, and the answers
+ * are then taken as they are.
+ */
+static int
+probe_control_url(struct probe *p)
+{
+	CURLU *u = curl_url();
+	char *path = NULL, *url = NULL, *np, *slash;
+	size_t len;
+	int rc = -1;
+
+	free(p->control_url);
+	p->control_url = NULL;
+	if (u == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, p->url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		goto done;
+	/* The parent of /a/b and of /a/b/ is /a/. */
+	len = strlen(path);
+	if (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	slash = strrchr(path, '/');
+	if (slash != NULL)
+		slash[1] = '\0';
+	np = xasprintf("%somniwatch-probe-%016llx/missing", slash != NULL ?
+	    path : "/", (unsigned long long)probe_random());
+	if (curl_url_set(u, CURLUPART_PATH, np, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+		p->control_url = xstrdup(url);
+		rc = 0;
+	}
+	free(np);
+done:
+	curl_free(path);
+	curl_free(url);
+	curl_url_cleanup(u);
+	return rc;
 }
 
 int
 probe_start(struct probe *p, int64_t now_ms)
 {
+	bool failed;
+
 	if (p->is_running)
 		return 0;
 	p->is_running = true;
 	p->start_ms = now_ms;
-	p->opt.is_asked = false;
 	p->base.is_asked = p->main.is_asked = false;
+	p->main_control.is_asked = false;
+	p->opt.is_asked = p->opt_control.is_asked = false;
+	probe_control_url(p);
 	probe_req_start(p, &p->base, p->base_url, "GET");
 	probe_req_start(p, &p->main, p->url, p->method);
-	if (p->base.is_done && p->main.is_done) {
-		probe_finish(p, now_ms);
-		return -1;
-	}
-	return 0;
+	failed = p->base.is_done && p->main.is_done;
+	probe_advance(p, now_ms);
+	return failed ? -1 : 0;
 }
 
 bool
@@ -655,7 +506,10 @@ probe_new(const struct probe_spec *spec, struct http_client *hc,
 		goto fail;
 	p->shown = probe_redact(p, p->url);
 	if (http_client_global_init() != 0 || probe_req_init(p, &p->base) != 0 ||
-	    probe_req_init(p, &p->main) != 0 || probe_req_init(p, &p->opt) != 0) {
+	    probe_req_init(p, &p->main) != 0 ||
+	    probe_req_init(p, &p->main_control) != 0 ||
+	    probe_req_init(p, &p->opt) != 0 ||
+	    probe_req_init(p, &p->opt_control) != 0) {
 		*err = xasprintf("%s: libcurl cannot start", p->label);
 		goto fail;
 	}
@@ -673,7 +527,9 @@ probe_free(struct probe *p)
 		return;
 	probe_req_release(p, &p->base);
 	probe_req_release(p, &p->main);
+	probe_req_release(p, &p->main_control);
 	probe_req_release(p, &p->opt);
+	probe_req_release(p, &p->opt_control);
 	probe_result_release(&p->last);
 	for (size_t i = 0; i < p->nheaders; i++) {
 		free(p->headers[i].name);
@@ -689,6 +545,7 @@ probe_free(struct probe *p)
 		memset(p->url, 0, strlen(p->url));
 	free(p->url);
 	free(p->base_url);
+	free(p->control_url);
 	free(p->origin);
 	free(p->shown);
 	free(p->data);

@@ -5,9 +5,13 @@
  * The request plan: the base (scheme://host:port/, GET) and the endpoint
  * with the probe's method (GET unless told; POST only when the caller
  * gives a body, which `omniwatch probe` allows only for --method POST
- * --data) start together.  When the endpoint answers 404 or 410 without an
- * Allow header, OPTIONS is asked too, because one method's 404 is no proof
- * that the route is missing:
+ * --data) start together.  An answer that would show the route only by
+ * inference (405, 501, Allow, another 4xx, OPTIONS's) is then checked
+ * against the same method on a made-up path beside the endpoint
+ * (probe_needs_control; see probe_verdict.c for why).  When the endpoint
+ * answers 404 or 410 without an Allow header, or only as a made-up path
+ * is answered, OPTIONS is asked too (with its own made-up path), because
+ * one method's 404 is no proof that the route is missing:
  *   - Lumen (laravel/lumen-framework src/Concerns/RoutesRequests.php,
  *     handleDispatcherResponse) throws NotFoundHttpException (404) when
  *     FastRoute finds no route, and MethodNotAllowedHttpException (405,
@@ -25,9 +29,13 @@
  *   ok             2xx or 3xx, 405 or 501, an Allow header naming methods,
  *                  or another 4xx (the request reached a handler); an
  *                  OPTIONS answer of 2xx without Allow (a CORS handler's,
- *                  say) is not taken as proof of a missing route either
+ *                  say) is not taken as proof of a missing route either.
+ *                  All but a 2xx or 3xx to the probe's own method count
+ *                  only when a made-up path is answered otherwise
  *   route_missing  404 or 410 to every method tried, OPTIONS included,
- *                  while the base answers (any HTTP status)
+ *                  or the answer a made-up path gets too (Python's
+ *                  http.server: 501 to OPTIONS on every path), while the
+ *                  base answers (any HTTP status)
  *   auth_rejected  401 or 403
  *   server_error   5xx other than 501
  *   timeout        no answer within the timeout
@@ -99,7 +107,29 @@ struct probe_answer {
 	long		 status;	/* 0 when not answered */
 	char		 allow[PROBE_ALLOW_MAX];	/* "" when none */
 	enum probe_framework framework;
+	/* The same method's answer on a made-up path beside the endpoint
+	 * (borrowed); NULL: not asked, and the answer is taken as it is. */
+	const struct probe_answer *control;
 };
+
+/* 404 or 410 without Allow: what a path with no route answers. */
+bool probe_is_missing(const struct probe_answer *a);
+
+/*
+ * Does A show the route only if a made-up path is answered otherwise?
+ * True for a 405, a 501, an Allow header, another 4xx, and any OPTIONS
+ * answer but 404, 410, 401, 403 and 5xx; never for POST, which is sent
+ * to the endpoint alone.  The run asks the control when this is true.
+ */
+bool probe_needs_control(const struct probe_answer *a);
+
+/* Is A the answer its made-up path got too (status and Allow), so that
+ * it says nothing about the route?  False when no control was asked. */
+bool probe_is_server_wide(const struct probe_answer *a);
+
+/* Is OPTIONS to be asked after MAIN (the probe's method's answer): MAIN
+ * is missing or server-wide, and was not OPTIONS itself. */
+bool probe_wants_options(const struct probe_answer *main);
 
 /* What one probe found.  Strings are malloc'd, owned by the result. */
 struct probe_result {
