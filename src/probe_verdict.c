@@ -236,15 +236,35 @@ probe_unrouted_words(const struct probe_answer *a)
 	    probe_framework_words(a->framework), a->method);
 }
 
-/* "; OPTIONS answers 501 on any path..." for a server-wide A, or "". */
+/* "; OPTIONS answers 501 on any path..." for the server-wide ones of
+ * MAIN and OPT (NULL: not asked), or "". */
 static char *
-probe_server_wide_words(const struct probe_answer *a)
+probe_server_wide_words(const struct probe_answer *main,
+    const struct probe_answer *opt)
 {
+	const struct probe_answer *a = main;
+	bool both = opt != NULL && probe_is_server_wide(main) &&
+	    probe_is_server_wide(opt);
+
+	if (both && (main->status != opt->status ||
+	    strcmp(main->allow, opt->allow) != 0)) {
+		char *m = probe_server_wide_words(main, NULL);
+		char *o = probe_server_wide_words(opt, NULL);
+		char *s = xasprintf("%s%s", m, o);
+
+		free(m);
+		free(o);
+		return s;
+	}
+	if (!probe_is_server_wide(a))
+		a = opt;
 	if (a == NULL || !probe_is_server_wide(a))
 		return xstrdup("");
-	return xasprintf("; %s answers %ld%s%s on any path (a made-up one "
-	    "too), so it says nothing about this route", a->method,
-	    a->status, a->allow[0] != '\0' ? " with Allow: " : "", a->allow);
+	return xasprintf("; %s%s%s answer%s %ld%s%s on any path (a made-up "
+	    "one too), so %s about this route", a->method, both ? " and " :
+	    "", both ? opt->method : "", both ? "" : "s", a->status,
+	    a->allow[0] != '\0' ? " with Allow: " : "", a->allow, both ?
+	    "neither says anything" : "it says nothing");
 }
 
 /* The evidence of route_missing: every answer was a 404 or 410, or one
@@ -258,7 +278,7 @@ probe_missing_words(const char *bw, const struct probe_answer *main,
 	    fw == PROBE_FRAMEWORK_LUMEN || fw == PROBE_FRAMEWORK_LARAVEL ?
 	    "a deployed route answers 405 to GET" : "a deployed route "
 	    "answers 405 to other methods, or OPTIONS with an Allow list";
-	char *mw, *ow, *sw1, *sw2, *s;
+	char *mw, *ow, *sw, *s;
 
 	if (probe_is_missing(main) && (opt == NULL || probe_is_missing(opt)))
 		/* The incident's sentence: one status, both methods. */
@@ -267,14 +287,12 @@ probe_missing_words(const char *bw, const struct probe_answer *main,
 		    opt != NULL ? " and OPTIONS" : "", hint);
 	mw = probe_unrouted_words(main);
 	ow = opt != NULL ? probe_unrouted_words(opt) : xstrdup("");
-	sw1 = probe_server_wide_words(main);
-	sw2 = probe_server_wide_words(opt);
-	s = xasprintf("%s; the endpoint answered %s%s%s%s%s; %s", bw, mw,
-	    opt != NULL ? " and " : "", ow, sw1, sw2, hint);
+	sw = probe_server_wide_words(main, opt);
+	s = xasprintf("%s; the endpoint answered %s%s%s%s; %s", bw, mw,
+	    opt != NULL ? " and " : "", ow, sw, hint);
 	free(mw);
 	free(ow);
-	free(sw1);
-	free(sw2);
+	free(sw);
 	return s;
 }
 
@@ -347,7 +365,7 @@ probe_judge(const struct probe_answer *base,
 		    "--data to be sure", bw, main->status, main->method,
 		    opt->status, w);
 	} else if (opt != NULL && probe_shows_route(opt)) {
-		char *mw = probe_server_wide_words(main);
+		char *mw = probe_server_wide_words(main, NULL);
 
 		w = probe_routed_words(opt);
 		out->verdict = PROBE_OK;

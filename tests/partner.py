@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A partner API for the probe tests, on 127.0.0.1 only.
 
-usage: partner.py DIR [hang]
+usage: partner.py DIR [hang|static|405]
 
 Binds 127.0.0.1 on a free port, writes it to DIR/port and its pid to
 DIR/pid, and logs every request's method and path (without the query) to
@@ -21,7 +21,13 @@ tell apart (omniwatch(1), PROBE):
   /down                503
   /auth                401
   /hang                reads the request, never answers
-With "hang" every request is read and never answered.  It stops by
+With "hang" every request is read and never answered.  With "static" it
+is Python's own http.server (SimpleHTTPRequestHandler, serving DIR/www,
+where /api/ready.json exists): 404 to GET and HEAD on a missing path, 501
+to OPTIONS and POST on every path (issue 13: that 501 was taken for a
+route).  With "405" it answers 405 without Allow to every method on every
+path but two: / (200) and /api/tickets (POST: 200; other methods: 405
+with Allow: POST, as Lumen answers a deployed route).  It stops by
 itself after 300 s, so that a test that dies leaves nothing behind.
 """
 import json
@@ -29,10 +35,12 @@ import os
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import (BaseHTTPRequestHandler, SimpleHTTPRequestHandler,
+                         ThreadingHTTPServer)
 
 DIR = sys.argv[1]
-HANG_ALL = len(sys.argv) > 2 and sys.argv[2] == "hang"
+MODE = sys.argv[2] if len(sys.argv) > 2 else ""
+HANG_ALL = MODE == "hang"
 LOCK = threading.Lock()
 
 LUMEN_404 = json.dumps({
@@ -75,9 +83,7 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        with LOCK:
-            with open(os.path.join(DIR, "methods"), "a") as f:
-                f.write("%s %s\n" % (self.command, path))
+        log_request_line(self.command, self.path)
         m = self.command
         if HANG_ALL or path == "/hang":
             time.sleep(120)
@@ -129,9 +135,61 @@ class Handler(BaseHTTPRequestHandler):
         handle_any
 
 
+def log_request_line(command, rawpath):
+    with LOCK:
+        with open(os.path.join(DIR, "methods"), "a") as f:
+            f.write("%s %s\n" % (command, rawpath.split("?", 1)[0]))
+
+
+class StaticHandler(SimpleHTTPRequestHandler):
+    """Python's http.server as `python3 -m http.server` runs it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=os.path.join(DIR, "www"), **kwargs)
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def parse_request(self):
+        ok = super().parse_request()
+        if ok:
+            log_request_line(self.command, self.path)
+        return ok
+
+
+class All405Handler(Handler):
+    """405 to every method on every path it does not know."""
+
+    def handle_any(self):
+        path = self.path.split("?", 1)[0]
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        log_request_line(self.command, self.path)
+        if path == "/":
+            self.answer(200, b"ok\n")
+        elif path == "/api/tickets" and self.command == "POST":
+            self.answer(200, b'{"ok":true}', "application/json")
+        elif path == "/api/tickets":
+            self.answer(405, b"", headers=[("Allow", "POST")])
+        else:
+            self.answer(405, b"method not allowed\n")
+
+    do_GET = do_HEAD = do_POST = do_OPTIONS = do_PUT = do_DELETE = \
+        handle_any
+
+
 def main():
     os.makedirs(DIR, exist_ok=True)
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    handler = Handler
+    if MODE == "static":
+        os.makedirs(os.path.join(DIR, "www", "api"), exist_ok=True)
+        with open(os.path.join(DIR, "www", "api", "ready.json"), "w") as f:
+            f.write('{"ready":true}\n')
+        handler = StaticHandler
+    elif MODE == "405":
+        handler = All405Handler
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     srv.daemon_threads = True
     with open(os.path.join(DIR, "pid"), "w") as f:
         f.write("%d\n" % os.getpid())

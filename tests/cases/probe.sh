@@ -76,6 +76,53 @@ jget "$T/express-missing.json" .evidence | grep -q "from Express ('Cannot GET')"
     fail "express-missing: the evidence does not name Express"
 # A CORS handler's 204 to OPTIONS proves nothing: not route_missing.
 verdict cors /cors/missing ok 0
+
+# Issue 13: an answer a made-up path gets too says nothing about the
+# route.  Python's own http.server (501 to OPTIONS on every path) and a
+# server answering 405 to every method on every path it does not know
+# made a missing route "ok"; a route they do serve stays ok.
+S=$T/static
+start_partner "$S" static
+F=$T/all405
+start_partner "$F" 405
+sbase="http://127.0.0.1:$(cat "$S/port")"
+fbase="http://127.0.0.1:$(cat "$F/port")"
+# sverdict NAME URL VERDICT RC [ARGS]: verdict, for a whole URL.
+sverdict() {
+	_s_name=$1 _s_url=$2 _s_want=$3 _s_rc=$4
+	shift 4
+	probe "$_s_name" "$@" "$_s_url"
+	assert_eq "$(jget "$T/$_s_name.json" .verdict)" "$_s_want" \
+	    "$_s_name: verdict ($(jget "$T/$_s_name.json" .evidence))"
+	assert_eq "$rc" "$_s_rc" "$_s_name: exit status"
+}
+sverdict static-missing "$sbase/api/x" route_missing 2
+jget "$T/static-missing.json" .evidence | grep -q "OPTIONS answers 501 on any path (a made-up one too), so it says nothing about this route" ||
+    fail "static-missing: the evidence does not say why the 501 is no proof"
+sverdict static-head "$sbase/api/x" route_missing 2 --method HEAD
+sverdict static-options "$sbase/api/x" route_missing 2 --method OPTIONS
+sverdict static-served "$sbase/api/ready.json" ok 0
+sverdict all405-missing "$fbase/api/x" route_missing 2
+assert_eq "$(jget "$T/all405-missing.json" .status)" 405 "all405-missing: status"
+jget "$T/all405-missing.json" .evidence | grep -q "GET and OPTIONS answer 405 on any path" ||
+    fail "all405-missing: the evidence does not say why the 405 is no proof"
+sverdict all405-deployed "$fbase/api/tickets" ok 0
+jget "$T/all405-deployed.json" .evidence | grep -q "Allow: POST) (a made-up path: 405)" ||
+    fail "all405-deployed: the evidence does not give both answers"
+sverdict all405-options "$fbase/api/tickets" ok 0 --method OPTIONS
+# The made-up path sits beside the endpoint, two segments deep, and is
+# asked with the probe's method only: GET, HEAD or OPTIONS, never POST.
+grep -Eq '^OPTIONS /api/omniwatch-probe-[0-9a-f]{16}/missing$' "$S/methods" ||
+    fail "no made-up path beside /api/x was asked: $(cat "$S/methods")"
+assert_eq "$(methods "$S" POST) $(methods "$F" POST)" "0 0" \
+    "POSTs to the static and 405 partners"
+# The made-up path keeps the endpoint's query, whose secrets stay out of
+# every output.
+probe static-secret "$sbase/api/x?token=tok-77ab"
+if grep -E "$SECRETS|omniwatch-probe-" "$T/static-secret.json" "$T/static-secret.err"; then
+	fail "static-secret: a secret or the made-up path was printed"
+fi
+
 verdict down /down server_error 2
 assert_eq "$(jget "$T/down.json" .status)" 503 "down: status"
 verdict auth /auth auth_rejected 2

@@ -142,6 +142,108 @@ test_options_says_little(void **state)
 	    "within 2s");
 }
 
+/*
+ * Issue 13's wrong OK: an answer a made-up path gets too says nothing
+ * about the route.  Python's http.server answers 501 to OPTIONS on every
+ * path; a server or front answering 405 to every method on every path it
+ * does not know; a CORS handler answering 204 to every OPTIONS.  The same
+ * answers, when the made-up path is answered otherwise, still show a
+ * deployed route (Lumen's 405 with Allow, Express's OPTIONS 200 with
+ * Allow, Express's 404 on the made-up path).
+ */
+static void
+test_server_wide(void **state)
+{
+	struct probe_answer base = pa("GET", 200, NULL, PROBE_FRAMEWORK_NONE);
+	struct probe_answer c404 = pa("GET", 404, NULL, PROBE_FRAMEWORK_NONE);
+	struct probe_answer o404 = pa("OPTIONS", 404, NULL,
+	    PROBE_FRAMEWORK_EXPRESS);
+	struct probe_answer o501 = pa("OPTIONS", 501, NULL,
+	    PROBE_FRAMEWORK_NONE);
+	struct probe_answer g405 = pa("GET", 405, NULL, PROBE_FRAMEWORK_NONE);
+	struct probe_answer o405 = pa("OPTIONS", 405, NULL,
+	    PROBE_FRAMEWORK_NONE);
+	struct probe_answer o204 = pa("OPTIONS", 204, NULL,
+	    PROBE_FRAMEWORK_NONE);
+	struct probe_answer oallow = pa("OPTIONS", 200, "POST",
+	    PROBE_FRAMEWORK_NONE);
+	struct probe_answer ans[2];
+
+	(void)state;
+	/* python3 -m http.server: 404 to GET, 501 to OPTIONS anywhere. */
+	ans[0] = pa("GET", 404, NULL, PROBE_FRAMEWORK_NONE);
+	ans[1] = o501;
+	ans[1].control = &o501;
+	assert_true(probe_wants_options(&ans[0]));
+	assert_true(probe_needs_control(&ans[1]));
+	assert_true(probe_is_server_wide(&ans[1]));
+	judge_is(&base, ans, 2, PROBE_ROUTE_MISSING, "the endpoint answered "
+	    "404 to GET and 501 to OPTIONS; OPTIONS answers 501 on any path "
+	    "(a made-up one too), so it says nothing about this route");
+	/* The same 501 where the made-up path gets 404: routed. */
+	ans[1].control = &c404;
+	judge_is(&base, ans, 2, PROBE_OK, "OPTIONS answered 501 (a made-up "
+	    "path: 404)");
+	/* 405 to every method on every unknown path. */
+	ans[0] = g405;
+	ans[0].control = &g405;
+	ans[1] = o405;
+	ans[1].control = &o405;
+	assert_true(probe_wants_options(&ans[0]));
+	judge_is(&base, ans, 2, PROBE_ROUTE_MISSING, "GET and OPTIONS answer "
+	    "405 on any path (a made-up one too), so neither says anything "
+	    "about this route");
+	/* ...but a deployed route there answers 405 with its Allow. */
+	ans[0] = pa("GET", 405, "POST", PROBE_FRAMEWORK_NONE);
+	ans[0].control = &g405;
+	assert_false(probe_wants_options(&ans[0]));
+	judge_is(&base, ans, 1, PROBE_OK, "405 (Allow: POST) (a made-up "
+	    "path: 405)");
+	/* Lumen, deployed: 405 to GET, the made-up path 404. */
+	ans[0] = pa("GET", 405, "POST", PROBE_FRAMEWORK_NONE);
+	ans[0].control = &c404;
+	judge_is(&base, ans, 1, PROBE_OK, "a route is registered");
+	/* Express, deployed: OPTIONS 200 with Allow, the made-up path 404. */
+	ans[0] = pa("GET", 404, NULL, PROBE_FRAMEWORK_EXPRESS);
+	ans[1] = oallow;
+	ans[1].control = &o404;
+	judge_is(&base, ans, 2, PROBE_OK, "Allow: POST");
+	/* A route matching every path (/*) answers the same Allow there:
+	 * it says nothing about this route. */
+	ans[1].control = &oallow;
+	judge_is(&base, ans, 2, PROBE_ROUTE_MISSING, "OPTIONS answers 200 "
+	    "with Allow: POST on any path");
+	/* A CORS handler's 204 on every path proves nothing either. */
+	ans[0] = pa("GET", 404, NULL, PROBE_FRAMEWORK_NONE);
+	ans[1] = o204;
+	ans[1].control = &o204;
+	judge_is(&base, ans, 2, PROBE_ROUTE_MISSING, "OPTIONS answers 204 on "
+	    "any path");
+	/* A made-up path that did not answer cannot show it server-wide. */
+	{
+		struct probe_answer gone = pfail("OPTIONS", PROBE_TIMED_OUT);
+
+		ans[1] = o501;
+		ans[1].control = &gone;
+		judge_is(&base, ans, 2, PROBE_OK, "a made-up path did not "
+		    "answer");
+	}
+	/* A 2xx or 3xx to the probe's own method is taken as it is, and
+	 * POST never goes to a made-up path. */
+	ans[0] = pa("GET", 200, NULL, PROBE_FRAMEWORK_NONE);
+	assert_false(probe_needs_control(&ans[0]));
+	ans[0] = pa("GET", 301, NULL, PROBE_FRAMEWORK_NONE);
+	assert_false(probe_needs_control(&ans[0]));
+	ans[0] = pa("POST", 405, NULL, PROBE_FRAMEWORK_NONE);
+	assert_false(probe_needs_control(&ans[0]));
+	ans[0] = pa("GET", 422, NULL, PROBE_FRAMEWORK_NONE);
+	assert_true(probe_needs_control(&ans[0]));
+	ans[0] = pa("GET", 404, NULL, PROBE_FRAMEWORK_NONE);
+	assert_false(probe_needs_control(&ans[0]));
+	ans[0] = pa("OPTIONS", 404, NULL, PROBE_FRAMEWORK_NONE);
+	assert_false(probe_wants_options(&ans[0]));
+}
+
 static void
 test_other_verdicts(void **state)
 {
@@ -275,6 +377,7 @@ main(void)
 		cmocka_unit_test(test_lumen),
 		cmocka_unit_test(test_express),
 		cmocka_unit_test(test_options_says_little),
+		cmocka_unit_test(test_server_wide),
 		cmocka_unit_test(test_other_verdicts),
 		cmocka_unit_test(test_framework_of),
 		cmocka_unit_test(test_inputs),
