@@ -78,12 +78,16 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def handle_any(self):
-        path = self.path.split("?", 1)[0]
+    def take_request(self):
+        """Reads the body, logs the request; returns its path."""
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
         log_request_line(self.command, self.path)
+        return self.path.split("?", 1)[0]
+
+    def handle_any(self):
+        path = self.take_request()
         m = self.command
         if HANG_ALL or path == "/hang":
             time.sleep(120)
@@ -161,11 +165,7 @@ class All405Handler(Handler):
     """405 to every method on every path it does not know."""
 
     def handle_any(self):
-        path = self.path.split("?", 1)[0]
-        n = int(self.headers.get("Content-Length") or 0)
-        if n:
-            self.rfile.read(n)
-        log_request_line(self.command, self.path)
+        path = self.take_request()
         if path == "/":
             self.answer(200, b"ok\n")
         elif path == "/api/tickets" and self.command == "POST":
