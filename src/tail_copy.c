@@ -121,22 +121,30 @@ tail_copies_free(struct tail_copy *copies, size_t ncopies)
 	free(copies);
 }
 
+size_t
+tail_copy_read_head(const char *path, char *buf, size_t len)
+{
+	char errbuf[256];
+	struct source *src;
+	size_t got = 0, n;
+
+	src = source_open(path, errbuf, sizeof(errbuf));
+	while (src != NULL && got < len && source_read(src, buf + got,
+	    len - got, &n) == SOURCE_OK && n > 0)
+		got += n;
+	source_free(src);
+	return got;
+}
+
 /* Do the first LEN bytes of PATH (decompressed if gzip) have CRC? */
 bool
 tail_copy_has_head(const char *path, uint32_t len, uint32_t crc)
 {
-	char errbuf[256], head[TAIL_FP_MAX];
-	struct source *src;
-	size_t got = 0, n;
+	char head[TAIL_FP_MAX];
 
 	if (len == 0)
 		return true;
-	src = source_open(path, errbuf, sizeof(errbuf));
-	while (src != NULL && got < len && source_read(src, head + got,
-	    len - got, &n) == SOURCE_OK)
-		got += n;
-	source_free(src);
-	return got == len &&
+	return tail_copy_read_head(path, head, len) == len &&
 	    (uint32_t)crc32(0L, (unsigned char *)head, len) == crc;
 }
 
@@ -265,9 +273,36 @@ tail_copied_since(const struct tail_file *f, const struct tail_seen *seen)
 }
 
 /*
+ * On a start, does copy C begin the text of another file the last commit
+ * saved at F's path (its heir: renamed while F was drained, then rotated
+ * in turn while watch was down)?  That file's own resume reads C from
+ * its saved offset, and the copies after C, so F's must stop before C:
+ * read whole here, the heir's counted text would count twice.
+ */
+static bool
+tail_copy_is_heirs(const struct tail_file *f, const struct tail_copy *c)
+{
+	for (size_t i = 0; i < f->t->start_nsaved; i++) {
+		const struct state_file *sf = &f->t->start_saved[i];
+
+		/* F itself (a gone file has inode 0 here), or a file
+		 * whose head is F's: nothing tells their copies apart,
+		 * and reading too much beats losing a generation. */
+		if (sf->fp_len == 0 || (sf->fp_len == f->fp_len &&
+		    sf->fp_crc == f->fp_crc))
+			continue;
+		if (sf->ino != f->ino && strcmp(sf->path, f->path) == 0 &&
+		    tail_copy_has_head(c->path, sf->fp_len, sf->fp_crc))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Feeds F's pipeline with what copytruncate rotations saved beside F and
  * we have not read: the copy tail_copy_pick finds, from F's offset on,
- * then every newer copy whole -- each holds a generation of the file
+ * then every newer copy whole, up to one that is another saved file's
+ * (tail_copy_is_heirs) -- each holds a generation of the file
  * written and rotated before we looked again (several rotations while we
  * were stopped, or before a crash lost our last commit).  Copies may be
  * gzipped.  When no copy holds our text, nothing can be told apart and
@@ -285,7 +320,8 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 
 		log_info("%s: read %llu bytes we had not seen from its copy %s",
 		    f->path, (unsigned long long)fed, copies[match].path);
-		for (size_t i = match + 1; i < ncopies; i++) {
+		for (size_t i = match + 1; i < ncopies &&
+		    !tail_copy_is_heirs(f, &copies[i]); i++) {
 			/* Each copy is a record stream of its own. */
 			pipeline_finish(f->pipeline, true);
 			fed = tail_copy_feed(f, copies[i].path, 0);

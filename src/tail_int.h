@@ -104,6 +104,11 @@ struct tail {
 	}		*claims;
 	size_t		 nclaims;
 	bool		 is_starting;
+	/* During tail_start(): the files the last commit saved, each a
+	 * possible heir of another's copies (tail_copy_is_heirs); else
+	 * NULL. */
+	const struct state_file *start_saved;
+	size_t		 start_nsaved;
 	/* The copies present at the last commit (tail_seen.c); during a
 	 * start, at the last commit before it. */
 	struct tail_seen seen;
@@ -233,6 +238,10 @@ void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
 /* F, emptied by a truncation (f->is_emptied), has text again: reads
  * whole generations written and rotated in between, from their copies. */
 void tail_drain_missed(struct tail_file *f, uint64_t size);
+
+/* Reads up to LEN bytes of PATH's text (decompressed if gzip) into BUF;
+ * how many were read (0 when it cannot be opened). */
+size_t tail_copy_read_head(const char *path, char *buf, size_t len);
 
 /* tail_seen.c */
 

@@ -374,6 +374,8 @@ tail_start(struct tail *t, int64_t now_ms)
 	has_started = state_meta_get(t->st, "first_start_ms", &first_ms) == 0;
 	ts.is_first = ts.nsaved == 0 && !has_started;
 	t->is_starting = true;
+	t->start_saved = ts.saved;
+	t->start_nsaved = ts.nsaved;
 	tail_dirs_update(t);
 	ts.npresent = tail_copies_in_dirs(t, ts.saved, ts.nsaved, &ts.present);
 	tail_seen_load(t, ts.present, ts.npresent, ts.is_first,
@@ -390,6 +392,8 @@ tail_start(struct tail *t, int64_t now_ms)
 	/* A copy is rewritten within seconds of its reading, if ever. */
 	state_copies_read_prune(t->st, now_ms - 7 * 86400 * 1000LL);
 	t->is_starting = false;
+	t->start_saved = NULL;
+	t->start_nsaved = 0;
 	free(t->claims);
 	t->claims = NULL;
 	t->nclaims = 0;

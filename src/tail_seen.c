@@ -68,12 +68,53 @@ tail_seen_add(struct tail_seen *s, const char *path, const struct stat *st)
 	c->head_crc = tail_copy_head_crc(path);
 }
 
+/*
+ * The text of the gzip file at PATH as a plain copy's identity reads:
+ * its length mod 2^32 from the trailer's ISIZE (RFC 1952 section 2.3.1;
+ * gzip(1) and logrotate write one member) and the crc32 of its first
+ * TAIL_FP_MAX bytes decompressed.  False when PATH is not gzip.
+ */
+static bool
+tail_gz_text_id(const char *path, uint32_t *isize, uint32_t *head_crc)
+{
+	unsigned char magic[2], trailer[4];
+	char head[TAIL_FP_MAX];
+	struct stat st;
+	size_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool is_gz = fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= 18 &&
+	    pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b && pread(fd, trailer, 4, st.st_size - 4) == 4;
+
+	if (fd >= 0)
+		close(fd);
+	if (!is_gz)
+		return false;
+	*isize = (uint32_t)trailer[0] | (uint32_t)trailer[1] << 8 |
+	    (uint32_t)trailer[2] << 16 | (uint32_t)trailer[3] << 24;
+	got = tail_copy_read_head(path, head, sizeof(head));
+	*head_crc = got > 0 ? (uint32_t)crc32(0L, (unsigned char *)head,
+	    (uInt)got) : 0;
+	return true;
+}
+
 bool
 tail_seen_has(const struct tail_seen *s, const char *path,
     const struct stat *st)
 {
+	uint32_t isize, head_crc;
+
 	for (size_t i = 0; i < s->ncopies; i++)
 		if (tail_copy_is(&s->copies[i], path, st))
+			return true;
+	/* A seen plain copy compressed since: logrotate's delaycompress
+	 * turns NAME.1 into NAME.2.gz at the next rotation, a new inode
+	 * with text the last commit had already counted. */
+	if (!tail_gz_text_id(path, &isize, &head_crc))
+		return false;
+	for (size_t i = 0; i < s->ncopies; i++)
+		if ((uint32_t)s->copies[i].size == isize &&
+		    s->copies[i].head_crc == head_crc)
 			return true;
 	return false;
 }

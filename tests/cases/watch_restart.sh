@@ -98,6 +98,51 @@ cat "$T/copy" > "$D/twice-error__2026-12-07_00-06-00.log"
 start_watch
 wait_count $n failures "the rewritten copy is not read again"
 
+echo "# logrotate delaycompress: a copy seen by the last commit compressed while down"
+# copytruncate, compress, delaycompress (Debian's common setup): the
+# rotation while down turns the seen NAME.1 into NAME.2.gz, a new inode
+# holding text already counted, and makes a new NAME.1.
+C="$D/dc-error.log"
+dc_rotate() {
+	if [ -f "$C.1" ]; then mv "$C.1" "$C.2"; gzip -f "$C.2"; fi
+	cp "$C" "$C.1"
+	: > "$C"
+}
+errors "$C" 2 dc
+wait_count $n failures "delaycompress app counted live"
+dc_rotate
+# Nothing written after it: the last commit saves offset 0 and no head,
+# so the head cannot tell the copies apart; only the seen set can.
+dc_truncated() { grep -q "dc-error.log: inode [0-9]* truncated" "$WLOG"; }
+wait_for "the rotation while running" dc_truncated
+stop_watch
+errors "$C" 2 dc3
+dc_rotate
+start_watch
+wait_count $n failures "a seen copy compressed while down is not read again"
+
+echo "# logrotate delaycompress, create mode: rename while running, twice while down"
+R="$D/rn-error.log"
+rn_rotate() {
+	if [ -f "$R.2.gz" ]; then mv "$R.2.gz" "$R.3.gz"; fi
+	if [ -f "$R.1" ]; then mv "$R.1" "$R.2"; gzip -f "$R.2"; fi
+	mv "$R" "$R.1"
+	: > "$R"
+}
+errors "$R" 3 rn
+wait_count $n failures "create-mode app counted live"
+rn_rotate
+errors "$R" 1 rn2
+wait_count $n failures "create-mode app rotated while running"
+stop_watch
+errors "$R" 2 rn3
+rn_rotate
+errors "$R" 2 rn4
+rn_rotate
+errors "$R" 1 rn5
+start_watch
+wait_count $n failures "two rotations while down, seen copies compressed"
+
 echo "# restarts with nothing new read nothing twice"
 stop_watch
 start_watch
