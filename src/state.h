@@ -221,7 +221,7 @@ struct state_copy {
 
 /*
  * Replaces, at the next commit, the set of copies present when it is
- * made (tail_seen.c) with the NCOPIES in COPIES (copied).  Returns 0 or
+ * made (tail_copy_seen.c) with the NCOPIES in COPIES (copied).  Returns 0 or
  * -1.
  */
 int state_copies_seen_save(struct state *st, const struct state_copy *copies,

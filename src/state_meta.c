@@ -5,7 +5,7 @@
  * "last_commit_ms" (for check and the metrics), the copies read
  * (copies_read) and the copies present at the last commit (copies_seen:
  * a copy not among them at a start holds text no commit has counted;
- * tail_seen.c).  These tables are created on first write: older
+ * tail_copy_seen.c).  These tables are created on first write: older
  * versions ignore a table they do not know, so they need no schema
  * version and a state moved back to an older omniwatch still opens.
  *
@@ -236,7 +236,7 @@ state_copies_read_prune(struct state *st, int64_t before_ms)
 	return state_meta_journal(st, state_copies_prune_write, c);
 }
 
-/* The copies present at the last commit (tail_seen.c), created on first
+/* The copies present at the last commit (tail_copy_seen.c), created on first
  * write: no table means no set was ever saved, an empty one an empty set. */
 static const char state_seen_schema[] =
 	"CREATE TABLE IF NOT EXISTS copies_seen ("

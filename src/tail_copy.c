@@ -3,7 +3,7 @@
  * (pm2-logrotate's NAME__DATE.log[.gz], logrotate's NAME.1[.gz] or
  * NAME-DATE), found by name (tail_is_copy_name) and told apart by the
  * fingerprint of their head and by whether they were there before
- * (tail_seen.c); their mtimes only put them in order.  A copy is read through
+ * (tail_copy_seen.c); their mtimes only put them in order.  A copy is read through
  * source.h, so a gzipped one reads like a plain one.
  */
 #include "autoconf.h"

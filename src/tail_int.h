@@ -9,9 +9,10 @@
  *                  fingerprint), reading, truncation, rotation
  *   tail_copy.c    the copies rotation leaves beside a file: finding the
  *                  one that holds our text, reading what we had not
- *   tail_resume.c  a start: the saved offsets, and what was written,
+ *   tail_start.c   a start: the saved offsets, and what was written,
  *                  rotated or deleted while watch was not running
- *   tail_seen.c    which copies watch has accounted for, by identity
+ *   tail_copy_seen.c  which copies each commit saw, by identity: how
+ *                  a start finds the copies made while it was stopped
  */
 #ifndef OMNIWATCH_TAIL_INT_H
 #define OMNIWATCH_TAIL_INT_H
@@ -29,7 +30,7 @@
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
 
-/* A set of copies by identity (tail_seen.c). */
+/* A set of copies by identity (tail_copy_seen.c). */
 struct tail_seen {
 	struct state_copy *copies;
 	size_t		 ncopies;
@@ -97,7 +98,7 @@ struct tail {
 	struct config_source *dump_srcs;
 	size_t		 ndump_srcs;
 	/* During tail_start(): the copies read from, so that none is read
-	 * twice (tail_resume.c); else NULL. */
+	 * twice (tail_start.c); else NULL. */
 	struct tail_claim {
 		uint64_t dev;
 		uint64_t ino;
@@ -109,7 +110,7 @@ struct tail {
 	 * NULL. */
 	const struct state_file *start_saved;
 	size_t		 start_nsaved;
-	/* The copies present at the last commit (tail_seen.c); during a
+	/* The copies present at the last commit (tail_copy_seen.c); during a
 	 * start, at the last commit before it. */
 	struct tail_seen seen;
 	bool		 has_seen;	/* the state holds that set */
@@ -243,7 +244,7 @@ void tail_drain_missed(struct tail_file *f, uint64_t size);
  * how many were read (0 when it cannot be opened). */
 size_t tail_copy_read_head(const char *path, char *buf, size_t len);
 
-/* tail_seen.c */
+/* tail_copy_seen.c */
 
 /* crc32 of the first TAIL_FP_MAX bytes of PATH as stored (compressed or
  * not), or 0 when it cannot be read. */

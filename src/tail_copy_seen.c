@@ -1,5 +1,5 @@
 /*
- * tail_seen: which copies watch has accounted for, told by identity
+ * tail_copy_seen: which copies watch has accounted for, told by identity
  * (device, inode, size and head as stored), never by time.
  *
  * A start must tell the copies made while watch was down (text no commit

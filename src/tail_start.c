@@ -1,5 +1,5 @@
 /*
- * tail_resume: a start of watch, and what was written while it was not
+ * tail_start: a start of watch, and what was written while it was not
  * running.  In order:
  *  1. Each live file the state knows (same device and inode at its path)
  *     is read from its saved offset; if it was truncated, rewritten or
@@ -12,7 +12,7 @@
  *  3. A live file the state does not know is new: read from 0 (before
  *     the very first start, tail.start_at decides).
  *  4. The orphans: every copy in a source's directory when this start
- *     began that the last commit did not see (tail_seen.c: by device,
+ *     began that the last commit did not see (tail_copy_seen.c: by device,
  *     inode, size and head, never by time), not read in 1-2, not read
  *     before (tail_copy_was_read), and not a copy of a known file still
  *     at its path, is text no commit has counted (a file born, written
