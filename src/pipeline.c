@@ -48,7 +48,6 @@ struct pipeline {
 	bool		 is_plain_ok;	/* every set uses the default rule */
 	bool		 run_first[256];	/* may start a record */
 	char		*scratch;	/* a record of stamped lines */
-	size_t		 scratch_cap;
 	size_t		 max_record_bytes;
 };
 
@@ -272,22 +271,18 @@ pipeline_kind(const struct pm2_stamp *last, const char *q, size_t n,
 	    PIPELINE_START;
 }
 
-/* Appends LEN bytes at M to the fast path's scratch record. */
-static void
-pipeline_scratch_put(struct pipeline *p, size_t at, const char *m,
-    size_t len)
+/*
+ * The fast path's scratch record: room for the longest record it takes
+ * (under max_record_bytes) and the LF after it, so that each line is one
+ * copy without a test.  Made when first needed: most logs never need it,
+ * and pages never written cost no memory.
+ */
+static char *
+pipeline_scratch(struct pipeline *p)
 {
-	/* Allocated even for nothing: the record's text points here. */
-	if (p->scratch == NULL || at + len > p->scratch_cap) {
-		size_t cap = p->scratch_cap == 0 ? 4096 : p->scratch_cap;
-
-		while (cap < at + len)
-			cap *= 2;
-		p->scratch = xreallocarray(p->scratch, cap, 1);
-		p->scratch_cap = cap;
-	}
-	if (len > 0)
-		memcpy(p->scratch + at, m, len);
+	if (p->scratch == NULL)
+		p->scratch = xmalloc(p->max_record_bytes + 1);
+	return p->scratch;
 }
 
 /*
@@ -362,15 +357,14 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 				kind = PIPELINE_OTHER;
 				break;
 			}
+			/* Stamps between the lines: join them, each line
+			 * copied with the LF after it (no CR: see above). */
 			if (c.is_stamped && in_place) {
-				/* Stamps between the lines: join them. */
-				pipeline_scratch_put(p, 0, f.m, tlen);
+				memcpy(pipeline_scratch(p), f.m, tlen + 1);
 				in_place = false;
 			}
-			if (!in_place) {
-				pipeline_scratch_put(p, tlen, "\n", 1);
-				pipeline_scratch_put(p, tlen + 1, c.m, c.len);
-			}
+			if (!in_place)
+				memcpy(p->scratch + tlen + 1, c.m, c.len + 1);
 			tlen += 1 + c.len;
 			nstamped += c.is_stamped;
 			last = c.m;
