@@ -224,6 +224,16 @@ pipeline_head(struct pipeline_set *ps, const char *buf, size_t len,
 	return (size_t)(ps->head_at - qs);
 }
 
+/* Forgets where the heads were found: the next search starts anew. */
+static void
+pipeline_head_forget(struct pipeline *p)
+{
+	for (size_t i = 0; i < p->nsets; i++) {
+		p->sets[i].head_from = UINT64_MAX;
+		p->sets[i].head_to = 0;
+	}
+}
+
 /* What a line is to the fast path (pipeline_kind). */
 enum pipeline_kind {
 	PIPELINE_OTHER,		/* for the line-by-line path */
@@ -304,15 +314,21 @@ pipeline_scratch(struct pipeline *p)
  * other.
  */
 static size_t
-pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
-    uint64_t number, uint64_t *nlines)
+pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
+    uint64_t number, const struct pm2_line *json, uint64_t *nlines)
 {
-	struct pipeline *p = ctx;
 	const char *q = buf, *end = buf + len, *nl;
 	/* A copy: it cannot change during a run (a new stamp stops it), and
 	 * a local one lets the compiler keep its tests out of the loop. */
 	const struct pm2_stamp stamp = *pm2_decoder_last_stamp(p->pm2);
-	const struct pm2_stamp *last_stamp = &stamp;
+	/*
+	 * The decoder hands the lines inside a JSON message on as they are:
+	 * with no stamp, pm2_peek() passes most AS_IS, and the few it would
+	 * DECODE (a digit, ESC, "PM2 " or PM2's JSON first) go the
+	 * line-by-line way, which hands them on as they are too.
+	 */
+	static const struct pm2_stamp no_stamp;
+	const struct pm2_stamp *last_stamp = json == NULL ? &stamp : &no_stamp;
 	size_t max_line = p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
 	    p->opts.max_line;
 	size_t max_lines = p->opts.max_record_lines != 0 ?
@@ -324,7 +340,7 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 	bool orphan = false;	/* Q continues, after a closer */
 
 	*nlines = 0;
-	if (!p->is_plain_ok || !pm2_decoder_is_plain(p->pm2))
+	if (!p->is_plain_ok || (json == NULL && !pm2_decoder_is_plain(p->pm2)))
 		return 0;
 	line_lf_init(&lf, buf, len);
 	if ((nl = line_lf_next(&lf, q)) == NULL ||
@@ -385,15 +401,23 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 			for (size_t i = 0; i < p->nsets; i++)
 				record_builder_flush(p->sets[i].rb);
 			memset(&rec, 0, sizeof(rec));
-			rec.app = pm2_decoder_app(p->pm2);
+			rec.app = json != NULL ? json->app :
+			    pm2_decoder_app(p->pm2);
 		}
 		rec.text = in_place ? f.m : p->scratch;
 		rec.len = tlen;
-		rec.ts_ms = f.is_stamped ? last_stamp->ms : STAMP_NONE;
 		rec.nlines = lines;
-		rec.offset = off + (uint64_t)(q - buf);
-		rec.end = off + (uint64_t)(next - buf);
-		rec.line_number = number + k + 1;
+		if (json != NULL) {
+			rec.ts_ms = json->ts_ms;
+			rec.offset = json->offset;
+			rec.end = json->end;
+			rec.line_number = json->number;
+		} else {
+			rec.ts_ms = f.is_stamped ? stamp.ms : STAMP_NONE;
+			rec.offset = off + (uint64_t)(q - buf);
+			rec.end = off + (uint64_t)(next - buf);
+			rec.line_number = number + k + 1;
+		}
 		if (!in_place)
 			last = p->scratch + tlen - last_len;
 		for (size_t i = 0; i < p->nsets; i++) {
@@ -425,9 +449,37 @@ pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
 	}
 	if (k == 0)
 		return 0;
-	pm2_decoder_plain_seen(p->pm2, last_off, rec.end, number + k, stamped);
+	if (json == NULL)
+		pm2_decoder_plain_seen(p->pm2, last_off, rec.end, number + k,
+		    stamped);
 	*nlines = k;
 	return (size_t)(q - buf);
+}
+
+/* The fast path for raw log bytes (line_reader_cb.run). */
+static size_t
+pipeline_run(void *ctx, const char *buf, size_t len, uint64_t off,
+    uint64_t number, uint64_t *nlines)
+{
+	return pipeline_take(ctx, buf, len, off, number, NULL, nlines);
+}
+
+/*
+ * The fast path for the lines inside a JSON message (pm2_decoder_cb.run).
+ * The head searches are kept as stream offsets, which a decoded message
+ * has none of: its own go from 0, and are forgotten before and after.
+ */
+static size_t
+pipeline_json_run(void *ctx, const char *buf, size_t len,
+    const struct pm2_line *proto, uint64_t *nlines)
+{
+	struct pipeline *p = ctx;
+	size_t n;
+
+	pipeline_head_forget(p);
+	n = pipeline_take(p, buf, len, 0, 0, proto, nlines);
+	pipeline_head_forget(p);
+	return n;
 }
 
 static void
@@ -463,7 +515,8 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 	struct pipeline *p = xcalloc(1, sizeof(*p));
 	struct line_reader_cb lcb = { pipeline_raw_line, pipeline_nul_run, p,
 	    pipeline_run, p->run_first };
-	struct pm2_decoder_cb dcb = { pipeline_pm2_line, p };
+	struct pm2_decoder_cb dcb = { pipeline_pm2_line, p, pipeline_json_run,
+	    p->run_first };
 
 	p->opts = *opts;
 	p->sink = *sink;
@@ -475,6 +528,10 @@ pipeline_new(struct match_set *const *sets, size_t nsets,
 
 		p->run_first[c] = !record_line_continues(&ch, 1) &&
 		    c != '\r' && c != '\n';
+	}
+	if (opts->no_fast_path) {
+		lcb.run = NULL;
+		dcb.run = NULL;
 	}
 	p->path = xstrdup(path);
 	if (opts->is_pm2_daemon)
@@ -574,10 +631,9 @@ pipeline_reset(struct pipeline *p, uint64_t offset)
 		pm2_daemon_reader_reset(p->daemon, offset);
 	line_reader_reset(p->lines, offset);
 	pm2_decoder_reset(p->pm2);
-	for (size_t i = 0; i < p->nsets; i++) {
+	for (size_t i = 0; i < p->nsets; i++)
 		record_builder_reset(p->sets[i].rb);
-		p->sets[i].head_to = 0;	/* other bytes now */
-	}
+	pipeline_head_forget(p);	/* other bytes now */
 }
 
 const struct pipeline_stats *

@@ -28,6 +28,9 @@ struct pipeline_options {
 	/* The stream is PM2's own log (pm2.log): its lines go to the
 	 * sink's daemon_line, parsed, and no record is made of them. */
 	bool		 is_pm2_daemon;
+	/* Every line the line-by-line way, without the fast path: the
+	 * reference the fast path is tested against (test_pipeline). */
+	bool		 no_fast_path;
 };
 
 /* Where a kind of outcome first showed up in this stream. */

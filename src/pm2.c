@@ -279,6 +279,29 @@ pm2_json_line(void *ctx, const struct line *line)
 	d->json_line_number = d->raw_number;
 }
 
+/*
+ * The inner line reader's fast path: the lines it offers start in the
+ * object being decoded, so they would carry its time and app, and the
+ * offset, end and number of its raw line (as pm2_json_line() sets them).
+ */
+static size_t
+pm2_json_run(void *ctx, const char *p, size_t len, uint64_t off,
+    uint64_t number, uint64_t *nlines)
+{
+	struct pm2_decoder *d = ctx;
+	struct pm2_line proto;
+
+	(void)off;
+	(void)number;
+	memset(&proto, 0, sizeof(proto));
+	proto.ts_ms = d->obj_ts;
+	proto.app = d->obj_app;
+	proto.offset = d->raw_offset;
+	proto.end = d->raw_end;
+	proto.number = d->raw_number;
+	return d->cb.run(d->cb.ctx, p, len, &proto, nlines);
+}
+
 /* Length of ANSI SGR sequences ("\e[...m") at P. */
 static size_t
 pm2_skip_ansi(const char *p, size_t len)
@@ -501,7 +524,8 @@ pm2_decoder_new(const char *default_app, size_t max_line,
     const struct pm2_decoder_cb *cb)
 {
 	struct pm2_decoder *d = xcalloc(1, sizeof(*d));
-	struct line_reader_cb lcb = { pm2_json_line, NULL, d, NULL, NULL };
+	struct line_reader_cb lcb = { pm2_json_line, NULL, d,
+	    cb->run != NULL ? pm2_json_run : NULL, cb->run_first };
 
 	d->cb = *cb;
 	d->default_app = xstrdup(default_app);

@@ -89,6 +89,20 @@ struct pm2_line {
 struct pm2_decoder_cb {
 	void	(*line)(void *ctx, const struct pm2_line *line);
 	void	*ctx;
+	/*
+	 * Optional fast path for the lines inside JSON messages, as
+	 * line_reader_cb.run is for raw lines: at the start of a line that
+	 * begins in the object being decoded, with no line pending, the
+	 * decoder offers the rest of the message's bytes in hand (LEN at P,
+	 * no NUL among them).  The callee may take whole lines of it as if
+	 * each had gone to line() with PROTO's fields (ptr, len and is_cut
+	 * aside): it returns the bytes taken (ending just past an LF) and
+	 * sets *NLINES; 0 hands the next line to line() as usual.
+	 */
+	size_t	(*run)(void *ctx, const char *p, size_t len,
+		    const struct pm2_line *proto, uint64_t *nlines);
+	/* With run: offered only when run_first[first byte] is true. */
+	const bool *run_first;
 };
 
 struct pm2_decoder;
