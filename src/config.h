@@ -75,6 +75,9 @@ enum config_alert_kind {
 
 /* The kinds' names in the file, by enum config_alert_kind. */
 extern const char *const config_alert_kinds[];
+/* Does a rule of kind K take a threshold?  Not those that fire on a
+ * state (no_success, app_errored) or on a probe's verdict. */
+bool config_alert_has_threshold(enum config_alert_kind k);
 
 struct config_alert {
 	char		*name;

@@ -134,6 +134,12 @@ config_kind_is_state(enum config_alert_kind k)
 	return k == CONFIG_ALERT_NO_SUCCESS || k == CONFIG_ALERT_APP_ERRORED;
 }
 
+bool
+config_alert_has_threshold(enum config_alert_kind k)
+{
+	return !config_kind_is_state(k) && k != CONFIG_ALERT_PROBE;
+}
+
 /* The threshold, which depends on the kind; app, for PM2's kinds only. */
 static int
 config_finish_alert(struct config_walk *w)

@@ -31,11 +31,6 @@ webhook_time(int64_t ms)
 	return json_string(buf);
 }
 
-static const char *const webhook_kinds[] = {
-	"failure_rate", "failures", "consecutive_failures", "no_success",
-	"restarts", "app_errored", "probe",
-};
-
 /* The probe's word beside the diagnosis (probe_set_annotate), or NULL:
  * "probe 'omni-api': route_missing: the base answered 200; ...". */
 static char *
@@ -99,11 +94,10 @@ webhook_json(const struct alert_notice *n)
 	json_object_set_new(o, "alert", json_string(r->name));
 	json_object_set_new(o, "status", json_string(n->is_resolved ?
 	    "resolved" : "firing"));
-	json_object_set_new(o, "kind", json_string(webhook_kinds[r->kind]));
-	json_object_set_new(o, "threshold", r->kind == CONFIG_ALERT_NO_SUCCESS ||
-	    r->kind == CONFIG_ALERT_APP_ERRORED ||
-	    r->kind == CONFIG_ALERT_PROBE ? json_null() :
-	    json_real(r->threshold));
+	json_object_set_new(o, "kind", json_string(config_alert_kinds[r->kind]));
+	json_object_set_new(o, "threshold",
+	    config_alert_has_threshold(r->kind) ? json_real(r->threshold) :
+	    json_null());
 	json_object_set_new(o, "pattern_set", utf8_json_string(n->pattern_set,
 	    strlen(n->pattern_set)));
 	json_object_set_new(o, "host", utf8_json_string(n->host,
