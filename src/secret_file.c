@@ -21,28 +21,16 @@ secret_file_read(const char *what, const char *path, size_t max,
 {
 	struct stat sb;
 	size_t n = 0;
+	char *name;
 	int fd;
 
 	*buf = NULL;
 	*len = 0;
-	/* O_NONBLOCK: a FIFO in its place is refused below, not waited on
-	 * for a writer. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		*err = xasprintf("%s %s: %s", what, path, strerror(errno));
+	name = xasprintf("%s %s", what, path);
+	fd = file_open_plain(path, name, "a regular file", false, &sb, err);
+	free(name);
+	if (fd < 0)
 		return -1;
-	}
-	if (fstat(fd, &sb) != 0) {
-		*err = xasprintf("%s %s: %s", what, path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		*err = xasprintf("%s %s: is %s; expected a regular file", what,
-		    path, file_kind(sb.st_mode));
-		close(fd);
-		return -1;
-	}
 	if ((sb.st_mode & 0004) != 0)
 		log_warnx("%s %s is readable by everyone; chmod o-r it", what,
 		    path);

@@ -22,7 +22,10 @@
 #include "xmalloc.h"
 #include "yaml_load.h"
 
-/* Reads all of PATH (a regular file or a pipe) into *TEXT, NUL-ended. */
+/*
+ * Reads all of PATH into *TEXT, NUL-ended: a regular file, or a pipe as
+ * `-c <(generate-config)` gives; a named FIFO is refused, never waited on.
+ */
 static int
 yaml_read(const char *path, char **text, size_t *len, char **err)
 {
@@ -31,23 +34,9 @@ yaml_read(const char *path, char **text, size_t *len, char **err)
 	char *buf;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
+	fd = file_open_plain(path, path, "a YAML file", true, &sb, err);
+	if (fd < 0)
 		return -1;
-	}
-	if (fstat(fd, &sb) != 0) {
-		*err = xasprintf("%s: cannot read: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	/* A pipe is allowed: `-c <(generate-config)` is one. */
-	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
-		*err = xasprintf("%s: is %s; expected a YAML file", path,
-		    file_kind(sb.st_mode));
-		close(fd);
-		return -1;
-	}
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;

@@ -52,6 +52,30 @@ expect_fail "-c DIR" 2 "$T/dir.yaml: is a directory; expected a YAML file" \
 expect_fail "-p NAME of a directory here" 2 \
     "mysets: is a directory; expected a pattern set" \
     sh -c 'cd "$1" && shift && "$@"' sh "$T" "$OMNIWATCH" scan -p mysets "$LOGS"
+echo "# a named FIFO where a YAML file is expected: refused, never waited on"
+mkfifo "$T/y.fifo"
+for cmd in "watch -c" "check -c" "summary -c" "probe -c" "backtest -c" \
+    "scan -p" "test -p"; do
+	case $cmd in
+	check*) st=3 pre="OMNIWATCH UNKNOWN - " out=out ;;
+	probe*) st=3 pre= out=err ;;
+	*) st=2 pre= out=err ;;
+	esac
+	rc=0
+	case $cmd in
+	"watch -c") set -- --check ;;
+	"probe -c") set -- x ;;
+	"scan -p"|"test -p") set -- "$LOGS" ;;
+	*) set -- ;;
+	esac
+	# shellcheck disable=SC2086
+	timeout 20 "$OMNIWATCH" $cmd "$T/y.fifo" "$@" > "$T/out" 2> "$T/err" \
+	    < /dev/null || rc=$?
+	assert_eq "$rc" "$st" "$cmd FIFO: exit status"
+	grep -qF "$pre$T/y.fifo: is a FIFO; expected a YAML file" "$T/$out" ||
+	    fail "$cmd FIFO: $(cat "$T/out" "$T/err")"
+done
+echo "ok: a FIFO as -c or -p is refused by name"
 # A pipe is a file: process substitution (/dev/fd/N) works as before.
 printf 'name: piped\nfailure:\n  - {class: e, regex: "Failed"}\n' |
     ow scan -p /dev/stdin --json "$LOGS" > "$T/piped.json"
@@ -148,6 +172,20 @@ grep -qF "$T/crash.yaml" "$WLOG" || fail "HUP: the crashing set is not named"
 cp "$T/good.yaml" "$CFG"
 seq -f 'req=%g ERROR' 6 7 >> "$L"
 wait_count 7 failures "HUP onto a set libfyaml crashes on: counting goes on"
+# The config replaced by a FIFO that no one writes: it was opened, and so
+# waited on, by the reload itself, and counting stopped.
+rm -f "$CFG"
+mkfifo "$CFG"
+kill -HUP "$WPID"
+wait_for "the reload onto a FIFO refused" sh -c \
+    '[ "$(grep -c "reload failed" "$1")" -ge 3 ]' sh "$WLOG"
+grep -qF "$CFG: is a FIFO; expected a YAML file" "$WLOG" ||
+    fail "HUP onto a FIFO: the FIFO is not named"
+seq -f 'req=%g ERROR' 8 9 >> "$L"
+# Not cp: it would write into the FIFO and so wake a reload that waits.
+rm -f "$CFG"
+cp "$T/good.yaml" "$CFG"
+wait_count 9 failures "HUP onto a FIFO config: counting goes on"
 stop_watch
 expect_fail "test -p crash.yaml" 2 "$T/crash.yaml: " \
     ow test -p "$T/crash.yaml" "$LOGS"
