@@ -544,6 +544,11 @@ cmd_watch(int argc, char **argv)
 			log_error("%s: %s", w.config_path, err);
 			free(err);
 			rc = CMD_EXIT_USAGE;
+		} else if (metrics_check(w.cfg, &err) != 0) {
+			/* Its messages name the config already, as at start. */
+			log_error("%s", err);
+			free(err);
+			rc = CMD_EXIT_USAGE;
 		} else {
 			printf("%s: OK: %zu %s, %zu %s, state in %s\n",
 			    w.config_path, w.cfg->nsources,

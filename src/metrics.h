@@ -82,6 +82,14 @@ struct metrics *metrics_new(const struct config *cfg, int epfd,
     const struct metrics_cb *cb, char **err);
 
 /*
+ * For watch --check: refuses what metrics_new() would refuse short of
+ * binding (the listen address, the token_file read as watch reads it, a
+ * non-loopback address with neither token nor public).  Returns 0, or -1
+ * with *ERR (malloc'd).
+ */
+int metrics_check(const struct config *cfg, char **err);
+
+/*
  * Counts one record (called for every counted record); INSTANCE is the
  * cluster pm_id of its "-N" file, or -1 (fork mode: no instance label).
  */

@@ -164,18 +164,18 @@ metrics_listen_answer(void *cls, struct MHD_Connection *conn, const char *url,
 }
 
 /*
- * Reads metrics.token_file into M->token as "Bearer TOKEN": the file's
- * bytes without a final newline.  Returns 0 or -1 with *ERR.
+ * Reads metrics.token_file of CFG into *TOKEN as "Bearer TOKEN" (malloc'd):
+ * the file's bytes without a final newline.  Returns 0 or -1 with *ERR.
  */
 static int
-metrics_listen_token(struct metrics *m, char **err)
+metrics_listen_token(const struct config *cfg, char **token, char **err)
 {
-	const char *path = m->cfg->metrics_token_file;
+	const char *path = cfg->metrics_token_file;
 	char *buf, *what;
 	size_t n;
 	int rc;
 
-	what = xasprintf("%s: metrics.token_file", m->cfg->path);
+	what = xasprintf("%s: metrics.token_file", cfg->path);
 	rc = secret_file_read(what, path, METRICS_TOKEN_MAX + 1, &buf, &n,
 	    err);
 	free(what);
@@ -186,11 +186,11 @@ metrics_listen_token(struct metrics *m, char **err)
 	if (n == 0 || n > METRICS_TOKEN_MAX || memchr(buf, '\0', n) != NULL ||
 	    memchr(buf, '\n', n) != NULL) {
 		*err = xasprintf("%s: metrics.token_file %s: expected one line "
-		    "of 1 to %d bytes", m->cfg->path, path, METRICS_TOKEN_MAX);
+		    "of 1 to %d bytes", cfg->path, path, METRICS_TOKEN_MAX);
 		free(buf);
 		return -1;
 	}
-	m->token = xasprintf("Bearer %.*s", (int)n, buf);
+	*token = xasprintf("Bearer %.*s", (int)n, buf);
 	explicit_bzero(buf, n);
 	free(buf);
 	return 0;
@@ -256,6 +256,53 @@ bad:
 	return -1;
 }
 
+/*
+ * What the listener of CFG needs before it starts: its address and its
+ * token (*TOKEN malloc'd, or NULL without token_file), and the rule that
+ * an address off loopback has a token or metrics.public.  watch and watch
+ * --check both decide here.  Returns 0 or -1 with *ERR.
+ */
+static int
+metrics_listen_prepare(const struct config *cfg, struct sockaddr_storage *ss,
+    bool *is_v6, bool *is_loopback, char **token, char **err)
+{
+	*token = NULL;
+	if (metrics_listen_addr(cfg->path, cfg->metrics_listen, ss, is_v6,
+	    is_loopback, err) != 0)
+		return -1;
+	if (cfg->metrics_token_file != NULL &&
+	    metrics_listen_token(cfg, token, err) != 0)
+		return -1;
+	if (!*is_loopback && *token == NULL && !cfg->metrics_public) {
+		*err = xasprintf("%s: metrics.listen: %s is not loopback: set "
+		    "metrics.token_file (a bearer token every request must "
+		    "carry) or metrics.public: true", cfg->path,
+		    cfg->metrics_listen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+metrics_check(const struct config *cfg, char **err)
+{
+	struct sockaddr_storage ss;
+	bool is_v6, is_loopback;
+	char *token;
+
+	*err = NULL;
+	if (cfg->metrics_listen == NULL)
+		return 0;
+	if (metrics_listen_prepare(cfg, &ss, &is_v6, &is_loopback, &token,
+	    err) != 0)
+		return -1;
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	return 0;
+}
+
 int
 metrics_listen_start(struct metrics *m, char **err)
 {
@@ -266,19 +313,11 @@ metrics_listen_start(struct metrics *m, char **err)
 	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	struct epoll_event ev;
 
-	if (metrics_listen_addr(m->cfg->path, listen, &ss, &is_v6, &is_loopback,
+	if (metrics_listen_prepare(m->cfg, &ss, &is_v6, &is_loopback, &m->token,
 	    err) != 0)
 		return -1;
 	if (is_v6)
 		flags |= MHD_USE_IPv6;
-	if (m->cfg->metrics_token_file != NULL && metrics_listen_token(m, err) != 0)
-		return -1;
-	if (!is_loopback && m->token == NULL && !m->cfg->metrics_public) {
-		*err = xasprintf("%s: metrics.listen: %s is not loopback: set "
-		    "metrics.token_file (a bearer token every request must "
-		    "carry) or metrics.public: true", m->cfg->path, listen);
-		return -1;
-	}
 	if (!is_loopback && m->token == NULL)
 		log_warnx("metrics: listening on %s, which is not loopback, "
 		    "with no token (public: true): anyone who can reach it "

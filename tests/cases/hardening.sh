@@ -112,6 +112,28 @@ grep -qF "$T/app.log: source '$T/app.log': is a FIFO; watch follows regular file
     "$T/err" || fail "FIFO source: $(cat "$T/err")"
 echo "ok: a FIFO source is named"
 
+echo "# watch --check reads metrics.token_file as watch does"
+# It said OK, then watch refused to start.
+mkfifo "$T/token.fifo"
+mkdir "$T/token.dir"
+for tok in token.fifo token.dir token.none; do
+	printf 'sources:\n  - path: %s/*.log\nstate_dir: %s/st\nmetrics:\n  listen: 127.0.0.1:0\n  token_file: %s\n' \
+	    "$T" "$T" "$T/$tok" > "$T/token.yaml"
+	case $tok in
+	token.fifo) why="is a FIFO; expected a regular file" ;;
+	token.dir) why="is a directory; expected a regular file" ;;
+	*) why="cannot read: No such file or directory" ;;
+	esac
+	expect_fail "watch --check with $tok" 2 \
+	    "error: $T/token.yaml: metrics.token_file $T/$tok: $why" \
+	    ow watch -c "$T/token.yaml" --check
+done
+printf 'fake-token-0123\n' > "$T/token.none"
+chmod 600 "$T/token.none"
+ow watch -c "$T/token.yaml" --check > "$T/out" 2> "$T/err" ||
+    fail "watch --check with a good token_file: $(cat "$T/err")"
+echo "ok: watch --check names a token_file watch would refuse"
+
 echo "# -o writes through FIFOs and devices, refuses directories"
 if [ -w /dev/null ]; then
 	before=$(stat -c '%F %t:%T' /dev/null)
