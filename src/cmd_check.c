@@ -304,7 +304,7 @@ check_watch(const struct check *c, const struct config *cfg,
     struct state *st, char **msg)
 {
 	struct service_probe p;
-	char age[32], since[64] = "", *lock;
+	char age[32], since[64] = "", who[64], *lock;
 	int64_t last_commit;
 	int rc = 0;
 
@@ -325,8 +325,9 @@ check_watch(const struct check *c, const struct config *cfg,
 		break;
 	case SERVICE_HUNG:
 		stamp_format_age(c->now_ms - p.heartbeat_ms, age, sizeof(age));
-		*msg = xasprintf("omniwatch watch (pid %ld) for %s hangs: no "
-		    "heartbeat for %s%s", (long)p.pid, cfg->path, age, since);
+		*msg = xasprintf("omniwatch %s for %s hangs: no heartbeat for "
+		    "%s%s", service_probe_who(&p, who, sizeof(who)), cfg->path,
+		    age, since);
 		rc = CHECK_CRITICAL;
 		break;
 	default:

@@ -84,4 +84,11 @@ struct service_probe {
 void service_probe(const char *state_dir, int64_t now_ms,
     struct service_probe *p);
 
+/*
+ * "watch (pid N)", or "watch" when the pid could not be read (watch.lock
+ * unreadable), into BUF of SIZE bytes; returns BUF.
+ */
+const char *service_probe_who(const struct service_probe *p, char *buf,
+    size_t size);
+
 #endif

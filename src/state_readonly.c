@@ -64,7 +64,7 @@ state_readonly_fallback(const char *path, const char *state_dir, char **err)
 {
 	struct service_probe sp;
 	struct stat sb;
-	char *wal;
+	char *wal, who[64];
 	int rc;
 
 	if (!state_readonly_is_denied(state_dir))
@@ -93,9 +93,9 @@ state_readonly_fallback(const char *path, const char *state_dir, char **err)
 	if (sp.liveness != SERVICE_DOWN) {
 		free(*err);
 		*err = xasprintf("%s: cannot read it without write access to "
-		    "%s while watch (pid %ld) has not yet made its -wal and "
-		    "-shm files there (try again in a moment)", path,
-		    state_dir, (long)sp.pid);
+		    "%s while %s has not yet made its -wal and -shm files "
+		    "there (try again in a moment)", path, state_dir,
+		    service_probe_who(&sp, who, sizeof(who)));
 		return NULL;
 	}
 	/* No writer, no pending commit: the file alone is the state.  A

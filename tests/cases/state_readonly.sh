@@ -55,12 +55,28 @@ fi
 echo "# another user, who may read but not write"
 if command -v setpriv > /dev/null; then
 	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# check also asks whether watch runs: watch.lock is made as readable
+	# as the database (it was 0640 beside a 0644 database, and another
+	# user's check said UNKNOWN).
+	assert_eq "$(stat -c %a "$T/state/watch.lock")" \
+	    "$(stat -c %a "$T/state/omniwatch.db")" "watch.lock has the database's mode"
 	chmod 755 "$T" "$T/state" "$W" "$D"
-	chmod 644 "$T/state/omniwatch.db" "$CFG" "$T/error.yaml"
-	# check also asks whether watch runs (its lock): readable, as the
-	# state is.
-	chmod 644 "$T/state/watch.lock" 2>/dev/null || true
+	chmod 644 "$T/state/omniwatch.db" "$T/state/watch.lock" "$CFG" \
+	    "$T/error.yaml"
 	summary_ok "another user, watch stopped" "$CFG" $nobody
+	# A lock file this user may not read (one an older watch made 0640):
+	# whether it is locked is told from /proc/locks, as omniwatch(1) says
+	# the state is read "once it has stopped, from the database file
+	# alone".
+	chmod 600 "$T/state/watch.lock"
+	summary_ok "another user, watch stopped, watch.lock unreadable" "$CFG" \
+	    $nobody
+	rc=0
+	$nobody "$OMNIWATCH" check -c "$CFG" --window 1h > "$T/check.out" \
+	    2>&1 || rc=$?
+	assert_eq "$rc" 2 "another user, watch.lock unreadable: check is CRITICAL"
+	grep -q 'watch is not running' "$T/check.out" ||
+	    fail "another user, watch.lock unreadable: $(cat "$T/check.out")"
 	start_watch
 	seq -f 'req=%g ERROR' 8 9 >> "$L"
 	wait_count 9
@@ -93,11 +109,20 @@ time.sleep(60)' "$T/state/watch.lock" "$T/locked" &
 	rc=0
 	$nobody "$OMNIWATCH" summary -c "$CFG" --json > "$T/sum.json" \
 	    2> "$T/err" || rc=$?
+	# The same writer, seen through /proc/locks when the lock is unreadable.
+	chmod 600 "$T/state/watch.lock"
+	rc2=0
+	$nobody "$OMNIWATCH" summary -c "$CFG" --json > "$T/sum.json" \
+	    2> "$T/err2" || rc2=$?
+	chmod 644 "$T/state/watch.lock"
 	kill "$holder"
 	wait "$holder" 2>/dev/null || true
 	assert_eq "$rc" 1 "another user, a writer starting: summary fails"
 	grep -q 'has not yet made its -wal' "$T/err" ||
 	    fail "another user, a writer starting: $(cat "$T/err")"
+	assert_eq "$rc2" 1 "another user, a writer starting, lock unreadable: summary fails"
+	grep -q 'has not yet made its -wal' "$T/err2" ||
+	    fail "another user, a writer starting, lock unreadable: $(cat "$T/err2")"
 	WANT=9 summary_ok "another user, the writer gone" "$CFG" $nobody
 else
 	echo "skip: another user (no setpriv)"
