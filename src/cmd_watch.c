@@ -43,6 +43,7 @@
 #include "watch_pm2.h"
 #include "webhook.h"
 #include "watch.h"
+#include "watch_reload.h"
 #include "xmalloc.h"
 
 static const char *
@@ -456,13 +457,26 @@ watch_reopen(struct watch *w)
 }
 
 int
+watch_load_check(const struct watch *w)
+{
+	struct config *cfg;
+	struct match_set **sets;
+	size_t nsets;
+
+	if (watch_load(w->config_path, w->sb, &cfg, &sets, &nsets) != 0)
+		return -1;
+	match_sets_free(sets, nsets);
+	config_free(cfg);
+	return 0;
+}
+
+int
 watch_reload(struct watch *w)
 {
 	struct config *cfg;
 	struct match_set **sets;
 	size_t nsets;
 
-	log_info("SIGHUP: reloading %s", w->config_path);
 	service_reloading(w->sv);
 	if (watch_load(w->config_path, w->sb, &cfg, &sets, &nsets) != 0) {
 		log_error("reload failed; the old configuration keeps running");
@@ -565,6 +579,7 @@ cmd_watch(int argc, char **argv)
 			watch_ready(&w);
 			rc = watch_loop(&w);
 		}
+		watch_reload_stop(&w);
 	}
 	watch_close(&w);
 	service_free(w.sv);

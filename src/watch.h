@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "watch_pm2.h"
 
@@ -37,6 +38,7 @@ struct watch {
 	int64_t		 last_commit_ms;	/* 0: none yet */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
 	bool		 has_notice;	/* an alert changed: commit now */
+	pid_t		 reload_pid;	/* the child checking a reload, or 0 */
 	bool		 is_running;	/* false: the loop ends */
 	int		 rc;		/* the exit status when it does */
 };
@@ -49,7 +51,15 @@ struct watch {
 void watch_commit(struct watch *w, bool flush);
 
 /*
- * SIGHUP: a new config and patterns.  Returns 0 (also when the new config
+ * Whether W's config file, and all it names, load as a reload would load
+ * them (watch_reload.h runs this in its child).  Returns 0, or -1 with the
+ * reason logged; W is not changed.
+ */
+int watch_load_check(const struct watch *w);
+
+/*
+ * A new config and patterns (SIGHUP, once watch_reload.h's child has
+ * checked them).  Returns 0 (also when the new config
  * is bad: the old one keeps running), or -1 when the modules could not be
  * opened again (logged); the loop must end then.
  */

@@ -2,7 +2,9 @@
  * watch_loop: the event loop of `omniwatch watch` (one thread, one
  * epoll_wait), which hands each ready descriptor to its owner (watch_fds,
  * by loop.h's owners):
- *   signals  -> TERM/INT: flush, commit, exit 0; HUP: reload; USR1: status
+ *   signals  -> TERM/INT: flush, commit, exit 0; HUP: a reload, checked in
+ *               a child (watch_reload.h); CHLD: that child has ended, the
+ *               reload is taken or refused; USR1: status
  *   timer    -> nothing to read: it only wakes the loop for the cron
  *   tail     -> tail_events: read what changed, follow rotations
  *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
@@ -38,6 +40,7 @@
 #include "state.h"
 #include "tail.h"
 #include "watch.h"
+#include "watch_reload.h"
 #include "webhook.h"
 
 static void
@@ -69,6 +72,7 @@ watch_loop_init(struct watch *w)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	w->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	w->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -239,7 +243,8 @@ watch_on_signals(struct watch *w, int fd, uint32_t events, int64_t now)
 	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 			w->is_running = false;
-		else if (si.ssi_signo == SIGHUP && watch_reload(w) != 0) {
+		else if ((si.ssi_signo == SIGHUP && watch_reload_start(w) != 0) ||
+		    (si.ssi_signo == SIGCHLD && watch_reload_reap(w) != 0)) {
 			w->rc = CMD_EXIT_INPUT;
 			w->is_running = false;
 			return;

@@ -208,6 +208,39 @@ seq -f 'req=%g ERROR' 8 9 >> "$L"
 rm -f "$CFG"
 cp "$T/good.yaml" "$CFG"
 wait_count 9 failures "HUP onto a FIFO config: counting goes on"
+# A config that libfyaml takes seconds to parse (aliases that expand to
+# 5 million nodes, a cut-down billion laughs: about 1 s and 0.9 GB per
+# parse here): the reload is checked in a child, and the loop counts on
+# meanwhile.  Before, counting stopped until the parse had ended, so the
+# count below could only come after the reload's failure.
+{
+	printf 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n'
+	for i in 1 2 3 4 5; do
+		printf 'a%d: &a%d [' "$i" "$i"
+		printf '*a%d, ' $((i - 1)) $((i - 1)) $((i - 1)) $((i - 1)) \
+		    $((i - 1)) $((i - 1)) $((i - 1)) $((i - 1)) $((i - 1))
+		printf '*a%d]\n' $((i - 1))
+	done
+	printf 'a6: [*a5, *a5, *a5, *a5, *a5]\n'
+} > "$T/laughs.yaml"
+before=$(grep -c "reload failed" "$WLOG")
+cp "$T/laughs.yaml" "$T/laughs-config.yaml"
+mv "$T/laughs-config.yaml" "$CFG"
+kill -HUP "$WPID"
+seq -f 'req=%g ERROR' 10 11 >> "$L"
+cp "$T/good.yaml" "$T/good-again.yaml"
+# summary reads the config too: it must be the good one while we wait.
+CFG_WATCHED=$CFG
+CFG=$T/good-again.yaml
+wait_for "count 11 while the reload is checked" count_is 11
+assert_eq "$(grep -c "reload failed" "$WLOG")" "$before" \
+    "counted while the slow config was still being parsed"
+wait_for "the slow config refused" sh -c \
+    '[ "$(grep -c "reload failed" "$1")" -gt "$2" ]' sh "$WLOG" "$before"
+CFG=$CFG_WATCHED
+rm -f "$CFG"
+cp "$T/good.yaml" "$CFG"
+echo "ok: a slow config's reload does not stop counting"
 stop_watch
 expect_fail "test -p crash.yaml" 2 "$T/crash.yaml: " \
     ow test -p "$T/crash.yaml" "$LOGS"
