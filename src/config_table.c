@@ -104,9 +104,11 @@ config_threshold(struct config_loader *ld, struct fy_node *value,
 	if (s == NULL)
 		return -1;
 	/* strtod() also takes "inf", "0x1p3" and " 1"; only plain decimals
-	 * get that far. */
-	for (p = s; isdigit((unsigned char)*p) || *p == '.'; p++)
-		continue;
+	 * get that far.  A sign is let through, so that -1 is said to be
+	 * out of range, as it is, not "not a number". */
+	p = s + (*s == '-' || *s == '+');
+	while (isdigit((unsigned char)*p) || *p == '.')
+		p++;
 	*out = strtod(s, &end);
 	if (*p != '\0' || end != p || p == s)
 		return config_error(ld, value, NULL, "%s: '%s' is not a number; "
@@ -114,9 +116,13 @@ config_threshold(struct config_loader *ld, struct fy_node *value,
 	if (is_rate && (*out <= 0 || *out > 1))
 		return config_error(ld, value, NULL, "%s: '%s' is out of range; "
 		    "expected %s", what, s, expected);
-	if (!is_rate && (*out < 1 || *out > CONFIG_MAX_COUNT ||
-	    *out != (double)(int64_t)*out))
+	/* The bound first: casting a larger double is undefined. */
+	if (!is_rate && *out <= CONFIG_MAX_COUNT && *out >= -CONFIG_MAX_COUNT &&
+	    *out != (double)(int64_t)*out)
 		return config_error(ld, value, NULL, "%s: '%s' is not a count; "
+		    "expected %s", what, s, expected);
+	if (!is_rate && (*out < 1 || *out > CONFIG_MAX_COUNT))
+		return config_error(ld, value, NULL, "%s: '%s' is out of range; "
 		    "expected %s", what, s, expected);
 	return 0;
 }

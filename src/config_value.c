@@ -223,17 +223,22 @@ bad:
 static int
 config_count(const char *s, size_t *out, char *why, size_t len)
 {
+	const char *digits = s + (*s == '-');
 	uint64_t v = 0;
 
-	for (const char *p = s; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p) || v > CONFIG_MAX_COUNT) {
+	/* "-5" is a number, below the range: said so, as for a threshold. */
+	for (const char *p = digits; *p != '\0' || p == digits; p++) {
+		if (!isdigit((unsigned char)*p)) {
 			snprintf(why, len, "'%s' is not a count; expected %s",
 			    s, CONFIG_EXPECT_COUNT);
 			return -1;
 		}
-		v = v * 10 + (uint64_t)(*p - '0');
+		/* Past the bound v stays there: no overflow, whatever the
+		 * length. */
+		if (v <= CONFIG_MAX_COUNT)
+			v = v * 10 + (uint64_t)(*p - '0');
 	}
-	if (v == 0 || v > CONFIG_MAX_COUNT) {
+	if (v == 0 || v > CONFIG_MAX_COUNT || digits != s) {
 		snprintf(why, len, "'%s' is out of range; expected %s", s,
 		    CONFIG_EXPECT_COUNT);
 		return -1;

@@ -431,8 +431,17 @@ test_error_values(void **state)
 	ct_error("sources: [{path: /x}]\nstate:\n  commit_records: ten\n",
 	    "3:19: state.commit_records: 'ten' is not a count; expected a "
 	    "whole number from 1 to 1000000000");
+	/* A number below or above the range is out of range, not "not a
+	 * count"; only what is no number is that. */
 	ct_error("sources: [{path: /x}]\nstate:\n  commit_records: -5\n",
-	    "3:19: state.commit_records: '-5' is not a count; expected a "
+	    "3:19: state.commit_records: '-5' is out of range; expected a "
+	    "whole number from 1 to 1000000000");
+	ct_error("sources: [{path: /x}]\nstate:\n  commit_records: "
+	    "123456789012345678901234567890\n",
+	    "3:19: state.commit_records: '123456789012345678901234567890' is "
+	    "out of range; expected a whole number from 1 to 1000000000");
+	ct_error("sources: [{path: /x}]\nstate:\n  commit_records: '-'\n",
+	    "3:19: state.commit_records: '-' is not a count; expected a "
 	    "whole number from 1 to 1000000000");
 	/* A quoted value: the column is that of the quote. */
 	ct_error("sources: [{path: /x}]\ntail: {start_at: \"middle\"}\n",
@@ -484,6 +493,16 @@ test_error_alerting(void **state)
 	    "failure rate above 0, at most 1 (e.g. 0.5)");
 	ct_error(CT_A "{name: a, kind: failures, threshold: 2.5}\n",
 	    "3:42: alerts.a.threshold: '2.5' is not a count; expected a whole "
+	    "number from 1 to 1000000000");
+	/* -1 is a number: out of range, as 1.5 is (it was "not a number"). */
+	ct_error(CT_A "{name: a, kind: failure_rate, threshold: -1}\n",
+	    "3:46: alerts.a.threshold: '-1' is out of range; expected a "
+	    "failure rate above 0, at most 1 (e.g. 0.5)");
+	ct_error(CT_A "{name: a, kind: failures, threshold: -1}\n",
+	    "3:42: alerts.a.threshold: '-1' is out of range; expected a whole "
+	    "number from 1 to 1000000000");
+	ct_error(CT_A "{name: a, kind: failures, threshold: 0}\n",
+	    "3:42: alerts.a.threshold: '0' is out of range; expected a whole "
 	    "number from 1 to 1000000000");
 	ct_error(CT_A "{name: a, kind: no_success, threshold: 1}\n",
 	    "3:44: alerts.a.threshold: no_success takes no threshold; it fires "
