@@ -151,7 +151,7 @@ int
 report_output_close(struct report_output *out, bool is_ok, char **err)
 {
 	bool bad;
-	int rc = 0;
+	int rc = 0, write_errno;
 
 	*err = NULL;
 	if (out->path == NULL) {
@@ -162,14 +162,19 @@ report_output_close(struct report_output *out, bool is_ok, char **err)
 		report_output_free(out);
 		return rc;
 	}
+	/* The write that failed left its errno: the writers stop at the
+	 * first failed call. */
 	bad = ferror(out->fp) != 0;
-	if (fclose(out->fp) != 0)
+	write_errno = errno;
+	if (fclose(out->fp) != 0) {
 		bad = true;
+		write_errno = errno;
+	}
+	/* Whether or not the writer saw it fail (IS_OK): the file and the
+	 * reason are said, never a bare "cannot write the report". */
 	if (bad) {
-		if (is_ok)
-			*err = xasprintf("%s: cannot write: %s",
-			    out->tmp != NULL ? out->tmp : out->path,
-			    strerror(errno));
+		*err = xasprintf("%s: cannot write: %s", out->tmp != NULL ?
+		    out->tmp : out->path, strerror(write_errno));
 		rc = -1;
 	}
 	if (out->tmp != NULL) {

@@ -140,6 +140,17 @@ if [ -w /dev/null ]; then
 	ow scan -o /dev/null "$LOGS"
 	assert_eq "$(stat -c '%F %t:%T' /dev/null)" "$before" "-o /dev/null keeps the device"
 fi
+# A failed write names the file and the reason in every format (the HTML
+# report said only "cannot write the report").
+if [ -w /dev/full ]; then
+	for fmt in text json html; do
+		expect_fail "-o /dev/full, $fmt" 1 \
+		    "/dev/full: cannot write: No space left on device" \
+		    ow scan --format "$fmt" -o /dev/full "$LOGS"
+	done
+else
+	echo "skip: -o /dev/full (no /dev/full here)"
+fi
 mkfifo "$T/out.fifo"
 cat "$T/out.fifo" > "$T/fifo.json" &
 reader=$!
