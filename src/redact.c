@@ -6,9 +6,12 @@
  * long word: 80 k characters took 15 s).  What it takes out:
  *
  *   KEY SEP VALUE    KEY a word holding secret, token, key, pass, auth,
- *                    cookie, credential or session (any case); SEP '=',
- *                    ':' or '=>', with any quotes, backslashes, blanks or
- *                    %XX escapes of those around it; VALUE quoted (to its
+ *                    cookie, credential, session or signature, or the
+ *                    part sig (any case); SEP '=', ':' or '=>', with any
+ *                    quotes, backslashes or blanks around it, each raw or
+ *                    in any spelling redact_code.c reads (%XX any number
+ *                    of times, \u0022, \x22, &quot;); VALUE quoted, or
+ *                    in <>, (to its
  *                    closing quote at the same escaping level, or to the
  *                    end of the line) or bare (to a delimiter, raw or
  *                    %-escaped), an auth scheme (Bearer, Basic, Token,
@@ -39,6 +42,8 @@
 
 #include "match.h"	/* PCRE2 with the code unit width we use */
 #include "redact.h"
+#include "redact_code.h"
+#include "redact_url.h"
 #include "xmalloc.h"
 
 #define REDACT_SEP_JUNK	12	/* quotes, escapes, blanks before SEP */
@@ -78,38 +83,6 @@ redact_put(struct redact_buf *b, const char *p, size_t len)
  * The built-in scanner.
  */
 
-static bool
-redact_is_word(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
-
-static int
-redact_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The byte a %XX escape at I stands for, or -1. */
-static int
-redact_pct(const char *p, size_t len, size_t i)
-{
-	int h, l;
-
-	if (i + 2 >= len || p[i] != '%')
-		return -1;
-	h = redact_hex((unsigned char)p[i + 1]);
-	l = redact_hex((unsigned char)p[i + 2]);
-	return h < 0 || l < 0 ? -1 : h * 16 + l;
-}
-
 /* Ends a bare value: blanks, quotes, escapes and what delimits a value
  * in a query, a header list, JSON or util.inspect's output. */
 static bool
@@ -122,44 +95,37 @@ redact_is_delim(int c)
 	    c == '>';
 }
 
-/* Length of the delimiter at I (1 raw, 3 %-escaped), or 0. */
+/* Length of the delimiter at I, in any spelling (redact_code.h), or 0. */
 static size_t
 redact_delim_at(const char *p, size_t len, size_t i)
 {
-	if (redact_is_delim((unsigned char)p[i]))
-		return 1;
-	if (p[i] == '%' && redact_is_delim(redact_pct(p, len, i)))
-		return 3;
-	return 0;
+	size_t n;
+	int kind;
+
+	return redact_is_delim(redact_code_at(p, len, i, &n, &kind)) ? n : 0;
 }
 
-/* Length of the blank at I (space, tab, %20, or '+' when IS_FORM), or 0. */
+/* Length of the blank at I (space or tab in any spelling, or '+' when
+ * IS_FORM), or 0. */
 static size_t
 redact_blank_at(const char *p, size_t len, size_t i, bool is_form)
 {
-	int c;
+	size_t n;
+	int kind, c = redact_code_at(p, len, i, &n, &kind);
 
-	if (p[i] == ' ' || p[i] == '\t' || (is_form && p[i] == '+'))
-		return 1;
-	c = redact_pct(p, len, i);
-	return c == ' ' || c == '\t' ? 3 : 0;
+	if (c == ' ' || c == '\t' || (is_form && p[i] == '+'))
+		return n;
+	return 0;
 }
 
-
-/* ASCII case-insensitive: the locale must not change what is a secret. */
+/* Quotes, escapes and blanks around a separator. */
 static bool
-redact_ieq(const char *p, const char *lower, size_t n)
+redact_is_junk(int c)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)lower[i])
-			return false;
-	}
-	return true;
+	return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' ||
+	    c == '\\';
 }
+
 
 static bool
 redact_word_is(const char *p, size_t len, const char *w)
@@ -188,16 +154,29 @@ redact_has_word(const char *p, size_t len, const char *w)
 	return false;
 }
 
-/* Does the word (P, LEN) name a secret? */
+/*
+ * Does the word (P, LEN) name a secret?  A signature is one: it is what
+ * a pre-signed URL is good for (X-Amz-Signature, X-Goog-Signature, Azure
+ * SAS's sig); "sig" counts only as a whole part of the word ("x-sig"),
+ * not inside "signal" or "design".
+ */
 static bool
 redact_is_key(const char *p, size_t len)
 {
 	static const char *const words[] = { "secret", "token", "key", "pass",
-	    "auth", "cookie", "credential", "session" };
+	    "auth", "cookie", "credential", "session", "signature" };
+	size_t part = 0;
 
 	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
 		if (redact_has_word(p, len, words[k]))
 			return true;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && p[i] != '_' && p[i] != '-' && p[i] != '.')
+			continue;
+		if (redact_word_is(p + part, i - part, "sig"))
+			return true;
+		part = i + 1;
+	}
 	return false;
 }
 
@@ -208,14 +187,14 @@ redact_is_key(const char *p, size_t len)
 static bool
 redact_key_at(const char *p, size_t len, size_t i)
 {
-	size_t e = i;
-	int c;
+	size_t e = i, n;
+	int c, kind;
 
 	while (e < len && redact_is_word((unsigned char)p[e]))
 		e++;
 	if (e == i || e >= len || !redact_is_key(p + i, e - i))
 		return false;
-	c = p[e] == '%' ? redact_pct(p, len, e) : (unsigned char)p[e];
+	c = redact_code_at(p, len, e, &n, &kind);
 	return c == '=' || c == ':';
 }
 
@@ -231,12 +210,12 @@ static size_t
 redact_bare_end(const char *p, size_t len, size_t i)
 {
 	while (i < len && redact_delim_at(p, len, i) == 0) {
-		int c = p[i] == '%' ? redact_pct(p, len, i) : (unsigned char)p[i];
-		size_t n = p[i] == '%' && c >= 0 ? 3 : 1;
+		size_t n;
+		int kind, c = redact_code_at(p, len, i, &n, &kind);
 
 		if ((c == '?' || c == '#') && redact_key_at(p, len, i + n))
 			return i;
-		i++;
+		i += n;	/* over an escape whole: the ; of &#61; */
 	}
 	return i;
 }
@@ -316,6 +295,66 @@ redact_pct_quoted_end(const char *p, size_t len, size_t i, int q, size_t c,
 }
 
 /*
+ * The end of a value opened by a quote or '<' spelled as KIND (see
+ * redact_code.h), from I: the first CLOSE in the same spelling, or the end
+ * of the line; a %-encoded value also ends where its URL does (a raw
+ * blank, quote or '&').  Sets *CLOSELEN (0: not closed).
+ */
+static size_t
+redact_coded_end(const char *p, size_t len, size_t i, int close, int kind,
+    size_t *closelen)
+{
+	size_t n;
+	int k;
+
+	*closelen = 0;
+	while (i < len && p[i] != '\n') {
+		if (redact_code_at(p, len, i, &n, &k) == close && k == kind) {
+			*closelen = n;
+			return i;
+		}
+		if (kind >= REDACT_PCT && (p[i] == ' ' || p[i] == '\t' ||
+		    p[i] == '"' || p[i] == '\'' || p[i] == '&'))
+			return i;
+		i += n;
+	}
+	return i;
+}
+
+/*
+ * A value quoted other than by a raw quote: by an encoded one (\u0022,
+ * \\u0022, &quot;, &#34;, %2522) or by angle brackets, raw or encoded
+ * (<v>, &lt;v&gt;), at J after any backslashes that escape it, raw or
+ * encoded (\u005c\u0022).  Returns true with the value in [*VS, *VE)
+ * and the scan's next position in *NEXT.
+ */
+static bool
+redact_coded_value(const char *p, size_t len, size_t j, size_t *vs,
+    size_t *ve, size_t *next)
+{
+	size_t n, close;
+	int c, kind;
+
+	for (size_t t = j; t < len; t += n) {
+		c = redact_code_at(p, len, t, &n, &kind);
+		if (c == '\\')
+			continue;
+		if (c != '<' && (kind == REDACT_RAW || (c != '"' &&
+		    c != '\'' && c != '`')))
+			return false;
+		*vs = t + n;
+		*ve = redact_coded_end(p, len, *vs, c == '<' ? '>' : c, kind,
+		    &close);
+		*next = *ve + close;
+		/* The closing quote's escapes are its own (\\u0022). */
+		while (close > 0 && *ve > *vs && p[*ve - 1] == '\\')
+			(*ve)--;
+		return true;
+	}
+	return false;
+}
+
+/*
  * After the key word ending at E: the separator and the value.  Returns
  * true with the value in [*VS, *VE) and the scan's next position in *NEXT,
  * or false when no value follows.
@@ -326,38 +365,30 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 {
 	bool is_dotted = memchr(p + ks, '.', e - ks) != NULL;
 	size_t j = e, n, bs = 0, close;
-	bool is_form = false, has_blank = false;
+	bool is_form, has_blank = false;
 	char sep;
-	int c;
+	int c, kind, k2;
 
-	/* The key's closing quote, escapes of it, blanks. */
+	/* The key's closing quote, escapes of it, blanks, in any spelling. */
 	for (size_t junk = 0; j < len && junk < REDACT_SEP_JUNK; junk++) {
-		c = (unsigned char)p[j];
-		if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' ||
-		    c == '\\' || c == '+')
-			j++;
-		else if ((c = redact_pct(p, len, j)) == '"' || c == '\'' ||
-		    c == '`' || c == '\\' || c == ' ' || c == '\t')
-			j += 3;
-		else
+		c = redact_code_at(p, len, j, &n, &kind);
+		if (!redact_is_junk(c) && !(kind == REDACT_RAW && c == '+'))
 			break;
+		j += n;
 	}
 	if (j >= len)
 		return false;
-	if (p[j] == '=' || p[j] == ':') {
-		sep = p[j++];
-		if (j < len && p[j] == sep)	/* "==", "::" */
-			return false;
-		if (sep == '=' && j < len && p[j] == '>')
-			j++;
-	} else if ((c = redact_pct(p, len, j)) == '=' || c == ':') {
-		sep = (char)c;
-		is_form = true;
-		j += 3;
-		if (sep == '=' && redact_pct(p, len, j) == '>')
-			j += 3;
-	} else
+	c = redact_code_at(p, len, j, &n, &kind);
+	if (c != '=' && c != ':')
 		return false;
+	sep = (char)c;
+	j += n;
+	is_form = kind >= REDACT_PCT;
+	if (kind == REDACT_RAW && j < len && p[j] == sep)	/* "==", "::" */
+		return false;
+	if (sep == '=' && j < len && redact_code_at(p, len, j, &n, &k2) ==
+	    '>' && k2 == kind)
+		j += n;
 	while (j < len && (n = redact_blank_at(p, len, j, is_form)) > 0) {
 		j += n;
 		has_blank = true;
@@ -377,6 +408,8 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 		*next = *ve + close;
 		return *ve > *vs;
 	}
+	if (redact_coded_value(p, len, j, vs, ve, next))
+		return *ve > *vs;
 	bs = 0;
 	while (redact_pct(p, len, j + 3 * bs) == '\\')
 		bs++;
@@ -404,25 +437,6 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 	return *ve > *vs;
 }
 
-/*
- * Does the word after a bare "Bearer" look like a token rather than
- * English ("the bearer of this message")?  Tokens are long, and random
- * ones hold digits or punctuation (RFC 6750 section 2.1: b64token).
- */
-static bool
-redact_is_credential(const char *p, size_t len)
-{
-	if (len >= 16)
-		return true;
-	if (len < 8)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
-		    p[i] <= 'Z')))
-			return true;
-	return false;
-}
-
 /* A JSON Web Token: eyJ, then two '.'-separated base64url parts. */
 static bool
 redact_is_jwt(const char *p, size_t len)
@@ -439,89 +453,6 @@ redact_is_jwt(const char *p, size_t len)
 		}
 	}
 	return dots >= 2;
-}
-
-/* The URL separator C at I, raw or, in an encoded URL, %-escaped: its
- * length, or 0. */
-static size_t
-redact_url_sep(const char *p, size_t len, size_t i, bool is_enc, char c)
-{
-	if (is_enc)
-		return redact_pct(p, len, i) == c ? 3 : 0;
-	return p[i] == c ? 1 : 0;
-}
-
-/*
- * Does the authority of a URL end at I?  It ends at '/', '?' or '#'
- * (RFC 3986 section 3.2); '[' and ']' cannot stand in a userinfo either
- * (section 3.2.1), and stopping at them makes a second pass stop at the
- * [REDACTED] the first one left.  In an encoded URL these come
- * %-escaped, and a raw '&' or ';' is the enclosing query's.  Blanks,
- * double quotes, backquotes and angle brackets end the URL itself (a
- * JSON string stays a string); a single quote does not, as a password
- * may hold one (a sub-delim).
- */
-static bool
-redact_authority_end(const char *p, size_t len, size_t i, bool is_enc)
-{
-	static const char url[] = "/?#[]";
-	int c;
-
-	if (strchr(" \t\r\n\v\f\"`<>\\", p[i]) != NULL)
-		return true;
-	if (!is_enc)
-		return strchr(url, p[i]) != NULL;
-	c = redact_pct(p, len, i);
-	return p[i] == '&' || p[i] == ';' || (c > 0 && strchr(url, c) != NULL);
-}
-
-/*
- * At the "://" of a URL (I; "%3A%2F%2F" when IS_ENC, a URL inside a
- * query): its userinfo's secret (RFC 3986 section 3.2.1).  That is the
- * password, from the first ':' to the last '@' of the authority, whatever
- * the user (empty, %-escaped) and whatever the password holds (':', a raw
- * '@'); with no password, the user alone when it looks like a credential
- * ("https://ghp_...@host": tokens are sent as users).  Returns true with
- * it in [*VS, *VE).
- */
-static bool
-redact_userinfo(const char *p, size_t len, size_t i, bool is_enc, size_t *vs,
-    size_t *ve)
-{
-	size_t j = i + (is_enc ? 9 : 3), u = j, colon = 0, at = 0, n;
-
-	if (i == 0 || !redact_is_word((unsigned char)p[i - 1]))
-		return false;
-	while (j < len && !redact_authority_end(p, len, j, is_enc)) {
-		if ((n = redact_url_sep(p, len, j, is_enc, '@')) > 0) {
-			at = j;
-			j += n;
-		} else if (colon == 0 && at == 0 &&
-		    (n = redact_url_sep(p, len, j, is_enc, ':')) > 0) {
-			colon = j + n;
-			j += n;
-		} else
-			j++;
-	}
-	if (at == 0)
-		return false;
-	*ve = at;
-	*vs = colon != 0 ? colon : u;
-	if (colon == 0 && !redact_is_credential(p + u, at - u))
-		return false;
-	return *ve > *vs;
-}
-
-/* Length of the "://" at I (3), or of its %-escaped form (9), or 0. */
-static size_t
-redact_scheme_sep(const char *p, size_t len, size_t i)
-{
-	if (p[i] == ':' && i + 2 < len && p[i + 1] == '/' && p[i + 2] == '/')
-		return 3;
-	if (redact_pct(p, len, i) == ':' && redact_pct(p, len, i + 3) == '/' &&
-	    redact_pct(p, len, i + 6) == '/')
-		return 9;
-	return 0;
 }
 
 /*
@@ -541,7 +472,7 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 		bool found = false;
 
 		if (!is_user && (n = redact_scheme_sep(p, len, i)) > 0) {
-			if (!redact_userinfo(p, len, i, n == 9, &vs, &ve)) {
+			if (!redact_userinfo(p, len, i, n, &vs, &ve)) {
 				i += n;
 				continue;
 			}
@@ -551,7 +482,12 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 			copied = i = ve;
 			continue;
 		} else if (!redact_is_word((unsigned char)p[i])) {
-			i++;
+			int kind;
+
+			/* An escape is stepped over whole, so that the key
+			 * after %22 or \u0022 is a word of its own. */
+			(void)redact_code_at(p, len, i, &n, &kind);
+			i += n;
 			continue;
 		} else {
 			ws = i;

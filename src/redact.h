@@ -8,9 +8,12 @@
  * "apiKey": "...", JSON escaped inside JSON, URL-encoded queries.  The
  * built-in rule works on what a secret looks like, not on a few
  * spellings: every value whose key name contains secret, token, key,
- * pass, auth, cookie, credential or session (any case), whatever the
- * quoting, escaping (\", \\\"), %-encoding (%3D, %22, %3A), spacing
- * and separator (= : =>); bearer tokens anywhere; JSON Web Tokens; the
+ * pass, auth, cookie, credential, session or signature, or has sig as
+ * a part (x-sig) (any case), whatever the quoting, escaping (\",
+ * \\\"), encoding (%3D, %22, %253D: %-encoded any number of times;
+ * \u0022, \x3d; &quot; &#34; &#x22; &#61;), spacing and separator
+ * (= : =>), and a value wrapped in <> (raw or encoded); bearer tokens
+ * anywhere; JSON Web Tokens; the
  * password of a URL (scheme://user:PASSWORD@host, whatever the user,
  * also %-encoded inside a query) or a user that looks like a token; a
  * pair hidden in another's value behind '?' or '#'.  Each becomes
@@ -18,6 +21,8 @@
  *
  *   client_secret_key=abc&x=1       -> client_secret_key=[REDACTED]&x=1
  *   client_secret_key%3Dabc%26x     -> client_secret_key%3D[REDACTED]%26x
+ *   {&quot;key&quot;:&quot;v&quot;} -> {&quot;key&quot;:&quot;[REDACTED]&quot;}
+ *   token=<abc>                      -> token=<[REDACTED]>
  *   Authorization:Bearer eyJ...      -> Authorization:[REDACTED]
  *   "{\"apiKey\":\"k-123\"}"         -> "{\"apiKey\":\"[REDACTED]\"}"
  *   'Bearer x'                       -> 'Bearer [REDACTED]'

@@ -262,7 +262,8 @@ expect_fail "watch --check crash-config.yaml" 2 "$T/crash-config.yaml: " \
 echo "# redaction is linear: 1 MB lines of what made it slow, under a hang guard"
 # A hang guard, not a speed target (bench/ has those): before, a line of
 # 80 k word characters took 15 s in the HTML report, 1 MB would take hours.
-for unit in a 'token="' 'x://' 'secret:{' 'Bearer ' '\\' 'eyJa.' 'password=%22%5C'; do
+for unit in a 'token="' 'x://' 'secret:{' 'Bearer ' '\\' 'eyJa.' 'password=%22%5C' \
+    'token%2525' 'key=<' '\u0022sig\u0022:\u0022' '&amp;amp;quot;' 'x:/'; do
 	{
 		printf '2024-03-10T10:00:00: [Omni] Failed to create ticket: '
 		yes "$unit" | head -n $((1000000 / ${#unit})) | tr -d '\n'

@@ -206,14 +206,17 @@ grep -q "GET /lumen/missing" "$P/methods" || fail "the partner got nothing"
 # The userinfo and pair shapes a trial found leaking (issue 18): an empty
 # user, several colons and a %-escaped user, a token as the user, a pair
 # inside a matrix param's value behind '?' with an encoded blank, a URL
-# with a password %-encoded inside the query.  Text and JSON.
+# with a password %-encoded inside the query; and a second trial's: a
+# pair %-encoded twice, signatures of pre-signed URLs.  Text and JSON.
 port=$(cat "$P/port")
 n=0
 for u in "http://:tok-77ab@127.0.0.1:$port/lumen/missing" \
     "http://us%3Aer:tok-77ab:x@127.0.0.1:$port/lumen/missing" \
     "http://tok-77ab-tok-77ab-tok@127.0.0.1:$port/lumen/missing" \
     "http://127.0.0.1:$port/lumen/missing?x=1;token=tok-77ab?Authorization=Bearer%20Bearer-xyz-42" \
-    "http://127.0.0.1:$port/lumen/missing?next=http%3A%2F%2F%3Atok-77ab%40example.test%2F"; do
+    "http://127.0.0.1:$port/lumen/missing?next=http%3A%2F%2F%3Atok-77ab%40example.test%2F" \
+    "http://127.0.0.1:$port/lumen/missing?token%253Dtok-77ab" \
+    "http://127.0.0.1:$port/lumen/missing?sig=tok-77ab&X-Amz-Signature=tok-77ab&X-Goog-Signature=tok-77ab"; do
 	n=$((n + 1))
 	probe "shape$n" "$u"
 	assert_eq "$(jget "$T/shape$n.json" .verdict)" route_missing \
