@@ -10,6 +10,7 @@
 
 #include "config_override.h"
 #include "config_table.h"
+#include "redact.h"
 #include "xmalloc.h"
 
 #define CONFIG_OVERRIDE_EXPECT	"expected RULE.KEY=VALUE (e.g. " \
@@ -159,6 +160,27 @@ config_overrides_one(struct fy_document *doc, const char *path,
 	return 0;
 }
 
+/*
+ * *ERR starts "--set 'ARG'": ARG is shown redacted, as it may hold a
+ * secret (yaml_error() says why); the rest, a hint such as "RULE.KEY=
+ * VALUE", is ours and left as it is.
+ */
+static void
+config_overrides_redact(const char *arg, char **err)
+{
+	size_t n = strlen(arg), len;
+	char *shown, *msg;
+
+	if (*err == NULL || strncmp(*err, "--set '", 7) != 0 ||
+	    strncmp(*err + 7, arg, n) != 0)
+		return;
+	shown = redact_builtin(arg, n, &len);
+	msg = xasprintf("--set '%s%s", shown, *err + 7 + n);
+	free(shown);
+	free(*err);
+	*err = msg;
+}
+
 int
 config_overrides_apply(struct fy_document *doc, const char *path,
     char *const *args, size_t n, struct config_overrides *out, char **err)
@@ -166,8 +188,10 @@ config_overrides_apply(struct fy_document *doc, const char *path,
 	memset(out, 0, sizeof(*out));
 	*err = NULL;
 	for (size_t i = 0; i < n; i++)
-		if (config_overrides_one(doc, path, args[i], out, err) != 0)
+		if (config_overrides_one(doc, path, args[i], out, err) != 0) {
+			config_overrides_redact(args[i], err);
 			return -1;
+		}
 	return 0;
 }
 

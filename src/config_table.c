@@ -36,10 +36,25 @@ _Static_assert(sizeof(enum config_format) == sizeof(int) &&
  * Checks and hooks the rows name.
  */
 
+/* Does S start with LOWER, ASCII letters in any case (not the locale's:
+ * in tr_TR, 'I' is not upper-case 'i')? */
+static bool
+config_has_prefix_icase(const char *s, const char *lower)
+{
+	for (; *lower != '\0'; s++, lower++)
+		if (*s != *lower && !(*s >= 'A' && *s <= 'Z' &&
+		    *s - 'A' + 'a' == *lower))
+			return false;
+	return true;
+}
+
+/* Schemes are case-insensitive (RFC 3986 section 3.1): HTTP:// is
+ * http://, as curl, and so `probe`, take it. */
 bool
 config_is_http_url(const char *s)
 {
-	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
+	return config_has_prefix_icase(s, "http://") ||
+	    config_has_prefix_icase(s, "https://");
 }
 
 static int

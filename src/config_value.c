@@ -18,6 +18,7 @@
 #include "config.h"
 #include "config_table.h"
 #include "path.h"
+#include "redact.h"
 #include "stamp.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
@@ -38,12 +39,18 @@ config_where(struct config_loader *ld, struct fy_node *node,
     struct fy_node *fallback)
 {
 	const char *arg;
-	char *args, *place, *with;
+	char *args, *place, *with, *shown;
+	size_t len;
 
-	/* A value from the command line has no place in the file. */
+	/* A value from the command line has no place in the file; it may
+	 * hold a secret, as the file's values may (yaml_error()). */
 	arg = config_overrides_find(&ld->ov, node != NULL ? node : fallback);
-	if (arg != NULL)
-		return xasprintf("--set '%s'", arg);
+	if (arg != NULL) {
+		shown = redact_builtin(arg, strlen(arg), &len);
+		place = xasprintf("--set '%s'", shown);
+		free(shown);
+		return place;
+	}
 	place = yaml_where(ld->path, node, fallback);
 	/* The file's value was right until an override changed its rule
 	 * (kind=restarts under a threshold of 0.4; a key removed): the
@@ -52,7 +59,9 @@ config_where(struct config_loader *ld, struct fy_node *node,
 	    fallback);
 	if (args == NULL)
 		return place;
-	with = xasprintf("%s, with %s", args, place);
+	shown = redact_builtin(args, strlen(args), &len);
+	with = xasprintf("%s, with %s", shown, place);
+	free(shown);
 	free(args);
 	free(place);
 	return with;

@@ -18,6 +18,7 @@
 
 #include "file_kind.h"
 #include "log.h"
+#include "redact.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
@@ -309,14 +310,20 @@ int
 yaml_error(char **err, char *place, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *raw, *msg;
+	size_t len;
 
 	if (*err == NULL) {
 		va_start(ap, fmt);
-		msg = xvasprintf(fmt, ap);
+		raw = xvasprintf(fmt, ap);
 		va_end(ap);
+		/* A message may quote any key's value (a receiver's url with
+		 * its password, a header) and errors leave the host in logs
+		 * and CI output: every one goes through the redactor. */
+		msg = redact_builtin(raw, strlen(raw), &len);
 		*err = xasprintf("%s: %s", place, msg);
 		free(msg);
+		free(raw);
 	}
 	free(place);
 	return -1;

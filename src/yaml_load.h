@@ -72,7 +72,8 @@ char *yaml_where(const char *path, struct fy_node *node,
 
 /*
  * The first error of a load (the config's, a pattern set's): when *ERR is
- * NULL it becomes "PLACE: " and FMT's message (malloc'd); a later error
+ * NULL it becomes "PLACE: " and FMT's message, redacted (redact.h), as
+ * it may quote a secret's value (malloc'd); a later error
  * leaves it.  PLACE (malloc'd, yaml_where or the config's config_where)
  * is freed.  Returns -1, for "return yaml_error(...)".
  */

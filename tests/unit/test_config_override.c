@@ -117,6 +117,12 @@ test_errors(void **state)
 	co_error("quiet.threshold=3", "--set 'quiet.threshold=3': "
 	    "alerts.quiet.threshold: no_success takes no threshold; it fires "
 	    "when the window holds no success");
+	/* An argument may hold a secret: it is shown redacted (issue 18). */
+	co_error("api.fails.api_key=s3cr3tZq9", "--set 'api.fails.api_key="
+	    "[REDACTED]': alerts.api.fails: unknown key 'api_key'; expected "
+	    "name, pattern_set, kind, app, threshold, window, min_events, "
+	    "classes, for, keep_firing_for, repeat_interval, receivers or "
+	    "probe");
 	co_error("api.fails", "--set 'api.fails': expected RULE.KEY=VALUE "
 	    "(e.g. omni-failing.threshold=0.3)");
 	co_error(".threshold=1", "--set '.threshold=1': expected "
