@@ -294,9 +294,12 @@ match_first_line_opens(const struct record *rec)
 static bool
 match_swallowed(const struct match_set *set, const struct record *rec)
 {
-	size_t first = match_first_line_len(rec);
+	size_t first;
 	struct record rest;
 
+	if (rec->nlines < 2)
+		return false;	/* most records: no second line to judge */
+	first = match_first_line_len(rec);
 	if (first >= rec->len || match_first_line_opens(rec))
 		return false;
 	rest = *rec;
