@@ -522,6 +522,31 @@ gen_counts_stamp(struct gen_counts *c, int64_t ts)
 }
 
 /*
+ * Did the record, none of ours, swallow one of ours that lost its head
+ * (match.c's match_swallowed)?  After a first line that opens nothing
+ * (it does not end in '{', '[' or ':'), its second line is a head's tail,
+ * or a short line (" {", "") followed by the body of one of ours: what a
+ * chunk edge left of a head after a plain line joined that line.
+ */
+static int
+gen_swallowed(const char *p, size_t len)
+{
+	size_t first = gen_first_line_len(p, len), open = first;
+
+	if (first >= len)
+		return 0;
+	while (open > 0 && (p[open - 1] == ' ' || p[open - 1] == '\r'))
+		open--;
+	if (open > 0 && (p[open - 1] == '{' || p[open - 1] == '[' ||
+	    p[open - 1] == ':'))
+		return 0;
+	p += first + 1;
+	len -= first + 1;
+	return gen_head_tail(p, len, GEN_TAIL_MIN) ||
+	    (gen_first_line_len(p, len) <= GEN_HEAD_MIN && gen_has_inner(p, len));
+}
+
+/*
  * Classifies the open record (match.h, match.c): a success regex match is
  * a success; else the first failure class that matches; else "damaged"
  * when the record holds a head, begins with a tail of one (GEN_TAIL_MIN),
@@ -561,6 +586,8 @@ gen_record_close(struct gen_file *f)
 	    gen_has_inner(p, len) && (f->rec_is_orphan ||
 	    gen_head_tail(p, len, GEN_HEAD_MIN) || (f->rec_follows_close &&
 	    gen_first_line_len(p, len) <= GEN_HEAD_MIN)))
+		bump = &f->counts.damaged;
+	else if (gen_swallowed(p, len))
 		bump = &f->counts.damaged;
 	if (bump != NULL) {
 		(*bump)++;

@@ -65,19 +65,23 @@ check() {
 }
 
 # MODE and, for some, a pm2-logrotate size: rotated copies
-# ("<app>-out__2026-11-29_00-02-43.log") sit beside the live files.
+# ("<app>-out__2026-11-29_00-02-43.log") sit beside the live files; or a
+# seed of its own (MODE@SEED): time@16 has a head cut at a chunk edge
+# right after a plain line, whose tail (" ticket: {") joined that line
+# (match.c's match_swallowed), which the generator's truth once missed.
 n=0
-for run in fork time:300k cluster:200k json json:250k cluster-json; do
+for run in fork time:300k cluster:200k json json:250k cluster-json time@16; do
 	n=$((n + 1))
-	mode=${run%%:*}
+	mode=${run%%[:@]*}
 	rotate=
 	what=$mode
+	s=$((seed + n))
 	case $run in
 	*:*)	rotate="-r ${run#*:}"; what="$mode rotated" ;;
+	*@*)	s=${run#*@}; what="$mode seed $s" ;;
 	esac
 	dir=$T/$n
 	truth=$T/$n.truth.json
-	s=$((seed + n))
 	echo "# $what: gencorpus -m $mode -s $s -b $bytes -a 3 $rotate"
 	# shellcheck disable=SC2086 # $rotate is empty or two words
 	"$GENCORPUS" -m "$mode" -s "$s" -b "$bytes" -a 3 $rotate -o "$dir" \
