@@ -96,7 +96,7 @@ bt_teardown(void **state)
 static struct alert *
 bt_new(struct bt *t, int64_t now)
 {
-	struct alert_cb cb = { bt_notify, t };
+	struct alert_cb cb = { .notify = bt_notify, .ctx = t };
 	char *err = NULL;
 	struct alert *al = alert_new(&t->cfg, &t->set, 1, NULL, t->rd, &cb,
 	    now, &err);

@@ -237,7 +237,7 @@ tp_run(const char *text, size_t len, size_t chunk, uint64_t seed,
     const struct pipeline_options *opts)
 {
 	struct tp_buf out = { NULL, 0, 0 };
-	struct pipeline_sink sink = { tp_outcome, &out };
+	struct pipeline_sink sink = { .outcome = tp_outcome, .ctx = &out };
 	struct pipeline *p = pipeline_new(tp_sets, 2, &sink, "app",
 	    "test.log", opts);
 	const struct pipeline_stats *st;
@@ -375,7 +375,7 @@ test_fast_path_reset(void **state)
 	static const char b[] =
 	    "[http] one\n[Omni] Failed to create ticket: y\n[http] four\n";
 	struct tp_buf out = { NULL, 0, 0 };
-	struct pipeline_sink sink = { tp_outcome, &out };
+	struct pipeline_sink sink = { .outcome = tp_outcome, .ctx = &out };
 	struct pipeline_options opts = tp_options(0, 0, 0);
 	struct pipeline *p;
 

@@ -734,7 +734,7 @@ static struct pt_dec *
 pt_dec_new(const char *app)
 {
 	struct pt_dec *t = calloc(1, sizeof(*t));
-	struct pm2_decoder_cb cb = { pt_on_line, NULL };
+	struct pm2_decoder_cb cb = { .line = pt_on_line };
 
 	assert_non_null(t);
 	cb.ctx = t;

@@ -208,7 +208,7 @@ test_server_wide(void **state)
 	ans[1] = oallow;
 	ans[1].control = &o404;
 	judge_is(&base, ans, 2, PROBE_OK, "Allow: POST");
-	/* A route matching every path (/*) answers the same Allow there:
+	/* A route matching every path ("/" followed by "*") answers the same Allow there:
 	 * it says nothing about this route. */
 	ans[1].control = &oallow;
 	judge_is(&base, ans, 2, PROBE_ROUTE_MISSING, "OPTIONS answers 200 "

@@ -230,7 +230,7 @@ rt_new(const struct record_rules *rules)
 	struct rt *t = calloc(1, sizeof(*t));
 	struct record_rules none;
 	struct record_builder_cb rcb = { rt_on_record, NULL };
-	struct pm2_decoder_cb dcb = { rt_on_pm2, NULL };
+	struct pm2_decoder_cb dcb = { .line = rt_on_pm2 };
 	struct line_reader_cb lcb = { rt_on_line, NULL, NULL, NULL, NULL };
 
 	assert_non_null(t);
@@ -772,7 +772,7 @@ test_cut_line_cuts_record(void **state)
 {
 	struct record_rules rules;
 	struct record_builder_cb rcb = { rt_on_record, NULL };
-	struct pm2_decoder_cb dcb = { rt_on_pm2, NULL };
+	struct pm2_decoder_cb dcb = { .line = rt_on_pm2 };
 	struct line_reader_cb lcb = { rt_on_line, NULL, NULL, NULL, NULL };
 	struct rt *t = calloc(1, sizeof(*t));
 	char big[100];

@@ -310,7 +310,7 @@ tt_teardown(void **state)
 static void
 tt_start(struct tt *tt)
 {
-	struct tail_cb cb = { tt_outcome, &tt->c };
+	struct tail_cb cb = { .outcome = tt_outcome, .ctx = &tt->c };
 	char *err = NULL;
 
 	assert_null(tt->t);
