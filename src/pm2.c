@@ -491,8 +491,7 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 	}
 	if (len >= 16 && isdigit((unsigned char)p[0])) {
 		/* Most stamped lines repeat the previous line's stamp. */
-		if (d->last.len > 0 && len >= d->last.len &&
-		    memcmp(p, d->last.text, d->last.len) == 0) {
+		if (d->last.len > 0 && pm2_stamp_is_prefix(&d->last, p, len)) {
 			n = d->last.len;
 			ts = d->last.ms;
 		} else {

@@ -1176,11 +1176,45 @@ test_decode_not_prefixes(void **state)
 	pt_dec_free(t);
 }
 
+/*
+ * pm2_stamp_is_prefix compares 16-byte blocks where the stamp allows it:
+ * a difference at any byte of the stamp, a stamp of any length up to its
+ * 48 bytes, and a line shorter than the stamp must all be seen.
+ */
+static void
+test_stamp_prefix_every_byte(void **state)
+{
+	static const size_t lens[] = { 2, 15, 16, 17, 21, 31, 32, 47, 48 };
+	char line[80];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct pm2_stamp st;
+
+		memset(&st, 0, sizeof(st));
+		st.len = lens[i];
+		for (size_t k = 0; k < st.len; k++)
+			st.text[k] = (char)('A' + (k * 7) % 26);
+		memset(line, 'z', sizeof(line));
+		memcpy(line, st.text, st.len);
+		assert_true(pm2_stamp_is_prefix(&st, line, sizeof(line)));
+		assert_true(pm2_stamp_is_prefix(&st, line, st.len));
+		assert_false(pm2_stamp_is_prefix(&st, line, st.len - 1));
+		for (size_t k = 0; k < st.len; k++) {
+			line[k] ^= 0x20;
+			assert_false(pm2_stamp_is_prefix(&st, line,
+			    sizeof(line)));
+			line[k] ^= 0x20;
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stamp_pm2_formats),
+		cmocka_unit_test(test_stamp_prefix_every_byte),
 		cmocka_unit_test(test_stamp_zones),
 		cmocka_unit_test(test_stamp_local_time),
 		cmocka_unit_test(test_stamp_same_hour),
