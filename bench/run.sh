@@ -2,10 +2,14 @@
 # bench/run.sh: how fast `omniwatch scan` reads PM2 logs, and in how much
 # memory, next to the tools it has to beat on the same bytes, on every
 # layout PM2 writes, in one run and one table:
-#   cat >/dev/null            the ceiling: reading the files at all;
+#   cat >FILE                 the ceiling: the files read and written once
+#                             (each command's output goes to a file in the
+#                             corpus directory, cat's too: coreutils 9 copies
+#                             it in the kernel, copy_file_range(2); the
+#                             issue's targets were set against this figure);
 #   pcre2grep -M -c REGEX     the route_not_found regex of patterns/omni.yaml
 #                             run the way people ran it before omniwatch;
-#   zcat >/dev/null           the ceiling for the gzipped copy, on all the
+#   zcat >FILE                the ceiling for the gzipped copy, on all the
 #                             files and on the largest one alone (a scan
 #                             reads several files at once, one file not).
 # Each corpus comes from tests/gencorpus, whose truth file says what the
