@@ -14,28 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
+#include "inflate.h"
 #include "source.h"
+#include "source_int.h"
 #include "xmalloc.h"
-
-#define SOURCE_INBUF	(128 * 1024)
-
-struct source {
-	char		*path;
-	int		 fd;
-	bool		 is_gz;
-	bool		 is_done;	/* EOF or error reached */
-	bool		 in_member;	/* inside a gzip member */
-	enum source_result last;
-	z_stream	 z;
-	unsigned char	*in;		/* gzip input buffer */
-	size_t		 in_len;	/* bytes of the file in the buffer */
-	uint64_t	 raw_offset;	/* file bytes handed to inflate */
-	uint64_t	 file_offset;	/* file bytes read so far */
-	uint64_t	 out_offset;
-	char		*error;
-};
 
 static bool
 source_name_says_gz(const char *path)
@@ -45,8 +27,7 @@ source_name_says_gz(const char *path)
 	return len > 3 && strcmp(path + len - 3, ".gz") == 0;
 }
 
-/* Reads more of the file into the input buffer; returns bytes read or -1. */
-static ssize_t
+ssize_t
 source_fill(struct source *src)
 {
 	ssize_t r;
@@ -62,13 +43,14 @@ source_fill(struct source *src)
 	return r;
 }
 
-static void
+void
 source_fail(struct source *src, const char *fmt, const char *detail)
 {
 	free(src->error);
+	/* Bytes held back (source_gz.c) are returned before the error. */
 	src->error = xasprintf(fmt, detail,
 	    (unsigned long long)src->raw_offset,
-	    (unsigned long long)src->out_offset);
+	    (unsigned long long)(src->out_offset + src->hold_len));
 	src->is_done = true;
 	src->last = SOURCE_ERROR;
 }
@@ -92,6 +74,7 @@ source_open(const char *path, char *err, size_t errlen)
 		}
 	}
 	src->in = xmalloc(SOURCE_INBUF);
+	src->fd_start = (int64_t)lseek(src->fd, 0, SEEK_CUR);
 
 	/* Sniff the magic: read until two bytes are here or EOF. */
 	while (src->in_len < 2) {
@@ -107,11 +90,10 @@ source_open(const char *path, char *err, size_t errlen)
 	src->is_gz = src->in_len >= 2 && src->in[0] == 0x1f &&
 	    src->in[1] == 0x8b;
 	if (src->is_gz) {
-		if (inflateInit2(&src->z, 15 + 16) != Z_OK) {
+		if (source_gz_start(src) != 0) {
 			snprintf(err, errlen, "%s: cannot start zlib", path);
 			goto fail;
 		}
-		src->in_member = true;
 	} else if (source_name_says_gz(path) && src->in_len > 0) {
 		/* zcat refuses such a file too: "not in gzip format". */
 		src->error = xstrdup("not in gzip format (the name ends in "
@@ -163,127 +145,56 @@ source_read_plain(struct source *src, char *buf, size_t cap, size_t *n)
 	return SOURCE_OK;
 }
 
-/*
- * After a member ends: skip to the next member or finish.  Returns false
- * when the rest of the file is not another member (an error is set).
- */
-static bool
-source_next_member(struct source *src)
+enum source_result
+source_read_here(struct source *src, char *buf, size_t cap, size_t *n)
 {
-	while (src->in_len < 2) {
-		ssize_t r = source_fill(src);
-
-		if (r < 0) {
-			source_fail(src, "read failed: %s at compressed offset "
-			    "%llu, decompressed offset %llu", strerror(errno));
-			return false;
-		}
-		if (r == 0)
-			break;
-	}
-	if (src->in_len == 0) {
-		src->is_done = true;
-		src->last = SOURCE_EOF;
-		return true;
-	}
-	if (src->in_len < 2 || src->in[0] != 0x1f || src->in[1] != 0x8b) {
-		source_fail(src, "%s at compressed offset %llu, decompressed "
-		    "offset %llu", "trailing bytes after the last gzip member");
-		return false;
-	}
-	inflateReset(&src->z);
-	src->in_member = true;
-	return true;
-}
-
-static enum source_result
-source_read_gz(struct source *src, char *buf, size_t cap, size_t *n)
-{
-	int zr;
-
 	*n = 0;
-	while (*n == 0) {
-		if (!src->in_member) {
-			if (!source_next_member(src))
-				return SOURCE_ERROR;
-			if (src->is_done)
-				return SOURCE_EOF;
-		}
-		if (src->in_len == 0) {
-			ssize_t r = source_fill(src);
-
-			if (r < 0) {
-				source_fail(src, "read failed: %s at compressed "
-				    "offset %llu, decompressed offset %llu",
-				    strerror(errno));
-				return SOURCE_ERROR;
-			}
-			if (r == 0) {
-				source_fail(src, "%s at compressed offset %llu, "
-				    "decompressed offset %llu",
-				    "truncated gzip stream (unexpected end of "
-				    "file)");
-				return SOURCE_ERROR;
-			}
-		}
-		src->z.next_in = src->in;
-		src->z.avail_in = (uInt)src->in_len;
-		src->z.next_out = (Bytef *)buf;
-		src->z.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
-		zr = inflate(&src->z, Z_NO_FLUSH);
-		*n = (size_t)((char *)src->z.next_out - buf);
-		src->out_offset += *n;
-		src->raw_offset += src->in_len - src->z.avail_in;
-		memmove(src->in, src->z.next_in, src->z.avail_in);
-		src->in_len = src->z.avail_in;
-		if (zr == Z_STREAM_END)
-			src->in_member = false;
-		else if (zr == Z_BUF_ERROR && src->in_len == 0)
-			continue;	/* needs more input */
-		else if (zr != Z_OK) {
-			source_fail(src, "corrupt gzip data (%s) at compressed "
-			    "offset %llu, decompressed offset %llu",
-			    src->z.msg != NULL ? src->z.msg : zError(zr));
-			/* Whatever inflate produced before the damage stands. */
-			return *n > 0 ? SOURCE_OK : SOURCE_ERROR;
-		}
-	}
-	return SOURCE_OK;
+	if (src->is_gz)
+		return source_gz_read(src, buf, cap, n);
+	if (src->is_done)
+		return src->last;
+	return source_read_plain(src, buf, cap, n);
 }
 
 enum source_result
 source_read(struct source *src, char *buf, size_t cap, size_t *n)
 {
-	*n = 0;
-	if (src->is_done)
-		return src->last;
-	if (src->is_gz)
-		return source_read_gz(src, buf, cap, n);
-	return source_read_plain(src, buf, cap, n);
+	if (src->ahead != NULL)
+		return source_ahead_take(src, buf, cap, n);
+	return source_read_here(src, buf, cap, n);
 }
 
 const char *
 source_error(const struct source *src)
 {
-	return src->error;
+	return src->ahead != NULL ? source_ahead_error(src) : src->error;
 }
 
 uint64_t
 source_raw_offset(const struct source *src)
 {
-	return src->raw_offset;
+	return src->ahead != NULL ? source_ahead_raw_offset(src) :
+	    src->raw_offset;
 }
 
 uint64_t
 source_out_offset(const struct source *src)
 {
-	return src->out_offset;
+	return src->ahead != NULL ? source_ahead_out_offset(src) :
+	    src->out_offset;
 }
 
 bool
 source_is_gz(const struct source *src)
 {
 	return src->is_gz;
+}
+
+const char *
+source_inflater(const struct source *src)
+{
+	return src->inf != NULL ?
+	    inflate_kind_name(inflate_stream_kind(src->inf)) : NULL;
 }
 
 const char *
@@ -297,11 +208,13 @@ source_free(struct source *src)
 {
 	if (src == NULL)
 		return;
-	if (src->is_gz)
-		inflateEnd(&src->z);
+	/* The thread goes first: it reads SRC's other fields. */
+	source_ahead_free(src);
+	inflate_stream_free(src->inf);
 	if (src->fd > STDIN_FILENO)
 		close(src->fd);
 	free(src->in);
+	free(src->hold);
 	free(src->error);
 	free(src->path);
 	free(src);

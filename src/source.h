@@ -42,6 +42,17 @@ struct source *source_open(const char *path, char *err, size_t errlen);
 enum source_result source_read(struct source *src, char *buf, size_t cap,
     size_t *n);
 
+/*
+ * From now on, inflates a gzip SRC in a thread of its own, a few buffers
+ * ahead of the caller (at most 3 MiB more memory, whatever the file's
+ * size), so that one file's inflating and scanning overlap on two CPUs.
+ * source_read and the offsets then say exactly what they would without
+ * the thread.  Call it before the first source_read; does nothing for a
+ * plain file.  Returns 0, or -1 when no thread could be started (the
+ * caller's thread reads, as before).
+ */
+int source_read_ahead(struct source *src);
+
 /* The message of the last SOURCE_ERROR (without the path), or NULL. */
 const char *source_error(const struct source *src);
 
@@ -50,6 +61,13 @@ uint64_t source_raw_offset(const struct source *src);
 uint64_t source_out_offset(const struct source *src);
 
 bool source_is_gz(const struct source *src);
+
+/*
+ * Which inflater read SRC's last gzip member ("isa-l" or "zlib",
+ * inflate.h), NULL for a plain file.  Ask once source_read has returned
+ * SOURCE_EOF or SOURCE_ERROR: a damaged member is read again by zlib.
+ */
+const char *source_inflater(const struct source *src);
 const char *source_path(const struct source *src);
 
 /* Closes the file (not standard input).  Accepts NULL. */

@@ -75,6 +75,19 @@ tl_slurp(const char *path, size_t *len)
 }
 
 void
+tl_append(char **data, size_t *len, size_t *have, const void *p, size_t n)
+{
+	if (*len + n > *have) {
+		while (*len + n > *have)
+			*have *= 2;
+		*data = realloc(*data, *have);
+		assert_non_null(*data);
+	}
+	memcpy(*data + *len, p, n);
+	*len += n;
+}
+
+void
 tl_gz_member(const char *path, const char *mode, const void *p, size_t len)
 {
 	gzFile gz = gzopen(path, mode);

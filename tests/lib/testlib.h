@@ -26,6 +26,13 @@ void tl_write(const char *path, const void *p, size_t len);
 /* PATH's bytes, malloc'd with a spare byte; *LEN gets their number. */
 char *tl_slurp(const char *path, size_t *len);
 
+/*
+ * Appends (P, N) to the malloc'd *DATA of *LEN bytes, room *HAVE (> 0),
+ * doubling the room as needed.
+ */
+void tl_append(char **data, size_t *len, size_t *have, const void *p,
+    size_t n);
+
 /* Appends one gzip member holding (P, LEN) to PATH (MODE "wb" or "ab"). */
 void tl_gz_member(const char *path, const char *mode, const void *p,
     size_t len);
