@@ -30,6 +30,8 @@ struct scan_read_batch {
 	size_t		 n;
 	size_t		 next;		/* the next file to take */
 	bool		 is_captured;	/* workers keep what they say */
+	bool		 is_ahead;	/* CPUs to spare: gzip inflates in
+					   a thread of its own */
 	pthread_mutex_t	 lock;
 };
 
@@ -143,6 +145,13 @@ scan_read_file(struct scan_read_worker *w)
 	f->app = r->app != NULL ? xstrdup(r->app) : scan_read_app(path);
 	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
 	f->is_gz = source_is_gz(src);
+	if (f->is_gz && w->b->is_ahead) {
+		if (source_read_ahead(src) == 0)
+			log_debug("%s: inflating in a thread of its own", path);
+		else
+			log_debug("%s: no thread to inflate in; inflating "
+			    "where it is scanned", path);
+	}
 	r->is_pm2_daemon = strcmp(path, "-") != 0 && pm2_log_is_daemon(path);
 	opts.is_pm2_daemon = r->is_pm2_daemon;
 	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &opts);
@@ -264,6 +273,9 @@ scan_read_files(struct scan *s, struct scan_result *res, size_t n)
 	b.s = s;
 	b.n = n;
 	b.res = res;
+	/* Fewer files than --jobs: a gzip file's inflating takes one of the
+	 * threads the files leave over, beside its scan (source.h). */
+	b.is_ahead = s->jobs > nfiles;
 	pthread_mutex_init(&b.lock, NULL);
 	ws = xcalloc(nw, sizeof(*ws));
 	for (size_t i = 0; i < nw; i++)
