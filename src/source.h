@@ -44,7 +44,7 @@ enum source_result source_read(struct source *src, char *buf, size_t cap,
 
 /*
  * From now on, inflates a gzip SRC in a thread of its own, a few buffers
- * ahead of the caller (at most 3 MiB more memory, whatever the file's
+ * ahead of the caller (1.5 MiB more memory, whatever the file's
  * size), so that one file's inflating and scanning overlap on two CPUs.
  * source_read and the offsets then say exactly what they would without
  * the thread.  Call it before the first source_read; does nothing for a

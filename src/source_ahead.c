@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 #define SOURCE_AHEAD_BUFS	3
-#define SOURCE_AHEAD_BUFSIZE	(1024 * 1024)
+#define SOURCE_AHEAD_BUFSIZE	(512 * 1024)
 
 struct source_ahead_buf {
 	char		*data;

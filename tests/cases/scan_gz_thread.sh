@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/setup.sh"
 
 echo '{name: errors, success: [OK-never-seen], failure: [{class: error, regex: ERROR}]}' > "$T/error.yaml"
-# About 20 MB of lines (1 MiB buffers go round the thread's queue many
+# About 20 MB of lines (the thread's buffers go round its queue many
 # times), 4 MB gzipped: ids that do not compress to nothing.
 seq 1 500000 | awk '{ printf "req=%d ERROR id=%08x-%04x\n", $1, ($1 * 2654435761) % 4294967296, ($1 * 40503) % 65536 }' |
 	gzip -6 -c > "$T/full.gz"
