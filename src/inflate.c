@@ -125,8 +125,10 @@ inflate_run_isal(struct inflate_stream *is, const unsigned char *in,
 	st->next_out = (uint8_t *)out;
 	st->avail_out = out_avail;
 	rc = isal_inflate(st);
-	*used = in_avail - st->avail_in;
-	*produced = out_avail - st->avail_out;
+	/* After some errors ISA-L 2.30 leaves avail_in past what it was
+	 * given (found by fuzz_gzip): never count more than that. */
+	*used = st->avail_in <= in_avail ? in_avail - st->avail_in : in_avail;
+	*produced = st->avail_out <= out_avail ? out_avail - st->avail_out : 0;
 	if (rc < 0) {
 		*msg = inflate_isal_message(rc);
 		return INFLATE_DATA_ERROR;

@@ -23,6 +23,36 @@
 #include "source_int.h"
 #include "xmalloc.h"
 
+/*
+ * Should the member be read again by zlib?  Only an ISA-L member, once:
+ * the redo then reports whatever zlib finds.
+ */
+static bool
+source_gz_wants_redo(struct source *src)
+{
+	if (inflate_stream_kind(src->inf) != INFLATE_ISAL || !src->can_seek)
+		return false;
+	src->needs_redo = true;
+	return true;
+}
+
+/*
+ * ISA-L 2.30 reads a member whose header zlib refuses (flag bits RFC 1952
+ * reserves, found by fuzz_gzip), and would inflate it all.  zlib reads such
+ * a member from its start, and says what is wrong with it.
+ */
+static void
+source_gz_check_header(struct source *src)
+{
+	if (inflate_stream_kind(src->inf) != INFLATE_ISAL)
+		return;
+	while (src->in_len < 4 && source_fill(src) > 0)
+		continue;
+	/* CM must be 8 (deflate); FLG bits 5 to 7 are reserved. */
+	if (src->in_len >= 4 && (src->in[2] != 8 || (src->in[3] & 0xe0) != 0))
+		source_gz_wants_redo(src);
+}
+
 int
 source_gz_start(struct source *src)
 {
@@ -38,6 +68,7 @@ source_gz_start(struct source *src)
 		return -1;
 	src->hold = xmalloc(2 * SOURCE_HOLD);
 	src->in_member = true;
+	source_gz_check_header(src);
 	return 0;
 }
 
@@ -73,12 +104,14 @@ source_gz_next_member(struct source *src)
 	src->in_member = true;
 	src->member_raw = src->raw_offset;
 	src->member_out = src->out_offset;
+	source_gz_check_header(src);
 	return true;
 }
 
 /*
  * Rewinds to the start of the member ISA-L could not finish, for zlib to
- * read it and what follows.  Returns -1 (SRC keeps ISA-L) when it cannot.
+ * read it and what follows.  Returns -1 when it cannot (the read then
+ * ends in an error).
  */
 static int
 source_gz_redo(struct source *src)
@@ -103,19 +136,6 @@ source_gz_redo(struct source *src)
 	src->out_offset = src->member_out;
 	src->hold_len = 0;
 	return 0;
-}
-
-/*
- * Should the member be read again by zlib?  Only an ISA-L member, once:
- * the redo then reports whatever zlib finds.
- */
-static bool
-source_gz_wants_redo(struct source *src)
-{
-	if (inflate_stream_kind(src->inf) != INFLATE_ISAL || !src->can_seek)
-		return false;
-	src->needs_redo = true;
-	return true;
 }
 
 /*
@@ -167,13 +187,12 @@ source_gz_corrupt(struct source *src, const char *msg)
  * where zlib finds damage (it copies a match, then checks its distance),
  * so while a member lasts the last SOURCE_HOLD bytes inflated are held
  * back: when the member turns out damaged they are dropped, and zlib's
- * bytes come instead.  Returns the bytes returned in BUF (after *N was
- * 0), and sets *ST.
+ * bytes come instead.  Returns the bytes returned in BUF.
  */
 static size_t
-source_gz_step(struct source *src, char *buf, size_t cap, bool at_eof,
-    enum inflate_status *st)
+source_gz_step(struct source *src, char *buf, size_t cap, bool at_eof)
 {
+	enum inflate_status st;
 	bool is_direct = cap >= 2 * SOURCE_HOLD;
 	char *dst = is_direct ? buf + src->hold_len : src->hold + src->hold_len;
 	size_t room = is_direct ? cap - src->hold_len :
@@ -184,21 +203,21 @@ source_gz_step(struct source *src, char *buf, size_t cap, bool at_eof,
 
 	if (is_direct)
 		memcpy(buf, src->hold, src->hold_len);
-	*st = inflate_stream_run(src->inf, src->in, src->in_len, &used, dst,
+	st = inflate_stream_run(src->inf, src->in, src->in_len, &used, dst,
 	    room, &produced, &msg);
 	src->raw_offset += used;
 	memmove(src->in, src->in + used, src->in_len - used);
 	src->in_len -= used;
 	/* At the end of the file the inflater may still hold output
 	 * (ISA-L reads 8 bytes ahead); only no progress is a cut. */
-	is_cut = *st == INFLATE_MORE && at_eof && used == 0 && produced == 0;
-	if ((*st == INFLATE_DATA_ERROR || is_cut) && source_gz_wants_redo(src)) {
+	is_cut = st == INFLATE_MORE && at_eof && used == 0 && produced == 0;
+	if ((st == INFLATE_DATA_ERROR || is_cut) && source_gz_wants_redo(src)) {
 		src->hold_len = 0;
 		return 0;
 	}
 	produced = source_gz_drop(src, dst, produced);
 	total = src->hold_len + produced;
-	keep = *st == INFLATE_MORE && !is_cut ?
+	keep = st == INFLATE_MORE && !is_cut ?
 	    (total < SOURCE_HOLD ? total : SOURCE_HOLD) : 0;
 	if (is_direct) {
 		n = total - keep;
@@ -209,9 +228,9 @@ source_gz_step(struct source *src, char *buf, size_t cap, bool at_eof,
 		src->hold_len = total;
 		n = source_gz_release(src, buf, cap, keep);
 	}
-	if (*st == INFLATE_MEMBER_END)
+	if (st == INFLATE_MEMBER_END)
 		src->in_member = false;
-	else if (*st == INFLATE_DATA_ERROR)
+	else if (st == INFLATE_DATA_ERROR)
 		source_gz_corrupt(src, msg);
 	else if (is_cut)
 		source_fail(src, "%s at compressed offset %llu, "
@@ -223,7 +242,7 @@ source_gz_step(struct source *src, char *buf, size_t cap, bool at_eof,
 enum source_result
 source_gz_read(struct source *src, char *buf, size_t cap, size_t *n)
 {
-	enum inflate_status st;
+	bool at_eof;
 
 	*n = 0;
 	while (*n == 0) {
@@ -246,7 +265,7 @@ source_gz_read(struct source *src, char *buf, size_t cap, size_t *n)
 			source_gz_next_member(src);
 			continue;
 		}
-		bool at_eof = false;
+		at_eof = false;
 		if (src->in_len == 0) {
 			ssize_t r = source_fill(src);
 
@@ -258,7 +277,7 @@ source_gz_read(struct source *src, char *buf, size_t cap, size_t *n)
 			}
 			at_eof = r == 0;
 		}
-		*n = source_gz_step(src, buf, cap, at_eof, &st);
+		*n = source_gz_step(src, buf, cap, at_eof);
 	}
 	return SOURCE_OK;
 }

@@ -68,10 +68,14 @@ fuzz_gzip_read(const char *path, const uint8_t *data, size_t size,
 		if (!source_is_gz(src) && (total + n > size ||
 		    memcmp(buf, data + total, n) != 0))
 			is_same = false;
-		/* Keep what a compare needs, not a gzip bomb's output. */
-		if (out->data != NULL && out->len + n <= size * 4) {
-			memcpy(out->data + out->len, buf, n);
-			out->len += n;
+		/* Keep what a compare needs, not a gzip bomb's output: the
+		 * same first bytes however the reads cut them. */
+		if (out->data != NULL && out->len < size * 4) {
+			size_t keep = n < size * 4 - out->len ? n :
+			    size * 4 - out->len;
+
+			memcpy(out->data + out->len, buf, keep);
+			out->len += keep;
 		}
 		total += n;
 		if (source_out_offset(src) != total ||
