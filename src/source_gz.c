@@ -173,8 +173,9 @@ source_gz_release(struct source *src, char *buf, size_t cap, size_t keep)
 static void
 source_gz_corrupt(struct source *src, const char *msg)
 {
-	/* zlib gave up before the bytes ISA-L had returned (it never has in
-	 * the tests): the offset still counts every byte returned. */
+	/* zlib gave up before the bytes ISA-L had returned (past the hold
+	 * in an incomplete code: it never has in the tests): the offset
+	 * still counts every byte returned. */
 	src->out_offset += src->skip;
 	src->skip = 0;
 	source_fail(src, "corrupt gzip data (%s) at compressed offset %llu, "
@@ -183,11 +184,17 @@ source_gz_corrupt(struct source *src, const char *msg)
 
 /*
  * Inflates once into BUF, or into the hold when BUF is too small to keep
- * the hold's bytes in front.  ISA-L can write a few bytes past the point
- * where zlib finds damage (it copies a match, then checks its distance),
- * so while a member lasts the last SOURCE_HOLD bytes inflated are held
- * back: when the member turns out damaged they are dropped, and zlib's
- * bytes come instead.  Returns the bytes returned in BUF.
+ * the hold's bytes in front.  ISA-L can write bytes past the point where
+ * zlib finds damage: a few after a match whose distance is too far back
+ * (it copies, then checks), and more in a block whose Huffman code is
+ * incomplete (ISA-L 2.30 checks a code set for too many codes only; zlib
+ * refuses one with too few, and fuzz_gzip found ISA-L 13 kB into such a
+ * block before it failed).  So while a member lasts the last SOURCE_HOLD
+ * bytes inflated are held back: when the member turns out damaged they
+ * are dropped, and zlib's bytes come instead.  A damaged member on which
+ * ISA-L runs on further still ends in zlib's error, after more bytes than
+ * zlib would have returned (source_gz_corrupt).  Returns the bytes
+ * returned in BUF.
  */
 static size_t
 source_gz_step(struct source *src, char *buf, size_t cap, bool at_eof)

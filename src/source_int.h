@@ -15,7 +15,7 @@
 
 #define SOURCE_INBUF	(128 * 1024)
 /* Inflated bytes kept back while a member lasts (source_gz.c). */
-#define SOURCE_HOLD	(4 * 1024)
+#define SOURCE_HOLD	(64 * 1024)
 
 struct inflate_stream;
 struct source_ahead;

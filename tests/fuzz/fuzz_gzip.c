@@ -9,7 +9,8 @@
  * the inflaters agree: the default one (ISA-L when built in) returns the
  * bytes, the end, the message and the offsets that zlib does
  * (OMNIWATCH_INFLATE=zlib), and so does a read through the inflate thread
- * (source_read_ahead).  The seed corpus holds real gzip files:
+ * (source_read_ahead), but for the one known way they part
+ * (fuzz_gzip_incomplete_code).  The seed corpus holds real gzip files:
  * multi-member, empty members, truncated, trailing bytes.
  */
 #include "autoconf.h"
@@ -108,6 +109,32 @@ fuzz_gzip_same(const struct fuzz_gzip_read *a, const struct fuzz_gzip_read *b)
 	    (a->error == NULL || strcmp(a->error, b->error) == 0);
 }
 
+/*
+ * The one way the inflaters may part (source_gz.c): zlib refuses a
+ * Huffman code set with too few codes, ISA-L 2.30 reads on in it, and when
+ * it has returned more than the bytes source_gz.c holds back, those stay
+ * returned.  Then zlib's bytes are the first of ISA-L's, both end in
+ * zlib's error, and only the decompressed offset differs.
+ */
+static bool
+fuzz_gzip_incomplete_code(const struct fuzz_gzip_read *isal,
+    const struct fuzz_gzip_read *zlib)
+{
+	static const char *sets[] = { "(invalid literal/lengths set)",
+	    "(invalid distances set)", "(invalid code lengths set)" };
+	bool is_set = false;
+
+	for (size_t i = 0; zlib->error != NULL && i < 3; i++)
+		if (strstr(zlib->error, sets[i]) != NULL)
+			is_set = true;
+	return is_set && isal->error != NULL && isal->last == zlib->last &&
+	    isal->raw == zlib->raw && isal->out > zlib->out &&
+	    isal->len >= zlib->len &&
+	    memcmp(isal->data, zlib->data, zlib->len) == 0 &&
+	    strncmp(isal->error, zlib->error, strstr(zlib->error,
+	    "decompressed offset") - zlib->error) == 0;
+}
+
 static void
 fuzz_gzip_release(struct fuzz_gzip_read *r)
 {
@@ -127,7 +154,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setenv("OMNIWATCH_INFLATE", "zlib", 1);
 	fuzz_gzip_read(path, data, size, false, &zlib);
 	unsetenv("OMNIWATCH_INFLATE");
-	if (!fuzz_gzip_same(&def, &zlib) || !fuzz_gzip_same(&ahead, &zlib))
+	if ((!fuzz_gzip_same(&def, &zlib) &&
+	    !fuzz_gzip_incomplete_code(&def, &zlib)) ||
+	    (!fuzz_gzip_same(&ahead, &zlib) &&
+	    !fuzz_gzip_incomplete_code(&ahead, &zlib)))
 		abort();
 	fuzz_gzip_release(&def);
 	fuzz_gzip_release(&ahead);

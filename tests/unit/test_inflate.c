@@ -387,6 +387,30 @@ test_damaged(void **state)
 	free(text);
 }
 
+/*
+ * The inputs fuzz_gzip found ISA-L and zlib parting on: a reserved header
+ * flag, avail_in past the input after a bad distance, a block whose
+ * distance code is incomplete (ISA-L 13 kB further than zlib, within the
+ * bytes source_gz.c holds back).
+ */
+static void
+test_fuzz_found(void **state)
+{
+	static const char *names[] = { "isal-reserved-header-flag",
+	    "isal-avail-in-wraps-on-bad-lookback",
+	    "isal-incomplete-distance-code" };
+	char path[1024];
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/../tests/fuzz/regressions/"
+		    "gzip/%s", OMNIWATCH_SRC_PATTERNS_DIR, names[i]);
+		if (access(path, R_OK) != 0)
+			fail_msg("%s: not readable", path);
+		ti_same_file(path, names[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -395,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_sound),
 		cmocka_unit_test(test_gzip_command),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_fuzz_found),
 	};
 
 	return cmocka_run_group_tests(tests, ti_setup, ti_teardown);
