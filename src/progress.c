@@ -16,6 +16,7 @@
 #include "log.h"
 #include "plural.h"
 #include "progress.h"
+#include "stamp.h"
 #include "xmalloc.h"
 
 struct progress {
@@ -30,15 +31,6 @@ struct progress {
 	int64_t		 drawn_ms;	/* -1: never drawn */
 	size_t		 width;		/* terminal columns */
 };
-
-static int64_t
-progress_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct progress *
 progress_new(const char *what, uint64_t total, bool is_bytes,
@@ -55,7 +47,7 @@ progress_new(const char *what, uint64_t total, bool is_bytes,
 	p->unit_many = xstrdup(unit_many != NULL ? unit_many : "");
 	p->total = total;
 	p->is_bytes = is_bytes;
-	p->start_ms = progress_now_ms();
+	p->start_ms = stamp_mono_ms();
 	p->drawn_ms = -1;
 	p->width = 80;
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
@@ -133,7 +125,7 @@ progress_set(struct progress *p, uint64_t done, const char *name)
 		free(p->name);
 		p->name = xstrdup(slash != NULL ? slash + 1 : name);
 	}
-	now = progress_now_ms();
+	now = stamp_mono_ms();
 	if (p->drawn_ms < 0 || now - p->drawn_ms >= PROGRESS_INTERVAL_MS)
 		progress_draw(p, now);
 }
@@ -145,7 +137,7 @@ progress_done(struct progress *p)
 		return;
 	if (p->total > 0 && p->done < p->total)
 		p->done = p->total;	/* a file shrank while we read */
-	progress_draw(p, progress_now_ms());
+	progress_draw(p, stamp_mono_ms());
 	fprintf(stderr, "\r\033[K");
 	fflush(stderr);
 	free(p->what);

@@ -303,13 +303,26 @@ stamp_format(int64_t ms, char *buf)
 	}
 }
 
-int64_t
-stamp_now_ms(void)
+/* CLOCK's time in ms. */
+static int64_t
+stamp_clock_ms(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(clock, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+stamp_now_ms(void)
+{
+	return stamp_clock_ms(CLOCK_REALTIME);
+}
+
+int64_t
+stamp_mono_ms(void)
+{
+	return stamp_clock_ms(CLOCK_MONOTONIC);
 }
 
 void

@@ -48,6 +48,10 @@ int stamp_parse_duration(const char *arg, int64_t *ms);
 /* The wall clock (CLOCK_REALTIME) in ms since the epoch. */
 int64_t stamp_now_ms(void);
 
+/* A clock for deadlines and intervals (CLOCK_MONOTONIC), in ms from an
+ * unspecified start: it never steps when the wall clock is set. */
+int64_t stamp_mono_ms(void);
+
 /* Formats MS as ISO 8601 UTC ("2026-11-29T20:31:22Z", with .mmm when not
  * a whole second) into BUF (at least STAMP_BUFLEN bytes). */
 #define STAMP_BUFLEN	32

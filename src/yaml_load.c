@@ -19,6 +19,7 @@
 #include "file_kind.h"
 #include "log.h"
 #include "redact.h"
+#include "stamp.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "yaml_load.h"
@@ -129,15 +130,6 @@ yaml_child_crash_plainly(void)
 		__sanitizer_set_death_callback(NULL);
 }
 
-static int64_t
-yaml_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Parses (P, LEN) in a child and waits at most YAML_PARSE_MS for it.
  * Returns 0 when the parse ended (well or not), -1 with *ERR when it had
@@ -148,7 +140,7 @@ static int
 yaml_parse_guarded(const char *path, const char *p, size_t len,
     unsigned flags, char **err)
 {
-	int64_t deadline = yaml_now_ms() + YAML_PARSE_MS;
+	int64_t deadline = stamp_mono_ms() + YAML_PARSE_MS;
 	int status = 0;
 	pid_t pid, r;
 
@@ -177,7 +169,7 @@ yaml_parse_guarded(const char *path, const char *p, size_t len,
 		r = waitpid(pid, &status, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			break;
-		if (yaml_now_ms() >= deadline) {
+		if (stamp_mono_ms() >= deadline) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				continue;
