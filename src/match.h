@@ -85,6 +85,19 @@ struct match_class {
 	struct match_timing timing;	/* see struct match_timing */
 };
 
+#define MATCH_TAIL_MIN		8	/* shortest head tail we trust, bytes */
+
+/* Hashes the 8 bytes at P into one of the 4096 bits of head_windows. */
+static inline unsigned
+match_window_hash(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	v *= 0x9E3779B97F4A7C15ULL;
+	return (unsigned)(v >> 52);	/* 12 bits: 4096 bit positions */
+}
+
 struct match_set {
 	char		*name;
 	char		*description;
@@ -165,6 +178,38 @@ const char *match_set_find_head(const struct match_set *set, const char *p,
 #define MATCH_HEAD_ABSENT	((size_t)-2)
 enum match_outcome match_set_classify_at(struct match_set *set,
     const struct record *rec, size_t *class_idx, size_t head);
+
+/*
+ * A sufficient condition for match_set_classify_at(SET, REC, ..., HEAD)
+ * to return MATCH_NONE, cheap enough to ask of every record first, as
+ * the scan's fast path does (most records of a busy log are lines of
+ * nobody's): REC is one line that starts a record (no orphan) and opens
+ * no object, SET's common head is ABSENT from it, and it cannot begin
+ * with a tail of a head (the window hash that match_head_tail() tests
+ * first says so).  Under those, match_set_classify_at() takes none of
+ * its branches to MATCH_DAMAGED either (match.c says why at each).
+ * False says nothing: classify.  test_match holds the two together.
+ */
+static inline bool
+match_set_is_quiet(const struct match_set *set, const struct record *rec,
+    size_t head)
+{
+	const char *p = rec->text;
+	size_t len = rec->len;
+	unsigned h;
+
+	if (head != MATCH_HEAD_ABSENT || rec->nlines != 1 || rec->is_orphan ||
+	    rec->starts_object)
+		return false;
+	while (len > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	if (len < MATCH_TAIL_MIN)
+		return true;	/* too short for a head's tail */
+	h = match_window_hash(p);
+	return !(set->head_windows[h >> 3] & (1u << (h & 7)));
+}
 
 /*
  * After match_set_classify() returned MATCH_SUCCESS or MATCH_FAILURE:

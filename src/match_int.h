@@ -11,18 +11,6 @@
 #include "match.h"
 
 #define MATCH_HEAD_MIN		4	/* shortest literal head we trust */
-#define MATCH_TAIL_MIN		8	/* shortest head tail we trust */
-
-/* Hashes the 8 bytes at P into one of the 4096 bits of head_windows. */
-static inline unsigned
-match_window_hash(const char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	v *= 0x9E3779B97F4A7C15ULL;
-	return (unsigned)(v >> 52);	/* 12 bits: 4096 bit positions */
-}
 
 /* Sets F to find LIT (LEN bytes, borrowed) by its rarest byte. */
 void match_finder_init(struct match_finder *f, const char *lit, size_t len);

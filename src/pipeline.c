@@ -129,6 +129,8 @@ pipeline_classify(struct pipeline_set *ps, const struct record *rec,
 
 	if (ps->idx == 0)
 		p->stats.records++;
+	if (match_set_is_quiet(ps->set, rec, head))
+		return;		/* MATCH_NONE, without asking */
 	if (rec->ts_ms != STAMP_NONE) {
 		if (p->opts.since != STAMP_NONE && rec->ts_ms < p->opts.since)
 			return;

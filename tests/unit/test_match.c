@@ -789,6 +789,90 @@ test_classify_damaged(void **state)
 	match_set_free(set);
 }
 
+/*
+ * match_set_is_quiet(), which the scan's fast path asks of every record
+ * before classifying it, must never be true of a record that
+ * match_set_classify_at() would count: checked on plain lines, on every
+ * tail of the omni heads (which it must refuse, for their window hash),
+ * and on random lines made of the heads' bytes.
+ */
+static void
+mt_quiet_check(struct match_set *set, const char *text, size_t *nquiet)
+{
+	size_t len = strlen(text), first, cls = 0;
+	const char *h;
+	struct record r;
+	bool opens;
+
+	first = strchr(text, '\n') != NULL ?
+	    (size_t)(strchr(text, '\n') - text) : len;
+	while (first > 0 && text[first - 1] == ' ')
+		first--;
+	opens = first > 0 && (text[first - 1] == '{' || text[first - 1] == '[');
+	r = mt_rec(text, false, opens);
+	h = match_set_find_head(set, text, len);
+	if (!match_set_is_quiet(set, &r, h != NULL ? (size_t)(h - text) :
+	    MATCH_HEAD_ABSENT))
+		return;
+	(*nquiet)++;
+	if (match_set_classify(set, &r, &cls) != MATCH_NONE)
+		fail_msg("'%s' is quiet, but is counted", text);
+}
+
+static void
+test_quiet_implies_none(void **state)
+{
+	static const char *const plain[] = {
+		"[http] POST /api/v1/tickets -> https://queue.example.test",
+		"Server listening on http://api-1.example.test:3000",
+		"{\"level\":30,\"msg\":\"request completed\"}", "ab", "",
+		"[db] pool total=10 idle=5 waiting=0", "ticket created",
+		"config: {",	/* opens an object: classified, not quiet */
+	};
+	static const char *const heads[] = {
+		"[Omni] Failed to create ticket: {",
+		"[Omni] Ticket created successfully: {",
+	};
+	struct match_set *set = mt_load(OMNI_YAML);
+	size_t nquiet = 0, before;
+	uint32_t seed = 7;
+	char line[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		mt_quiet_check(set, plain[i], &nquiet);
+	assert_int_equal(nquiet, sizeof(plain) / sizeof(plain[0]) - 1);
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		size_t hl = strlen(heads[i]);
+
+		for (size_t k = 1; k < hl; k++) {
+			before = nquiet;
+			snprintf(line, sizeof(line), "%s x", heads[i] + k);
+			mt_quiet_check(set, line, &nquiet);
+			/* A tail long enough to be judged is never quiet. */
+			if (hl - k >= MATCH_TAIL_MIN)
+				assert_int_equal(nquiet, before);
+			snprintf(line, sizeof(line), "\t%s", heads[i] + k);
+			mt_quiet_check(set, line, &nquiet);
+		}
+	}
+	for (int n = 0; n < 50000; n++) {
+		const char *src = heads[n & 1];
+		size_t hl = strlen(src), len;
+
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 16) % 40;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			line[i] = (seed >> 16) % 5 == 0 ? ' ' :
+			    src[(seed >> 16) % hl];
+		}
+		line[len] = '\0';
+		mt_quiet_check(set, line, &nquiet);
+	}
+	match_set_free(set);
+}
+
 /* K08: invalid UTF-8 never stops matching. */
 static void
 test_classify_invalid_utf8_k08(void **state)
@@ -965,6 +1049,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_omni),
+		cmocka_unit_test(test_quiet_implies_none),
 		cmocka_unit_test(test_load_rules_and_defaults),
 		cmocka_unit_test(test_error_regex_plain),
 		cmocka_unit_test(test_error_regex_single_quoted),
