@@ -18,6 +18,9 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* Bytes past the decoded text that pm2_json_run_copy may write. */
+#define PM2_JSON_SLACK	16
+
 /* Bytes that end a run of plain string bytes. */
 static bool
 pm2_json_is_special(unsigned char c)
@@ -25,9 +28,15 @@ pm2_json_is_special(unsigned char c)
 	return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
 }
 
-/* The first byte at or after P (before END) that ends a run, or END. */
+/*
+ * Copies the run of plain string bytes at P (END bounds it) to *O, and
+ * returns the first byte after it (one that ends a run), or END.  Blocks
+ * of 16 bytes are stored whole, past the run's end too: the decoder's
+ * buffer has PM2_JSON_SLACK bytes more than the line (pm2_json_decode),
+ * and what lies past *O is written over next.
+ */
 static const char *
-pm2_json_run_end(const char *p, const char *end)
+pm2_json_run_copy(const char *p, const char *end, char **o)
 {
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
@@ -40,13 +49,19 @@ pm2_json_run_end(const char *p, const char *end)
 		    _mm_cmpeq_epi8(v, bslash)), _mm_cmplt_epi8(v, space));
 		int bits = _mm_movemask_epi8(m);
 
-		if (bits != 0)
-			return p + __builtin_ctz((unsigned)bits);
+		_mm_storeu_si128((__m128i *)(void *)*o, v);
+		if (bits != 0) {
+			unsigned n = (unsigned)__builtin_ctz((unsigned)bits);
+
+			*o += n;
+			return p + n;
+		}
+		*o += 16;
 		p += 16;
 	}
 #endif
 	while (p < end && !pm2_json_is_special((unsigned char)*p))
-		p++;
+		*(*o)++ = *p++;
 	return p;
 }
 
@@ -147,12 +162,9 @@ static const char *
 pm2_json_string(const char *p, const char *end, char **o)
 {
 	for (;;) {
-		const char *s = p;
 		size_t n;
 
-		p = pm2_json_run_end(p, end);
-		memcpy(*o, s, (size_t)(p - s));
-		*o += p - s;
+		p = pm2_json_run_copy(p, end, o);
 		if (p == end)
 			return NULL;
 		switch (*p) {
@@ -217,10 +229,12 @@ pm2_json_decode(struct pm2_json *j, const char *p, size_t len,
 
 	if (len < 12 || memcmp(p, "{\"message\":\"", 12) != 0)
 		return false;
-	if (j->cap < len) {
-		/* Decoded strings are never longer than the line. */
+	if (j->cap < len + PM2_JSON_SLACK) {
+		/* Decoded strings are never longer than the line; the slack
+		 * takes pm2_json_run_copy's last block. */
 		free(j->buf);
-		j->cap = len < 4096 ? 4096 : len;
+		j->cap = len + PM2_JSON_SLACK < 4096 ? 4096 :
+		    len + PM2_JSON_SLACK;
 		j->buf = xmalloc(j->cap);
 	}
 	o = msg = j->buf;
