@@ -124,6 +124,7 @@ scan_read_file(struct scan_read_worker *w)
 	struct pipeline *p;
 	struct scan_file *f = &r->f;
 	enum source_result rc;
+	const char *bytes;
 	uint64_t seen = 0;
 	size_t n, k = 0;
 
@@ -156,9 +157,9 @@ scan_read_file(struct scan_read_worker *w)
 	opts.is_pm2_daemon = r->is_pm2_daemon;
 	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &opts);
 	scan_read_hook(w, 0);
-	while ((rc = source_read(src, w->buf, SCAN_READ_BUFSIZE, &n)) ==
-	    SOURCE_OK) {
-		pipeline_feed(p, w->buf, n);
+	while ((rc = source_read_lent(src, w->buf, SCAN_READ_BUFSIZE, &bytes,
+	    &n)) == SOURCE_OK) {
+		pipeline_feed(p, bytes, n);
 		scan_read_hook(w, source_raw_offset(src) - seen);
 		seen = source_raw_offset(src);
 	}

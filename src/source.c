@@ -160,7 +160,17 @@ enum source_result
 source_read(struct source *src, char *buf, size_t cap, size_t *n)
 {
 	if (src->ahead != NULL)
-		return source_ahead_take(src, buf, cap, n);
+		return source_ahead_take(src, buf, cap, n, NULL);
+	return source_read_here(src, buf, cap, n);
+}
+
+enum source_result
+source_read_lent(struct source *src, char *buf, size_t cap, const char **p,
+    size_t *n)
+{
+	*p = buf;
+	if (src->ahead != NULL)
+		return source_ahead_take(src, buf, cap, n, p);
 	return source_read_here(src, buf, cap, n);
 }
 

@@ -43,6 +43,15 @@ enum source_result source_read(struct source *src, char *buf, size_t cap,
     size_t *n);
 
 /*
+ * source_read, but the bytes may be lent rather than copied into BUF: *P
+ * points to the *N bytes read, in BUF or (source_read_ahead) in the
+ * inflating thread's buffer, where they stay valid until the next call
+ * on SRC or source_free.  Saves the scan a copy of every byte.
+ */
+enum source_result source_read_lent(struct source *src, char *buf,
+    size_t cap, const char **p, size_t *n);
+
+/*
  * From now on, inflates a gzip SRC in a thread of its own, a few buffers
  * ahead of the caller (1.5 MiB more memory, whatever the file's
  * size), so that one file's inflating and scanning overlap on two CPUs.

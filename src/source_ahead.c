@@ -39,6 +39,7 @@ struct source_ahead {
 	size_t		 head;		/* the buffer the caller reads */
 	size_t		 count;		/* buffers filled, from head on */
 	bool		 is_stopping;	/* source_free: the thread ends */
+	bool		 is_lent;	/* the head buffer is lent out whole */
 	/* The caller's view, as source.c's fields are without the thread. */
 	uint64_t	 raw_offset;
 	uint64_t	 out_offset;
@@ -127,14 +128,31 @@ source_read_ahead(struct source *src)
 	return 0;
 }
 
+/* Gives the used-up head buffer back to the thread. */
+static void
+source_ahead_release(struct source_ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->head = (a->head + 1) % SOURCE_AHEAD_BUFS;
+	a->count--;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
 enum source_result
-source_ahead_take(struct source *src, char *buf, size_t cap, size_t *n)
+source_ahead_take(struct source *src, char *buf, size_t cap, size_t *n,
+    const char **lent)
 {
 	struct source_ahead *a = src->ahead;
 	struct source_ahead_buf *b;
 	size_t take;
 
 	*n = 0;
+	/* The bytes lent last time are the caller's no more. */
+	if (a->is_lent) {
+		a->is_lent = false;
+		source_ahead_release(a);
+	}
 	if (a->is_done)
 		return a->last;
 	pthread_mutex_lock(&a->lock);
@@ -144,7 +162,10 @@ source_ahead_take(struct source *src, char *buf, size_t cap, size_t *n)
 	pthread_mutex_unlock(&a->lock);
 
 	take = b->len - b->pos < cap ? b->len - b->pos : cap;
-	memcpy(buf, b->data + b->pos, take);
+	if (lent != NULL)
+		*lent = b->data + b->pos;
+	else
+		memcpy(buf, b->data + b->pos, take);
 	b->pos += take;
 	*n = take;
 	a->out_offset = b->out_start + b->pos;
@@ -162,13 +183,12 @@ source_ahead_take(struct source *src, char *buf, size_t cap, size_t *n)
 			return a->last;
 		return SOURCE_OK;
 	}
-	pthread_mutex_lock(&a->lock);
-	a->head = (a->head + 1) % SOURCE_AHEAD_BUFS;
-	a->count--;
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
+	if (lent != NULL)
+		a->is_lent = true;
+	else
+		source_ahead_release(a);
 	if (take == 0)
-		return source_ahead_take(src, buf, cap, n);
+		return source_ahead_take(src, buf, cap, n, lent);
 	return SOURCE_OK;
 }
 

@@ -67,7 +67,7 @@ enum source_result source_read_here(struct source *src, char *buf,
 
 /* The consumer's side of a source read ahead (source_ahead.c). */
 enum source_result source_ahead_take(struct source *src, char *buf,
-    size_t cap, size_t *n);
+    size_t cap, size_t *n, const char **lent);
 uint64_t source_ahead_raw_offset(const struct source *src);
 uint64_t source_ahead_out_offset(const struct source *src);
 const char *source_ahead_error(const struct source *src);

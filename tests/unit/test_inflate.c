@@ -3,9 +3,10 @@
  * source_gz.c), and the inflate thread (source_read_ahead) to the
  * caller's thread.
  *
- * Every file is read four ways: zlib in the caller's thread (the
- * reference: what source.c did before ISA-L), ISA-L there, and both again
- * through source_read_ahead.  All four must return the same bytes, end the
+ * Every file is read several ways: zlib in the caller's thread (the
+ * reference: what source.c did before ISA-L), ISA-L there, both again
+ * through source_read_ahead, and ISA-L through the thread with its bytes
+ * lent (source_read_lent).  All must return the same bytes, end the
  * same way, with the same message and the same compressed and
  * decompressed offsets.  The files are gzip members written by zlib at
  * every strategy (stored, fixed and dynamic Huffman blocks, RLE) and by
@@ -136,10 +137,11 @@ struct ti_run {
 };
 
 static void
-ti_read(const char *path, const char *kind, bool is_ahead, size_t cap,
-    struct ti_run *r)
+ti_read(const char *path, const char *kind, bool is_ahead, bool is_lent,
+    size_t cap, struct ti_run *r)
 {
 	char err[256], *buf = malloc(cap);
+	const char *p = NULL;
 	struct source *src;
 	size_t n, have = 1 << 16;
 
@@ -152,9 +154,17 @@ ti_read(const char *path, const char *kind, bool is_ahead, size_t cap,
 	memset(r, 0, sizeof(*r));
 	r->data = malloc(have);
 	assert_non_null(r->data);
-	while ((r->last = source_read(src, buf, cap, &n)) == SOURCE_OK) {
+	for (;;) {
+		if (is_lent)
+			r->last = source_read_lent(src, buf, cap, &p, &n);
+		else {
+			r->last = source_read(src, buf, cap, &n);
+			p = buf;
+		}
+		if (r->last != SOURCE_OK)
+			break;
 		assert_true(n > 0 && n <= cap);
-		tl_append(&r->data, &r->len, &have, buf, n);
+		tl_append(&r->data, &r->len, &have, p, n);
 	}
 	assert_int_equal(n, 0);
 	if (source_error(src) != NULL)
@@ -175,28 +185,33 @@ ti_release(struct ti_run *r)
 	free(r->error);
 }
 
-/* Reads PATH the four ways and holds each to zlib's read. */
+/* Reads PATH every way and holds each to zlib's read. */
 static void
 ti_same_file(const char *path, const char *what)
 {
-	/* 1000 bytes: less than source_gz.c's hold, another path. */
-	static const size_t caps[] = { 65536, 1000, 4099, 256 * 1024 };
-	static const char *kinds[] = { "isa-l", "isa-l", "zlib", "isa-l" };
-	static const bool aheads[] = { false, false, true, true };
+	/* 1000 bytes: less than source_gz.c's hold, another path.  The
+	 * last two lend the thread's bytes (source_read_lent). */
+	static const size_t caps[] = { 65536, 1000, 4099, 256 * 1024, 7000,
+	    1 << 20 };
+	static const char *kinds[] = { "isa-l", "isa-l", "zlib", "isa-l",
+	    "isa-l", "isa-l" };
+	static const bool aheads[] = { false, false, true, true, true, true };
+	static const bool lents[] = { false, false, false, false, true, true };
 	struct ti_run ref, r;
 
-	ti_read(path, "zlib", false, 65536, &ref);
+	ti_read(path, "zlib", false, false, 65536, &ref);
 	if (ref.inflater != NULL)
 		assert_string_equal(ref.inflater, "zlib");
-	for (size_t k = 0; k < 4; k++) {
-		ti_read(path, kinds[k], aheads[k], caps[k], &r);
+	for (size_t k = 0; k < 6; k++) {
+		ti_read(path, kinds[k], aheads[k], lents[k], caps[k], &r);
 		if (r.len != ref.len || memcmp(r.data, ref.data, r.len) != 0 ||
 		    r.last != ref.last || r.raw != ref.raw ||
 		    (r.error == NULL) != (ref.error == NULL) ||
 		    (r.error != NULL && strcmp(r.error, ref.error) != 0))
-			fail_msg("%s (%s%s): %zu bytes, end %d, raw %llu, "
+			fail_msg("%s (%s%s%s): %zu bytes, end %d, raw %llu, "
 			    "'%s'; zlib: %zu bytes, end %d, raw %llu, '%s'",
-			    what, kinds[k], aheads[k] ? ", ahead" : "", r.len,
+			    what, kinds[k], aheads[k] ? ", ahead" : "",
+			    lents[k] ? ", lent" : "", r.len,
 			    r.last, (unsigned long long)r.raw,
 			    r.error != NULL ? r.error : "", ref.len, ref.last,
 			    (unsigned long long)ref.raw,
