@@ -173,6 +173,35 @@ tail_dir_by_wd(struct tail *t, int wd)
 	return NULL;
 }
 
+/*
+ * EV names a file in directory D.  A write to a file we follow does not
+ * change which file is there: it only marks the file, read once when the
+ * whole batch of events has been taken, however many writes it holds.
+ * Anything else may have, and is looked at now.  Called for every event:
+ * the path is built on the stack.
+ */
+static void
+tail_event_name(struct tail *t, struct tail_dir *d,
+    const struct inotify_event *ev)
+{
+	char buf[PATH_MAX];
+	size_t len = path_join_buf(buf, sizeof(buf), d->path, ev->name);
+	char *full = len < sizeof(buf) ? buf : path_join(d->path, ev->name);
+
+	if (tail_is_live(d, ev->name, full)) {
+		struct tail_file *f = ev->mask == IN_MODIFY ?
+		    tail_find_path(t, full) : NULL;
+
+		if (f != NULL)
+			f->is_dirty = true;
+		else
+			tail_check_path(t, full);
+	} else
+		t->is_seen_dirty = true;
+	if (full != buf)
+		free(full);
+}
+
 /* Reads the rotated files and lets go of the finished ones. */
 static void
 tail_rotated_turn(struct tail *t)
@@ -202,6 +231,8 @@ tail_events(struct tail *t, int64_t now_ms)
 	ssize_t n;
 
 	t->now_ms = now_ms;
+	/* The whole batch first: every pending event, then each file it
+	 * marked read once. */
 	while ((n = read(t->ifd, buf, sizeof(buf))) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
@@ -228,28 +259,17 @@ tail_events(struct tail *t, int64_t now_ms)
 			if (ev->len == 0)
 				continue;
 			/* Every source watching this directory looks. */
-			for (size_t j = 0; j < t->ndirs; j++) {
-				char *full;
-
-				if (t->dirs[j].wd != ev->wd)
-					continue;
-				full = path_join(t->dirs[j].path, ev->name);
-				if (tail_is_live(&t->dirs[j], ev->name, full)) {
-					struct tail_file *f = ev->mask ==
-					    IN_MODIFY ? tail_find_path(t, full) :
-					    NULL;
-
-					/* A write does not change which file
-					 * is there: read once per batch. */
-					if (f != NULL)
-						f->is_dirty = true;
-					else
-						tail_check_path(t, full);
-				} else
-					t->is_seen_dirty = true;
-				free(full);
-			}
+			for (size_t j = 0; j < t->ndirs; j++)
+				if (t->dirs[j].wd == ev->wd)
+					tail_event_name(t, &t->dirs[j], ev);
 		}
+		/* Room was left for the longest event: the queue was empty
+		 * when read (inotify(7) returns all the events that fit), and
+		 * a later event makes epoll ready again.  Reading on until
+		 * EAGAIN would cost a read per batch for nothing. */
+		if ((size_t)n + sizeof(struct inotify_event) + NAME_MAX + 1 <=
+		    sizeof(buf))
+			break;
 	}
 	for (struct tail_file *f = t->files; f != NULL; f = f->next)
 		if (f->is_dirty) {
@@ -453,6 +473,7 @@ tail_free(struct tail *t)
 		free(t->dump_srcs[i].path);
 	free(t->dump_srcs);
 	tail_refused_free(t);
+	tail_index_free(t);
 	if (t->ifd >= 0)
 		close(t->ifd);
 	free(t->buf);

@@ -92,6 +92,7 @@ tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 	    &popts);
 	f->next = t->files;
 	t->files = f;
+	tail_index_add(t, f);
 	t->stats.files++;
 	return f;
 }
@@ -99,6 +100,7 @@ tail_file_new(struct tail *t, const char *path, int fd, const struct stat *st)
 void
 tail_file_free(struct tail_file *f)
 {
+	tail_index_remove(f->t, f);
 	pipeline_free(f->pipeline);
 	if (f->fd >= 0)
 		close(f->fd);
@@ -129,15 +131,6 @@ tail_file_drop(struct tail_file *f)
 		log_info("%s: inode %llu let go at offset %llu", f->path,
 		    (unsigned long long)f->ino, (unsigned long long)f->offset);
 	tail_file_free(f);
-}
-
-struct tail_file *
-tail_find_path(struct tail *t, const char *path)
-{
-	for (struct tail_file *f = t->files; f != NULL; f = f->next)
-		if (!f->is_rotated && strcmp(f->path, path) == 0)
-			return f;
-	return NULL;
 }
 
 struct tail_file *
@@ -194,13 +187,30 @@ tail_refused_free(struct tail *t)
 	t->nrefused = 0;
 }
 
+/*
+ * Opens PATH to follow it, without updating its access time where we may
+ * (O_NOATIME: open(2) allows it to the file's owner, or with
+ * CAP_FOWNER).  A file being written has a new mtime at each of our
+ * reads, so relatime(8) would write its inode back once per read: that
+ * was a third of what reading cost.  Others open it as usual.
+ */
+static int
+tail_open_fd(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd;
+}
+
 /* Opens PATH; returns the new file positioned at OFFSET, or NULL. */
 struct tail_file *
 tail_open(struct tail *t, const char *path, uint64_t offset)
 {
 	struct stat st;
 	struct tail_file *f;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = tail_open_fd(path);
 
 	if (fd < 0) {
 		int err = errno;
@@ -277,6 +287,16 @@ tail_truncated(struct tail_file *f, uint64_t size,
 	f->saved_offset = UINT64_MAX;
 }
 
+/* Do F's first fp_len bytes still hash to its fingerprint? */
+static bool
+tail_fp_same(const struct tail_file *f)
+{
+	uint32_t crc;
+
+	return tail_fp_compute(f->fd, f->fp_len, &crc) == 0 &&
+	    crc == f->fp_crc;
+}
+
 /*
  * Checks F's head against its fingerprint and extends the fingerprint
  * while the file is shorter than TAIL_FP_MAX.  Returns false when the head
@@ -292,11 +312,8 @@ tail_fp_check(struct tail_file *f, const struct stat *st)
 	if (size == f->fp_size && st->st_mtim.tv_sec == f->fp_mtime.tv_sec &&
 	    st->st_mtim.tv_nsec == f->fp_mtime.tv_nsec)
 		return true;
-	if (f->fp_len > 0) {
-		if (tail_fp_compute(f->fd, f->fp_len, &crc) != 0 ||
-		    crc != f->fp_crc)
-			return false;
-	}
+	if (f->fp_len > 0 && !tail_fp_same(f))
+		return false;
 	len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
 	if (len > f->fp_len && tail_fp_compute(f->fd, len, &crc) == 0) {
 		f->fp_len = len;
@@ -307,37 +324,99 @@ tail_fp_check(struct tail_file *f, const struct stat *st)
 	return true;
 }
 
-/* Reads what F has beyond our offset, up to TAIL_READ_MAX this turn. */
+/*
+ * Is F still the text we were reading, by ST (an fstat(2) of it now)?
+ * If not (shorter than our offset, or another head: copytruncate, or a
+ * rewrite), what its copy holds past our offset is read and F is read
+ * again from 0.  A file emptied by a truncation that has text again is
+ * first checked for whole generations rotated in between.  The one place
+ * that decides, whichever woke us: an event, the sweep, a start.
+ */
+static void
+tail_check_identity(struct tail_file *f, const struct stat *st)
+{
+	if (f->is_rotated)
+		return;
+	if (f->is_emptied && f->offset == 0 && st->st_size > 0)
+		tail_drain_missed(f, (uint64_t)st->st_size);
+	if ((uint64_t)st->st_size < f->offset || !tail_fp_check(f, st)) {
+		tail_truncated(f, (uint64_t)st->st_size, NULL);
+		tail_fp_check(f, st);
+	}
+}
+
+/*
+ * Reads up to TAIL_BUFSIZE bytes of F at its offset into t->buf: how many
+ * (0 at the end of the file, -1 on an error, said).
+ */
+static ssize_t
+tail_pread(struct tail_file *f)
+{
+	ssize_t n;
+
+	do
+		n = pread(f->fd, f->t->buf, TAIL_BUFSIZE, (off_t)f->offset);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		log_warn("%s: read at offset %llu", f->path,
+		    (unsigned long long)f->offset);
+	return n;
+}
+
+/*
+ * The usual turn, a file that grew: read first, and let that tell us it
+ * grew, instead of an fstat(2) (the first read is at our offset, so more
+ * bytes mean it was not truncated below it).  Only a rewrite past our
+ * offset is left to tell, and the head tells it, checked before the bytes
+ * count.  Returns the bytes now in t->buf (0 after a read error, said),
+ * or -1 when F needs the full check (tail_check_identity): nothing new
+ * (truncated?), another head, or a state the shortcut does not cover
+ * (rotated, read from its copies, just emptied, a head still shorter than
+ * TAIL_FP_MAX whose fingerprint grows).
+ */
+static ssize_t
+tail_read_ahead(struct tail_file *f)
+{
+	ssize_t n;
+
+	if (f->is_rotated || f->is_copy_only || f->is_emptied ||
+	    f->fp_len != TAIL_FP_MAX)
+		return -1;
+	n = tail_pread(f);
+	if (n < 0)
+		return 0;
+	if (n == 0 || !tail_fp_same(f))
+		return -1;
+	/* The size and mtime the head was last checked at are stale now:
+	 * the next full check reads the head again. */
+	f->fp_size = UINT64_MAX;
+	return n;
+}
+
+/*
+ * Reads what F has beyond our offset, up to TAIL_READ_MAX this turn: one
+ * pread(2) of the head and one of the text for a file that grew by less
+ * than TAIL_BUFSIZE, an fstat(2) more when it did not grow.  A read
+ * shorter than asked is the end of the file (pread(2) on a regular file):
+ * what is written after it makes a new event.
+ */
 void
 tail_read(struct tail_file *f)
 {
 	struct tail *t = f->t;
-	struct stat st;
 	uint64_t budget = TAIL_READ_MAX;
-	ssize_t n;
+	ssize_t n = tail_read_ahead(f);
 
-	if (fstat(f->fd, &st) != 0)
-		return;
-	if (!f->is_rotated && f->is_emptied && f->offset == 0 &&
-	    st.st_size > 0)
-		tail_drain_missed(f, (uint64_t)st.st_size);
-	if (!f->is_rotated && ((uint64_t)st.st_size < f->offset ||
-	    !tail_fp_check(f, &st))) {
-		tail_truncated(f, (uint64_t)st.st_size, NULL);
-		tail_fp_check(f, &st);
+	if (n < 0) {
+		struct stat st;
+
+		if (fstat(f->fd, &st) != 0)
+			return;
+		tail_check_identity(f, &st);
+		n = tail_pread(f);
 	}
 	f->has_more = false;
-	while (budget > 0) {
-		n = pread(f->fd, t->buf, TAIL_BUFSIZE, (off_t)f->offset);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_warn("%s: read at offset %llu", f->path,
-			    (unsigned long long)f->offset);
-			break;
-		}
-		if (n == 0)
-			break;
+	while (n > 0) {
 		pipeline_feed(f->pipeline, t->buf, (size_t)n);
 		f->offset += (uint64_t)n;
 		t->stats.bytes += (uint64_t)n;
@@ -345,6 +424,9 @@ tail_read(struct tail_file *f)
 		budget = (uint64_t)n >= budget ? 0 : budget - (uint64_t)n;
 		if (budget == 0)
 			f->has_more = true;
+		if (budget == 0 || (size_t)n < TAIL_BUFSIZE)
+			break;
+		n = tail_pread(f);
 	}
 	if (pipeline_is_pending(f->pipeline)) {
 		if (f->last_growth_ms == t->now_ms || f->flush_at_ms == 0)

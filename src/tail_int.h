@@ -13,6 +13,7 @@
  *                  rotated or deleted while watch was not running
  *   tail_copy_seen.c  which copies each commit saw, by identity: how
  *                  a start finds the copies made while it was stopped
+ *   tail_index.c   the followed files by path, for the events
  */
 #ifndef OMNIWATCH_TAIL_INT_H
 #define OMNIWATCH_TAIL_INT_H
@@ -39,6 +40,8 @@ struct tail_seen {
 struct tail_file {
 	struct tail	*t;
 	struct tail_file *next;
+	struct tail_file *index_next;	/* in its tail_index.c bucket */
+	uint32_t	 path_hash;
 	char		*path;
 	char		*app;
 	const char	*stream;
@@ -86,6 +89,9 @@ struct tail {
 	struct tail_dir	*dirs;
 	size_t		 ndirs;
 	struct tail_file *files;
+	struct tail_file **index;	/* tail_index.c: NINDEX buckets */
+	size_t		 nindex;
+	size_t		 nindexed;
 	bool		 is_polling;	/* some directory is not watched */
 	bool		 warned_enospc;
 	int64_t		 next_sweep_ms;
@@ -166,8 +172,6 @@ struct tail_file *tail_file_new(struct tail *t, const char *path, int fd,
 void tail_file_free(struct tail_file *f);
 /* Unlinks F from the list, forgets it in the state, frees it. */
 void tail_file_drop(struct tail_file *f);
-/* The followed, not rotated file at PATH, or NULL. */
-struct tail_file *tail_find_path(struct tail *t, const char *path);
 /* The followed file with that identity (rotated or not), or NULL. */
 struct tail_file *tail_find_inode(struct tail *t, uint64_t dev,
     uint64_t ino);
@@ -282,6 +286,17 @@ void tail_seen_commit(struct tail *t);
  */
 void tail_seen_load(struct tail *t, const struct tail_copy *present,
     size_t npresent, bool is_first, int64_t last_commit_ms);
+
+/* tail_index.c */
+
+/* Adds F (just put in t->files) to the index of paths. */
+void tail_index_add(struct tail *t, struct tail_file *f);
+/* Takes F out of the index, before it is freed. */
+void tail_index_remove(struct tail *t, struct tail_file *f);
+/* Frees the index (the files stay). */
+void tail_index_free(struct tail *t);
+/* The followed, not rotated file at PATH, or NULL. */
+struct tail_file *tail_find_path(struct tail *t, const char *path);
 
 /* tail.c */
 
