@@ -189,12 +189,63 @@ metrics_count_is(const struct metrics_count *c, const char *set,
 	    strcmp(c->class, class) == 0;
 }
 
+/* FNV-1a over the labels, each with its NUL
+ * (http://www.isthe.com/chongo/tech/comp/fnv/). */
+static size_t
+metrics_count_hash(const char *set, const char *app, int instance,
+    const char *outcome, const char *class)
+{
+	const char *parts[] = { set, app, outcome, class };
+	uint64_t h = 14695981039346656037ULL ^ (uint32_t)instance;
+
+	for (size_t i = 0; i < 4; i++)
+		for (const char *p = parts[i]; ; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			if (*p == '\0')
+				break;
+		}
+	return (size_t)h;
+}
+
+/* The slot of the counter of these labels (hashed to H): its own, or the
+ * free one it would take. */
+static size_t *
+metrics_slot(struct metrics *m, size_t h, const char *set, const char *app,
+    int instance, const char *outcome, const char *class)
+{
+	size_t mask = m->nslots - 1;
+
+	for (size_t j = h & mask; ; j = (j + 1) & mask) {
+		size_t *s = &m->slots[j];
+
+		if (*s == 0 || metrics_count_is(&m->counts[*s - 1], set, app,
+		    instance, outcome, class))
+			return s;
+	}
+}
+
+/* Twice the slots, every counter placed again. */
+static void
+metrics_slots_grow(struct metrics *m)
+{
+	free(m->slots);
+	m->nslots = m->nslots == 0 ? 64 : m->nslots * 2;
+	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+	for (size_t i = 0; i < m->ncounts; i++) {
+		const struct metrics_count *c = &m->counts[i];
+
+		*metrics_slot(m, metrics_count_hash(c->set, c->app,
+		    c->instance, c->outcome, c->class), c->set, c->app,
+		    c->instance, c->outcome, c->class) = i + 1;
+	}
+}
+
 void
 metrics_record(struct metrics *m, const char *set, const char *app,
     int instance, const char *outcome, const char *class)
 {
 	struct metrics_count *c;
-	size_t i = m->last_hit;
+	size_t i = m->last_hit, h, *slot;
 
 	if (i < m->ncounts) {
 		c = &m->counts[i];
@@ -203,12 +254,11 @@ metrics_record(struct metrics *m, const char *set, const char *app,
 			return;
 		}
 	}
-	for (i = 0; i < m->ncounts; i++) {
-		if (metrics_count_is(&m->counts[i], set, app, instance,
-		    outcome, class))
-			break;
-	}
-	if (i == m->ncounts) {
+	if (2 * (m->ncounts + 1) > m->nslots)
+		metrics_slots_grow(m);
+	h = metrics_count_hash(set, app, instance, outcome, class);
+	slot = metrics_slot(m, h, set, app, instance, outcome, class);
+	if (*slot == 0) {
 		m->counts = xreallocarray(m->counts, m->ncounts + 1,
 		    sizeof(*m->counts));
 		c = &m->counts[m->ncounts++];
@@ -218,7 +268,9 @@ metrics_record(struct metrics *m, const char *set, const char *app,
 		c->class = xstrdup(class);
 		c->instance = instance;
 		c->n = 0;
+		*slot = m->ncounts;
 	}
+	i = *slot - 1;
 	m->counts[i].n++;
 	m->last_hit = i;
 }
@@ -357,6 +409,7 @@ metrics_free(struct metrics *m)
 		free(m->counts[i].class);
 	}
 	free(m->counts);
+	free(m->slots);
 	for (size_t i = 0; i < m->nlasts; i++)
 		free(m->lasts[i].set);
 	free(m->lasts);

@@ -34,6 +34,11 @@ struct metrics {
 	struct metrics_count *counts;
 	size_t		 ncounts;
 	size_t		 last_hit;	/* records come in runs */
+	/* counts by their labels' hash (open addressing): index + 1, 0
+	 * free; NSLOTS a power of 2, at least twice NCOUNTS.  A hundred
+	 * apps make hundreds of counters, each record looks one up. */
+	size_t		*slots;
+	size_t		 nslots;
 	struct metrics_last *lasts;
 	size_t		 nlasts;
 	int64_t		 next_textfile_ms;	/* 0: no textfile */

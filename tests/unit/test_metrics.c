@@ -2,7 +2,10 @@
  * test_metrics: the numbers of the exposition page (metrics_sample), as
  * Prometheus' own clients write them: a duration of 4 ms is 0.004, not
  * %.17g's 0.0040000000000000001; whole numbers are integers; NaN and the
- * infinities are spelled as the text format spells them.
+ * infinities are spelled as the text format spells them.  And the
+ * counters: every set of labels its own series, in the order first seen,
+ * whatever the order records come in and however many there are (the
+ * counters are found by a hash of their labels).
  */
 #include "autoconf.h"
 
@@ -13,6 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,11 +70,57 @@ test_numbers(void **state)
 	metrics_free(m);
 }
 
+/* 300 apps x 2 instances x 2 classes, recorded round and round: app A,
+ * instance I, class C counted A % 5 + 1 times. */
+static void
+test_counters(void **state)
+{
+	struct config cfg;
+	struct metrics_cb cb = { NULL, NULL, NULL };
+	struct metrics *m;
+	char *err = NULL, *page, app[32], want[256];
+	size_t len;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	m = metrics_new(&cfg, -1, &cb, &err);
+	assert_non_null(m);
+	for (int round = 0; round < 5; round++)
+		for (int a = 0; a < 300; a++)
+			for (int k = 0; k < 4; k++) {
+				if (round > a % 5)
+					continue;
+				snprintf(app, sizeof(app), "app%03d", a);
+				metrics_record(m, "omni", app, k % 2, "failure",
+				    k < 2 ? "timeout" : "route_not_found");
+			}
+	/* The same labels with another instance, or none, are others. */
+	metrics_record(m, "omni", "app000", -1, "failure", "timeout");
+	page = metrics_render(m, &len);
+	for (int a = 0; a < 300; a++)
+		for (int k = 0; k < 4; k++) {
+			snprintf(want, sizeof(want), "omniwatch_records_total{"
+			    "pattern_set=\"omni\",app=\"app%03d\",outcome="
+			    "\"failure\",class=\"%s\",instance=\"%d\"} %d\n",
+			    a, k < 2 ? "timeout" : "route_not_found", k % 2,
+			    a % 5 + 1);
+			assert_non_null(strstr(page, want));
+		}
+	assert_non_null(strstr(page, "omniwatch_records_total{pattern_set="
+	    "\"omni\",app=\"app000\",outcome=\"failure\",class="
+	    "\"timeout\"} 1\n"));
+	/* First seen first. */
+	assert_true(strstr(page, "app001\"") < strstr(page, "app002\""));
+	free(page);
+	metrics_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
