@@ -153,6 +153,7 @@ tail_sweep(struct tail *t)
 	tail_dirs_update(t);
 	/* Copies may have come without an event (no inotify, overflow). */
 	t->is_seen_dirty = true;
+	t->is_home_dirty = true;
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_sweep_one, NULL);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next)
@@ -196,8 +197,11 @@ tail_event_name(struct tail *t, struct tail_dir *d,
 			f->is_dirty = true;
 		else
 			tail_check_path(t, full);
-	} else
+	} else {
 		t->is_seen_dirty = true;
+		if (d->is_home)
+			t->is_home_dirty = true;
+	}
 	if (full != buf)
 		free(full);
 }
@@ -293,9 +297,12 @@ tail_tick(struct tail *t, int64_t now_ms)
 		t->next_sweep_ms = now_ms + t->cfg->sweep_ms;
 	} else if (t->is_polling) {
 		for (size_t i = 0; i < t->ndirs; i++)
-			if (t->dirs[i].wd < 0)
+			if (t->dirs[i].wd < 0) {
 				tail_dir_each(t, &t->dirs[i], tail_sweep_one,
 				    NULL);
+				if (t->dirs[i].is_home)
+					t->is_home_dirty = true;
+			}
 	}
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		if (f->has_more)
@@ -424,6 +431,15 @@ tail_fd(const struct tail *t)
 	return t->ifd;
 }
 
+bool
+tail_home_changed(struct tail *t)
+{
+	bool changed = t->is_home_dirty;
+
+	t->is_home_dirty = false;
+	return changed;
+}
+
 struct tail *
 tail_new(const struct config *cfg, struct match_set **sets, size_t nsets,
     struct state *st, const struct tail_cb *cb, char **err)
@@ -449,6 +465,7 @@ tail_new(const struct config *cfg, struct match_set **sets, size_t nsets,
 		return NULL;
 	}
 	t->buf = xmalloc(TAIL_BUFSIZE);
+	t->is_home_dirty = true;	/* until the directories are watched */
 	return t;
 }
 

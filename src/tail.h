@@ -91,6 +91,14 @@ int tail_fd(const struct tail *t);
 void tail_events(struct tail *t, int64_t now_ms);
 
 /*
+ * Has a name other than a followed log (dump.pm2) changed in a PM2_HOME
+ * directory since the last call, as inotify, polling or the sweep tell?
+ * True at the first call.  Clears what it reports.  So that watch looks
+ * at dump.pm2 when it may have changed, not at every wakeup.
+ */
+bool tail_home_changed(struct tail *t);
+
+/*
  * Time-driven work: idle flushes, letting go of rotated files, polling
  * when inotify is unavailable, and every sweep_ms the sweep.
  */

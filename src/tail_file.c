@@ -48,19 +48,28 @@ tail_file_outcome(void *ctx, const struct pipeline_outcome *o)
 	f->t->cb.outcome(f->t->cb.ctx, &to);
 }
 
+/* Reads the first LEN (<= TAIL_FP_MAX) bytes of FD into HEAD; -1 when
+ * fewer can be read. */
+static int
+tail_head_read(int fd, uint32_t len, unsigned char *head)
+{
+	/* A longer one comes only from a damaged state. */
+	if (len > TAIL_FP_MAX)
+		return -1;
+	return pread(fd, head, len, 0) == (ssize_t)len ? 0 : -1;
+}
+
 /* crc32 of the first LEN bytes of FD, or -1 when fewer can be read. */
 int
 tail_fp_compute(int fd, uint32_t len, uint32_t *crc)
 {
 	unsigned char head[TAIL_FP_MAX];
-	ssize_t n;
 
 	if (len == 0) {
 		*crc = 0;
 		return 0;
 	}
-	n = pread(fd, head, len, 0);
-	if (n != (ssize_t)len)
+	if (tail_head_read(fd, len, head) != 0)
 		return -1;
 	*crc = (uint32_t)crc32(0L, head, len);
 	return 0;
@@ -287,14 +296,31 @@ tail_truncated(struct tail_file *f, uint64_t size,
 	f->saved_offset = UINT64_MAX;
 }
 
-/* Do F's first fp_len bytes still hash to its fingerprint? */
+/*
+ * Do F's first fp_len bytes still hash to its fingerprint?  Once they
+ * did, they are kept, and later heads are compared with them byte for
+ * byte: the same answer (stricter only where crc32 would collide) without
+ * hashing the head at every read.
+ */
 static bool
-tail_fp_same(const struct tail_file *f)
+tail_fp_same(struct tail_file *f)
 {
+	unsigned char head[TAIL_FP_MAX];
 	uint32_t crc;
 
-	return tail_fp_compute(f->fd, f->fp_len, &crc) == 0 &&
-	    crc == f->fp_crc;
+	if (f->fp_len == 0)
+		return f->fp_crc == 0;
+	if (tail_head_read(f->fd, f->fp_len, head) != 0)
+		return false;
+	if (f->head_len == f->fp_len && f->head_crc == f->fp_crc)
+		return memcmp(head, f->head, f->fp_len) == 0;
+	crc = (uint32_t)crc32(0L, head, f->fp_len);
+	if (crc != f->fp_crc)
+		return false;
+	memcpy(f->head, head, f->fp_len);
+	f->head_len = f->fp_len;
+	f->head_crc = f->fp_crc;
+	return true;
 }
 
 /*

@@ -52,6 +52,12 @@ struct tail_file {
 	uint32_t	 fp_crc;
 	uint64_t	 fp_size;	/* file size when fp was last checked */
 	struct timespec	 fp_mtime;	/* and its mtime */
+	/* The head's bytes when last found to match fp_len and fp_crc (as
+	 * head_len and head_crc say), compared instead of hashed at every
+	 * read; stale as soon as the fingerprint is another. */
+	unsigned char	 head[TAIL_FP_MAX];
+	uint32_t	 head_len;
+	uint32_t	 head_crc;
 	uint64_t	 offset;	/* bytes of the file fed to the pipeline */
 	uint64_t	 saved_offset;	/* last offset saved, or UINT64_MAX */
 	uint32_t	 saved_fp_len;	/* and the fingerprint saved with it */
@@ -93,6 +99,7 @@ struct tail {
 	size_t		 nindex;
 	size_t		 nindexed;
 	bool		 is_polling;	/* some directory is not watched */
+	bool		 is_home_dirty;	/* tail_home_changed() */
 	bool		 warned_enospc;
 	int64_t		 next_sweep_ms;
 	int64_t		 now_ms;

@@ -150,11 +150,14 @@ watch_commit_deadline(const struct watch *w, int64_t now)
 	    INT64_MAX;
 }
 
-/* A new dump.pm2 (pm2 save) that names other logs. */
+/* A new dump.pm2 (pm2 save) that names other logs: looked at when the
+ * tail saw its directory change. */
 static void
 watch_dump_tick(struct watch *w, int64_t now)
 {
 	(void)now;
+	if (!tail_home_changed(w->tail))
+		return;
 	if (watch_dump_changed(&w->dump, w->cfg) && watch_reopen(w) != 0) {
 		w->rc = CMD_EXIT_INPUT;
 		w->is_running = false;
