@@ -175,11 +175,13 @@ tail_dir_by_wd(struct tail *t, int wd)
 }
 
 /*
- * EV names a file in directory D.  A write to a file we follow does not
- * change which file is there: it only marks the file, read once when the
- * whole batch of events has been taken, however many writes it holds.
- * Anything else may have, and is looked at now.  Called for every event:
- * the path is built on the stack.
+ * EV names a file in directory D.  A write to a file we follow, or its
+ * close (a writer that opens the file for every line), does not change
+ * which file is there: it only marks the file, read once when the whole
+ * batch of events has been taken, however many writes it holds.  Anything
+ * else may have (a rename, a create, a delete; each comes with an event
+ * of its own), and is looked at now.  Called for every event: the path is
+ * built on the stack.
  */
 static void
 tail_event_name(struct tail *t, struct tail_dir *d,
@@ -190,8 +192,9 @@ tail_event_name(struct tail *t, struct tail_dir *d,
 	char *full = len < sizeof(buf) ? buf : path_join(d->path, ev->name);
 
 	if (tail_is_live(d, ev->name, full)) {
-		struct tail_file *f = ev->mask == IN_MODIFY ?
-		    tail_find_path(t, full) : NULL;
+		struct tail_file *f = ev->mask == IN_MODIFY ||
+		    ev->mask == IN_CLOSE_WRITE ? tail_find_path(t, full) :
+		    NULL;
 
 		if (f != NULL)
 			f->is_dirty = true;
