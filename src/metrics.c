@@ -224,13 +224,13 @@ metrics_slot(struct metrics *m, size_t h, const char *set, const char *app,
 	}
 }
 
-/* Twice the slots, every counter placed again. */
+/* Twice the slots (64 at first), every counter placed again. */
 static void
 metrics_slots_grow(struct metrics *m)
 {
-	free(m->slots);
 	m->nslots = m->nslots == 0 ? 64 : m->nslots * 2;
-	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+	m->slots = xreallocarray(m->slots, m->nslots, sizeof(*m->slots));
+	memset(m->slots, 0, m->nslots * sizeof(*m->slots));
 	for (size_t i = 0; i < m->ncounts; i++) {
 		const struct metrics_count *c = &m->counts[i];
 
