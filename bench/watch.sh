@@ -20,6 +20,10 @@
 #         has committed it.  The commit interval is set to 100ms, so the lag
 #         is mostly the wait for the next commit.  Measured twice: during
 #         the load (one probe every 50-150 ms) and while idle.
+#   syscalls  with BENCH_STRACE=SECONDS, a second load as long, with
+#         strace -c -f attached to watch for it: system calls per line,
+#         in all and of each kind.  strace slows watch down, so this load
+#         is apart from the first and its CPU time is not reported.
 #
 # Targets (the issue): peak RSS <= 8 MiB following 100 files; CPU < 10 % of
 # one core at 10,000 lines/s; idle wakeups no more often than the sweep
@@ -32,6 +36,8 @@
 #   BENCH_SECONDS  length of the load                            [20]
 #   BENCH_IDLE     seconds of each idle measurement              [20]
 #   BENCH_PROBES   lag probes while idle                         [50]
+#   BENCH_COMMIT   state.commit_interval                         [100ms]
+#   BENCH_STRACE   seconds of the load under strace (0: none)    [0]
 #   BENCH_DIR      scratch directory (removed at the end)        [mktemp -d]
 #   BENCH_KEEP     1: keep BENCH_DIR
 #   BENCH_STRICT   1: exit 1 when a target is missed
@@ -52,6 +58,8 @@ rate=${BENCH_RATE:-10000}
 seconds=${BENCH_SECONDS:-20}
 idle=${BENCH_IDLE:-20}
 probes=${BENCH_PROBES:-50}
+commit=${BENCH_COMMIT:-100ms}
+strace_s=${BENCH_STRACE:-0}
 hz=$(getconf CLK_TCK)
 
 bench_die() {
@@ -91,7 +99,7 @@ sources:
 pattern_sets: [omni]
 state_dir: $dir/state
 state:
-  commit_interval: 100ms
+  commit_interval: $commit
 EOF
 
 # ---- the writer and the lag probe (python3) -------------------------------
@@ -256,7 +264,7 @@ until [ -f "$dir/state/omniwatch.db" ] && counts >/dev/null 2>&1; do
 	sleep 0.1
 done
 sleep 1
-echo "bench: watch (pid $wpid) follows $nfiles files + lagprobe-error.log; commit_interval 100ms"
+echo "bench: watch (pid $wpid) follows $nfiles files + lagprobe-error.log; commit_interval $commit"
 echo "bench: load: $rate lines/s for $seconds s"
 
 t0=$(now_ms)
@@ -295,6 +303,29 @@ fi
 
 python3 "$dir/probe.py" "$logs/lagprobe-error.log" "$dir/state/omniwatch.db" \
 	"$probes" "$dir/lag-idle.txt" || bench_die "lag probe failed"
+
+# The second load, under strace: the lines it wrote, and the counts of
+# both loads checked again.
+sys_lines=0
+if [ "$strace_s" -gt 0 ]; then
+	command -v strace >/dev/null 2>&1 ||
+		bench_die "BENCH_STRACE: strace not found (apt-get install strace)"
+	python3 "$dir/writer.py" "$logs" "$nfiles" "$rate" "$strace_s" \
+	    "$dir/truth2.json" &
+	spid=$!
+	timeout -s INT "$strace_s" strace -c -f -p "$wpid" \
+	    -o "$dir/strace-load.txt" 2>/dev/null || true
+	wait "$spid" || bench_die "the second writer failed"
+	sys_lines=$(jq -r .lines "$dir/truth2.json")
+	want="$(jq -r -s '"\(map(.failures) | add) \(map(.successes) | add)"' \
+	    "$dir/truth.json" "$dir/truth2.json")"
+	i=0
+	until [ "$(counts)" = "$want" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 300 ] || bench_die "counts after the strace load: want '$want', watch has '$(counts)'"
+		sleep 0.1
+	done
+fi
 hwm=$(status_kib VmHWM "$wpid")
 kill -TERM "$wpid"
 wait "$wpid" || bench_die "watch exited with $?"
@@ -312,7 +343,7 @@ awk -v truth="$(jq -c . "$dir/truth.json")" \
     -v ip99="$(percentile 99 "$dir/lag-idle.txt")" \
     -v imax="$(percentile 100 "$dir/lag-idle.txt")" \
     -v in_="$(wc -l <"$dir/lag-idle.txt")" \
-    -v strict="${BENCH_STRICT:-0}" '
+    -v commit="$commit" -v strict="${BENCH_STRICT:-0}" '
 function field(k,   m) {
 	if (match(truth, "\"" k "\": *[0-9.]+")) {
 		m = substr(truth, RSTART, RLENGTH); sub(/.*: */, "", m); return m + 0
@@ -342,7 +373,7 @@ BEGIN {
 	if (strace_n != "")
 		printf "; strace -c: %d epoll_wait returns in %d s = %.2f/s", strace_n, idle, strace_n / idle
 	printf "\n"
-	printf "lag, append -> committed (commit_interval 100ms), ms:\n"
+	printf "lag, append -> committed (commit_interval %s), ms:\n", commit
 	printf "  under load  p50 %7.1f  p99 %7.1f  max %7.1f  (%d probes)\n", lp50, lp99, lmax, ln
 	printf "  idle        p50 %7.1f  p99 %7.1f  max %7.1f  (%d probes)\n", ip50, ip99, imax, in_
 	print "targets:"
@@ -359,4 +390,22 @@ BEGIN {
 	    sprintf("%6d (<= %d: the 10s sweep)   ratio %.1f", w, allow, w / allow))
 	if (strict && missed)
 		exit 1
-}'
+}' || rc=$?
+
+# Columns of strace -c: % time, seconds, usecs/call, calls, [errors,]
+# syscall; the last row is the total.
+if [ "$sys_lines" -gt 0 ]; then
+	awk -v lines="$sys_lines" -v secs="$strace_s" '
+	$1 ~ /^[0-9.]+$/ && NF >= 5 {
+		name = $NF; calls = $4
+		if (name == "total") { total = calls; next }
+		row[++n] = sprintf("    %-18s %7.3f", name, calls / lines)
+	}
+	END {
+		printf "syscalls under strace -c -f, %d lines in %d s: %.3f per line\n",
+		    lines, secs, total / lines
+		for (i = 1; i <= n && i <= 8; i++)
+			print row[i]
+	}' "$dir/strace-load.txt"
+fi
+exit "${rc:-0}"
