@@ -76,7 +76,7 @@ static void
 test_counters(void **state)
 {
 	struct config cfg;
-	struct metrics_cb cb = { NULL, NULL, NULL };
+	struct metrics_cb cb = { .render = NULL };
 	struct metrics *m;
 	char *err = NULL, *page, app[32], want[256];
 	size_t len;
