@@ -237,6 +237,17 @@ counts() {
 			select(.key != "lagprobe") | .value] |
 			"\(map(.failures) | add // 0) \(map(.successes) | add // 0)"'
 }
+# wait_counts TRUTH...: until watch has committed what the writers wrote
+# (the sum of their TRUTH files), or the bench fails after 30 s.
+wait_counts() {
+	want="$(jq -r -s '"\(map(.failures) | add) \(map(.successes) | add)"' "$@")"
+	i=0
+	until [ "$(counts)" = "$want" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 300 ] || bench_die "counts: want '$want' (failures successes), watch has '$(counts)'"
+		sleep 0.1
+	done
+}
 # percentile P FILE: the P-th percentile (nearest rank) of FILE's numbers.
 percentile() {
 	sort -n "$2" | awk -v p="$1" '{ v[NR] = $1 } END {
@@ -276,13 +287,7 @@ python3 "$dir/writer.py" "$logs" "$nfiles" "$rate" "$seconds" "$dir/truth.json"
 c1=$(cpu_ticks "$wpid")
 t1=$(now_ms)
 wait "$ppid" || bench_die "lag probe failed"
-want="$(jq -r '"\(.failures) \(.successes)"' "$dir/truth.json")"
-i=0
-until [ "$(counts)" = "$want" ]; do
-	i=$((i + 1))
-	[ "$i" -lt 300 ] || bench_die "counts: want '$want' (failures successes), watch has '$(counts)'"
-	sleep 0.1
-done
+wait_counts "$dir/truth.json"
 c2=$(cpu_ticks "$wpid")
 t2=$(now_ms)
 hwm=$(status_kib VmHWM "$wpid")
@@ -317,14 +322,7 @@ if [ "$strace_s" -gt 0 ]; then
 	    -o "$dir/strace-load.txt" 2>/dev/null || true
 	wait "$spid" || bench_die "the second writer failed"
 	sys_lines=$(jq -r .lines "$dir/truth2.json")
-	want="$(jq -r -s '"\(map(.failures) | add) \(map(.successes) | add)"' \
-	    "$dir/truth.json" "$dir/truth2.json")"
-	i=0
-	until [ "$(counts)" = "$want" ]; do
-		i=$((i + 1))
-		[ "$i" -lt 300 ] || bench_die "counts after the strace load: want '$want', watch has '$(counts)'"
-		sleep 0.1
-	done
+	wait_counts "$dir/truth.json" "$dir/truth2.json"
 fi
 hwm=$(status_kib VmHWM "$wpid")
 kill -TERM "$wpid"
