@@ -30,8 +30,9 @@ struct scan_read_batch {
 	size_t		 n;
 	size_t		 next;		/* the next file to take */
 	bool		 is_captured;	/* workers keep what they say */
-	bool		 is_ahead;	/* CPUs to spare: gzip inflates in
-					   a thread of its own */
+	size_t		 spare;		/* jobs no file takes: each lets a
+					   .gz inflate in a thread of its
+					   own while it is read */
 	pthread_mutex_t	 lock;
 };
 
@@ -110,6 +111,24 @@ scan_read_hook(struct scan_read_worker *w, uint64_t bytes)
 	pthread_mutex_unlock(&w->b->lock);
 }
 
+/* Takes a spare job for a .gz's inflating (false: none is left), or,
+ * with IS_BACK, gives it back. */
+static bool
+scan_read_spare(struct scan_read_batch *b, bool is_back)
+{
+	bool is_taken = false;
+
+	pthread_mutex_lock(&b->lock);
+	if (is_back)
+		b->spare++;
+	else if (b->spare > 0) {
+		b->spare--;
+		is_taken = true;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return is_taken;
+}
+
 /* Reads W's current file into its result. */
 static void
 scan_read_file(struct scan_read_worker *w)
@@ -125,6 +144,7 @@ scan_read_file(struct scan_read_worker *w)
 	struct scan_file *f = &r->f;
 	enum source_result rc;
 	const char *bytes;
+	bool has_spare = false;
 	uint64_t seen = 0;
 	size_t n, k = 0;
 
@@ -146,7 +166,8 @@ scan_read_file(struct scan_read_worker *w)
 	f->app = r->app != NULL ? xstrdup(r->app) : scan_read_app(path);
 	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
 	f->is_gz = source_is_gz(src);
-	if (f->is_gz && w->b->is_ahead) {
+	if (f->is_gz && scan_read_spare(w->b, false)) {
+		has_spare = true;
 		if (source_read_ahead(src) == 0)
 			log_debug("%s: inflating in a thread of its own", path);
 		else
@@ -179,6 +200,8 @@ scan_read_file(struct scan_read_worker *w)
 			f->first[k++] = *pipeline_first(p, i, c);
 	pipeline_free(p);
 	source_free(src);
+	if (has_spare)
+		scan_read_spare(w->b, true);
 }
 
 /* Takes files from W's batch until none is left. */
@@ -275,8 +298,9 @@ scan_read_files(struct scan *s, struct scan_result *res, size_t n)
 	b.n = n;
 	b.res = res;
 	/* Fewer files than --jobs: a gzip file's inflating takes one of the
-	 * threads the files leave over, beside its scan (source.h). */
-	b.is_ahead = s->jobs > nfiles;
+	 * jobs the files leave over, beside its scan (source.h), as many
+	 * at once as there are such jobs. */
+	b.spare = s->jobs > nfiles ? s->jobs - nfiles : 0;
 	pthread_mutex_init(&b.lock, NULL);
 	ws = xcalloc(nw, sizeof(*ws));
 	for (size_t i = 0; i < nw; i++)
