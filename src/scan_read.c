@@ -129,6 +129,16 @@ scan_read_spare(struct scan_read_batch *b, bool is_back)
 	return is_taken;
 }
 
+static void
+scan_read_ahead(struct source *src, const char *path)
+{
+	if (source_read_ahead(src) == 0)
+		log_debug("%s: inflating in a thread of its own", path);
+	else
+		log_debug("%s: no thread to inflate in; inflating where it "
+		    "is scanned", path);
+}
+
 /* Reads W's current file into its result. */
 static void
 scan_read_file(struct scan_read_worker *w)
@@ -166,20 +176,21 @@ scan_read_file(struct scan_read_worker *w)
 	f->app = r->app != NULL ? xstrdup(r->app) : scan_read_app(path);
 	f->instance = strcmp(path, "-") == 0 ? -1 : pm2_log_instance_of(path);
 	f->is_gz = source_is_gz(src);
-	if (f->is_gz && scan_read_spare(w->b, false)) {
-		has_spare = true;
-		if (source_read_ahead(src) == 0)
-			log_debug("%s: inflating in a thread of its own", path);
-		else
-			log_debug("%s: no thread to inflate in; inflating "
-			    "where it is scanned", path);
-	}
 	r->is_pm2_daemon = strcmp(path, "-") != 0 && pm2_log_is_daemon(path);
 	opts.is_pm2_daemon = r->is_pm2_daemon;
 	p = pipeline_new(w->sets, s->nsets, &sink, f->app, path, &opts);
 	scan_read_hook(w, 0);
-	while ((rc = source_read_lent(src, w->buf, SCAN_READ_BUFSIZE, &bytes,
-	    &n)) == SOURCE_OK) {
+	for (;;) {
+		/* A job no file takes, now or since a worker ran out of
+		 * files: the rest of a .gz inflates beside its scan. */
+		if (f->is_gz && !has_spare && scan_read_spare(w->b, false)) {
+			has_spare = true;
+			scan_read_ahead(src, path);
+		}
+		rc = source_read_lent(src, w->buf, SCAN_READ_BUFSIZE, &bytes,
+		    &n);
+		if (rc != SOURCE_OK)
+			break;
 		pipeline_feed(p, bytes, n);
 		scan_read_hook(w, source_raw_offset(src) - seen);
 		seen = source_raw_offset(src);
@@ -218,8 +229,12 @@ scan_read_worker_run(void *arg)
 		pthread_mutex_lock(&b->lock);
 		i = b->next++;
 		pthread_mutex_unlock(&b->lock);
-		if (i >= b->n)
+		if (i >= b->n) {
+			/* This job is spare now: a .gz still being read may
+			 * inflate in it. */
+			scan_read_spare(b, true);
 			break;
+		}
 		if (b->res[i].is_done)
 			continue;
 		w->res = &b->res[i];
@@ -297,10 +312,10 @@ scan_read_files(struct scan *s, struct scan_result *res, size_t n)
 	b.s = s;
 	b.n = n;
 	b.res = res;
-	/* Fewer files than --jobs: a gzip file's inflating takes one of the
-	 * jobs the files leave over, beside its scan (source.h), as many
-	 * at once as there are such jobs. */
-	b.spare = s->jobs > nfiles ? s->jobs - nfiles : 0;
+	/* The jobs the files leave over, and later those of the workers
+	 * that ran out of files, each inflate a .gz beside its scan
+	 * (source_read_ahead), one file at a time. */
+	b.spare = s->jobs > nw ? s->jobs - nw : 0;
 	pthread_mutex_init(&b.lock, NULL);
 	ws = xcalloc(nw, sizeof(*ws));
 	for (size_t i = 0; i < nw; i++)

@@ -53,12 +53,13 @@ enum source_result source_read_lent(struct source *src, char *buf,
 
 /*
  * From now on, inflates a gzip SRC in a thread of its own, a few buffers
- * ahead of the caller (1.5 MiB more memory, whatever the file's
- * size), so that one file's inflating and scanning overlap on two CPUs.
+ * ahead of the caller (1.5 MiB more memory, whatever the file's size), so
+ * that one file's inflating and scanning overlap on two CPUs.
  * source_read and the offsets then say exactly what they would without
- * the thread.  Call it before the first source_read; does nothing for a
- * plain file.  Returns 0, or -1 when no thread could be started (the
- * caller's thread reads, as before).
+ * the thread.  Call it between two reads (before the first, or later);
+ * it does nothing for a plain file or one read to its end.  Returns 0,
+ * or -1 when no thread could be started (the caller's thread reads, as
+ * before).
  */
 int source_read_ahead(struct source *src);
 

@@ -82,8 +82,9 @@ echo "$msg" | grep -q "^corrupt gzip data (.*) at compressed offset [0-9]*, deco
 grep -q "app-error.log.gz: corrupt gzip data" "$T/bad--2.err" ||
 	fail "damaged: stderr does not name the file: $(cat "$T/bad--2.err")"
 
-# Several files: only the jobs no file takes lend a thread to inflating,
-# one .gz at a time each; the report is the same whatever the jobs.
+# Several files: only the jobs no file takes, and those of workers that
+# ran out of files, lend a thread to inflating, one .gz at a time each;
+# the report is the same whatever the jobs.
 mkdir -p "$T/several"
 for i in 1 2 3; do cp "$T/full.gz" "$T/several/app$i-error.log.gz"; done
 for jobs in 1 3 4 6; do
@@ -91,12 +92,14 @@ for jobs in 1 3 4 6; do
 		"$T/several" > "$T/several-$jobs.json" 2> "$T/several-$jobs.err"
 	jq -S '{p: .pattern_sets, f: .files}' "$T/several-$jobs.json" > "$T/several-$jobs.sum"
 done
-for jobs in 1 3 4 6; do
+# jobs: the least and the most files inflated in a thread (with 3 jobs,
+# the first worker done lends its job to the files still read).
+for spec in 1:0:0 3:0:2 4:1:3 6:3:3; do
+	jobs=${spec%%:*} lo=${spec#*:} lo=${lo%%:*} hi=${spec##*:}
 	n=$(grep -c 'inflating in a thread of its own' "$T/several-$jobs.err" || true)
-	want=$((jobs > 3 ? (jobs - 3 < 3 ? jobs - 3 : 3) : 0))
-	# With 4 jobs one spare thread serves the files one after another.
-	[ "$jobs" = 4 ] && [ "$n" -ge 1 ] && want=$n
-	assert_eq "$n" "$want" "several files, $jobs jobs: files inflated in a thread"
+	[ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ] ||
+		fail "several files, $jobs jobs: $n files inflated in a thread, not $lo to $hi"
+	echo "ok: several files, $jobs jobs: $n inflated in a thread"
 	cmp -s "$T/several-$jobs.sum" "$T/several-1.sum" ||
 		fail "several files, $jobs jobs: report differs from one job"
 done

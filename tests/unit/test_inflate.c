@@ -6,7 +6,8 @@
  * Every file is read several ways: zlib in the caller's thread (the
  * reference: what source.c did before ISA-L), ISA-L there, both again
  * through source_read_ahead, and ISA-L through the thread with its bytes
- * lent (source_read_lent).  All must return the same bytes, end the
+ * lent (source_read_lent), the thread started at the first read or at
+ * the third.  All must return the same bytes, end the
  * same way, with the same message and the same compressed and
  * decompressed offsets.  The files are gzip members written by zlib at
  * every strategy (stored, fixed and dynamic Huffman blocks, RLE) and by
@@ -136,8 +137,9 @@ struct ti_run {
 	const char	*inflater;
 };
 
+/* AHEAD: 0, no thread; 1, from the start; 2, from the third read on. */
 static void
-ti_read(const char *path, const char *kind, bool is_ahead, bool is_lent,
+ti_read(const char *path, const char *kind, int ahead, bool is_lent,
     size_t cap, struct ti_run *r)
 {
 	char err[256], *buf = malloc(cap);
@@ -149,12 +151,14 @@ ti_read(const char *path, const char *kind, bool is_ahead, bool is_lent,
 	assert_int_equal(setenv("OMNIWATCH_INFLATE", kind, 1), 0);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
-	if (is_ahead)
+	if (ahead == 1)
 		assert_int_equal(source_read_ahead(src), 0);
 	memset(r, 0, sizeof(*r));
 	r->data = malloc(have);
 	assert_non_null(r->data);
-	for (;;) {
+	for (int k = 0;; k++) {
+		if (ahead == 2 && k == 2)
+			assert_int_equal(source_read_ahead(src), 0);
 		if (is_lent)
 			r->last = source_read_lent(src, buf, cap, &p, &n);
 		else {
@@ -192,17 +196,18 @@ ti_same_file(const char *path, const char *what)
 	/* 1000 bytes: less than source_gz.c's hold, another path.  The
 	 * last two lend the thread's bytes (source_read_lent). */
 	static const size_t caps[] = { 65536, 1000, 4099, 256 * 1024, 7000,
-	    1 << 20 };
+	    1 << 20, 3000 };
 	static const char *kinds[] = { "isa-l", "isa-l", "zlib", "isa-l",
-	    "isa-l", "isa-l" };
-	static const bool aheads[] = { false, false, true, true, true, true };
-	static const bool lents[] = { false, false, false, false, true, true };
+	    "isa-l", "isa-l", "isa-l" };
+	static const int aheads[] = { 0, 0, 1, 1, 1, 1, 2 };
+	static const bool lents[] = { false, false, false, false, true, true,
+	    true };
 	struct ti_run ref, r;
 
 	ti_read(path, "zlib", false, false, 65536, &ref);
 	if (ref.inflater != NULL)
 		assert_string_equal(ref.inflater, "zlib");
-	for (size_t k = 0; k < 6; k++) {
+	for (size_t k = 0; k < 7; k++) {
 		ti_read(path, kinds[k], aheads[k], lents[k], caps[k], &r);
 		if (r.len != ref.len || memcmp(r.data, ref.data, r.len) != 0 ||
 		    r.last != ref.last || r.raw != ref.raw ||
@@ -210,7 +215,8 @@ ti_same_file(const char *path, const char *what)
 		    (r.error != NULL && strcmp(r.error, ref.error) != 0))
 			fail_msg("%s (%s%s%s): %zu bytes, end %d, raw %llu, "
 			    "'%s'; zlib: %zu bytes, end %d, raw %llu, '%s'",
-			    what, kinds[k], aheads[k] ? ", ahead" : "",
+			    what, kinds[k], aheads[k] == 2 ? ", ahead later" :
+			    aheads[k] ? ", ahead" : "",
 			    lents[k] ? ", lent" : "", r.len,
 			    r.last, (unsigned long long)r.raw,
 			    r.error != NULL ? r.error : "", ref.len, ref.last,
