@@ -247,34 +247,83 @@ enum pipeline_kind {
 struct pipeline_msg {
 	const char	*m;
 	size_t		 len;
+	int64_t		 ts_ms;		/* its stamp's time, or STAMP_NONE */
 	bool		 is_stamped;
+	bool		 is_restamped;	/* its stamp is new (pipeline_stamps) */
 	bool		 has_cr;	/* a CR before its LF (not in m) */
 };
+
+/*
+ * The fast path's stamps: NOW, the stamp before the line in hand -- the
+ * decoder's last, then each new one read on the way (pm2_restamp) -- in
+ * a local copy that the decoder learns at the end of a run
+ * (pm2_decoder_plain_seen); PREV, the one before the last line that had
+ * a new stamp; TAKEN, once a stamp MOVED, the stamp before the first line
+ * not taken yet (the run may end before that line's record is taken, and
+ * the decoder then reads it itself).
+ */
+struct pipeline_stamps {
+	struct pm2_stamp now, prev, taken;
+	bool		 moved;
+};
+
+/*
+ * pm2_restamp() for the fast path, kept out of line: the hot loop keeps
+ * its copy of the last stamp in registers as long as no call it cannot
+ * see takes that copy's address.  The line (Q, LEN) had a stamp other
+ * than ST->now.
+ */
+static __attribute__((noinline)) enum pm2_peek
+pipeline_restamp(struct pipeline_stamps *st, const char *q, size_t len,
+    struct pipeline_msg *msg)
+{
+	enum pm2_peek peek;
+
+	if (!st->moved) {
+		/* Every line so far had the decoder's stamp. */
+		st->moved = true;
+		st->taken = st->now;
+	}
+	st->prev = st->now;
+	peek = pm2_restamp(&st->now, q, len, &msg->m, &msg->len);
+	msg->is_restamped = peek == PM2_PEEK_STAMPED;
+	return peek;
+}
 
 /*
  * What the line at Q (N bytes before its LF) is, decided by the functions
  * the line-by-line path calls: the line reader's line end
  * (line_text_len), the PM2 decoder's first decision (pm2_peek, with the
- * decoder's last stamp LAST), the record builder's default rule
- * (record_line_continues).  A line longer than MAX_LINE is left to the
- * line-by-line path, which cuts it before anything else looks at it, and
- * so is one the decoder would have to DECODE.
+ * stamp LAST before the line) and, for a line with a stamp other than
+ * LAST, the decoder's reading of it (pipeline_restamp, when ST is given:
+ * LAST, a copy of ST->now, is then the new stamp), the record builder's
+ * default rule (record_line_continues).  A line longer than MAX_LINE is
+ * left to the line-by-line path, which cuts it before anything else
+ * looks at it, and so is one the decoder would have to DECODE.
  */
 static inline __attribute__((always_inline)) enum pipeline_kind
-pipeline_kind(const struct pm2_stamp *last, const char *q, size_t n,
-    size_t max_line, struct pipeline_msg *msg)
+pipeline_kind(struct pm2_stamp *last, struct pipeline_stamps *st,
+    const char *q, size_t n, size_t max_line, struct pipeline_msg *msg)
 {
 	size_t len = line_text_len(q, n);
+	enum pm2_peek peek;
 
 	if (len > max_line)
 		return PIPELINE_OTHER;
 	msg->has_cr = len != n;
-	switch (pm2_peek(last, q, len, &msg->m, &msg->len)) {
+	msg->is_restamped = false;
+	peek = pm2_peek(last, q, len, &msg->m, &msg->len);
+	if (peek == PM2_PEEK_DECODE && st != NULL &&
+	    (peek = pipeline_restamp(st, q, len, msg)) == PM2_PEEK_STAMPED)
+		*last = st->now;
+	switch (peek) {
 	case PM2_PEEK_AS_IS:
 		msg->is_stamped = false;
+		msg->ts_ms = STAMP_NONE;
 		break;
 	case PM2_PEEK_STAMPED:
 		msg->is_stamped = true;
+		msg->ts_ms = last->ms;
 		break;
 	default:
 		return PIPELINE_OTHER;
@@ -320,17 +369,17 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
     uint64_t number, const struct pm2_line *json, uint64_t *nlines)
 {
 	const char *q = buf, *end = buf + len, *nl;
-	/* A copy: it cannot change during a run (a new stamp stops it), and
-	 * a local one lets the compiler keep its tests out of the loop. */
-	const struct pm2_stamp stamp = *pm2_decoder_last_stamp(p->pm2);
+	struct pipeline_stamps st;
+	struct pm2_stamp stamp;	/* st.now, where the compiler can keep it */
 	/*
 	 * The decoder hands the lines inside a JSON message on as they are:
 	 * with no stamp, pm2_peek() passes most AS_IS, and the few it would
 	 * DECODE (a digit, ESC, "PM2 " or PM2's JSON first) go the
 	 * line-by-line way, which hands them on as they are too.
 	 */
-	static const struct pm2_stamp no_stamp;
-	const struct pm2_stamp *last_stamp = json == NULL ? &stamp : &no_stamp;
+	struct pm2_stamp no_stamp = { .len = 0 };
+	struct pm2_stamp *last_stamp = json == NULL ? &stamp : &no_stamp;
+	struct pipeline_stamps *restamp = json == NULL ? &st : NULL;
 	size_t max_line = p->opts.max_line == 0 ? (size_t)LINE_MAX_DEFAULT :
 	    p->opts.max_line;
 	size_t max_lines = p->opts.max_record_lines != 0 ?
@@ -342,13 +391,18 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
 	bool orphan = false;	/* Q continues, after a closer */
 
 	*nlines = 0;
+	st.now = *pm2_decoder_last_stamp(p->pm2);
+	st.moved = false;
+	stamp = st.now;
 	if (!p->is_plain_ok || (json == NULL && !pm2_decoder_is_plain(p->pm2)))
 		return 0;
 	line_lf_init(&lf, buf, len);
 	if ((nl = line_lf_next(&lf, q)) == NULL ||
-	    pipeline_kind(last_stamp, q, (size_t)(nl - q), max_line, &f) !=
-	    PIPELINE_START)
+	    pipeline_kind(last_stamp, restamp, q, (size_t)(nl - q), max_line,
+	    &f) != PIPELINE_START)
 		return 0;
+	if (f.is_restamped)
+		st.taken = st.prev;
 	/* Q starts a record (an orphan, if so said), F is its first line's
 	 * message, and NL ends that line. */
 	for (;;) {
@@ -364,7 +418,7 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
 			if (next >= end ||
 			    (nl2 = line_lf_next(&lf, next)) == NULL)
 				break;
-			kind = pipeline_kind(last_stamp, next,
+			kind = pipeline_kind(last_stamp, restamp, next,
 			    (size_t)(nl2 - next), max_line, &c);
 			if (kind != PIPELINE_CONT)
 				break;
@@ -415,7 +469,7 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
 			rec.end = json->end;
 			rec.line_number = json->number;
 		} else {
-			rec.ts_ms = f.is_stamped ? stamp.ms : STAMP_NONE;
+			rec.ts_ms = f.ts_ms;
 			rec.offset = off + (uint64_t)(q - buf);
 			rec.end = off + (uint64_t)(next - buf);
 			rec.line_number = number + k + 1;
@@ -436,14 +490,21 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
 		q = next;
 		if (closed) {
 			/* After a closer, a continuation starts an orphan. */
+			if (st.moved)
+				st.taken = st.now;
 			if (q >= end || (nl = line_lf_next(&lf, q)) == NULL)
 				break;
-			kind = pipeline_kind(last_stamp, q, (size_t)(nl - q),
-			    max_line, &f);
+			kind = pipeline_kind(last_stamp, restamp, q,
+			    (size_t)(nl - q), max_line, &f);
+			if (f.is_restamped)
+				st.taken = st.prev;
 			if (kind == PIPELINE_OTHER)
 				break;
 			orphan = kind == PIPELINE_CONT;
 		} else {
+			/* C, seen to end this record, starts the next. */
+			if (st.moved)
+				st.taken = c.is_restamped ? st.prev : st.now;
 			nl = nl2;
 			f = c;
 			orphan = false;
@@ -453,7 +514,7 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
 		return 0;
 	if (json == NULL)
 		pm2_decoder_plain_seen(p->pm2, last_off, rec.end, number + k,
-		    stamped);
+		    stamped, st.moved ? &st.taken : NULL);
 	*nlines = k;
 	return (size_t)(q - buf);
 }

@@ -441,6 +441,58 @@ pm2_json_flush(struct pm2_decoder *d)
 	line_reader_finish(d->json_lines, true);
 }
 
+/*
+ * The stamp PM2 wrote at the start of (P, LEN), if any, after the stamp
+ * LAST: its length in bytes with the colon and blank after it (0: none),
+ * and its time in *TS.  A new one becomes *LAST, where it fits.  Stated
+ * once for pm2_decoder_line() and the fast path's pm2_restamp().
+ */
+static size_t
+pm2_stamp_read(struct pm2_stamp *last, const char *p, size_t len,
+    int64_t *ts)
+{
+	size_t n;
+
+	if (len < 16 || !isdigit((unsigned char)p[0]))
+		return 0;
+	/* Most stamped lines repeat the previous line's stamp. */
+	if (last->len > 0 && pm2_stamp_is_prefix(last, p, len)) {
+		*ts = last->ms;
+		return last->len;
+	}
+	n = stamp_parse_pm2_prefix(p, len, ts);
+	if (n > 0 && n <= sizeof(last->text)) {
+		memcpy(last->text, p, n);
+		last->len = n;
+		last->ms = *ts;
+	}
+	return n;
+}
+
+enum pm2_peek
+pm2_restamp(struct pm2_stamp *last, const char *p, size_t len,
+    const char **msg, size_t *msg_len)
+{
+	const char *a;
+	size_t alen, n;
+	int64_t ts;
+
+	*msg = p;
+	*msg_len = len;
+	if (len == 0 || !isdigit((unsigned char)p[0]) ||
+	    pm2_cli_prefix(p, len, &a, &alen) > 0)
+		return PM2_PEEK_DECODE;
+	if ((n = pm2_stamp_read(last, p, len, &ts)) == 0)
+		return PM2_PEEK_AS_IS;
+	/* Too long a stamp to be kept as the last one: the decoder's way. */
+	if (last->len != n || last->ms != ts ||
+	    !pm2_stamp_is_prefix(last, p, len))
+		return PM2_PEEK_DECODE;
+	*msg = p + n;
+	*msg_len = len - n;
+	return PM2_PEEK_STAMPED;
+}
+
 void
 pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 {
@@ -489,24 +541,10 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 			len -= n;
 		}
 	}
-	if (len >= 16 && isdigit((unsigned char)p[0])) {
-		/* Most stamped lines repeat the previous line's stamp. */
-		if (d->last.len > 0 && pm2_stamp_is_prefix(&d->last, p, len)) {
-			n = d->last.len;
-			ts = d->last.ms;
-		} else {
-			n = stamp_parse_pm2_prefix(p, len, &ts);
-			if (n > 0 && n <= sizeof(d->last.text)) {
-				memcpy(d->last.text, p, n);
-				d->last.len = n;
-				d->last.ms = ts;
-			}
-		}
-		if (n > 0) {
-			d->stamped_lines++;
-			p += n;
-			len -= n;
-		}
+	if ((n = pm2_stamp_read(&d->last, p, len, &ts)) > 0) {
+		d->stamped_lines++;
+		p += n;
+		len -= n;
 	}
 plain:
 	/* A JSON piece still waiting ends with the last JSON line. */
@@ -562,8 +600,10 @@ pm2_decoder_app(const struct pm2_decoder *d)
 
 void
 pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset, uint64_t end,
-    uint64_t number, uint64_t stamped)
+    uint64_t number, uint64_t stamped, const struct pm2_stamp *last)
 {
+	if (last != NULL)
+		d->last = *last;
 	d->raw_offset = offset;
 	d->raw_end = end;
 	d->raw_number = number;

@@ -232,15 +232,32 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 	}
 }
 
+/*
+ * For a line pm2_peek(LAST, P, LEN) would DECODE, outside JSON: what
+ * pm2_decoder_line() would make of it after the stamp *LAST, when that
+ * is a line with a digit first and no `pm2 logs` prefix -- a stamp other
+ * than *LAST (cluster mode's each write, --time's each new second), read
+ * into *LAST (STAMPED, with *MSG after it), or no stamp at all (AS_IS).
+ * DECODE: anything else, for the line-by-line way.  The fast path's way
+ * past a new stamp: it changes only *LAST, and the decoder learns the
+ * stamp through pm2_decoder_plain_seen() once the line is taken;
+ * pm2_decoder_line() reads stamps with the same function.
+ */
+enum pm2_peek pm2_restamp(struct pm2_stamp *last, const char *p,
+    size_t len, const char **msg, size_t *msg_len);
+
 /* The decoder's last stamp, for pm2_peek(); valid while it lives. */
 const struct pm2_stamp *pm2_decoder_last_stamp(const struct pm2_decoder *d);
 
 /*
  * Lines up to stream offset END, NUMBER the last (at OFFSET), went by the
- * fast path; STAMPED of them were PM2_PEEK_STAMPED.
+ * fast path; STAMPED of them were PM2_PEEK_STAMPED; LAST, unless NULL
+ * (the decoder's own still holds), is the stamp after them: one that
+ * pm2_restamp() read among them.
  */
 void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
-    uint64_t end, uint64_t number, uint64_t stamped);
+    uint64_t end, uint64_t number, uint64_t stamped,
+    const struct pm2_stamp *last);
 
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);
