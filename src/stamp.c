@@ -217,10 +217,14 @@ seconds_read:
 size_t
 stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms)
 {
-	size_t n = stamp_parse(p, len, ms);
+	int64_t t;
+	size_t n = stamp_parse(p, len, &t);
 
+	/* A time not followed by ':' is text, not PM2's prefix: *MS stays
+	 * as it was (the line is not stamped). */
 	if (n == 0 || n + 1 > len || p[n] != ':')
 		return 0;
+	*ms = t;
 	if (n + 1 < len && p[n + 1] == ' ')
 		return n + 2;
 	return n + 1;

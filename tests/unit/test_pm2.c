@@ -1177,6 +1177,25 @@ test_decode_not_prefixes(void **state)
 }
 
 /*
+ * A time that no ':' follows is text, not PM2's prefix: the line keeps no
+ * time (fuzz_pipeline: the fast path said so, the decoder gave the line
+ * the time it had parsed).
+ */
+static void
+test_stamp_prefix_needs_colon(void **state)
+{
+	static const char line[] = "2026-11-29T21:58 -29521T:8:11: x";
+	int64_t ms = 42;
+
+	(void)state;
+	assert_int_equal(stamp_parse_pm2_prefix(line, strlen(line), &ms), 0);
+	assert_int_equal(ms, 42);
+	assert_int_equal(stamp_parse_pm2_prefix("2026-11-29T21:58: x", 19,
+	    &ms), 18);
+	assert_true(ms != 42);
+}
+
+/*
  * pm2_stamp_is_prefix compares 16-byte blocks where the stamp allows it:
  * a difference at any byte of the stamp, a stamp of any length up to its
  * 48 bytes, and a line shorter than the stamp must all be seen.
@@ -1215,6 +1234,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stamp_pm2_formats),
 		cmocka_unit_test(test_stamp_prefix_every_byte),
+		cmocka_unit_test(test_stamp_prefix_needs_colon),
 		cmocka_unit_test(test_stamp_zones),
 		cmocka_unit_test(test_stamp_local_time),
 		cmocka_unit_test(test_stamp_same_hour),
