@@ -6,8 +6,10 @@
  *
  *   regress_NAME [FILE|DIR ...]
  *
- * With no argument it reads FUZZ_DIR/regressions/FUZZ_NAME and
- * FUZZ_DIR/corpus/FUZZ_NAME (compiled in).  Each file is given whole to
+ * With no argument it reads regressions/NAME and corpus/NAME under
+ * tests/fuzz of the source tree (OMNIWATCH_FUZZ_DIR, compiled in), NAME
+ * being what follows "regress_" in the program's name: one driver.o for
+ * every target (Makefile.am).  Each file is given whole to
  * LLVMFuzzerTestOneInput, as libFuzzer gives a reproducer; a target that
  * finds a wrong answer aborts, which fails the test.
  */
@@ -93,24 +95,57 @@ driver_path(const char *path, size_t *nrun)
 	return rc;
 }
 
+/* The target's NAME, from the program's name: regress_NAME. */
+static const char *
+driver_name(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	base = base != NULL ? base + 1 : argv0;
+	/* libtool's wrapper runs lt-regress_NAME. */
+	if (strncmp(base, "lt-", 3) == 0)
+		base += 3;
+	if (strncmp(base, "regress_", 8) != 0 || base[8] == '\0')
+		return NULL;
+	return base + 8;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *dflt[] = { FUZZ_DIR "/regressions/" FUZZ_NAME,
-	    FUZZ_DIR "/corpus/" FUZZ_NAME };
+	const char *name = driver_name(argv[0]);
 	size_t nrun = 0;
 	int rc = 0;
 
+	if (name == NULL) {
+		fprintf(stderr, "%s: the program's name must be regress_NAME, "
+		    "NAME a fuzz target\n", argv[0]);
+		return 2;
+	}
 	LLVMFuzzerInitialize(&argc, &argv);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
 			if (driver_path(argv[i], &nrun) != 0)
 				rc = 1;
 	} else {
-		for (size_t i = 0; i < sizeof(dflt) / sizeof(*dflt); i++)
-			if (driver_path(dflt[i], &nrun) != 0)
+		const char *kinds[] = { "regressions", "corpus" };
+
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
+			char dir[4096];
+
+			if ((size_t)snprintf(dir, sizeof(dir), "%s/%s/%s",
+			    OMNIWATCH_FUZZ_DIR, kinds[i], name) >= sizeof(dir) ||
+			    driver_path(dir, &nrun) != 0)
 				rc = 1;
+		}
+		/* Every target has a seed corpus: none found is a wrong
+		 * name or tree, not a pass. */
+		if (nrun == 0) {
+			fprintf(stderr, "%s: no input under %s for %s\n",
+			    argv[0], OMNIWATCH_FUZZ_DIR, name);
+			rc = 1;
+		}
 	}
-	printf("%s: %zu input(s) ran\n", FUZZ_NAME, nrun);
+	printf("%s: %zu input(s) ran\n", name, nrun);
 	return rc;
 }
