@@ -406,6 +406,7 @@ watch_open(struct watch *w)
 	ev.events = EPOLLIN;
 	ev.data.u64 = loop_data(LOOP_TAIL, tail_fd(w->tail));
 	epoll_ctl(w->epfd, EPOLL_CTL_ADD, tail_fd(w->tail), &ev);
+	w->tail_resume_ms = 0;
 	return 0;
 }
 
@@ -419,6 +420,7 @@ watch_close(struct watch *w)
 {
 	if (w->tail != NULL)
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL, tail_fd(w->tail), NULL);
+	w->tail_resume_ms = 0;
 	/* Transfers in flight are cut: what they carried stays spooled. */
 	WATCH_DROP(metrics_free, w->mx);
 	WATCH_DROP(webhook_free, w->wh);

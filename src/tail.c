@@ -230,11 +230,12 @@ tail_rotated_turn(struct tail *t)
 	}
 }
 
-void
+size_t
 tail_events(struct tail *t, int64_t now_ms)
 {
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool overflow = false;
+	size_t nevents = 0;
 	ssize_t n;
 
 	t->now_ms = now_ms;
@@ -246,6 +247,7 @@ tail_events(struct tail *t, int64_t now_ms)
 			struct tail_dir *d;
 
 			p += sizeof(*ev) + ev->len;
+			nevents++;
 			if (ev->mask & IN_Q_OVERFLOW) {
 				overflow = true;
 				continue;
@@ -289,6 +291,7 @@ tail_events(struct tail *t, int64_t now_ms)
 		tail_sweep(t);
 	}
 	tail_rotated_turn(t);
+	return nevents;
 }
 
 void

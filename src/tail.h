@@ -87,8 +87,13 @@ void tail_start(struct tail *t, int64_t now_ms);
 /* The inotify descriptor, for epoll (EPOLLIN). */
 int tail_fd(const struct tail *t);
 
-/* Reads and handles pending inotify events, then reads what grew. */
-void tail_events(struct tail *t, int64_t now_ms);
+/*
+ * Reads and handles pending inotify events, then reads what grew (each
+ * file once, however many events name it).  Returns how many events there
+ * were: 0 when the queue was empty (inotify(7): a read of an empty
+ * non-blocking descriptor fails with EAGAIN).
+ */
+size_t tail_events(struct tail *t, int64_t now_ms);
 
 /*
  * Has a name other than a followed log (dump.pm2) changed in a PM2_HOME

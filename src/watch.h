@@ -37,6 +37,7 @@ struct watch {
 	uint64_t	 committed_bytes;	/* tail bytes at last commit */
 	int64_t		 last_commit_ms;	/* 0: none yet */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
+	int64_t		 tail_resume_ms;	/* 0: tail's descriptor is armed */
 	bool		 has_notice;	/* an alert changed: commit now */
 	pid_t		 reload_pid;	/* the child checking a reload, or 0 */
 	bool		 is_running;	/* false: the loop ends */

@@ -6,7 +6,8 @@
  *               a child (watch_reload.h); CHLD: that child has ended, the
  *               reload is taken or refused; USR1: status
  *   timer    -> nothing to read: it only wakes the loop for the cron
- *   tail     -> tail_events: read what changed, follow rotations
+ *   tail     -> tail_events: read what changed, follow rotations; then
+ *               the descriptor rests for a while (WATCH_BATCH_MS)
  *   metrics  -> libmicrohttpd's epoll descriptor: answer scrapes
  *   http     -> libcurl's sockets: http_client_event (notifications and
  *               probes never block reading: a hung receiver or partner is
@@ -42,6 +43,16 @@
 #include "watch.h"
 #include "watch_reload.h"
 #include "webhook.h"
+
+/*
+ * How long tail's inotify descriptor rests after a batch of events (ms).
+ * The writes of that time queue up in the kernel (inotify(7)) and are
+ * taken as one batch, each file read once: a busy app's write ticks (every
+ * few ms) would otherwise cost a wakeup and two reads per file each.  The
+ * first write after a quiet spell is read at once; under load a line
+ * waits at most this long, well within a commit_interval.
+ */
+#define WATCH_BATCH_MS	25
 
 static void
 watch_arm(int tfd, int64_t delay_ms)
@@ -123,6 +134,45 @@ watch_##name##_deadline(const struct watch *w, int64_t now)		\
 	return deadline_call;						\
 }
 
+/* Tail's descriptor in the epoll set: EPOLLIN, or 0 while it rests. */
+static void
+watch_tail_listen(struct watch *w, uint32_t events)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.u64 = loop_data(LOOP_TAIL, tail_fd(w->tail));
+	epoll_ctl(w->epfd, EPOLL_CTL_MOD, tail_fd(w->tail), &ev);
+}
+
+/*
+ * The events that queued while tail's descriptor rested: a batch that
+ * found some rests again, else the descriptor wakes the loop again.  They
+ * are taken early when the tail itself is due (tail_tick: an idle flush,
+ * a rotated file let go), which must judge the files as they are.
+ */
+static void
+watch_batch_tick(struct watch *w, int64_t now)
+{
+	if (w->tail_resume_ms == 0 || (now < w->tail_resume_ms &&
+	    now < tail_deadline(w->tail, now)))
+		return;
+	if (tail_events(w->tail, now) > 0) {
+		w->tail_resume_ms = now + WATCH_BATCH_MS;
+	} else {
+		w->tail_resume_ms = 0;
+		watch_tail_listen(w, EPOLLIN);
+	}
+}
+
+static int64_t
+watch_batch_deadline(const struct watch *w, int64_t now)
+{
+	(void)now;
+	return w->tail_resume_ms != 0 ? w->tail_resume_ms : INT64_MAX;
+}
+
 WATCH_DUTY(tail, tail_tick(w->tail, now), tail_deadline(w->tail, now))
 WATCH_DUTY(http, http_client_tick(w->hc, now), http_client_deadline(w->hc))
 WATCH_DUTY(probe, probe_set_tick(w->ps, now), probe_set_deadline(w->ps))
@@ -176,6 +226,8 @@ watch_dump_deadline(const struct watch *w, int64_t now)
 /*
  * The cron's duties, run in this order after every wakeup; the timerfd
  * is armed for the earliest of their deadlines (ms since the epoch).
+ *   batch    the inotify events that queued while tail's descriptor
+ *            rested (WATCH_BATCH_MS)
  *   tail     idle flushes, letting go of rotated files, the sweep
  *   http     curl's timeouts, transfers that ended (probes' results)
  *   probe    the probes that are due start
@@ -198,6 +250,7 @@ static const struct watch_duty {
 	void		(*tick)(struct watch *, int64_t now);
 	int64_t		(*deadline)(const struct watch *, int64_t now);
 } watch_duties[] = {
+	{ watch_batch_tick, watch_batch_deadline },
 	{ watch_tail_tick, watch_tail_deadline },
 	{ watch_http_tick, watch_http_deadline },
 	{ watch_probe_tick, watch_probe_deadline },
@@ -266,10 +319,13 @@ watch_on_timer(struct watch *w, int fd, uint32_t events, int64_t now)
 		log_warn("timerfd");
 }
 
+/* A batch of events, then the descriptor rests (WATCH_BATCH_MS). */
 static void
 watch_on_tail(struct watch *w, int fd, uint32_t events, int64_t now)
 {
 	tail_events(w->tail, now);
+	w->tail_resume_ms = now + WATCH_BATCH_MS;
+	watch_tail_listen(w, 0);
 }
 
 static void

@@ -69,6 +69,44 @@ for how in held reopen; do
 	n=0
 done
 
+echo "# a steady writer: its writes are gathered while the descriptor rests, not read one by one"
+# One write every 4 ms, as a busy app's write ticks come.  Without the rest
+# (watch_loop.c's WATCH_BATCH_MS, 25 ms) each write wakes watch: a read of
+# the inotify queue and two of the file, 3 per write at least.  With it, a
+# batch every 25 ms or so, 4 reads each (the timerfd, the queue, the
+# file's head and text): the bound below allows 6, and some for the
+# commits, whatever pace this machine kept (the writer's elapsed time).
+# The one thing that cannot be told is a writer slower than a batch: then
+# every write is a batch of its own, with or without the rest.
+: > "$L"
+start_watch
+errors "$L" 1 setup
+wait_count 1 failures "steady: setup"
+r0=$(syscr)
+ms=$(python3 - "$L" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
+t0 = time.monotonic()
+for i in range(400):
+    os.write(fd, b"req=steady-%d ERROR partner said 404\n" % i)
+    time.sleep(0.004)
+print(int((time.monotonic() - t0) * 1000))
+PY
+)
+r1=$(syscr)
+reads=$((r1 - r0))
+wait_count 401 failures "steady: every record once"
+bound=$((6 * (ms / 25 + 5)))
+if [ $((6 * (ms / 25 + 5))) -ge 1200 ]; then
+	echo "# skip: the writer took $ms ms for 400 writes here: too slow to tell batches from writes"
+else
+	[ "$reads" -le "$bound" ] ||
+		fail "steady: $reads reads for 400 writes in $ms ms (bound $bound: one batch per write?)"
+	echo "ok: steady: $reads reads for 400 writes in $ms ms (bound $bound)"
+fi
+stop_watch
+rm -rf "$D"/* "$T/state"
+
 echo "# copytruncate while watch is stopped, the new text already longer than our offset"
 start_watch
 seq -f 'req=%g ERROR' 1 100 >> "$L"
