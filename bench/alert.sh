@@ -39,8 +39,9 @@
 #   BENCH_TRIALS   trials                                        [200]
 #   BENCH_RECORD   line | lumen                                  [line]
 #   BENCH_COMMIT   state.commit_interval                         [200ms]
-#   BENCH_DIR      scratch directory (removed at the end)        [mktemp -d]
-#   BENCH_KEEP     1: keep BENCH_DIR
+#   BENCH_DIR      where the scratch directory is made (only that
+#                  one is removed at the end)                    [$TMPDIR]
+#   BENCH_KEEP     1: keep the scratch directory
 #   BENCH_STRICT   1: exit 1 when the target is missed
 #   OMNIWATCH      the binary [built in the tree]
 #
@@ -88,12 +89,10 @@ if [ ! -x "$OMNIWATCH" ]; then
 		bench_die "cannot build $OMNIWATCH (run ./configure first)"
 fi
 
-if [ -n "${BENCH_DIR:-}" ]; then
-	dir=$BENCH_DIR
-	mkdir -p "$dir"
-else
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/omniwatch-bench-alert.XXXXXX")
-fi
+# A directory of our own inside BENCH_DIR: only that one is removed.
+mkdir -p "${BENCH_DIR:-${TMPDIR:-/tmp}}" &&
+	dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/omniwatch-bench-alert.XXXXXX") ||
+	bench_die "cannot make a directory in ${BENCH_DIR:-${TMPDIR:-/tmp}}"
 wpid=
 rpid=
 cleanup() {

@@ -33,8 +33,9 @@
 #   BENCH_SEED    gencorpus seed                                   [1]
 #   BENCH_GZIP    gzip level of the .gz copy                       [6]
 #   BENCH_REPEAT  runs per command; the fastest one counts         [3]
-#   BENCH_DIR     where the corpora go (removed at the end)  [mktemp -d]
-#   BENCH_KEEP    1: keep BENCH_DIR (and every corpus in it)
+#   BENCH_DIR     where a scratch directory for the corpora is made;
+#                 only that directory is removed at the end  [$TMPDIR]
+#   BENCH_KEEP    1: keep the scratch directory (and every corpus)
 #   BENCH_STRICT  1: exit 1 when a target is missed
 #   OMNIWATCH, GENCORPUS   the binaries [built in the tree]
 set -eu
@@ -86,12 +87,10 @@ if [ ! -x "$OMNIWATCH" ]; then
 		bench_die "cannot build $OMNIWATCH (run ./configure first)"
 fi
 
-if [ -n "${BENCH_DIR:-}" ]; then
-	dir=$BENCH_DIR
-	mkdir -p "$dir"
-else
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/omniwatch-bench.XXXXXX")
-fi
+# A directory of our own inside BENCH_DIR: only that one is removed.
+mkdir -p "${BENCH_DIR:-${TMPDIR:-/tmp}}" &&
+	dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/omniwatch-bench.XXXXXX") ||
+	bench_die "cannot make a directory in ${BENCH_DIR:-${TMPDIR:-/tmp}}"
 [ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$dir"' EXIT
 rows=$dir/rows
 : >"$rows"

@@ -38,8 +38,9 @@
 #   BENCH_PROBES   lag probes while idle                         [50]
 #   BENCH_COMMIT   state.commit_interval                         [100ms]
 #   BENCH_STRACE   seconds of the load under strace (0: none)    [0]
-#   BENCH_DIR      scratch directory (removed at the end)        [mktemp -d]
-#   BENCH_KEEP     1: keep BENCH_DIR
+#   BENCH_DIR      where the scratch directory is made (only that
+#                  one is removed at the end)                    [$TMPDIR]
+#   BENCH_KEEP     1: keep the scratch directory
 #   BENCH_STRICT   1: exit 1 when a target is missed
 #   OMNIWATCH      the binary [built in the tree]
 set -eu
@@ -77,12 +78,10 @@ if [ ! -x "$OMNIWATCH" ]; then
 		bench_die "cannot build $OMNIWATCH (run ./configure first)"
 fi
 
-if [ -n "${BENCH_DIR:-}" ]; then
-	dir=$BENCH_DIR
-	mkdir -p "$dir"
-else
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/omniwatch-bench-watch.XXXXXX")
-fi
+# A directory of our own inside BENCH_DIR: only that one is removed.
+mkdir -p "${BENCH_DIR:-${TMPDIR:-/tmp}}" &&
+	dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/omniwatch-bench-watch.XXXXXX") ||
+	bench_die "cannot make a directory in ${BENCH_DIR:-${TMPDIR:-/tmp}}"
 wpid=
 cleanup() {
 	[ -z "$wpid" ] || kill -KILL "$wpid" 2>/dev/null || true
