@@ -236,9 +236,13 @@ watch_pm2_free(struct watch_pm2 *wp)
  * dump.pm2.
  */
 
-void
-watch_dump_load(struct watch_dump *wd, const struct config *cfg)
+/* watch_dump_load, each malformed dump warned about if WARN; returns how
+ * many were malformed. */
+static size_t
+watch_dump_read(struct watch_dump *wd, const struct config *cfg, bool warn)
 {
+	size_t nmalformed = 0;
+
 	memset(wd, 0, sizeof(*wd));
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		const char *home = cfg->sources[i].pm2_home;
@@ -254,8 +258,10 @@ watch_dump_load(struct watch_dump *wd, const struct config *cfg)
 			memset(&st, 0, sizeof(st));
 		switch (pm2_dump_read(path, logs, &d, &err)) {
 		case PM2_DUMP_MALFORMED:
-			log_warnx("%s: %s", path, err);
+			if (warn)
+				log_warnx("%s: %s", path, err);
 			free(err);
+			nmalformed++;
 			break;
 		case PM2_DUMP_OK:
 			for (size_t k = 0; k < d.nlogs; k++) {
@@ -285,6 +291,13 @@ watch_dump_load(struct watch_dump *wd, const struct config *cfg)
 		wd->sts[wd->n] = st;
 		wd->n++;
 	}
+	return nmalformed;
+}
+
+void
+watch_dump_load(struct watch_dump *wd, const struct config *cfg)
+{
+	(void)watch_dump_read(wd, cfg, true);
 }
 
 static bool
@@ -314,8 +327,20 @@ watch_dump_changed(struct watch_dump *wd, const struct config *cfg)
 	}
 	if (wd->n == 0)
 		return false;
-	/* Rewritten: are its logs others? */
-	watch_dump_load(&now, cfg);
+	/*
+	 * Rewritten: are its logs others?  pm2 save writes the dump in
+	 * place (PM2 7.0.4 lib/API/Startup.js, dump: fs.writeFileSync, which
+	 * truncates first), so a look may find it empty or half-written:
+	 * that is no new list of apps.  The logs it named stay followed,
+	 * and the next change in its directory (the end of the write)
+	 * brings another look.
+	 */
+	if (watch_dump_read(&now, cfg, false) > 0) {
+		log_info("dump.pm2 is not whole (being written, or damaged); "
+		    "the logs it named are still followed");
+		watch_dump_release(&now);
+		return false;
+	}
 	is_same = now.d.nlogs == wd->d.nlogs;
 	for (size_t i = 0; is_same && i < now.d.nlogs; i++) {
 		const struct pm2_dump_log *old = pm2_dump_find(&wd->d,

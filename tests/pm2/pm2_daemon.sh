@@ -187,6 +187,29 @@ ext_counted() {
 wait_for "$WAIT_S" ext_counted || fail "watch: the logs outside PM2_HOME"
 echo "ok: watch counts the logs outside PM2_HOME through dump.pm2, a new one too"
 
+# pm2 save writes dump.pm2 in place (writeFileSync truncates, then
+# writes): a dump seen empty or half-written is not a new list of apps.
+# Found by a tester: watch warned "not valid JSON", let the dump's logs
+# go, and when the dump was whole again opened everything anew, saying
+# the files had rotated "while we were stopped".
+reopens=$(grep -c 'dump.pm2 names other logs' "$dir/watch.log" || true)
+stopped=$(grep -c 'while we were stopped' "$dir/watch.log" || true)
+cp "$PM2_HOME/dump.pm2" "$dir/dump.whole"
+: > "$PM2_HOME/dump.pm2"
+sleep 0.5
+head -c 100 "$dir/dump.whole" > "$PM2_HOME/dump.pm2"
+sleep 0.5
+cat "$dir/dump.whole" > "$PM2_HOME/dump.pm2"
+rm -f "$dir/dump.whole"	# it holds the secret the leak check looks for
+wait_for "$WAIT_S" grep -q 'dump.pm2 is not whole' "$dir/watch.log" ||
+	{ cat "$dir/watch.log" >&2; fail "the half-written dump was not looked at"; }
+sleep 1
+assert_eq "$(grep -c 'dump.pm2 names other logs' "$dir/watch.log")" "$reopens" "a half-written dump opens nothing again"
+grep -q 'not valid JSON' "$dir/watch.log" && fail "a half-written dump is warned about"
+assert_eq "$(grep -c 'while we were stopped' "$dir/watch.log" || true)" "$stopped" "a half-written dump is not taken for a stop"
+wait_for "$WAIT_S" ext_counted || fail "watch: the logs outside PM2_HOME after a half-written dump"
+echo "ok: a dump being written keeps its logs followed, and opens nothing again"
+
 kill -TERM "$wpid"
 wait "$wpid" || fail "watch exited with status $?"
 
