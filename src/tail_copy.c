@@ -337,79 +337,41 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 
 
 /*
- * Feeds F, before its live text (SIZE bytes now), with whole generations
- * of its path that we never read, if we were slow to look (a loaded or
- * stopped machine): the copies beside F in neither BEFORE (those there
- * when we last looked) nor ALSO (NULL, or the last commit's), that no
- * file we follow is, and whose head is neither the live text's (the
- * generation still there, copied but not yet truncated: pm2-logrotate
- * copies, then truncates) nor OLD's (NULL, or the file F took the place
- * of, drained from its own descriptor: a compressed copy of it is its
- * text).  Each is read whole, oldest first, a record stream of its own.
- * Generations whose heads are alike cannot be told apart, and are left.
- */
-static void
-tail_feed_missed(struct tail_file *f, uint64_t size,
-    const struct tail_seen *before, const struct tail_seen *also,
-    const struct tail_file *old)
-{
-	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies), nfed = 0;
-	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
-	uint32_t crc = 0;
-
-	if (len > 0 && tail_fp_compute(f->fd, len, &crc) != 0)
-		ncopies = 0;
-	for (size_t i = 0; i < ncopies; i++) {
-		const struct tail_copy *c = &copies[i];
-		uint64_t fed;
-
-		if (tail_copy_was_seen(c, before) ||
-		    (also != NULL && tail_copy_was_seen(c, also)) ||
-		    tail_find_inode(f->t, c->dev, c->ino) != NULL ||
-		    (len > 0 && tail_copy_has_head(c->path, len, crc)) ||
-		    (old != NULL && old->fp_len > 0 &&
-		    tail_copy_matches(old, c->path)))
-			continue;
-		fed = tail_copy_feed(f, c->path, 0);
-		pipeline_finish(f->pipeline, true);
-		nfed++;
-		log_warnx("%s: a generation was written and rotated before we "
-		    "read it; read %llu bytes of it from its copy %s", f->path,
-		    (unsigned long long)fed, c->path);
-	}
-	if (nfed > 0)
-		pipeline_reset(f->pipeline, f->offset);
-	tail_copies_free(copies, ncopies);
-}
-
-/*
  * F was truncated and we read nothing of it since; now it has text
- * again: the generations written and rotated in between are copies that
- * were not beside F when we saw the truncation (f->emptied).
+ * again.  A whole generation may have been written and rotated in
+ * between, if we were slow to look (a loaded machine): its copy was not
+ * beside F when we saw the truncation (f->emptied).  Such copies are
+ * read whole, oldest first, before the live text.  A copy with the live
+ * file's head is the generation still there, copied but not yet
+ * truncated (pm2-logrotate copies, then truncates): it is left, the live
+ * file holds it.  (Generations whose heads are alike cannot be told
+ * apart, and are left too.)
  */
 void
 tail_drain_missed(struct tail_file *f, uint64_t size)
 {
-	tail_feed_missed(f, size, &f->emptied, NULL, NULL);
+	struct tail_copy *copies;
+	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies), nfed = 0;
+	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX, crc;
+
+	if (tail_fp_compute(f->fd, len, &crc) != 0)
+		ncopies = 0;
+	for (size_t i = 0; i < ncopies; i++) {
+		uint64_t fed;
+
+		if (tail_copy_was_seen(&copies[i], &f->emptied) ||
+		    tail_copy_has_head(copies[i].path, len, crc))
+			continue;
+		fed = tail_copy_feed(f, copies[i].path, 0);
+		pipeline_finish(f->pipeline, true);
+		nfed++;
+		log_warnx("%s: a generation was written and rotated before we "
+		    "read it; read %llu bytes of it from its copy %s", f->path,
+		    (unsigned long long)fed, copies[i].path);
+	}
+	if (nfed > 0)
+		pipeline_reset(f->pipeline, 0);
+	tail_copies_free(copies, ncopies);
 	f->is_emptied = false;
 	tail_seen_release(&f->emptied);
-}
-
-/*
- * F has just taken OLD's place at its path (a rename rotation, or OLD
- * renamed or deleted and F created).  Rotated more than once before we
- * looked, the path held other files in between, each renamed away or
- * copied and truncated unseen: copies that were not beside OLD when it
- * was opened (old->beside) nor at the last commit.
- */
-void
-tail_drain_between(struct tail_file *f, const struct tail_file *old)
-{
-	struct stat st;
-
-	if (fstat(f->fd, &st) != 0)
-		return;
-	tail_feed_missed(f, (uint64_t)st.st_size, &old->beside,
-	    f->t->has_seen ? &f->t->seen : NULL, old);
 }

@@ -116,7 +116,6 @@ tail_file_free(struct tail_file *f)
 	free(f->path);
 	free(f->app);
 	tail_seen_release(&f->emptied);
-	tail_seen_release(&f->beside);
 	free(f);
 }
 
@@ -242,9 +241,6 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 		return NULL;
 	}
 	f = tail_file_new(t, path, fd, &st);
-	/* What rotation had left beside it, for the file that takes its
-	 * place (tail_drain_between). */
-	tail_seen_beside(t, f, &f->beside);
 	f->offset = offset;
 	pipeline_reset(f->pipeline, offset);
 	log_info("%s: following inode %llu from offset %llu", path,
@@ -466,29 +462,11 @@ tail_read(struct tail_file *f)
 		f->flush_at_ms = 0;
 }
 
-/* The file last followed at PATH and rotated away from it, or NULL. */
-static struct tail_file *
-tail_find_rotated_path(struct tail *t, const char *path)
-{
-	/* The list is newest first (tail_file_new). */
-	for (struct tail_file *f = t->files; f != NULL; f = f->next)
-		if (f->is_rotated && !f->is_copy_only &&
-		    strcmp(f->path, path) == 0)
-			return f;
-	return NULL;
-}
-
-/*
- * The file at PATH may have changed: follow what is there now.  A file
- * that takes another's place may not be the next generation: when we
- * look late (a loaded or stopped machine, a batch of events), the path
- * may have held others in between, rotated away unseen
- * (tail_drain_between reads them).
- */
+/* The file at PATH may have changed: follow what is there now. */
 void
 tail_check_path(struct tail *t, const char *path)
 {
-	struct tail_file *f = tail_find_path(t, path), *prev;
+	struct tail_file *f = tail_find_path(t, path);
 	struct stat st;
 
 	if (stat(path, &st) != 0) {
@@ -504,15 +482,11 @@ tail_check_path(struct tail *t, const char *path)
 		tail_read(f);
 		return;
 	}
-	prev = f != NULL ? f : tail_find_rotated_path(t, path);
 	if (f != NULL)
 		tail_rotated(f, "was replaced by a new file");
 	/* A file that appears while we run is new: read it from 0. */
 	f = tail_open(t, path, 0);
-	if (f == NULL)
-		return;
-	if (prev != NULL && !t->is_starting)
-		tail_drain_between(f, prev);
-	tail_read(f);
+	if (f != NULL)
+		tail_read(f);
 }
 

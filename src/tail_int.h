@@ -72,7 +72,6 @@ struct tail_file {
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
 	bool		 is_emptied;	/* truncation seen, nothing read since */
 	struct tail_seen emptied;	/* the copies beside it then */
-	struct tail_seen beside;	/* the copies beside it when opened */
 	int		 instance;	/* the name's cluster pm_id, or -1 */
 };
 
@@ -251,9 +250,6 @@ void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
 /* F, emptied by a truncation (f->is_emptied), has text again: reads
  * whole generations written and rotated in between, from their copies. */
 void tail_drain_missed(struct tail_file *f, uint64_t size);
-/* F, just opened, took the place of OLD at its path: reads whole the
- * generations the path held in between (tail_copy.c). */
-void tail_drain_between(struct tail_file *f, const struct tail_file *old);
 
 /* Reads up to LEN bytes of PATH's text (decompressed if gzip) into BUF;
  * how many were read (0 when it cannot be opened). */
