@@ -7,6 +7,7 @@
  */
 #include "autoconf.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fnmatch.h>
 #include <glob.h>
@@ -105,8 +106,11 @@ tail_is_live(const struct tail_dir *d, const char *name, const char *full)
  * Is NAME (in F's directory) a copy that rotation made of F?  For PM2's
  * names: a rotated name of the same app, stream and instance, so that
  * "app-out.log" does not take "app-out-1__DATE.log" of a cluster instance.
- * Other names: F's stem ("app" of "app.log") then '.', '_' or '-'
- * (logrotate's "app.log.1", "app.log-20240101", pm2-logrotate's "__").
+ * Other names: F's whole name then '.', '-' or '_' (logrotate's
+ * "app.log.1", "app.log.1.gz", dateext's "app.log-20240101"), or its stem
+ * ("app" of "app.log") then "__" (pm2-logrotate's "app__DATE.log") or '.',
+ * '-' or '_' and a digit (logrotate's `extension .log`: "app.1.log",
+ * "app-20240101.log") -- not another program's "app-worker.log".
  */
 bool
 tail_is_copy_name(const char *base, const char *name)
@@ -129,9 +133,16 @@ tail_is_copy_name(const char *base, const char *name)
 		pm2_log_name_release(&live);
 		return is_copy;
 	}
+	n = strlen(base);
+	if (strncmp(name, base, n) == 0 && name[n] != '\0' &&
+	    strchr("._-", name[n]) != NULL)
+		return true;
 	n = strcspn(base, ".");
-	return n > 0 && strncmp(name, base, n) == 0 &&
-	    strchr("._-", name[n]) != NULL && name[n] != '\0';
+	if (n == 0 || strncmp(name, base, n) != 0)
+		return false;
+	name += n;
+	return (name[0] == '_' && name[1] == '_') || (name[0] != '\0' &&
+	    strchr("._-", name[0]) != NULL && isdigit((unsigned char)name[1]));
 }
 
 

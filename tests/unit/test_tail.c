@@ -41,6 +41,7 @@
 #include "record.h"
 #include "state.h"
 #include "tail.h"
+#include "tail_int.h"
 #include "testlib.h"
 #include "xmalloc.h"
 
@@ -966,6 +967,47 @@ test_glob_excludes_copies(void **state)
 	free(later);
 }
 
+/*
+ * Which names beside a live file are its rotated copies.  Found by a
+ * tester: "app-worker.log", another program's log beside "app.log", was
+ * taken for a copy of it -- and a copy that is not among those seen
+ * before is a generation read whole (tail_drain_missed, after a
+ * truncation; a start's copies made while stopped).
+ */
+static void
+test_copy_names(void **state)
+{
+	static const struct {
+		const char *base, *name;
+		bool is_copy;
+	} cases[] = {
+		{ "app.log", "app.log.1", true },		/* logrotate */
+		{ "app.log", "app.log.2.gz", true },
+		{ "app.log", "app.log-20240101", true },	/* dateext */
+		{ "app.log", "app.log-20240101.gz", true },
+		{ "app.log", "app.1.log", true },		/* extension */
+		{ "app.log", "app-20240101.log", true },
+		{ "app.log", "app__2024-01-01_00-00-00.log", true },
+		{ "app.log", "app.log", false },
+		{ "app.log", "app-worker.log", false },	/* another log */
+		{ "app.log", "app_worker.log", false },
+		{ "app.log", "app.old.log", false },
+		{ "app.log", "apple.log", false },
+		{ "app.log", "app", false },
+		{ "api-out.log", "api-out__2024-01-01_00-00-00.log", true },
+		{ "api-out.log", "api-out-1__2024-01-01_00-00-00.log", false },
+		{ "api-out.log", "api-error__2024-01-01_00-00-00.log", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (tail_is_copy_name(cases[i].base, cases[i].name) !=
+		    cases[i].is_copy)
+			fail_msg("%s beside %s: a copy should be %s",
+			    cases[i].name, cases[i].base,
+			    cases[i].is_copy ? "true" : "false");
+}
+
 int
 main(void)
 {
@@ -996,6 +1038,7 @@ main(void)
 		    tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_glob_excludes_copies,
 		    tt_setup, tt_teardown),
+		cmocka_unit_test(test_copy_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
