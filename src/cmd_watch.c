@@ -255,6 +255,12 @@ watch_metrics(void *ctx, struct metrics_buf *b)
 void
 watch_commit(struct watch *w, bool flush)
 {
+	/* What was written before a stop or a reload is read before the
+	 * records in progress are completed: the events may wait in the
+	 * queue (the descriptor rests after a batch, watch_loop.c), and a
+	 * record completed without its last lines would be cut in two. */
+	if (flush)
+		(void)tail_events(w->tail, stamp_now_ms());
 	tail_save(w->tail, flush);
 	alert_save(w->al);
 	if (state_commit(w->st) == 0) {

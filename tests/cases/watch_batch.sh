@@ -107,6 +107,49 @@ fi
 stop_watch
 rm -rf "$D"/* "$T/state"
 
+echo "# a stop or a reload right after a record's last lines: they are read before it is completed"
+# Found by a tester: the last lines' events waited in the queue while the
+# descriptor rested, and the stop's flush completed the record without
+# them -- one failure became two damaged records.  The record comes in two
+# writes 5 ms apart, the signal 5 ms after; 5 rounds each of TERM (then a
+# restart) and HUP.
+cat > "$T/node.yaml" <<'Y'
+name: errors
+success:
+  - 'OK-never-seen'
+failure:
+  - class: refused
+    regex: 'Error: connect ECONNREFUSED[\s\S]*port: 5432\n\}'
+Y
+PATTERNS=$T/node.yaml write_config
+: > "$E"
+start_watch
+for sig in TERM HUP; do
+	for i in 1 2 3 4 5; do
+		python3 - "$E" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
+os.write(fd, b"2024-03-10T10:00:00.000Z Error: connect ECONNREFUSED 127.0.0.1:5432\n")
+time.sleep(0.005)
+os.write(fd, b"    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {\n"
+    b"  errno: -111,\n  code: 'ECONNREFUSED',\n  port: 5432\n}\n")
+time.sleep(0.005)
+PY
+		kill -"$sig" "$WPID"
+		if [ "$sig" = TERM ]; then
+			wait "$WPID" || true
+			start_watch
+		else
+			sleep 0.3
+		fi
+	done
+done
+wait_count 10 failures "signals: every record whole"
+assert_eq "$(counted damaged)" 0 "signals: no record cut in two"
+stop_watch
+rm -rf "$D"/* "$T/state"
+write_config
+
 echo "# copytruncate while watch is stopped, the new text already longer than our offset"
 start_watch
 seq -f 'req=%g ERROR' 1 100 >> "$L"
