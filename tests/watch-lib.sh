@@ -17,6 +17,15 @@ failure:
   - class: error
     regex: 'ERROR'
 Y
+# A multi-line Node error, as console.error writes one (K07).
+cat > "$T/node.yaml" <<'Y'
+name: errors
+success:
+  - 'OK-never-seen'
+failure:
+  - class: refused
+    regex: 'Error: connect ECONNREFUSED[\s\S]*port: 5432\n\}'
+Y
 
 # write_config [EXTRA_YAML_LINES]: the config the tests run with.
 write_config() {

@@ -113,14 +113,6 @@ echo "# a stop or a reload right after a record's last lines: they are read befo
 # them -- one failure became two damaged records.  The record comes in two
 # writes 5 ms apart, the signal 5 ms after; 5 rounds each of TERM (then a
 # restart) and HUP.
-cat > "$T/node.yaml" <<'Y'
-name: errors
-success:
-  - 'OK-never-seen'
-failure:
-  - class: refused
-    regex: 'Error: connect ECONNREFUSED[\s\S]*port: 5432\n\}'
-Y
 PATTERNS=$T/node.yaml write_config
 : > "$E"
 start_watch

@@ -237,14 +237,6 @@ stop_watch
 rm -rf "$D"/* "$T/state" "$CFG"
 
 echo "# K07 a multi-line Node error written in pieces"
-cat > "$T/k07.yaml" <<'Y'
-name: errors
-success:
-  - 'OK-never-seen'
-failure:
-  - class: refused
-    regex: 'Error: connect ECONNREFUSED[\s\S]*port: 5432\n\}'
-Y
 k07() {
 	cat >> "$E" <<'X'
 2024-03-10T10:00:00.000Z Error: connect ECONNREFUSED 127.0.0.1:5432
@@ -259,7 +251,7 @@ X
 	sleep 1; printf '  port: 5432\n}\n' >> "$E"
 }
 # An idle flush longer than the pauses: one 7-line record.
-PATTERNS=$T/k07.yaml IDLE_FLUSH=3s write_config
+PATTERNS=$T/node.yaml IDLE_FLUSH=3s write_config
 start_watch
 k07
 wait_count 1 failures "K07 one 7-line record"
@@ -268,7 +260,7 @@ stop_watch
 rm -rf "$D"/* "$T/state"
 # A pause longer than the idle flush: the split is explicit (the head is a
 # damaged record, the rest follows as its own records), nothing is dropped.
-PATTERNS=$T/k07.yaml IDLE_FLUSH=200ms write_config
+PATTERNS=$T/node.yaml IDLE_FLUSH=200ms write_config
 start_watch
 k07
 wait_count 1 damaged "K07 split record is counted as damaged"
