@@ -224,9 +224,11 @@ tail_rotated_turn(struct tail *t)
 		tail_read(f);
 		if (f->has_more)
 			continue;
-		if (fstat(f->fd, &st) != 0 || st.st_nlink == 0 ||
-		    t->now_ms - f->last_growth_ms >= t->cfg->rotate_wait_ms)
+		if (fstat(f->fd, &st) != 0 || st.st_nlink == 0)
 			tail_file_drop(f);
+		else if (t->now_ms - f->last_growth_ms >=
+		    t->cfg->rotate_wait_ms)
+			tail_let_go(f, &st);
 	}
 }
 
@@ -496,6 +498,7 @@ tail_free(struct tail *t)
 		free(t->dump_srcs[i].path);
 	free(t->dump_srcs);
 	tail_refused_free(t);
+	tail_gone_free_all(t);
 	tail_index_free(t);
 	if (t->ifd >= 0)
 		close(t->ifd);

@@ -19,6 +19,14 @@
  *    stays open.
  *  - rotation while omniwatch was stopped: on start the saved inode is
  *    looked for in its directory and finished before the new file.
+ *  - a path rotated more than once before we look again (a loaded or
+ *    stopped machine, one batch of events): the generations in between
+ *    are the copies that were not there when we last looked, that we do
+ *    not follow and that are not, by head and length, the old or the new
+ *    file; each is read whole.
+ *  - a writer that appends to a renamed file after we let it go (PM2
+ *    until `pm2 reloadLogs`): the file is followed again from the offset
+ *    we let it go at, when the next rotation or start finds it grown.
  * A line without its LF is never counted and the saved offset never passes
  * it; a record split across writes is assembled across reads and closed
  * by the idle flush when the writer goes quiet.

@@ -66,6 +66,40 @@ tail_copy_was_read(struct tail *t, const char *path, const struct stat *st)
 	return tail_copy_is(&id, path, st);
 }
 
+bool
+tail_fd_is_gz(int fd)
+{
+	unsigned char magic[2];
+
+	return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b;
+}
+
+uint64_t
+tail_copy_counted_to(struct tail *t, const char *path, const struct stat *st)
+{
+	uint64_t size;
+	uint32_t crc;
+	int fd;
+	bool is_gz;
+
+	if (state_copy_read_get(t->st, (uint64_t)st->st_dev,
+	    (uint64_t)st->st_ino, &size, &crc) != 0 ||
+	    (uint64_t)st->st_size < size ||
+	    tail_copy_head_crc_n(path, size < TAIL_FP_MAX ? (uint32_t)size :
+	    TAIL_FP_MAX) != crc)
+		return UINT64_MAX;
+	if ((uint64_t)st->st_size == size)
+		return size;
+	/* A gzip file is written whole, never appended to: a longer one
+	 * at that inode is another. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	is_gz = fd < 0 || tail_fd_is_gz(fd);
+	if (fd >= 0)
+		close(fd);
+	return is_gz ? UINT64_MAX : size;
+}
+
 /*
  * Lists the copies beside PATH (regular files, not inode INO, not read
  * before: tail_copy_was_read), oldest mtime first, into *COPIES (free with tail_copies_free).  Returns how
@@ -148,16 +182,61 @@ tail_copy_has_head(const char *path, uint32_t len, uint32_t crc)
 	    (uint32_t)crc32(0L, (unsigned char *)head, len) == crc;
 }
 
+uint64_t
+tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
+    const char *why)
+{
+	struct tail_file *f;
+	struct stat st;
+	uint64_t fed;
+	int fd;
+
+	fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		log_warn("%s: cannot read it", c->path);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (!tail_fd_is_gz(fd)) {
+		close(fd);
+		f = tail_open(t, c->path, from);
+		if (f == NULL)
+			return 0;
+		f->is_rotated = true;
+		f->last_growth_ms = tail_copy_ms(c);
+		t->stats.rotations++;
+		log_warnx("%s: %s; following it from offset %llu as a rotated "
+		    "file", c->path, why, (unsigned long long)from);
+		tail_read(f);
+		return f->offset - from;
+	}
+	f = tail_file_new(t, c->path, fd, &st);
+	f->is_copy_only = true;
+	fed = tail_copy_feed(f, c->path, from);
+	log_warnx("%s: %s; read %llu bytes of it from offset %llu", c->path,
+	    why, (unsigned long long)fed, (unsigned long long)from);
+	tail_file_drop(f);
+	return fed;
+}
+
+/* The identity of copy C, as tail_seen_has() takes it. */
+static void
+tail_copy_stat(const struct tail_copy *c, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (dev_t)c->dev;
+	st->st_ino = (ino_t)c->ino;
+	st->st_size = (off_t)c->size;
+}
+
 /* Is copy C in SEEN, unchanged? */
 static bool
 tail_copy_was_seen(const struct tail_copy *c, const struct tail_seen *seen)
 {
 	struct stat st;
 
-	memset(&st, 0, sizeof(st));
-	st.st_dev = (dev_t)c->dev;
-	st.st_ino = (ino_t)c->ino;
-	st.st_size = (off_t)c->size;
+	tail_copy_stat(c, &st);
 	return tail_seen_has(seen, c->path, &st);
 }
 
@@ -337,41 +416,113 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 
 
 /*
+ * Feeds F, before its live text (SIZE bytes now), with the text of its
+ * path that we never read, if we were slow to look (a loaded or stopped
+ * machine):
+ *  - a file we let go that its writer appended to since (PM2 without
+ *    `pm2 reloadLogs`): what lies past the offset we let it go at
+ *    (tail_copy_counted_to);
+ *  - whole generations: the copies beside F in neither BEFORE (those
+ *    there when we last looked) nor ALSO (NULL, or the last commit's),
+ *    even grown since (tail_seen_had), that no file we follow is, and
+ *    that are not, by their head and no greater length, the live text
+ *    (the generation still there, copied but not yet truncated:
+ *    pm2-logrotate copies, then truncates) or OLD as it is now (NULL, or
+ *    the file F took the place of, drained from its own descriptor: a
+ *    compressed copy of it is its text, even if we opened it empty).  A
+ *    copy longer than the file whose head it has is another generation
+ *    (an app that starts each file with the same banner); one no longer
+ *    cannot be told from a copy of it, and is left.
+ * Each is read oldest first, a record stream of its own.
+ */
+static void
+tail_feed_missed(struct tail_file *f, uint64_t size,
+    const struct tail_seen *before, const struct tail_seen *also,
+    const struct tail_gone *old)
+{
+	struct tail_copy *copies;
+	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
+	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
+	uint32_t crc = 0, old_len = old != NULL ? old->head_len : 0;
+	uint32_t old_crc = old != NULL ? old->head_crc : 0;
+	uint64_t old_size = old != NULL ? old->size : 0;
+	struct stat st;
+
+	if (len > 0 && tail_fp_compute(f->fd, len, &crc) != 0)
+		ncopies = 0;
+	for (size_t i = 0; i < ncopies; i++) {
+		const struct tail_copy *c = &copies[i];
+		uint64_t from;
+
+		if (tail_find_inode(f->t, c->dev, c->ino) != NULL)
+			continue;
+		tail_copy_stat(c, &st);
+		from = tail_copy_counted_to(f->t, c->path, &st);
+		if (from == UINT64_MAX) {
+			if (tail_seen_had(before, c->path, &st) ||
+			    (also != NULL && tail_seen_had(also, c->path,
+			    &st)) ||
+			    (len > 0 && tail_copy_has_head(c->path, len,
+			    crc) && tail_copy_text_len(c->path, c->size) <=
+			    size) ||
+			    (old_len > 0 && tail_copy_has_head(c->path,
+			    old_len, old_crc) && tail_copy_text_len(c->path,
+			    c->size) <= old_size))
+				continue;
+			from = 0;
+		} else if (from >= c->size)
+			continue;
+		tail_copy_take(f->t, c, from, from == 0 ? "a generation was "
+		    "written and rotated before we read it" :
+		    "written to after we let it go");
+	}
+	tail_copies_free(copies, ncopies);
+}
+
+/*
  * F was truncated and we read nothing of it since; now it has text
- * again.  A whole generation may have been written and rotated in
- * between, if we were slow to look (a loaded machine): its copy was not
- * beside F when we saw the truncation (f->emptied).  Such copies are
- * read whole, oldest first, before the live text.  A copy with the live
- * file's head is the generation still there, copied but not yet
- * truncated (pm2-logrotate copies, then truncates): it is left, the live
- * file holds it.  (Generations whose heads are alike cannot be told
- * apart, and are left too.)
+ * again: the generations written and rotated in between are copies that
+ * were not beside F when we saw the truncation (f->emptied).
  */
 void
 tail_drain_missed(struct tail_file *f, uint64_t size)
 {
-	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies), nfed = 0;
-	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX, crc;
-
-	if (tail_fp_compute(f->fd, len, &crc) != 0)
-		ncopies = 0;
-	for (size_t i = 0; i < ncopies; i++) {
-		uint64_t fed;
-
-		if (tail_copy_was_seen(&copies[i], &f->emptied) ||
-		    tail_copy_has_head(copies[i].path, len, crc))
-			continue;
-		fed = tail_copy_feed(f, copies[i].path, 0);
-		pipeline_finish(f->pipeline, true);
-		nfed++;
-		log_warnx("%s: a generation was written and rotated before we "
-		    "read it; read %llu bytes of it from its copy %s", f->path,
-		    (unsigned long long)fed, copies[i].path);
-	}
-	if (nfed > 0)
-		pipeline_reset(f->pipeline, 0);
-	tail_copies_free(copies, ncopies);
+	tail_feed_missed(f, size, &f->emptied, NULL, NULL);
 	f->is_emptied = false;
 	tail_seen_release(&f->emptied);
+}
+
+/*
+ * F has just taken OLD's place at its path (a rename rotation, or OLD
+ * renamed or deleted and F created; OLD may have been let go since).
+ * Rotated more than once before we looked, the path held other files in
+ * between, each renamed away or copied and truncated unseen: copies that
+ * were not beside OLD when it was opened (old->beside) nor at the last
+ * commit.
+ */
+void
+tail_drain_between(struct tail_file *f, const struct tail_gone *old)
+{
+	struct stat st;
+
+	if (fstat(f->fd, &st) != 0)
+		return;
+	tail_feed_missed(f, (uint64_t)st.st_size, &old->beside,
+	    f->t->has_seen ? &f->t->seen : NULL, old);
+}
+
+void
+tail_gone_of(const struct tail_file *old, struct tail_gone *g)
+{
+	struct stat st;
+
+	memset(g, 0, sizeof(*g));
+	g->beside = old->beside;
+	if (old->fd < 0 || fstat(old->fd, &st) != 0)
+		return;
+	g->size = (uint64_t)st.st_size;
+	g->head_len = st.st_size < TAIL_FP_MAX ? (uint32_t)st.st_size :
+	    TAIL_FP_MAX;
+	if (tail_fp_compute(old->fd, g->head_len, &g->head_crc) != 0)
+		g->head_len = 0;
 }

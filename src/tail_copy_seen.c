@@ -33,15 +33,22 @@
 #include "xmalloc.h"
 
 uint32_t
-tail_copy_head_crc(const char *path)
+tail_copy_head_crc_n(const char *path, uint32_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unsigned char head[TAIL_FP_MAX];
-	ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
+	ssize_t n = fd >= 0 && len > 0 ? pread(fd, head, len < sizeof(head) ?
+	    len : sizeof(head), 0) : -1;
 
 	if (fd >= 0)
 		close(fd);
 	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
+}
+
+uint32_t
+tail_copy_head_crc(const char *path)
+{
+	return tail_copy_head_crc_n(path, TAIL_FP_MAX);
 }
 
 bool
@@ -98,6 +105,14 @@ tail_gz_text_id(const char *path, uint32_t *isize, uint32_t *head_crc)
 	return true;
 }
 
+uint64_t
+tail_copy_text_len(const char *path, uint64_t size)
+{
+	uint32_t isize, head_crc;
+
+	return tail_gz_text_id(path, &isize, &head_crc) ? isize : size;
+}
+
 bool
 tail_seen_has(const struct tail_seen *s, const char *path,
     const struct stat *st)
@@ -116,6 +131,25 @@ tail_seen_has(const struct tail_seen *s, const char *path,
 		if ((uint32_t)s->copies[i].size == isize &&
 		    s->copies[i].head_crc == head_crc)
 			return true;
+	return false;
+}
+
+bool
+tail_seen_had(const struct tail_seen *s, const char *path,
+    const struct stat *st)
+{
+	if (tail_seen_has(s, path, st))
+		return true;
+	for (size_t i = 0; i < s->ncopies; i++) {
+		const struct state_copy *c = &s->copies[i];
+
+		if (c->dev == (uint64_t)st->st_dev &&
+		    c->ino == (uint64_t)st->st_ino &&
+		    c->size <= (uint64_t)st->st_size &&
+		    c->head_crc == tail_copy_head_crc_n(path,
+		    c->size < TAIL_FP_MAX ? (uint32_t)c->size : TAIL_FP_MAX))
+			return true;
+	}
 	return false;
 }
 

@@ -116,7 +116,73 @@ tail_file_free(struct tail_file *f)
 	free(f->path);
 	free(f->app);
 	tail_seen_release(&f->emptied);
+	tail_seen_release(&f->beside);
 	free(f);
+}
+
+/* Removes the struct tail_gone of PATH from T's list; the caller frees
+ * it (tail_gone_free).  NULL when there is none. */
+static struct tail_gone *
+tail_gone_take(struct tail *t, const char *path)
+{
+	for (struct tail_gone **pp = &t->gone; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (strcmp((*pp)->path, path) == 0) {
+			struct tail_gone *g = *pp;
+
+			*pp = g->next;
+			t->ngone--;
+			return g;
+		}
+	return NULL;
+}
+
+static void
+tail_gone_free(struct tail_gone *g)
+{
+	if (g == NULL)
+		return;
+	free(g->path);
+	tail_seen_release(&g->beside);
+	free(g);
+}
+
+void
+tail_gone_free_all(struct tail *t)
+{
+	while (t->gone != NULL) {
+		struct tail_gone *g = t->gone;
+
+		t->gone = g->next;
+		tail_gone_free(g);
+	}
+	t->ngone = 0;
+}
+
+/*
+ * Keeps what the file that takes F's place will need of F, rotated and
+ * let go now (tail_check_path): the oldest of more than TAIL_GONE_MAX
+ * goes.
+ */
+static void
+tail_gone_note(struct tail_file *f)
+{
+	struct tail *t = f->t;
+	struct tail_gone *g = xmalloc(sizeof(*g)), **pp;
+
+	tail_gone_free(tail_gone_take(t, f->path));
+	tail_gone_of(f, g);
+	memset(&f->beside, 0, sizeof(f->beside));	/* now g's */
+	g->path = xstrdup(f->path);
+	g->next = t->gone;
+	t->gone = g;
+	if (++t->ngone <= TAIL_GONE_MAX)
+		return;
+	for (pp = &t->gone; (*pp)->next != NULL; pp = &(*pp)->next)
+		;
+	tail_gone_free(*pp);
+	*pp = NULL;
+	t->ngone--;
 }
 
 /* Unlinks F from the list, forgets it in the state, frees it. */
@@ -125,6 +191,9 @@ tail_file_drop(struct tail_file *f)
 {
 	struct tail *t = f->t;
 	struct tail_file **pp;
+
+	if (f->is_rotated && !f->is_copy_only && f->fd >= 0)
+		tail_gone_note(f);
 
 	pipeline_finish(f->pipeline, true);
 	if (!f->is_copy_only)
@@ -140,6 +209,26 @@ tail_file_drop(struct tail_file *f)
 		log_info("%s: inode %llu let go at offset %llu", f->path,
 		    (unsigned long long)f->ino, (unsigned long long)f->offset);
 	tail_file_free(f);
+}
+
+/*
+ * Lets go of F, rotated away and quiet for rotate_wait (ST: an fstat(2)
+ * of it now, still linked), noting up to where it was counted as if it
+ * were a copy read (tail_copy_counted_to): a writer that still holds it
+ * (PM2 until `pm2 reloadLogs`) may append to it later, and the next
+ * rotation must read that, not the whole file again.
+ */
+void
+tail_let_go(struct tail_file *f, const struct stat *st)
+{
+	uint32_t len = f->offset < TAIL_FP_MAX ? (uint32_t)f->offset :
+	    TAIL_FP_MAX, crc = 0;
+
+	if ((uint64_t)st->st_size >= f->offset &&
+	    (len == 0 || tail_fp_compute(f->fd, len, &crc) == 0))
+		state_copy_read_save(f->t->st, f->dev, f->ino, f->offset,
+		    crc, stamp_now_ms());
+	tail_file_drop(f);
 }
 
 struct tail_file *
@@ -241,6 +330,9 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 		return NULL;
 	}
 	f = tail_file_new(t, path, fd, &st);
+	/* What rotation had left beside it, for the file that takes its
+	 * place (tail_drain_between). */
+	tail_seen_beside(t, f, &f->beside);
 	f->offset = offset;
 	pipeline_reset(f->pipeline, offset);
 	log_info("%s: following inode %llu from offset %llu", path,
@@ -248,12 +340,25 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 	return f;
 }
 
-/* Marks F rotated away from its path; it is drained until let go. */
+static void tail_check_identity(struct tail_file *, const struct stat *);
+
+/*
+ * Marks F rotated away from its path; it is drained until let go.  It
+ * may have been truncated and written again before it was renamed
+ * (`pm2 flush`, or copytruncate, then a rename, while we were not
+ * looking): that is checked first, while F is still judged as the live
+ * file, so that the copy of our text is read from our offset and F's
+ * new text from 0.
+ */
 void
 tail_rotated(struct tail_file *f, const char *why)
 {
+	struct stat st;
+
 	if (f->is_rotated)
 		return;
+	if (fstat(f->fd, &st) == 0)
+		tail_check_identity(f, &st);
 	f->is_rotated = true;
 	f->t->stats.rotations++;
 	/* rotate_wait counts from the rotation: a writer that still holds
@@ -462,11 +567,29 @@ tail_read(struct tail_file *f)
 		f->flush_at_ms = 0;
 }
 
-/* The file at PATH may have changed: follow what is there now. */
+/* The file last followed at PATH and rotated away from it, or NULL. */
+static struct tail_file *
+tail_find_rotated_path(struct tail *t, const char *path)
+{
+	/* The list is newest first (tail_file_new). */
+	for (struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (f->is_rotated && !f->is_copy_only &&
+		    strcmp(f->path, path) == 0)
+			return f;
+	return NULL;
+}
+
+/*
+ * The file at PATH may have changed: follow what is there now.  A file
+ * that takes another's place may not be the next generation: when we
+ * look late (a loaded or stopped machine, a batch of events), the path
+ * may have held others in between, rotated away unseen
+ * (tail_drain_between reads them).
+ */
 void
 tail_check_path(struct tail *t, const char *path)
 {
-	struct tail_file *f = tail_find_path(t, path);
+	struct tail_file *f = tail_find_path(t, path), *prev;
 	struct stat st;
 
 	if (stat(path, &st) != 0) {
@@ -482,11 +605,24 @@ tail_check_path(struct tail *t, const char *path)
 		tail_read(f);
 		return;
 	}
+	prev = f != NULL ? f : tail_find_rotated_path(t, path);
 	if (f != NULL)
 		tail_rotated(f, "was replaced by a new file");
 	/* A file that appears while we run is new: read it from 0. */
 	f = tail_open(t, path, 0);
-	if (f != NULL)
-		tail_read(f);
+	if (f == NULL)
+		return;
+	if (!t->is_starting) {
+		/* The file let go from the path, if none is still held. */
+		struct tail_gone *gone = tail_gone_take(t, path), old;
+
+		if (prev != NULL) {
+			tail_gone_of(prev, &old);
+			tail_drain_between(f, &old);
+		} else if (gone != NULL)
+			tail_drain_between(f, gone);
+		tail_gone_free(gone);
+	}
+	tail_read(f);
 }
 

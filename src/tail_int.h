@@ -27,6 +27,7 @@
 #define TAIL_BUFSIZE	(256 * 1024)
 #define TAIL_READ_MAX	(8 * 1024 * 1024)	/* per file per turn */
 #define TAIL_POLL_MS	1000	/* polling, and checking rotated files */
+#define TAIL_GONE_MAX	256	/* struct tail_gone kept, one per path */
 #define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
@@ -72,7 +73,22 @@ struct tail_file {
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
 	bool		 is_emptied;	/* truncation seen, nothing read since */
 	struct tail_seen emptied;	/* the copies beside it then */
+	struct tail_seen beside;	/* the copies beside it when opened */
 	int		 instance;	/* the name's cluster pm_id, or -1 */
+};
+
+/*
+ * A file rotated away from PATH and let go (or deleted) before another
+ * took its place there: what the one that does needs of it to tell the
+ * generations it never read from its copies (tail_drain_between).
+ */
+struct tail_gone {
+	struct tail_gone *next;
+	char		*path;
+	struct tail_seen beside;	/* its f->beside */
+	uint64_t	 size;		/* its length when let go */
+	uint32_t	 head_len;	/* min(size, TAIL_FP_MAX) */
+	uint32_t	 head_crc;	/* crc32 of its first head_len bytes */
 };
 
 struct tail_dir {
@@ -128,6 +144,10 @@ struct tail {
 	struct tail_seen seen;
 	bool		 has_seen;	/* the state holds that set */
 	bool		 is_seen_dirty;	/* a copy may have come or changed */
+	/* The files let go before another took their place (newest
+	 * first, at most TAIL_GONE_MAX). */
+	struct tail_gone *gone;
+	size_t		 ngone;
 	/* Paths that would not open, and why (an errno): each is warned
 	 * about once, not at every sweep, until it opens, goes, or fails
 	 * for another reason (tail_file.c). */
@@ -179,6 +199,9 @@ struct tail_file *tail_file_new(struct tail *t, const char *path, int fd,
 void tail_file_free(struct tail_file *f);
 /* Unlinks F from the list, forgets it in the state, frees it. */
 void tail_file_drop(struct tail_file *f);
+/* Drops F, rotated and quiet (ST: fstat now), noting where it was
+ * counted to (tail_copy_counted_to). */
+void tail_let_go(struct tail_file *f, const struct stat *st);
 /* The followed file with that identity (rotated or not), or NULL. */
 struct tail_file *tail_find_inode(struct tail *t, uint64_t dev,
     uint64_t ino);
@@ -227,6 +250,28 @@ size_t tail_copies(struct tail *t, const char *path, uint64_t ino,
 bool tail_copy_was_read(struct tail *t, const char *path,
     const struct stat *st);
 void tail_copies_free(struct tail_copy *copies, size_t ncopies);
+/*
+ * Up to which byte the plain file at PATH (ST) was counted: the offset a
+ * rotated file was let go at (tail_let_go), or the length a copy was read
+ * to, while PATH is that file still (device, inode and the head it had
+ * then), as long or longer; else UINT64_MAX.  A compressed copy is never
+ * partly counted.
+ */
+uint64_t tail_copy_counted_to(struct tail *t, const char *path,
+    const struct stat *st);
+/*
+ * Reads copy C from byte FROM of its text on, text no commit counted
+ * (WHY says how we know, for the log): a plain copy is followed as a
+ * rotated file, drained until let go (its writer may still hold it:
+ * PM2 until `pm2 reloadLogs`; and a crash before the next commit resumes
+ * it from its saved offset); a compressed one is read at once.  Returns
+ * the bytes read now.
+ */
+uint64_t tail_copy_take(struct tail *t, const struct tail_copy *c,
+    uint64_t from, const char *why);
+/* Does FD start with gzip's magic (RFC 1952 section 2.3.1)?  As source.c
+ * does, by the bytes, not the name. */
+bool tail_fd_is_gz(int fd);
 /* The mtime of a copy in ms since the epoch, rounded down. */
 int64_t tail_copy_ms(const struct tail_copy *c);
 /* Sorts COPIES oldest mtime first (dated names sort in time). */
@@ -250,6 +295,14 @@ void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
 /* F, emptied by a truncation (f->is_emptied), has text again: reads
  * whole generations written and rotated in between, from their copies. */
 void tail_drain_missed(struct tail_file *f, uint64_t size);
+/* F, just opened, took the place of OLD at its path: reads whole the
+ * generations the path held in between (tail_copy.c). */
+void tail_drain_between(struct tail_file *f, const struct tail_gone *old);
+/* OLD's part as struct tail_gone has it, from its descriptor now; OLD's
+ * beside is borrowed. */
+void tail_gone_of(const struct tail_file *old, struct tail_gone *g);
+/* Forgets every struct tail_gone (tail_free). */
+void tail_gone_free_all(struct tail *t);
 
 /* Reads up to LEN bytes of PATH's text (decompressed if gzip) into BUF;
  * how many were read (0 when it cannot be opened). */
@@ -258,16 +311,25 @@ size_t tail_copy_read_head(const char *path, char *buf, size_t len);
 /* tail_copy_seen.c */
 
 /* crc32 of the first TAIL_FP_MAX bytes of PATH as stored (compressed or
- * not), or 0 when it cannot be read. */
+ * not; fewer if it is shorter), or 0 when it cannot be read. */
 uint32_t tail_copy_head_crc(const char *path);
+/* The same of its first LEN bytes (at most TAIL_FP_MAX). */
+uint32_t tail_copy_head_crc_n(const char *path, uint32_t len);
 /* Is the file at PATH (ST) the copy ID: same device, inode, size, head? */
 bool tail_copy_is(const struct state_copy *id, const char *path,
     const struct stat *st);
 /* Adds the copy at PATH (ST: device, inode, size) to S. */
 void tail_seen_add(struct tail_seen *s, const char *path,
     const struct stat *st);
+/* The length of the text of the copy at PATH (SIZE bytes on disk): SIZE,
+ * or for a gzip file its ISIZE (the length mod 2^32). */
+uint64_t tail_copy_text_len(const char *path, uint64_t size);
 /* Is the copy at PATH (ST) in S, unchanged? */
 bool tail_seen_has(const struct tail_seen *s, const char *path,
+    const struct stat *st);
+/* Or was it in S, the same file then shorter (same device, inode and
+ * head)?  A writer that still holds a renamed file appends to it. */
+bool tail_seen_had(const struct tail_seen *s, const char *path,
     const struct stat *st);
 /* Empties S (its memory freed); S stays usable. */
 void tail_seen_release(struct tail_seen *s);

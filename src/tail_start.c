@@ -13,13 +13,15 @@
  *     the very first start, tail.start_at decides).
  *  4. The orphans: every copy in a source's directory when this start
  *     began that the last commit did not see (tail_copy_seen.c: by device,
- *     inode, size and head, never by time), not read in 1-2, not read
- *     before (tail_copy_was_read), and not a copy of a known file still
- *     at its path, is text no commit has counted (a file born, written
- *     and rotated while watch was down, a new file at a known file's
- *     path): read whole, oldest first.  A copy the last commit saw was
- *     read then, or belongs to a file that had been let go: it is never
- *     read again.
+ *     inode, size and head, never by time; grown since is still seen),
+ *     not read in 1-2, not read or let go before (tail_copy_counted_to),
+ *     and not a copy of a known file still at its path, is text no commit
+ *     has counted (a file born, written and rotated while watch was down,
+ *     a new file at a known file's path): read whole, oldest first.  A
+ *     copy the last commit saw was read then, or belongs to a file that
+ *     had been let go: it is never read again, but for what a writer
+ *     appended to a file after we let it go (PM2 without `pm2
+ *     reloadLogs`), read from where we let it go.
  * "Made since the last commit" in 1-2 means the same: not in the set the
  * last commit saw.  An older state without that set takes the copies no
  * later than its last commit as seen (tail_seen_load).
@@ -119,7 +121,10 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 	struct tail_file *f;
 	uint32_t crc;
 
-	if (p == NULL) {
+	/* Its inode followed already is another file's now: a live log
+	 * created while watch was down took it (tail_is_saved_here). */
+	if (p == NULL || tail_find_inode(t, sf->dev, sf->ino) != NULL) {
+		free(p);
 		tail_resume_gone(t, sf);
 		return;
 	}
@@ -147,6 +152,7 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 		log_warnx("%s: inode %llu has other content than saved; not "
 		    "reading it as the file we followed", p,
 		    (unsigned long long)sf->ino);
+		f->is_rotated = false;	/* nothing of ours to remember */
 		tail_file_drop(f);
 		tail_resume_gone(t, sf);
 	} else {
@@ -156,6 +162,30 @@ tail_resume_moved(struct tail *t, const struct state_file *sf)
 		tail_read(f);
 	}
 	free(p);
+}
+
+/*
+ * Is the live file at PATH, which has SF's device and inode, the file SF
+ * saved?  At SF's own path, yes: a rewrite there is a truncation, and is
+ * read as one.  At another live path only if it still has SF's head:
+ * logrotate's create and compress free inodes while watch is down, and
+ * the next file created, another app's log as likely as not, takes one.
+ */
+static bool
+tail_is_saved_here(const struct state_file *sf, const char *path)
+{
+	uint32_t crc;
+	int fd;
+	bool same;
+
+	if (strcmp(sf->path, path) == 0)
+		return true;
+	if (sf->fp_len == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	same = tail_fp_compute(fd, sf->fp_len, &crc) == 0 &&
+	    crc == sf->fp_crc;
+	close(fd);
+	return same;
 }
 
 static void
@@ -184,7 +214,8 @@ tail_start_one(struct tail *t, const char *path, void *ctx)
 		const struct state_file *sf = &ts->saved[i];
 
 		if (ts->used[i] || sf->dev != (uint64_t)st.st_dev ||
-		    sf->ino != (uint64_t)st.st_ino)
+		    sf->ino != (uint64_t)st.st_ino ||
+		    !tail_is_saved_here(sf, path))
 			continue;
 		ts->used[i] = true;
 		f = tail_open(t, path, sf->offset);
@@ -219,58 +250,6 @@ tail_is_claimed(const struct tail *t, uint64_t dev, uint64_t ino)
 		if (t->claims[i].dev == dev && t->claims[i].ino == ino)
 			return true;
 	return false;
-}
-
-/* Does FD start with gzip's magic (RFC 1952 section 2.3.1)?  As
- * source.c does, by the bytes, not the name. */
-static bool
-tail_fd_is_gz(int fd)
-{
-	unsigned char magic[2];
-
-	return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
-	    magic[1] == 0x8b;
-}
-
-/* Reads the orphan copy C whole (step 4 above). */
-static void
-tail_resume_orphan(struct tail *t, const struct tail_copy *c)
-{
-	struct tail_file *f;
-	struct stat st;
-	int fd;
-
-	fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_warn("%s: cannot read it", c->path);
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	if (!tail_fd_is_gz(fd)) {
-		/* Followed as a rotated file: its writer may still hold it
-		 * (rename, then `pm2 reloadLogs`), and a crash before the
-		 * next commit resumes it from its saved offset. */
-		close(fd);
-		f = tail_open(t, c->path, 0);
-		if (f == NULL)
-			return;
-		f->is_rotated = true;
-		f->last_growth_ms = tail_copy_ms(c);
-		t->stats.rotations++;
-		log_info("%s: a copy made while we were stopped, of text no "
-		    "commit counted; reading it whole", c->path);
-		tail_read(f);
-		return;
-	}
-	/* Compressed: read at once, never followed; until the next commit
-	 * sees it, it stays an orphan, so a crash reads it again. */
-	f = tail_file_new(t, c->path, fd, &st);
-	f->is_copy_only = true;
-	log_info("%s: a compressed copy made while we were stopped, of text "
-	    "no commit counted; read %llu bytes of it", c->path,
-	    (unsigned long long)tail_copy_feed(f, c->path, 0));
-	tail_file_drop(f);
 }
 
 /*
@@ -313,6 +292,7 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 		char *copy = xstrdup(c->path), *name = basename(copy);
 		const struct tail_dir *d = NULL;
 		struct stat st;
+		uint64_t from;
 
 		for (size_t k = 0; k < t->ndirs && d == NULL; k++) {
 			char *p = path_join(t->dirs[k].path, name);
@@ -327,16 +307,21 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 		    (uint64_t)st.st_dev != c->dev ||
 		    (uint64_t)st.st_ino != c->ino ||
 		    (uint64_t)st.st_size != c->size ||
-		    tail_seen_has(&t->seen, c->path, &st) ||
-		    tail_is_known_copy(d, name, ts) ||
 		    tail_find_inode(t, c->dev, c->ino) != NULL ||
-		    tail_is_claimed(t, c->dev, c->ino) ||
-		    tail_copy_was_read(t, c->path, &st)) {
+		    tail_is_claimed(t, c->dev, c->ino)) {
 			free(copy);
 			continue;
 		}
+		/* Read before, or let go: only what was appended since. */
+		from = tail_copy_counted_to(t, c->path, &st);
+		if (from == UINT64_MAX && !tail_seen_had(&t->seen, c->path,
+		    &st) && !tail_is_known_copy(d, name, ts))
+			tail_copy_take(t, c, 0, "a copy made while we were "
+			    "stopped, of text no commit counted");
+		else if (from != UINT64_MAX && from < c->size)
+			tail_copy_take(t, c, from, "written to after we let "
+			    "it go");
 		free(copy);
-		tail_resume_orphan(t, c);
 	}
 }
 

@@ -1,0 +1,172 @@
+#!/bin/sh
+# Generations of a log that watch did not see at its path: the path
+# rotated more than once before watch looked again (SIGSTOP stands for a
+# loaded machine, one batch of inotify events, or a start after a
+# crash), a file truncated and written again before it was renamed, a
+# writer that appends to a renamed file after watch let it go (PM2 until
+# `pm2 reloadLogs`), inodes freed and reused while watch was down.  Every
+# line written is counted once: after the CONT, and again after a restart
+# (nothing read twice).  Found by testers on builds up to 401f022.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+
+# gen FIRST LAST TAG: failure lines FIRST..LAST into the live file.
+gen() {
+	seq -f "req=%g ERROR $3" "$1" "$2" >> "$L"
+}
+
+# stopped CASE: plays CASE while watch is stopped; sets due, the count.
+stopped() {
+	case $1 in
+	rename_twice)	# logrotate rotate N with delaycompress, three times
+		for g in 2 3 4; do
+			[ -f "$L.2.gz" ] && mv "$L.2.gz" "$L.3.gz"
+			[ -f "$L.1" ] && { gzip -c "$L.1" > "$L.2.gz"; rm "$L.1"; }
+			mv "$L" "$L.1"
+			gen $((g * 100 - 99)) $((g * 100)) "g$g"
+		done
+		due=400 ;;
+	compress_now)	# compress without delaycompress, dateext names
+		for g in 2 3 4; do
+			mv "$L" "$D/demo-api-out.log-2026120$g"
+			gzip "$D/demo-api-out.log-2026120$g"
+			gen $((g * 100 - 99)) $((g * 100)) "g$g"
+		done
+		due=400 ;;
+	delete_recreate)
+		rm "$L"; gen 101 200 g2; mv "$L" "$L.1"; gen 201 300 g3
+		due=300 ;;
+	flush_then_rename)	# pm2 flush, text past our offset, a rename
+		: > "$L"; gen 101 200 g2; mv "$L" "$L.1"; gen 201 300 g3
+		due=300 ;;
+	copytruncate_then_rename)
+		cp "$L" "$D/demo-api-out__2026-12-07_10-00-00.log"; : > "$L"
+		gen 101 200 g2; mv "$L" "$L.1"; gen 201 300 g3
+		due=300 ;;
+	same_banner)	# each file starts with the app's banner
+		mv "$L" "$L.1"
+		echo 'App started on port 3000' > "$L"; gen 101 200 g2
+		mv "$L.1" "$L.2"; mv "$L" "$L.1"
+		echo 'App started on port 3000' > "$L"
+		due=200 ;;
+	esac
+}
+
+for c in rename_twice compress_now delete_recreate flush_then_rename \
+    copytruncate_then_rename same_banner; do
+	echo "# $c while watch is stopped"
+	start_watch
+	gen 1 100 g1
+	wait_count 100 failures "$c: first generation"
+	kill -STOP "$WPID"
+	stopped "$c"
+	kill -CONT "$WPID"
+	wait_count "$due" failures "$c: every generation once"
+	stop_watch
+	start_watch
+	gen 1001 1010 after
+	wait_count $((due + 10)) failures "$c: nothing read twice after a restart"
+	stop_watch
+	rm -rf "$D"/* "$T/state" "$WLOG"
+done
+
+echo "# a renamed file written to after watch let it go (no pm2 reloadLogs)"
+start_watch
+exec 3>>"$L"
+seq -f 'req=%g ERROR a' 1 100 >&3
+wait_count 100 failures "late: first generation"
+mv "$L" "$L.1"; : > "$L"
+wait_for "watch to let the renamed file go" grep -q 'let go at offset' "$WLOG"
+echo 'req=101 ERROR late' >&3
+mv "$L.1" "$L.2"; mv "$L" "$L.1"; : > "$L"
+wait_count 101 failures "late: the line after the let-go once, the rest not again"
+grep -q 'written to after we let it go' "$WLOG" || fail "late: not said"
+# The app still writes into the old file: it is followed again.
+for i in $(seq 102 150); do echo "req=$i ERROR still" >&3; sleep 0.01; done
+wait_count 150 failures "late: the writes into the file followed again"
+exec 3>&-
+stop_watch
+start_watch
+echo 'req=151 ERROR after' >> "$L"
+wait_count 151 failures "late: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
+follows() {
+	[ "$(grep -c 'following inode .* from offset 0' "$WLOG")" -ge "$1" ]
+}
+echo "# a file opened empty, written, renamed and gzipped unseen"
+start_watch
+gen 1 50 a
+wait_count 50 failures "empty: first generation"
+mv "$L" "$L.1"; gzip "$L.1"; : > "$L"
+wait_for "watch to follow the new empty file" follows 2
+kill -STOP "$WPID"
+gen 51 100 b
+mv "$L.1.gz" "$L.2.gz"; mv "$L" "$L.1"; gzip "$L.1"; : > "$L"
+kill -CONT "$WPID"
+wait_count 100 failures "empty: its text once (the descriptor, not its .gz too)"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
+echo "# the file let go, then a generation written and rotated before watch saw it"
+# logrotate without create: the app makes the next file at its next
+# write, and that file was renamed and gzipped before watch looked.
+start_watch
+gen 1 50 a
+wait_count 50 failures "gone: first generation"
+mv "$L" "$L.1"; gzip "$L.1"
+wait_for "watch to let the first file go" grep -q 'let go at offset' "$WLOG"
+kill -STOP "$WPID"
+gen 51 100 b
+mv "$L.1.gz" "$L.2.gz"; mv "$L" "$L.1"; gzip "$L.1"
+gen 101 120 c
+kill -CONT "$WPID"
+wait_count 120 failures "gone: the generation between once, the first not again"
+stop_watch
+start_watch
+gen 121 130 d
+wait_count 130 failures "gone: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
+echo "# logrotate create + compress of several logs, twice while stopped, once after kill -9"
+if ! command -v logrotate >/dev/null 2>&1; then
+	echo "skip: logrotate(8) is not installed"
+	exit 0
+fi
+cat > "$T/lr.conf" <<Y
+$D/*.log {
+  rotate 5
+  create
+  compress
+}
+Y
+files="demo-api-out-0.log demo-api-out-1.log demo-api-error-0.log demo-api-error-1.log demo-out.log"
+n=0
+add() {
+	for f in $files; do
+		seq -f "req=%g ERROR $1 $f" $((n + 1)) $((n + $2)) >> "$D/$f"
+		n=$((n + $2))
+	done
+}
+rotate() {
+	logrotate -f -s "$T/lr.state" "$T/lr.conf"
+}
+add g0 10
+start_watch
+add g1 50
+wait_count $n failures "logrotate: first generations"
+kill -STOP "$WPID"
+rotate; add g2 50
+rotate; add g3 50
+kill -CONT "$WPID"
+wait_count $n failures "logrotate: two rotations while stopped"
+rotate; add g4 50
+wait_count $n failures "logrotate: a rotation while running"
+kill9_watch
+# The files rotation frees, their inodes, go to the next files made.
+rotate; add g5 50
+start_watch
+wait_count $n failures "logrotate: a rotation after kill -9, inodes reused"
+stop_watch
