@@ -204,6 +204,8 @@ tail_event_name(struct tail *t, struct tail_dir *d,
 		t->is_seen_dirty = true;
 		if (d->is_home)
 			t->is_home_dirty = true;
+		else if (ev->mask == IN_MODIFY)
+			tail_check_let_go(t, full);
 	}
 	if (full != buf)
 		free(full);

@@ -518,6 +518,8 @@ tail_gone_of(const struct tail_file *old, struct tail_gone *g)
 
 	memset(g, 0, sizeof(*g));
 	g->beside = old->beside;
+	g->dev = old->dev;
+	g->ino = old->ino;
 	if (old->fd < 0 || fstat(old->fd, &st) != 0)
 		return;
 	g->size = (uint64_t)st.st_size;
@@ -525,4 +527,38 @@ tail_gone_of(const struct tail_file *old, struct tail_gone *g)
 	    TAIL_FP_MAX;
 	if (tail_fp_compute(old->fd, g->head_len, &g->head_crc) != 0)
 		g->head_len = 0;
+}
+
+/*
+ * A writer that holds a renamed file (PM2 until `pm2 reloadLogs`) may
+ * write to it again long after we let it go: its writes come as events
+ * on a name that is no live file.  The file is known by its inode and the
+ * head it had (struct tail_gone); a longer one is followed again from the
+ * length we let it go at.
+ */
+void
+tail_check_let_go(struct tail *t, const char *path)
+{
+	struct tail_copy c;
+	struct stat st;
+
+	if (t->gone == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    tail_find_inode(t, (uint64_t)st.st_dev, (uint64_t)st.st_ino) !=
+	    NULL)
+		return;
+	for (const struct tail_gone *g = t->gone; g != NULL; g = g->next) {
+		if (g->dev != (uint64_t)st.st_dev ||
+		    g->ino != (uint64_t)st.st_ino)
+			continue;
+		if ((uint64_t)st.st_size <= g->size ||
+		    tail_copy_head_crc_n(path, g->head_len) != g->head_crc)
+			return;
+		c.path = (char *)path;
+		c.mtime = st.st_mtim;
+		c.dev = g->dev;
+		c.ino = g->ino;
+		c.size = (uint64_t)st.st_size;
+		tail_copy_take(t, &c, g->size, "written to after we let it go");
+		return;
+	}
 }

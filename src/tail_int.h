@@ -86,6 +86,8 @@ struct tail_gone {
 	struct tail_gone *next;
 	char		*path;
 	struct tail_seen beside;	/* its f->beside */
+	uint64_t	 dev;
+	uint64_t	 ino;
 	uint64_t	 size;		/* its length when let go */
 	uint32_t	 head_len;	/* min(size, TAIL_FP_MAX) */
 	uint32_t	 head_crc;	/* crc32 of its first head_len bytes */
@@ -301,6 +303,9 @@ void tail_drain_between(struct tail_file *f, const struct tail_gone *old);
 /* OLD's part as struct tail_gone has it, from its descriptor now; OLD's
  * beside is borrowed. */
 void tail_gone_of(const struct tail_file *old, struct tail_gone *g);
+/* The file at PATH, not a live name, was written to: if it is one we let
+ * go, appended to since, it is followed again from where we let it go. */
+void tail_check_let_go(struct tail *t, const char *path);
 /* Forgets every struct tail_gone (tail_free). */
 void tail_gone_free_all(struct tail *t);
 

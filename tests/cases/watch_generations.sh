@@ -81,14 +81,24 @@ echo 'req=101 ERROR late' >&3
 mv "$L.1" "$L.2"; mv "$L" "$L.1"; : > "$L"
 wait_count 101 failures "late: the line after the let-go once, the rest not again"
 grep -q 'written to after we let it go' "$WLOG" || fail "late: not said"
-# The app still writes into the old file: it is followed again.
+# The app still writes into the old file: it is followed again, and
+# again after each quiet spell longer than rotate_wait.
 for i in $(seq 102 150); do echo "req=$i ERROR still" >&3; sleep 0.01; done
 wait_count 150 failures "late: the writes into the file followed again"
+# (The first file is let go as .1 or .2, by when the write came.)
+let_gos() {
+	[ "$(grep -c "inode $ino1 let go" "$WLOG")" -ge "$1" ]
+}
+ino1=$(stat -c %i "$L.2")
+wait_for "watch to let the old file go again" let_gos 2
+for i in $(seq 151 160); do echo "req=$i ERROR again" >&3; done
+wait_count 160 failures "late: the writes after a second let-go"
+wait_for "watch to let the old file go a third time" let_gos 3
 exec 3>&-
 stop_watch
 start_watch
-echo 'req=151 ERROR after' >> "$L"
-wait_count 151 failures "late: nothing read twice after a restart"
+echo 'req=161 ERROR after' >> "$L"
+wait_count 161 failures "late: nothing read twice after a restart"
 stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
