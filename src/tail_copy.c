@@ -78,31 +78,97 @@ tail_fd_is_gz(int fd)
 uint64_t
 tail_copy_counted_to(struct tail *t, const char *path, const struct stat *st)
 {
-	uint64_t size;
+	unsigned char head[TAIL_FP_MAX];
+	uint64_t size, text;
 	uint32_t crc;
-	int fd;
-	bool is_gz;
+	size_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool is_gz = fd >= 0 && tail_fd_is_gz(fd);
 
-	if (state_copy_read_get(t->st, (uint64_t)st->st_dev,
-	    (uint64_t)st->st_ino, &size, &crc) != 0 ||
-	    (uint64_t)st->st_size < size ||
-	    tail_copy_head_crc_n(path, size < TAIL_FP_MAX ? (uint32_t)size :
-	    TAIL_FP_MAX) != crc)
-		return UINT64_MAX;
-	if ((uint64_t)st->st_size == size)
-		return size;
-	/* A gzip file is written whole, never appended to: a longer one
-	 * at that inode is another. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	is_gz = fd < 0 || tail_fd_is_gz(fd);
 	if (fd >= 0)
 		close(fd);
-	return is_gz ? UINT64_MAX : size;
+	if (state_copy_read_get(t->st, (uint64_t)st->st_dev,
+	    (uint64_t)st->st_ino, &size, &crc) == 0 &&
+	    (uint64_t)st->st_size >= size &&
+	    tail_copy_head_crc_n(path, size < TAIL_FP_MAX ? (uint32_t)size :
+	    TAIL_FP_MAX) == crc) {
+		/* A gzip file is read whole (its size on disk was noted),
+		 * and written whole, never appended to: a longer one at
+		 * that inode is another. */
+		if (!is_gz)
+			return size;
+		if ((uint64_t)st->st_size == size)
+			return tail_copy_text_len(path, size);
+	}
+	if (!is_gz)
+		return UINT64_MAX;
+	/* Lengths are compared mod 2^32, as gzip keeps them. */
+	text = tail_copy_text_len(path, (uint64_t)st->st_size);
+	got = tail_copy_read_head(path, (char *)head, sizeof(head));
+	/* A compressed copy of a file we follow (logrotate's delaycompress
+	 * makes NAME.2.gz of NAME.1 while its writer, waiting for `pm2
+	 * reloadLogs`, still appends to it): its text has that file's head,
+	 * and is no longer; we read it all from the file. */
+	for (const struct tail_file *f = t->files; f != NULL; f = f->next) {
+		struct stat fst;
+
+		if (!f->is_copy_only && f->fp_len > 0 && f->fp_len <= got &&
+		    fstat(f->fd, &fst) == 0 &&
+		    (uint32_t)text <= (uint32_t)fst.st_size &&
+		    (uint32_t)crc32(0L, head, f->fp_len) == f->fp_crc)
+			return text;
+	}
+	/* Of a file we let go, which its writer may have appended to
+	 * since: that file's head, and no shorter. */
+	for (const struct tail_gone *g = t->gone; g != NULL; g = g->next)
+		if (g->size > 0 && g->head_len > 0 && g->head_len <= got &&
+		    (uint32_t)text >= (uint32_t)g->size &&
+		    (uint32_t)crc32(0L, head, g->head_len) == g->head_crc)
+			return g->size;
+	return UINT64_MAX;
+}
+
+/* Is the live file at PATH in DIR, with a name longer than BASE, NAME
+ * itself or, by name, a copy of it? */
+static bool
+tail_is_copy_of_path(const char *dir, const char *base, const char *path,
+    const char *name)
+{
+	char *other = tail_name_in(dir, path);
+	bool is = other != NULL && strlen(other) > strlen(base) &&
+	    (strcmp(other, name) == 0 || tail_is_copy_name(other, name));
+
+	free(other);
+	return is;
+}
+
+/*
+ * Is NAME in DIR, a copy of BASE by name, another live file there (one
+ * we follow, or during a start one the last commit saved), or a copy of
+ * one with a longer name?  Names outside PM2's scheme tell only by
+ * prefix, and the longest claim wins: "app-1.log.1.gz" is app-1.log's,
+ * though "app" then '-' and a digit names a copy of app.log too
+ * (logrotate's `extension .log`, tail_is_copy_name).
+ */
+static bool
+tail_is_anothers_copy(const struct tail *t, const char *dir,
+    const char *base, const char *name)
+{
+	for (const struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (!f->is_rotated && !f->is_copy_only &&
+		    tail_is_copy_of_path(dir, base, f->path, name))
+			return true;
+	for (size_t i = 0; i < t->start_nsaved; i++)
+		if (tail_is_copy_of_path(dir, base, t->start_saved[i].path,
+		    name))
+			return true;
+	return false;
 }
 
 /*
  * Lists the copies beside PATH (regular files, not inode INO, not read
- * before: tail_copy_was_read), oldest mtime first, into *COPIES (free with tail_copies_free).  Returns how
+ * before: tail_copy_was_read, not another live file's by name),
+ * oldest mtime first, into *COPIES (free with tail_copies_free).  Returns how
  * many.
  */
 size_t
@@ -122,7 +188,8 @@ tail_copies(struct tail *t, const char *path, uint64_t ino,
 		struct stat st;
 		char *p;
 
-		if (!tail_is_copy_name(base, de->d_name))
+		if (!tail_is_copy_name(base, de->d_name) ||
+		    tail_is_anothers_copy(t, dir, base, de->d_name))
 			continue;
 		p = path_join(dir, de->d_name);
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -203,6 +270,10 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 		f = tail_open(t, c->path, from);
 		if (f == NULL)
 			return 0;
+		/* Its head, counted before, tells its compressed copy. */
+		f->fp_len = from < TAIL_FP_MAX ? (uint32_t)from : TAIL_FP_MAX;
+		if (tail_fp_compute(f->fd, f->fp_len, &f->fp_crc) != 0)
+			f->fp_len = f->fp_crc = 0;
 		f->is_rotated = true;
 		f->last_growth_ms = tail_copy_ms(c);
 		t->stats.rotations++;
@@ -470,7 +541,7 @@ tail_feed_missed(struct tail_file *f, uint64_t size,
 			    c->size) <= old_size))
 				continue;
 			from = 0;
-		} else if (from >= c->size)
+		} else if (from >= tail_copy_text_len(c->path, c->size))
 			continue;
 		tail_copy_take(f->t, c, from, from == 0 ? "a generation was "
 		    "written and rotated before we read it" :

@@ -120,14 +120,24 @@ tail_file_free(struct tail_file *f)
 	free(f);
 }
 
-/* Removes the struct tail_gone of PATH from T's list; the caller frees
- * it (tail_gone_free).  NULL when there is none. */
+/* The newest struct tail_gone of a file let go from PATH, or NULL. */
+static const struct tail_gone *
+tail_gone_at(const struct tail *t, const char *path)
+{
+	for (const struct tail_gone *g = t->gone; g != NULL; g = g->next)
+		if (strcmp(g->path, path) == 0)
+			return g;
+	return NULL;
+}
+
+/* Removes the struct tail_gone of DEV, INO from T's list; the caller
+ * frees it (tail_gone_free).  NULL when there is none. */
 static struct tail_gone *
-tail_gone_take(struct tail *t, const char *path)
+tail_gone_take(struct tail *t, uint64_t dev, uint64_t ino)
 {
 	for (struct tail_gone **pp = &t->gone; *pp != NULL;
 	    pp = &(*pp)->next)
-		if (strcmp((*pp)->path, path) == 0) {
+		if ((*pp)->dev == dev && (*pp)->ino == ino) {
 			struct tail_gone *g = *pp;
 
 			*pp = g->next;
@@ -160,20 +170,28 @@ tail_gone_free_all(struct tail *t)
 }
 
 /*
- * Keeps what the file that takes F's place will need of F, rotated and
- * let go now (tail_check_path): the oldest of more than TAIL_GONE_MAX
- * goes.
+ * Keeps what we know of F, rotated and let go now: the file that takes
+ * its place (tail_check_path) needs it, and so do its copies, grown or
+ * compressed (tail_copy_counted_to, tail_check_let_go).  The oldest of
+ * more than TAIL_GONE_MAX goes.
  */
 static void
 tail_gone_note(struct tail_file *f)
 {
 	struct tail *t = f->t;
 	struct tail_gone *g = xmalloc(sizeof(*g)), **pp;
+	struct tail_gone *was = tail_gone_take(t, f->dev, f->ino);
 
-	tail_gone_free(tail_gone_take(t, f->path));
 	tail_gone_of(f, g);
 	memset(&f->beside, 0, sizeof(f->beside));	/* now g's */
-	g->path = xstrdup(f->path);
+	/* Let go again after it was written to (tail_check_let_go): it
+	 * is still what was let go from its live path. */
+	if (was != NULL) {
+		g->path = was->path;
+		was->path = NULL;
+	} else
+		g->path = xstrdup(f->path);
+	tail_gone_free(was);
 	g->next = t->gone;
 	t->gone = g;
 	if (++t->ngone <= TAIL_GONE_MAX)
@@ -495,6 +513,31 @@ tail_pread(struct tail_file *f)
 }
 
 /*
+ * F's fingerprint, while shorter than TAIL_FP_MAX, taken from the N bytes
+ * in BUF just read at F's offset: the text counted is what it must
+ * describe.  A rotated file read from its start has no other (its head
+ * is not checked: tail_check_identity), and its compressed copy is known
+ * by it (tail_copy_counted_to).
+ */
+static void
+tail_fp_learn(struct tail_file *f, const char *buf, size_t n)
+{
+	uint64_t o = f->offset;
+	size_t k;
+
+	if (o >= TAIL_FP_MAX || o != f->fp_len || (o > 0 &&
+	    (f->head_len != o || f->head_crc != f->fp_crc)))
+		return;
+	k = n < TAIL_FP_MAX - o ? n : (size_t)(TAIL_FP_MAX - o);
+	memcpy(f->head + o, buf, k);
+	f->fp_len = (uint32_t)(o + k);
+	f->fp_crc = (uint32_t)crc32(0L, f->head, f->fp_len);
+	f->head_len = f->fp_len;
+	f->head_crc = f->fp_crc;
+	f->fp_size = UINT64_MAX;	/* the next full check reads it again */
+}
+
+/*
  * The usual turn, a file that grew: read first, and let that tell us it
  * grew, instead of an fstat(2) (the first read is at our offset, so more
  * bytes mean it was not truncated below it).  Only a rewrite past our
@@ -548,6 +591,7 @@ tail_read(struct tail_file *f)
 	}
 	f->has_more = false;
 	while (n > 0) {
+		tail_fp_learn(f, t->buf, (size_t)n);
 		pipeline_feed(f->pipeline, t->buf, (size_t)n);
 		f->offset += (uint64_t)n;
 		t->stats.bytes += (uint64_t)n;
@@ -613,15 +657,16 @@ tail_check_path(struct tail *t, const char *path)
 	if (f == NULL)
 		return;
 	if (!t->is_starting) {
-		/* The file let go from the path, if none is still held. */
-		struct tail_gone *gone = tail_gone_take(t, path), old;
+		/* The file last let go from the path, if none is still
+		 * held. */
+		const struct tail_gone *gone = tail_gone_at(t, path);
+		struct tail_gone old;
 
 		if (prev != NULL) {
 			tail_gone_of(prev, &old);
 			tail_drain_between(f, &old);
 		} else if (gone != NULL)
 			tail_drain_between(f, gone);
-		tail_gone_free(gone);
 	}
 	tail_read(f);
 }

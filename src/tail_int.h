@@ -27,7 +27,7 @@
 #define TAIL_BUFSIZE	(256 * 1024)
 #define TAIL_READ_MAX	(8 * 1024 * 1024)	/* per file per turn */
 #define TAIL_POLL_MS	1000	/* polling, and checking rotated files */
-#define TAIL_GONE_MAX	256	/* struct tail_gone kept, one per path */
+#define TAIL_GONE_MAX	256	/* struct tail_gone kept */
 #define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
@@ -78,9 +78,11 @@ struct tail_file {
 };
 
 /*
- * A file rotated away from PATH and let go (or deleted) before another
- * took its place there: what the one that does needs of it to tell the
- * generations it never read from its copies (tail_drain_between).
+ * A file rotated away from PATH and let go (or deleted): what the file
+ * that takes its place there needs of it to tell the generations it never
+ * read from its copies (tail_drain_between), and what tells its own
+ * copies, grown or compressed, as text counted up to SIZE
+ * (tail_copy_counted_to, tail_check_let_go).
  */
 struct tail_gone {
 	struct tail_gone *next;
@@ -146,8 +148,7 @@ struct tail {
 	struct tail_seen seen;
 	bool		 has_seen;	/* the state holds that set */
 	bool		 is_seen_dirty;	/* a copy may have come or changed */
-	/* The files let go before another took their place (newest
-	 * first, at most TAIL_GONE_MAX). */
+	/* The files let go (newest first, at most TAIL_GONE_MAX). */
 	struct tail_gone *gone;
 	size_t		 ngone;
 	/* Paths that would not open, and why (an errno): each is warned
@@ -253,11 +254,13 @@ bool tail_copy_was_read(struct tail *t, const char *path,
     const struct stat *st);
 void tail_copies_free(struct tail_copy *copies, size_t ncopies);
 /*
- * Up to which byte the plain file at PATH (ST) was counted: the offset a
- * rotated file was let go at (tail_let_go), or the length a copy was read
- * to, while PATH is that file still (device, inode and the head it had
- * then), as long or longer; else UINT64_MAX.  A compressed copy is never
- * partly counted.
+ * Up to which byte of its text the copy at PATH (ST) was counted: the
+ * offset a rotated file was let go at (tail_let_go), or the length a copy
+ * was read to, while PATH is that file still (device, inode and the head
+ * it had then), as long or longer.  A compressed copy, by its text's head
+ * and length: of a file we follow, all of it (we read it from the file);
+ * of one let go since this watch started (struct tail_gone), that file's
+ * offset.  Else UINT64_MAX.
  */
 uint64_t tail_copy_counted_to(struct tail *t, const char *path,
     const struct stat *st);

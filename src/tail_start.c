@@ -318,7 +318,8 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 		    &st) && !tail_is_known_copy(d, name, ts))
 			tail_copy_take(t, c, 0, "a copy made while we were "
 			    "stopped, of text no commit counted");
-		else if (from != UINT64_MAX && from < c->size)
+		else if (from != UINT64_MAX &&
+		    from < tail_copy_text_len(c->path, c->size))
 			tail_copy_take(t, c, from, "written to after we let "
 			    "it go");
 		free(copy);

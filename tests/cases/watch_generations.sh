@@ -105,6 +105,27 @@ rm -rf "$D"/* "$T/state" "$WLOG"
 follows() {
 	[ "$(grep -c 'following inode .* from offset 0' "$WLOG")" -ge "$1" ]
 }
+echo "# a file let go, written to while watch is stopped, then compressed (delaycompress)"
+# PM2 without reloadLogs appends to NAME.1; the next rotation makes
+# NAME.2.gz of it: only what was appended since the let-go is new.
+start_watch
+exec 3>>"$L"
+seq -f 'req=%g ERROR a' 1 100 >&3
+wait_count 100 failures "delaycompress: first generation"
+mv "$L" "$L.1"; : > "$L"
+wait_for "watch to let the renamed file go" grep -q 'let go at offset' "$WLOG"
+kill -STOP "$WPID"
+seq -f 'req=%g ERROR late' 101 150 >&3
+gzip -c "$L.1" > "$L.2.gz"; rm "$L.1"; mv "$L" "$L.1"; : > "$L"
+exec 3>&-
+kill -CONT "$WPID"
+wait_count 150 failures "delaycompress: the appended lines once, the rest not again"
+stop_watch
+start_watch
+wait_count 150 failures "delaycompress: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
 echo "# a file opened empty, written, renamed and gzipped unseen"
 start_watch
 gen 1 50 a
@@ -180,3 +201,50 @@ rotate; add g5 50
 start_watch
 wait_count $n failures "logrotate: a rotation after kill -9, inodes reused"
 stop_watch
+
+echo "# a path source with app.log and app-1.log: each reads its own copies"
+# "app-1.log.1.gz" is a copy of app.log by name too ("app" then '-' and
+# a digit): the longer name's claim wins.
+P=$T/plain
+mkdir -p "$P"
+cat > "$T/plain.yaml" <<Y
+sources:
+  - path: $P/*.log
+pattern_sets: [$T/error.yaml]
+state_dir: $T/pstate
+tail:
+  sweep: 1s
+  rotate_wait: 1s
+state:
+  commit_interval: 200ms
+Y
+cat > "$T/plr.conf" <<Y
+$P/*.log {
+  rotate 5
+  create
+  compress
+}
+Y
+n=0
+padd() {
+	for f in app.log app-1.log; do
+		seq -f "req=%g ERROR $1 $f" $((n + 1)) $((n + 50)) >> "$P/$f"
+		n=$((n + 50))
+	done
+}
+CFG_SAVED=$CFG
+CFG=$T/plain.yaml
+padd g0
+start_watch
+padd g1
+wait_count $n failures "siblings: first generations"
+kill -STOP "$WPID"
+logrotate -f -s "$T/plr.state" "$T/plr.conf"; padd g2
+logrotate -f -s "$T/plr.state" "$T/plr.conf"; padd g3
+kill -CONT "$WPID"
+wait_count $n failures "siblings: every generation once"
+stop_watch
+start_watch
+wait_count $n failures "siblings: nothing read twice after a restart"
+stop_watch
+CFG=$CFG_SAVED
