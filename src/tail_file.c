@@ -184,6 +184,14 @@ tail_gone_note(struct tail_file *f)
 
 	tail_gone_of(f, g);
 	memset(&f->beside, 0, sizeof(f->beside));	/* now g's */
+	/* Counted up to our offset: a line without its LF past it is not. */
+	if (f->offset < g->size) {
+		g->size = f->offset;
+		g->head_len = g->size < TAIL_FP_MAX ? (uint32_t)g->size :
+		    TAIL_FP_MAX;
+		if (tail_fp_compute(f->fd, g->head_len, &g->head_crc) != 0)
+			g->head_len = 0;
+	}
 	/* Let go again after it was written to (tail_check_let_go): it
 	 * is still what was let go from its live path. */
 	if (was != NULL) {
