@@ -196,10 +196,11 @@ wait_count $n failures "logrotate: two rotations while stopped"
 rotate; add g4 50
 wait_count $n failures "logrotate: a rotation while running"
 kill9_watch
-# The files rotation frees, their inodes, go to the next files made.
+# The inodes rotation frees may go to the next files made (ext4 reuses
+# them at once on a small file system; this one may not).
 rotate; add g5 50
 start_watch
-wait_count $n failures "logrotate: a rotation after kill -9, inodes reused"
+wait_count $n failures "logrotate: a rotation after kill -9 (inodes freed)"
 stop_watch
 
 echo "# a path source with app.log and app-1.log: each reads its own copies"
