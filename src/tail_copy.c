@@ -128,15 +128,16 @@ tail_copy_counted_to(struct tail *t, const char *path, const struct stat *st)
 	return UINT64_MAX;
 }
 
-/* Is the live file at PATH in DIR, with a name longer than BASE, NAME
- * itself or, by name, a copy of it? */
+/* Is the live file at PATH in DIR, not BASE, NAME itself or, with a name
+ * longer than BASE, a copy of it by name? */
 static bool
 tail_is_copy_of_path(const char *dir, const char *base, const char *path,
     const char *name)
 {
 	char *other = tail_name_in(dir, path);
-	bool is = other != NULL && strlen(other) > strlen(base) &&
-	    (strcmp(other, name) == 0 || tail_is_copy_name(other, name));
+	bool is = other != NULL && strcmp(other, base) != 0 &&
+	    (strcmp(other, name) == 0 || (strlen(other) > strlen(base) &&
+	    tail_is_copy_name(other, name)));
 
 	free(other);
 	return is;
@@ -289,6 +290,19 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 	    why, (unsigned long long)fed, (unsigned long long)from);
 	tail_file_drop(f);
 	return fed;
+}
+
+/* Is copy C of F one by a name no other program's log can have
+ * (tail_is_sure_copy_name)?  Only such is read whole on its name alone. */
+static bool
+tail_copy_is_sure(const struct tail_file *f, const struct tail_copy *c)
+{
+	char *b = xstrdup(f->path), *n = xstrdup(c->path);
+	bool is = tail_is_sure_copy_name(basename(b), basename(n));
+
+	free(b);
+	free(n);
+	return is;
 }
 
 /* The identity of copy C, as tail_seen_has() takes it. */
@@ -472,6 +486,8 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 		    f->path, (unsigned long long)fed, copies[match].path);
 		for (size_t i = match + 1; i < ncopies &&
 		    !tail_copy_is_heirs(f, &copies[i]); i++) {
+			if (!tail_copy_is_sure(f, &copies[i]))
+				continue;
 			/* Each copy is a record stream of its own. */
 			pipeline_finish(f->pipeline, true);
 			fed = tail_copy_feed(f, copies[i].path, 0);
@@ -538,7 +554,8 @@ tail_feed_missed(struct tail_file *f, uint64_t size,
 			    size) ||
 			    (old_len > 0 && tail_copy_has_head(c->path,
 			    old_len, old_crc) && tail_copy_text_len(c->path,
-			    c->size) <= old_size))
+			    c->size) <= old_size) ||
+			    !tail_copy_is_sure(f, c))
 				continue;
 			from = 0;
 		} else if (from >= tail_copy_text_len(c->path, c->size))

@@ -176,6 +176,14 @@ bool tail_is_live(const struct tail_dir *d, const char *name,
 char *tail_name_in(const char *dir, const char *path);
 /* Is NAME (in the same directory) a copy rotation made of live file BASE? */
 bool tail_is_copy_name(const char *base, const char *name);
+/*
+ * And one that no other program's log can be named: PM2's names, BASE's
+ * whole name then '.', '-' or '_', or its stem then "__" -- not its stem
+ * then '.', '-' or '_' and a digit, which "app-1.log", "app.1.log" or
+ * "app_2.log" of another app also are.  A copy read whole, with nothing
+ * but its name to tie it to BASE, must be one.
+ */
+bool tail_is_sure_copy_name(const char *base, const char *name);
 
 /*
  * Is NAME in directory D a copy rotation made of one of D's live files,

@@ -147,6 +147,25 @@ tail_is_copy_name(const char *base, const char *name)
 
 
 bool
+tail_is_sure_copy_name(const char *base, const char *name)
+{
+	struct pm2_log_name live;
+	size_t n;
+
+	if (!tail_is_copy_name(base, name))
+		return false;
+	if (pm2_log_name_parse(base, &live) == 0) {
+		pm2_log_name_release(&live);
+		return true;
+	}
+	n = strlen(base);
+	if (strncmp(name, base, n) == 0)
+		return true;
+	n = strcspn(base, ".");
+	return name[n] == '_' && name[n + 1] == '_';
+}
+
+bool
 tail_is_copy_in(const struct tail_dir *d, const char *name,
     char *const *bases, size_t nbases)
 {

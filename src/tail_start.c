@@ -283,6 +283,42 @@ tail_is_known_copy(const struct tail_dir *d, const char *name,
 	return false;
 }
 
+/* Is BASE's path in D, and NAME a copy of it that no other program's log
+ * can be named (tail_is_sure_copy_name)? */
+static bool
+tail_is_sure_copy_of(const struct tail_dir *d, const char *path,
+    const char *name)
+{
+	char *base = tail_name_in(d->path, path);
+	bool is = base != NULL && tail_is_sure_copy_name(base, name);
+
+	free(base);
+	return is;
+}
+
+/*
+ * Is NAME in D an orphan to read whole on its name alone: in a PM2 home
+ * (PM2's names are exact), or for a path source a copy, by a name no
+ * other program's log can have, of a live file there that we follow or
+ * that the last commit saved?  Another app's "app-1.log" beside
+ * "app.log" is none.
+ */
+static bool
+tail_is_sure_orphan(const struct tail *t, const struct tail_dir *d,
+    const char *name, const struct tail_start *ts)
+{
+	if (d->src->pm2_home != NULL)
+		return true;
+	for (const struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (!f->is_rotated && !f->is_copy_only &&
+		    tail_is_sure_copy_of(d, f->path, name))
+			return true;
+	for (size_t i = 0; i < ts->nsaved; i++)
+		if (tail_is_sure_copy_of(d, ts->saved[i].path, name))
+			return true;
+	return false;
+}
+
 /* Step 4: the copies the last commit did not see that nothing read. */
 static void
 tail_resume_orphans(struct tail *t, const struct tail_start *ts)
@@ -315,7 +351,8 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 		/* Read before, or let go: only what was appended since. */
 		from = tail_copy_counted_to(t, c->path, &st);
 		if (from == UINT64_MAX && !tail_seen_had(&t->seen, c->path,
-		    &st) && !tail_is_known_copy(d, name, ts))
+		    &st) && !tail_is_known_copy(d, name, ts) &&
+		    tail_is_sure_orphan(t, d, name, ts))
 			tail_copy_take(t, c, 0, "a copy made while we were "
 			    "stopped, of text no commit counted");
 		else if (from != UINT64_MAX &&

@@ -248,4 +248,31 @@ stop_watch
 start_watch
 wait_count $n failures "siblings: nothing read twice after a restart"
 stop_watch
+
+echo "# a path source for app.log alone: another app's app-1.log is none of its copies"
+rm -rf "$P"/* "$T/pstate" "$T/plr.state"
+sed -i "s|  - path: .*|  - path: $P/app.log|" "$T/plain.yaml"
+n=0
+m=0
+aadd() {
+	seq -f "req=%g ERROR app" $((n + 1)) $((n + 50)) >> "$P/app.log"
+	n=$((n + 50))
+	seq -f "req=%g ERROR other" $((m + 1)) $((m + 50)) >> "$P/app-1.log"
+	m=$((m + 50))
+}
+aadd
+start_watch
+aadd
+wait_count $n failures "alone: first generations"
+kill -STOP "$WPID"
+logrotate -f -s "$T/plr.state" "$T/plr.conf"; aadd
+logrotate -f -s "$T/plr.state" "$T/plr.conf"; aadd
+kill -CONT "$WPID"
+wait_count $n failures "alone: app.log's generations only"
+aadd
+wait_count $n failures "alone: the other app's writes are not followed"
+stop_watch
+start_watch
+wait_count $n failures "alone: nothing read twice after a restart"
+stop_watch
 CFG=$CFG_SAVED
