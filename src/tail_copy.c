@@ -257,6 +257,8 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 	struct tail_file *f;
 	struct stat st;
 	uint64_t fed;
+	size_t n;
+	bool being = false;
 	int fd;
 
 	fd = open(c->path, O_RDONLY | O_CLOEXEC);
@@ -264,6 +266,24 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 		log_warn("%s: cannot read it", c->path);
 		if (fd >= 0)
 			close(fd);
+		return 0;
+	}
+	n = strlen(c->path);
+	if (n > 3 && strcmp(c->path + n - 3, ".gz") == 0) {
+		/* gzip(1), and logrotate's compress, write NAME.gz beside
+		 * NAME and remove NAME once it is whole: until then it is
+		 * neither whole nor the only copy of that text. */
+		char *plain = xstrdup(c->path);
+		struct stat pst;
+
+		plain[n - 3] = '\0';
+		being = stat(plain, &pst) == 0 || !tail_fd_is_gz(fd);
+		free(plain);
+	}
+	if (being || st.st_size == 0) {
+		log_info("%s: %s, but it is empty or being compressed: not "
+		    "read now", c->path, why);
+		close(fd);
 		return 0;
 	}
 	if (!tail_fd_is_gz(fd)) {
