@@ -539,8 +539,9 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
  *    compressed copy of it is its text, even if we opened it empty).  A
  *    copy longer than the file whose head it has is another generation
  *    (an app that starts each file with the same banner); one no longer
- *    cannot be told from a copy of it, and is left.
- * Each is read oldest first, a record stream of its own.
+ *    cannot be told from a copy of it, and is left.  Only a name no other
+ *    program's log can bear ties such a copy to F (tail_copy_is_sure).
+ * Each is read oldest first (tail_copy_take).
  */
 static void
 tail_feed_missed(struct tail_file *f, uint64_t size,
