@@ -18,7 +18,7 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Bytes past the decoded text that pm2_json_run_copy may write. */
+/* Bytes past the decoded text that pm2_json_string may write. */
 #define PM2_JSON_SLACK	16
 
 /* Bytes that end a run of plain string bytes. */
@@ -26,43 +26,6 @@ static bool
 pm2_json_is_special(unsigned char c)
 {
 	return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
-}
-
-/*
- * Copies the run of plain string bytes at P (END bounds it) to *O, and
- * returns the first byte after it (one that ends a run), or END.  Blocks
- * of 16 bytes are stored whole, past the run's end too: the decoder's
- * buffer has PM2_JSON_SLACK bytes more than the line (pm2_json_decode),
- * and what lies past *O is written over next.
- */
-static const char *
-pm2_json_run_copy(const char *p, const char *end, char **o)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(0x20);
-
-	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* Signed: bytes of 0x80 and above are below 0x20 too. */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bslash)), _mm_cmplt_epi8(v, space));
-		int bits = _mm_movemask_epi8(m);
-
-		_mm_storeu_si128((__m128i *)(void *)*o, v);
-		if (bits != 0) {
-			unsigned n = (unsigned)__builtin_ctz((unsigned)bits);
-
-			*o += n;
-			return p + n;
-		}
-		*o += 16;
-		p += 16;
-	}
-#endif
-	while (p < end && !pm2_json_is_special((unsigned char)*p))
-		*(*o)++ = *p++;
-	return p;
 }
 
 /* The 4 hex digits at P (END bounds them) as a number, or -1. */
@@ -111,33 +74,23 @@ pm2_json_put_utf8(char *o, long cp)
 	return o;
 }
 
+/* What JSON's one-character escapes stand for ("\n": LF); 0: not one. */
+static const unsigned char pm2_json_unescape[256] = {
+	['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b', ['f'] = '\f',
+	['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
+};
+
 /*
- * The escape at P ('\' first; END bounds it) decoded at *O.  Returns the
- * byte after it, or NULL for one jansson would refuse (an unknown
- * escape, a lone surrogate).  A \u escape is 6 bytes and writes at most
- * 3, a pair 12 and 4, so the output never outgrows the input.
+ * The \u escape at P (END bounds it) decoded at *O.  Returns the byte
+ * after it, or NULL for one jansson would refuse (bad hex digits, a lone
+ * surrogate).  A \u escape is 6 bytes and writes at most 3, a pair 12
+ * and 4, so the output never outgrows the input.
  */
-static const char *
-pm2_json_escape(const char *p, const char *end, char **o)
+static __attribute__((noinline)) const char *
+pm2_json_escape_u(const char *p, const char *end, char **o)
 {
 	long cp, lo;
 
-	if (end - p < 2)
-		return NULL;
-	switch (p[1]) {
-	case '"': *(*o)++ = '"'; return p + 2;
-	case '\\': *(*o)++ = '\\'; return p + 2;
-	case '/': *(*o)++ = '/'; return p + 2;
-	case 'b': *(*o)++ = '\b'; return p + 2;
-	case 'f': *(*o)++ = '\f'; return p + 2;
-	case 'n': *(*o)++ = '\n'; return p + 2;
-	case 'r': *(*o)++ = '\r'; return p + 2;
-	case 't': *(*o)++ = '\t'; return p + 2;
-	case 'u':
-		break;
-	default:
-		return NULL;
-	}
 	if ((cp = pm2_json_hex4(p + 2, end)) < 0)
 		return NULL;
 	p += 6;
@@ -155,34 +108,98 @@ pm2_json_escape(const char *p, const char *end, char **o)
 }
 
 /*
+ * The byte at P, which ends a run of plain string bytes, taken at *O:
+ * returns the byte after it, with *END_STR set for the closing quote, or
+ * NULL where jansson would refuse the string: an unknown escape, a bad
+ * \u one, a raw control byte, invalid UTF-8.
+ */
+static inline const char *
+pm2_json_special(const char *p, const char *end, char **o, bool *end_str)
+{
+	unsigned char c = (unsigned char)*p;
+	size_t n;
+
+	if (c == '"') {
+		*end_str = true;
+		return p + 1;
+	}
+	if (c == '\\') {
+		if (end - p < 2)
+			return NULL;
+		if ((c = pm2_json_unescape[(unsigned char)p[1]]) != 0) {
+			*(*o)++ = (char)c;
+			return p + 2;
+		}
+		return p[1] == 'u' ? pm2_json_escape_u(p, end, o) : NULL;
+	}
+	if (c < 0x80 || (n = utf8_seq_len(p, (size_t)(end - p))) == 0)
+		return NULL;	/* a raw control byte, bad UTF-8 */
+	if (end - p >= 4)
+		memcpy(*o, p, 4);	/* the slack takes the rest */
+	else
+		memcpy(*o, p, n);
+	*o += n;
+	return p + n;
+}
+
+/*
  * The string whose opening quote is just before P, decoded at *O.
- * Returns the byte after its closing quote, or NULL.
+ * Returns the byte after its closing quote, or NULL where jansson would
+ * refuse the string (pm2_json_special) or it has no closing quote.
+ * Plain bytes are copied 16 at a time (SSE2), stored whole past the
+ * run's end too: the decoder's buffer has PM2_JSON_SLACK bytes more than
+ * the line (pm2_json_decode), and what lies past *O is written over
+ * next.  Escapes (a pino line in a message has a \" every few bytes)
+ * and multi-byte characters are taken in the same loop, not through
+ * calls.
  */
 static const char *
 pm2_json_string(const char *p, const char *end, char **o)
 {
-	for (;;) {
-		size_t n;
+	char *out = *o;
+	bool end_str = false;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+#endif
 
-		p = pm2_json_run_copy(p, end, o);
+	for (;;) {
+#ifdef __SSE2__
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)
+			    (const void *)p);
+			/* Signed: bytes of 0x80 and above are below 0x20
+			 * too. */
+			__m128i s = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+			    _mm_cmplt_epi8(v, space));
+			int bits = _mm_movemask_epi8(s);
+
+			_mm_storeu_si128((__m128i *)(void *)out, v);
+			if (bits != 0) {
+				size_t n = (unsigned)__builtin_ctz((unsigned)bits);
+
+				out += n;
+				p += n;
+				goto special;
+			}
+			out += 16;
+			p += 16;
+		}
+#endif
+		while (p < end && !pm2_json_is_special((unsigned char)*p))
+			*out++ = *p++;
 		if (p == end)
 			return NULL;
-		switch (*p) {
-		case '"':
-			return p + 1;
-		case '\\':
-			if ((p = pm2_json_escape(p, end, o)) == NULL)
-				return NULL;
-			continue;
-		default:
-			break;
+#ifdef __SSE2__
+special:
+#endif
+		if ((p = pm2_json_special(p, end, &out, &end_str)) == NULL)
+			return NULL;
+		if (end_str) {
+			*o = out;
+			return p;
 		}
-		if ((unsigned char)*p < 0x80 ||
-		    (n = utf8_seq_len(p, (size_t)(end - p))) == 0)
-			return NULL;	/* a raw control byte, bad UTF-8 */
-		memcpy(*o, p, n);
-		*o += n;
-		p += n;
 	}
 }
 
@@ -231,7 +248,7 @@ pm2_json_decode(struct pm2_json *j, const char *p, size_t len,
 		return false;
 	if (j->cap < len + PM2_JSON_SLACK) {
 		/* Decoded strings are never longer than the line; the slack
-		 * takes pm2_json_run_copy's last block. */
+		 * takes pm2_json_string's last block. */
 		free(j->buf);
 		j->cap = len + PM2_JSON_SLACK < 4096 ? 4096 :
 		    len + PM2_JSON_SLACK;

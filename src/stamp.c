@@ -18,11 +18,20 @@
 
 #define STAMP_MAXLEN	40	/* longest stamp we look at */
 
+/* isdigit(3) without its table look-up through a thread-local pointer:
+ * a stamp is read for every line of some logs, and C's digits are
+ * '0'..'9' in every locale. */
+static inline bool
+stamp_isdigit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static bool
 stamp_digits(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)p[i]))
+		if (!stamp_isdigit(p[i]))
 			return false;
 	return true;
 }
@@ -81,9 +90,9 @@ static __thread struct stamp_hour stamp_last_hour;
 static bool
 stamp_two_digits(const char *p, const char *end, int max, int *v)
 {
-	if (end - p < 2 || !isdigit((unsigned char)p[0]) ||
-	    !isdigit((unsigned char)p[1]) ||
-	    (end - p > 2 && isdigit((unsigned char)p[2])))
+	if (end - p < 2 || !stamp_isdigit(p[0]) ||
+	    !stamp_isdigit(p[1]) ||
+	    (end - p > 2 && stamp_isdigit(p[2])))
 		return false;
 	*v = (p[0] - '0') * 10 + (p[1] - '0');
 	return *v <= max;
@@ -106,7 +115,7 @@ stamp_same_hour(const char *buf, size_t n, struct tm *tm, time_t *utc)
 		return NULL;
 	q += 2;
 	if (q < end && *q == ':' && q + 1 < end &&
-	    isdigit((unsigned char)q[1])) {
+	    stamp_isdigit(q[1])) {
 		if (!stamp_two_digits(q + 1, end, 61, &ss))
 			return NULL;
 		q += 3;
@@ -149,7 +158,7 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 	if (q == NULL)
 		return 0;
 	end = q;
-	if (*end == ':' && isdigit((unsigned char)end[1])) {
+	if (*end == ':' && stamp_isdigit(end[1])) {
 		q = strptime(end + 1, "%S", &tm);
 		if (q == NULL)
 			return 0;
@@ -176,10 +185,10 @@ stamp_parse(const char *p, size_t len, int64_t *ms)
 		h->is_set = true;
 	}
 seconds_read:
-	if (*end == '.' && isdigit((unsigned char)end[1])) {
+	if (*end == '.' && stamp_isdigit(end[1])) {
 		int digits = 0;
 
-		for (end++; isdigit((unsigned char)*end); end++, digits++)
+		for (end++; stamp_isdigit(*end); end++, digits++)
 			if (digits < 3)
 				frac = frac * 10 + (*end - '0');
 		for (; digits < 3; digits++)

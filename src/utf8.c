@@ -10,39 +10,6 @@
 #include "xmalloc.h"
 
 size_t
-utf8_seq_len(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (c >= 0x01 && c <= 0x7F)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (len < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
-
-size_t
 utf8_first_invalid(const char *p, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)p;
