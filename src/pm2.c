@@ -63,6 +63,25 @@ pm2_name_is_digits(const char *p, size_t n)
 	return true;
 }
 
+/*
+ * Is (P, N) a date that logrotate's dateext wrote after the name and its
+ * separator?  logrotate(8), dateformat: "Only %Y %m %d %H %M %S %V and %s
+ * specifiers are allowed", with whatever else the user put between them
+ * ("-%Y%m%d" by default, "-%Y-%m-%d", "-%Y%m%d-%s"...): digits, with
+ * '-', '_' or '.' between them, a digit first and last.
+ */
+static bool
+pm2_name_is_date(const char *p, size_t n)
+{
+	if (n == 0 || !isdigit((unsigned char)p[0]) ||
+	    !isdigit((unsigned char)p[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]) && strchr("-_.", p[i]) == NULL)
+			return false;
+	return true;
+}
+
 /* Splits "<app>-out[-N]" / "<app>-error[-N]"; BASE has LEN bytes. */
 static int
 pm2_name_base(const char *base, size_t len, struct pm2_log_name *name)
@@ -172,7 +191,8 @@ pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
 	/* Live file: NAME.log */
 	if (len > 4 && memcmp(basename + len - 4, ".log", 4) == 0)
 		return pm2_name_base(basename, len - 4, name) == 0 ? 0 : -1;
-	/* logrotate: NAME.log.N or NAME.log-DATE */
+	/* logrotate: NAME.log.N, or NAME.log followed by dateext's
+	 * dateformat (its own separator first: '-', '.' or '_'). */
 	p = NULL;
 	for (const char *q = strstr(basename, ".log"); q != NULL;
 	    q = strstr(q + 1, ".log"))
@@ -184,11 +204,11 @@ pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
 		const char *rest = p + 4;
 		size_t rlen = len - (size_t)(rest - basename);
 
-		if (rlen < 2 || (rest[0] != '.' && rest[0] != '-') ||
-		    !pm2_name_is_digits(rest + 1, rlen - 1))
+		if (rlen < 2 || strchr(".-_", rest[0]) == NULL ||
+		    !pm2_name_is_date(rest + 1, rlen - 1))
 			return -1;
 		name->is_rotated = true;
-		if (rest[0] == '.') {
+		if (rest[0] == '.' && pm2_name_is_digits(rest + 1, rlen - 1)) {
 			name->rotation_rank = 0;
 			name->rotation_number = atol(rest + 1);
 		} else {

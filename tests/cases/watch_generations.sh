@@ -33,6 +33,13 @@ stopped() {
 			gen $((g * 100 - 99)) $((g * 100)) "g$g"
 		done
 		due=400 ;;
+	dateext_dashes)	# logrotate dateext, dateformat -%Y-%m-%d-%s
+		for g in 2 3; do
+			mv "$L" "$D/demo-api-out.log-2026-12-0$g-176500000$g"
+			gen $((g * 100 - 99)) $((g * 100)) "g$g"
+		done
+		gzip "$D/demo-api-out.log-2026-12-02-1765000002"
+		due=300 ;;
 	delete_recreate)
 		rm "$L"; gen 101 200 g2; mv "$L" "$L.1"; gen 201 300 g3
 		due=300 ;;
@@ -52,8 +59,8 @@ stopped() {
 	esac
 }
 
-for c in rename_twice compress_now delete_recreate flush_then_rename \
-    copytruncate_then_rename same_banner; do
+for c in rename_twice compress_now dateext_dashes delete_recreate \
+    flush_then_rename copytruncate_then_rename same_banner; do
 	echo "# $c while watch is stopped"
 	start_watch
 	gen 1 100 g1
