@@ -643,6 +643,7 @@ tail_check_path(struct tail *t, const char *path)
 {
 	struct tail_file *f = tail_find_path(t, path), *prev;
 	struct stat st;
+	uint64_t from;
 
 	if (stat(path, &st) != 0) {
 		if (f != NULL)
@@ -660,8 +661,15 @@ tail_check_path(struct tail *t, const char *path)
 	prev = f != NULL ? f : tail_find_rotated_path(t, path);
 	if (f != NULL)
 		tail_rotated(f, "was replaced by a new file");
-	/* A file that appears while we run is new: read it from 0. */
-	f = tail_open(t, path, 0);
+	/*
+	 * A file that appears while we run is new: read it from 0.  Unless
+	 * it is one we let go, renamed to a name that reads as another live
+	 * log (logrotate's dateext with `extension .log` makes
+	 * app-out-20261207.log of app-out.log, PM2's name for cluster
+	 * instance 20261207): that is read on from where we let it go.
+	 */
+	from = t->is_starting ? UINT64_MAX : tail_copy_counted_to(t, path, &st);
+	f = tail_open(t, path, from == UINT64_MAX ? 0 : from);
 	if (f == NULL)
 		return;
 	if (!t->is_starting) {

@@ -109,6 +109,28 @@ wait_count 161 failures "late: nothing read twice after a restart"
 stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
+echo "# a file renamed to a name that reads as another live log"
+# logrotate's dateext with `extension .log` makes demo-api-out-20261207.log
+# of demo-api-out.log: PM2's name for the log of cluster instance
+# 20261207.  Once let go, it is found at that name by the sweep.
+start_watch
+gen 1 100 g1
+wait_count 100 failures "live-looking: first generation"
+mv "$L" "$D/demo-api-out-20261207.log"; gen 101 150 g2
+wait_for "watch to let the renamed file go" grep -q 'let go at offset' "$WLOG"
+wait_for "watch to follow it at its new name" \
+    grep -q 'demo-api-out-20261207.log: following inode .* from offset [1-9]' \
+    "$WLOG"
+wait_count 150 failures "live-looking: read on from the let-go, not again"
+echo 'req=151 ERROR late' >> "$D/demo-api-out-20261207.log"
+wait_count 151 failures "live-looking: what its writer adds"
+stop_watch
+start_watch
+gen 152 160 g3
+wait_count 160 failures "live-looking: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
 follows() {
 	[ "$(grep -c 'following inode .* from offset 0' "$WLOG")" -ge "$1" ]
 }
