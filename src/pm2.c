@@ -101,10 +101,13 @@ pm2_name_base(const char *base, size_t len, struct pm2_log_name *name)
 		name->app = xstrdup("pm2");
 		return 0;
 	}
-	/* An instance suffix: "-<digits>" after "-out" or "-error". */
+	/* An instance suffix: "-<digits>" after "-out" or "-error".  PM2's
+	 * ids are small; 8 digits or more are a date that logrotate's
+	 * dateext put there (pm2_name_ext_copy). */
 	for (size_t i = len; i > 0; i--) {
 		if (base[i - 1] == '-') {
-			if (pm2_name_is_digits(base + i, len - i)) {
+			if (pm2_name_is_digits(base + i, len - i) &&
+			    len - i < 8) {
 				size_t j = i - 1;
 
 				for (size_t k = 0; k < 2; k++) {
@@ -163,6 +166,38 @@ pm2_log_instance_of(const char *path)
 	return instance;
 }
 
+/*
+ * A copy that logrotate made with `extension .log` (logrotate(8): the
+ * extension is kept after the rotation's suffix), BASE (LEN bytes) being
+ * its name without that extension: NAME.N (numbered), or NAME followed by
+ * dateext's dateformat, its own separator first ('-', '_' or '.').
+ * The longest NAME that is a PM2 log's wins: app-out-0-2026-12-07 is
+ * instance 0's copy of 2026-12-07.
+ */
+static int
+pm2_name_ext_copy(const char *base, size_t len, struct pm2_log_name *name)
+{
+	for (size_t i = len; i > 1; i--) {
+		const char *rest = base + i;
+		size_t rlen = len - i;
+
+		if (strchr("-_.", base[i - 1]) == NULL ||
+		    !pm2_name_is_date(rest, rlen) ||
+		    pm2_name_base(base, i - 1, name) != 0)
+			continue;
+		name->is_rotated = true;
+		if (base[i - 1] == '.' && pm2_name_is_digits(rest, rlen)) {
+			name->rotation_rank = 0;
+			name->rotation_number = atol(rest);
+		} else {
+			name->rotation_rank = 1;
+			name->rotation_date = xstrndup(rest, rlen);
+		}
+		return 0;
+	}
+	return -1;
+}
+
 int
 pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
 {
@@ -188,9 +223,13 @@ pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
 			return 0;
 		goto fail;
 	}
-	/* Live file: NAME.log */
-	if (len > 4 && memcmp(basename + len - 4, ".log", 4) == 0)
-		return pm2_name_base(basename, len - 4, name) == 0 ? 0 : -1;
+	/* Live file: NAME.log; or a copy that kept the extension. */
+	if (len > 4 && memcmp(basename + len - 4, ".log", 4) == 0) {
+		if (pm2_name_base(basename, len - 4, name) == 0 ||
+		    pm2_name_ext_copy(basename, len - 4, name) == 0)
+			return 0;
+		goto fail;
+	}
 	/* logrotate: NAME.log.N, or NAME.log followed by dateext's
 	 * dateformat (its own separator first: '-', '.' or '_'). */
 	p = NULL;

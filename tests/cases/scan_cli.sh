@@ -48,16 +48,18 @@ cp "$T/pm2home/logs/"* "$T/home/.pm2/logs/"
 assert_eq "$(jget "$T/b.json" .pattern_sets.omni.failures)" 2 "~/.pm2/logs failures"
 
 # Rotated copies under logrotate's dateext, whatever its dateformat
-# ("-%Y-%m-%d", "-%Y%m%d-%s", ".%Y-%m-%d"): each is read, once.
+# ("-%Y-%m-%d", "-%Y%m%d-%s", ".%Y-%m-%d"), and with `extension .log`:
+# each is read, once.
 mkdir -p "$T/dateext"
 for f in desk-error.log-20261127 desk-error.log-2026-11-26 \
-    desk-error.log-20261125-1764028800 desk-error.log.2026-11-24; do
+    desk-error.log-20261125-1764028800 desk-error.log.2026-11-24 \
+    desk-error.1.log desk-error-20261123.log; do
 	cp "$T/pm2home/logs/desk-error.log" "$T/dateext/$f"
 done
 gzip "$T/dateext/desk-error.log-2026-11-26"
 "$OMNIWATCH" scan --json "$T/dateext" > "$T/de.json"
-assert_eq "$(jget "$T/de.json" .pattern_sets.omni.failures)" 8 "dateext copies: failures"
-assert_eq "$(jget "$T/de.json" '.files | length')" 4 "dateext copies: files"
+assert_eq "$(jget "$T/de.json" .pattern_sets.omni.failures)" 12 "dateext copies: failures"
+assert_eq "$(jget "$T/de.json" '.files | length')" 6 "dateext copies: files"
 
 # --since / --until filter on record times.
 "$OMNIWATCH" scan --json --since '2026-11-29 10:15' --until 2026-11-29T12:00:00Z "$T/pm2home/logs" > "$T/c.json"

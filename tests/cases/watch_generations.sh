@@ -40,6 +40,20 @@ stopped() {
 		done
 		gzip "$D/demo-api-out.log-2026-12-02-1765000002"
 		due=300 ;;
+	extension_numbered)	# logrotate rotate N with extension .log
+		for g in 2 3; do
+			[ -f "$D/demo-api-out.1.log" ] &&
+			    mv "$D/demo-api-out.1.log" "$D/demo-api-out.2.log"
+			mv "$L" "$D/demo-api-out.1.log"
+			gen $((g * 100 - 99)) $((g * 100)) "g$g"
+		done
+		due=300 ;;
+	extension_dated)	# extension .log, dateext -%Y%m%d-%s
+		for g in 2 3; do
+			mv "$L" "$D/demo-api-out-20261207-176500000$g.log"
+			gen $((g * 100 - 99)) $((g * 100)) "g$g"
+		done
+		due=300 ;;
 	delete_recreate)
 		rm "$L"; gen 101 200 g2; mv "$L" "$L.1"; gen 201 300 g3
 		due=300 ;;
@@ -59,8 +73,9 @@ stopped() {
 	esac
 }
 
-for c in rename_twice compress_now dateext_dashes delete_recreate \
-    flush_then_rename copytruncate_then_rename same_banner; do
+for c in rename_twice compress_now dateext_dashes extension_numbered \
+    extension_dated delete_recreate flush_then_rename \
+    copytruncate_then_rename same_banner; do
 	echo "# $c while watch is stopped"
 	start_watch
 	gen 1 100 g1
@@ -110,19 +125,19 @@ stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
 echo "# a file renamed to a name that reads as another live log"
-# logrotate's dateext with `extension .log` makes demo-api-out-20261207.log
-# of demo-api-out.log: PM2's name for the log of cluster instance
-# 20261207.  Once let go, it is found at that name by the sweep.
+# logrotate's dateext with `extension .log` and dateformat -%d makes
+# demo-api-out-07.log of demo-api-out.log: PM2's name for the log of
+# cluster instance 7.  Once let go, it is found at that name by the sweep.
 start_watch
 gen 1 100 g1
 wait_count 100 failures "live-looking: first generation"
-mv "$L" "$D/demo-api-out-20261207.log"; gen 101 150 g2
+mv "$L" "$D/demo-api-out-07.log"; gen 101 150 g2
 wait_for "watch to let the renamed file go" grep -q 'let go at offset' "$WLOG"
 wait_for "watch to follow it at its new name" \
-    grep -q 'demo-api-out-20261207.log: following inode .* from offset [1-9]' \
+    grep -q 'demo-api-out-07.log: following inode .* from offset [1-9]' \
     "$WLOG"
 wait_count 150 failures "live-looking: read on from the let-go, not again"
-echo 'req=151 ERROR late' >> "$D/demo-api-out-20261207.log"
+echo 'req=151 ERROR late' >> "$D/demo-api-out-07.log"
 wait_count 151 failures "live-looking: what its writer adds"
 stop_watch
 start_watch
