@@ -1,45 +1,76 @@
 /* logfile: see logfile.h. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "logfile.h"
 #include "pm2.h"
-
-/* True when [S, S + N) is all digits, and not empty. */
-static bool
-logfile_is_digits(const char *s, size_t n)
-{
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
+#include "xmalloc.h"
 
 /*
  * The length of NAME[0, N) without one rotation suffix at its end: ".gz",
- * ".N" (logrotate), "-YYYYMMDD" or "-YYYYMMDDHH" (logrotate's dateext);
- * N when it has none.
+ * or logrotate's ".N" or dateext's date ("-20261129", "-2026-11-29",
+ * "_20261129-1764374400": pm2_log_is_date) after its separator; N when
+ * it has none.
  */
 static size_t
 logfile_strip_rotation(const char *name, size_t n)
 {
-	const char *dot, *dash;
-
 	if (n > 3 && memcmp(name + n - 3, ".gz", 3) == 0)
 		return n - 3;
-	dot = memrchr(name, '.', n);
-	if (dot != NULL && dot > name &&
-	    logfile_is_digits(dot + 1, (size_t)(name + n - dot - 1)))
-		return (size_t)(dot - name);
-	dash = memrchr(name, '-', n);
-	if (dash != NULL && dash > name && (name + n - dash - 1 == 8 ||
-	    name + n - dash - 1 == 10) &&
-	    logfile_is_digits(dash + 1, (size_t)(name + n - dash - 1)))
-		return (size_t)(dash - name);
+	for (size_t i = 1; i + 1 < n; i++)
+		if ((name[i] == '-' || name[i] == '_' || name[i] == '.') &&
+		    pm2_log_is_date(name + i + 1, n - i - 1))
+			return i;
 	return n;
+}
+
+/*
+ * Compressors that logrotate may be told to use (compresscmd,
+ * compressext) and that we do not read: scan reads gzip (source_gz.c).
+ */
+static const struct {
+	const char	*ext;
+	const char	*program;
+} logfile_unread[] = {
+	{ ".xz", "xz" },
+	{ ".zst", "zstd" },
+	{ ".bz2", "bzip2" },
+	{ ".lz4", "lz4" },
+	{ ".lzo", "lzop" },
+	{ ".lzma", "lzma" },
+	{ ".Z", "uncompress" },
+};
+
+const char *
+logfile_unread_compression(const char *path, bool pm2_only)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	for (size_t i = 0; i < sizeof(logfile_unread) /
+	    sizeof(logfile_unread[0]); i++) {
+		size_t e = strlen(logfile_unread[i].ext);
+		struct pm2_log_name name;
+		char *copy;
+		bool is_log;
+
+		if (n <= e || memcmp(base + n - e, logfile_unread[i].ext, e) != 0)
+			continue;
+		copy = xstrndup(base, n - e);
+		if (pm2_only) {
+			is_log = pm2_log_name_parse(copy, &name) == 0;
+			if (is_log)
+				pm2_log_name_release(&name);
+		} else
+			is_log = logfile_is_log(copy);
+		free(copy);
+		return is_log ? logfile_unread[i].program : NULL;
+	}
+	return NULL;
 }
 
 bool

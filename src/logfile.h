@@ -26,4 +26,20 @@
  */
 bool logfile_is_log(const char *path);
 
+/*
+ * When PATH's last component is a log's name followed by the suffix of a
+ * compressor we do not read (".xz", ".zst", ".bz2", ".lz4", ".lzo",
+ * ".lzma", ".Z": logrotate's compresscmd), that compressor's program
+ * ("xz"), a static string; else NULL.  With PM2_ONLY, the name must be
+ * PM2's (pm2_log_name_parse), as in a directory scan reads.  A log we
+ * cannot read is said so, never skipped quietly.
+ */
+const char *logfile_unread_compression(const char *path, bool pm2_only);
+
+/* What scan says, after the file's path, of such a file (a format
+ * taking the program twice). */
+#define LOGFILE_UNREAD_COMPRESSION \
+	"compressed with %s, which omniwatch does not read (it reads gzip): " \
+	"not counted; to scan it: %s -dc FILE | omniwatch scan -"
+
 #endif

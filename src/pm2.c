@@ -63,15 +63,8 @@ pm2_name_is_digits(const char *p, size_t n)
 	return true;
 }
 
-/*
- * Is (P, N) a date that logrotate's dateext wrote after the name and its
- * separator?  logrotate(8), dateformat: "Only %Y %m %d %H %M %S %V and %s
- * specifiers are allowed", with whatever else the user put between them
- * ("-%Y%m%d" by default, "-%Y-%m-%d", "-%Y%m%d-%s"...): digits, with
- * '-', '_' or '.' between them, a digit first and last.
- */
-static bool
-pm2_name_is_date(const char *p, size_t n)
+bool
+pm2_log_is_date(const char *p, size_t n)
 {
 	if (n == 0 || !isdigit((unsigned char)p[0]) ||
 	    !isdigit((unsigned char)p[n - 1]))
@@ -182,7 +175,7 @@ pm2_name_ext_copy(const char *base, size_t len, struct pm2_log_name *name)
 		size_t rlen = len - i;
 
 		if (strchr("-_.", base[i - 1]) == NULL ||
-		    !pm2_name_is_date(rest, rlen) ||
+		    !pm2_log_is_date(rest, rlen) ||
 		    pm2_name_base(base, i - 1, name) != 0)
 			continue;
 		name->is_rotated = true;
@@ -244,7 +237,7 @@ pm2_log_name_parse(const char *basename, struct pm2_log_name *name)
 		size_t rlen = len - (size_t)(rest - basename);
 
 		if (rlen < 2 || strchr(".-_", rest[0]) == NULL ||
-		    !pm2_name_is_date(rest + 1, rlen - 1))
+		    !pm2_log_is_date(rest + 1, rlen - 1))
 			return -1;
 		name->is_rotated = true;
 		if (rest[0] == '.' && pm2_name_is_digits(rest + 1, rlen - 1)) {

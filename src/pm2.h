@@ -60,6 +60,16 @@ struct pm2_log_name {
  * error logs.
  */
 int pm2_log_name_parse(const char *basename, struct pm2_log_name *name);
+
+/*
+ * Is (P, N) a date that logrotate's dateext wrote after a log's name and
+ * its separator?  logrotate(8), dateformat: "Only %Y %m %d %H %M %S %V
+ * and %s specifiers are allowed", with whatever else the user put between
+ * them ("-%Y%m%d" by default, "-%Y-%m-%d", "-%Y%m%d-%s"...): digits, with
+ * '-', '_' or '.' between them, a digit first and last.  A number alone
+ * (logrotate's .N) is one too.
+ */
+bool pm2_log_is_date(const char *p, size_t n);
 void pm2_log_name_release(struct pm2_log_name *name);
 
 /*

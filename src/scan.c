@@ -120,6 +120,21 @@ scan_list_note(struct scan_list *l, const char *path, const char *message,
 	scan_result_note(scan_list_add(l, path), message, is_error);
 }
 
+/* Notes the log NAME in DIR (a path when DIR is NULL), compressed
+ * with PROG, which we do not read: an error, so that the report is not
+ * taken for the whole (logfile_unread_compression). */
+static void
+scan_list_unread(struct scan_list *l, const char *dir, const char *name,
+    const char *prog)
+{
+	char *full = dir != NULL ? path_join(dir, name) : xstrdup(name);
+	char *msg = xasprintf(LOGFILE_UNREAD_COMPRESSION, prog, prog);
+
+	scan_list_note(l, full, msg, true);
+	free(msg);
+	free(full);
+}
+
 struct scan_entry {
 	char		*path;
 	struct pm2_log_name name;
@@ -151,9 +166,16 @@ scan_list_dir(struct scan_list *l, const char *path)
 		struct stat st;
 		char *full;
 
-		if (de->d_name[0] == '.' ||
-		    pm2_log_name_parse(de->d_name, &name) != 0)
+		if (de->d_name[0] == '.')
 			continue;
+		if (pm2_log_name_parse(de->d_name, &name) != 0) {
+			const char *prog = logfile_unread_compression(
+			    de->d_name, true);
+
+			if (prog != NULL)
+				scan_list_unread(l, path, de->d_name, prog);
+			continue;
+		}
 		full = path_join(path, de->d_name);
 		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
 			/* Named like a log but not one: say so, since a
@@ -365,6 +387,7 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
+		const char *prog;
 
 		if (strcmp(paths[i], "-") == 0)
 			scan_list_add(&l, paths[i]);
@@ -373,7 +396,10 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 		else if (S_ISDIR(st.st_mode)) {
 			scan_list_dir(&l, paths[i]);
 			scan_list_home(&l, paths[i]);
-		} else if (!logfile_is_log(paths[i]))
+		} else if ((prog = logfile_unread_compression(paths[i],
+		    false)) != NULL)
+			scan_list_unread(&l, NULL, paths[i], prog);
+		else if (!logfile_is_log(paths[i]))
 			scan_list_note(&l, paths[i], LOGFILE_SKIPPED, false);
 		else
 			scan_list_add(&l, paths[i]);

@@ -61,6 +61,25 @@ gzip "$T/dateext/desk-error.log-2026-11-26"
 assert_eq "$(jget "$T/de.json" .pattern_sets.omni.failures)" 12 "dateext copies: failures"
 assert_eq "$(jget "$T/de.json" '.files | length')" 6 "dateext copies: files"
 
+# A copy compressed by another program than gzip (logrotate's
+# compresscmd) cannot be read: it is an error, never skipped quietly.
+mkdir -p "$T/xz"
+cp "$T/pm2home/logs/desk-error.log" "$T/xz/desk-error.log"
+printf 'not really xz\n' > "$T/xz/desk-error.log.1.xz"
+printf 'not really zstd\n' > "$T/xz/desk-error.log-20261128.zst"
+printf 'not a log\n' > "$T/xz/notes.txt.xz"
+rc=0
+"$OMNIWATCH" scan --json "$T/xz" > "$T/xz.json" 2> "$T/xz.err" || rc=$?
+assert_eq "$rc" 1 "xz copies: exit status"
+assert_eq "$(jget "$T/xz.json" .pattern_sets.omni.failures)" 2 "xz copies: the rest counted"
+assert_eq "$(jget "$T/xz.json" '.errors | length')" 2 "xz copies: each an error"
+grep -q 'desk-error.log.1.xz: compressed with xz, which omniwatch does not read' "$T/xz.err" ||
+    fail "xz copies: not said"
+rc=0
+"$OMNIWATCH" scan "$T/xz/desk-error.log-20261128.zst" > /dev/null 2> "$T/zst.err" || rc=$?
+assert_eq "$rc" 1 "a zstd copy given by name: exit status"
+grep -q 'compressed with zstd' "$T/zst.err" || fail "a zstd copy given by name: not said"
+
 # --since / --until filter on record times.
 "$OMNIWATCH" scan --json --since '2026-11-29 10:15' --until 2026-11-29T12:00:00Z "$T/pm2home/logs" > "$T/c.json"
 assert_eq "$(jget "$T/c.json" .pattern_sets.omni.failures)" 1 "since/until failures"

@@ -645,11 +645,29 @@ test_logfile_is_log(void **state)
 		"app.log.1", "app.log.2.gz", "app.log-20261129",
 		"app.log-2026112910", "nohup.out", "worker.err", "syslog",
 		"messages.1", "old-logs.gz", "/var/log/app/x.log",
+		"app.log-2026-11-29", "app.log-20261129-1764374400.gz",
+		"app.log_2026.11.29", "worker.err-2026-11-29",
 	};
 	static const char *const not_logs[] = {
 		"README.txt", "dir/README.txt", "notes.md", "omniwatch.yaml",
 		"report.json", "report.html", "backup.tar.gz", ".hidden",
-		"app.log.txt", "dir/",
+		"app.log.txt", "dir/", "app.log-2026-11-x", "app.log.v1",
+	};
+	/* Compressed by what we do not read: said, never skipped quietly. */
+	static const struct {
+		const char *path;
+		bool pm2_only;
+		const char *program;
+	} unread[] = {
+		{ "omni-app-out.log.1.xz", true, "xz" },
+		{ "omni-app-error-2.log-20261129.zst", true, "zstd" },
+		{ "dir/omni-app-out__2026-11-29_21-58-04.log.bz2", true,
+		    "bzip2" },
+		{ "app.log.1.xz", false, "xz" },
+		{ "app.log.1.xz", true, NULL },
+		{ "notes.txt.xz", false, NULL },
+		{ "omni-app-out.log.1.gz", true, NULL },
+		{ "omni-app-out.log.1", true, NULL },
 	};
 
 	(void)state;
@@ -659,6 +677,16 @@ test_logfile_is_log(void **state)
 	for (size_t i = 0; i < sizeof(not_logs) / sizeof(not_logs[0]); i++)
 		if (logfile_is_log(not_logs[i]))
 			fail_msg("%s should not be a log", not_logs[i]);
+	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++) {
+		const char *p = logfile_unread_compression(unread[i].path,
+		    unread[i].pm2_only);
+
+		if (unread[i].program == NULL ? p != NULL :
+		    p == NULL || strcmp(p, unread[i].program) != 0)
+			fail_msg("%s: compressor %s, not %s", unread[i].path,
+			    p != NULL ? p : "(none)", unread[i].program != NULL ?
+			    unread[i].program : "(none)");
+	}
 }
 
 /*
