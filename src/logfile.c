@@ -44,33 +44,43 @@ static const struct {
 };
 
 const char *
-logfile_unread_compression(const char *path, bool pm2_only)
+logfile_compressor(const char *name, size_t *ext_len)
 {
-	const char *base = strrchr(path, '/');
-	size_t n;
+	size_t n = strlen(name);
 
-	base = base != NULL ? base + 1 : path;
-	n = strlen(base);
 	for (size_t i = 0; i < sizeof(logfile_unread) /
 	    sizeof(logfile_unread[0]); i++) {
 		size_t e = strlen(logfile_unread[i].ext);
-		struct pm2_log_name name;
-		char *copy;
-		bool is_log;
 
-		if (n <= e || memcmp(base + n - e, logfile_unread[i].ext, e) != 0)
-			continue;
-		copy = xstrndup(base, n - e);
-		if (pm2_only) {
-			is_log = pm2_log_name_parse(copy, &name) == 0;
-			if (is_log)
-				pm2_log_name_release(&name);
-		} else
-			is_log = logfile_is_log(copy);
-		free(copy);
-		return is_log ? logfile_unread[i].program : NULL;
+		if (n > e && memcmp(name + n - e, logfile_unread[i].ext, e) == 0) {
+			*ext_len = e;
+			return logfile_unread[i].program;
+		}
 	}
 	return NULL;
+}
+
+const char *
+logfile_unread_compression(const char *path, bool pm2_only)
+{
+	const char *base = strrchr(path, '/'), *prog;
+	struct pm2_log_name name;
+	size_t e;
+	char *copy;
+	bool is_log;
+
+	base = base != NULL ? base + 1 : path;
+	if ((prog = logfile_compressor(base, &e)) == NULL)
+		return NULL;
+	copy = xstrndup(base, strlen(base) - e);
+	if (pm2_only) {
+		is_log = pm2_log_name_parse(copy, &name) == 0;
+		if (is_log)
+			pm2_log_name_release(&name);
+	} else
+		is_log = logfile_is_log(copy);
+	free(copy);
+	return is_log ? prog : NULL;
 }
 
 bool

@@ -36,6 +36,10 @@ bool logfile_is_log(const char *path);
  */
 const char *logfile_unread_compression(const char *path, bool pm2_only);
 
+/* The program of the compressor we do not read whose suffix ends NAME
+ * (a file name), with *EXT_LEN its length in bytes; else NULL. */
+const char *logfile_compressor(const char *name, size_t *ext_len);
+
 /* What scan says, after the file's path, of such a file (a format
  * taking the program twice). */
 #define LOGFILE_UNREAD_COMPRESSION \

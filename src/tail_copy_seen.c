@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "log.h"
+#include "logfile.h"
 #include "path.h"
 #include "tail_int.h"
 #include "xmalloc.h"
@@ -201,10 +202,37 @@ tail_bases_add(char ***bases, size_t *n, const char *path, const char *dir)
 	}
 }
 
+/*
+ * Warns, once per directory D, when NAME is a copy compressed by another
+ * program than gzip (logrotate's compresscmd): we cannot read it, so a
+ * generation whose only copy it is goes uncounted.
+ */
+static void
+tail_dir_unread(struct tail_dir *d, const char *name, char *const *bases,
+    size_t nbases)
+{
+	const char *prog;
+	size_t e;
+	char *plain;
+
+	if (d->warned_unread || (prog = logfile_compressor(name, &e)) == NULL)
+		return;
+	plain = xstrndup(name, strlen(name) - e);
+	if (tail_is_copy_in(d, plain, bases, nbases)) {
+		d->warned_unread = true;
+		log_warnx("%s/%s: compressed with %s, which omniwatch does not "
+		    "read: a generation rotated away more than once between "
+		    "two looks, whose only copy is such a file, is not counted "
+		    "(gzip, logrotate's default compresscmd, is read)",
+		    d->path, name, prog);
+	}
+	free(plain);
+}
+
 /* Adds the copies among the NNAMES in NAMES (directory D) to *COPIES,
  * unless there already (two sources may watch one directory). */
 static void
-tail_dir_copies(const struct tail_dir *d, char **names, size_t nnames,
+tail_dir_copies(struct tail_dir *d, char **names, size_t nnames,
     char *const *bases, size_t nbases, struct tail_copy **copies,
     size_t *ncopies)
 {
@@ -213,8 +241,10 @@ tail_dir_copies(const struct tail_dir *d, char **names, size_t nnames,
 		struct stat st;
 		bool is_dup = false;
 
-		if (!tail_is_copy_in(d, names[i], bases, nbases))
+		if (!tail_is_copy_in(d, names[i], bases, nbases)) {
+			tail_dir_unread(d, names[i], bases, nbases);
 			continue;
+		}
 		c.path = path_join(d->path, names[i]);
 		if (stat(c.path, &st) != 0 || !S_ISREG(st.st_mode)) {
 			free(c.path);
@@ -245,7 +275,7 @@ tail_copies_in_dirs(struct tail *t, const struct state_file *saved,
 
 	*copies = NULL;
 	for (size_t i = 0; i < t->ndirs; i++) {
-		const struct tail_dir *d = &t->dirs[i];
+		struct tail_dir *d = &t->dirs[i];
 		char **names = NULL, **bases = NULL;
 		size_t nnames = 0, nbases = 0;
 		DIR *dh = opendir(d->path);

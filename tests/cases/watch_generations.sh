@@ -205,6 +205,21 @@ wait_count 130 failures "gone: nothing read twice after a restart"
 stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
+echo "# a copy compressed by another program than gzip is said, once"
+start_watch
+gen 1 10 a
+wait_count 10 failures "xz: first generation"
+mv "$L" "$L.1"; printf 'not really xz\n' > "$L.2.xz"; gen 11 20 b
+wait_count 20 failures "xz: the next generation"
+wait_for "watch to say it cannot read the .xz copy" \
+    grep -q 'demo-api-out.log.2.xz: compressed with xz, which omniwatch does not read' \
+    "$WLOG"
+mv "$L" "$L.1"; printf 'not really xz\n' > "$L.3.xz"; gen 21 30 c
+wait_count 30 failures "xz: a third generation"
+assert_eq "$(grep -c 'compressed with xz' "$WLOG")" 1 "xz: said once"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
 echo "# logrotate create + compress of several logs, twice while stopped, once after kill -9"
 if ! command -v logrotate >/dev/null 2>&1; then
 	echo "skip: logrotate(8) is not installed"
