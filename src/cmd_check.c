@@ -303,41 +303,20 @@ static int
 check_watch(const struct check *c, const struct config *cfg,
     struct state *st, char **msg)
 {
-	struct service_probe p;
-	char age[32], since[64] = "", who[64], *lock;
 	int64_t last_commit;
-	int rc = 0;
 
-	service_probe(cfg->state_dir, c->now_ms, &p);
-	if (state_meta_get(st, "last_commit_ms", &last_commit) == 0) {
-		stamp_format_age(c->now_ms - last_commit, age, sizeof(age));
-		snprintf(since, sizeof(since), "; its last commit was %s ago",
-		    age);
-	}
-	lock = path_join(cfg->state_dir, SERVICE_LOCK_FILE);
-	switch (p.liveness) {
+	if (state_meta_get(st, "last_commit_ms", &last_commit) != 0)
+		last_commit = STAMP_NONE;
+	switch (service_watch_status(cfg->state_dir, cfg->path, c->now_ms,
+	    last_commit, msg)) {
 	case SERVICE_RUNNING:
-		break;
+		return 0;
 	case SERVICE_DOWN:
-		*msg = xasprintf("omniwatch watch is not running for %s (no "
-		    "lock on %s)%s", cfg->path, lock, since);
-		rc = CHECK_CRITICAL;
-		break;
 	case SERVICE_HUNG:
-		stamp_format_age(c->now_ms - p.heartbeat_ms, age, sizeof(age));
-		*msg = xasprintf("omniwatch %s for %s hangs: no heartbeat for "
-		    "%s%s", service_probe_who(&p, who, sizeof(who)), cfg->path,
-		    age, since);
-		rc = CHECK_CRITICAL;
-		break;
+		return CHECK_CRITICAL;
 	default:
-		*msg = xasprintf("cannot tell whether omniwatch watch runs: "
-		    "%s: %s", lock, strerror(p.err));
-		rc = CHECK_UNKNOWN;
-		break;
+		return CHECK_UNKNOWN;
 	}
-	free(lock);
-	return rc;
 }
 
 struct check_follow {

@@ -31,6 +31,7 @@
 #include "report_html.h"
 #include "report_probe.h"
 #include "series.h"
+#include "service.h"
 #include "stamp.h"
 #include "state.h"
 #include "summary.h"
@@ -131,6 +132,15 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
 	return r;
 }
 
+/* The text report's first line when watch is not counting (V->blind). */
+static void
+cmd_summary_blind_text(const struct summary_view *v, FILE *fp)
+{
+	if (v->blind != NULL)
+		fprintf(fp, "WARNING: %s: the counts below stop there\n\n",
+		    v->blind);
+}
+
 /*
  * The body of --post for receiver R: {"text": the text report} for slack,
  * the --json document for json.  Returns a malloc'd string of *LEN bytes.
@@ -148,6 +158,7 @@ cmd_summary_body(const struct config_receiver *r,
 		fp = open_memstream(&text, &text_len);
 		if (fp == NULL)
 			abort();	/* only out of memory */
+		cmd_summary_blind_text(v, fp);
 		report_write_text(v->agg, NULL, v->steps, fp);
 		report_pm2_write_text(fp, v->pm2);
 		report_probes_text(v->probes, fp);
@@ -178,6 +189,7 @@ cmd_summary_report(const struct config *cfg, const struct summary_view *v,
 
 	switch (format) {
 	case REPORT_TEXT:
+		cmd_summary_blind_text(v, fp);
 		report_write_text(v->agg, NULL, v->steps, fp);
 		report_pm2_write_text(fp, v->pm2);
 		report_probes_text(v->probes, fp);
@@ -237,6 +249,7 @@ cmd_summary(int argc, char **argv)
 	bool is_written;
 	char *err, *body;
 	size_t body_len;
+	int64_t last_commit;
 	int rc;
 	time_t now = time(NULL);
 
@@ -313,6 +326,19 @@ cmd_summary(int argc, char **argv)
 		rc = CMD_EXIT_INPUT;
 		goto out;
 	}
+	/*
+	 * A report of a watch that is down would read as all quiet: it says
+	 * so first, in every format and in what --post sends.  The exit
+	 * status stays 0: the report is what was committed, and reading a
+	 * stopped watch's state is a use of its own; check is the one that
+	 * goes CRITICAL.
+	 */
+	if (state_meta_get(st, "last_commit_ms", &last_commit) != 0)
+		last_commit = STAMP_NONE;
+	if (service_watch_status(cfg->state_dir, cfg->path,
+	    (int64_t)now * 1000, last_commit, &view->blind) !=
+	    SERVICE_RUNNING)
+		log_warnx("%s", view->blind);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

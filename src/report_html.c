@@ -523,6 +523,13 @@ report_html_write(const struct report_html *r, FILE *fp)
 		report_html_escs(fp, r->source);
 	}
 	fprintf(fp, "</p></header>\n");
+	if (r->blind != NULL) {
+		/* Before anything: the figures below may be stale. */
+		fprintf(fp, "<section><div class=\"card\"><ul class=\"errors\">"
+		    "<li>");
+		report_html_escs(fp, r->blind);
+		fprintf(fp, "</li></ul></div></section>\n");
+	}
 	/* What needs someone now comes first. */
 	report_alerts_html(r->alerts, r->now_ms, fp);
 	for (size_t i = 0; i < r->agg->nsets; i++)

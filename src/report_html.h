@@ -63,6 +63,8 @@ struct report_html {
 	const struct report_probes *probes;	/* report_probe.h, or NULL */
 	const struct report_alerts *alerts;	/* report_alert.h, or NULL */
 	int		 refresh_s;	/* > 0: the page reloads itself */
+	const char	*blind;		/* why the report may not be whole
+					 * (summary: watch is down); or NULL */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

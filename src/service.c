@@ -20,6 +20,7 @@
 #include "log.h"
 #include "path.h"
 #include "service.h"
+#include "stamp.h"
 #include "xmalloc.h"
 
 struct service {
@@ -259,4 +260,41 @@ service_probe_who(const struct service_probe *p, char *buf, size_t size)
 	else
 		snprintf(buf, size, "watch");
 	return buf;
+}
+
+enum service_liveness
+service_watch_status(const char *state_dir, const char *config_path,
+    int64_t now_ms, int64_t last_commit_ms, char **msg)
+{
+	struct service_probe p;
+	char age[32], since[64] = "", who[64], *lock;
+
+	*msg = NULL;
+	service_probe(state_dir, now_ms, &p);
+	if (p.liveness == SERVICE_RUNNING)
+		return p.liveness;
+	if (last_commit_ms != STAMP_NONE) {
+		stamp_format_age(now_ms - last_commit_ms, age, sizeof(age));
+		snprintf(since, sizeof(since), "; its last commit was %s ago",
+		    age);
+	}
+	lock = path_join(state_dir, SERVICE_LOCK_FILE);
+	switch (p.liveness) {
+	case SERVICE_DOWN:
+		*msg = xasprintf("omniwatch watch is not running for %s (no "
+		    "lock on %s)%s", config_path, lock, since);
+		break;
+	case SERVICE_HUNG:
+		stamp_format_age(now_ms - p.heartbeat_ms, age, sizeof(age));
+		*msg = xasprintf("omniwatch %s for %s hangs: no heartbeat for "
+		    "%s%s", service_probe_who(&p, who, sizeof(who)),
+		    config_path, age, since);
+		break;
+	default:
+		*msg = xasprintf("cannot tell whether omniwatch watch runs: "
+		    "%s: %s", lock, strerror(p.err));
+		break;
+	}
+	free(lock);
+	return p.liveness;
 }

@@ -58,6 +58,13 @@ summary_view_json(const struct summary_view *v)
 	if (!report_probes_is_empty(v->probes))
 		json_object_set_new(root, "probes",
 		    report_probes_json(v->probes));
+	if (v->blind != NULL) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "running", json_false());
+		json_object_set_new(o, "message", json_string(v->blind));
+		json_object_set_new(root, "watch", o);
+	}
 	return root;
 }
 
@@ -71,6 +78,7 @@ summary_view_free(struct summary_view *v)
 	series_free(v->steps);
 	pm2_apps_free(v->pm2);
 	report_probes_free(v->probes);
+	free(v->blind);
 	free(v);
 }
 
@@ -85,4 +93,5 @@ summary_view_html(const struct summary_view *v, struct report_html *r)
 	r->steps = v->steps;
 	r->pm2 = v->pm2;
 	r->probes = v->probes;
+	r->blind = v->blind;
 }

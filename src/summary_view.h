@@ -28,6 +28,9 @@ struct summary_view {
 					 * default (series_step_default) */
 	struct pm2_apps	*pm2;		/* or NULL */
 	struct report_probes *probes;	/* the probes' results in range */
+	char		*blind;		/* malloc'd: watch is down or hangs, so
+					 * the counts stop at its last commit
+					 * (service_watch_status); or NULL */
 };
 
 /*
@@ -41,7 +44,8 @@ struct summary_view *summary_view_load(struct state *st,
     struct match_set *const *sets, size_t nsets, int64_t since_ms,
     int64_t until_ms, int64_t step_ms, struct progress *progress);
 
-/* The document summary --json prints for V.  The caller owns it. */
+/* The document summary --json prints for V.  The caller owns it.  With
+ * V->blind, "watch": {"running": false, "message": V->blind}. */
 json_t *summary_view_json(const struct summary_view *v);
 
 /* Accepts NULL. */

@@ -138,6 +138,17 @@ INSERT INTO buckets VALUES
   (1795953600000, 'other_set', 'api', 'out', 'success', '', 9, NULL, NULL);
 SQL
 assert_eq "$(run_rc "$T/all.json" "$T/e" summary -c "$T/etc/ok.yaml" --json)" 0 "summary exit status"
+# No watch runs on this state: every report says so first, lest its
+# counts read as all quiet (dashboard.sh: not while one runs).
+assert_eq "$(jget "$T/all.json" .watch.running)" false "no watch: said in the JSON"
+grep -q "omniwatch watch is not running for $T/etc/ok.yaml (no lock on $T/state/watch.lock)" "$T/e" ||
+    fail "no watch: not said on stderr: $(cat "$T/e")"
+"$OMNIWATCH" summary -c "$T/etc/ok.yaml" > "$T/blind.txt" 2> /dev/null
+head -n 1 "$T/blind.txt" | grep -q '^WARNING: omniwatch watch is not running for .*: the counts below stop there$' ||
+    fail "no watch: not the text report's first line: $(head -n 1 "$T/blind.txt")"
+"$OMNIWATCH" summary -c "$T/etc/ok.yaml" --format html > "$T/blind.html" 2> /dev/null
+grep -q '<ul class="errors"><li>omniwatch watch is not running' "$T/blind.html" ||
+    fail "no watch: not said in the HTML report"
 assert_eq "$(jget "$T/all.json" .pattern_sets.omni.failures)" 3 "failures"
 assert_eq "$(jget "$T/all.json" .pattern_sets.omni.successes)" 3 "successes"
 assert_eq "$(jget "$T/all.json" .pattern_sets.omni.damaged)" 1 "damaged"
