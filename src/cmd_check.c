@@ -65,6 +65,7 @@
 #include "service.h"
 #include "summary.h"
 #include "tail.h"
+#include "watch_check.h"
 #include "xmalloc.h"
 
 #define CHECK_OK		0
@@ -231,10 +232,12 @@ check_sources(const struct config *cfg, char **msg)
 	return 0;
 }
 
-/* The status, the message and the performance data, for SET. */
+/* The status, the message and the performance data, for SET.  FIRING
+ * (alerts) makes it CRITICAL, BLIND (sources that see nothing) at least
+ * WARNING; either goes first in the message. */
 static int
 check_report(const struct check *c, const struct aggregate_counts *t,
-    int64_t last_success, const char *firing)
+    int64_t last_success, const char *firing, const char *blind)
 {
 	uint64_t n = t->failures + t->successes;
 	double rate = aggregate_failure_rate(t);
@@ -254,9 +257,13 @@ check_report(const struct check *c, const struct aggregate_counts *t,
 
 	if (firing != NULL)
 		status = CHECK_CRITICAL;
+	if (blind != NULL && status == CHECK_OK)
+		status = CHECK_WARNING;
 	printf("OMNIWATCH %s - ", check_status_name[status]);
 	if (firing != NULL)
 		printf("%s; ", firing);
+	if (blind != NULL)
+		printf("%s; ", blind);
 	if (n == 0)
 		printf("no outcomes in %s", c->window_arg);
 	else
@@ -429,8 +436,9 @@ check_run(const struct check *c, const struct config *cfg,
 	struct aggregate_counts t;
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
-	char *err = NULL, *firing = NULL;
+	char *err = NULL, *firing = NULL, *blind = NULL, *first;
 	int64_t last_success, limit;
+	size_t nempty;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -473,6 +481,13 @@ check_run(const struct check *c, const struct config *cfg,
 		firing = xasprintf("firing: %s", ca.names);
 		free(ca.names);
 	}
+	if ((nempty = watch_check_empty_sources(cfg, false, &first)) > 0) {
+		blind = nempty == 1 ? xasprintf("%s matches no app's log "
+		    "file: nothing is watched there", first) :
+		    xasprintf("%s and %zu more match no app's log file: "
+		    "nothing is watched there", first, nempty - 1);
+		free(first);
+	}
 	memset(&t, 0, sizeof(t));
 	if (alert_window_counts(st, sets[set_idx], c->window_ms, c->now_ms,
 	    &w) != 0 ||
@@ -484,8 +499,9 @@ check_run(const struct check *c, const struct config *cfg,
 		t.failures = w.failures;
 		t.successes = w.successes;
 		t.damaged = w.damaged;
-		rc = check_report(c, &t, last_success, firing);
+		rc = check_report(c, &t, last_success, firing, blind);
 	}
+	free(blind);
 	free(firing);
 	state_close(st);
 	return rc;

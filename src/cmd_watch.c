@@ -356,6 +356,9 @@ watch_open(struct watch *w)
 	int64_t now = stamp_now_ms();
 
 	(void)watch_check_sources(w->cfg);
+	(void)watch_check_empty_sources(w->cfg, true, &err);
+	free(err);
+	err = NULL;
 	w->st = state_open(w->cfg->state_dir, false, &err);
 	if (w->st == NULL) {
 		log_error("%s", err);
@@ -572,9 +575,19 @@ cmd_watch(int argc, char **argv)
 			free(err);
 			rc = CMD_EXIT_USAGE;
 		} else {
-			printf("%s: OK: %zu %s, %zu %s, state in %s\n",
+			char *first, empty[64] = "";
+			size_t nempty = watch_check_empty_sources(w.cfg, true,
+			    &first);
+
+			/* Valid, but blind where a source matches nothing:
+			 * the OK line says how much of it. */
+			if (nempty > 0)
+				snprintf(empty, sizeof(empty), " (%zu matching "
+				    "no log file now)", nempty);
+			free(first);
+			printf("%s: OK: %zu %s%s, %zu %s, state in %s\n",
 			    w.config_path, w.cfg->nsources,
-			    plural(w.cfg->nsources, "source", "sources"),
+			    plural(w.cfg->nsources, "source", "sources"), empty,
 			    w.nsets, plural(w.nsets, "pattern set",
 			    "pattern sets"), w.cfg->state_dir);
 			rc = CMD_EXIT_OK;

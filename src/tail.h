@@ -156,6 +156,13 @@ uint64_t tail_uncounted_bytes(const struct tail *t);
 void tail_free(struct tail *t);
 
 /*
+ * How many live files of apps SRC matches now (tail_live_files' rule;
+ * PM2_HOME's own pm2.log is none): 0 means watch sees nothing there yet
+ * -- a typo in a path, a PM2_HOME without apps, the wrong account's.
+ */
+size_t tail_source_live_count(const struct config_source *src);
+
+/*
  * Calls FN with the path of every live file under CFG's sources now: the
  * files a running watch follows (the rule is tail_names.c's, the one
  * watch uses).  Regular files only; each once per source.  For `check`.

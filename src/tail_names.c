@@ -261,6 +261,45 @@ tail_live_dir(void *ctx, const char *dir, const struct config_source *src,
 		closedir(dh);
 }
 
+/* Counts the live files of a source's app directories (not PM2_HOME
+ * itself, whose pm2.log is no app's). */
+struct tail_count_ctx {
+	struct tail_live_ctx lc;
+	size_t		 n;
+};
+
+static void
+tail_count_one(void *ctx, const char *path)
+{
+	(void)path;
+	((struct tail_count_ctx *)ctx)->n++;
+}
+
+static void
+tail_count_dir(void *ctx, const char *dir, const struct config_source *src,
+    bool is_home)
+{
+	struct tail_count_ctx *cc = ctx;
+
+	if (!is_home)
+		tail_live_dir(&cc->lc, dir, src, is_home);
+}
+
+size_t
+tail_source_live_count(const struct config_source *src)
+{
+	struct tail_count_ctx cc = { { tail_count_one, NULL, NULL, NULL, 0 },
+	    0 };
+
+	cc.lc.ctx = &cc;
+	tail_source_dirs(src, tail_count_dir, &cc);
+	for (size_t i = 0; i < cc.lc.nseen; i++)
+		free(cc.lc.seen[i]);
+	free(cc.lc.seen);
+	free(cc.lc.seen_src);
+	return cc.n;
+}
+
 void
 tail_live_files(const struct config *cfg, void (*fn)(void *ctx,
     const char *path), void *ctx)

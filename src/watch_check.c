@@ -16,6 +16,7 @@
 #include "log.h"
 #include "path.h"
 #include "pm2.h"
+#include "tail.h"
 #include "watch_check.h"
 #include "xmalloc.h"
 
@@ -99,6 +100,35 @@ watch_check_sources(const struct config *cfg)
 		globfree(&g);
 	}
 	return nwarned;
+}
+
+size_t
+watch_check_empty_sources(const struct config *cfg, bool log, char **first)
+{
+	size_t n = 0;
+
+	*first = NULL;
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		const struct config_source *src = &cfg->sources[i];
+		char *what;
+
+		if (tail_source_live_count(src) > 0)
+			continue;
+		what = xasprintf("source %zu (%s %s)", i + 1,
+		    src->pm2_home != NULL ? "pm2_home" : "path",
+		    src->pm2_home != NULL ? src->pm2_home : src->path);
+		if (log)
+			log_warnx("%s: no app's log file matches it now; "
+			    "nothing is watched there until one appears (a "
+			    "typo in the path? another account's PM2_HOME?)",
+			    what);
+		if (*first == NULL)
+			*first = what;
+		else
+			free(what);
+		n++;
+	}
+	return n;
 }
 
 /* "source N: pm2_home DIR: WHY; give ..." */

@@ -8,6 +8,9 @@
 #ifndef OMNIWATCH_WATCH_CHECK_H
 #define OMNIWATCH_WATCH_CHECK_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "config.h"
 
 /*
@@ -24,6 +27,17 @@ int watch_check_state_dir(const struct config *cfg, char **err);
  * file: watch follows regular files only.  Returns how many it warned of.
  */
 size_t watch_check_sources(const struct config *cfg);
+
+/*
+ * The sources of CFG that match no app's log file now
+ * (tail_source_live_count): each is named in a warning (LOG is true) or
+ * not, and the first one's description ("source 2 (pm2_home /srv/pm2)")
+ * is put in *FIRST (malloc'd; NULL when none).  Returns how many.  A
+ * source that matches nothing watches nothing: watch says so at start,
+ * --check in its OK line, check as a WARNING.
+ */
+size_t watch_check_empty_sources(const struct config *cfg, bool log,
+    char **first);
 
 /*
  * Checks that each `pm2_home:` source of CFG names a directory whose

@@ -44,6 +44,13 @@ echo "# watch running, rate 10% under the thresholds: OK"
 assert_eq "$(run_check --warning 0.5 --critical 0.9)" 0 "running: ok"
 out_has '^OMNIWATCH OK - failure rate 10% (1/10) in 15m' "the OK line"
 
+echo "# a source that matches no log file (a typo): WARNING, naming it"
+cp "$CFG" "$T/ok.yaml"
+sed -i "s|^sources:|sources:\n  - path: $T/app-eror.log|" "$CFG"
+assert_eq "$(run_check --warning 0.5 --critical 0.9)" 1 "a blind source: warning"
+out_has "^OMNIWATCH WARNING - source 1 (path $T/app-eror.log) matches no app's log file: nothing is watched there; failure rate 10% (1/10) in 15m" "the blind source's line"
+cp "$T/ok.yaml" "$CFG"
+
 echo "# kill -9: CRITICAL at once, whatever the rates"
 kill9_watch
 echo "$(stamp 90): req=11 ERROR 404" >> "$E"

@@ -116,7 +116,9 @@ printf 'sources:\n  - pm2_home: %s/empty-home\nstate_dir: %s/st-empty\n' "$T" "$
 "$OMNIWATCH" watch -c "$T/empty-home.yaml" --check > "$T/out" 2> "$T/err" ||
 	fail "--check on a pm2_home without logs/: $(cat "$T/err")"
 grep -q "warning: source 1: pm2_home $T/empty-home has no logs/ yet" "$T/err" || fail "no logs/ warning: $(cat "$T/err")"
-grep -q ': OK: 1 source, 1 pattern set' "$T/out" || fail "--check OK line: $(cat "$T/out")"
+grep -q ': OK: 1 source (1 matching no log file now), 1 pattern set' "$T/out" || fail "--check OK line: $(cat "$T/out")"
+grep -q "warning: source 1 (pm2_home $T/empty-home): no app's log file matches it now" "$T/err" ||
+	fail "--check: a source that sees nothing: $(cat "$T/err")"
 echo "ok: --check names a missing pm2_home"
 
 echo "# SIGTERM: exit 0 within 1 s, committing what was read"
