@@ -60,6 +60,7 @@
 #include "match.h"
 #include "path.h"
 #include "plural.h"
+#include "pm2_apps.h"
 #include "stamp.h"
 #include "state.h"
 #include "service.h"
@@ -427,6 +428,56 @@ check_alert_one(void *ctx, const struct state_alert *a)
 	ca->names = next;
 }
 
+/*
+ * The apps PM2 gave up on ("errored", by its own log, as the state keeps
+ * it: pm2_apps.h), as "app omni errored (PM2 gave up on it 5m ago)"
+ * (malloc'd), or NULL.  Such an app writes no log: nothing of it can be
+ * counted until it is started again, so check is CRITICAL, rules or not.
+ */
+static char *
+check_errored(const struct check *c, struct state *st)
+{
+	struct pm2_apps *apps;
+	char *names = NULL, age[40];
+	size_t n = 0;
+	int rc;
+
+	/* Instance states only: no event is in an empty range. */
+	if ((apps = summary_load_pm2(st, c->now_ms, c->now_ms, &rc)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < apps->napps; i++) {
+		int64_t since;
+		char *next;
+
+		if (pm2_apps_app_state(&apps->apps[i], &since) !=
+		    PM2_STATE_ERRORED)
+			continue;
+		age[0] = '\0';
+		if (since != STAMP_NONE) {
+			char a[24];
+
+			stamp_format_age(c->now_ms - since, a, sizeof(a));
+			snprintf(age, sizeof(age), " (%s ago)", a);
+		}
+		next = xasprintf("%s%s%s%s", names != NULL ? names : "",
+		    names != NULL ? ", " : "", apps->apps[i].name, age);
+		free(names);
+		names = next;
+		n++;
+	}
+	pm2_apps_free(apps);
+	if (names == NULL)
+		return NULL;
+	{
+		char *msg = xasprintf("%s %s errored: PM2 gave up on %s, and "
+		    "%s no log", n == 1 ? "app" : "apps", names,
+		    n == 1 ? "it" : "them", n == 1 ? "it writes" : "they write");
+
+		free(names);
+		return msg;
+	}
+}
+
 /* Reads the state and reports on SETS[SET_IDX]. */
 static int
 check_run(const struct check *c, const struct config *cfg,
@@ -436,7 +487,7 @@ check_run(const struct check *c, const struct config *cfg,
 	struct aggregate_counts t;
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
-	char *err = NULL, *firing = NULL, *blind = NULL, *first;
+	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
 	int64_t last_success, limit;
 	size_t nempty;
 	int rc;
@@ -480,6 +531,14 @@ check_run(const struct check *c, const struct config *cfg,
 	if (ca.names != NULL) {
 		firing = xasprintf("firing: %s", ca.names);
 		free(ca.names);
+	}
+	if ((errored = check_errored(c, st)) != NULL) {
+		char *both = xasprintf("%s%s%s", errored, firing != NULL ?
+		    "; " : "", firing != NULL ? firing : "");
+
+		free(firing);
+		free(errored);
+		firing = both;
 	}
 	if ((nempty = watch_check_empty_sources(cfg, false, &first)) > 0) {
 		blind = nempty == 1 ? xasprintf("%s matches no app's log "

@@ -328,17 +328,16 @@ cmd_summary(int argc, char **argv)
 	}
 	/*
 	 * A report of a watch that is down would read as all quiet: it says
-	 * so first, in every format and in what --post sends.  The exit
+	 * so first, in every format and in what --post sends (standard
+	 * error stays for what went wrong in summary itself).  The exit
 	 * status stays 0: the report is what was committed, and reading a
 	 * stopped watch's state is a use of its own; check is the one that
 	 * goes CRITICAL.
 	 */
 	if (state_meta_get(st, "last_commit_ms", &last_commit) != 0)
 		last_commit = STAMP_NONE;
-	if (service_watch_status(cfg->state_dir, cfg->path,
-	    (int64_t)now * 1000, last_commit, &view->blind) !=
-	    SERVICE_RUNNING)
-		log_warnx("%s", view->blind);
+	(void)service_watch_status(cfg->state_dir, cfg->path,
+	    (int64_t)now * 1000, last_commit, &view->blind);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

@@ -141,8 +141,7 @@ assert_eq "$(run_rc "$T/all.json" "$T/e" summary -c "$T/etc/ok.yaml" --json)" 0 
 # No watch runs on this state: every report says so first, lest its
 # counts read as all quiet (dashboard.sh: not while one runs).
 assert_eq "$(jget "$T/all.json" .watch.running)" false "no watch: said in the JSON"
-grep -q "omniwatch watch is not running for $T/etc/ok.yaml (no lock on $T/state/watch.lock)" "$T/e" ||
-    fail "no watch: not said on stderr: $(cat "$T/e")"
+assert_eq "$(jget "$T/all.json" .watch.message | sed 's/; its last commit.*//')" "omniwatch watch is not running for $T/etc/ok.yaml (no lock on $T/state/watch.lock)" "no watch: the message"
 "$OMNIWATCH" summary -c "$T/etc/ok.yaml" > "$T/blind.txt" 2> /dev/null
 head -n 1 "$T/blind.txt" | grep -q '^WARNING: omniwatch watch is not running for .*: the counts below stop there$' ||
     fail "no watch: not the text report's first line: $(head -n 1 "$T/blind.txt")"
