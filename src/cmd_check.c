@@ -430,8 +430,8 @@ check_alert_one(void *ctx, const struct state_alert *a)
 
 /*
  * The apps PM2 gave up on ("errored", by its own log, as the state keeps
- * it: pm2_apps.h), as "app omni errored (PM2 gave up on it 5m ago)"
- * (malloc'd), or NULL.  Such an app writes no log: nothing of it can be
+ * it: pm2_apps.h), as "app omni (errored 5m ago): PM2 gave up on it, and
+ * it writes no log" (malloc'd), or NULL.  Such an app writes no log: nothing of it can be
  * counted until it is started again, so check is CRITICAL, rules or not.
  */
 static char *
@@ -457,7 +457,7 @@ check_errored(const struct check *c, struct state *st)
 			char a[24];
 
 			stamp_format_age(c->now_ms - since, a, sizeof(a));
-			snprintf(age, sizeof(age), " (%s ago)", a);
+			snprintf(age, sizeof(age), " (errored %s ago)", a);
 		}
 		next = xasprintf("%s%s%s%s", names != NULL ? names : "",
 		    names != NULL ? ", " : "", apps->apps[i].name, age);
@@ -469,9 +469,9 @@ check_errored(const struct check *c, struct state *st)
 	if (names == NULL)
 		return NULL;
 	{
-		char *msg = xasprintf("%s %s errored: PM2 gave up on %s, and "
-		    "%s no log", n == 1 ? "app" : "apps", names,
-		    n == 1 ? "it" : "them", n == 1 ? "it writes" : "they write");
+		char *msg = xasprintf("%s %s: PM2 gave up on %s, and %s no "
+		    "log", n == 1 ? "app" : "apps", names, n == 1 ? "it" :
+		    "them", n == 1 ? "it writes" : "they write");
 
 		free(names);
 		return msg;

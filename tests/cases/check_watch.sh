@@ -97,4 +97,18 @@ echo "# --alerts: CRITICAL while a rule fires, naming it"
 assert_eq "$(run_check --alerts --warning 0.9 --critical 0.95)" 2 "firing: critical"
 out_has '^OMNIWATCH CRITICAL - firing: errors-seen (for [0-9]*s); failure rate 31% (4/13) in 15m' "the rule named"
 assert_eq "$(run_check --warning 0.9 --critical 0.95)" 0 "without --alerts the rates decide"
+
+echo "# an app PM2 gave up on writes no log: CRITICAL, rules or not"
+{
+	echo "$(stamp 0): PM2 log: App [desk:0] starting in -fork mode-"
+	echo "$(stamp 0): PM2 log: App [desk:0] online"
+	echo "$(stamp 0): PM2 log: App [desk:0] exited with code [1] via signal [SIGINT]"
+	echo "$(stamp 0): PM2 log: Script /srv/desk/app.js had too many unstable restarts (16). Stopped. \"errored\""
+} >> "$W/pm2.log"
+is_critical() { [ "$(run_check --warning 0.9 --critical 0.95)" = 2 ]; }
+wait_for "check to see the errored app" is_critical
+out_has '^OMNIWATCH CRITICAL - app desk (errored [0-9]*s ago): PM2 gave up on it, and it writes no log; failure rate 31% (4/13) in 15m' "the errored app named"
+echo "$(stamp 0): PM2 log: App [desk:0] starting in -fork mode-" >> "$W/pm2.log"
+echo "$(stamp 0): PM2 log: App [desk:0] online" >> "$W/pm2.log"
+wait_for "check OK once the app is online again" ok_again
 stop_watch
