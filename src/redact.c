@@ -5,9 +5,9 @@
  * of the shape [\w.-]*key[\w.-]* tried at every position is quadratic on a
  * long word: 80 k characters took 15 s).  What it takes out:
  *
- *   KEY SEP VALUE    KEY a word holding secret, token, key, pass, auth,
- *                    cookie, credential, session or signature, or the
- *                    part sig (any case); SEP '=', ':' or '=>', with any
+ *   KEY SEP VALUE    KEY a word holding secret, token, key, pass, pwd,
+ *                    auth, cookie, credential, session or signature, or
+ *                    the part sig or pw (any case); SEP '=', ':' or '=>', with any
  *                    quotes, backslashes or blanks around it, each raw or
  *                    in any spelling redact_code.c reads (%XX any number
  *                    of times, \u0022, \x22, &quot;); VALUE quoted, or
@@ -18,6 +18,8 @@
  *                    Digest) taken along with its credentials, and
  *                    a bare cookie header's value to the end of its line;
  *   Bearer TOKEN     anywhere, when TOKEN looks like one (not English);
+ *   Basic BASE64     the same, when the credentials are also base64
+ *                    (RFC 7617: "Basic dXNlcjpwdw==");
  *   eyJ....          a JSON Web Token (RFC 7519: base64url of '{"'
  *                    starts one) anywhere;
  *   scheme://user:PASSWORD@  a URL's password (RFC 3986 section 3.2.1),
@@ -157,14 +159,17 @@ redact_has_word(const char *p, size_t len, const char *w)
 /*
  * Does the word (P, LEN) name a secret?  A signature is one: it is what
  * a pre-signed URL is good for (X-Amz-Signature, X-Goog-Signature, Azure
- * SAS's sig); "sig" counts only as a whole part of the word ("x-sig"),
- * not inside "signal" or "design".
+ * SAS's sig).  "pwd" is how many apps spell a password (db_pwd); "pass"
+ * already holds passwd and password, "key" api_key, apikey, private_key
+ * and access_key.  "sig" and "pw" count only as a whole part of the word
+ * ("x-sig", "db_pw"), not inside "signal", "design" or "upward".
  */
 static bool
 redact_is_key(const char *p, size_t len)
 {
 	static const char *const words[] = { "secret", "token", "key", "pass",
-	    "auth", "cookie", "credential", "session", "signature" };
+	    "pwd", "auth", "cookie", "credential", "session", "signature" };
+	static const char *const parts[] = { "sig", "pw" };
 	size_t part = 0;
 
 	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
@@ -173,8 +178,9 @@ redact_is_key(const char *p, size_t len)
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && p[i] != '_' && p[i] != '-' && p[i] != '.')
 			continue;
-		if (redact_word_is(p + part, i - part, "sig"))
-			return true;
+		for (size_t k = 0; k < sizeof(parts) / sizeof(*parts); k++)
+			if (redact_word_is(p + part, i - part, parts[k]))
+				return true;
 		part = i + 1;
 	}
 	return false;
@@ -437,6 +443,25 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 	return *ve > *vs;
 }
 
+/*
+ * Is the word (P, LEN) base64 (RFC 4648 section 4, with its padding)?
+ * Basic's credentials are (RFC 7617 section 2); a word after a bare
+ * "Basic" that is not ("Basic auth-failed") is English, not a secret.
+ */
+static bool
+redact_is_base64(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
+	    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '+' ||
+	    p[i] == '/'))
+		i++;
+	while (i < len && len - i <= 2 && p[i] == '=')
+		i++;
+	return i == len;
+}
+
 /* A JSON Web Token: eyJ, then two '.'-separated base64url parts. */
 static bool
 redact_is_jwt(const char *p, size_t len)
@@ -469,7 +494,7 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 
 	while (i < len) {
 		size_t ws, we, vs = 0, ve = 0, next = 0, n;
-		bool found = false;
+		bool found = false, is_basic;
 
 		if (!is_user && (n = redact_scheme_sep(p, len, i)) > 0) {
 			if (!redact_userinfo(p, len, i, n, &vs, &ve)) {
@@ -498,7 +523,9 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 				found = true;
 				vs = ws;
 				ve = next = we;
-			} else if (redact_word_is(p + ws, we - ws, "bearer")) {
+			} else if ((is_basic = redact_word_is(p + ws, we - ws,
+			    "basic")) || redact_word_is(p + ws, we - ws,
+			    "bearer")) {
 				size_t j = we;
 
 				while (j < len && (n = redact_blank_at(p, len, j,
@@ -508,7 +535,8 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 					vs = j;
 					ve = next = redact_bare_end(p, len, j);
 					found = redact_is_credential(p + vs,
-					    ve - vs);
+					    ve - vs) && (!is_basic ||
+					    redact_is_base64(p + vs, ve - vs));
 				}
 			}
 			if (!found && redact_is_key(p + ws, we - ws))

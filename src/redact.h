@@ -8,12 +8,12 @@
  * "apiKey": "...", JSON escaped inside JSON, URL-encoded queries.  The
  * built-in rule works on what a secret looks like, not on a few
  * spellings: every value whose key name contains secret, token, key,
- * pass, auth, cookie, credential, session or signature, or has sig as
- * a part (x-sig) (any case), whatever the quoting, escaping (\",
+ * pass, pwd, auth, cookie, credential, session or signature, or has sig
+ * or pw as a part (x-sig, db_pw) (any case), whatever the quoting, escaping (\",
  * \\\"), encoding (%3D, %22, %253D: %-encoded any number of times;
  * \u0022, \x3d; &quot; &#34; &#x22; &#61;), spacing and separator
  * (= : =>), and a value wrapped in <> (raw or encoded); bearer tokens
- * anywhere; JSON Web Tokens; the
+ * and Basic credentials (base64) anywhere; JSON Web Tokens; the
  * password of a URL (scheme://user:PASSWORD@host, whatever the user,
  * also %-encoded inside a query) or a user that looks like a token; a
  * pair hidden in another's value behind '?' or '#'.  Each becomes

@@ -521,6 +521,30 @@ test_not_over_redacted(void **state)
 		rd_is(NULL, lines[i], lines[i]);
 }
 
+/* A tester's leaks: "pwd" keys and a bare Basic credential went out in
+ * the HTML report's samples. */
+static void
+test_pwd_and_basic(void **state)
+{
+	rd_is(NULL, "{\"pwd\":\"pwdFAKE\",\"db_pwd\":\"dbpwdFAKE\"}",
+	    "{\"pwd\":\"[REDACTED]\",\"db_pwd\":\"[REDACTED]\"}");
+	rd_is(NULL, "PWD=x1 db_pw: 'x2' pw=x3 ok",
+	    "PWD=[REDACTED] db_pw: '[REDACTED]' pw=[REDACTED] ok");
+	rd_is(NULL, "sent Basic dXNlcjpiYXNpY0ZBS0U=",
+	    "sent Basic [REDACTED]");
+	rd_is(NULL, "['basic YTpiYzEyMzQ1Ng==']", "['basic [REDACTED]']");
+	static const char *lines[] = {
+		"Basic auth failed for user=bob",
+		"Basic authentication is off",
+		"Basic auth-failed-twice",
+		"basic_setup done",
+		"moved upward=3 px",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		rd_is(NULL, lines[i], lines[i]);
+}
+
 int
 main(void)
 {
@@ -537,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_generated_userinfo),
 		cmocka_unit_test(test_generated_query),
 		cmocka_unit_test(test_not_over_redacted),
+		cmocka_unit_test(test_pwd_and_basic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
