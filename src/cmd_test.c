@@ -6,11 +6,13 @@
  * (they carry a regex's literal head) but match nothing, which scan counts
  * as damaged, here called "missed"; and the time each regex took.
  * --print-matched and --print-missed list every such record, whole, as it
- * is classified, before the summary.
+ * is classified, before the summary: unredacted, as the regexes see it,
+ * asked for by name.
  *
- * Only excerpts of the first records are kept (TEST_SAMPLES_MAX per class,
- * each cut at PIPELINE_EXCERPT_MAX bytes), so memory does not grow with
- * the input.  Log text goes to a terminal: invalid UTF-8 becomes U+FFFD
+ * Only excerpts of the first records are kept (TEST_SAMPLES_MAX per class),
+ * made as scan makes its reports' (pipeline_excerpt: secrets redacted, cut
+ * at PIPELINE_EXCERPT_MAX bytes), so memory does not grow with the input
+ * and the summary shows no more of a record than scan's reports do.  Log text goes to a terminal: invalid UTF-8 becomes U+FFFD
  * and control characters become '?'.
  */
 #include "autoconf.h"
@@ -133,14 +135,12 @@ test_outcome(void *ctx, const struct pipeline_outcome *o)
 	slot->n++;
 	if (slot->nsamples < t->max_samples) {
 		struct test_sample *s = &slot->samples[slot->nsamples++];
-		const char *nl = memchr(rec->text, '\n', rec->len);
-		size_t n = nl != NULL ? (size_t)(nl - rec->text) : rec->len;
+		char excerpt[PIPELINE_EXCERPT_MAX + 1];
+		size_t n = pipeline_excerpt(rec, excerpt);
 
-		if (n > PIPELINE_EXCERPT_MAX)
-			n = PIPELINE_EXCERPT_MAX;
 		s->where = xasprintf("%s:%llu", t->path,
 		    (unsigned long long)rec->line_number);
-		s->excerpt = test_clean(rec->text, n);
+		s->excerpt = test_clean(excerpt, n);
 	}
 	if (o->outcome == MATCH_DAMAGED ? t->print_missed : t->print_matched) {
 		if (o->outcome == MATCH_DAMAGED)

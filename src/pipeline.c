@@ -86,20 +86,13 @@ pipeline_capture(void *ctx, const char *name, const char *value, size_t vlen)
 	free(pair);
 }
 
-static void
-pipeline_first_note(struct pipeline_first *f, const struct record *rec,
-    const struct match_set *set)
+size_t
+pipeline_excerpt(const struct record *rec, char *buf)
 {
 	const char *nl;
 	char *clean;
 	size_t n;
 
-	if (f->is_set)
-		return;
-	f->is_set = true;
-	f->line = rec->line_number;
-	f->offset = rec->offset;
-	f->ts_ms = rec->ts_ms;
 	nl = memchr(rec->text, '\n', rec->len);
 	n = nl != NULL ? (size_t)(nl - rec->text) : rec->len;
 	/* Secrets out before the cut, so that a value the cut would split
@@ -112,9 +105,23 @@ pipeline_first_note(struct pipeline_first *f, const struct record *rec,
 		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
 			n--;
 	}
-	memcpy(f->excerpt, clean, n);
-	f->excerpt[n] = '\0';
+	memcpy(buf, clean, n);
+	buf[n] = '\0';
 	free(clean);
+	return n;
+}
+
+static void
+pipeline_first_note(struct pipeline_first *f, const struct record *rec,
+    const struct match_set *set)
+{
+	if (f->is_set)
+		return;
+	f->is_set = true;
+	f->line = rec->line_number;
+	f->offset = rec->offset;
+	f->ts_ms = rec->ts_ms;
+	(void)pipeline_excerpt(rec, f->excerpt);
 	match_set_captures(set, pipeline_capture, f);
 }
 

@@ -65,6 +65,15 @@ struct pipeline_outcome {
 
 struct pm2_daemon_line;
 
+/*
+ * The excerpt of REC that reports show: its first line with secrets
+ * redacted (redact_builtin), then cut at PIPELINE_EXCERPT_MAX bytes, not
+ * inside a UTF-8 character.  BUF holds PIPELINE_EXCERPT_MAX + 1 bytes;
+ * returns the length written (NUL-terminated; NUL bytes of the line are
+ * kept).
+ */
+size_t pipeline_excerpt(const struct record *rec, char *buf);
+
 struct pipeline_sink {
 	void	(*outcome)(void *ctx, const struct pipeline_outcome *o);
 	void	*ctx;

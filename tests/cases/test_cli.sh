@@ -79,6 +79,16 @@ assert_eq "$(grep -c '^matched omni/route_not_found ' "$T/d.txt")" 2 "with their
 grep -q "^matched omni/other $F:12\$" "$T/d.txt" || fail "other header"
 grep -q "^  | .*RoutesRequests.php' }\$" "$T/d.txt" || fail "record body printed"
 
+# The samples are redacted as scan's reports are (a tester saw a bearer
+# token, a password and a URL's password in clear); --print-matched, asked
+# for by name, shows the record as the regexes see it.
+echo "2026-12-07T10:00:00: [Omni] Failed to create ticket: Authorization: Bearer abc123FAKE password=hunter2FAKE https://u:urlpwFAKE@h/x" > "$T/sec-error.log"
+"$OMNIWATCH" test "$T/sec-error.log" > "$T/sec.txt"
+grep -q "^    $T/sec-error.log:1: \[Omni\] Failed to create ticket: Authorization: \[REDACTED\] password=\[REDACTED\] https://u:\[REDACTED\]@h/x\$" "$T/sec.txt" || fail "sample not redacted: $(cat "$T/sec.txt")"
+assert_eq "$(grep -c FAKE "$T/sec.txt")" 0 "no secret in test's summary"
+"$OMNIWATCH" test --print-matched "$T/sec-error.log" > "$T/sec2.txt"
+assert_eq "$(grep -c '^  | .*hunter2FAKE' "$T/sec2.txt")" 1 "--print-matched: the record whole"
+
 # Standard input, and a second pattern set of the user's.
 cat > "$T/health.yaml" <<'Y'
 name: health
