@@ -303,17 +303,30 @@ yaml_error(char **err, char *place, const char *fmt, ...)
 {
 	va_list ap;
 	char *raw, *msg;
-	size_t len;
+	const char *colon;
+	size_t len, keep = 0;
 
 	if (*err == NULL) {
 		va_start(ap, fmt);
 		raw = xvasprintf(fmt, ap);
 		va_end(ap);
-		/* A message may quote any key's value (a receiver's url with
+		/*
+		 * A message may quote any key's value (a receiver's url with
 		 * its password, a header) and errors leave the host in logs
-		 * and CI output: every one goes through the redactor. */
-		msg = redact_builtin(raw, strlen(raw), &len);
-		*err = xasprintf("%s: %s", place, msg);
+		 * and CI output: every one goes through the redactor.  But
+		 * "headers.X-Token: got a list" is a key path and our own
+		 * words, which the redactor reads as a secret's pair and
+		 * took "got" from.  A leading path (no blank in it) is kept
+		 * out of its sight, unless a quoted value follows it ('%s'
+		 * is how messages quote one): then the whole goes through,
+		 * so that the value goes as a pair's would.
+		 */
+		colon = strstr(raw, ": ");
+		if (colon != NULL && (size_t)(colon - raw) <
+		    strcspn(raw, " \t") && colon[2] != '\'' && colon[2] != '"')
+			keep = (size_t)(colon - raw) + 2;
+		msg = redact_builtin(raw + keep, strlen(raw + keep), &len);
+		*err = xasprintf("%s: %.*s%s", place, (int)keep, raw, msg);
 		free(msg);
 		free(raw);
 	}

@@ -73,7 +73,11 @@ char *yaml_where(const char *path, struct fy_node *node,
 /*
  * The first error of a load (the config's, a pattern set's): when *ERR is
  * NULL it becomes "PLACE: " and FMT's message, redacted (redact.h), as
- * it may quote a secret's value (malloc'd); a later error
+ * it may quote a secret's value (malloc'd), but for a leading key path
+ * ("a.b.token: ") not followed by a quote, which is never taken for a
+ * secret's key, so that the words after it are kept: a value right after
+ * the path must be quoted ("%s: '%s' is not a duration"), as every
+ * message here quotes one; a later error
  * leaves it.  PLACE (malloc'd, yaml_where or the config's config_where)
  * is freed.  Returns -1, for "return yaml_error(...)".
  */

@@ -24,6 +24,7 @@
 #include "config_table.h"
 #include "testlib.h"
 #include "xmalloc.h"
+#include "yaml_load.h"
 
 static char ct_dir[256];
 
@@ -727,6 +728,38 @@ test_parse_size(void **state)
 	ct_size_bad("18014398509481984GiB");	/* 2^54 GiB overflows */
 }
 
+/*
+ * A message about a key named like a secret keeps its own words (a
+ * tester saw "headers.Authorization: [REDACTED] a line break"), and a
+ * value it quotes still goes.
+ */
+static void
+test_error_secret_key(void **state)
+{
+	char *err = NULL;
+
+#define CT_R "sources: [{path: /x}]\nreceivers:\n  ops: "
+	ct_error(CT_R "{url: 'http://x', headers: {Authorization: "
+	    "\"Bearer s3cr3tZ\\nX: y\"}}\n",
+	    "3:51: receivers.ops.headers.Authorization: holds a line break "
+	    "(CR or LF); expected a one-line header value");
+	ct_error(CT_R "{url: 'http://x', headers: {X-Token: [s3cr3tZ, b]}}\n",
+	    "3:46: receivers.ops.headers.X-Token: got a list; expected a header "
+	    "value");
+	assert_int_equal(yaml_error(&err, xstrdup("f:1:2"), "%s: '%s' is not "
+	    "a duration", "a.token", "s3cr3tZ"), -1);
+	assert_string_equal(err, "f:1:2: a.token: '[REDACTED]' is not a "
+	    "duration");
+	free(err);
+	err = NULL;
+	/* After the path, the rest is still looked at. */
+	(void)yaml_error(&err, xstrdup("f:1:2"), "%s: cannot use %s",
+	    "a.token", "x?auth=s3cr3tZ");
+	assert_string_equal(err, "f:1:2: a.token: cannot use x?auth=[REDACTED]");
+	free(err);
+#undef CT_R
+}
+
 int
 main(void)
 {
@@ -735,6 +768,7 @@ main(void)
 		cmocka_unit_test(test_default_state_dir),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_error_alerting),
+		cmocka_unit_test(test_error_secret_key),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_error_keys),
