@@ -222,6 +222,24 @@ match_load_classes(struct match_loader *ld, struct fy_node *key,
 			return -1;
 		}
 		(*n)++;
+		/* Reports count by class name: two classes of one name
+		 * showed as two lines of it in text and as one key with
+		 * their sum in JSON.  Successes are all "success".  The
+		 * error points at the second name. */
+		for (size_t i = 0; !is_success && i + 1 < *n; i++) {
+			const char *name = (*classes)[*n - 1].name;
+			struct fy_node *at = NULL;
+
+			if (strcmp((*classes)[i].name, name) != 0)
+				continue;
+			if (fy_node_is_mapping(item))
+				at = fy_node_mapping_lookup_by_string(item,
+				    "class", -1);
+			return match_error(ld, at != NULL ? at : item,
+			    "failure entry %zu: class '%s' is also entry "
+			    "%zu's; expected each class name once", *n, name,
+			    i + 1);
+		}
 	}
 	return 0;
 }

@@ -46,16 +46,10 @@ report_json_tally(json_t *o, const struct match_set *set, uint64_t failures,
 	json_object_set_new(o, "damaged", json_integer((json_int_t)damaged));
 	json_object_set_new(o, "failure_rate", rate < 0 ? json_null() :
 	    json_real(rate));
-	for (size_t i = 0; i < set->nfailure; i++) {
-		json_t *prev = json_object_get(by_class, set->failure[i].name);
-		json_int_t n = (json_int_t)classes[i];
-
-		/* Two entries may share a class name: they add up. */
-		if (prev != NULL)
-			n += json_integer_value(prev);
+	/* Class names are unique in a set (match_load.c). */
+	for (size_t i = 0; i < set->nfailure; i++)
 		json_object_set_new(by_class, set->failure[i].name,
-		    json_integer(n));
-	}
+		    json_integer((json_int_t)classes[i]));
 	json_object_set_new(o, "classes", by_class);
 }
 

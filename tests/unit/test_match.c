@@ -397,6 +397,24 @@ test_error_other(void **state)
 	assert_string_equal(err, want);
 	free(err);
 
+	/* Two failure classes of one name (reports count by name: text
+	 * listed it twice, JSON summed them); a default name counts. */
+	path = mt_file("dup.yaml", "name: x\nsuccess: [OKAY]\nfailure:\n"
+	    "  - {class: a, regex: AAA}\n  - {class: b, regex: CCC}\n"
+	    "  - {class: a, regex: BBB}\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:6:13: failure entry 3: class 'a' is "
+	    "also entry 1's; expected each class name once", path);
+	assert_string_equal(err, want);
+	free(err);
+	path = mt_file("dup-default.yaml", "name: x\nfailure:\n"
+	    "  - {regex: AAA}\n  - {class: class1, regex: BBB}\n");
+	err = mt_load_error(path);
+	snprintf(want, sizeof(want), "%s:4:13: failure entry 2: class "
+	    "'class1' is also entry 1's; expected each class name once", path);
+	assert_string_equal(err, want);
+	free(err);
+
 	/* Nothing to match. */
 	path = mt_file("empty.yaml", "name: t\n");
 	err = mt_load_error(path);
