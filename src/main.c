@@ -15,8 +15,9 @@
 /* One row per subcommand; its options are in its own file's table. */
 const struct cmd_entry cmd_table[] = {
 	{ "scan", "[PATH]...", "Count the outcomes in log files, PM2 log "
-	    "directories or - (standard input);\nwithout PATH, in "
-	    "$PM2_HOME/logs, else ~/.pm2/logs.", cmd_scan_opts, cmd_scan },
+	    "directories or - (standard input);\nwithout PATH, in $PM2_HOME: "
+	    "pm2.log and logs/ (logs/ alone without pm2.log);\nwithout "
+	    "PM2_HOME, the same in ~/.pm2.", cmd_scan_opts, cmd_scan },
 	{ "watch", "", "Follow the logs of the configuration, count every "
 	    "record once into the state,\nalert and expose metrics.",
 	    cmd_watch_opts, cmd_watch },

@@ -31,6 +31,12 @@ for want in 'scan --json' 'scan --max-line' 'scan --jobs' 'scan -q' 'scan -v' \
 done
 echo "ok: the options asked for are listed"
 
+# scan without PATH reads the PM2 home itself when it holds pm2.log
+# (cmd_scan.c), as the man page says; the help said logs/ only.
+"$OMNIWATCH" scan -h > "$T/scan.h"
+grep -q '^without PATH, in \$PM2_HOME: pm2.log and logs/ (logs/ alone without pm2.log);$' "$T/scan.h" || fail "scan -h: where scan reads without PATH: $(sed -n 3p "$T/scan.h")"
+echo "ok: scan -h says PM2_HOME's pm2.log and logs/ are read"
+
 while read -r cmd; do
 	"$OMNIWATCH" help "$cmd" > "$T/h.$cmd" || fail "help $cmd exits $?"
 	"$OMNIWATCH" "$cmd" --help > "$T/h2.$cmd" || fail "$cmd --help exits $?"
