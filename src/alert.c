@@ -277,12 +277,25 @@ alert_rule_eval(struct alert *al, struct alert_rule *r, int64_t now_ms)
 		r->last_start_ms = r->since_ms;
 		r->last_notified_ms = now_ms;
 		alert_make_id(al, r);
-		log_info("alert '%s' firing (id %s): %llu %s, %llu %s in the "
-		    "window", r->cfg->name, r->id,
-		    (unsigned long long)r->failures,
-		    plural(r->failures, "failure", "failures"),
-		    (unsigned long long)r->successes,
-		    plural(r->successes, "success", "successes"));
+		/* A restarts rule counts PM2's restarts where the others
+		 * count failures (alert_pm2.c), and has no successes; an
+		 * app_errored or a probe rule counts nothing. */
+		if (r->cfg->kind == CONFIG_ALERT_APP_ERRORED ||
+		    r->cfg->kind == CONFIG_ALERT_PROBE)
+			log_info("alert '%s' firing (id %s)", r->cfg->name,
+			    r->id);
+		else if (r->cfg->kind == CONFIG_ALERT_RESTARTS)
+			log_info("alert '%s' firing (id %s): %llu %s in the "
+			    "window", r->cfg->name, r->id,
+			    (unsigned long long)r->failures,
+			    plural(r->failures, "restart", "restarts"));
+		else
+			log_info("alert '%s' firing (id %s): %llu %s, %llu %s "
+			    "in the window", r->cfg->name, r->id,
+			    (unsigned long long)r->failures,
+			    plural(r->failures, "failure", "failures"),
+			    (unsigned long long)r->successes,
+			    plural(r->successes, "success", "successes"));
 		alert_rule_save(al, r);
 		alert_notify(al, r, false, now_ms);
 		return;

@@ -53,6 +53,13 @@ _e=$(date +%s)
 wait_for "the restarts' window to empty" now_is $((_e + 4))
 assert_eq "$(posts "$R")" 4 "one episode of each rule"
 stop_watch
+# watch's log says what a restarts rule counted: restarts, not failures
+# and successes.
+grep -Eq "alert 'crashloop' firing \(id [^)]*\): [0-9]+ restarts? in the window\$" "$WLOG" ||
+    fail "crashloop's firing line: $(grep "alert 'crashloop' firing" "$WLOG")"
+grep -Eq "alert 'gaveup' firing \(id [^)]*\)\$" "$WLOG" ||
+    fail "gaveup's firing line: $(grep "alert 'gaveup' firing" "$WLOG")"
+echo "ok: watch logs a restarts rule's restarts, an app_errored rule no counts"
 
 echo "# backtest over the same PM2 home, its clock running to when watch stopped"
 "$OMNIWATCH" backtest -c "$CFG" --format json -o "$T/bt.json" \
