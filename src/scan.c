@@ -148,9 +148,10 @@ scan_entry_cmp(const void *a, const void *b)
 	return pm2_log_name_cmp(&x->name, &y->name);
 }
 
-/* Adds the PM2 logs of directory PATH to L, oldest first per stream. */
+/* Adds the PM2 logs of directory PATH to L, oldest first per stream;
+ * NONE, when not NULL, is the warning if it holds none. */
 static void
-scan_list_dir(struct scan_list *l, const char *path)
+scan_list_dir(struct scan_list *l, const char *path, const char *none)
 {
 	DIR *dir = opendir(path);
 	struct dirent *de;
@@ -194,7 +195,8 @@ scan_list_dir(struct scan_list *l, const char *path)
 	}
 	closedir(dir);
 	if (n == 0)
-		scan_list_note(l, path, "no PM2 log files (NAME-out*.log*, "
+		scan_list_note(l, path, none != NULL ? none :
+		    "no PM2 log files (NAME-out*.log*, "
 		    "NAME-error*.log*) in this directory", false);
 	if (n > 1)
 		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
@@ -206,10 +208,36 @@ scan_list_dir(struct scan_list *l, const char *path)
 	free(entries);
 }
 
+/* DIR holds a file named as a PM2 log. */
+static bool
+scan_dir_has_log(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *de;
+	bool has = false;
+
+	if (dir == NULL)
+		return false;
+	while (!has && (de = readdir(dir)) != NULL) {
+		struct pm2_log_name name;
+
+		if (de->d_name[0] == '.' ||
+		    pm2_log_name_parse(de->d_name, &name) != 0)
+			continue;
+		pm2_log_name_release(&name);
+		has = true;
+	}
+	closedir(dir);
+	return has;
+}
+
 /*
- * PATH is a PM2 home when it holds pm2.log and logs/: its daemon logs are
- * in it (scan_list_dir reads them), the apps' logs in logs/.  Returns
- * PATH/logs (malloc'd), or NULL when PATH is no PM2 home.
+ * PATH is a PM2 home when it holds logs/ and either pm2.log or PM2 logs in
+ * logs/: its daemon logs are in it (scan_list_dir reads them), the apps'
+ * logs in logs/.  pm2.log alone is not enough to tell: pm2-logrotate
+ * may have just rotated it, or the daemon not written it yet, and the
+ * apps' logs are then as much there as ever.  Returns PATH/logs
+ * (malloc'd), or NULL when PATH is no PM2 home.
  */
 static char *
 scan_home_logs(const char *path)
@@ -217,8 +245,8 @@ scan_home_logs(const char *path)
 	char *daemon = path_join(path, "pm2.log");
 	char *logs = path_join(path, "logs");
 	struct stat st;
-	bool is_home = stat(daemon, &st) == 0 && stat(logs, &st) == 0 &&
-	    S_ISDIR(st.st_mode);
+	bool is_home = stat(logs, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (stat(daemon, &st) == 0 || scan_dir_has_log(logs));
 
 	free(daemon);
 	if (is_home)
@@ -315,15 +343,24 @@ scan_list_dump(struct scan_list *l, const char *home, const char *logs)
 	free(path);
 }
 
+/* Adds directory PATH's logs to L: a PM2 home's (scan_home_logs) or a
+ * logs directory's. */
 static void
-scan_list_home(struct scan_list *l, const char *path)
+scan_list_path_dir(struct scan_list *l, const char *path)
 {
 	char *logs = scan_home_logs(path);
 
-	if (logs != NULL) {
-		scan_list_dir(l, logs);
-		scan_list_dump(l, path, logs);
+	if (logs == NULL) {
+		scan_list_dir(l, path, NULL);
+		return;
 	}
+	/* The daemon's log is what tells restarts and exits: a home
+	 * without it is read, but not as the whole. */
+	scan_list_dir(l, path, "no PM2 daemon log (pm2.log*) in this PM2 "
+	    "home; its apps' logs in logs/ are read, their restarts and "
+	    "exits are not");
+	scan_list_dir(l, logs, NULL);
+	scan_list_dump(l, path, logs);
 	free(logs);
 }
 
@@ -393,10 +430,9 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 			scan_list_add(&l, paths[i]);
 		else if (stat(paths[i], &st) != 0)
 			scan_list_note(&l, paths[i], strerror(errno), true);
-		else if (S_ISDIR(st.st_mode)) {
-			scan_list_dir(&l, paths[i]);
-			scan_list_home(&l, paths[i]);
-		} else if ((prog = logfile_unread_compression(paths[i],
+		else if (S_ISDIR(st.st_mode))
+			scan_list_path_dir(&l, paths[i]);
+		else if ((prog = logfile_unread_compression(paths[i],
 		    false)) != NULL)
 			scan_list_unread(&l, NULL, paths[i], prog);
 		else if (!logfile_is_log(paths[i]))

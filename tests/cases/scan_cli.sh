@@ -334,3 +334,35 @@ grep -qF "\"$T/slash/pm2.log\"" "$T/slash2.json" || fail "HOME/: pm2.log: $(cat 
 grep -qF "\"$T/slash/logs/desk-out.log\"" "$T/slash2.json" || fail "HOME/: logs: $(cat "$T/slash2.json")"
 grep -qF "  $T/slash/logs/desk-out.log: " "$T/slash3.txt" || fail "PM2_HOME=DIR/: $(cat "$T/slash3.txt")"
 echo "ok: a trailing slash on a directory does not double in the paths"
+
+# A PM2 home without pm2.log (pm2-logrotate just rotated it, or the
+# daemon has not written it yet) is still a PM2 home when logs/ holds PM2
+# logs: its apps' logs, the rotated pm2.log.1 and the logs dump.pm2 places
+# elsewhere are read, and the missing daemon log is a warning.  It was read
+# as a plain logs directory: 0 records, exit 0.
+mkdir -p "$T/nolog/logs" "$T/nolog-ext"
+cp "$T/pm2home/logs/desk-error.log" "$T/nolog/logs/"
+cp "$T/pm2home/logs/desk-out.log" "$T/nolog-ext/solo-out.log"
+printf '[{"name": "solo", "pm_out_log_path": "%s/nolog-ext/solo-out.log"}]\n' \
+    "$T" > "$T/nolog/dump.pm2"
+set +e
+"$OMNIWATCH" scan --json "$T/nolog" > "$T/nolog1.json" 2> "$T/nolog1.err"
+rc=$?
+set -e
+assert_eq "$rc" 0 "home without pm2.log: exit status"
+assert_eq "$(jget "$T/nolog1.json" .pattern_sets.omni.failures)" 2 "home without pm2.log: failures"
+assert_eq "$(jget "$T/nolog1.json" .pattern_sets.omni.apps.solo.successes)" 1 "home without pm2.log: dump.pm2's log"
+grep -qF "$T/nolog: no PM2 daemon log (pm2.log*) in this PM2 home" "$T/nolog1.err" || fail "home without pm2.log: warning: $(cat "$T/nolog1.err")"
+printf '2026-11-29T10:00:00: PM2 log: App [desk:0] starting in -fork mode-\n' > "$T/nolog/pm2.log.1"
+"$OMNIWATCH" scan --json "$T/nolog" > "$T/nolog2.json" 2> "$T/nolog2.err"
+assert_eq "$(jget "$T/nolog2.json" .pattern_sets.omni.failures)" 2 "home with pm2.log.1: failures"
+grep -qF "\"$T/nolog/pm2.log.1\"" "$T/nolog2.json" || fail "home with pm2.log.1: $(cat "$T/nolog2.json")"
+! grep -q "no PM2" "$T/nolog2.err" || fail "home with pm2.log.1: $(cat "$T/nolog2.err")"
+# A logs directory whose logs/ holds no PM2 log is read as before.
+mkdir -p "$T/notahome/logs"
+cp "$T/pm2home/logs/desk-error.log" "$T/notahome/"
+touch "$T/notahome/logs/readme.txt" "$T/notahome/dump.pm2"
+"$OMNIWATCH" scan --json "$T/notahome" > "$T/notahome.json" 2> "$T/notahome.err"
+assert_eq "$(jget "$T/notahome.json" '.files | length')" 1 "logs/ without PM2 logs: files"
+[ ! -s "$T/notahome.err" ] || fail "logs/ without PM2 logs: $(cat "$T/notahome.err")"
+echo "ok: a PM2 home without pm2.log is read as a PM2 home"
