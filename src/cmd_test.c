@@ -192,6 +192,8 @@ test_file(struct test *t, const char *path,
 		log_error("%s", err);
 		return -1;
 	}
+	if (source_is_misnamed(src))
+		log_warnx("%s: %s", path, SOURCE_MISNAMED);
 	t->path = path;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	p = pipeline_new(t->sets, t->nsets, &sink, "-", path, opts);

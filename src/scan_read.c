@@ -171,6 +171,8 @@ scan_read_file(struct scan_read_worker *w)
 		log_error("%s: %s", path, msg);
 		return;
 	}
+	if (source_is_misnamed(src))
+		log_warnx("%s: %s", path, SOURCE_MISNAMED);
 	r->is_open = true;
 	f->path = xstrdup(path);
 	f->app = r->app != NULL ? xstrdup(r->app) : scan_read_app(path);

@@ -27,6 +27,36 @@ source_name_says_gz(const char *path)
 	return len > 3 && strcmp(path + len - 3, ".gz") == 0;
 }
 
+/*
+ * Do the LEN bytes at P, a file's first, look like no text: a NUL (text
+ * logs hold none; compressed data nearly always does in its first
+ * kilobytes), another compressor's magic (xz, zstd, bzip2, lz4), or a
+ * gzip file cut after its first byte.
+ */
+static bool
+source_looks_binary(const unsigned char *p, size_t len)
+{
+	static const struct {
+		const char	*magic;
+		size_t		 len;
+	} magics[] = {
+		{ "\xfd" "7zXZ", 5 },
+		{ "\x28\xb5\x2f\xfd", 4 },
+		{ "BZh", 3 },
+		{ "\x04\x22\x4d\x18", 4 },
+	};
+
+	if (len == 1 && p[0] == 0x1f)
+		return true;
+	if (memchr(p, '\0', len) != NULL)
+		return true;
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (len >= magics[i].len &&
+		    memcmp(p, magics[i].magic, magics[i].len) == 0)
+			return true;
+	return false;
+}
+
 ssize_t
 source_fill(struct source *src)
 {
@@ -55,8 +85,8 @@ source_fail(struct source *src, const char *fmt, const char *detail)
 	src->last = SOURCE_ERROR;
 }
 
-struct source *
-source_open(const char *path, char *err, size_t errlen)
+static struct source *
+source_open_as(const char *path, bool is_gz_named, char *err, size_t errlen)
 {
 	struct source *src;
 	ssize_t r;
@@ -94,6 +124,11 @@ source_open(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: cannot start zlib", path);
 			goto fail;
 		}
+	} else if (source_name_says_gz(path) && src->in_len > 0 &&
+	    !is_gz_named && !source_looks_binary(src->in, src->in_len)) {
+		/* A log named .gz by hand or by a script: its text is all
+		 * there, and refusing it would leave its records out. */
+		src->is_misnamed = true;
 	} else if (source_name_says_gz(path) && src->in_len > 0) {
 		/* zcat refuses such a file too: "not in gzip format". */
 		src->error = xstrdup("not in gzip format (the name ends in "
@@ -107,6 +142,18 @@ source_open(const char *path, char *err, size_t errlen)
 fail:
 	source_free(src);
 	return NULL;
+}
+
+struct source *
+source_open(const char *path, char *err, size_t errlen)
+{
+	return source_open_as(path, false, err, errlen);
+}
+
+struct source *
+source_open_gz_named(const char *path, char *err, size_t errlen)
+{
+	return source_open_as(path, true, err, errlen);
 }
 
 static enum source_result
@@ -198,6 +245,12 @@ bool
 source_is_gz(const struct source *src)
 {
 	return src->is_gz;
+}
+
+bool
+source_is_misnamed(const struct source *src)
+{
+	return src->is_misnamed;
 }
 
 const char *

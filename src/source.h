@@ -4,8 +4,11 @@
  * downstream knows about compression.
  *
  * Gzip is recognised by its magic bytes (1f 8b, RFC 1952 section 2.3.1),
- * not by the file name; a name ending in ".gz" whose bytes are not gzip is an
- * error, as with zcat.  Multi-member files (RFC 1952 section 2.2: "a gzip
+ * not by the file name: a name ending in ".gz" whose bytes are text is read
+ * as plain text (source_is_misnamed), since refusing it would leave its
+ * records uncounted; whose bytes are neither gzip nor text (a NUL, another
+ * compressor's magic, a lone 1f) it is an error, as with zcat.
+ * Multi-member files (RFC 1952 section 2.2: "a gzip
  * file consists of a series of members") are read member after member, and
  * an empty member is fine.  A truncated or corrupt stream ends the read with
  * SOURCE_ERROR; everything decompressed before the damage has already been
@@ -33,6 +36,14 @@ struct source;
  * bytes, always NUL-terminated).  The caller owns the result (source_free).
  */
 struct source *source_open(const char *path, char *err, size_t errlen);
+
+/*
+ * source_open, but a name ending in ".gz" whose bytes are not gzip is an
+ * error whatever they are: for watch's tailer, which takes such a file for
+ * one gzip(1) is still writing (tail_copy.c).
+ */
+struct source *source_open_gz_named(const char *path, char *err,
+    size_t errlen);
 
 /*
  * Reads up to CAP decompressed bytes into BUF and stores the count in *N.
@@ -71,6 +82,12 @@ uint64_t source_raw_offset(const struct source *src);
 uint64_t source_out_offset(const struct source *src);
 
 bool source_is_gz(const struct source *src);
+
+/* SRC's name ends in ".gz" but it is plain text, read as such: a thing
+ * for the caller to say, in these words after the path. */
+bool source_is_misnamed(const struct source *src);
+#define SOURCE_MISNAMED	"not gzip (it does not start with 1f 8b) though " \
+	"its name ends in .gz; read as plain text"
 
 /*
  * Which inflater read SRC's last gzip member ("isa-l" or "zlib",

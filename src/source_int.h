@@ -24,6 +24,7 @@ struct source {
 	char		*path;
 	int		 fd;
 	bool		 is_gz;
+	bool		 is_misnamed;	/* .gz, but plain text */
 	bool		 is_done;	/* EOF or error reached */
 	bool		 in_member;	/* inside a gzip member */
 	bool		 can_seek;	/* a member can be read again */

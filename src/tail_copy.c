@@ -230,7 +230,8 @@ tail_copy_read_head(const char *path, char *buf, size_t len)
 	struct source *src;
 	size_t got = 0, n;
 
-	src = source_open(path, errbuf, sizeof(errbuf));
+	/* A .gz that is not gzip yet is one gzip(1) is writing: no head. */
+	src = source_open_gz_named(path, errbuf, sizeof(errbuf));
 	while (src != NULL && got < len && source_read(src, buf + got,
 	    len - got, &n) == SOURCE_OK && n > 0)
 		got += n;
@@ -382,7 +383,8 @@ uint64_t
 tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 {
 	char errbuf[256];
-	struct source *src = source_open(path, errbuf, sizeof(errbuf));
+	struct source *src = source_open_gz_named(path, errbuf,
+	    sizeof(errbuf));
 	uint64_t pos = 0, fed = 0;
 	size_t n;
 

@@ -77,7 +77,8 @@ seq -f 'req=%g ERROR' 1 50000 | gzip -c > "$T/full.gz"
 sz=$(stat -c %s "$T/full.gz")
 head -c $((sz/2)) "$T/full.gz" > "$D/demo-api-error__2024-03-09.log.gz"
 head -c 5 "$T/full.gz" > "$D/demo-api-error__2024-03-08.log.gz"
-printf 'not gzip\n' > "$D/demo-api-error__2024-03-07.log.gz"
+# Neither gzip nor text (a text one is read as text: scan_cli.sh).
+printf 'not\000gzip\n' > "$D/demo-api-error__2024-03-07.log.gz"
 cp "$T/full.gz" "$D/demo-api-error__2024-03-06.log.gz"
 # The truth for the cut file: the complete lines (newlines) zcat gets out.
 half=$( (zcat "$D/demo-api-error__2024-03-09.log.gz" 2>/dev/null || true) | tr -dc '\n' | wc -c)

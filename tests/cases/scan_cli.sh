@@ -366,3 +366,32 @@ touch "$T/notahome/logs/readme.txt" "$T/notahome/dump.pm2"
 assert_eq "$(jget "$T/notahome.json" '.files | length')" 1 "logs/ without PM2 logs: files"
 [ ! -s "$T/notahome.err" ] || fail "logs/ without PM2 logs: $(cat "$T/notahome.err")"
 echo "ok: a PM2 home without pm2.log is read as a PM2 home"
+
+# Gzip is told by its magic, not its name (omniwatch(1)): a text log named
+# .gz is read as plain text, with a warning naming it; one that is neither
+# gzip nor text is an error, as with zcat.  The text one was an error, 0
+# records, exit 1.
+mkdir -p "$T/gzname"
+cp "$T/pm2home/logs/desk-error.log" "$T/gzname/desk-error.log.2.gz"
+gzip -c "$T/pm2home/logs/desk-error.log" > "$T/gzname/gz-error.log"
+set +e
+"$OMNIWATCH" scan --json "$T/gzname/desk-error.log.2.gz" "$T/gzname/gz-error.log" \
+    > "$T/gzname1.json" 2> "$T/gzname1.err"
+rc=$?
+set -e
+assert_eq "$rc" 0 "text named .gz: exit status"
+assert_eq "$(jget "$T/gzname1.json" .pattern_sets.omni.apps.desk.failures)" 2 "text named .gz: failures"
+assert_eq "$(jget "$T/gzname1.json" .pattern_sets.omni.apps.gz.failures)" 2 "gzip named .log: failures"
+assert_eq "$(jget "$T/gzname1.json" '.errors | length')" 0 "text named .gz: errors"
+grep -qF "$T/gzname/desk-error.log.2.gz: not gzip (it does not start with 1f 8b) though its name ends in .gz; read as plain text" \
+    "$T/gzname1.err" || fail "text named .gz: warning: $(cat "$T/gzname1.err")"
+"$OMNIWATCH" test "$T/gzname/desk-error.log.2.gz" > /dev/null 2> "$T/gzname2.err"
+grep -qF "read as plain text" "$T/gzname2.err" || fail "test, text named .gz: $(cat "$T/gzname2.err")"
+printf 'not\000gzip\n' > "$T/gzname/bin-error.log.1.gz"
+set +e
+"$OMNIWATCH" scan --json "$T/gzname/bin-error.log.1.gz" > "$T/gzname3.json" 2> /dev/null
+rc=$?
+set -e
+assert_eq "$rc" 1 "binary named .gz: exit status"
+assert_eq "$(jget "$T/gzname3.json" '.errors | length')" 1 "binary named .gz: errors"
+echo "ok: a text log named .gz is read as text, with a warning"

@@ -228,20 +228,56 @@ test_gzip_by_magic(void **state)
 	free(text);
 }
 
-/* A file named .gz that is not gzip is an error, as with zcat. */
+/*
+ * A file named .gz whose bytes are text is read as plain text, and said to
+ * be (source_is_misnamed): gzip is told by its magic, not its name (man
+ * omniwatch(1)).  It was an error, and its records went uncounted.
+ */
 static void
-test_gz_name_not_gzip(void **state)
+test_gz_name_plain_text(void **state)
 {
 	char *path = st_path("demo-api-error__2024-03-07.log.gz"), err[256];
 	struct source *src;
-	char buf[64];
-	size_t n = 99;
+	struct st_result r;
 
 	(void)state;
 	tl_write(path, "not gzip\n", 9);
 	src = source_open(path, err, sizeof(err));
 	assert_non_null(src);
 	assert_false(source_is_gz(src));
+	assert_true(source_is_misnamed(src));
+	st_read_all(src, 4, &r);
+	assert_int_equal(r.last, SOURCE_EOF);
+	assert_int_equal(r.len, 9);
+	assert_memory_equal(r.data, "not gzip\n", 9);
+	assert_null(source_error(src));
+	free(r.data);
+	source_free(src);
+
+	/* A plain file under its own name is no news. */
+	path = st_path("plain.log");
+	tl_write(path, "plain\n", 6);
+	src = source_open(path, err, sizeof(err));
+	assert_non_null(src);
+	assert_false(source_is_misnamed(src));
+	source_free(src);
+}
+
+/* Named .gz, neither gzip nor text: an error, as with zcat. */
+static void
+st_assert_not_gzip(const char *name, const char *bytes, size_t len,
+    bool is_gz_named)
+{
+	char *path = st_path(name), err[256], buf[64];
+	struct source *src;
+	size_t n = 99;
+
+	tl_write(path, bytes, len);
+	src = is_gz_named ? source_open_gz_named(path, err, sizeof(err)) :
+	    source_open(path, err, sizeof(err));
+	assert_non_null(src);
+	assert_false(source_is_gz(src));
+	assert_false(source_is_misnamed(src));
 	assert_int_equal(source_read(src, buf, sizeof(buf), &n), SOURCE_ERROR);
 	assert_int_equal(n, 0);
 	assert_non_null(source_error(src));
@@ -251,6 +287,23 @@ test_gz_name_not_gzip(void **state)
 	assert_int_equal(source_read(src, buf, sizeof(buf), &n), SOURCE_ERROR);
 	assert_int_equal(n, 0);
 	source_free(src);
+}
+
+static void
+test_gz_name_not_gzip(void **state)
+{
+	(void)state;
+	/* A NUL: no text. */
+	st_assert_not_gzip("a-error.log.1.gz", "not\0gzip\n", 10, false);
+	/* Another compressor's: xz, zstd, bzip2, lz4. */
+	st_assert_not_gzip("b-error.log.1.gz", "\xfd" "7zXZ", 5, false);
+	st_assert_not_gzip("c-error.log.1.gz", "\x28\xb5\x2f\xfd!", 5, false);
+	st_assert_not_gzip("d-error.log.1.gz", "BZh91AY&SY", 10, false);
+	st_assert_not_gzip("e-error.log.1.gz", "\x04\x22\x4d\x18!", 5, false);
+	/* A gzip file cut after its first byte. */
+	st_assert_not_gzip("f-error.log.1.gz", "\x1f", 1, false);
+	/* The tailer's open: text too (gzip(1) has not written it yet). */
+	st_assert_not_gzip("g-error.log.1.gz", "not gzip\n", 9, true);
 }
 
 /* K10: three members of 1000 lines and an empty member. */
@@ -571,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_plain_tiny),
 		cmocka_unit_test(test_open_missing),
 		cmocka_unit_test(test_gzip_by_magic),
+		cmocka_unit_test(test_gz_name_plain_text),
 		cmocka_unit_test(test_gz_name_not_gzip),
 		cmocka_unit_test(test_multi_member_k10),
 		cmocka_unit_test(test_empty_first_member),
