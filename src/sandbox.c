@@ -20,6 +20,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <linux/landlock.h>
+#include <pwd.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +87,10 @@ struct sandbox {
 
 /* Set once confined: tells sandbox_hint an EACCES may be ours. */
 static bool sandbox_has_fs_rules;
+
+/* Who we are, for sandbox_hint: looked up before confinement, since NSS
+ * may want files or sockets the sandbox refuses. */
+static char sandbox_user[64];
 
 /*
  * PATH made canonical, or its nearest existing ancestor's if it does not
@@ -658,6 +663,22 @@ sandbox_check_one(void *ctx, const char *path, enum sandbox_access access,
 	return -1;
 }
 
+static void
+sandbox_user_load(void)
+{
+	struct passwd *pw;
+
+	if (sandbox_user[0] != '\0')
+		return;
+	pw = getpwuid(getuid());
+	if (pw != NULL)
+		snprintf(sandbox_user, sizeof(sandbox_user), "%s (uid %u)",
+		    pw->pw_name, (unsigned)getuid());
+	else
+		snprintf(sandbox_user, sizeof(sandbox_user), "uid %u",
+		    (unsigned)getuid());
+}
+
 struct sandbox *
 sandbox_enter(const char *config_path, const struct config *cfg)
 {
@@ -665,6 +686,7 @@ sandbox_enter(const char *config_path, const struct config *cfg)
 	const char *ll_why = NULL, *sc_why = NULL;
 	char ll[64];
 
+	sandbox_user_load();
 	sandbox_system_paths(sandbox_add, sb);
 	(void)sandbox_paths(config_path, cfg, true, sandbox_add, sb);
 	sb->has_nnp = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
@@ -699,9 +721,36 @@ sandbox_check(const struct sandbox *sb, const char *config_path,
 }
 
 const char *
-sandbox_hint(int err)
+sandbox_hint(const char *path, int err)
 {
-	if (err == EACCES && sandbox_has_fs_rules)
+	static char buf[256];
+	struct stat st;
+
+	if (err != EACCES)
+		return "";
+	if (!sandbox_has_fs_rules)
+		sandbox_user_load();
+	/*
+	 * Landlock checks neither stat(2) nor access(2) (landlock(7)), so
+	 * these say what the file's and its directories' permissions (mode,
+	 * ACLs, our groups) allow us: when they refuse, a chmod is what
+	 * helps, not a restart nor --no-sandbox.
+	 */
+	if (stat(path, &st) != 0) {
+		if (errno != EACCES)
+			return "";
+		snprintf(buf, sizeof(buf), " (a directory above it does not "
+		    "let user %s in: see its permissions)", sandbox_user);
+		return buf;
+	}
+	if (access(path, R_OK) != 0 && errno == EACCES) {
+		snprintf(buf, sizeof(buf), " (its permissions do not let user "
+		    "%s read it: mode %04o, owner uid %u, group gid %u)",
+		    sandbox_user, (unsigned)(st.st_mode & 07777),
+		    (unsigned)st.st_uid, (unsigned)st.st_gid);
+		return buf;
+	}
+	if (sandbox_has_fs_rules)
 		return " (outside the sandbox watch entered at start: restart "
 		    "it to read this path, or run it with --no-sandbox)";
 	return "";

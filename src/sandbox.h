@@ -58,11 +58,14 @@ int sandbox_check(const struct sandbox *sb, const char *config_path,
     const struct config *cfg, char **err);
 
 /*
- * The words to add to a message about an error ERR (an errno) on a path:
- * when ERR is EACCES and Landlock is in effect, a note that the path may
- * be outside the sandbox and what to do; else "".  Static storage.
+ * The words to add to a message about an error ERR (an errno) opening
+ * PATH to read: when ERR is EACCES, a note that the permissions of PATH
+ * (or of a directory above it) do not let this user read it, when they
+ * do not; else, when Landlock is in effect, that PATH may be outside the
+ * sandbox and what to do; else "".  Static storage, overwritten by the
+ * next call.
  */
-const char *sandbox_hint(int err);
+const char *sandbox_hint(const char *path, int err);
 
 /* Whether the Landlock layer took effect (for tests and the summary). */
 bool sandbox_has_landlock(const struct sandbox *sb);

@@ -341,7 +341,7 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 
 		if (tail_refused(t, path, err == ENOENT ? 0 : err))
 			log_warnx("%s: cannot open: %s%s", path,
-			    strerror(err), sandbox_hint(err));
+			    strerror(err), sandbox_hint(path, err));
 		return NULL;
 	}
 	(void)tail_refused(t, path, 0);
