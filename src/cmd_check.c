@@ -42,6 +42,7 @@
  */
 #include "autoconf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -191,9 +192,10 @@ check_stale(struct state *st, int64_t now_ms, int64_t limit_ms, char **msg)
 }
 
 /*
- * Does every source of CFG name a directory that is there?  A typo in
- * pm2_home, or a path into a directory that was never made, would
- * otherwise read as "OK, no failures" forever.  Globs in the directory
+ * Does every source of CFG name a directory that is there, and that we
+ * may list?  A typo in pm2_home, or a path into a directory that was
+ * never made, would otherwise read as "OK, no failures" forever; and one
+ * we may not list hides the files watch should follow.  Globs in the directory
  * part are left alone: they may match nothing for a while.  Returns 0, or
  * 1 with *MSG set (malloc'd).
  */
@@ -218,6 +220,7 @@ check_sources(const struct config *cfg, char **msg)
 		}
 		if (strpbrk(dir, "*?[") == NULL) {
 			int e = stat(dir, &sb) != 0 ? errno : 0;
+			DIR *dh;
 
 			if (e != 0 || !S_ISDIR(sb.st_mode)) {
 				*msg = xasprintf("source %s: %s: %s; is the "
@@ -227,6 +230,19 @@ check_sources(const struct config *cfg, char **msg)
 				free(dir);
 				return 1;
 			}
+			/* What watch should follow is read from the
+			 * directory: one check may not list tells nothing
+			 * (watch may run as another user). */
+			if ((dh = opendir(dir)) == NULL) {
+				*msg = xasprintf("source %s: cannot list %s: %s; "
+				    "check cannot tell which files watch should "
+				    "follow (run it as watch's user)",
+				    src->pm2_home != NULL ? src->pm2_home :
+				    src->path, dir, strerror(errno));
+				free(dir);
+				return 1;
+			}
+			closedir(dh);
 		}
 		free(dir);
 	}

@@ -136,3 +136,30 @@ set +e
 set -e
 assert_eq "$rc" 3 "missing config"
 assert_eq "$(cat "$T/out")" "OMNIWATCH UNKNOWN - $T/nope.yaml: cannot read: No such file or directory" "missing config line"
+
+echo "# a source directory check may not list: UNKNOWN, not OK"
+# watch may run as the apps' user and read what the monitoring user
+# cannot: check cannot tell then which files watch should follow.  Root
+# lists anything (CAP_DAC_READ_SEARCH), so as root check runs without it.
+CHECK=$OMNIWATCH
+if [ "$(id -u)" = 0 ]; then
+	caps=-dac_override,-dac_read_search
+	if setpriv --inh-caps=$caps --bounding-set=$caps true 2>/dev/null; then
+		CHECK="setpriv --inh-caps=$caps --bounding-set=$caps $OMNIWATCH"
+	else
+		CHECK=
+		echo "skip: root, and setpriv cannot drop CAP_DAC_READ_SEARCH here"
+	fi
+fi
+if [ -n "$CHECK" ]; then
+	mkdir -p "$T/hidden"
+	printf 'sources:\n  - path: %s/hidden/*.log\nstate_dir: %s/hstate\n' "$T" "$T" > "$T/hidden.yaml"
+	chmod 000 "$T/hidden"
+	set +e
+	$CHECK check -c "$T/hidden.yaml" > "$T/out" 2> "$T/err"; rc=$?
+	set -e
+	chmod 755 "$T/hidden"
+	assert_eq "$rc" 3 "an unlistable source: unknown"
+	grep -q "^OMNIWATCH UNKNOWN - source $T/hidden/\*.log: cannot list $T/hidden: Permission denied; check cannot tell which files watch should follow" "$T/out" ||
+		fail "an unlistable source: $(cat "$T/out")"
+fi
