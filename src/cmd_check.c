@@ -181,7 +181,9 @@ check_stale(struct state *st, int64_t now_ms, int64_t limit_ms, char **msg)
 		stamp_format(f->updated_ms, since);
 		stamp_format_age(limit_ms, limit, sizeof(limit));
 		*msg = xasprintf("state is stale: %s has %llu %s not counted "
-		    "since %s (limit %s); is omniwatch watch running?",
+		    "since %s (limit %s); watch runs but commits nothing: it "
+		    "may not write its state (a full disk?) or is stuck; its "
+		    "log says which",
 		    f->path, (unsigned long long)((uint64_t)sb.st_size -
 		    f->offset), plural((uint64_t)sb.st_size - f->offset,
 		    "byte", "bytes"), since, limit);

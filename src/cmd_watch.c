@@ -192,6 +192,11 @@ watch_metrics(void *ctx, struct metrics_buf *b)
 	    "When watch last committed counts and offsets to its state.");
 	metrics_sample(b, "omniwatch_last_commit_timestamp_seconds",
 	    (double)w->last_commit_ms / 1000.0, 0, NULL);
+	metrics_family(b, "omniwatch_commit_failures_total", "counter",
+	    "Commits the state refused (a full disk, an I/O error): until "
+	    "one succeeds, nothing is saved and no notification is sent.");
+	metrics_sample(b, "omniwatch_commit_failures_total",
+	    (double)w->commit_failures, 0, NULL);
 
 	metrics_family(b, "omniwatch_alert_state", "gauge",
 	    "1 for the state each alert rule is in.");
@@ -274,7 +279,9 @@ watch_commit(struct watch *w, bool flush)
 	}
 	/* The state keeps every change for the next commit (it said so
 	 * once): try again one commit_interval from now, not at every
-	 * wakeup. */
+	 * wakeup.  Until one succeeds nothing is saved and no notification
+	 * leaves the spool: omniwatch_commit_failures_total says so. */
+	w->commit_failures++;
 	w->uncommitted_records = 0;
 	w->dirty_since_ms = stamp_now_ms();
 	w->has_notice = false;

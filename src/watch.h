@@ -36,6 +36,7 @@ struct watch {
 	uint64_t	 uncommitted_records;
 	uint64_t	 committed_bytes;	/* tail bytes at last commit */
 	int64_t		 last_commit_ms;	/* 0: none yet */
+	uint64_t	 commit_failures;	/* commits the state refused */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
 	int64_t		 tail_resume_ms;	/* 0: tail's descriptor is armed */
 	bool		 has_notice;	/* an alert changed: commit now */

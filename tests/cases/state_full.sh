@@ -23,7 +23,18 @@ cleanup_watch_full() {
 
 write_config
 sed -i "s|^state_dir: .*|state_dir: $MNT/state|" "$CFG"
+cat >> "$CFG" <<Y
+metrics:
+  listen: 127.0.0.1:0
+Y
 start_watch
+port=$(sed -n 's|^omniwatch: metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics$|\1|p' "$WLOG" | tail -n 1)
+[ -n "$port" ] || fail "the metrics address is logged"
+commit_failures() {
+	curl -fsS "http://127.0.0.1:$port/metrics" |
+	    sed -n 's/^omniwatch_commit_failures_total \(.*\)$/\1/p'
+}
+assert_eq "$(commit_failures)" 0 "no commit failed yet"
 seq -f 'req=%g ERROR' 1 50 >> "$L"
 wait_count 50
 
@@ -37,6 +48,11 @@ seq -f 'req=%g ERROR' 1001 1100 >> "$L"
 sleep 1
 assert_eq "$(grep -c 'cannot .*full' "$WLOG")" 1 "the failure is said once"
 assert_eq "$(counted)" 50 "nothing half-committed while full"
+# Prometheus sees it (OmniwatchCommitFailing), where the bytes all
+# counted in memory leave omniwatch_uncounted_bytes at 0.
+n=$(commit_failures)
+[ "$n" -ge 2 ] || fail "omniwatch_commit_failures_total while full: '$n'"
+echo "ok: omniwatch_commit_failures_total = $n while full"
 
 echo "# space comes back while watch runs"
 rm -f "$MNT/filler"
