@@ -506,7 +506,7 @@ check_run(const struct check *c, const struct config *cfg,
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
-	int64_t last_success, limit;
+	int64_t last_success, limit, digest;
 	size_t nempty;
 	int rc;
 
@@ -564,6 +564,17 @@ check_run(const struct check *c, const struct config *cfg,
 		    xasprintf("%s and %zu more match no app's log file: "
 		    "nothing is watched there", first, nempty - 1);
 		free(first);
+	}
+	if (state_meta_get(st, "config_digest", &digest) == 0 &&
+	    (uint64_t)digest != cfg->digest) {
+		char *both = xasprintf("watch counts with another "
+		    "configuration than %s as it is now (edited since watch "
+		    "read it, or another one's state_dir): reload watch "
+		    "(SIGHUP)%s%s", cfg->path, blind != NULL ? "; " : "",
+		    blind != NULL ? blind : "");
+
+		free(blind);
+		blind = both;
 	}
 	memset(&t, 0, sizeof(t));
 	if (alert_window_counts(st, sets[set_idx], c->window_ms, c->now_ms,

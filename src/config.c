@@ -122,6 +122,24 @@ config_load(const char *path, char **err)
 	return config_load_with(path, NULL, 0, err);
 }
 
+/*
+ * FNV-1a, 64 bits, of the config's text: not for security, only to tell
+ * whether the file check reads now is the one watch read (its edits since
+ * count, so does another config's state_dir).
+ */
+static uint64_t
+config_digest(const char *text)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0';
+	    p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 struct config *
 config_load_with(const char *path, char *const *overrides, size_t noverrides,
     char **err)
@@ -156,6 +174,7 @@ config_load_with(const char *path, char *const *overrides, size_t noverrides,
 	else
 		ld.dir = xstrndup(path, (size_t)(slash - path));
 	ld.cfg = config_defaults(path);
+	ld.cfg->digest = config_digest(y.text);
 	if (config_walk_root(&ld, fy_document_root(y.doc)) == 0 &&
 	    config_redaction(&ld, fy_document_root(y.doc)) == 0 &&
 	    config_check_refs(&ld) == 0 &&

@@ -123,6 +123,9 @@ struct config_probe {
 
 struct config {
 	char		*path;		/* the file read */
+	uint64_t	 digest;	/* of its bytes (FNV-1a): watch keeps
+					 * the one it runs with in the state,
+					 * check compares (config_digest) */
 	struct config_source *sources;
 	size_t		 nsources;
 	char		**pattern_sets;	/* names or files */

@@ -358,6 +358,9 @@ tail_save(struct tail *t, bool flush)
 
 	/* For check and the metrics; a start goes by the copies seen. */
 	state_meta_set(t->st, "last_commit_ms", now_ms);
+	/* Which config the counts are of (check compares it with the file
+	 * as it is now: one edited but not reloaded, or another's). */
+	state_meta_set(t->st, "config_digest", (int64_t)t->cfg->digest);
 	tail_seen_commit(t);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		struct state_file sf;
