@@ -515,6 +515,12 @@ test_not_over_redacted(void **state)
 		"caught SIGTERM, signal handler ran",
 		"fifty% off; 100%ok",
 		"a <b> tag & &amp; more",
+		/* "Basic" is English too unless base64 follows. */
+		"Basic auth failed for user=bob",
+		"Basic authentication is off",
+		"Basic auth-failed-twice",
+		"basic_setup done",
+		"moved upward=3 px",
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
@@ -533,16 +539,6 @@ test_pwd_and_basic(void **state)
 	rd_is(NULL, "sent Basic dXNlcjpiYXNpY0ZBS0U=",
 	    "sent Basic [REDACTED]");
 	rd_is(NULL, "['basic YTpiYzEyMzQ1Ng==']", "['basic [REDACTED]']");
-	static const char *lines[] = {
-		"Basic auth failed for user=bob",
-		"Basic authentication is off",
-		"Basic auth-failed-twice",
-		"basic_setup done",
-		"moved upward=3 px",
-	};
-
-	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
-		rd_is(NULL, lines[i], lines[i]);
 }
 
 int
