@@ -58,21 +58,27 @@ source_fail(struct source *src, const char *fmt, const char *detail)
 struct source *
 source_open(const char *path, char *err, size_t errlen)
 {
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	return source_open_fd(fd, path, err, errlen);
+}
+
+struct source *
+source_open_fd(int fd, const char *path, char *err, size_t errlen)
+{
 	struct source *src;
 	ssize_t r;
 
 	src = xcalloc(1, sizeof(*src));
 	src->path = xstrdup(path);
-	if (strcmp(path, "-") == 0)
-		src->fd = STDIN_FILENO;
-	else {
-		src->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (src->fd < 0) {
-			snprintf(err, errlen, "%s: cannot open: %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-	}
+	src->fd = fd;
 	src->in = xmalloc(SOURCE_INBUF);
 	src->fd_start = (int64_t)lseek(src->fd, 0, SEEK_CUR);
 
@@ -211,6 +217,12 @@ const char *
 source_path(const struct source *src)
 {
 	return src->path;
+}
+
+int
+source_fd(const struct source *src)
+{
+	return src->fd;
 }
 
 void

@@ -250,6 +250,66 @@ tail_copy_has_head(const char *path, uint32_t len, uint32_t crc)
 	    (uint32_t)crc32(0L, (unsigned char *)head, len) == crc;
 }
 
+/* Is ST the file copy C was listed as (device and inode)? */
+static bool
+tail_copy_is_at(const struct tail_copy *c, const struct stat *st)
+{
+	return (uint64_t)st->st_dev == c->dev &&
+	    (uint64_t)st->st_ino == c->ino && S_ISREG(st->st_mode);
+}
+
+/*
+ * Opens copy C by its identity, not by the name it was listed under:
+ * rotation renames copies while we read others (logrotate shifts NAME.1
+ * to NAME.2, then copies the next generation to NAME.1), and reading one
+ * copy takes long enough for the name of the next to be another
+ * generation's by then.  A copy renamed is found in its directory by
+ * device and inode.  Returns the descriptor (its file position at 0) and
+ * *PATH (malloc'd), its name now; -1 when it is gone (deleted, or
+ * compressed into a new file).
+ */
+static int
+tail_copy_open(const struct tail_copy *c, char **path)
+{
+	struct stat st;
+	struct dirent *de;
+	char *copy, *dir;
+	DIR *dh;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && tail_copy_is_at(c, &st)) {
+		*path = xstrdup(c->path);
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	copy = xstrdup(c->path);
+	dir = dirname(copy);
+	dh = opendir(dir);
+	while (fd < 0 && dh != NULL && (de = readdir(dh)) != NULL) {
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = path_join(dir, de->d_name);
+		if (stat(p, &st) == 0 && tail_copy_is_at(c, &st) &&
+		    (fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0 &&
+		    (fstat(fd, &st) != 0 || !tail_copy_is_at(c, &st))) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0)
+			*path = p;
+		else
+			free(p);
+	}
+	if (dh != NULL)
+		closedir(dh);
+	free(copy);
+	return fd;
+}
+
 uint64_t
 tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
     const char *why)
@@ -259,21 +319,27 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 	uint64_t fed;
 	size_t n;
 	bool being = false;
+	char *path;
 	int fd;
 
-	fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_warn("%s: cannot read it", c->path);
-		if (fd >= 0)
-			close(fd);
+	fd = tail_copy_open(c, &path);
+	if (fd < 0) {
+		log_warnx("%s: renamed or removed before we read it",
+		    c->path);
 		return 0;
 	}
-	n = strlen(c->path);
-	if (n > 3 && strcmp(c->path + n - 3, ".gz") == 0) {
+	if (fstat(fd, &st) != 0) {
+		log_warn("%s: cannot read it", path);
+		close(fd);
+		free(path);
+		return 0;
+	}
+	n = strlen(path);
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
 		/* gzip(1), and logrotate's compress, write NAME.gz beside
 		 * NAME and remove NAME once it is whole: until then it is
 		 * neither whole nor the only copy of that text. */
-		char *plain = xstrdup(c->path);
+		char *plain = xstrdup(path);
 		struct stat pst;
 
 		plain[n - 3] = '\0';
@@ -282,13 +348,14 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 	}
 	if (being || st.st_size == 0) {
 		log_info("%s: %s, but it is empty or being compressed: not "
-		    "read now", c->path, why);
+		    "read now", path, why);
 		close(fd);
+		free(path);
 		return 0;
 	}
 	if (!tail_fd_is_gz(fd)) {
-		close(fd);
-		f = tail_open(t, c->path, from);
+		f = tail_follow(t, path, fd, from);
+		free(path);
 		if (f == NULL)
 			return 0;
 		/* Its head, counted before, tells its compressed copy. */
@@ -299,15 +366,16 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 		f->last_growth_ms = tail_copy_ms(c);
 		t->stats.rotations++;
 		log_warnx("%s: %s; following it from offset %llu as a rotated "
-		    "file", c->path, why, (unsigned long long)from);
+		    "file", f->path, why, (unsigned long long)from);
 		tail_read(f);
 		return f->offset - from;
 	}
-	f = tail_file_new(t, c->path, fd, &st);
+	f = tail_file_new(t, path, fd, &st);
 	f->is_copy_only = true;
-	fed = tail_copy_feed(f, c->path, from);
-	log_warnx("%s: %s; read %llu bytes of it from offset %llu", c->path,
+	fed = tail_copy_feed(f, c, from);
+	log_warnx("%s: %s; read %llu bytes of it from offset %llu", path,
 	    why, (unsigned long long)fed, (unsigned long long)from);
+	free(path);
 	tail_file_drop(f);
 	return fed;
 }
@@ -353,21 +421,23 @@ tail_copy_matches(const struct tail_file *f, const char *path)
 }
 
 /*
- * Notes that the copy at PATH was read, as long as it is now: in the
+ * Notes that the copy open at FD was read, as long as it is now: in the
  * state, with the counts (a start reads a copy made after the last commit
  * only if that is not it: pm2-logrotate may still write a copy after the
  * truncation that made us read it, when it rotates one file twice at
- * once), and during a start in the claims.
+ * once), and during a start in the claims.  By the descriptor, not the
+ * name: a rotation while we read gives the name to the next generation's
+ * copy, which would then be taken as read.
  */
 static void
-tail_copy_read(struct tail *t, const char *path)
+tail_copy_read(struct tail *t, int fd)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0)
+	if (fd < 0 || fstat(fd, &st) != 0)
 		return;
 	state_copy_read_save(t->st, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
-	    (uint64_t)st.st_size, tail_copy_head_crc(path), stamp_now_ms());
+	    (uint64_t)st.st_size, tail_fd_head_crc(fd), stamp_now_ms());
 	if (!t->is_starting)
 		return;
 	t->claims = xreallocarray(t->claims, t->nclaims + 1,
@@ -377,15 +447,23 @@ tail_copy_read(struct tail *t, const char *path)
 	t->nclaims++;
 }
 
-/* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
+/* Feeds F's pipeline with copy C from byte SKIP on (the copy, wherever
+ * rotation renamed it: tail_copy_open); returns bytes fed. */
 uint64_t
-tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
+tail_copy_feed(struct tail_file *f, const struct tail_copy *c, uint64_t skip)
 {
-	char errbuf[256];
-	struct source *src = source_open(path, errbuf, sizeof(errbuf));
+	char errbuf[256], *path = NULL;
+	int fd = tail_copy_open(c, &path);
+	struct source *src = NULL;
 	uint64_t pos = 0, fed = 0;
 	size_t n;
 
+	if (fd < 0) {
+		log_warnx("%s: renamed or removed before we read it",
+		    c->path);
+		return 0;
+	}
+	src = source_open_fd(fd, path, errbuf, sizeof(errbuf));
 	while (src != NULL && source_read(src, f->t->buf, TAIL_BUFSIZE,
 	    &n) == SOURCE_OK) {
 		if (pos + n > skip) {
@@ -398,8 +476,10 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 	}
 	if (src == NULL)
 		log_warnx("%s", errbuf);
+	else
+		tail_copy_read(f->t, source_fd(src));
 	source_free(src);
-	tail_copy_read(f->t, path);
+	free(path);
 	return fed;
 }
 
@@ -500,7 +580,7 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 	size_t match = tail_copy_pick(f, copies, ncopies, seen);
 
 	if (match != SIZE_MAX) {
-		uint64_t fed = tail_copy_feed(f, copies[match].path, f->offset);
+		uint64_t fed = tail_copy_feed(f, &copies[match], f->offset);
 
 		log_info("%s: read %llu bytes we had not seen from its copy %s",
 		    f->path, (unsigned long long)fed, copies[match].path);
@@ -510,7 +590,7 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 				continue;
 			/* Each copy is a record stream of its own. */
 			pipeline_finish(f->pipeline, true);
-			fed = tail_copy_feed(f, copies[i].path, 0);
+			fed = tail_copy_feed(f, &copies[i], 0);
 			log_info("%s: read %llu bytes from the later copy %s",
 			    f->path, (unsigned long long)fed, copies[i].path);
 		}

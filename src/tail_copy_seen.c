@@ -32,17 +32,33 @@
 #include "tail_int.h"
 #include "xmalloc.h"
 
-uint32_t
-tail_copy_head_crc_n(const char *path, uint32_t len)
+/* crc32 of the first LEN (at most TAIL_FP_MAX) bytes of FD as stored,
+ * fewer if it is shorter; 0 when it cannot be read. */
+static uint32_t
+tail_fd_head_crc_n(int fd, uint32_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unsigned char head[TAIL_FP_MAX];
 	ssize_t n = fd >= 0 && len > 0 ? pread(fd, head, len < sizeof(head) ?
 	    len : sizeof(head), 0) : -1;
 
+	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
+}
+
+uint32_t
+tail_copy_head_crc_n(const char *path, uint32_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint32_t crc = tail_fd_head_crc_n(fd, len);
+
 	if (fd >= 0)
 		close(fd);
-	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
+	return crc;
+}
+
+uint32_t
+tail_fd_head_crc(int fd)
+{
+	return tail_fd_head_crc_n(fd, TAIL_FP_MAX);
 }
 
 uint32_t

@@ -332,8 +332,6 @@ tail_open_fd(const char *path)
 struct tail_file *
 tail_open(struct tail *t, const char *path, uint64_t offset)
 {
-	struct stat st;
-	struct tail_file *f;
 	int fd = tail_open_fd(path);
 
 	if (fd < 0) {
@@ -345,6 +343,18 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 		return NULL;
 	}
 	(void)tail_refused(t, path, 0);
+	return tail_follow(t, path, fd, offset);
+}
+
+/* Follows the file open at FD (taken), named PATH, from OFFSET: a copy
+ * opened by its identity (tail_copy.c) is the file we meant, whatever
+ * rotation named PATH since.  NULL, FD closed, as for tail_open. */
+struct tail_file *
+tail_follow(struct tail *t, const char *path, int fd, uint64_t offset)
+{
+	struct stat st;
+	struct tail_file *f;
+
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;

@@ -220,6 +220,9 @@ struct tail_file *tail_find_inode(struct tail *t, uint64_t dev,
  * opened, is not a regular file or is already followed. */
 struct tail_file *tail_open(struct tail *t, const char *path,
     uint64_t offset);
+/* The same with the file open at FD (taken), named PATH. */
+struct tail_file *tail_follow(struct tail *t, const char *path, int fd,
+    uint64_t offset);
 /* Marks F rotated away from its path; it is drained until let go. */
 void tail_rotated(struct tail_file *f, const char *why);
 /* F was truncated or rewritten (now SIZE bytes): what it held past our
@@ -291,8 +294,9 @@ int64_t tail_copy_ms(const struct tail_copy *c);
 void tail_copies_sort(struct tail_copy *copies, size_t ncopies);
 /* Do the first LEN bytes of PATH (decompressed if gzip) have CRC? */
 bool tail_copy_has_head(const char *path, uint32_t len, uint32_t crc);
-/* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
-uint64_t tail_copy_feed(struct tail_file *f, const char *path,
+/* Feeds F's pipeline with copy C from byte SKIP on, wherever rotation
+ * renamed C since it was listed; returns bytes fed. */
+uint64_t tail_copy_feed(struct tail_file *f, const struct tail_copy *c,
     uint64_t skip);
 /* Which of COPIES holds the text F was reading (see tail_copy.c; SEEN
  * as for tail_truncated); an index or SIZE_MAX. */
@@ -331,6 +335,8 @@ size_t tail_copy_read_head(const char *path, char *buf, size_t len);
 uint32_t tail_copy_head_crc(const char *path);
 /* The same of its first LEN bytes (at most TAIL_FP_MAX). */
 uint32_t tail_copy_head_crc_n(const char *path, uint32_t len);
+/* The same of the file open at FD (its first TAIL_FP_MAX bytes). */
+uint32_t tail_fd_head_crc(int fd);
 /* Is the file at PATH (ST) the copy ID: same device, inode, size, head? */
 bool tail_copy_is(const struct state_copy *id, const char *path,
     const struct stat *st);
