@@ -603,9 +603,9 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 
 
 /*
- * Feeds F, before its live text (SIZE bytes now), with the text of its
- * path that we never read, if we were slow to look (a loaded or stopped
- * machine):
+ * Feeds F, before its live text (LIVE: SIZE bytes now, and the head we
+ * count it by), with the text of its path that we never read, if we were
+ * slow to look (a loaded or stopped machine):
  *  - a file we let go that its writer appended to since (PM2 without
  *    `pm2 reloadLogs`): what lies past the offset we let it go at
  *    (tail_copy_counted_to);
@@ -621,23 +621,24 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
  *    (an app that starts each file with the same banner); one no longer
  *    cannot be told from a copy of it, and is left.  Only a name no other
  *    program's log can bear ties such a copy to F (tail_copy_is_sure).
- * Each is read oldest first (tail_copy_take).
+ * Each is read oldest first (tail_copy_take).  Returns how many it tried
+ * to read (through t->buf).
  */
-static void
-tail_feed_missed(struct tail_file *f, uint64_t size,
+static size_t
+tail_feed_missed(struct tail_file *f, const struct tail_gone *live,
     const struct tail_seen *before, const struct tail_seen *also,
     const struct tail_gone *old)
 {
 	struct tail_copy *copies;
 	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
-	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
-	uint32_t crc = 0, old_len = old != NULL ? old->head_len : 0;
+	uint64_t size = live->size;
+	uint32_t len = live->head_len, crc = live->head_crc;
+	uint32_t old_len = old != NULL ? old->head_len : 0;
 	uint32_t old_crc = old != NULL ? old->head_crc : 0;
 	uint64_t old_size = old != NULL ? old->size : 0;
+	size_t tried = 0;
 	struct stat st;
 
-	if (len > 0 && tail_fp_compute(f->fd, len, &crc) != 0)
-		ncopies = 0;
 	for (size_t i = 0; i < ncopies; i++) {
 		const struct tail_copy *c = &copies[i];
 		uint64_t from;
@@ -661,24 +662,41 @@ tail_feed_missed(struct tail_file *f, uint64_t size,
 			from = 0;
 		} else if (from >= tail_copy_text_len(c->path, c->size))
 			continue;
-		tail_copy_take(f->t, c, from, from == 0 ? "a generation was "
-		    "written and rotated before we read it" :
+		(void)tail_copy_take(f->t, c, from, from == 0 ? "a generation "
+		    "was written and rotated before we read it" :
 		    "written to after we let it go");
+		tried++;
 	}
 	tail_copies_free(copies, ncopies);
+	return tried;
 }
 
 /*
- * F was truncated and we read nothing of it since; now it has text
- * again: the generations written and rotated in between are copies that
- * were not beside F when we saw the truncation (f->emptied).
+ * F was truncated (or opened at 0) and we read nothing of it since; now
+ * it has text again, HEAD (N bytes) read at 0: the generations written
+ * and rotated in between are copies that were not beside F when we saw
+ * the truncation (f->emptied), but for those of the text we hold (its
+ * head, no longer than F).  The head is what we read, not F's now: a
+ * copy of F's text judged the live one, then truncated before we read
+ * (logrotate truncates as soon as it has copied), would be a generation
+ * lost.  Returns whether it tried to read a copy: the caller reads F
+ * again (the copies went through t->buf), and asks again, since reading
+ * them took time in which the path may have rotated again.
  */
-void
-tail_drain_missed(struct tail_file *f, uint64_t size)
+bool
+tail_drain_missed(struct tail_file *f, const char *head, size_t n)
 {
-	tail_feed_missed(f, size, &f->emptied, NULL, NULL);
-	f->is_emptied = false;
-	tail_seen_release(&f->emptied);
+	struct tail_gone live;
+	struct stat st;
+
+	memset(&live, 0, sizeof(live));
+	live.size = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (live.size < n)
+		live.size = n;
+	live.head_len = n < TAIL_FP_MAX ? (uint32_t)n : TAIL_FP_MAX;
+	live.head_crc = (uint32_t)crc32(0L, (const unsigned char *)head,
+	    live.head_len);
+	return tail_feed_missed(f, &live, &f->emptied, NULL, NULL) > 0;
 }
 
 /*
@@ -692,11 +710,19 @@ tail_drain_missed(struct tail_file *f, uint64_t size)
 void
 tail_drain_between(struct tail_file *f, const struct tail_gone *old)
 {
+	struct tail_gone live;
 	struct stat st;
 
 	if (fstat(f->fd, &st) != 0)
 		return;
-	tail_feed_missed(f, (uint64_t)st.st_size, &old->beside,
+	memset(&live, 0, sizeof(live));
+	live.size = (uint64_t)st.st_size;
+	live.head_len = live.size < TAIL_FP_MAX ? (uint32_t)live.size :
+	    TAIL_FP_MAX;
+	if (live.head_len > 0 &&
+	    tail_fp_compute(f->fd, live.head_len, &live.head_crc) != 0)
+		return;
+	tail_feed_missed(f, &live, &old->beside,
 	    f->t->has_seen ? &f->t->seen : NULL, old);
 }
 

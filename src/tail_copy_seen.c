@@ -170,6 +170,17 @@ tail_seen_had(const struct tail_seen *s, const char *path,
 }
 
 void
+tail_seen_copy(struct tail_seen *dst, const struct tail_seen *src)
+{
+	tail_seen_release(dst);
+	if (src->ncopies == 0)
+		return;
+	dst->copies = xreallocarray(NULL, src->ncopies, sizeof(*dst->copies));
+	memcpy(dst->copies, src->copies, src->ncopies * sizeof(*dst->copies));
+	dst->ncopies = src->ncopies;
+}
+
+void
 tail_seen_release(struct tail_seen *s)
 {
 	free(s->copies);

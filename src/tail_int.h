@@ -28,6 +28,8 @@
 #define TAIL_READ_MAX	(8 * 1024 * 1024)	/* per file per turn */
 #define TAIL_POLL_MS	1000	/* polling, and checking rotated files */
 #define TAIL_GONE_MAX	256	/* struct tail_gone kept */
+#define TAIL_MISSED_LOOKS 8	/* tail_drain_missed calls before the live
+				   text is read anyway */
 #define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
@@ -71,7 +73,8 @@ struct tail_file {
 	bool		 is_dirty;	/* modified: read after this batch */
 	int64_t		 last_growth_ms;
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
-	bool		 is_emptied;	/* truncation seen, nothing read since */
+	bool		 is_emptied;	/* truncation seen (or opened at 0),
+					   nothing read since */
 	struct tail_seen emptied;	/* the copies beside it then */
 	struct tail_seen beside;	/* the copies beside it when opened */
 	int		 instance;	/* the name's cluster pm_id, or -1 */
@@ -309,9 +312,10 @@ bool tail_copied_since(const struct tail_file *f,
 /* Feeds F's pipeline with what its copies hold that we had not read
  * (SEEN as for tail_truncated). */
 void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
-/* F, emptied by a truncation (f->is_emptied), has text again: reads
- * whole generations written and rotated in between, from their copies. */
-void tail_drain_missed(struct tail_file *f, uint64_t size);
+/* F, emptied by a truncation or opened at 0 (f->is_emptied), has text
+ * again, HEAD (N bytes) read at 0: reads whole generations written and
+ * rotated in between, from their copies; whether it read any. */
+bool tail_drain_missed(struct tail_file *f, const char *head, size_t n);
 /* F, just opened, took the place of OLD at its path: reads whole the
  * generations the path held in between (tail_copy.c). */
 void tail_drain_between(struct tail_file *f, const struct tail_gone *old);
@@ -353,6 +357,8 @@ bool tail_seen_has(const struct tail_seen *s, const char *path,
  * head)?  A writer that still holds a renamed file appends to it. */
 bool tail_seen_had(const struct tail_seen *s, const char *path,
     const struct stat *st);
+/* Sets DST to a copy of SRC (DST's memory freed first). */
+void tail_seen_copy(struct tail_seen *dst, const struct tail_seen *src);
 /* Empties S (its memory freed); S stays usable. */
 void tail_seen_release(struct tail_seen *s);
 /* Sets S to the copies beside live file F now (tail_copies). */

@@ -161,6 +161,48 @@ wait_count 130 failures "gone: nothing read twice after a restart"
 stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
+echo "# a file opened empty, then copied and truncated twice before watch read it"
+# copytruncate on a loaded machine (an app writing megabytes between two
+# looks): the generations came and went before watch read a byte of the
+# file, and only their copies hold them.
+: > "$L"
+start_watch
+wait_for "watch to follow the empty file" follows 1
+kill -STOP "$WPID"
+gen 1 50 g1
+cp "$L" "$L.1"; : > "$L"
+gen 51 100 g2
+mv "$L.1" "$L.2"; cp "$L" "$L.1"; : > "$L"
+gen 101 120 g3
+kill -CONT "$WPID"
+wait_count 120 failures "opened empty: every generation once"
+# Emptied by a truncation watch saw, then a generation came and went
+# before the next text.
+rotate_ct() {
+	for i in 3 2 1; do
+		[ ! -f "$L.$i" ] || mv "$L.$i" "$L.$((i + 1))"
+	done
+	cp "$L" "$L.1"; : > "$L"
+}
+kill -STOP "$WPID"
+gen 121 150 g3
+rotate_ct
+kill -CONT "$WPID"
+wait_count 150 failures "emptied: the rest of the generation from its copy"
+kill -STOP "$WPID"
+gen 151 180 g4
+rotate_ct
+kill -CONT "$WPID"
+sleep 1.5	# a sweep, at least, looks at the empty file
+gen 181 190 g5
+wait_count 190 failures "emptied: the generation between once"
+stop_watch
+start_watch
+gen 191 200 g6
+wait_count 200 failures "opened empty: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
 echo "# logrotate create + compress of several logs, twice while stopped, once after kill -9"
 if ! command -v logrotate >/dev/null 2>&1; then
 	echo "skip: logrotate(8) is not installed"
