@@ -571,6 +571,33 @@ tail_pread_first(struct tail_file *f)
 }
 
 /*
+ * tail_pread_first(), then a look at F's head: between our last look and
+ * the read (another chunk of the same turn, a slow turn), F may have been
+ * copied, truncated and written again past our offset (copytruncate
+ * under a writer as fast as us), and the bytes at our offset are then
+ * another generation's.  Only the head tells, looked at after the read:
+ * changed, the read is dropped and F judged anew (tail_check_identity:
+ * the rest of our text comes from its copy), then read where that leaves
+ * it.  Bytes dropped that were ours are read from the copy.  Still
+ * changing after a few tries, nothing is read this turn.
+ */
+static ssize_t
+tail_pread_checked(struct tail_file *f)
+{
+	ssize_t n = tail_pread_first(f);
+	struct stat st;
+
+	for (int tries = 0; n > 0 && !f->is_rotated && !f->is_copy_only &&
+	    !tail_fp_same(f); tries++) {
+		if (tries == 3 || fstat(f->fd, &st) != 0)
+			return 0;
+		tail_check_identity(f, &st);
+		n = tail_pread_first(f);
+	}
+	return n;
+}
+
+/*
  * F's fingerprint, while shorter than TAIL_FP_MAX, taken from the N bytes
  * in BUF just read at F's offset: the text counted is what it must
  * describe.  A rotated file read from its start has no other (its head
@@ -645,7 +672,7 @@ tail_read(struct tail_file *f)
 		if (fstat(f->fd, &st) != 0)
 			return;
 		tail_check_identity(f, &st);
-		n = tail_pread_first(f);
+		n = tail_pread_checked(f);
 	}
 	f->has_more = false;
 	while (n > 0) {
@@ -659,7 +686,7 @@ tail_read(struct tail_file *f)
 			f->has_more = true;
 		if (budget == 0 || (size_t)n < TAIL_BUFSIZE)
 			break;
-		n = tail_pread(f);
+		n = tail_pread_checked(f);
 	}
 	if (pipeline_is_pending(f->pipeline)) {
 		if (f->last_growth_ms == t->now_ms || f->flush_at_ms == 0)
