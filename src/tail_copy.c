@@ -167,10 +167,34 @@ tail_is_anothers_copy(const struct tail *t, const char *dir,
 }
 
 /*
+ * Is PATH a gzip file being written of the file beside it without ".gz"?
+ * gzip(1), and logrotate's compress, write NAME.gz beside NAME and
+ * remove NAME once it is whole: until then it is neither whole nor the
+ * only copy of that text (NAME is), and read as another generation it
+ * counts that text twice.
+ */
+static bool
+tail_copy_is_being_gz(const char *path)
+{
+	size_t n = strlen(path);
+	struct stat st;
+	char *plain;
+	bool is;
+
+	if (n <= 3 || strcmp(path + n - 3, ".gz") != 0)
+		return false;
+	plain = xstrdup(path);
+	plain[n - 3] = '\0';
+	is = stat(plain, &st) == 0 && S_ISREG(st.st_mode);
+	free(plain);
+	return is;
+}
+
+/*
  * Lists the copies beside PATH (regular files, not inode INO, not read
- * before: tail_copy_was_read, not another live file's by name),
- * oldest mtime first, into *COPIES (free with tail_copies_free).  Returns how
- * many.
+ * before: tail_copy_was_read, not another live file's by name, not
+ * being compressed: tail_copy_is_being_gz), oldest mtime first, into
+ * *COPIES (free with tail_copies_free).  Returns how many.
  */
 size_t
 tail_copies(struct tail *t, const char *path, uint64_t ino,
@@ -194,7 +218,7 @@ tail_copies(struct tail *t, const char *path, uint64_t ino,
 			continue;
 		p = path_join(dir, de->d_name);
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_ino == ino ||
+		    (uint64_t)st.st_ino == ino || tail_copy_is_being_gz(p) ||
 		    tail_copy_was_read(t, p, &st)) {
 			free(p);
 			continue;

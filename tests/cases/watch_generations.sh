@@ -203,6 +203,30 @@ wait_count 200 failures "opened empty: nothing read twice after a restart"
 stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
+echo "# a copy being compressed (NAME.1 and NAME.1.gz both there) is one copy"
+# logrotate's compress without delaycompress gzips NAME.1 right after
+# copytruncate, and removes NAME.1 once NAME.1.gz is whole: a start (or
+# a look) in between sees both.
+start_watch
+gen 1 50 a
+wait_count 50 failures "being compressed: first generation"
+stop_watch
+gen 51 100 a
+cp "$L" "$L.1"; : > "$L"
+touch -d '1 minute ago' "$L.1"
+gzip -c "$L.1" > "$L.1.gz"
+gen 101 120 b
+start_watch
+wait_count 120 failures "being compressed: its text once"
+rm "$L.1"
+gen 121 130 c
+wait_count 130 failures "being compressed: once, the plain copy gone"
+stop_watch
+start_watch
+wait_count 130 failures "being compressed: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
 echo "# logrotate create + compress of several logs, twice while stopped, once after kill -9"
 if ! command -v logrotate >/dev/null 2>&1; then
 	echo "skip: logrotate(8) is not installed"
