@@ -283,6 +283,30 @@ tail_copy_is_at(const struct tail_copy *c, const struct stat *st)
 }
 
 /*
+ * Does C's name still hold C?  What is judged by a copy's name (its head,
+ * its length, whether it was seen) is judged of the file the name holds
+ * then: renamed meanwhile by a rotation, C was judged by another's bytes,
+ * and must be judged again.
+ */
+static bool
+tail_copy_is_still(const struct tail_copy *c)
+{
+	struct stat st;
+
+	return stat(c->path, &st) == 0 && tail_copy_is_at(c, &st);
+}
+
+/* Was any of COPIES renamed since it was listed (tail_copy_is_still)? */
+static bool
+tail_copies_moved(const struct tail_copy *copies, size_t ncopies)
+{
+	for (size_t i = 0; i < ncopies; i++)
+		if (!tail_copy_is_still(&copies[i]))
+			return true;
+	return false;
+}
+
+/*
  * Opens copy C by its identity, not by the name it was listed under:
  * rotation renames copies while we read others (logrotate shifts NAME.1
  * to NAME.2, then copies the next generation to NAME.1), and reading one
@@ -600,8 +624,18 @@ void
 tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 {
 	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
-	size_t match = tail_copy_pick(f, copies, ncopies, seen);
+	size_t ncopies, match;
+
+	/* Picked by the heads their names held: a rotation meanwhile
+	 * (names shifted) and the pick is made again. */
+	for (int looks = 0;; looks++) {
+		ncopies = tail_copies(f->t, f->path, f->ino, &copies);
+		match = tail_copy_pick(f, copies, ncopies, seen);
+		if (looks == TAIL_MISSED_LOOKS ||
+		    !tail_copies_moved(copies, ncopies))
+			break;
+		tail_copies_free(copies, ncopies);
+	}
 
 	if (match != SIZE_MAX) {
 		uint64_t fed = tail_copy_feed(f, &copies[match], f->offset);
@@ -645,8 +679,10 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
  *    (an app that starts each file with the same banner); one no longer
  *    cannot be told from a copy of it, and is left.  Only a name no other
  *    program's log can bear ties such a copy to F (tail_copy_is_sure).
- * Each is read oldest first (tail_copy_take).  Returns how many it tried
- * to read (through t->buf).
+ * Each is read oldest first (tail_copy_take).  A copy renamed while it
+ * was judged (its name then held another's bytes: tail_copy_is_still)
+ * is left for the next look.  Returns how many it tried to read (through
+ * t->buf), or left so: the caller looks again.
  */
 static size_t
 tail_feed_missed(struct tail_file *f, const struct tail_gone *live,
@@ -666,6 +702,7 @@ tail_feed_missed(struct tail_file *f, const struct tail_gone *live,
 	for (size_t i = 0; i < ncopies; i++) {
 		const struct tail_copy *c = &copies[i];
 		uint64_t from;
+		bool skip = false;
 
 		if (tail_find_inode(f->t, c->dev, c->ino) != NULL)
 			continue;
@@ -682,9 +719,17 @@ tail_feed_missed(struct tail_file *f, const struct tail_gone *live,
 			    old_len, old_crc) && tail_copy_text_len(c->path,
 			    c->size) <= old_size) ||
 			    !tail_copy_is_sure(f, c))
-				continue;
+				skip = true;
 			from = 0;
 		} else if (from >= tail_copy_text_len(c->path, c->size))
+			skip = true;
+		if (!tail_copy_is_still(c)) {
+			/* Judged by another's bytes: judged again at the
+			 * next look (the caller's). */
+			tried++;
+			continue;
+		}
+		if (skip)
 			continue;
 		(void)tail_copy_take(f->t, c, from, from == 0 ? "a generation "
 		    "was written and rotated before we read it" :
@@ -729,7 +774,7 @@ tail_drain_missed(struct tail_file *f, const char *head, size_t n)
  * Rotated more than once before we looked, the path held other files in
  * between, each renamed away or copied and truncated unseen: copies that
  * were not beside OLD when it was opened (old->beside) nor at the last
- * commit.
+ * commit.  Looked for again while a look left some (tail_feed_missed).
  */
 void
 tail_drain_between(struct tail_file *f, const struct tail_gone *old)
@@ -746,8 +791,10 @@ tail_drain_between(struct tail_file *f, const struct tail_gone *old)
 	if (live.head_len > 0 &&
 	    tail_fp_compute(f->fd, live.head_len, &live.head_crc) != 0)
 		return;
-	tail_feed_missed(f, &live, &old->beside,
-	    f->t->has_seen ? &f->t->seen : NULL, old);
+	for (int looks = 0; looks < TAIL_MISSED_LOOKS &&
+	    tail_feed_missed(f, &live, &old->beside, f->t->has_seen ?
+	    &f->t->seen : NULL, old) > 0; looks++)
+		;
 }
 
 void

@@ -28,8 +28,8 @@
 #define TAIL_READ_MAX	(8 * 1024 * 1024)	/* per file per turn */
 #define TAIL_POLL_MS	1000	/* polling, and checking rotated files */
 #define TAIL_GONE_MAX	256	/* struct tail_gone kept */
-#define TAIL_MISSED_LOOKS 8	/* tail_drain_missed calls before the live
-				   text is read anyway */
+#define TAIL_MISSED_LOOKS 8	/* looks at the copies again, as rotation
+				   renames them while we judge and read */
 #define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
