@@ -85,24 +85,34 @@ source_fail(struct source *src, const char *fmt, const char *detail)
 	src->last = SOURCE_ERROR;
 }
 
+static struct source *source_open_fd_as(int, const char *, bool, char *,
+    size_t);
+
 static struct source *
 source_open_as(const char *path, bool is_gz_named, char *err, size_t errlen)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	return source_open_fd_as(fd, path, is_gz_named, err, errlen);
+}
+
+static struct source *
+source_open_fd_as(int fd, const char *path, bool is_gz_named, char *err,
+    size_t errlen)
 {
 	struct source *src;
 	ssize_t r;
 
 	src = xcalloc(1, sizeof(*src));
 	src->path = xstrdup(path);
-	if (strcmp(path, "-") == 0)
-		src->fd = STDIN_FILENO;
-	else {
-		src->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (src->fd < 0) {
-			snprintf(err, errlen, "%s: cannot open: %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-	}
+	src->fd = fd;
 	src->in = xmalloc(SOURCE_INBUF);
 	src->fd_start = (int64_t)lseek(src->fd, 0, SEEK_CUR);
 
@@ -154,6 +164,12 @@ struct source *
 source_open_gz_named(const char *path, char *err, size_t errlen)
 {
 	return source_open_as(path, true, err, errlen);
+}
+
+struct source *
+source_open_gz_named_fd(int fd, const char *path, char *err, size_t errlen)
+{
+	return source_open_fd_as(fd, path, true, err, errlen);
 }
 
 static enum source_result
@@ -264,6 +280,12 @@ const char *
 source_path(const struct source *src)
 {
 	return src->path;
+}
+
+int
+source_fd(const struct source *src)
+{
+	return src->fd;
 }
 
 void

@@ -46,6 +46,15 @@ struct source *source_open_gz_named(const char *path, char *err,
     size_t errlen);
 
 /*
+ * The same with FD, open on the file PATH names (taken: source_free
+ * closes it), read from its file offset on.  For a caller that must know
+ * which file it reads, not whatever bears the name by then (a log
+ * rotated while it is read).  On failure FD is closed too.
+ */
+struct source *source_open_gz_named_fd(int fd, const char *path, char *err,
+    size_t errlen);
+
+/*
  * Reads up to CAP decompressed bytes into BUF and stores the count in *N.
  * SOURCE_OK is returned only with *N > 0.  After SOURCE_ERROR or SOURCE_EOF
  * every further call returns the same value.
@@ -96,6 +105,8 @@ bool source_is_misnamed(const struct source *src);
  */
 const char *source_inflater(const struct source *src);
 const char *source_path(const struct source *src);
+/* The descriptor SRC reads (to fstat(2) it), -1 for none. */
+int source_fd(const struct source *src);
 
 /* Closes the file (not standard input).  Accepts NULL. */
 void source_free(struct source *src);

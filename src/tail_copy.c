@@ -167,10 +167,34 @@ tail_is_anothers_copy(const struct tail *t, const char *dir,
 }
 
 /*
+ * Is PATH a gzip file being written of the file beside it without ".gz"?
+ * gzip(1), and logrotate's compress, write NAME.gz beside NAME and
+ * remove NAME once it is whole: until then it is neither whole nor the
+ * only copy of that text (NAME is), and read as another generation it
+ * counts that text twice.
+ */
+static bool
+tail_copy_is_being_gz(const char *path)
+{
+	size_t n = strlen(path);
+	struct stat st;
+	char *plain;
+	bool is;
+
+	if (n <= 3 || strcmp(path + n - 3, ".gz") != 0)
+		return false;
+	plain = xstrdup(path);
+	plain[n - 3] = '\0';
+	is = stat(plain, &st) == 0 && S_ISREG(st.st_mode);
+	free(plain);
+	return is;
+}
+
+/*
  * Lists the copies beside PATH (regular files, not inode INO, not read
- * before: tail_copy_was_read, not another live file's by name),
- * oldest mtime first, into *COPIES (free with tail_copies_free).  Returns how
- * many.
+ * before: tail_copy_was_read, not another live file's by name, not
+ * being compressed: tail_copy_is_being_gz), oldest mtime first, into
+ * *COPIES (free with tail_copies_free).  Returns how many.
  */
 size_t
 tail_copies(struct tail *t, const char *path, uint64_t ino,
@@ -194,7 +218,7 @@ tail_copies(struct tail *t, const char *path, uint64_t ino,
 			continue;
 		p = path_join(dir, de->d_name);
 		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_ino == ino ||
+		    (uint64_t)st.st_ino == ino || tail_copy_is_being_gz(p) ||
 		    tail_copy_was_read(t, p, &st)) {
 			free(p);
 			continue;
@@ -251,6 +275,90 @@ tail_copy_has_head(const char *path, uint32_t len, uint32_t crc)
 	    (uint32_t)crc32(0L, (unsigned char *)head, len) == crc;
 }
 
+/* Is ST the file copy C was listed as (device and inode)? */
+static bool
+tail_copy_is_at(const struct tail_copy *c, const struct stat *st)
+{
+	return (uint64_t)st->st_dev == c->dev &&
+	    (uint64_t)st->st_ino == c->ino && S_ISREG(st->st_mode);
+}
+
+/*
+ * Does C's name still hold C?  What is judged by a copy's name (its head,
+ * its length, whether it was seen) is judged of the file the name holds
+ * then: renamed meanwhile by a rotation, C was judged by another's bytes,
+ * and must be judged again.
+ */
+static bool
+tail_copy_is_still(const struct tail_copy *c)
+{
+	struct stat st;
+
+	return stat(c->path, &st) == 0 && tail_copy_is_at(c, &st);
+}
+
+/* Was any of COPIES renamed since it was listed (tail_copy_is_still)? */
+static bool
+tail_copies_moved(const struct tail_copy *copies, size_t ncopies)
+{
+	for (size_t i = 0; i < ncopies; i++)
+		if (!tail_copy_is_still(&copies[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Opens copy C by its identity, not by the name it was listed under:
+ * rotation renames copies while we read others (logrotate shifts NAME.1
+ * to NAME.2, then copies the next generation to NAME.1), and reading one
+ * copy takes long enough for the name of the next to be another
+ * generation's by then.  A copy renamed is found in its directory by
+ * device and inode.  Returns the descriptor (its file position at 0) and
+ * *PATH (malloc'd), its name now; -1 when it is gone (deleted, or
+ * compressed into a new file).
+ */
+static int
+tail_copy_open(const struct tail_copy *c, char **path)
+{
+	struct stat st;
+	struct dirent *de;
+	char *copy, *dir;
+	DIR *dh;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && tail_copy_is_at(c, &st)) {
+		*path = xstrdup(c->path);
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	copy = xstrdup(c->path);
+	dir = dirname(copy);
+	dh = opendir(dir);
+	while (fd < 0 && dh != NULL && (de = readdir(dh)) != NULL) {
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = path_join(dir, de->d_name);
+		if (stat(p, &st) == 0 && tail_copy_is_at(c, &st) &&
+		    (fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0 &&
+		    (fstat(fd, &st) != 0 || !tail_copy_is_at(c, &st))) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0)
+			*path = p;
+		else
+			free(p);
+	}
+	if (dh != NULL)
+		closedir(dh);
+	free(copy);
+	return fd;
+}
+
 uint64_t
 tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
     const char *why)
@@ -260,21 +368,27 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 	uint64_t fed;
 	size_t n;
 	bool being = false;
+	char *path;
 	int fd;
 
-	fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_warn("%s: cannot read it", c->path);
-		if (fd >= 0)
-			close(fd);
+	fd = tail_copy_open(c, &path);
+	if (fd < 0) {
+		log_warnx("%s: renamed or removed before we read it",
+		    c->path);
 		return 0;
 	}
-	n = strlen(c->path);
-	if (n > 3 && strcmp(c->path + n - 3, ".gz") == 0) {
+	if (fstat(fd, &st) != 0) {
+		log_warn("%s: cannot read it", path);
+		close(fd);
+		free(path);
+		return 0;
+	}
+	n = strlen(path);
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
 		/* gzip(1), and logrotate's compress, write NAME.gz beside
 		 * NAME and remove NAME once it is whole: until then it is
 		 * neither whole nor the only copy of that text. */
-		char *plain = xstrdup(c->path);
+		char *plain = xstrdup(path);
 		struct stat pst;
 
 		plain[n - 3] = '\0';
@@ -283,13 +397,14 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 	}
 	if (being || st.st_size == 0) {
 		log_info("%s: %s, but it is empty or being compressed: not "
-		    "read now", c->path, why);
+		    "read now", path, why);
 		close(fd);
+		free(path);
 		return 0;
 	}
 	if (!tail_fd_is_gz(fd)) {
-		close(fd);
-		f = tail_open(t, c->path, from);
+		f = tail_follow(t, path, fd, from);
+		free(path);
 		if (f == NULL)
 			return 0;
 		/* Its head, counted before, tells its compressed copy. */
@@ -300,15 +415,16 @@ tail_copy_take(struct tail *t, const struct tail_copy *c, uint64_t from,
 		f->last_growth_ms = tail_copy_ms(c);
 		t->stats.rotations++;
 		log_warnx("%s: %s; following it from offset %llu as a rotated "
-		    "file", c->path, why, (unsigned long long)from);
+		    "file", f->path, why, (unsigned long long)from);
 		tail_read(f);
 		return f->offset - from;
 	}
-	f = tail_file_new(t, c->path, fd, &st);
+	f = tail_file_new(t, path, fd, &st);
 	f->is_copy_only = true;
-	fed = tail_copy_feed(f, c->path, from);
-	log_warnx("%s: %s; read %llu bytes of it from offset %llu", c->path,
+	fed = tail_copy_feed(f, c, from);
+	log_warnx("%s: %s; read %llu bytes of it from offset %llu", path,
 	    why, (unsigned long long)fed, (unsigned long long)from);
+	free(path);
 	tail_file_drop(f);
 	return fed;
 }
@@ -354,21 +470,23 @@ tail_copy_matches(const struct tail_file *f, const char *path)
 }
 
 /*
- * Notes that the copy at PATH was read, as long as it is now: in the
+ * Notes that the copy open at FD was read, as long as it is now: in the
  * state, with the counts (a start reads a copy made after the last commit
  * only if that is not it: pm2-logrotate may still write a copy after the
  * truncation that made us read it, when it rotates one file twice at
- * once), and during a start in the claims.
+ * once), and during a start in the claims.  By the descriptor, not the
+ * name: a rotation while we read gives the name to the next generation's
+ * copy, which would then be taken as read.
  */
 static void
-tail_copy_read(struct tail *t, const char *path)
+tail_copy_read(struct tail *t, int fd)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0)
+	if (fd < 0 || fstat(fd, &st) != 0)
 		return;
 	state_copy_read_save(t->st, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
-	    (uint64_t)st.st_size, tail_copy_head_crc(path), stamp_now_ms());
+	    (uint64_t)st.st_size, tail_fd_head_crc(fd), stamp_now_ms());
 	if (!t->is_starting)
 		return;
 	t->claims = xreallocarray(t->claims, t->nclaims + 1,
@@ -378,16 +496,23 @@ tail_copy_read(struct tail *t, const char *path)
 	t->nclaims++;
 }
 
-/* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
+/* Feeds F's pipeline with copy C from byte SKIP on (the copy, wherever
+ * rotation renamed it: tail_copy_open); returns bytes fed. */
 uint64_t
-tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
+tail_copy_feed(struct tail_file *f, const struct tail_copy *c, uint64_t skip)
 {
-	char errbuf[256];
-	struct source *src = source_open_gz_named(path, errbuf,
-	    sizeof(errbuf));
+	char errbuf[256], *path = NULL;
+	int fd = tail_copy_open(c, &path);
+	struct source *src = NULL;
 	uint64_t pos = 0, fed = 0;
 	size_t n;
 
+	if (fd < 0) {
+		log_warnx("%s: renamed or removed before we read it",
+		    c->path);
+		return 0;
+	}
+	src = source_open_gz_named_fd(fd, path, errbuf, sizeof(errbuf));
 	while (src != NULL && source_read(src, f->t->buf, TAIL_BUFSIZE,
 	    &n) == SOURCE_OK) {
 		if (pos + n > skip) {
@@ -400,8 +525,10 @@ tail_copy_feed(struct tail_file *f, const char *path, uint64_t skip)
 	}
 	if (src == NULL)
 		log_warnx("%s", errbuf);
+	else
+		tail_copy_read(f->t, source_fd(src));
 	source_free(src);
-	tail_copy_read(f->t, path);
+	free(path);
 	return fed;
 }
 
@@ -498,11 +625,21 @@ void
 tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 {
 	struct tail_copy *copies;
-	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
-	size_t match = tail_copy_pick(f, copies, ncopies, seen);
+	size_t ncopies, match;
+
+	/* Picked by the heads their names held: a rotation meanwhile
+	 * (names shifted) and the pick is made again. */
+	for (int looks = 0;; looks++) {
+		ncopies = tail_copies(f->t, f->path, f->ino, &copies);
+		match = tail_copy_pick(f, copies, ncopies, seen);
+		if (looks == TAIL_MISSED_LOOKS ||
+		    !tail_copies_moved(copies, ncopies))
+			break;
+		tail_copies_free(copies, ncopies);
+	}
 
 	if (match != SIZE_MAX) {
-		uint64_t fed = tail_copy_feed(f, copies[match].path, f->offset);
+		uint64_t fed = tail_copy_feed(f, &copies[match], f->offset);
 
 		log_info("%s: read %llu bytes we had not seen from its copy %s",
 		    f->path, (unsigned long long)fed, copies[match].path);
@@ -512,7 +649,7 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 				continue;
 			/* Each copy is a record stream of its own. */
 			pipeline_finish(f->pipeline, true);
-			fed = tail_copy_feed(f, copies[i].path, 0);
+			fed = tail_copy_feed(f, &copies[i], 0);
 			log_info("%s: read %llu bytes from the later copy %s",
 			    f->path, (unsigned long long)fed, copies[i].path);
 		}
@@ -525,9 +662,9 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 
 
 /*
- * Feeds F, before its live text (SIZE bytes now), with the text of its
- * path that we never read, if we were slow to look (a loaded or stopped
- * machine):
+ * Feeds F, before its live text (LIVE: SIZE bytes now, and the head we
+ * count it by), with the text of its path that we never read, if we were
+ * slow to look (a loaded or stopped machine):
  *  - a file we let go that its writer appended to since (PM2 without
  *    `pm2 reloadLogs`): what lies past the offset we let it go at
  *    (tail_copy_counted_to);
@@ -543,26 +680,30 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
  *    (an app that starts each file with the same banner); one no longer
  *    cannot be told from a copy of it, and is left.  Only a name no other
  *    program's log can bear ties such a copy to F (tail_copy_is_sure).
- * Each is read oldest first (tail_copy_take).
+ * Each is read oldest first (tail_copy_take).  A copy renamed while it
+ * was judged (its name then held another's bytes: tail_copy_is_still)
+ * is left for the next look.  Returns how many it tried to read (through
+ * t->buf), or left so: the caller looks again.
  */
-static void
-tail_feed_missed(struct tail_file *f, uint64_t size,
+static size_t
+tail_feed_missed(struct tail_file *f, const struct tail_gone *live,
     const struct tail_seen *before, const struct tail_seen *also,
     const struct tail_gone *old)
 {
 	struct tail_copy *copies;
 	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
-	uint32_t len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
-	uint32_t crc = 0, old_len = old != NULL ? old->head_len : 0;
+	uint64_t size = live->size;
+	uint32_t len = live->head_len, crc = live->head_crc;
+	uint32_t old_len = old != NULL ? old->head_len : 0;
 	uint32_t old_crc = old != NULL ? old->head_crc : 0;
 	uint64_t old_size = old != NULL ? old->size : 0;
+	size_t tried = 0;
 	struct stat st;
 
-	if (len > 0 && tail_fp_compute(f->fd, len, &crc) != 0)
-		ncopies = 0;
 	for (size_t i = 0; i < ncopies; i++) {
 		const struct tail_copy *c = &copies[i];
 		uint64_t from;
+		bool skip = false;
 
 		if (tail_find_inode(f->t, c->dev, c->ino) != NULL)
 			continue;
@@ -579,28 +720,53 @@ tail_feed_missed(struct tail_file *f, uint64_t size,
 			    old_len, old_crc) && tail_copy_text_len(c->path,
 			    c->size) <= old_size) ||
 			    !tail_copy_is_sure(f, c))
-				continue;
+				skip = true;
 			from = 0;
 		} else if (from >= tail_copy_text_len(c->path, c->size))
+			skip = true;
+		if (!tail_copy_is_still(c)) {
+			/* Judged by another's bytes: judged again at the
+			 * next look (the caller's). */
+			tried++;
 			continue;
-		tail_copy_take(f->t, c, from, from == 0 ? "a generation was "
-		    "written and rotated before we read it" :
+		}
+		if (skip)
+			continue;
+		(void)tail_copy_take(f->t, c, from, from == 0 ? "a generation "
+		    "was written and rotated before we read it" :
 		    "written to after we let it go");
+		tried++;
 	}
 	tail_copies_free(copies, ncopies);
+	return tried;
 }
 
 /*
- * F was truncated and we read nothing of it since; now it has text
- * again: the generations written and rotated in between are copies that
- * were not beside F when we saw the truncation (f->emptied).
+ * F was truncated (or opened at 0) and we read nothing of it since; now
+ * it has text again, HEAD (N bytes) read at 0: the generations written
+ * and rotated in between are copies that were not beside F when we saw
+ * the truncation (f->emptied), but for those of the text we hold (its
+ * head, no longer than F).  The head is what we read, not F's now: a
+ * copy of F's text judged the live one, then truncated before we read
+ * (logrotate truncates as soon as it has copied), would be a generation
+ * lost.  Returns whether it tried to read a copy: the caller reads F
+ * again (the copies went through t->buf), and asks again, since reading
+ * them took time in which the path may have rotated again.
  */
-void
-tail_drain_missed(struct tail_file *f, uint64_t size)
+bool
+tail_drain_missed(struct tail_file *f, const char *head, size_t n)
 {
-	tail_feed_missed(f, size, &f->emptied, NULL, NULL);
-	f->is_emptied = false;
-	tail_seen_release(&f->emptied);
+	struct tail_gone live;
+	struct stat st;
+
+	memset(&live, 0, sizeof(live));
+	live.size = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (live.size < n)
+		live.size = n;
+	live.head_len = n < TAIL_FP_MAX ? (uint32_t)n : TAIL_FP_MAX;
+	live.head_crc = (uint32_t)crc32(0L, (const unsigned char *)head,
+	    live.head_len);
+	return tail_feed_missed(f, &live, &f->emptied, NULL, NULL) > 0;
 }
 
 /*
@@ -609,17 +775,27 @@ tail_drain_missed(struct tail_file *f, uint64_t size)
  * Rotated more than once before we looked, the path held other files in
  * between, each renamed away or copied and truncated unseen: copies that
  * were not beside OLD when it was opened (old->beside) nor at the last
- * commit.
+ * commit.  Looked for again while a look left some (tail_feed_missed).
  */
 void
 tail_drain_between(struct tail_file *f, const struct tail_gone *old)
 {
+	struct tail_gone live;
 	struct stat st;
 
 	if (fstat(f->fd, &st) != 0)
 		return;
-	tail_feed_missed(f, (uint64_t)st.st_size, &old->beside,
-	    f->t->has_seen ? &f->t->seen : NULL, old);
+	memset(&live, 0, sizeof(live));
+	live.size = (uint64_t)st.st_size;
+	live.head_len = live.size < TAIL_FP_MAX ? (uint32_t)live.size :
+	    TAIL_FP_MAX;
+	if (live.head_len > 0 &&
+	    tail_fp_compute(f->fd, live.head_len, &live.head_crc) != 0)
+		return;
+	for (int looks = 0; looks < TAIL_MISSED_LOOKS &&
+	    tail_feed_missed(f, &live, &old->beside, f->t->has_seen ?
+	    &f->t->seen : NULL, old) > 0; looks++)
+		;
 }
 
 void

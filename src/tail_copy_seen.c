@@ -33,17 +33,33 @@
 #include "tail_int.h"
 #include "xmalloc.h"
 
-uint32_t
-tail_copy_head_crc_n(const char *path, uint32_t len)
+/* crc32 of the first LEN (at most TAIL_FP_MAX) bytes of FD as stored,
+ * fewer if it is shorter; 0 when it cannot be read. */
+static uint32_t
+tail_fd_head_crc_n(int fd, uint32_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	unsigned char head[TAIL_FP_MAX];
 	ssize_t n = fd >= 0 && len > 0 ? pread(fd, head, len < sizeof(head) ?
 	    len : sizeof(head), 0) : -1;
 
+	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
+}
+
+uint32_t
+tail_copy_head_crc_n(const char *path, uint32_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint32_t crc = tail_fd_head_crc_n(fd, len);
+
 	if (fd >= 0)
 		close(fd);
-	return n > 0 ? (uint32_t)crc32(0L, head, (uInt)n) : 0;
+	return crc;
+}
+
+uint32_t
+tail_fd_head_crc(int fd)
+{
+	return tail_fd_head_crc_n(fd, TAIL_FP_MAX);
 }
 
 uint32_t
@@ -152,6 +168,17 @@ tail_seen_had(const struct tail_seen *s, const char *path,
 			return true;
 	}
 	return false;
+}
+
+void
+tail_seen_copy(struct tail_seen *dst, const struct tail_seen *src)
+{
+	tail_seen_release(dst);
+	if (src->ncopies == 0)
+		return;
+	dst->copies = xreallocarray(NULL, src->ncopies, sizeof(*dst->copies));
+	memcpy(dst->copies, src->copies, src->ncopies * sizeof(*dst->copies));
+	dst->ncopies = src->ncopies;
 }
 
 void

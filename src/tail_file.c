@@ -332,7 +332,6 @@ tail_open_fd(const char *path)
 struct tail_file *
 tail_open(struct tail *t, const char *path, uint64_t offset)
 {
-	struct stat st;
 	struct tail_file *f;
 	int fd = tail_open_fd(path);
 
@@ -345,6 +344,27 @@ tail_open(struct tail *t, const char *path, uint64_t offset)
 		return NULL;
 	}
 	(void)tail_refused(t, path, 0);
+	f = tail_follow(t, path, fd, offset);
+	/* Followed from its start, it is as if just emptied: until we read
+	 * its first bytes, whole generations may be written, copied and
+	 * truncated away unseen (copytruncate on a loaded machine), and
+	 * they are the copies not beside it now (tail_drain_missed). */
+	if (f != NULL && offset == 0) {
+		f->is_emptied = true;
+		tail_seen_copy(&f->emptied, &f->beside);
+	}
+	return f;
+}
+
+/* Follows the file open at FD (taken), named PATH, from OFFSET: a copy
+ * opened by its identity (tail_copy.c) is the file we meant, whatever
+ * rotation named PATH since.  NULL, FD closed, as for tail_open. */
+struct tail_file *
+tail_follow(struct tail *t, const char *path, int fd, uint64_t offset)
+{
+	struct stat st;
+	struct tail_file *f;
+
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return NULL;
@@ -403,8 +423,11 @@ tail_truncated(struct tail_file *f, uint64_t size,
 {
 	/* Taken before the copies are read: a rotation while they are
 	 * (the live text we saw copied away) is a copy not among them
-	 * (tail_drain_missed). */
-	tail_seen_beside(f->t, f, &f->emptied);
+	 * (tail_drain_missed).  Still empty since the last truncation (or
+	 * the open), F keeps the copies of then: those made since are
+	 * generations too. */
+	if (!f->is_emptied || f->offset > 0)
+		tail_seen_beside(f->t, f, &f->emptied);
 	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
 	    "rewritten or copied away: copytruncate rotation; reading it "
 	    "again from 0",
@@ -485,21 +508,19 @@ tail_fp_check(struct tail_file *f, const struct stat *st)
  * Is F still the text we were reading, by ST (an fstat(2) of it now)?
  * If not (shorter than our offset, or another head: copytruncate, or a
  * rewrite), what its copy holds past our offset is read and F is read
- * again from 0.  A file emptied by a truncation that has text again is
- * first checked for whole generations rotated in between.  The one place
- * that decides, whichever woke us: an event, the sweep, a start.
+ * again from 0 (tail_pread_first).  The one place that decides, whichever
+ * woke us: an event, the sweep, a start.  With nothing read and no
+ * fingerprint there is nothing to check: the fingerprint is then taken
+ * from the bytes we count (tail_fp_learn), not from the file now, which
+ * may hold another generation by the time we read it.
  */
 static void
 tail_check_identity(struct tail_file *f, const struct stat *st)
 {
-	if (f->is_rotated)
+	if (f->is_rotated || (f->offset == 0 && f->fp_len == 0))
 		return;
-	if (f->is_emptied && f->offset == 0 && st->st_size > 0)
-		tail_drain_missed(f, (uint64_t)st->st_size);
-	if ((uint64_t)st->st_size < f->offset || !tail_fp_check(f, st)) {
+	if ((uint64_t)st->st_size < f->offset || !tail_fp_check(f, st))
 		tail_truncated(f, (uint64_t)st->st_size, NULL);
-		tail_fp_check(f, st);
-	}
 }
 
 /*
@@ -517,6 +538,62 @@ tail_pread(struct tail_file *f)
 	if (n < 0)
 		log_warn("%s: read at offset %llu", f->path,
 		    (unsigned long long)f->offset);
+	return n;
+}
+
+/*
+ * tail_pread() at F's offset, and for the first text of a file emptied by
+ * a truncation or opened at 0 (f->is_emptied), the whole generations
+ * written and rotated before it, judged by the text read
+ * (tail_drain_missed).  Their copies are read through t->buf, and take
+ * time in which the path may rotate again: F is read again and judged
+ * anew, until no copy is left.  Emptied again meanwhile, F waits for its
+ * text as before.
+ */
+static ssize_t
+tail_pread_first(struct tail_file *f)
+{
+	ssize_t n = tail_pread(f);
+
+	if (f->is_rotated || f->is_copy_only)
+		return n;
+	for (int looks = 0; n > 0 && f->is_emptied && f->offset == 0;
+	    looks++) {
+		if (looks == TAIL_MISSED_LOOKS ||
+		    !tail_drain_missed(f, f->t->buf, (size_t)n)) {
+			f->is_emptied = false;
+			tail_seen_release(&f->emptied);
+			break;
+		}
+		n = tail_pread(f);
+	}
+	return n;
+}
+
+/*
+ * tail_pread_first(), then a look at F's head: between our last look and
+ * the read (another chunk of the same turn, a slow turn), F may have been
+ * copied, truncated and written again past our offset (copytruncate
+ * under a writer as fast as us), and the bytes at our offset are then
+ * another generation's.  Only the head tells, looked at after the read:
+ * changed, the read is dropped and F judged anew (tail_check_identity:
+ * the rest of our text comes from its copy), then read where that leaves
+ * it.  Bytes dropped that were ours are read from the copy.  Still
+ * changing after a few tries, nothing is read this turn.
+ */
+static ssize_t
+tail_pread_checked(struct tail_file *f)
+{
+	ssize_t n = tail_pread_first(f);
+	struct stat st;
+
+	for (int tries = 0; n > 0 && !f->is_rotated && !f->is_copy_only &&
+	    !tail_fp_same(f); tries++) {
+		if (tries == 3 || fstat(f->fd, &st) != 0)
+			return 0;
+		tail_check_identity(f, &st);
+		n = tail_pread_first(f);
+	}
 	return n;
 }
 
@@ -595,7 +672,7 @@ tail_read(struct tail_file *f)
 		if (fstat(f->fd, &st) != 0)
 			return;
 		tail_check_identity(f, &st);
-		n = tail_pread(f);
+		n = tail_pread_checked(f);
 	}
 	f->has_more = false;
 	while (n > 0) {
@@ -609,7 +686,7 @@ tail_read(struct tail_file *f)
 			f->has_more = true;
 		if (budget == 0 || (size_t)n < TAIL_BUFSIZE)
 			break;
-		n = tail_pread(f);
+		n = tail_pread_checked(f);
 	}
 	if (pipeline_is_pending(f->pipeline)) {
 		if (f->last_growth_ms == t->now_ms || f->flush_at_ms == 0)

@@ -28,6 +28,8 @@
 #define TAIL_READ_MAX	(8 * 1024 * 1024)	/* per file per turn */
 #define TAIL_POLL_MS	1000	/* polling, and checking rotated files */
 #define TAIL_GONE_MAX	256	/* struct tail_gone kept */
+#define TAIL_MISSED_LOOKS 8	/* looks at the copies again, as rotation
+				   renames them while we judge and read */
 #define TAIL_DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
 	IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
@@ -71,7 +73,8 @@ struct tail_file {
 	bool		 is_dirty;	/* modified: read after this batch */
 	int64_t		 last_growth_ms;
 	int64_t		 flush_at_ms;	/* idle flush due, or 0 */
-	bool		 is_emptied;	/* truncation seen, nothing read since */
+	bool		 is_emptied;	/* truncation seen (or opened at 0),
+					   nothing read since */
 	struct tail_seen emptied;	/* the copies beside it then */
 	struct tail_seen beside;	/* the copies beside it when opened */
 	int		 instance;	/* the name's cluster pm_id, or -1 */
@@ -221,6 +224,9 @@ struct tail_file *tail_find_inode(struct tail *t, uint64_t dev,
  * opened, is not a regular file or is already followed. */
 struct tail_file *tail_open(struct tail *t, const char *path,
     uint64_t offset);
+/* The same with the file open at FD (taken), named PATH. */
+struct tail_file *tail_follow(struct tail *t, const char *path, int fd,
+    uint64_t offset);
 /* Marks F rotated away from its path; it is drained until let go. */
 void tail_rotated(struct tail_file *f, const char *why);
 /* F was truncated or rewritten (now SIZE bytes): what it held past our
@@ -292,8 +298,9 @@ int64_t tail_copy_ms(const struct tail_copy *c);
 void tail_copies_sort(struct tail_copy *copies, size_t ncopies);
 /* Do the first LEN bytes of PATH (decompressed if gzip) have CRC? */
 bool tail_copy_has_head(const char *path, uint32_t len, uint32_t crc);
-/* Feeds F's pipeline with PATH from byte SKIP on; returns bytes fed. */
-uint64_t tail_copy_feed(struct tail_file *f, const char *path,
+/* Feeds F's pipeline with copy C from byte SKIP on, wherever rotation
+ * renamed C since it was listed; returns bytes fed. */
+uint64_t tail_copy_feed(struct tail_file *f, const struct tail_copy *c,
     uint64_t skip);
 /* Which of COPIES holds the text F was reading (see tail_copy.c; SEEN
  * as for tail_truncated); an index or SIZE_MAX. */
@@ -306,9 +313,10 @@ bool tail_copied_since(const struct tail_file *f,
 /* Feeds F's pipeline with what its copies hold that we had not read
  * (SEEN as for tail_truncated). */
 void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
-/* F, emptied by a truncation (f->is_emptied), has text again: reads
- * whole generations written and rotated in between, from their copies. */
-void tail_drain_missed(struct tail_file *f, uint64_t size);
+/* F, emptied by a truncation or opened at 0 (f->is_emptied), has text
+ * again, HEAD (N bytes) read at 0: reads whole generations written and
+ * rotated in between, from their copies; whether it read any. */
+bool tail_drain_missed(struct tail_file *f, const char *head, size_t n);
 /* F, just opened, took the place of OLD at its path: reads whole the
  * generations the path held in between (tail_copy.c). */
 void tail_drain_between(struct tail_file *f, const struct tail_gone *old);
@@ -332,6 +340,8 @@ size_t tail_copy_read_head(const char *path, char *buf, size_t len);
 uint32_t tail_copy_head_crc(const char *path);
 /* The same of its first LEN bytes (at most TAIL_FP_MAX). */
 uint32_t tail_copy_head_crc_n(const char *path, uint32_t len);
+/* The same of the file open at FD (its first TAIL_FP_MAX bytes). */
+uint32_t tail_fd_head_crc(int fd);
 /* Is the file at PATH (ST) the copy ID: same device, inode, size, head? */
 bool tail_copy_is(const struct state_copy *id, const char *path,
     const struct stat *st);
@@ -348,6 +358,8 @@ bool tail_seen_has(const struct tail_seen *s, const char *path,
  * head)?  A writer that still holds a renamed file appends to it. */
 bool tail_seen_had(const struct tail_seen *s, const char *path,
     const struct stat *st);
+/* Sets DST to a copy of SRC (DST's memory freed first). */
+void tail_seen_copy(struct tail_seen *dst, const struct tail_seen *src);
 /* Empties S (its memory freed); S stays usable. */
 void tail_seen_release(struct tail_seen *s);
 /* Sets S to the copies beside live file F now (tail_copies). */

@@ -220,6 +220,72 @@ assert_eq "$(grep -c 'compressed with xz' "$WLOG")" 1 "xz: said once"
 stop_watch
 rm -rf "$D"/* "$T/state" "$WLOG"
 
+echo "# a file opened empty, then copied and truncated twice before watch read it"
+# copytruncate on a loaded machine (an app writing megabytes between two
+# looks): the generations came and went before watch read a byte of the
+# file, and only their copies hold them.
+: > "$L"
+start_watch
+wait_for "watch to follow the empty file" follows 1
+kill -STOP "$WPID"
+gen 1 50 g1
+cp "$L" "$L.1"; : > "$L"
+gen 51 100 g2
+mv "$L.1" "$L.2"; cp "$L" "$L.1"; : > "$L"
+gen 101 120 g3
+kill -CONT "$WPID"
+wait_count 120 failures "opened empty: every generation once"
+# Emptied by a truncation watch saw, then a generation came and went
+# before the next text.
+rotate_ct() {
+	for i in 3 2 1; do
+		[ ! -f "$L.$i" ] || mv "$L.$i" "$L.$((i + 1))"
+	done
+	cp "$L" "$L.1"; : > "$L"
+}
+kill -STOP "$WPID"
+gen 121 150 g3
+rotate_ct
+kill -CONT "$WPID"
+wait_count 150 failures "emptied: the rest of the generation from its copy"
+kill -STOP "$WPID"
+gen 151 180 g4
+rotate_ct
+kill -CONT "$WPID"
+sleep 1.5	# a sweep, at least, looks at the empty file
+gen 181 190 g5
+wait_count 190 failures "emptied: the generation between once"
+stop_watch
+start_watch
+gen 191 200 g6
+wait_count 200 failures "opened empty: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
+echo "# a copy being compressed (NAME.1 and NAME.1.gz both there) is one copy"
+# logrotate's compress without delaycompress gzips NAME.1 right after
+# copytruncate, and removes NAME.1 once NAME.1.gz is whole: a start (or
+# a look) in between sees both.
+start_watch
+gen 1 50 a
+wait_count 50 failures "being compressed: first generation"
+stop_watch
+gen 51 100 a
+cp "$L" "$L.1"; : > "$L"
+touch -d '1 minute ago' "$L.1"
+gzip -c "$L.1" > "$L.1.gz"
+gen 101 120 b
+start_watch
+wait_count 120 failures "being compressed: its text once"
+rm "$L.1"
+gen 121 130 c
+wait_count 130 failures "being compressed: once, the plain copy gone"
+stop_watch
+start_watch
+wait_count 130 failures "being compressed: nothing read twice after a restart"
+stop_watch
+rm -rf "$D"/* "$T/state" "$WLOG"
+
 echo "# logrotate create + compress of several logs, twice while stopped, once after kill -9"
 if ! command -v logrotate >/dev/null 2>&1; then
 	echo "skip: logrotate(8) is not installed"
