@@ -280,6 +280,21 @@ void tail_copies_free(struct tail_copy *copies, size_t ncopies);
 uint64_t tail_copy_counted_to(struct tail *t, const char *path,
     const struct stat *st);
 /*
+ * Does C's name still hold C (device and inode)?  What is judged by a
+ * copy's name is judged of the file the name holds then: renamed by a
+ * rotation meanwhile, C must be judged again.  tail_copies_moved: was
+ * any of COPIES renamed since it was listed?
+ */
+bool tail_copy_is_still(const struct tail_copy *c);
+bool tail_copies_moved(const struct tail_copy *copies, size_t ncopies);
+/*
+ * Opens copy C by its identity, not by the name it was listed under
+ * (rotation renames copies while we read others).  Returns the
+ * descriptor (at 0) and *PATH (malloc'd), its name now; -1 when it is
+ * gone.
+ */
+int tail_copy_open(const struct tail_copy *c, char **path);
+/*
  * Reads copy C from byte FROM of its text on, text no commit counted
  * (WHY says how we know, for the log): a plain copy is followed as a
  * rotated file, drained until let go (its writer may still hold it:
