@@ -334,7 +334,7 @@ check_watch(const struct check *c, const struct config *cfg,
 	if (state_meta_get(st, "last_commit_ms", &last_commit) != 0)
 		last_commit = STAMP_NONE;
 	switch (service_watch_status(cfg->state_dir, cfg->path, c->now_ms,
-	    last_commit, msg)) {
+	    last_commit, true, msg)) {
 	case SERVICE_RUNNING:
 		return 0;
 	case SERVICE_DOWN:

@@ -264,18 +264,22 @@ service_probe_who(const struct service_probe *p, char *buf, size_t size)
 
 enum service_liveness
 service_watch_status(const char *state_dir, const char *config_path,
-    int64_t now_ms, int64_t last_commit_ms, char **msg)
+    int64_t now_ms, int64_t last_commit_ms, bool as_age, char **msg)
 {
 	struct service_probe p;
-	char age[32], since[64] = "", who[64], *lock;
+	char age[STAMP_BUFLEN + 32], since[96] = "", who[64], *lock;
 
 	*msg = NULL;
 	service_probe(state_dir, now_ms, &p);
 	if (p.liveness == SERVICE_RUNNING)
 		return p.liveness;
-	if (last_commit_ms != STAMP_NONE) {
+	if (last_commit_ms != STAMP_NONE && as_age) {
 		stamp_format_age(now_ms - last_commit_ms, age, sizeof(age));
 		snprintf(since, sizeof(since), "; its last commit was %s ago",
+		    age);
+	} else if (last_commit_ms != STAMP_NONE) {
+		stamp_format(last_commit_ms, age);
+		snprintf(since, sizeof(since), "; its last commit was at %s",
 		    age);
 	}
 	lock = path_join(state_dir, SERVICE_LOCK_FILE);

@@ -95,12 +95,14 @@ const char *service_probe_who(const struct service_probe *p, char *buf,
  * Does a watch run on STATE_DIR for the config at CONFIG_PATH, now
  * (NOW_MS, ms since the epoch)?  SERVICE_RUNNING, or the liveness with
  * *MSG set (malloc'd, the caller frees it) to what a report says of it:
- * down or hung, with the age of LAST_COMMIT_MS (the state's
- * last_commit_ms, or STAMP_NONE), or why it cannot be told.  Stated once
- * for check (CRITICAL, UNKNOWN) and summary (a report's first words).
+ * down or hung, with LAST_COMMIT_MS (the state's last_commit_ms, or
+ * STAMP_NONE) as an age (AS_AGE: check's status line, read now) or as a
+ * time (a report, the same whenever it is made again), or why it cannot
+ * be told.  Stated once for check (CRITICAL, UNKNOWN) and summary (a
+ * report's first words).
  */
 enum service_liveness service_watch_status(const char *state_dir,
     const char *config_path, int64_t now_ms, int64_t last_commit_ms,
-    char **msg);
+    bool as_age, char **msg);
 
 #endif

@@ -145,6 +145,13 @@ assert_eq "$(jget "$T/all.json" .watch.message | sed 's/; its last commit.*//')"
 "$OMNIWATCH" summary -c "$T/etc/ok.yaml" > "$T/blind.txt" 2> /dev/null
 head -n 1 "$T/blind.txt" | grep -q '^WARNING: omniwatch watch is not running for .*: the counts below stop there$' ||
     fail "no watch: not the text report's first line: $(head -n 1 "$T/blind.txt")"
+# The same report a second later (cmp in summary_post.sh, a cron's diff):
+# the last commit as a time, not an age.
+sqlite3 "$T/state/omniwatch.db" "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); INSERT OR REPLACE INTO meta VALUES ('last_commit_ms', $(date +%s)000)"
+"$OMNIWATCH" summary -c "$T/etc/ok.yaml" > "$T/blind.txt" 2> /dev/null
+sleep 1.1
+"$OMNIWATCH" summary -c "$T/etc/ok.yaml" > "$T/blind2.txt" 2> /dev/null
+cmp "$T/blind.txt" "$T/blind2.txt" || fail "no watch: the report changed within a second: $(head -n 1 "$T/blind2.txt")"
 "$OMNIWATCH" summary -c "$T/etc/ok.yaml" --format html > "$T/blind.html" 2> /dev/null
 grep -q '<ul class="errors"><li>omniwatch watch is not running' "$T/blind.html" ||
     fail "no watch: not said in the HTML report"
