@@ -161,6 +161,10 @@ dashboard_page(void *ctx, const char *path, const struct metrics_query *q,
 		abort();	/* only out of memory */
 	if (strcmp(path, "/") == 0) {
 		summary_view_html(v, &html);
+		/* The chart ends with the current minute, whether or not it
+		 * holds a record yet (the view itself stays open-ended). */
+		html.until_ms = series_floor((int64_t)now * 1000,
+		    SERIES_MINUTE_MS) + SERIES_MINUTE_MS;
 		html.command = "watch";
 		html.source = "the state of this watch, refreshed every minute";
 		html.now_ms = (int64_t)now * 1000;
