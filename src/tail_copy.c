@@ -144,8 +144,9 @@ tail_is_copy_of_path(const char *dir, const char *base, const char *path,
 
 /*
  * Is NAME in DIR, a copy of BASE by name, another live file there (one
- * we follow, or during a start one the last commit saved), or a copy of
- * one with a longer name?  Names outside PM2's scheme tell only by
+ * we follow, or during a start one the last commit saved at a live name:
+ * not a file rotated away, tail_is_live_path), or a copy of one with a
+ * longer name?  Names outside PM2's scheme tell only by
  * prefix, and the longest claim wins: "app-1.log.1.gz" is app-1.log's,
  * though "app" then '-' and a digit names a copy of app.log too
  * (logrotate's `extension .log`, tail_is_copy_name).
@@ -160,7 +161,7 @@ tail_is_anothers_copy(const struct tail *t, const char *dir,
 			return true;
 	for (size_t i = 0; i < t->start_nsaved; i++)
 		if (tail_is_copy_of_path(dir, base, t->start_saved[i].path,
-		    name))
+		    name) && tail_is_live_path(t, t->start_saved[i].path))
 			return true;
 	return false;
 }

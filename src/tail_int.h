@@ -175,6 +175,11 @@ char *tail_app_of(const char *path);
 /* Is FULL (NAME in directory D) a live file one of D's sources follows? */
 bool tail_is_live(const struct tail_dir *d, const char *name,
     const char *full);
+/* Is PATH at a live name of one of T's directories?  The last commit saves
+ * a file rotated away under its rotated name once a start found it there:
+ * that file is drained, and the copies its name would own are the live
+ * file's. */
+bool tail_is_live_path(const struct tail *t, const char *path);
 /* PATH's name (malloc'd) if PATH is in directory DIR (as path_join
  * makes it: "logs/" is "logs"), else NULL. */
 char *tail_name_in(const char *dir, const char *path);

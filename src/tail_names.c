@@ -102,6 +102,21 @@ tail_is_live(const struct tail_dir *d, const char *name, const char *full)
 }
 
 
+bool
+tail_is_live_path(const struct tail *t, const char *path)
+{
+	for (size_t k = 0; k < t->ndirs; k++) {
+		char *name = tail_name_in(t->dirs[k].path, path);
+		bool live = name != NULL && tail_is_live(&t->dirs[k], name,
+		    path);
+
+		free(name);
+		if (live)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Is NAME (in F's directory) a copy that rotation made of F?  For PM2's
  * names: a rotated name of the same app, stream and instance, so that

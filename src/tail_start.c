@@ -253,22 +253,22 @@ tail_is_claimed(const struct tail *t, uint64_t dev, uint64_t ino)
 }
 
 /*
- * Is NAME in D a copy of a file the state knows, still at its path with
- * its inode?  Those are read by the resume of that file (step 1: from its
- * offset, later copies whole), never as orphans: they may hold text
- * counted from the live file, and pm2-logrotate may be rotating it while
- * we start.  A path with another inode now had a new file born there
+ * Is NAME in D a copy of a file the state knows, still at its live path
+ * with its inode?  Those are read by the resume of that file (step 1:
+ * from its offset, later copies whole), never as orphans: they may hold
+ * text counted from the live file, and pm2-logrotate may be rotating it
+ * while we start.  A file saved at its rotated name has no such copies.  A path with another inode now had a new file born there
  * while watch was down; its copies may be orphans.
  */
 static bool
-tail_is_known_copy(const struct tail_dir *d, const char *name,
-    const struct tail_start *ts)
+tail_is_known_copy(const struct tail *t, const struct tail_dir *d,
+    const char *name, const struct tail_start *ts)
 {
 	for (size_t i = 0; i < ts->nsaved; i++) {
 		char *base = tail_name_in(d->path, ts->saved[i].path);
 		bool is_known = false;
 
-		if (base != NULL) {
+		if (base != NULL && tail_is_live_path(t, ts->saved[i].path)) {
 			struct stat st;
 
 			is_known = tail_is_copy_name(base, name) &&
@@ -351,7 +351,7 @@ tail_resume_orphans(struct tail *t, const struct tail_start *ts)
 		/* Read before, or let go: only what was appended since. */
 		from = tail_copy_counted_to(t, c->path, &st);
 		if (from == UINT64_MAX && !tail_seen_had(&t->seen, c->path,
-		    &st) && !tail_is_known_copy(d, name, ts) &&
+		    &st) && !tail_is_known_copy(t, d, name, ts) &&
 		    tail_is_sure_orphan(t, d, name, ts))
 			tail_copy_take(t, c, 0, "a copy made while we were "
 			    "stopped, of text no commit counted");

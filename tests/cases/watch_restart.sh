@@ -163,6 +163,47 @@ start_watch
 wait_count $n failures "known since the last commit, rotated while down"
 stop_watch
 
+echo "# renamed, drained over a restart; the new file copy-truncated while down"
+# A start that finds the renamed file at its new name saves it under that
+# name.  It is no live file's name: the copy made while watch is down
+# again is the new file's, and holds text past its offset; the saved
+# rotated file must not claim it (watch_torture.sh lost it 1 run in 12).
+S="$D/sv-error.log"
+sed 's/rotate_wait: 1s/rotate_wait: 60s/' "$CFG" > "$CFG.new"
+mv "$CFG.new" "$CFG"
+start_watch
+errors "$S" 3 sv
+wait_count $n failures "the app before its rename"
+mv "$S" "$S.1"
+errors "$S" 2 sv2
+wait_count $n failures "the new file after the rename"
+stop_watch
+# PM2 without `pm2 reloadLogs` still writes to the renamed file.
+errors "$S.1" 1 sv1
+start_watch
+wait_count $n failures "the renamed file drained over a restart"
+grep -q "sv-error.log.1: following inode" "$WLOG" ||
+    fail "the renamed file was not followed at its new name"
+stop_watch
+errors "$S" 2 sv3
+cp "$S" "$D/sv-error__2026-12-07_00-06-00.log"
+: > "$S"
+errors "$S" 1 sv4
+start_watch
+wait_count $n failures "the new file's copy, past its offset"
+stop_watch
+# Nor may it claim, as a known file's, the copy of a file born at the
+# live path while watch is down: no commit counted that copy.
+mv "$S" "$S.2"
+errors "$S" 2 sv5
+cp "$S" "$D/sv-error__2026-12-07_00-07-00.log"
+: > "$S"
+errors "$S" 1 sv6
+start_watch
+wait_count $n failures "a copy of a file born while down, beside a rotated one"
+stop_watch
+write_config
+
 echo "# the very first start follows tail.start_at (beginning): live files, no copies"
 rm -rf "$T/state"
 live=$(cat "$D"/*-error.log | grep -c ERROR)
