@@ -284,9 +284,9 @@ tail_copy_is_heirs(const struct tail_file *f, const struct tail_copy *c)
  * written and rotated before we looked again (several rotations while we
  * were stopped, or before a crash lost our last commit).  Copies may be
  * gzipped.  When no copy holds our text, nothing can be told apart and
- * nothing is read.
+ * nothing is read.  Returns whether a copy held it.
  */
-void
+bool
 tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 {
 	struct tail_copy *copies;
@@ -318,11 +318,13 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 			log_info("%s: read %llu bytes from the later copy %s",
 			    f->path, (unsigned long long)fed, copies[i].path);
 		}
-	} else if (ncopies > 0 && f->fp_len > 0)
+	} else if (ncopies > 0 && f->fp_len > 0 && !f->is_copy_only)
+		/* (A file gone has its own words: tail_resume_gone.) */
 		log_warnx("%s: no copy beside it has the head we were reading; "
 		    "what was written after offset %llu before the truncation "
 		    "cannot be found", f->path, (unsigned long long)f->offset);
 	tail_copies_free(copies, ncopies);
+	return match != SIZE_MAX;
 }
 
 

@@ -331,8 +331,8 @@ size_t tail_copy_pick(const struct tail_file *f,
 bool tail_copied_since(const struct tail_file *f,
     const struct tail_seen *seen);
 /* Feeds F's pipeline with what its copies hold that we had not read
- * (SEEN as for tail_truncated). */
-void tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
+ * (SEEN as for tail_truncated); whether a copy held F's text. */
+bool tail_drain_copy(struct tail_file *f, const struct tail_seen *seen);
 /* F, emptied by a truncation or opened at 0 (f->is_emptied), has text
  * again, HEAD (N bytes) read at 0: reads whole generations written and
  * rotated in between, from their copies; whether it read any. */

@@ -88,6 +88,8 @@ tail_find_in_dir(const char *path, uint64_t dev, uint64_t ino)
  * A saved file whose inode is gone (compressed, or deleted after it was
  * copied): what it held past its offset is read from the copy beside its
  * path that has its head, and later copies whole, as for a truncation.
+ * Deleted with no such copy, what was written to it after our last
+ * commit is lost, and we say so: nothing tells whether that was nothing.
  */
 static void
 tail_resume_gone(struct tail *t, const struct state_file *sf)
@@ -108,7 +110,12 @@ tail_resume_gone(struct tail *t, const struct state_file *sf)
 	log_info("%s: inode %llu is gone; looking for its copy to finish it "
 	    "from offset %llu", sf->path, (unsigned long long)sf->ino,
 	    (unsigned long long)sf->offset);
-	tail_drain_copy(f, &t->seen);
+	if (!tail_drain_copy(f, &t->seen) && sf->fp_len > 0)
+		log_warnx("%s: inode %llu was deleted while we were stopped, "
+		    "and no copy beside it has its head: what was written to "
+		    "it after offset %llu, if anything, cannot be read",
+		    sf->path, (unsigned long long)sf->ino,
+		    (unsigned long long)sf->offset);
 	tail_file_drop(f);
 	state_file_forget(t->st, sf->dev, sf->ino);
 }

@@ -204,6 +204,21 @@ wait_count $n failures "a copy of a file born while down, beside a rotated one"
 stop_watch
 write_config
 
+echo "# a known file written and deleted while down, no copy left: said, not silent"
+G="$D/del-error.log"
+start_watch
+errors "$G" 2 del
+wait_count $n failures "the file before its deletion"
+stop_watch
+errors "$G" 1 del2
+n=$((n - 1))	# lost with the file: no copy holds it
+rm "$G"
+start_watch
+wait_count $n failures "nothing read twice, nothing invented"
+grep -q "del-error.log: inode [0-9]* was deleted while we were stopped, and no copy beside it has its head: what was written to it after offset 66, if anything, cannot be read" \
+    "$WLOG" || fail "the deleted file's loss was not said"
+stop_watch
+
 echo "# the very first start follows tail.start_at (beginning): live files, no copies"
 rm -rf "$T/state"
 live=$(cat "$D"/*-error.log | grep -c ERROR)
