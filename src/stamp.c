@@ -223,11 +223,92 @@ seconds_read:
 	return (size_t)(end - buf);
 }
 
+/* The run of 1 to MAX digits at P (at most LEN bytes): its length. */
+static size_t
+stamp_run(const char *p, size_t len, size_t max)
+{
+	size_t n = 0;
+
+	while (n < len && n < max && stamp_isdigit(p[n]))
+		n++;
+	return n;
+}
+
+/*
+ * The bytes of a date and time at P that stamp_parse() cannot read, in
+ * another order or form a log_date_format can give (PM2 7.0.4 writes
+ * `dayjs().format(log_date_format) + ': '` before each line,
+ * lib/God/ForkMode.js and lib/ProcessContainer.js): "DD/MM/YYYY",
+ * "MM-DD-YYYY", "DD.MM.YYYY" or "YYYY/MM/DD", then ' ' or 'T' and
+ * "H:mm[:ss][.SSS]", an optional " AM"/" PM", an optional zone ("Z",
+ * "+00:00", "+0000").  0 when there is none.  Its time is not read: day
+ * and month cannot be told apart.
+ */
+static size_t
+stamp_skip_loose(const char *p, size_t len)
+{
+	size_t i = 0, n, a, b;
+	char sep;
+
+	if ((a = stamp_run(p, len, 4)) == 0 || a == 3 || a >= len)
+		return 0;
+	sep = p[a];
+	if (sep != '/' && sep != '-' && sep != '.')
+		return 0;
+	i = a + 1;
+	if ((b = stamp_run(p + i, len - i, 2)) == 0 || i + b >= len ||
+	    p[i + b] != sep)
+		return 0;
+	i += b + 1;
+	n = stamp_run(p + i, len - i, 4);
+	/* A year at one end, one or two digits at the other. */
+	if (!(a == 4 && n >= 1 && n <= 2) && !(a <= 2 && n == 4))
+		return 0;
+	i += n;
+	if (i >= len || (p[i] != ' ' && p[i] != 'T'))
+		return 0;
+	i++;
+	if ((n = stamp_run(p + i, len - i, 2)) == 0 || i + n + 2 >= len ||
+	    p[i + n] != ':' || stamp_run(p + i + n + 1, len - i - n - 1,
+	    2) != 2)
+		return 0;
+	i += n + 3;
+	if (i + 2 < len && p[i] == ':' && stamp_run(p + i + 1, len - i - 1,
+	    2) == 2)
+		i += 3;
+	if (i + 1 < len && p[i] == '.' && stamp_isdigit(p[i + 1]))
+		for (i++; i < len && stamp_isdigit(p[i]); i++)
+			;
+	if (i + 2 < len && p[i] == ' ' && strchr("AaPp", p[i + 1]) != NULL &&
+	    (p[i + 2] == 'M' || p[i + 2] == 'm'))
+		i += 3;
+	if (i + 1 < len && p[i] == ' ' && (p[i + 1] == '+' ||
+	    p[i + 1] == '-'))
+		i++;
+	if (i < len && p[i] == 'Z')
+		i++;
+	else if (i < len && (p[i] == '+' || p[i] == '-') &&
+	    stamp_run(p + i + 1, len - i - 1, 2) == 2) {
+		i += 3;
+		if (i < len && p[i] == ':' && stamp_run(p + i + 1,
+		    len - i - 1, 2) == 2)
+			i += 3;
+		else if (stamp_run(p + i, len - i, 2) == 2)
+			i += 2;
+	}
+	return i;
+}
+
 size_t
 stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms)
 {
 	int64_t t;
 	size_t n = stamp_parse(p, len, &t);
+
+	/* A stamp we cannot read the time of is still PM2's prefix: the
+	 * line's text follows it (its record's time is then unknown). */
+	if (n == 0 && (n = stamp_skip_loose(p, len)) > 0)
+		t = STAMP_NONE;
 
 	/* A time not followed by ':' is text, not PM2's prefix: *MS stays
 	 * as it was (the line is not stamped). */

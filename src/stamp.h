@@ -28,7 +28,9 @@ size_t stamp_parse(const char *p, size_t len, int64_t *ms);
 /*
  * Parses a PM2 line prefix: a stamp followed by ": ".  Returns the length of
  * the prefix (stamp, colon and space) and its time in *MS (ms since the
- * epoch), or 0 when the line has none (*MS untouched).
+ * epoch; STAMP_NONE for a stamp of another log_date_format, such as
+ * "DD/MM/YYYY HH:mm:ss", whose time cannot be read), or 0 when the line
+ * has none (*MS untouched).
  */
 size_t stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms);
 

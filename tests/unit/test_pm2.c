@@ -218,7 +218,6 @@ test_stamp_not_stamps(void **state)
 		"",
 		"2026-11-29",
 		"[Omni] Failed to create ticket: {",
-		"2026/11/29 20:31:22: x",
 		"20261129T203122: x",
 		"2026-11-29X20:31:22: x",
 		"  status: false,",
@@ -235,6 +234,54 @@ test_stamp_not_stamps(void **state)
 	}
 	/* LEN is honoured: the stamp is not read past it. */
 	assert_int_equal(stamp_parse("2026-11-29T20:31:22: x", 12, &ms), 0);
+}
+
+/* Stamps of other log_date_formats: PM2's prefix, with no time. */
+static void
+test_stamp_other_orders(void **state)
+{
+	static const struct {
+		const char *line;
+		size_t prefix;
+	} good[] = {
+		{ "2026/11/29 20:31:22: x", 21 },
+		{ "29/11/2026 20:31:22: x", 21 },
+		{ "11-29-2026 08:31:22 PM: x", 24 },
+		{ "29.11.2026 20:31: x", 18 },
+		{ "9/1/2026 8:31:22 am: x", 21 },
+		{ "29/11/2026 20:31:22.583 +01:00: x", 32 },
+		{ "11-29-2026 20:31:22 +0100: x", 27 },
+		{ "29/11/2026T20:31:22Z: x", 22 },
+	};
+	static const char *bad[] = {
+		"29/11/26 20:31:22: x",		/* a 2-digit year */
+		"29/11-2026 20:31:22: x",	/* two separators */
+		"123/11/2026 20:31:22: x",
+		"29/11/2026 20:31:22 x",	/* no colon after it */
+		"29/11/2026: x",		/* no time */
+		"12/07 is not a date: x",
+		"29/11/2026 20:3: x",
+	};
+	int64_t ms;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ms = 42;
+		if (stamp_parse_pm2_prefix(good[i].line, strlen(good[i].line),
+		    &ms) != good[i].prefix)
+			fail_msg("'%s': not a %zu-byte prefix", good[i].line,
+			    good[i].prefix);
+		assert_true(ms == STAMP_NONE);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ms = 42;
+		if (stamp_parse_pm2_prefix(bad[i], strlen(bad[i]), &ms) != 0)
+			fail_msg("'%s' read as a prefix", bad[i]);
+		assert_int_equal(ms, 42);
+	}
+	/* LEN is honoured. */
+	assert_int_equal(stamp_parse_pm2_prefix("29/11/2026 20:31:22: x", 19,
+	    &ms), 0);
 }
 
 static void
@@ -1269,6 +1316,7 @@ main(void)
 		cmocka_unit_test(test_stamp_local_time),
 		cmocka_unit_test(test_stamp_same_hour),
 		cmocka_unit_test(test_stamp_not_stamps),
+		cmocka_unit_test(test_stamp_other_orders),
 		cmocka_unit_test(test_stamp_durations),
 		cmocka_unit_test(test_stamp_args),
 		cmocka_unit_test(test_stamp_format),
