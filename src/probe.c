@@ -37,6 +37,7 @@ struct probe_req {
 	char		*body;		/* PROBE_BODY_MAX + 1 */
 	size_t		 body_len;
 	struct probe_answer ans;
+	bool		 is_cut;	/* the body passed PROBE_BODY_MAX */
 	bool		 is_asked;	/* in this run */
 	bool		 is_done;
 };
@@ -82,8 +83,10 @@ probe_write_cb(char *data, size_t size, size_t nmemb, void *userp)
 
 	/* Past the cap the answer is cut (CURLE_WRITE_ERROR with a status:
 	 * still an answer), so an endless body cannot hold a probe. */
-	if (q->body_len + n > PROBE_BODY_MAX)
+	if (q->body_len + n > PROBE_BODY_MAX) {
+		q->is_cut = true;
 		return 0;
+	}
 	memcpy(q->body + q->body_len, data, n);
 	q->body_len += n;
 	return n;
@@ -127,6 +130,7 @@ probe_req_setup(struct probe *p, struct probe_req *q, const char *url,
 	curl_slist_free_all(q->headers);
 	q->headers = NULL;
 	q->body_len = 0;
+	q->is_cut = false;
 	memset(&q->ans, 0, sizeof(q->ans));
 	q->ans.method = method;
 	q->is_asked = true;
@@ -262,11 +266,14 @@ probe_req_done(struct http_transfer *t, CURLcode res, int64_t now_ms)
 
 	curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 	q->is_done = true;
-	/* A status line is an answer, even if the body was then cut or
-	 * stalled. */
-	if (status > 0) {
+	q->ans.status = status;
+	/* A status line is an answer only if the transfer then ended, or
+	 * was cut by us at PROBE_BODY_MAX.  Headers followed by a body that
+	 * stalls past the timeout, or a connection that breaks in the body,
+	 * are a timeout or a failure: a 200 whose body never comes is no
+	 * proof of a route (the status is kept for the evidence). */
+	if (status > 0 && (res == CURLE_OK || q->is_cut)) {
 		q->ans.transport = PROBE_ANSWERED;
-		q->ans.status = status;
 		if (status == 404 || status == 410)
 			q->ans.framework = probe_framework_of(q->body,
 			    q->body_len);

@@ -38,8 +38,10 @@
  *                  base answers (any HTTP status)
  *   auth_rejected  401 or 403
  *   server_error   5xx other than 501
- *   timeout        no answer within the timeout
- *   unreachable    name resolution, connection or TLS failed
+ *   timeout        no whole answer within the timeout (headers with a
+ *                  body that stalls are no answer)
+ *   unreachable    name resolution, connection or TLS failed, or the
+ *                  connection broke before the body ended
  * Where a 404's body names RoutesRequests.php (Lumen's router, with
  * APP_DEBUG on), NotFoundHttpException alone (Symfony's exception, which
  * Laravel's router throws too) or reads "Cannot GET" (Express's
@@ -94,7 +96,7 @@ enum probe_framework {
 
 /* How a request ended. */
 enum probe_transport {
-	PROBE_ANSWERED,		/* an HTTP status came back */
+	PROBE_ANSWERED,		/* a status, and the transfer ended */
 	PROBE_TIMED_OUT,
 	PROBE_FAILED,		/* resolve, connect, TLS, reset */
 };
@@ -104,7 +106,10 @@ struct probe_answer {
 	const char	*method;	/* "GET"...; static */
 	enum probe_transport transport;
 	const char	*reason;	/* libcurl's, when not answered */
-	long		 status;	/* 0 when not answered */
+	/* The status line's, or 0 when none came; an answer only when
+	 * transport is PROBE_ANSWERED (headers then a stalled or broken
+	 * body are PROBE_TIMED_OUT or PROBE_FAILED, status kept). */
+	long		 status;
 	char		 allow[PROBE_ALLOW_MAX];	/* "" when none */
 	enum probe_framework framework;
 	/* The same method's answer on a made-up path beside the endpoint

@@ -149,13 +149,22 @@ probe_framework_words(enum probe_framework f)
 	}
 }
 
-/* "no answer within 10s" or libcurl's reason, for a failed request. */
+/* "no answer within 10s" or libcurl's reason, for a failed request,
+ * saying so when its headers came first. */
 static char *
 probe_failure_words(const struct probe_answer *a, int64_t timeout_ms)
 {
+	if (a->transport == PROBE_TIMED_OUT && a->status > 0)
+		return xasprintf("%s's %ld headers came, but the body did not "
+		    "end within %.3gs", a->method, a->status,
+		    (double)timeout_ms / 1000.0);
 	if (a->transport == PROBE_TIMED_OUT)
 		return xasprintf("no answer to %s within %.3gs", a->method,
 		    (double)timeout_ms / 1000.0);
+	if (a->status > 0)
+		return xasprintf("%s's %ld headers came, but the body failed "
+		    "(%s)", a->method, a->status, a->reason != NULL ?
+		    a->reason : "no answer");
 	return xasprintf("%s failed (%s)", a->method, a->reason != NULL ?
 	    a->reason : "no answer");
 }

@@ -21,6 +21,9 @@ tell apart (omniwatch(1), PROBE):
   /down                503
   /auth                401
   /hang                reads the request, never answers
+  /stall               200 headers (Content-Length: 100), one byte of the
+                       body, then nothing
+  /cut                 the same, then closes the connection
 With "hang" every request is read and never answered.  With "static" it
 is Python's own http.server (SimpleHTTPRequestHandler, serving DIR/www,
 where /api/ready.json exists): 404 to GET and HEAD on a missing path, 501
@@ -86,12 +89,29 @@ class Handler(BaseHTTPRequestHandler):
         log_request_line(self.command, self.path)
         return self.path.split("?", 1)[0]
 
+    def stall_or_cut(self, path):
+        """/stall and /cut: 200 headers, 1 of 100 body bytes, then a
+        stall (until the probe's timeout) or a closed connection."""
+        if path not in ("/stall", "/cut"):
+            return False
+        self.send_response(200)
+        self.send_header("Content-Length", "100")
+        self.end_headers()
+        self.wfile.write(b"x")
+        self.wfile.flush()
+        if path == "/stall":
+            time.sleep(120)
+        self.close_connection = True
+        return True
+
     def handle_any(self):
         path = self.take_request()
         m = self.command
         if HANG_ALL or path == "/hang":
             time.sleep(120)
             self.close_connection = True
+            return
+        if self.stall_or_cut(path):
             return
         if path == "/":
             self.answer(200, b"ok\n")
@@ -166,6 +186,8 @@ class All405Handler(Handler):
 
     def handle_any(self):
         path = self.take_request()
+        if self.stall_or_cut(path):
+            return
         if path == "/":
             self.answer(200, b"ok\n")
         elif path == "/api/tickets" and self.command == "POST":

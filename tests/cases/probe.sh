@@ -137,6 +137,19 @@ assert_eq "$(jget "$T/hang.json" .verdict)" timeout "hang: verdict"
 assert_eq "$rc" 2 "hang: exit status"
 assert_eq "$(jget "$T/hang.json" .base_status)" 200 "hang: base_status"
 assert_eq "$(jget "$T/hang.json" .status)" null "hang: status"
+# A 200's headers, then a body that stalls past the timeout or breaks:
+# no answer, never "the route is deployed" (tester9 26).
+probe stall --timeout 1s "$base/stall"
+assert_eq "$(jget "$T/stall.json" .verdict)" timeout "stall: verdict"
+assert_eq "$rc" 2 "stall: exit status"
+assert_eq "$(jget "$T/stall.json" .status)" null "stall: status"
+jget "$T/stall.json" .evidence | grep -q "GET's 200 headers came, but the body did not end within 1s" ||
+    fail "stall: evidence is $(jget "$T/stall.json" .evidence)"
+probe cut "$base/cut"
+assert_eq "$(jget "$T/cut.json" .verdict)" unreachable "cut: verdict"
+assert_eq "$rc" 2 "cut: exit status"
+jget "$T/cut.json" .evidence | grep -q "GET's 200 headers came, but the body failed" ||
+    fail "cut: evidence is $(jget "$T/cut.json" .evidence)"
 probe hung --timeout 1s "$hung/api/tickets"
 assert_eq "$(jget "$T/hung.json" .verdict)" timeout "hung: verdict"
 assert_eq "$(jget "$T/hung.json" .base_status)" null "hung: base_status"
