@@ -120,8 +120,7 @@ alert_fill_bucket(void *ctx, const struct state_count *c)
 			if (class_idx == r->set->nfailure)
 				continue;
 		}
-		t = c->last_ms != STAMP_NONE ? c->last_ms :
-		    c->minute_ms + 59999;
+		t = state_count_at(c, f->now_ms);
 		if (t > f->now_ms)
 			t = f->now_ms;
 		first = c->first_ms != STAMP_NONE && c->first_ms <= t ?

@@ -250,10 +250,9 @@ alert_pm2_fill_event(void *ctx, int64_t minute_ms, const char *app,
     int instance, enum pm2_event ev, uint64_t count)
 {
 	struct alert_pm2_fill *f = ctx;
-	/* A bucket's restarts are put at the end of its minute, the latest
-	 * they can be (as alert.c places record buckets). */
-	int64_t t = minute_ms + 59999 < f->now_ms ? minute_ms + 59999 :
-	    f->now_ms;
+	/* A bucket's restarts are unstamped: at the end of its minute, the
+	 * latest they can be (as alert.c places record buckets). */
+	int64_t t = state_minute_at(minute_ms, f->now_ms);
 
 	(void)instance;
 	if (ev != PM2_EVENT_RESTART)

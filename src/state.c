@@ -578,6 +578,19 @@ state_spool(struct state *st,
 	return state_rows_end(st, s, rc, false, "read the notification spool");
 }
 
+int64_t
+state_minute_at(int64_t minute_ms, int64_t now_ms)
+{
+	return minute_ms + 59999 < now_ms ? minute_ms + 59999 : now_ms;
+}
+
+int64_t
+state_count_at(const struct state_count *c, int64_t now_ms)
+{
+	return c->last_ms != STAMP_NONE ? c->last_ms :
+	    state_minute_at(c->minute_ms, now_ms);
+}
+
 int
 state_last_outcome(struct state *st, const char *set, const char *outcome,
     int64_t *ms)

@@ -71,6 +71,18 @@ struct state_count {
 	int64_t		 last_ms;
 };
 
+/*
+ * Where records counted without a stamp in the minute that starts at
+ * MINUTE_MS are placed (ms): at the end of their minute, the latest they
+ * can be, or at NOW_MS while that minute is not over (omniwatch(1),
+ * check).  The one rule for every reader of buckets.
+ */
+int64_t state_minute_at(int64_t minute_ms, int64_t now_ms);
+
+/* Where bucket C's records are placed (ms): at its last stamp, else as
+ * state_minute_at places unstamped ones. */
+int64_t state_count_at(const struct state_count *c, int64_t now_ms);
+
 /* An alert rule's state; strings are borrowed (valid during a call). */
 struct state_alert {
 	const char	*name;

@@ -162,10 +162,12 @@ static void
 summary_last_bucket(void *arg, const struct state_count *c)
 {
 	struct summary_last_ctx *ctx = arg;
-	int64_t t = c->last_ms != STAMP_NONE ? c->last_ms : c->minute_ms;
+	int64_t t = state_count_at(c, ctx->now_ms);
 
+	/* A minute not begun, or a stamp ahead of now, is not "last". */
 	if (strcmp(c->pattern_set, ctx->set_name) != 0 ||
-	    strcmp(c->outcome, ctx->outcome) != 0 || t > ctx->now_ms)
+	    strcmp(c->outcome, ctx->outcome) != 0 ||
+	    c->minute_ms > ctx->now_ms || t > ctx->now_ms)
 		return;
 	if (ctx->last_ms == STAMP_NONE || t > ctx->last_ms)
 		ctx->last_ms = t;

@@ -39,7 +39,8 @@ int summary_load_series(struct state *st, struct aggregate *agg,
 
 /*
  * The time of the last record of OUTCOME in pattern set SET_NAME before
- * NOW_MS (its stamp; the bucket's minute when unstamped) into *LAST_MS, or
+ * NOW_MS (where state_count_at places its bucket: its stamp, else the end
+ * of its minute, or NOW_MS if that minute is not over) into *LAST_MS, or
  * STAMP_NONE when the state holds none.  Looks back an hour, a day, 31
  * days, then through the whole state, so that the usual case reads few
  * buckets.  Returns 0, or -1 when the state could not be read (logged).

@@ -163,3 +163,21 @@ if [ -n "$CHECK" ]; then
 	grep -q "^OMNIWATCH UNKNOWN - source $T/hidden/\*.log: cannot list $T/hidden: Permission denied; check cannot tell which files watch should follow" "$T/out" ||
 		fail "an unlistable source: $(cat "$T/out")"
 fi
+
+echo "# an unstamped success is at the end of its minute, or now"
+# tester9 08: PM2 without --time stamps nothing, and check took the last
+# success to be at the start of its minute, so that with a success every
+# second --no-success-critical 30s was CRITICAL from second 30 of every
+# minute.  The success is written once 3 s of a minute have gone (a
+# bounded wait), so that its minute began longer ago than the limit (2s).
+in_minute() {
+	_im_s=$(date +%S)
+	_im_s=${_im_s#0}
+	[ "$_im_s" -ge 3 ] && [ "$_im_s" -le 50 ]
+}
+wait_for "second 3 to 50 of a minute" in_minute
+echo "[Omni] Ticket created successfully: { ticketId: 100, ticket_number: 'TCK-100' }" >> "$D/desk-out.log"
+wait_count 3 successes "an unstamped success committed"
+assert_eq "$(run_check --window 1h --warning 1 --critical 1 --no-success-critical 2s)" 0 \
+    "an unstamped success of this minute: not CRITICAL ($(cat "$T/out"))"
+grep -q ', last success [01]s ago |' "$T/out" || fail "unstamped last success: $(cat "$T/out")"
