@@ -224,8 +224,8 @@ alert_new(const struct config *cfg, struct match_set **sets, size_t nsets,
 		struct alert_rule *r = &al->rules[i];
 		int64_t ms;
 
-		if (state_last_outcome(st, r->set->name, "success", &ms) == 0 &&
-		    ms != STAMP_NONE)
+		if (state_last_outcome(st, r->set->name, "success", now_ms,
+		    &ms) == 0 && ms != STAMP_NONE)
 			r->last_success_ms = ms;
 	}
 	if (state_alerts(st, alert_restore, al) != 0 ||

@@ -406,7 +406,7 @@ watch_open(struct watch *w)
 		int64_t ms;
 
 		if (state_last_outcome(w->st, w->sets[i]->name, "success",
-		    &ms) == 0 && ms != STAMP_NONE)
+		    stamp_now_ms(), &ms) == 0 && ms != STAMP_NONE)
 			metrics_last_success(w->mx, w->sets[i]->name, ms);
 	}
 	/* Everything is open that start-up needs: from here on watch reads

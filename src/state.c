@@ -593,11 +593,15 @@ state_count_at(const struct state_count *c, int64_t now_ms)
 
 int
 state_last_outcome(struct state *st, const char *set, const char *outcome,
-    int64_t *ms)
+    int64_t now_ms, int64_t *ms)
 {
-	sqlite3_stmt *s = state_query(st, "SELECT max(coalesce(last_ms,"
-	    " minute_ms)) FROM buckets WHERE pattern_set = ?1 AND outcome = ?2",
+	/* The latest stamp, and the latest minute with unstamped records:
+	 * those are placed by state_minute_at(), not here. */
+	sqlite3_stmt *s = state_query(st, "SELECT max(last_ms),"
+	    " max(CASE WHEN last_ms IS NULL THEN minute_ms END) FROM buckets"
+	    " WHERE pattern_set = ?1 AND outcome = ?2",
 	    "read the last outcome");
+	int64_t stamped = STAMP_NONE, minute;
 	int rc;
 
 	if (s == NULL)
@@ -605,9 +609,17 @@ state_last_outcome(struct state *st, const char *set, const char *outcome,
 	sqlite3_bind_text(s, 1, set, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, outcome, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	*ms = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL ?
-	    sqlite3_column_int64(s, 0) : STAMP_NONE;
-	if (rc != SQLITE_ROW)
+	*ms = STAMP_NONE;
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+			stamped = *ms = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+			minute = state_minute_at(sqlite3_column_int64(s, 1),
+			    now_ms);
+			if (stamped == STAMP_NONE || minute > stamped)
+				*ms = minute;
+		}
+	} else
 		state_log(st, "read the last outcome");
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : -1;

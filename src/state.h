@@ -186,11 +186,11 @@ int state_spool(struct state *st,
 
 /*
  * The time of the last record of OUTCOME for pattern set SET ever
- * committed (its stamp, else the start of its minute) into *MS, or
- * STAMP_NONE.  Returns 0 or -1.
+ * committed (its stamp, else where state_minute_at() places it at
+ * NOW_MS) into *MS, or STAMP_NONE; ms since the epoch.  Returns 0 or -1.
  */
 int state_last_outcome(struct state *st, const char *set,
-    const char *outcome, int64_t *ms);
+    const char *outcome, int64_t now_ms, int64_t *ms);
 
 /*
  * Saves VALUE under KEY in the meta table at the next commit.  Returns 0

@@ -71,3 +71,28 @@ stop_watch
 # one); once it has stopped, none may be.
 ls "$T" | grep -q 'omniwatch.prom.*tmp' && fail "no temporary file is left beside the textfile"
 echo "ok: textfile written atomically"
+
+# After a restart, the last success of a record with no stamp is where
+# every reader of the buckets places it (omniwatch(1): the end of its
+# minute, or now while it lasts), not the start of its minute.  Written
+# past second 3 of a minute, so that the start would be seconds before it.
+sec_in_range() {
+	_s=$(date -u +%S)
+	_s=${_s#0}
+	[ "$_s" -ge 3 ] && [ "$_s" -le 50 ]
+}
+WAIT_S=70 wait_for "a second between 3 and 50" sec_in_range
+start_watch
+written=$(date -u +%s)
+echo "req=unstamped SUCCESS" >> "$D/other-out.log"
+wait_count 2 successes
+stop_watch
+start_watch
+port=$(sed -n 's|^omniwatch: metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics$|\1|p' "$WLOG" | tail -n 1)
+M=http://127.0.0.1:$port/metrics
+last=$(metric 'omniwatch_last_success_timestamp_seconds{pattern_set="errors"}')
+last=${last%%.*}
+[ -n "$last" ] && [ "$last" -ge "$written" ] ||
+	fail "last success after a restart: expected at least $written, got '$last'"
+echo "ok: last success after a restart placed no earlier than its write"
+stop_watch

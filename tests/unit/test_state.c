@@ -899,8 +899,10 @@ test_alerts_spool(void **state)
 	assert_int_equal(state_alerts(st, st_alert_fn, &seen), 0);
 	assert_int_equal(seen.n, 0);
 
-	/* The last success of a set, from its buckets: stamp, else minute. */
-	assert_int_equal(state_last_outcome(st, "omni", "success", &ms), 0);
+	/* The last success of a set, from its buckets: its stamp, else the
+	 * end of its minute, or now while that minute lasts. */
+	assert_int_equal(state_last_outcome(st, "omni", "success", MIN(9),
+	    &ms), 0);
 	assert_true(ms == STAMP_NONE);
 	struct state_count c = st_count(MIN(1), "app", "success", "", 1,
 	    STAMP_NONE, STAMP_NONE);
@@ -909,8 +911,20 @@ test_alerts_spool(void **state)
 	    MIN(0) + 7000);
 	assert_int_equal(state_count(st, &c), 0);
 	assert_int_equal(state_commit(st), 0);
-	assert_int_equal(state_last_outcome(st, "omni", "success", &ms), 0);
-	assert_int_equal(ms, MIN(1));
+	assert_int_equal(state_last_outcome(st, "omni", "success", MIN(9),
+	    &ms), 0);
+	assert_int_equal(ms, MIN(1) + 59999);
+	assert_int_equal(state_last_outcome(st, "omni", "success",
+	    MIN(1) + 20000, &ms), 0);
+	assert_int_equal(ms, MIN(1) + 20000);
+	/* A stamp later than the unstamped minute's end wins. */
+	c = st_count(MIN(2), "app", "success", "", 1, MIN(2) + 1000,
+	    MIN(2) + 3000);
+	assert_int_equal(state_count(st, &c), 0);
+	assert_int_equal(state_commit(st), 0);
+	assert_int_equal(state_last_outcome(st, "omni", "success", MIN(9),
+	    &ms), 0);
+	assert_int_equal(ms, MIN(2) + 3000);
 	state_close(st);
 }
 
@@ -933,6 +947,7 @@ test_upgrade_v1(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts; DROP TABLE spool;"
 	    "DROP TABLE instance_buckets; DROP TABLE pm2_events;"
 	    "DROP TABLE pm2_instances; DROP TABLE probes;"
+
 	    " PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* summary reads it as it is; watch upgrades it, keeping counts. */
@@ -963,6 +978,7 @@ test_upgrade_v2(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts;"
 	    "DROP TABLE instance_buckets; DROP TABLE pm2_events;"
 	    "DROP TABLE pm2_instances; DROP TABLE probes;"
+
 	    "CREATE TABLE alerts (name TEXT PRIMARY KEY, status TEXT NOT NULL,"
 	    " id TEXT NOT NULL, since_ms INTEGER NOT NULL,"
 	    " last_notified_ms INTEGER NOT NULL, streak INTEGER NOT NULL,"
