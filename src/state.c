@@ -70,18 +70,27 @@ static const char state_sql_count[] =
 	"  coalesce(excluded.last_ms, last_ms))";
 
 static const char state_sql_file_save[] =
-	"INSERT INTO files (dev, ino, fp_len, fp_crc, offset, path, updated_ms)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	"INSERT INTO files (dev, ino, fp_len, fp_crc, offset, path, updated_ms,"
+	" at_offset, at_len, at_crc)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 	" ON CONFLICT (dev, ino) DO UPDATE SET fp_len = excluded.fp_len,"
 	" fp_crc = excluded.fp_crc, offset = excluded.offset,"
-	" path = excluded.path, updated_ms = excluded.updated_ms";
+	" path = excluded.path, updated_ms = excluded.updated_ms,"
+	" at_offset = excluded.at_offset, at_len = excluded.at_len,"
+	" at_crc = excluded.at_crc";
 
 static const char state_sql_file_forget[] =
 	"DELETE FROM files WHERE dev = ?1 AND ino = ?2";
 
 static const char state_sql_files[] =
-	"SELECT dev, ino, fp_len, fp_crc, offset, path, updated_ms FROM files"
+	"SELECT dev, ino, fp_len, fp_crc, offset, path, updated_ms, at_offset,"
+	" at_len, at_crc FROM files"
 	" ORDER BY path, dev, ino";
+/* The same of a state before version 7, read only: where each file's
+ * text was last seen is not known. */
+static const char state_sql_files_v1[] =
+	"SELECT dev, ino, fp_len, fp_crc, offset, path, updated_ms, 0, 0, 0"
+	" FROM files ORDER BY path, dev, ino";
 
 static const char state_sql_buckets[] =
 	"SELECT minute_ms, pattern_set, app, stream, outcome, class, count,"
@@ -164,7 +173,8 @@ state_open(const char *dir, bool read_only, char **err)
 		goto fail;
 	if (!read_only && state_prepare_changes(st, err) != 0)
 		goto fail;
-	if (state_prepare(st, state_sql_files, &st->files, err) != 0 ||
+	if (state_prepare(st, st->version >= 7 ? state_sql_files :
+	    state_sql_files_v1, &st->files, err) != 0 ||
 	    state_prepare(st, state_sql_buckets, &st->buckets, err) != 0)
 		goto fail;
 	return st;
@@ -349,9 +359,10 @@ state_write(struct state *st, const struct state_op *op)
 		return state_change(st, s, "count");
 	case STATE_OP_FILE_SAVE:
 		s = st->file_save;
-		state_bind(s, "iiiii ti", (int64_t)f->dev, (int64_t)f->ino,
+		state_bind(s, "iiiii ti iii", (int64_t)f->dev, (int64_t)f->ino,
 		    (int64_t)f->fp_len, (int64_t)f->fp_crc, (int64_t)f->offset,
-		    f->path, f->updated_ms);
+		    f->path, f->updated_ms, (int64_t)f->at_offset,
+		    (int64_t)f->at_len, (int64_t)f->at_crc);
 		return state_change(st, s, "save a file's offset");
 	case STATE_OP_FILE_FORGET:
 		s = st->file_forget;
@@ -460,17 +471,20 @@ state_files_load(struct state *st, struct state_file **files, size_t *n)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct state_file *f;
 		const char *path;
-		int64_t fp_len, fp_crc;
+		int64_t fp_len, fp_crc, at_len, at_crc;
 
 		if (len == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
 			out = xreallocarray(out, cap, sizeof(*out));
 		}
 		f = &out[len++];
-		state_columns(s, "uuiiu ti", &f->dev, &f->ino, &fp_len, &fp_crc,
-		    &f->offset, &path, &f->updated_ms);
+		state_columns(s, "uuiiu ti uii", &f->dev, &f->ino, &fp_len,
+		    &fp_crc, &f->offset, &path, &f->updated_ms, &f->at_offset,
+		    &at_len, &at_crc);
 		f->fp_len = (uint32_t)fp_len;
 		f->fp_crc = (uint32_t)fp_crc;
+		f->at_len = (uint32_t)at_len;
+		f->at_crc = (uint32_t)at_crc;
 		f->path = xstrdup(path);
 	}
 	if (state_rows_end(st, s, rc, true, "read the files") != 0) {

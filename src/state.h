@@ -57,6 +57,11 @@ struct state_file {
 	uint64_t	 offset;	/* bytes; records before it are counted */
 	char		*path;		/* last known path */
 	int64_t		 updated_ms;
+	/* The last bytes read (AT_LEN of them, at most 256, crc32 AT_CRC)
+	 * end at AT_OFFSET (>= offset); AT_LEN 0: not known. */
+	uint64_t	 at_offset;
+	uint32_t	 at_len;
+	uint32_t	 at_crc;
 };
 
 struct state_count {

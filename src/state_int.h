@@ -41,6 +41,7 @@ struct state {
 	char		*path;		/* DIR/omniwatch.db, for messages */
 	sqlite3		*db;
 	bool		 read_only;
+	int		 version;	/* PRAGMA user_version */
 	bool		 is_failing;	/* the last commit failed (said once) */
 	struct state_journal journal;	/* changes since the last commit */
 	int64_t		 spool_seq;	/* the last seq given to a notice */

@@ -39,7 +39,7 @@
 #include "state_readonly.h"
 #include "xmalloc.h"
 
-#define STATE_VERSION		6
+#define STATE_VERSION		7
 #define STATE_BUSY_MS		5000	/* a checkpoint takes far less */
 #define STATE_DIR_MODE		0750	/* logs' contents may be private */
 
@@ -97,6 +97,20 @@ static const char state_schema_v3[] =
 	" DEFAULT 0;"
 	"ALTER TABLE alerts ADD COLUMN sample BLOB NOT NULL DEFAULT x'';"
 	"PRAGMA user_version = 3;";
+
+/*
+ * Version 7: where each file's text was last seen, besides its head: the
+ * crc32 of the AT_LEN bytes that end at AT_OFFSET (tail_save).  A file
+ * emptied while watch was down (`pm2 flush`) and written again past our
+ * offset, from a head as before (a banner every start prints), has other
+ * bytes there.  0 is "not known" (an upgraded state, a file not read
+ * since): the head alone tells, as before.
+ */
+static const char state_schema_v7[] =
+	"ALTER TABLE files ADD COLUMN at_offset INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE files ADD COLUMN at_len INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE files ADD COLUMN at_crc INTEGER NOT NULL DEFAULT 0;"
+	"PRAGMA user_version = 7;";
 
 
 /* ---------------------------------------------------------------------
@@ -229,7 +243,10 @@ state_schema_init(struct state *st, char **err)
 	if (version <= 5 && state_exec(st, state_probe_schema,
 	    "add the probes' table", err) != 0)
 		goto fail;
-	if (version > 5 && state_check_version(st, version, false, err) != 0)
+	if (version <= 6 && state_exec(st, state_schema_v7,
+	    "add where each file's text was last seen", err) != 0)
+		goto fail;
+	if (version > 6 && state_check_version(st, version, false, err) != 0)
 		goto fail;
 	if (state_exec(st, "COMMIT", "commit the tables", err) != 0)
 		goto fail;
@@ -282,6 +299,7 @@ state_open_rw(struct state *st, const char *dir, char **err)
 		return -1;
 	if (state_schema_init(st, err) != 0)
 		return -1;
+	st->version = STATE_VERSION;
 	return 0;
 }
 
@@ -331,6 +349,7 @@ state_open_ro(struct state *st, const char *dir, char **err)
 		if (rc != 0)
 			return -1;
 	}
+	st->version = version;
 	return state_check_version(st, version, true, err);
 }
 

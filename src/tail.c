@@ -17,6 +17,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "log.h"
 #include "path.h"
@@ -381,6 +382,10 @@ tail_save(struct tail *t, bool flush)
 		sf.offset = pipeline_safe_offset(f->pipeline);
 		sf.path = f->path;
 		sf.updated_ms = now_ms;
+		sf.at_offset = f->at_len > 0 ? f->offset : 0;
+		sf.at_len = f->at_len;
+		sf.at_crc = f->at_len > 0 ? (uint32_t)crc32(0L, f->at,
+		    f->at_len) : 0;
 		if (sf.offset == f->saved_offset &&
 		    sf.fp_len == f->saved_fp_len &&
 		    sf.fp_crc == f->saved_fp_crc)

@@ -442,6 +442,7 @@ tail_truncated(struct tail_file *f, uint64_t size,
 	f->fp_len = 0;
 	f->fp_crc = 0;
 	f->fp_size = 0;
+	f->at_len = 0;
 	memset(&f->fp_mtime, 0, sizeof(f->fp_mtime));
 	f->flush_at_ms = 0;
 	f->is_emptied = true;
@@ -539,6 +540,49 @@ tail_pread(struct tail_file *f)
 		log_warn("%s: read at offset %llu", f->path,
 		    (unsigned long long)f->offset);
 	return n;
+}
+
+/*
+ * Keeps the last bytes of F's text read (N of them in BUF, read at F's
+ * offset), up to TAIL_FP_MAX: the place a start checks that F still
+ * holds our text beyond its head (tail_at_same).
+ */
+static void
+tail_at_learn(struct tail_file *f, const char *buf, size_t n)
+{
+	size_t keep;
+
+	if (n >= TAIL_FP_MAX) {
+		memcpy(f->at, buf + n - TAIL_FP_MAX, TAIL_FP_MAX);
+		f->at_len = TAIL_FP_MAX;
+		return;
+	}
+	keep = f->at_len < TAIL_FP_MAX - n ? f->at_len : TAIL_FP_MAX - n;
+	memmove(f->at, f->at + f->at_len - keep, keep);
+	memcpy(f->at + keep, buf, n);
+	f->at_len = (uint32_t)(keep + n);
+}
+
+bool
+tail_at_same(struct tail_file *f, const struct state_file *sf,
+    const struct stat *st)
+{
+	unsigned char got[TAIL_FP_MAX];
+
+	if (sf->at_len == 0 || sf->at_len > TAIL_FP_MAX ||
+	    sf->at_offset < sf->at_len)
+		return true;
+	/* Files grow: shorter than where we saw our text, it is another. */
+	if ((uint64_t)st->st_size < sf->at_offset ||
+	    pread(f->fd, got, sf->at_len, (off_t)(sf->at_offset -
+	    sf->at_len)) != (ssize_t)sf->at_len ||
+	    (uint32_t)crc32(0L, got, sf->at_len) != sf->at_crc)
+		return false;
+	if (sf->at_offset == f->offset) {
+		memcpy(f->at, got, sf->at_len);
+		f->at_len = sf->at_len;
+	}
+	return true;
 }
 
 /*
@@ -677,6 +721,7 @@ tail_read(struct tail_file *f)
 	f->has_more = false;
 	while (n > 0) {
 		tail_fp_learn(f, t->buf, (size_t)n);
+		tail_at_learn(f, t->buf, (size_t)n);
 		pipeline_feed(f->pipeline, t->buf, (size_t)n);
 		f->offset += (uint64_t)n;
 		t->stats.bytes += (uint64_t)n;

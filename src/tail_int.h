@@ -62,6 +62,10 @@ struct tail_file {
 	uint32_t	 head_len;
 	uint32_t	 head_crc;
 	uint64_t	 offset;	/* bytes of the file fed to the pipeline */
+	/* The last AT_LEN bytes read, which end at offset (tail_at_learn):
+	 * saved as where its text was last seen (state_file's at_*). */
+	unsigned char	 at[TAIL_FP_MAX];
+	uint32_t	 at_len;
 	uint64_t	 saved_offset;	/* last offset saved, or UINT64_MAX */
 	uint32_t	 saved_fp_len;	/* and the fingerprint saved with it */
 	uint32_t	 saved_fp_crc;
@@ -232,6 +236,10 @@ struct tail_file *tail_open(struct tail *t, const char *path,
 /* The same with the file open at FD (taken), named PATH. */
 struct tail_file *tail_follow(struct tail *t, const char *path, int fd,
     uint64_t offset);
+/* Does F (opened at SF's offset, ST an fstat of it) still hold the bytes
+ * SF last saw at SF's at_offset?  Yes when SF does not know them. */
+bool tail_at_same(struct tail_file *f, const struct state_file *sf,
+    const struct stat *st);
 /* Marks F rotated away from its path; it is drained until let go. */
 void tail_rotated(struct tail_file *f, const char *why);
 /* F was truncated or rewritten (now SIZE bytes): what it held past our

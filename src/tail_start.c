@@ -235,9 +235,11 @@ tail_start_one(struct tail *t, const char *path, void *ctx)
 		f->saved_fp_crc = sf->fp_crc;
 		if ((uint64_t)st.st_size < sf->offset ||
 		    tail_fp_compute(f->fd, sf->fp_len, &crc) != 0 ||
-		    crc != sf->fp_crc ||
+		    crc != sf->fp_crc || !tail_at_same(f, sf, &st) ||
 		    tail_copied_since(f, &t->seen)) {
-			/* Truncated (or rewritten) while we were stopped. */
+			/* Truncated (or rewritten) while we were stopped:
+			 * its size, its head, the bytes where we last read
+			 * or a copy since tells. */
 			tail_truncated(f, (uint64_t)st.st_size, &t->seen);
 		} else
 			f->fp_size = 0;	/* extend the fingerprint as it grows */

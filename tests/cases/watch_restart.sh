@@ -219,6 +219,29 @@ grep -q "del-error.log: inode [0-9]* was deleted while we were stopped, and no c
     "$WLOG" || fail "the deleted file's loss was not said"
 stop_watch
 
+echo "# emptied while down (pm2 flush), the same banner, written past our offset"
+# The head (the first 256 bytes) is as before: only the bytes where we
+# last read tell the file is another text.
+B="$D/flush-error.log"
+banner() {
+	for i in 1 2 3 4 5 6; do
+		echo "[app] starting: the same banner line $i, printed at every start"
+	done >> "$B"
+}
+start_watch
+banner
+errors "$B" 2 fl
+wait_count $n failures "the file before its flush"
+stop_watch
+: > "$B"
+banner
+errors "$B" 4 fl2
+start_watch
+wait_count $n failures "the new text from its start"
+grep -q "flush-error.log: inode [0-9]* truncated" "$WLOG" ||
+    fail "the rewrite was not seen"
+stop_watch
+
 echo "# the very first start follows tail.start_at (beginning): live files, no copies"
 rm -rf "$T/state"
 live=$(cat "$D"/*-error.log | grep -c ERROR)

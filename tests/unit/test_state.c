@@ -184,7 +184,7 @@ test_open_creates(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 6);
+	assert_int_equal(sqlite3_column_int(s, 0), 7);
 	sqlite3_finalize(s);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
 	    NULL), SQLITE_OK);
@@ -224,11 +224,11 @@ test_open_errors(void **state)
 	state_close(st_open(false));
 	path = xasprintf("%s/omniwatch.db", st_dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL,
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 8", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	want = xasprintf("%s: schema version 7 is newer than this omniwatch "
-	    "knows (6); use the omniwatch that wrote it", path);
+	want = xasprintf("%s: schema version 8 is newer than this omniwatch "
+	    "knows (7); use the omniwatch that wrote it", path);
 	assert_null(state_open(st_dir, false, &err));
 	assert_string_equal(err, want);
 	free(err);
@@ -947,7 +947,9 @@ test_upgrade_v1(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts; DROP TABLE spool;"
 	    "DROP TABLE instance_buckets; DROP TABLE pm2_events;"
 	    "DROP TABLE pm2_instances; DROP TABLE probes;"
-
+	    "ALTER TABLE files DROP COLUMN at_offset;"
+	    "ALTER TABLE files DROP COLUMN at_len;"
+	    "ALTER TABLE files DROP COLUMN at_crc;"
 	    " PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* summary reads it as it is; watch upgrades it, keeping counts. */
@@ -978,7 +980,9 @@ test_upgrade_v2(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE alerts;"
 	    "DROP TABLE instance_buckets; DROP TABLE pm2_events;"
 	    "DROP TABLE pm2_instances; DROP TABLE probes;"
-
+	    "ALTER TABLE files DROP COLUMN at_offset;"
+	    "ALTER TABLE files DROP COLUMN at_len;"
+	    "ALTER TABLE files DROP COLUMN at_crc;"
 	    "CREATE TABLE alerts (name TEXT PRIMARY KEY, status TEXT NOT NULL,"
 	    " id TEXT NOT NULL, since_ms INTEGER NOT NULL,"
 	    " last_notified_ms INTEGER NOT NULL, streak INTEGER NOT NULL,"
@@ -1003,7 +1007,7 @@ test_upgrade_v2(void **state)
 		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version",
 		    -1, &s, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(s, 0), 6);
+		assert_int_equal(sqlite3_column_int(s, 0), 7);
 		sqlite3_finalize(s);
 	}
 	sqlite3_close(db);
@@ -1057,7 +1061,10 @@ test_instance_buckets(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE instance_buckets;"
 	    "DROP TABLE pm2_events; DROP TABLE pm2_instances;"
-	    "DROP TABLE probes; PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE probes; ALTER TABLE files DROP COLUMN at_offset;"
+	    "ALTER TABLE files DROP COLUMN at_len;"
+	    "ALTER TABLE files DROP COLUMN at_crc; PRAGMA user_version = 3",
+	    NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	st = st_open(true);
 	assert_int_equal(state_instance_buckets(st, STAMP_NONE, STAMP_NONE,
