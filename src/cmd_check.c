@@ -21,8 +21,9 @@
  *    ends, kill -9 included, so this is known at once);
  *  - it hangs: the lock is held, but its heartbeat (the lock file's
  *    mtime, touched every 5 s) is older than 30 s;
- *  - a live file under the sources is not among the followed files,
- *    though it has bytes and was born longer ago than watch needs to see
+ *  - a live file under the sources, or one dump.pm2 places elsewhere
+ *    (tail_dump_live_files), is not among the followed files, though it
+ *    has bytes and was born longer ago than watch needs to see
  *    and commit a new file (commit_interval + sweep + 5 s);
  *  - with --alerts, while one of watch's alert rules is firing (named).
  * The window is judged by the alert rules' own code
@@ -68,6 +69,7 @@
 #include "summary.h"
 #include "tail.h"
 #include "watch_check.h"
+#include "watch_pm2.h"
 #include "xmalloc.h"
 
 #define CHECK_OK		0
@@ -398,6 +400,7 @@ check_followed(const struct check *c, const struct config *cfg,
     struct state *st, char **msg)
 {
 	struct check_follow cf;
+	struct watch_dump wd;
 
 	memset(&cf, 0, sizeof(cf));
 	cf.c = c;
@@ -409,6 +412,12 @@ check_followed(const struct check *c, const struct config *cfg,
 		return CHECK_UNKNOWN;
 	}
 	tail_live_files(cfg, check_follow_one, &cf);
+	/* And the logs dump.pm2 places elsewhere, which watch follows as
+	 * well (or should: one in a directory made after watch started is
+	 * outside its sandbox). */
+	watch_dump_load(&wd, cfg);
+	tail_dump_live_files(&wd.d, check_follow_one, &cf);
+	watch_dump_release(&wd);
 	state_files_free(cf.files, cf.nfiles);
 	if (cf.nmissed == 0)
 		return 0;

@@ -517,23 +517,47 @@ tail_free(struct tail *t)
 }
 
 
+/*
+ * Does watch follow LOG of dump.pm2?  It is followed as a pattern: one
+ * with glob characters would match other files, or none, so it is not
+ * (warned of when WARN).
+ */
+static bool
+tail_dump_followed(const struct pm2_dump_log *log, bool warn)
+{
+	if (strpbrk(log->path, "*?[\\") == NULL)
+		return true;
+	if (warn)
+		log_warnx("%s: the log of app '%s' in dump.pm2 has glob "
+		    "characters in its name; not followed", log->path,
+		    log->app);
+	return false;
+}
+
 void
 tail_set_dump(struct tail *t, const struct pm2_dump *d)
 {
 	t->dump = d;
 	for (size_t i = 0; d != NULL && i < d->nlogs; i++) {
-		/* Followed as a pattern: one with glob characters would
-		 * match other files, or none. */
-		if (strpbrk(d->logs[i].path, "*?[\\") != NULL) {
-			log_warnx("%s: the log of app '%s' in dump.pm2 has "
-			    "glob characters in its name; not followed",
-			    d->logs[i].path, d->logs[i].app);
+		if (!tail_dump_followed(&d->logs[i], true))
 			continue;
-		}
 		t->dump_srcs = xreallocarray(t->dump_srcs, t->ndump_srcs + 1,
 		    sizeof(*t->dump_srcs));
 		memset(&t->dump_srcs[t->ndump_srcs], 0,
 		    sizeof(*t->dump_srcs));
 		t->dump_srcs[t->ndump_srcs++].path = xstrdup(d->logs[i].path);
+	}
+}
+
+void
+tail_dump_live_files(const struct pm2_dump *d, void (*fn)(void *ctx,
+    const char *path), void *ctx)
+{
+	for (size_t i = 0; d != NULL && i < d->nlogs; i++) {
+		struct stat st;
+
+		if (tail_dump_followed(&d->logs[i], false) &&
+		    stat(d->logs[i].path, &st) == 0 && S_ISREG(st.st_mode))
+			fn(ctx, d->logs[i].path);
 	}
 }

@@ -171,6 +171,15 @@ void tail_live_files(const struct config *cfg, void (*fn)(void *ctx,
     const char *path), void *ctx);
 
 /*
+ * Calls FN with the path of every log of D (dump.pm2, as
+ * watch_dump_load reads it) that watch follows (tail_set_dump's rule)
+ * and that is a regular file now: the live files of the apps that log
+ * outside PM2_HOME/logs.  For `check`.
+ */
+void tail_dump_live_files(const struct pm2_dump *d, void (*fn)(void *ctx,
+    const char *path), void *ctx);
+
+/*
  * The stream of the log at PATH as watch names it: "out" or "error" for a
  * PM2 log (pm2_log_name_parse), else "" (a static string).  Backtest names
  * the files it replays by the same rule (tail_names.c).
