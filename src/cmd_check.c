@@ -25,6 +25,9 @@
  *    (tail_dump_live_files), is not among the followed files, though it
  *    has bytes and was born longer ago than watch needs to see
  *    and commit a new file (commit_interval + sweep + 5 s);
+ *  - PM2 says an app is online, but its out or error log is not there
+ *    (watch_check_missing_logs): deleted under PM2, which writes to it
+ *    until `pm2 reloadLogs`;
  *  - with --alerts, while one of watch's alert rules is firing (named).
  * The window is judged by the alert rules' own code
  * (alert_window_counts), so `check --window 5m` and a rule with
@@ -456,21 +459,18 @@ check_alert_one(void *ctx, const struct state_alert *a)
 }
 
 /*
- * The apps PM2 gave up on ("errored", by its own log, as the state keeps
- * it: pm2_apps.h), as "app omni (errored 5m ago): PM2 gave up on it, and
+ * The apps of APPS PM2 gave up on ("errored", by its own log, as the
+ * state keeps it: pm2_apps.h), as "app omni (errored 5m ago): PM2 gave up on it, and
  * it writes no log" (malloc'd), or NULL.  Such an app writes no log: nothing of it can be
  * counted until it is started again, so check is CRITICAL, rules or not.
  */
 static char *
-check_errored(const struct check *c, struct state *st)
+check_errored(const struct check *c, const struct pm2_apps *apps)
 {
-	struct pm2_apps *apps;
 	char *names = NULL, age[40];
 	size_t n = 0;
-	int rc;
 
-	/* Instance states only: no event is in an empty range. */
-	if ((apps = summary_load_pm2(st, c->now_ms, c->now_ms, &rc)) == NULL)
+	if (apps == NULL)
 		return NULL;
 	for (size_t i = 0; i < apps->napps; i++) {
 		int64_t since;
@@ -492,7 +492,6 @@ check_errored(const struct check *c, struct state *st)
 		names = next;
 		n++;
 	}
-	pm2_apps_free(apps);
 	if (names == NULL)
 		return NULL;
 	{
@@ -515,8 +514,10 @@ check_run(const struct check *c, const struct config *cfg,
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
+	char *missing;
+	struct pm2_apps *apps;
 	int64_t last_success, limit, digest;
-	size_t nempty;
+	size_t nempty, nmissing;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -559,7 +560,9 @@ check_run(const struct check *c, const struct config *cfg,
 		firing = xasprintf("firing: %s", ca.names);
 		free(ca.names);
 	}
-	if ((errored = check_errored(c, st)) != NULL) {
+	/* PM2's instance states only: no event is in an empty range. */
+	apps = summary_load_pm2(st, c->now_ms, c->now_ms, &rc);
+	if ((errored = check_errored(c, apps)) != NULL) {
 		char *both = xasprintf("%s%s%s", errored, firing != NULL ?
 		    "; " : "", firing != NULL ? firing : "");
 
@@ -567,6 +570,20 @@ check_run(const struct check *c, const struct config *cfg,
 		free(errored);
 		firing = both;
 	}
+	if ((missing = watch_check_missing_logs(cfg, apps, &nmissing)) !=
+	    NULL) {
+		char *both = xasprintf("log files missing while PM2 reports "
+		    "%s online: %s; PM2 keeps writing to a deleted log until "
+		    "`pm2 reloadLogs` (run it), and nothing of %s is "
+		    "counted%s%s", nmissing == 1 ? "the app" : "the apps",
+		    missing, nmissing == 1 ? "it" : "them", firing != NULL ?
+		    "; " : "", firing != NULL ? firing : "");
+
+		free(firing);
+		free(missing);
+		firing = both;
+	}
+	pm2_apps_free(apps);
 	if ((nempty = watch_check_empty_sources(cfg, false, &first)) > 0) {
 		blind = nempty == 1 ? xasprintf("%s matches no app's log "
 		    "file: nothing is watched there", first) :

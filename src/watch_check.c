@@ -18,6 +18,7 @@
 #include "pm2.h"
 #include "tail.h"
 #include "watch_check.h"
+#include "watch_pm2.h"
 #include "xmalloc.h"
 
 int
@@ -226,4 +227,117 @@ watch_check_pm2_homes(const struct config *cfg, char **err)
 			return -1;
 	}
 	return 0;
+}
+
+/* An app's name as its log files carry it, loosely: PM2 puts '-' for
+ * every character but [a-zA-Z0-9.-] (PM2 7.0.4 lib/Common.js,
+ * prepareAppConf: formated_app_name); '_' is taken as '-' both ways. */
+static char *
+watch_check_log_app(const char *name)
+{
+	char *s = xstrdup(name);
+
+	for (char *p = s; *p != '\0'; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '.')
+			*p = '-';
+	return s;
+}
+
+struct watch_check_logs {
+	char		**apps;		/* watch_check_log_app's */
+	enum pm2_stream	*streams;
+	size_t		 n;
+};
+
+static void
+watch_check_logs_add(struct watch_check_logs *wl, const char *app,
+    enum pm2_stream stream)
+{
+	wl->apps = xreallocarray(wl->apps, wl->n + 1, sizeof(*wl->apps));
+	wl->streams = xreallocarray(wl->streams, wl->n + 1,
+	    sizeof(*wl->streams));
+	wl->apps[wl->n] = watch_check_log_app(app);
+	wl->streams[wl->n++] = stream;
+}
+
+static void
+watch_check_live_one(void *ctx, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct pm2_log_name name;
+
+	base = base != NULL ? base + 1 : path;
+	if (pm2_log_name_parse(base, &name) != 0)
+		return;
+	if (!name.is_rotated)
+		watch_check_logs_add(ctx, name.app, name.stream);
+	pm2_log_name_release(&name);
+}
+
+static bool
+watch_check_logs_has(const struct watch_check_logs *wl, const char *app,
+    enum pm2_stream stream)
+{
+	for (size_t i = 0; i < wl->n; i++)
+		if (wl->streams[i] == stream && strcmp(wl->apps[i], app) == 0)
+			return true;
+	return false;
+}
+
+char *
+watch_check_missing_logs(const struct config *cfg,
+    const struct pm2_apps *apps, size_t *nmissing)
+{
+	static const enum pm2_stream streams[] = {
+		PM2_STREAM_OUT, PM2_STREAM_ERROR
+	};
+	struct watch_check_logs wl;
+	struct watch_dump wd;
+	char *names = NULL;
+
+	*nmissing = 0;
+	if (apps == NULL)
+		return NULL;
+	memset(&wl, 0, sizeof(wl));
+	tail_live_files(cfg, watch_check_live_one, &wl);
+	/* A log dump.pm2 places elsewhere is there if its path is (a
+	 * device, /dev/null, too: PM2 writes nothing we could read). */
+	watch_dump_load(&wd, cfg);
+	for (size_t i = 0; i < wd.d.nlogs; i++) {
+		struct stat sb;
+
+		if (stat(wd.d.logs[i].path, &sb) == 0)
+			watch_check_logs_add(&wl, wd.d.logs[i].app,
+			    wd.d.logs[i].stream);
+	}
+	watch_dump_release(&wd);
+	for (size_t i = 0; i < apps->napps; i++) {
+		const struct pm2_apps_app *app = &apps->apps[i];
+		char *logname, *next;
+		bool missing[2];
+		int64_t since;
+
+		if (pm2_apps_app_state(app, &since) != PM2_STATE_ONLINE)
+			continue;
+		logname = watch_check_log_app(app->name);
+		for (size_t k = 0; k < 2; k++)
+			missing[k] = !watch_check_logs_has(&wl, logname,
+			    streams[k]);
+		free(logname);
+		if (!missing[0] && !missing[1])
+			continue;
+		next = xasprintf("%s%s%s (%s)", names != NULL ? names : "",
+		    names != NULL ? ", " : "", app->name, missing[0] &&
+		    missing[1] ? "out and error logs" : missing[0] ?
+		    "out log" : "error log");
+		free(names);
+		names = next;
+		(*nmissing)++;
+	}
+	for (size_t i = 0; i < wl.n; i++)
+		free(wl.apps[i]);
+	free(wl.apps);
+	free(wl.streams);
+	return names;
 }

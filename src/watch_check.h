@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "pm2_apps.h"
 
 /*
  * Checks that CFG's state_dir exists as a writable directory, or that its
@@ -52,5 +53,17 @@ size_t watch_check_empty_sources(const struct config *cfg, bool log,
  * missing.
  */
 int watch_check_pm2_homes(const struct config *cfg, char **err);
+
+/*
+ * The apps of APPS (PM2's states, as the state keeps them) that PM2
+ * reports online but whose out or error log is not there: no live file
+ * of that app and stream under CFG's sources (tail_live_files) and none
+ * at the path dump.pm2 gives it.  PM2 keeps writing to a log deleted
+ * under it until `pm2 reloadLogs`, so nothing of such an app is counted.
+ * Returns "tick (out and error logs), api (out log)" (malloc'd) with
+ * *NMISSING the number of apps, or NULL (APPS NULL, or none missing).
+ */
+char *watch_check_missing_logs(const struct config *cfg,
+    const struct pm2_apps *apps, size_t *nmissing);
 
 #endif

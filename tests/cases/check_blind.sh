@@ -1,7 +1,8 @@
 #!/bin/sh
 # omniwatch check is not OK while watch cannot see what it should count
 # (tester9's report): an app's log that dump.pm2 places in a directory
-# made after watch started, which the sandbox keeps watch from opening.
+# made after watch started, which the sandbox keeps watch from opening;
+# an app online in PM2 whose logs were deleted under it.
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
@@ -19,6 +20,11 @@ out_has() {
 # Outside $T, the config's directory, which the sandbox allows.
 X=$(mktemp -d "${TMPDIR:-/tmp}/omniwatch-else.XXXXXX")
 trap 'cleanup_watch; rm -rf "$X"' EXIT
+# A PM2 --time stamp (local time = UTC here), SECONDS_AGO from now.
+stamp() {
+	date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%S
+}
+
 write_config
 echo "req=1 OK-never-seen" > "$L"
 start_watch
@@ -26,7 +32,7 @@ wait_count 1 successes "the first success counted"
 assert_eq "$(run_check)" 0 "watch sees its one app: ok"
 
 echo "# a new app logs into a directory made after watch started (pm2 save)"
-grep -q 'landlock ABI' "$WLOG" || { echo "skip: no Landlock here"; exit 77; }
+if grep -q 'landlock ABI' "$WLOG"; then
 mkdir -p "$X/newdir"
 echo "req=2 ERROR 500" > "$X/newdir/o.log"
 printf '[{"name": "late", "pm_out_log_path": "%s/newdir/o.log"}]\n' \
@@ -35,4 +41,28 @@ wait_for "watch to try the new app's log" grep -q "newdir/o.log" "$WLOG"
 sleep 7	# past the grace: commit_interval + sweep + 5 s
 assert_eq "$(run_check)" 2 "a log of dump.pm2 watch cannot open: critical"
 out_has "^OMNIWATCH CRITICAL - omniwatch watch does not follow $X/newdir/o.log (16 bytes) under its sources" "the file named"
+rm "$W/dump.pm2" "$X/newdir/o.log"
+else
+	echo "skip: no Landlock here, watch can open it"
+fi
+
+echo "# an app online in PM2 whose logs are deleted under it"
+{
+	echo "$(stamp 0): PM2 log: App [tick:0] starting in -fork mode-"
+	echo "$(stamp 0): PM2 log: App [tick:0] online"
+} >> "$W/pm2.log"
+echo "req=3 OK-never-seen" > "$D/tick-out.log"
+: > "$D/tick-error.log"
+wait_count 2 successes "the app's success counted"
+is_ok() { [ "$(run_check)" = 0 ]; }
+wait_for "check OK with the app's logs there" is_ok
+rm "$D/tick-out.log" "$D/tick-error.log"
+assert_eq "$(run_check)" 2 "its logs deleted: critical"
+out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app online: tick (out and error logs); PM2 keeps writing to a deleted log until \`pm2 reloadLogs\` (run it), and nothing of it is counted; failure rate" "the app and the fix named"
+echo "req=4 OK-never-seen" > "$D/tick-out.log"
+assert_eq "$(run_check)" 2 "its error log still missing: critical"
+out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app online: tick (error log); " "the error log named"
+echo "$(stamp 0): PM2 log: Stopping app:tick id:0" >> "$W/pm2.log"
+echo "$(stamp 0): PM2 log: App [tick:0] exited with code [0] via signal [SIGINT]" >> "$W/pm2.log"
+wait_for "check OK once the app is stopped" is_ok
 stop_watch
