@@ -516,6 +516,7 @@ check_run(const struct check *c, const struct config *cfg,
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
 	char *missing;
 	struct pm2_apps *apps;
+	struct watch_dump wd;
 	int64_t last_success, limit, digest;
 	size_t nempty, nmissing;
 	int rc;
@@ -570,13 +571,11 @@ check_run(const struct check *c, const struct config *cfg,
 		free(errored);
 		firing = both;
 	}
-	if ((missing = watch_check_missing_logs(cfg, apps, &nmissing)) !=
-	    NULL) {
-		char *both = xasprintf("log files missing while PM2 reports "
-		    "%s online: %s; PM2 keeps writing to a deleted log until "
-		    "`pm2 reloadLogs` (run it), and nothing of %s is "
-		    "counted%s%s", nmissing == 1 ? "the app" : "the apps",
-		    missing, nmissing == 1 ? "it" : "them", firing != NULL ?
+	watch_dump_load(&wd, cfg);
+	missing = watch_check_missing_logs(cfg, &wd.d, apps, &nmissing);
+	watch_dump_release(&wd);
+	if (missing != NULL) {
+		char *both = xasprintf("%s%s%s", missing, firing != NULL ?
 		    "; " : "", firing != NULL ? firing : "");
 
 		free(firing);

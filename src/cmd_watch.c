@@ -418,6 +418,17 @@ watch_open(struct watch *w)
 	tail_start(w->tail, stamp_now_ms());
 	alert_tick(w->al, stamp_now_ms());
 	watch_commit(w, false);
+	/* PM2's log is read up to now: an app it runs whose logs are gone
+	 * is one we cannot see (check says the same, CRITICAL). */
+	if (w->pm2 != NULL) {
+		size_t nmissing;
+		char *missing = watch_check_missing_logs(w->cfg,
+		    &w->dump.d, watch_pm2_apps(w->pm2), &nmissing);
+
+		if (missing != NULL)
+			log_warnx("%s", missing);
+		free(missing);
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.u64 = loop_data(LOOP_TAIL, tail_fd(w->tail));

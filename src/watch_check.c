@@ -18,7 +18,6 @@
 #include "pm2.h"
 #include "tail.h"
 #include "watch_check.h"
-#include "watch_pm2.h"
 #include "xmalloc.h"
 
 int
@@ -287,13 +286,13 @@ watch_check_logs_has(const struct watch_check_logs *wl, const char *app,
 
 char *
 watch_check_missing_logs(const struct config *cfg,
-    const struct pm2_apps *apps, size_t *nmissing)
+    const struct pm2_dump *dump, const struct pm2_apps *apps,
+    size_t *nmissing)
 {
 	static const enum pm2_stream streams[] = {
 		PM2_STREAM_OUT, PM2_STREAM_ERROR
 	};
 	struct watch_check_logs wl;
-	struct watch_dump wd;
 	char *names = NULL;
 
 	*nmissing = 0;
@@ -303,15 +302,13 @@ watch_check_missing_logs(const struct config *cfg,
 	tail_live_files(cfg, watch_check_live_one, &wl);
 	/* A log dump.pm2 places elsewhere is there if its path is (a
 	 * device, /dev/null, too: PM2 writes nothing we could read). */
-	watch_dump_load(&wd, cfg);
-	for (size_t i = 0; i < wd.d.nlogs; i++) {
+	for (size_t i = 0; dump != NULL && i < dump->nlogs; i++) {
 		struct stat sb;
 
-		if (stat(wd.d.logs[i].path, &sb) == 0)
-			watch_check_logs_add(&wl, wd.d.logs[i].app,
-			    wd.d.logs[i].stream);
+		if (stat(dump->logs[i].path, &sb) == 0)
+			watch_check_logs_add(&wl, dump->logs[i].app,
+			    dump->logs[i].stream);
 	}
-	watch_dump_release(&wd);
 	for (size_t i = 0; i < apps->napps; i++) {
 		const struct pm2_apps_app *app = &apps->apps[i];
 		char *logname, *next;
@@ -339,5 +336,15 @@ watch_check_missing_logs(const struct config *cfg,
 		free(wl.apps[i]);
 	free(wl.apps);
 	free(wl.streams);
+	if (names != NULL) {
+		char *msg = xasprintf("log files missing while PM2 reports %s "
+		    "online: %s; PM2 keeps writing to a deleted log until `pm2 "
+		    "reloadLogs` (run it), and nothing of %s is counted",
+		    *nmissing == 1 ? "the app" : "the apps", names,
+		    *nmissing == 1 ? "it" : "them");
+
+		free(names);
+		names = msg;
+	}
 	return names;
 }

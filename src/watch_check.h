@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "pm2_apps.h"
+#include "pm2_dump.h"
 
 /*
  * Checks that CFG's state_dir exists as a writable directory, or that its
@@ -58,12 +59,16 @@ int watch_check_pm2_homes(const struct config *cfg, char **err);
  * The apps of APPS (PM2's states, as the state keeps them) that PM2
  * reports online but whose out or error log is not there: no live file
  * of that app and stream under CFG's sources (tail_live_files) and none
- * at the path dump.pm2 gives it.  PM2 keeps writing to a log deleted
+ * at the path DUMP (CFG's dump.pm2 as watch_dump_load reads it; may be
+ * NULL) gives it.  PM2 keeps writing to a log deleted
  * under it until `pm2 reloadLogs`, so nothing of such an app is counted.
- * Returns "tick (out and error logs), api (out log)" (malloc'd) with
- * *NMISSING the number of apps, or NULL (APPS NULL, or none missing).
+ * Returns what to say of them, "log files missing while PM2 reports the
+ * apps online: tick (out and error logs), api (out log); ..." with the
+ * fix (malloc'd), and *NMISSING the number of apps, or NULL (APPS NULL,
+ * or none missing).  watch warns of it at start, check is CRITICAL.
  */
 char *watch_check_missing_logs(const struct config *cfg,
-    const struct pm2_apps *apps, size_t *nmissing);
+    const struct pm2_dump *dump, const struct pm2_apps *apps,
+    size_t *nmissing);
 
 #endif

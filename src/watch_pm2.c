@@ -232,6 +232,12 @@ watch_pm2_free(struct watch_pm2 *wp)
 	free(wp);
 }
 
+const struct pm2_apps *
+watch_pm2_apps(const struct watch_pm2 *wp)
+{
+	return wp->apps;
+}
+
 /* ---------------------------------------------------------------------
  * dump.pm2.
  */

@@ -43,6 +43,10 @@ void watch_pm2_line(struct watch_pm2 *wp, const char *path,
 /* The metrics families above, into B. */
 void watch_pm2_metrics(const struct watch_pm2 *wp, struct metrics_buf *b);
 
+/* The apps and their states as PM2's log said them so far (borrowed:
+ * valid until the next line of PM2's log, or watch_pm2_free). */
+const struct pm2_apps *watch_pm2_apps(const struct watch_pm2 *wp);
+
 /* Accepts NULL. */
 void watch_pm2_free(struct watch_pm2 *wp);
 

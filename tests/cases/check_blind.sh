@@ -59,6 +59,14 @@ wait_for "check OK with the app's logs there" is_ok
 rm "$D/tick-out.log" "$D/tick-error.log"
 assert_eq "$(run_check)" 2 "its logs deleted: critical"
 out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app online: tick (out and error logs); PM2 keeps writing to a deleted log until \`pm2 reloadLogs\` (run it), and nothing of it is counted; failure rate" "the app and the fix named"
+# watch says the same at start.
+stop_watch
+start_watch
+missing_said() {
+	grep -qF "omniwatch: warning: log files missing while PM2 reports the app online: tick (out and error logs); PM2 keeps writing to a deleted log until \`pm2 reloadLogs\` (run it), and nothing of it is counted" "$WLOG"
+}
+wait_for "watch's warning at start" missing_said
+echo "ok: watch warns of it at start"
 echo "req=4 OK-never-seen" > "$D/tick-out.log"
 assert_eq "$(run_check)" 2 "its error log still missing: critical"
 out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app online: tick (error log); " "the error log named"
