@@ -21,6 +21,9 @@
  *    ends, kill -9 included, so this is known at once);
  *  - it hangs: the lock is held, but its heartbeat (the lock file's
  *    mtime, touched every 5 s) is older than 30 s;
+ *  - it runs but commits nothing: the state's last commit is older
+ *    than watch's idle commit (30 s), commit_interval and 30 s more
+ *    (service_watch_status): a full state disk, or a stalled commit;
  *  - a live file under the sources, or one dump.pm2 places elsewhere
  *    (tail_dump_live_files), is not among the followed files, though it
  *    has bytes and was born longer ago than watch needs to see
@@ -339,11 +342,12 @@ check_watch(const struct check *c, const struct config *cfg,
 	if (state_meta_get(st, "last_commit_ms", &last_commit) != 0)
 		last_commit = STAMP_NONE;
 	switch (service_watch_status(cfg->state_dir, cfg->path, c->now_ms,
-	    last_commit, true, msg)) {
+	    last_commit, cfg->commit_ms, true, msg)) {
 	case SERVICE_RUNNING:
 		return 0;
 	case SERVICE_DOWN:
 	case SERVICE_HUNG:
+	case SERVICE_STALLED:
 		return CHECK_CRITICAL;
 	default:
 		return CHECK_UNKNOWN;

@@ -337,7 +337,8 @@ cmd_summary(int argc, char **argv)
 	if (state_meta_get(st, "last_commit_ms", &last_commit) != 0)
 		last_commit = STAMP_NONE;
 	(void)service_watch_status(cfg->state_dir, cfg->path,
-	    (int64_t)now * 1000, last_commit, false, &view->blind);
+	    (int64_t)now * 1000, last_commit, cfg->commit_ms, false,
+	    &view->blind);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

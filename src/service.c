@@ -264,13 +264,21 @@ service_probe_who(const struct service_probe *p, char *buf, size_t size)
 
 enum service_liveness
 service_watch_status(const char *state_dir, const char *config_path,
-    int64_t now_ms, int64_t last_commit_ms, bool as_age, char **msg)
+    int64_t now_ms, int64_t last_commit_ms, int64_t commit_ms, bool as_age,
+    char **msg)
 {
 	struct service_probe p;
 	char age[STAMP_BUFLEN + 32], since[96] = "", who[64], *lock;
 
 	*msg = NULL;
 	service_probe(state_dir, now_ms, &p);
+	/* Alive, but a commit that fails (a full state disk) or never ends
+	 * keeps all it counts from the state, the reports and the alerts:
+	 * it commits at least every SERVICE_COMMIT_IDLE_MS when it can. */
+	if (p.liveness == SERVICE_RUNNING && last_commit_ms != STAMP_NONE &&
+	    now_ms - last_commit_ms > SERVICE_COMMIT_IDLE_MS + commit_ms +
+	    SERVICE_HUNG_MS)
+		p.liveness = SERVICE_STALLED;
 	if (p.liveness == SERVICE_RUNNING)
 		return p.liveness;
 	if (last_commit_ms != STAMP_NONE && as_age) {
@@ -293,6 +301,15 @@ service_watch_status(const char *state_dir, const char *config_path,
 		*msg = xasprintf("omniwatch %s for %s hangs: no heartbeat for "
 		    "%s%s", service_probe_who(&p, who, sizeof(who)),
 		    config_path, age, since);
+		break;
+	case SERVICE_STALLED:
+		*msg = xasprintf("omniwatch %s for %s runs but commits "
+		    "nothing%s, though it commits at least every %llds: its "
+		    "commits fail (a full or read-only state disk?) or stall, "
+		    "and nothing it counts since is saved or alerted on; its "
+		    "log says why", service_probe_who(&p, who, sizeof(who)),
+		    config_path, since,
+		    (long long)(SERVICE_COMMIT_IDLE_MS / 1000));
 		break;
 	default:
 		*msg = xasprintf("cannot tell whether omniwatch watch runs: "

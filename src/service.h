@@ -28,6 +28,10 @@
 #define SERVICE_LOCK_FILE	"watch.lock"
 #define SERVICE_HEARTBEAT_MS	5000	/* the lock file's mtime, at most */
 #define SERVICE_HUNG_MS		30000	/* heartbeat older: watch hangs */
+/* watch commits its state at least this often, idle or not (the
+ * state's last_commit_ms); a last commit older than this, its
+ * commit_interval and SERVICE_HUNG_MS means commits fail or stall. */
+#define SERVICE_COMMIT_IDLE_MS	30000
 
 struct service;
 
@@ -66,6 +70,7 @@ void service_free(struct service *sv);
 enum service_liveness {
 	SERVICE_RUNNING,	/* locked, heartbeat fresh */
 	SERVICE_HUNG,		/* locked, heartbeat older than SERVICE_HUNG_MS */
+	SERVICE_STALLED,	/* running, but commits nothing (see above) */
 	SERVICE_DOWN,		/* not locked, or no lock file at all */
 	SERVICE_UNKNOWN,	/* cannot be told (permissions): see err */
 };
@@ -93,16 +98,19 @@ const char *service_probe_who(const struct service_probe *p, char *buf,
 
 /*
  * Does a watch run on STATE_DIR for the config at CONFIG_PATH, now
- * (NOW_MS, ms since the epoch)?  SERVICE_RUNNING, or the liveness with
- * *MSG set (malloc'd, the caller frees it) to what a report says of it:
- * down or hung, with LAST_COMMIT_MS (the state's last_commit_ms, or
- * STAMP_NONE) as an age (AS_AGE: check's status line, read now) or as a
+ * (NOW_MS, ms since the epoch), and commit?  SERVICE_RUNNING, or the
+ * liveness with *MSG set (malloc'd, the caller frees it) to what a report
+ * says of it: down or hung, or running but stalled (its LAST_COMMIT_MS,
+ * the state's last_commit_ms or STAMP_NONE, older than
+ * SERVICE_COMMIT_IDLE_MS + COMMIT_MS, its commit_interval, +
+ * SERVICE_HUNG_MS: commits fail, a full state disk, or stall), with the
+ * last commit as an age (AS_AGE: check's status line, read now) or as a
  * time (a report, the same whenever it is made again), or why it cannot
  * be told.  Stated once for check (CRITICAL, UNKNOWN) and summary (a
  * report's first words).
  */
 enum service_liveness service_watch_status(const char *state_dir,
     const char *config_path, int64_t now_ms, int64_t last_commit_ms,
-    bool as_age, char **msg);
+    int64_t commit_ms, bool as_age, char **msg);
 
 #endif

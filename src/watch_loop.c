@@ -14,7 +14,8 @@
  *               just a socket that stays quiet)
  * then runs the cron (watch_duties: what each duty does, and when it is
  * due).  The timerfd is armed for the earliest duty's deadline and never
- * otherwise, so an idle agent wakes only for the sweep and the heartbeat.
+ * otherwise, so an idle agent wakes only for the sweep, the heartbeat and
+ * the idle commit.
  */
 #include "autoconf.h"
 
@@ -184,8 +185,12 @@ WATCH_DUTY(service, service_tick(w->sv, now), service_deadline(w->sv, now))
 static void
 watch_commit_tick(struct watch *w, int64_t now)
 {
+	/* Idle too, now and then: the state's last_commit_ms tells check
+	 * that commits still work (service.h, SERVICE_COMMIT_IDLE_MS). */
 	if ((tail_stats(w->tail)->bytes != w->committed_bytes ||
-	    state_is_dirty(w->st)) && w->dirty_since_ms == 0)
+	    state_is_dirty(w->st) ||
+	    now - w->last_commit_ms >= SERVICE_COMMIT_IDLE_MS) &&
+	    w->dirty_since_ms == 0)
 		w->dirty_since_ms = now;
 	if (w->has_notice || (w->dirty_since_ms != 0 &&
 	    (now - w->dirty_since_ms >= w->cfg->commit_ms ||
@@ -197,7 +202,7 @@ static int64_t
 watch_commit_deadline(const struct watch *w, int64_t now)
 {
 	return w->dirty_since_ms != 0 ? w->dirty_since_ms + w->cfg->commit_ms :
-	    INT64_MAX;
+	    w->last_commit_ms + SERVICE_COMMIT_IDLE_MS;
 }
 
 /* A new dump.pm2 (pm2 save) that names other logs: looked at when the
@@ -240,8 +245,9 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  *            WATCHDOG=1 at half WatchdogSec
  *   commit   counts, offsets and the alerts' state: commit_interval after
  *            the first uncommitted change, at commit_records records, or
- *            at once when an alert changed; only then may the
- *            notifications it queued be sent
+ *            at once when an alert changed, and SERVICE_COMMIT_IDLE_MS
+ *            after the last one when idle (check reads its time); only
+ *            then may the notifications it queued be sent
  *   dump     a new dump.pm2 that names other logs: all opened again
  *            (last: it replaces the modules the others use)
  * A new duty is one row here, and its tick and deadline above.

@@ -2,7 +2,8 @@
 # omniwatch check is not OK while watch cannot see what it should count
 # (tester9's report): an app's log that dump.pm2 places in a directory
 # made after watch started, which the sandbox keeps watch from opening;
-# an app online in PM2 whose logs were deleted under it.
+# an app online in PM2 whose logs were deleted under it; a watch that
+# runs but whose commits fail (a full state disk).
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
@@ -73,4 +74,15 @@ out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app onlin
 echo "$(stamp 0): PM2 log: Stopping app:tick id:0" >> "$W/pm2.log"
 echo "$(stamp 0): PM2 log: App [tick:0] exited with code [0] via signal [SIGINT]" >> "$W/pm2.log"
 wait_for "check OK once the app is stopped" is_ok
+
+echo "# watch runs, but its last commit is old: commits fail or stall"
+old=$(($(date +%s) - 300))000
+sqlite3 "$T/state/omniwatch.db" "PRAGMA busy_timeout = 5000; UPDATE meta SET value = $old WHERE key = 'last_commit_ms'" > /dev/null
+assert_eq "$(run_check)" 2 "no commit for 5m: critical"
+out_has "^OMNIWATCH CRITICAL - omniwatch watch (pid $WPID) for $CFG runs but commits nothing; its last commit was 5m ago, though it commits at least every 30s: its commits fail (a full or read-only state disk?) or stall, and nothing it counts since is saved or alerted on; its log says why$" "the stall said"
+"$OMNIWATCH" summary -c "$CFG" > "$T/summary" 2>&1
+grep -q "runs but commits nothing; its last commit was at " "$T/summary" || fail "summary says so: $(head -n 3 "$T/summary")"
+echo "ok: summary says so"
+# An idle watch commits at least every 30 s: check is OK again.
+WAIT_S=45 wait_for "watch's idle commit" is_ok
 stop_watch
