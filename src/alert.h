@@ -31,6 +31,7 @@
 
 #include "config.h"
 #include "match.h"
+#include "pm2_daemon.h"
 #include "redact.h"
 #include "state.h"
 
@@ -203,6 +204,19 @@ struct alert_window {
  */
 int alert_window_counts(struct state *st, struct match_set *set,
     int64_t window_ms, int64_t now_ms, struct alert_window *out);
+
+/*
+ * What a restarts rule of WINDOW_MS over every app would count at NOW_MS,
+ * per app, of the events EV of PM2's log in ST (PM2_EVENT_RESTART is what
+ * the rule counts; `check` counts PM2_EVENT_UNPLANNED_EXIT, which a
+ * planned restart, reload or stop is not): a rule filled as watch fills
+ * one at start, the counts its condition compares.  FN is called for
+ * each app counted, with its count.  SET is any pattern set (a rule has
+ * one).  Reads only.  Returns 0 or -1.
+ */
+int alert_window_restarts(struct state *st, struct match_set *set,
+    enum pm2_event ev, int64_t window_ms, int64_t now_ms,
+    void (*fn)(void *ctx, const char *app, uint64_t n), void *ctx);
 
 void alert_free(struct alert *al);
 

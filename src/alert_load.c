@@ -290,6 +290,39 @@ alert_window_counts(struct state *st, struct match_set *set,
 	return rc;
 }
 
+int
+alert_window_restarts(struct state *st, struct match_set *set,
+    enum pm2_event ev, int64_t window_ms, int64_t now_ms,
+    void (*fn)(void *ctx, const char *app, uint64_t n), void *ctx)
+{
+	struct config_alert cfg;
+	struct alert_rule r;
+	struct alert al;
+	char *err = NULL;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&r, 0, sizeof(r));
+	memset(&al, 0, sizeof(al));
+	cfg.name = "restarts";
+	cfg.kind = CONFIG_ALERT_RESTARTS;
+	cfg.window_ms = window_ms;
+	al.rules = &r;
+	al.nrules = 1;
+	al.st = st;
+	rc = alert_rule_init(&r, &cfg, &set, 1, now_ms, &err);
+	if (rc == 0)
+		rc = alert_pm2_fill_events(&al, ev, now_ms - window_ms - 60000,
+		    now_ms);
+	if (rc == 0) {
+		alert_rule_advance(&r, now_ms);
+		alert_pm2_each(&r, fn, ctx);
+	}
+	free(err);
+	alert_rule_release(&r);
+	return rc;
+}
+
 void
 alert_free(struct alert *al)
 {

@@ -243,6 +243,7 @@ alert_pm2_value(const struct alert *al, const struct alert_rule *r)
 struct alert_pm2_fill {
 	struct alert	*al;
 	int64_t		 now_ms;
+	enum pm2_event	 ev;		/* the event counted */
 };
 
 static void
@@ -255,7 +256,7 @@ alert_pm2_fill_event(void *ctx, int64_t minute_ms, const char *app,
 	int64_t t = state_minute_at(minute_ms, f->now_ms);
 
 	(void)instance;
-	if (ev != PM2_EVENT_RESTART)
+	if (ev != f->ev)
 		return;
 	for (size_t i = 0; i < f->al->nrules; i++) {
 		struct alert_rule *r = &f->al->rules[i];
@@ -269,7 +270,14 @@ alert_pm2_fill_event(void *ctx, int64_t minute_ms, const char *app,
 int
 alert_pm2_fill(struct alert *al, int64_t since_ms, int64_t now_ms)
 {
-	struct alert_pm2_fill f = { al, now_ms };
+	return alert_pm2_fill_events(al, PM2_EVENT_RESTART, since_ms, now_ms);
+}
+
+int
+alert_pm2_fill_events(struct alert *al, enum pm2_event ev, int64_t since_ms,
+    int64_t now_ms)
+{
+	struct alert_pm2_fill f = { al, now_ms, ev };
 	bool any = false;
 
 	for (size_t i = 0; i < al->nrules; i++)
@@ -278,6 +286,18 @@ alert_pm2_fill(struct alert *al, int64_t since_ms, int64_t now_ms)
 		return 0;
 	return state_pm2_events(al->st, since_ms / 60000 * 60000, STAMP_NONE,
 	    alert_pm2_fill_event, &f);
+}
+
+void
+alert_pm2_each(const struct alert_rule *r,
+    void (*fn)(void *ctx, const char *app, uint64_t n), void *ctx)
+{
+	for (size_t i = 0; r->pm2 != NULL && i < r->pm2->napps; i++) {
+		uint64_t n = alert_pm2_in_window(r, &r->pm2->apps[i]);
+
+		if (n > 0)
+			fn(ctx, r->pm2->apps[i].name, n);
+	}
 }
 
 /* Appends to NOTE (of LEN bytes so far, at most ALERT_PM2_NOTE_MAX). */

@@ -18,6 +18,7 @@
 
 #include "alert_int.h"
 #include "config.h"
+#include "pm2_daemon.h"
 
 /* Is K one of the kinds above (no records counted in its window)? */
 bool alert_pm2_is_kind(enum config_alert_kind k);
@@ -32,6 +33,17 @@ double alert_pm2_value(const struct alert *al, const struct alert_rule *r);
 /* The restarts of the window [SINCE_MS, NOW_MS] from the state, at
  * start.  Returns 0 or -1 (logged). */
 int alert_pm2_fill(struct alert *al, int64_t since_ms, int64_t now_ms);
+
+/* As alert_pm2_fill(), counting the events EV instead of restarts:
+ * alert_window_restarts() fills its rule so for `check`. */
+int alert_pm2_fill_events(struct alert *al, enum pm2_event ev,
+    int64_t since_ms, int64_t now_ms);
+
+/* Calls FN for each app R (a restarts rule) counted within its window,
+ * with that count, as its condition and note count (exposed for
+ * alert_window_restarts()). */
+void alert_pm2_each(const struct alert_rule *r,
+    void (*fn)(void *ctx, const char *app, uint64_t n), void *ctx);
 
 /* The note of R's notice (malloc'd), or NULL when PM2 has nothing to
  * say about its apps. */

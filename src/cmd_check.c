@@ -31,7 +31,10 @@
  *  - PM2 says an app is online, but its out or error log is not there
  *    (watch_check_missing_logs): deleted under PM2, which writes to it
  *    until `pm2 reloadLogs`;
- *  - with --alerts, while one of watch's alert rules is firing (named).
+ *  - with --alerts, while one of watch's alert rules is firing (named);
+ *  - an app crashes in a loop: at least --restarts-critical (10) unplanned
+ *    exits of it in the last 5 minutes, by PM2's log (check_loops); from
+ *    --restarts-warning (3) it is WARNING.
  * The window is judged by the alert rules' own code
  * (alert_window_counts), so `check --window 5m` and a rule with
  * `window: 5m` see the same records.
@@ -84,6 +87,11 @@
 #define CHECK_UNKNOWN		3
 
 #define CHECK_STALE_MIN_MS	(10 * 60 * 1000)
+/* Crash loops: unplanned exits of one app in the last 5 minutes. */
+#define CHECK_RESTARTS_WINDOW_MS	(5 * 60 * 1000)
+#define CHECK_RESTARTS_WINDOW_ARG	"5m"
+#define CHECK_RESTARTS_WARNING	3
+#define CHECK_RESTARTS_CRITICAL	10
 
 static const char *const check_status_name[] = {
 	"OK", "WARNING", "CRITICAL", "UNKNOWN"
@@ -101,6 +109,8 @@ struct check {
 	int64_t		 stale_ms;	/* 0: default */
 	int64_t		 now_ms;
 	bool		 with_alerts;	/* --alerts */
+	uint64_t	 restarts_warning;	/* 0: not checked */
+	uint64_t	 restarts_critical;
 };
 
 const struct cmd_opt cmd_check_opts[] = {
@@ -119,6 +129,10 @@ const struct cmd_opt cmd_check_opts[] = {
 	    "uncounted this long" },
 	{ "alerts", 'A', 0, NULL, "CRITICAL while an alert rule of watch "
 	    "fires" },
+	{ "restarts-warning", 'r', 0, "N", "WARNING when an app exited "
+	    "unplanned N times in 5m (default 3; 0: never)" },
+	{ "restarts-critical", 'R', 0, "N", "CRITICAL when an app exited "
+	    "unplanned N times in 5m, a crash loop (default 10; 0: never)" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -508,6 +522,73 @@ check_errored(const struct check *c, const struct pm2_apps *apps)
 	}
 }
 
+struct check_loops {
+	const struct check *c;
+	const struct pm2_apps *apps;
+	char		*critical;	/* "app a exited ..., app b ..." */
+	char		*warning;
+};
+
+static void
+check_loop_one(void *ctx, const char *app, uint64_t n)
+{
+	struct check_loops *cl = ctx;
+	const struct pm2_apps_app *a = cl->apps != NULL ?
+	    pm2_apps_find(cl->apps, app) : NULL;
+	int64_t since;
+	char **list, *next;
+
+	/* check_errored() names an app PM2 gave up on already. */
+	if (a != NULL && pm2_apps_app_state(a, &since) == PM2_STATE_ERRORED)
+		return;
+	if (cl->c->restarts_critical > 0 && n >= cl->c->restarts_critical)
+		list = &cl->critical;
+	else if (cl->c->restarts_warning > 0 && n >= cl->c->restarts_warning)
+		list = &cl->warning;
+	else
+		return;
+	next = xasprintf("%s%sapp %s exited unplanned %llu %s in %s",
+	    *list != NULL ? *list : "", *list != NULL ? ", " : "", app,
+	    (unsigned long long)n, plural(n, "time", "times"),
+	    CHECK_RESTARTS_WINDOW_ARG);
+	free(*list);
+	*list = next;
+}
+
+/*
+ * The apps that crash in a loop: PM2 restarts them forever when they live
+ * longer than its min_uptime, and never calls them errored.  Their
+ * unplanned exits (none for a `pm2 restart`, `reload` or `stop`) in the
+ * last 5 minutes are counted by a restarts rule's own code
+ * (alert_window_restarts): at least --restarts-critical of one app is
+ * CRITICAL (*CRIT, malloc'd), at least --restarts-warning WARNING (*WARN).
+ * An errored app of APPS is left to check_errored().
+ * Returns 0, or -1 when the state cannot be read.
+ */
+static int
+check_loops(const struct check *c, struct state *st, struct match_set *set,
+    const struct pm2_apps *apps, char **crit, char **warn)
+{
+	struct check_loops cl = { c, apps, NULL, NULL };
+
+	*crit = *warn = NULL;
+	if (c->restarts_warning == 0 && c->restarts_critical == 0)
+		return 0;
+	if (alert_window_restarts(st, set, PM2_EVENT_UNPLANNED_EXIT,
+	    CHECK_RESTARTS_WINDOW_MS, c->now_ms, check_loop_one, &cl) != 0) {
+		free(cl.critical);
+		free(cl.warning);
+		return -1;
+	}
+	if (cl.critical != NULL)
+		*crit = xasprintf("%s (crash loop?)", cl.critical);
+	if (cl.warning != NULL)
+		*warn = xasprintf("%s (crash loop?)", cl.warning);
+	free(cl.critical);
+	free(cl.warning);
+	return 0;
+}
+
 /* Reads the state and reports on SETS[SET_IDX]. */
 static int
 check_run(const struct check *c, const struct config *cfg,
@@ -518,7 +599,7 @@ check_run(const struct check *c, const struct config *cfg,
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
-	char *missing;
+	char *missing, *loop_crit, *loop_warn;
 	struct pm2_apps *apps;
 	struct watch_dump wd;
 	int64_t last_success, limit, digest;
@@ -586,6 +667,22 @@ check_run(const struct check *c, const struct config *cfg,
 		free(missing);
 		firing = both;
 	}
+	if (check_loops(c, st, sets[set_idx], apps, &loop_crit,
+	    &loop_warn) != 0) {
+		pm2_apps_free(apps);
+		free(firing);
+		state_close(st);
+		return check_unknown("%s/omniwatch.db: cannot read PM2's "
+		    "events", cfg->state_dir);
+	}
+	if (loop_crit != NULL) {
+		char *both = xasprintf("%s%s%s", loop_crit, firing != NULL ?
+		    "; " : "", firing != NULL ? firing : "");
+
+		free(firing);
+		free(loop_crit);
+		firing = both;
+	}
 	pm2_apps_free(apps);
 	if ((nempty = watch_check_empty_sources(cfg, false, &first)) > 0) {
 		blind = nempty == 1 ? xasprintf("%s matches no app's log "
@@ -603,6 +700,14 @@ check_run(const struct check *c, const struct config *cfg,
 		    blind != NULL ? blind : "");
 
 		free(blind);
+		blind = both;
+	}
+	if (loop_warn != NULL) {
+		char *both = xasprintf("%s%s%s", loop_warn, blind != NULL ?
+		    "; " : "", blind != NULL ? blind : "");
+
+		free(blind);
+		free(loop_warn);
 		blind = both;
 	}
 	memset(&t, 0, sizeof(t));
@@ -640,6 +745,8 @@ cmd_check(int argc, char **argv)
 	c.window_ms = 15 * 60 * 1000;
 	c.warning = -1;
 	c.critical = -1;
+	c.restarts_warning = CHECK_RESTARTS_WARNING;
+	c.restarts_critical = CHECK_RESTARTS_CRITICAL;
 	c.now_ms = stamp_now_ms();
 	/* Messages of the libraries would break the one-line output. */
 	log_set_level(LOG_LEVEL_ERROR);
@@ -687,6 +794,27 @@ cmd_check(int argc, char **argv)
 		case 'A':
 			c.with_alerts = true;
 			break;
+		case 'r':
+		case 'R': {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 ||
+			    optarg[0] == '-') {
+				(void)cmd_usage("check");
+				return check_unknown("--%s '%s': expected a "
+				    "count (3), or 0 for never", ch == 'r' ?
+				    "restarts-warning" : "restarts-critical",
+				    optarg);
+			}
+			if (ch == 'r')
+				c.restarts_warning = v;
+			else
+				c.restarts_critical = v;
+			break;
+		}
 		case 'h':
 			cmd_help("check", stdout);
 			return CHECK_OK;
@@ -708,6 +836,15 @@ cmd_check(int argc, char **argv)
 		(void)cmd_usage("check");
 		return check_unknown("--warning %g is above --critical %g",
 		    c.warning, c.critical);
+	}
+
+	if (c.restarts_warning > 0 && c.restarts_critical > 0 &&
+	    c.restarts_warning > c.restarts_critical) {
+		(void)cmd_usage("check");
+		return check_unknown("--restarts-warning %llu is above "
+		    "--restarts-critical %llu",
+		    (unsigned long long)c.restarts_warning,
+		    (unsigned long long)c.restarts_critical);
 	}
 
 	cfg = config_load(c.config_path, &err);
