@@ -5,14 +5,7 @@
 # watch` on crafted PM2 logs stamped relative to now.
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
-
-# run_check ARGS...: the check's output in $T/out, its status printed.
-run_check() {
-	set +e
-	"$OMNIWATCH" check -c "$CFG" "$@" > "$T/out" 2> "$T/err"
-	echo $?
-	set -e
-}
+. "$top_srcdir/tests/check-lib.sh"
 
 # stamp MINUTES_AGO: a PM2 --time stamp (local time = UTC here).
 now=$(date +%s)

@@ -6,22 +6,10 @@
 # rules' own window code.
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
+. "$top_srcdir/tests/check-lib.sh"
 
-run_check() {
-	set +e
-	"$OMNIWATCH" check -c "$CFG" "$@" > "$T/out" 2> "$T/err"
-	echo $?
-	set -e
-}
-out_has() {
-	grep -q "$1" "$T/out" || fail "$2: $(cat "$T/out")"
-	echo "ok: $2"
-}
 
-# A PM2 --time stamp (local time = UTC here), SECONDS_AGO from now.
-stamp() {
-	date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%S
-}
+stamp() { stamp_ago "$1"; }
 
 write_config
 cat >> "$CFG" <<Y
