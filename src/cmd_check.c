@@ -476,6 +476,19 @@ check_alert_one(void *ctx, const struct state_alert *a)
 	ca->names = next;
 }
 
+/* Puts FIRST (taken) before *LINE (a malloc'd list of causes, or NULL),
+ * joined by "; ": the gravest cause is read first. */
+static void
+check_put_first(char **line, char *first)
+{
+	char *both = xasprintf("%s%s%s", first, *line != NULL ? "; " : "",
+	    *line != NULL ? *line : "");
+
+	free(*line);
+	free(first);
+	*line = both;
+}
+
 /*
  * The apps of APPS PM2 gave up on ("errored", by its own log, as the
  * state keeps it: pm2_apps.h), as "app omni (errored 5m ago): PM2 gave up on it, and
@@ -648,25 +661,13 @@ check_run(const struct check *c, const struct config *cfg,
 	}
 	/* PM2's instance states only: no event is in an empty range. */
 	apps = summary_load_pm2(st, c->now_ms, c->now_ms, &rc);
-	if ((errored = check_errored(c, apps)) != NULL) {
-		char *both = xasprintf("%s%s%s", errored, firing != NULL ?
-		    "; " : "", firing != NULL ? firing : "");
-
-		free(firing);
-		free(errored);
-		firing = both;
-	}
+	if ((errored = check_errored(c, apps)) != NULL)
+		check_put_first(&firing, errored);
 	watch_dump_load(&wd, cfg);
 	missing = watch_check_missing_logs(cfg, &wd.d, apps, &nmissing);
 	watch_dump_release(&wd);
-	if (missing != NULL) {
-		char *both = xasprintf("%s%s%s", missing, firing != NULL ?
-		    "; " : "", firing != NULL ? firing : "");
-
-		free(firing);
-		free(missing);
-		firing = both;
-	}
+	if (missing != NULL)
+		check_put_first(&firing, missing);
 	if (check_loops(c, st, sets[set_idx], apps, &loop_crit,
 	    &loop_warn) != 0) {
 		pm2_apps_free(apps);
@@ -675,14 +676,8 @@ check_run(const struct check *c, const struct config *cfg,
 		return check_unknown("%s/omniwatch.db: cannot read PM2's "
 		    "events", cfg->state_dir);
 	}
-	if (loop_crit != NULL) {
-		char *both = xasprintf("%s%s%s", loop_crit, firing != NULL ?
-		    "; " : "", firing != NULL ? firing : "");
-
-		free(firing);
-		free(loop_crit);
-		firing = both;
-	}
+	if (loop_crit != NULL)
+		check_put_first(&firing, loop_crit);
 	pm2_apps_free(apps);
 	if ((nempty = watch_check_empty_sources(cfg, false, &first)) > 0) {
 		blind = nempty == 1 ? xasprintf("%s matches no app's log "
@@ -692,24 +687,13 @@ check_run(const struct check *c, const struct config *cfg,
 		free(first);
 	}
 	if (state_meta_get(st, "config_digest", &digest) == 0 &&
-	    (uint64_t)digest != cfg->digest) {
-		char *both = xasprintf("watch counts with another "
+	    (uint64_t)digest != cfg->digest)
+		check_put_first(&blind, xasprintf("watch counts with another "
 		    "configuration than %s as it is now (edited since watch "
 		    "read it, or another one's state_dir): reload watch "
-		    "(SIGHUP)%s%s", cfg->path, blind != NULL ? "; " : "",
-		    blind != NULL ? blind : "");
-
-		free(blind);
-		blind = both;
-	}
-	if (loop_warn != NULL) {
-		char *both = xasprintf("%s%s%s", loop_warn, blind != NULL ?
-		    "; " : "", blind != NULL ? blind : "");
-
-		free(blind);
-		free(loop_warn);
-		blind = both;
-	}
+		    "(SIGHUP)", cfg->path));
+	if (loop_warn != NULL)
+		check_put_first(&blind, loop_warn);
 	memset(&t, 0, sizeof(t));
 	if (alert_window_counts(st, sets[set_idx], c->window_ms, c->now_ms,
 	    &w) != 0 ||
