@@ -256,6 +256,27 @@ alert_rule_release(struct alert_rule *r)
 	alert_pm2_rule_free(r->pm2);
 }
 
+/*
+ * A rule of KIND over WINDOW_MS on SET alone, in AL (R its one rule, CFG
+ * its settings: all three the caller's, for a count check makes with the
+ * rules' own window code).  Returns alert_rule_init()'s answer.
+ */
+static int
+alert_window_rule(struct alert *al, struct alert_rule *r,
+    struct config_alert *cfg, enum config_alert_kind kind,
+    struct match_set *set, int64_t window_ms, int64_t now_ms, char **err)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	memset(r, 0, sizeof(*r));
+	memset(al, 0, sizeof(*al));
+	cfg->name = kind == CONFIG_ALERT_RESTARTS ? "restarts" : "window";
+	cfg->kind = kind;
+	cfg->window_ms = window_ms;
+	al->rules = r;
+	al->nrules = 1;
+	return alert_rule_init(r, cfg, &set, 1, now_ms, err);
+}
+
 int
 alert_window_counts(struct state *st, struct match_set *set,
     int64_t window_ms, int64_t now_ms, struct alert_window *out)
@@ -265,17 +286,9 @@ alert_window_counts(struct state *st, struct match_set *set,
 	struct alert al;
 	struct alert_fill fill = { &al, now_ms };
 	char *err = NULL;
-	int rc;
+	int rc = alert_window_rule(&al, &r, &cfg, CONFIG_ALERT_FAILURE_RATE,
+	    set, window_ms, now_ms, &err);
 
-	memset(&cfg, 0, sizeof(cfg));
-	memset(&r, 0, sizeof(r));
-	memset(&al, 0, sizeof(al));
-	cfg.name = "window";
-	cfg.kind = CONFIG_ALERT_FAILURE_RATE;
-	cfg.window_ms = window_ms;
-	al.rules = &r;
-	al.nrules = 1;
-	rc = alert_rule_init(&r, &cfg, &set, 1, now_ms, &err);
 	if (rc == 0)
 		rc = state_buckets(st, now_ms - window_ms - 60000, STAMP_NONE,
 		    alert_fill_bucket, &fill);
@@ -299,18 +312,10 @@ alert_window_restarts(struct state *st, struct match_set *set,
 	struct alert_rule r;
 	struct alert al;
 	char *err = NULL;
-	int rc;
+	int rc = alert_window_rule(&al, &r, &cfg, CONFIG_ALERT_RESTARTS, set,
+	    window_ms, now_ms, &err);
 
-	memset(&cfg, 0, sizeof(cfg));
-	memset(&r, 0, sizeof(r));
-	memset(&al, 0, sizeof(al));
-	cfg.name = "restarts";
-	cfg.kind = CONFIG_ALERT_RESTARTS;
-	cfg.window_ms = window_ms;
-	al.rules = &r;
-	al.nrules = 1;
 	al.st = st;
-	rc = alert_rule_init(&r, &cfg, &set, 1, now_ms, &err);
 	if (rc == 0)
 		rc = alert_pm2_fill_events(&al, ev, now_ms - window_ms - 60000,
 		    now_ms);
