@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "log.h"
 #include "pm2.h"
 #include "pm2_dump.h"
@@ -46,33 +44,6 @@ tail_file_outcome(void *ctx, const struct pipeline_outcome *o)
 
 	f->t->stats.records++;
 	f->t->cb.outcome(f->t->cb.ctx, &to);
-}
-
-/* Reads the first LEN (<= TAIL_FP_MAX) bytes of FD into HEAD; -1 when
- * fewer can be read. */
-static int
-tail_head_read(int fd, uint32_t len, unsigned char *head)
-{
-	/* A longer one comes only from a damaged state. */
-	if (len > TAIL_FP_MAX)
-		return -1;
-	return pread(fd, head, len, 0) == (ssize_t)len ? 0 : -1;
-}
-
-/* crc32 of the first LEN bytes of FD, or -1 when fewer can be read. */
-int
-tail_fp_compute(int fd, uint32_t len, uint32_t *crc)
-{
-	unsigned char head[TAIL_FP_MAX];
-
-	if (len == 0) {
-		*crc = 0;
-		return 0;
-	}
-	if (tail_head_read(fd, len, head) != 0)
-		return -1;
-	*crc = (uint32_t)crc32(0L, head, len);
-	return 0;
 }
 
 struct tail_file *
@@ -386,8 +357,6 @@ tail_follow(struct tail *t, const char *path, int fd, uint64_t offset)
 	return f;
 }
 
-static void tail_check_identity(struct tail_file *, const struct stat *);
-
 /*
  * Marks F rotated away from its path; it is drained until let go.  It
  * may have been truncated and written again before it was renamed
@@ -452,79 +421,6 @@ tail_truncated(struct tail_file *f, uint64_t size,
 }
 
 /*
- * Do F's first fp_len bytes still hash to its fingerprint?  Once they
- * did, they are kept, and later heads are compared with them byte for
- * byte: the same answer (stricter only where crc32 would collide) without
- * hashing the head at every read.
- */
-static bool
-tail_fp_same(struct tail_file *f)
-{
-	unsigned char head[TAIL_FP_MAX];
-	uint32_t crc;
-
-	if (f->fp_len == 0)
-		return f->fp_crc == 0;
-	if (tail_head_read(f->fd, f->fp_len, head) != 0)
-		return false;
-	if (f->head_len == f->fp_len && f->head_crc == f->fp_crc)
-		return memcmp(head, f->head, f->fp_len) == 0;
-	crc = (uint32_t)crc32(0L, head, f->fp_len);
-	if (crc != f->fp_crc)
-		return false;
-	memcpy(f->head, head, f->fp_len);
-	f->head_len = f->fp_len;
-	f->head_crc = f->fp_crc;
-	return true;
-}
-
-/*
- * Checks F's head against its fingerprint and extends the fingerprint
- * while the file is shorter than TAIL_FP_MAX.  Returns false when the head
- * changed (the file was rewritten in place).
- */
-bool
-tail_fp_check(struct tail_file *f, const struct stat *st)
-{
-	uint64_t size = (uint64_t)st->st_size;
-	uint32_t crc, len;
-
-	/* A rewrite of the same size changes the mtime, not the size. */
-	if (size == f->fp_size && st->st_mtim.tv_sec == f->fp_mtime.tv_sec &&
-	    st->st_mtim.tv_nsec == f->fp_mtime.tv_nsec)
-		return true;
-	if (f->fp_len > 0 && !tail_fp_same(f))
-		return false;
-	len = size < TAIL_FP_MAX ? (uint32_t)size : TAIL_FP_MAX;
-	if (len > f->fp_len && tail_fp_compute(f->fd, len, &crc) == 0) {
-		f->fp_len = len;
-		f->fp_crc = crc;
-	}
-	f->fp_size = size;
-	f->fp_mtime = st->st_mtim;
-	return true;
-}
-
-/*
- * Is F still the text we were reading, by ST (an fstat(2) of it now)?
- * If not (shorter than our offset, or another head: copytruncate, or a
- * rewrite), what its copy holds past our offset is read and F is read
- * again from 0 (tail_pread_first).  The one place that decides, whichever
- * woke us: an event, the sweep, a start.  With nothing read and no
- * fingerprint there is nothing to check: the fingerprint is then taken
- * from the bytes we count (tail_fp_learn), not from the file now, which
- * may hold another generation by the time we read it.
- */
-static void
-tail_check_identity(struct tail_file *f, const struct stat *st)
-{
-	if (f->is_rotated || (f->offset == 0 && f->fp_len == 0))
-		return;
-	if ((uint64_t)st->st_size < f->offset || !tail_fp_check(f, st))
-		tail_truncated(f, (uint64_t)st->st_size, NULL);
-}
-
-/*
  * Reads up to TAIL_BUFSIZE bytes of F at its offset into t->buf: how many
  * (0 at the end of the file, -1 on an error, said).
  */
@@ -540,49 +436,6 @@ tail_pread(struct tail_file *f)
 		log_warn("%s: read at offset %llu", f->path,
 		    (unsigned long long)f->offset);
 	return n;
-}
-
-/*
- * Keeps the last bytes of F's text read (N of them in BUF, read at F's
- * offset), up to TAIL_FP_MAX: the place a start checks that F still
- * holds our text beyond its head (tail_at_same).
- */
-static void
-tail_at_learn(struct tail_file *f, const char *buf, size_t n)
-{
-	size_t keep;
-
-	if (n >= TAIL_FP_MAX) {
-		memcpy(f->at, buf + n - TAIL_FP_MAX, TAIL_FP_MAX);
-		f->at_len = TAIL_FP_MAX;
-		return;
-	}
-	keep = f->at_len < TAIL_FP_MAX - n ? f->at_len : TAIL_FP_MAX - n;
-	memmove(f->at, f->at + f->at_len - keep, keep);
-	memcpy(f->at + keep, buf, n);
-	f->at_len = (uint32_t)(keep + n);
-}
-
-bool
-tail_at_same(struct tail_file *f, const struct state_file *sf,
-    const struct stat *st)
-{
-	unsigned char got[TAIL_FP_MAX];
-
-	if (sf->at_len == 0 || sf->at_len > TAIL_FP_MAX ||
-	    sf->at_offset < sf->at_len)
-		return true;
-	/* Files grow: shorter than where we saw our text, it is another. */
-	if ((uint64_t)st->st_size < sf->at_offset ||
-	    pread(f->fd, got, sf->at_len, (off_t)(sf->at_offset -
-	    sf->at_len)) != (ssize_t)sf->at_len ||
-	    (uint32_t)crc32(0L, got, sf->at_len) != sf->at_crc)
-		return false;
-	if (sf->at_offset == f->offset) {
-		memcpy(f->at, got, sf->at_len);
-		f->at_len = sf->at_len;
-	}
-	return true;
 }
 
 /*
@@ -639,31 +492,6 @@ tail_pread_checked(struct tail_file *f)
 		n = tail_pread_first(f);
 	}
 	return n;
-}
-
-/*
- * F's fingerprint, while shorter than TAIL_FP_MAX, taken from the N bytes
- * in BUF just read at F's offset: the text counted is what it must
- * describe.  A rotated file read from its start has no other (its head
- * is not checked: tail_check_identity), and its compressed copy is known
- * by it (tail_copy_counted_to).
- */
-static void
-tail_fp_learn(struct tail_file *f, const char *buf, size_t n)
-{
-	uint64_t o = f->offset;
-	size_t k;
-
-	if (o >= TAIL_FP_MAX || o != f->fp_len || (o > 0 &&
-	    (f->head_len != o || f->head_crc != f->fp_crc)))
-		return;
-	k = n < TAIL_FP_MAX - o ? n : (size_t)(TAIL_FP_MAX - o);
-	memcpy(f->head + o, buf, k);
-	f->fp_len = (uint32_t)(o + k);
-	f->fp_crc = (uint32_t)crc32(0L, f->head, f->fp_len);
-	f->head_len = f->fp_len;
-	f->head_crc = f->fp_crc;
-	f->fp_size = UINT64_MAX;	/* the next full check reads it again */
 }
 
 /*

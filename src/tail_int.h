@@ -214,10 +214,28 @@ void tail_source_dirs(const struct config_source *src, void (*fn)(void *ctx,
     const char *dir, const struct config_source *src, bool is_home),
     void *ctx);
 
-/* tail_file.c */
+/* tail_identity.c */
 
 /* crc32 of the first LEN bytes of FD into *CRC; -1 when fewer exist. */
 int tail_fp_compute(int fd, uint32_t len, uint32_t *crc);
+/* Do F's first fp_len bytes still hash to its fingerprint? */
+bool tail_fp_same(struct tail_file *f);
+/* Checks F's head against its fingerprint, extending it while F is
+ * short; false when the head changed. */
+bool tail_fp_check(struct tail_file *f, const struct stat *st);
+/* Is F (ST: an fstat now) still our text?  If not, read as a truncation. */
+void tail_check_identity(struct tail_file *f, const struct stat *st);
+/* Learns F's fingerprint, and the last bytes read, from the N bytes in
+ * BUF just read at F's offset (before the offset moves past them). */
+void tail_fp_learn(struct tail_file *f, const char *buf, size_t n);
+void tail_at_learn(struct tail_file *f, const char *buf, size_t n);
+/* Does F (opened at SF's offset, ST an fstat of it) still hold the bytes
+ * SF last saw at SF's at_offset?  Yes when SF does not know them. */
+bool tail_at_same(struct tail_file *f, const struct state_file *sf,
+    const struct stat *st);
+
+/* tail_file.c */
+
 struct tail_file *tail_file_new(struct tail *t, const char *path, int fd,
     const struct stat *st);
 void tail_file_free(struct tail_file *f);
@@ -236,10 +254,6 @@ struct tail_file *tail_open(struct tail *t, const char *path,
 /* The same with the file open at FD (taken), named PATH. */
 struct tail_file *tail_follow(struct tail *t, const char *path, int fd,
     uint64_t offset);
-/* Does F (opened at SF's offset, ST an fstat of it) still hold the bytes
- * SF last saw at SF's at_offset?  Yes when SF does not know them. */
-bool tail_at_same(struct tail_file *f, const struct state_file *sf,
-    const struct stat *st);
 /* Marks F rotated away from its path; it is drained until let go. */
 void tail_rotated(struct tail_file *f, const char *why);
 /* F was truncated or rewritten (now SIZE bytes): what it held past our
@@ -247,9 +261,6 @@ void tail_rotated(struct tail_file *f, const char *why);
  * the last commit; NULL live), then F is read again from 0. */
 void tail_truncated(struct tail_file *f, uint64_t size,
     const struct tail_seen *seen);
-/* Checks F's head against its fingerprint, extending it while F is
- * short; false when the head changed. */
-bool tail_fp_check(struct tail_file *f, const struct stat *st);
 /* Reads what F has beyond our offset, up to TAIL_READ_MAX this turn. */
 void tail_read(struct tail_file *f);
 /* The file at PATH may have changed: follow what is there now. */
