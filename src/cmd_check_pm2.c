@@ -1,0 +1,129 @@
+/*
+ * cmd_check_pm2: the causes of `omniwatch check` that PM2's own log tells
+ * (pm2_daemon.h, as the state keeps it): an app PM2 gave up on, and an
+ * app PM2 restarts in a crash loop, counted by the restarts rule's code.
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "alert.h"
+#include "cmd_check_int.h"
+#include "plural.h"
+#include "pm2_apps.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+/*
+ * The apps of APPS PM2 gave up on ("errored", by its own log, as the
+ * state keeps it: pm2_apps.h), as "app omni (errored 5m ago): PM2 gave up on it, and
+ * it writes no log" (malloc'd), or NULL.  Such an app writes no log: nothing of it can be
+ * counted until it is started again, so check is CRITICAL, rules or not.
+ */
+char *
+check_errored(const struct check *c, const struct pm2_apps *apps)
+{
+	char *names = NULL, age[40];
+	size_t n = 0;
+
+	if (apps == NULL)
+		return NULL;
+	for (size_t i = 0; i < apps->napps; i++) {
+		int64_t since;
+		char *next;
+
+		if (pm2_apps_app_state(&apps->apps[i], &since) !=
+		    PM2_STATE_ERRORED)
+			continue;
+		age[0] = '\0';
+		if (since != STAMP_NONE) {
+			char a[24];
+
+			stamp_format_age(c->now_ms - since, a, sizeof(a));
+			snprintf(age, sizeof(age), " (errored %s ago)", a);
+		}
+		next = xasprintf("%s%s%s%s", names != NULL ? names : "",
+		    names != NULL ? ", " : "", apps->apps[i].name, age);
+		free(names);
+		names = next;
+		n++;
+	}
+	if (names == NULL)
+		return NULL;
+	{
+		char *msg = xasprintf("%s %s: PM2 gave up on %s, and %s no "
+		    "log", n == 1 ? "app" : "apps", names, n == 1 ? "it" :
+		    "them", n == 1 ? "it writes" : "they write");
+
+		free(names);
+		return msg;
+	}
+}
+
+struct check_loops {
+	const struct check *c;
+	const struct pm2_apps *apps;
+	char		*critical;	/* "app a exited ..., app b ..." */
+	char		*warning;
+};
+
+static void
+check_loop_one(void *ctx, const char *app, uint64_t n)
+{
+	struct check_loops *cl = ctx;
+	const struct pm2_apps_app *a = cl->apps != NULL ?
+	    pm2_apps_find(cl->apps, app) : NULL;
+	int64_t since;
+	char **list, *next;
+
+	/* check_errored() names an app PM2 gave up on already. */
+	if (a != NULL && pm2_apps_app_state(a, &since) == PM2_STATE_ERRORED)
+		return;
+	if (cl->c->restarts_critical > 0 && n >= cl->c->restarts_critical)
+		list = &cl->critical;
+	else if (cl->c->restarts_warning > 0 && n >= cl->c->restarts_warning)
+		list = &cl->warning;
+	else
+		return;
+	next = xasprintf("%s%sapp %s exited unplanned %llu %s in %s",
+	    *list != NULL ? *list : "", *list != NULL ? ", " : "", app,
+	    (unsigned long long)n, plural(n, "time", "times"),
+	    CHECK_RESTARTS_WINDOW_ARG);
+	free(*list);
+	*list = next;
+}
+
+/*
+ * The apps that crash in a loop: PM2 restarts them forever when they live
+ * longer than its min_uptime, and never calls them errored.  Their
+ * unplanned exits (none for a `pm2 restart`, `reload` or `stop`) in the
+ * last 5 minutes are counted by a restarts rule's own code
+ * (alert_window_restarts): at least --restarts-critical of one app is
+ * CRITICAL (*CRIT, malloc'd), at least --restarts-warning WARNING (*WARN).
+ * An errored app of APPS is left to check_errored().
+ * Returns 0, or -1 when the state cannot be read.
+ */
+int
+check_loops(const struct check *c, struct state *st, struct match_set *set,
+    const struct pm2_apps *apps, char **crit, char **warn)
+{
+	struct check_loops cl = { c, apps, NULL, NULL };
+
+	*crit = *warn = NULL;
+	if (c->restarts_warning == 0 && c->restarts_critical == 0)
+		return 0;
+	if (alert_window_restarts(st, set, PM2_EVENT_UNPLANNED_EXIT,
+	    CHECK_RESTARTS_WINDOW_MS, c->now_ms, check_loop_one, &cl) != 0) {
+		free(cl.critical);
+		free(cl.warning);
+		return -1;
+	}
+	if (cl.critical != NULL)
+		*crit = xasprintf("%s (crash loop?)", cl.critical);
+	if (cl.warning != NULL)
+		*warn = xasprintf("%s (crash loop?)", cl.warning);
+	free(cl.critical);
+	free(cl.warning);
+	return 0;
+}
