@@ -315,10 +315,13 @@ pipeline_kind(struct pm2_stamp *last, struct pipeline_stamps *st,
 	size_t len = line_text_len(q, n);
 	enum pm2_peek peek;
 
+	/* Cleared before anything returns: the caller reads it after every
+	 * call, for a line too long too, and a value left from the line
+	 * before would move back the stamp the decoder learns. */
+	msg->is_restamped = false;
 	if (len > max_line)
 		return PIPELINE_OTHER;
 	msg->has_cr = len != n;
-	msg->is_restamped = false;
 	peek = pm2_peek(last, q, len, &msg->m, &msg->len);
 	if (peek == PM2_PEEK_DECODE && st != NULL &&
 	    (peek = pipeline_restamp(st, q, len, msg)) == PM2_PEEK_STAMPED)

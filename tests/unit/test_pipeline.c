@@ -394,6 +394,35 @@ test_fast_path_reset(void **state)
 	free(out.p);
 }
 
+/*
+ * A line too long for the fast path right after a record it took, whose
+ * first line had a new stamp: that stamp stays the decoder's last (the
+ * fast path once left the one before it, so that a stamp without its
+ * blank, "2026-11-29T10:00:", claimed the next line's own stamp).
+ */
+static void
+test_fast_path_long_line_keeps_stamp(void **state)
+{
+	struct pipeline_options opts = tp_options(200, 0, 0);
+	struct pipeline_options slow = opts;
+	char text[1024];
+	char *fast, *bytes;
+	int n;
+
+	(void)state;
+	n = snprintf(text, sizeof(text), "2026-11-29T10:00:x a\n"
+	    "2026-11-29 10:00:02 +00:00: [Omni] Failed to create ticket: {\n"
+	    "  status: false,\n}\n%0300d\n2026-11-29T10:00:01: b\n", 0);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	slow.no_fast_path = true;
+	fast = tp_run(text, (size_t)n, (size_t)n, 1, &opts);
+	bytes = tp_run(text, (size_t)n, 1, 1, &slow);
+	assert_string_equal(fast, bytes);
+	assert_non_null(strstr(fast, "ts=1795946401000 len=1 |b|"));
+	free(fast);
+	free(bytes);
+}
+
 int
 main(void)
 {
@@ -402,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_fast_path_caps),
 		cmocka_unit_test(test_fast_path_tiny_lines),
 		cmocka_unit_test(test_fast_path_reset),
+		cmocka_unit_test(test_fast_path_long_line_keeps_stamp),
 	};
 
 	return cmocka_run_group_tests(tests, tp_setup, tp_teardown);
