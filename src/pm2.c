@@ -48,6 +48,10 @@ struct pm2_decoder {
 	uint64_t	 raw_offset, raw_end, raw_number;
 	int64_t		 obj_ts;
 	const char	*obj_app;
+	/* The `pm2 logs` prefix the object came behind (pm2_line.key): a
+	 * piece waiting for its end never runs on into another stream's. */
+	char		 obj_key[PM2_KEY_MAX];
+	size_t		 obj_key_len;
 	uint64_t	 stamped_lines;
 	uint64_t	 json_lines_seen;
 };
@@ -301,7 +305,8 @@ pm2_intern_app(struct pm2_decoder *d, const char *p, size_t len)
 
 static void
 pm2_emit(struct pm2_decoder *d, const char *p, size_t len, int64_t ts,
-    const char *app, uint64_t offset, uint64_t number, bool is_cut)
+    const char *app, const char *key, size_t key_len, uint64_t offset,
+    uint64_t number, bool is_cut)
 {
 	struct pm2_line out;
 
@@ -309,6 +314,8 @@ pm2_emit(struct pm2_decoder *d, const char *p, size_t len, int64_t ts,
 	out.len = len;
 	out.ts_ms = ts;
 	out.app = app;
+	out.key = key;
+	out.key_len = key_len;
 	out.offset = offset;
 	out.end = d->raw_end;
 	out.number = number;
@@ -323,7 +330,8 @@ pm2_json_line(void *ctx, const struct line *line)
 	struct pm2_decoder *d = ctx;
 
 	pm2_emit(d, line->ptr, line->len, d->json_line_ts, d->json_line_app,
-	    d->json_line_offset, d->json_line_number, line->is_cut);
+	    d->obj_key, d->obj_key_len, d->json_line_offset,
+	    d->json_line_number, line->is_cut);
 	/* The next line starts in the object being decoded. */
 	d->json_line_ts = d->obj_ts;
 	d->json_line_app = d->obj_app;
@@ -348,6 +356,8 @@ pm2_json_run(void *ctx, const char *p, size_t len, uint64_t off,
 	memset(&proto, 0, sizeof(proto));
 	proto.ts_ms = d->obj_ts;
 	proto.app = d->obj_app;
+	proto.key = d->obj_key;
+	proto.key_len = d->obj_key_len;
 	proto.offset = d->raw_offset;
 	proto.end = d->raw_end;
 	proto.number = d->raw_number;
@@ -374,18 +384,22 @@ pm2_skip_ansi(const char *p, size_t len)
 
 /*
  * `pm2 logs` prefix: [ansi]<pm_id>|<app> | [ansi], or "PM2 ... | " for the
- * daemon's own lines.  Returns the prefix length and the app, or 0.
+ * daemon's own lines.  Returns the prefix length, the app and the key of
+ * the stream ("<pm_id>|<app>", pm2_line.key; at most PM2_KEY_MAX bytes),
+ * all within (P, LEN), or 0.
  */
 static size_t
-pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len)
+pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len,
+    const char **key, size_t *key_len)
 {
 	size_t i = pm2_skip_ansi(p, len), j, name, bar, n;
 	bool found = false;
 	int64_t shown;
 
-	/* `pm2 logs --timestamp` shows the time of display first. */
-	n = isdigit((unsigned char)p[i]) ? stamp_parse(p + i, len - i, &shown) :
-	    0;
+	/* `pm2 logs --timestamp` shows the time of display first.  (A line
+	 * of ANSI codes alone ends before P[I].) */
+	n = i < len && isdigit((unsigned char)p[i]) ?
+	    stamp_parse(p + i, len - i, &shown) : 0;
 	if (n > 0 && i + n < len && p[i + n] == ' ') {
 		i += n + 1;
 		i += pm2_skip_ansi(p + i, len - i);
@@ -411,17 +425,20 @@ pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len)
 		;
 	*app = p + name;
 	*app_len = n - name;
+	*key = p + i;
+	*key_len = n - i < PM2_KEY_MAX ? n - i : PM2_KEY_MAX;
 	bar += 3;
 	return bar + pm2_skip_ansi(p + bar, len - bar);
 }
 
 /*
  * The object's parts (pm2_json.h) to the decoder: the message goes on to
- * the lines inside JSON messages, with the object's time and app.
+ * the lines inside JSON messages, with the object's time and app (APP
+ * when it names none).
  */
 static void
 pm2_json_take(struct pm2_decoder *d, const struct line *line,
-    const struct pm2_json_obj *o)
+    const struct pm2_json_obj *o, const char *app)
 {
 	int64_t ms;
 
@@ -431,7 +448,7 @@ pm2_json_take(struct pm2_decoder *d, const struct line *line,
 	    stamp_parse(o->timestamp, o->timestamp_len, &ms) > 0)
 		d->obj_ts = ms;
 	d->obj_app = o->app_name != NULL ? pm2_intern_app(d, o->app_name,
-	    o->app_name_len) : d->default_app;
+	    o->app_name_len) : app;
 	if (!line_reader_in_line(d->json_lines)) {
 		d->json_line_ts = d->obj_ts;
 		d->json_line_app = d->obj_app;
@@ -444,23 +461,32 @@ pm2_json_take(struct pm2_decoder *d, const struct line *line,
 		line_reader_feed(d->json_lines, "\n", 1);
 }
 
+/* Ends a JSON message piece left open (before a raw line, or at EOF). */
+static void
+pm2_json_flush(struct pm2_decoder *d)
+{
+	line_reader_finish(d->json_lines, true);
+}
+
 /*
- * Decodes a {"message": ...} line; returns false when it is not one.
- * PM2's own form is read by pm2_json_decode(); anything else by jansson,
- * which takes any object with a string "message".
+ * Decodes the {"message": ...} object (P, LEN) of the raw LINE; returns
+ * false when it is not one.  PM2's own form is read by pm2_json_decode();
+ * anything else by jansson, which takes any object with a string
+ * "message".  APP: see pm2_json_take().
  */
 static bool
-pm2_json(struct pm2_decoder *d, const struct line *line)
+pm2_json(struct pm2_decoder *d, const struct line *line, const char *p,
+    size_t len, const char *app)
 {
 	struct pm2_json_obj o;
 	json_t *root, *msg, *v;
 	json_error_t jerr;
 
-	if (pm2_json_decode(&d->json, line->ptr, line->len, &o)) {
-		pm2_json_take(d, line, &o);
+	if (pm2_json_decode(&d->json, p, len, &o)) {
+		pm2_json_take(d, line, &o, app);
 		return true;
 	}
-	root = json_loadb(line->ptr, line->len, JSON_ALLOW_NUL, &jerr);
+	root = json_loadb(p, len, JSON_ALLOW_NUL, &jerr);
 	if (root == NULL)
 		return false;
 	msg = json_object_get(root, "message");
@@ -481,17 +507,11 @@ pm2_json(struct pm2_decoder *d, const struct line *line)
 		o.app_name = json_string_value(v);
 		o.app_name_len = json_string_length(v);
 	}
-	pm2_json_take(d, line, &o);
+	pm2_json_take(d, line, &o, app);
 	json_decref(root);
 	return true;
 }
 
-/* Ends a JSON message piece left open (before a raw line, or at EOF). */
-static void
-pm2_json_flush(struct pm2_decoder *d)
-{
-	line_reader_finish(d->json_lines, true);
-}
 
 /*
  * The stamp PM2 wrote at the start of (P, LEN), if any, after the stamp
@@ -525,14 +545,14 @@ enum pm2_peek
 pm2_restamp(struct pm2_stamp *last, const char *p, size_t len,
     const char **msg, size_t *msg_len)
 {
-	const char *a;
-	size_t alen, n;
+	const char *a, *key;
+	size_t alen, klen, n;
 	int64_t ts;
 
 	*msg = p;
 	*msg_len = len;
 	if (len == 0 || !isdigit((unsigned char)p[0]) ||
-	    pm2_cli_prefix(p, len, &a, &alen) > 0)
+	    pm2_cli_prefix(p, len, &a, &alen, &key, &klen) > 0)
 		return PM2_PEEK_DECODE;
 	if ((n = pm2_stamp_read(last, p, len, &ts)) == 0)
 		return PM2_PEEK_AS_IS;
@@ -545,11 +565,46 @@ pm2_restamp(struct pm2_stamp *last, const char *p, size_t len,
 	return PM2_PEEK_STAMPED;
 }
 
+/*
+ * The JSON object (P, LEN) of the raw LINE, behind the `pm2 logs` prefix
+ * KEY (KEY_LEN 0: none) that named APP: decoded, or false when it is no
+ * JSON message after all (then nothing changed).
+ */
+static bool
+pm2_decode_json(struct pm2_decoder *d, const struct line *line,
+    const char *p, size_t len, const char *app, const char *key,
+    size_t key_len)
+{
+	uint64_t o = d->raw_offset, e = d->raw_end, nb = d->raw_number;
+
+	/* A piece waiting from another stream's object ends there, as it
+	 * would before a raw line: it is not this object's beginning. */
+	if (line_reader_in_line(d->json_lines) &&
+	    (key_len != d->obj_key_len || (key_len > 0 &&
+	    memcmp(key, d->obj_key, key_len) != 0)))
+		pm2_json_flush(d);
+	/* The lines of this object are of its stream (nothing of another
+	 * waits now, whether or not it proves to be JSON). */
+	if (key_len > 0)
+		memcpy(d->obj_key, key, key_len);
+	d->obj_key_len = key_len;
+	/* A piece waiting from earlier objects ends in this one. */
+	d->raw_offset = line->offset;
+	d->raw_end = line->end;
+	d->raw_number = line->number;
+	if (pm2_json(d, line, p, len, app))
+		return true;
+	d->raw_offset = o;
+	d->raw_end = e;
+	d->raw_number = nb;
+	return false;
+}
+
 void
 pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 {
-	const char *p, *app = d->default_app;
-	size_t len, n;
+	const char *p, *app = d->default_app, *key = NULL;
+	size_t len, n, key_len = 0;
 	int64_t ts = STAMP_NONE;
 
 	/*
@@ -568,31 +623,22 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 	case PM2_PEEK_DECODE:
 		break;
 	}
-	if (p[0] == '{') {
-		uint64_t o = d->raw_offset, e = d->raw_end, nb = d->raw_number;
-
-		/* A piece waiting from earlier objects ends in this one. */
-		d->raw_offset = line->offset;
-		d->raw_end = line->end;
-		d->raw_number = line->number;
-		if (pm2_json(d, line))
-			return;
-		d->raw_offset = o;
-		d->raw_end = e;
-		d->raw_number = nb;
-		goto plain;
-	}
 	{
 		const char *a = NULL;
 		size_t alen = 0;
 
-		n = pm2_cli_prefix(p, len, &a, &alen);
+		n = pm2_cli_prefix(p, len, &a, &alen, &key, &key_len);
 		if (n > 0) {
 			app = pm2_intern_app(d, a, alen);
 			p += n;
 			len -= n;
 		}
 	}
+	/* What follows a `pm2 logs` prefix is what the file holds, JSON
+	 * included: read the same way as without it. */
+	if (pm2_is_json(p, len) &&
+	    pm2_decode_json(d, line, p, len, app, key, key_len))
+		return;
 	if ((n = pm2_stamp_read(&d->last, p, len, &ts)) > 0) {
 		d->stamped_lines++;
 		p += n;
@@ -605,7 +651,8 @@ plain:
 	d->raw_offset = line->offset;
 	d->raw_end = line->end;
 	d->raw_number = line->number;
-	pm2_emit(d, p, len, ts, app, line->offset, line->number, line->is_cut);
+	pm2_emit(d, p, len, ts, app, key, key_len, line->offset, line->number,
+	    line->is_cut);
 }
 
 struct pm2_decoder *

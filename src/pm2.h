@@ -87,12 +87,30 @@ int pm2_log_instance_of(const char *path);
 /* < 0, 0, > 0 as A should be read before, with, or after B. */
 int pm2_log_name_cmp(const struct pm2_log_name *a, const struct pm2_log_name *b);
 
+/*
+ * Bytes of a `pm2 logs` prefix's key kept (struct pm2_line): "<pm_id>|"
+ * and an app name of PM2_MAX_APP_LEN (pm2.c) fit; a longer key, which
+ * only made-up input has, is cut there.
+ */
+#define PM2_KEY_MAX		160
+
 /* A message line, with PM2's additions stripped. */
 struct pm2_line {
 	const char	*ptr;		/* valid during the callback only */
 	size_t		 len;
 	int64_t		 ts_ms;		/* STAMP_NONE when unstamped */
 	const char	*app;		/* valid while the decoder lives */
+	/*
+	 * The stream the line belongs to when several are mixed in one
+	 * input: the `pm2 logs` prefix it came behind, "<pm_id>|<app>"
+	 * ("0|api", "PM2" for the daemon's lines; at most PM2_KEY_MAX
+	 * bytes, valid during the callback only), or key_len 0 for a line
+	 * behind none (a log file, `pm2 logs --raw`).  `pm2 logs` shows an
+	 * app's out and err lines behind the same prefix, so those two
+	 * streams share a key: nothing in its output tells them apart.
+	 */
+	const char	*key;
+	size_t		 key_len;
 	uint64_t	 offset;	/* of the raw line it started in */
 	uint64_t	 end;		/* past the raw line it ended in */
 	uint64_t	 number;	/* raw line number it started in */
@@ -196,6 +214,18 @@ enum pm2_peek {
 };
 
 /*
+ * Is the message (P, LEN) one of PM2's JSON lines (log_type json), which
+ * the decoder takes apart?  Stated once for pm2_peek() and for what
+ * follows a `pm2 logs` prefix: `pm2 logs` shows the lines of a json app's
+ * file as they are, each behind its prefix.
+ */
+static inline bool
+pm2_is_json(const char *p, size_t len)
+{
+	return len > 12 && memcmp(p, "{\"message\":", 11) == 0;
+}
+
+/*
  * The first decision of pm2_decoder_line() about the raw line (P, LEN),
  * stated once for it and for the scan's fast path: a line that starts
  * with the last stamp prefix (LAST) is STAMPED when the line has 16 bytes
@@ -235,8 +265,7 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 		return len >= 4 && memcmp(p, "PM2 ", 4) == 0 ?
 		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
 	case '{':
-		return len > 12 && memcmp(p, "{\"message\":", 11) == 0 ?
-		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
+		return pm2_is_json(p, len) ? PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
 	default:
 		return PM2_PEEK_AS_IS;
 	}

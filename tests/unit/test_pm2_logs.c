@@ -1,0 +1,259 @@
+/*
+ * test_pm2_logs: what `pm2 logs` prints, through the front of the
+ * pipeline (line reader, PM2 decoder, record builder), as
+ * `pm2 logs | omniwatch scan -` reads it.
+ *
+ * `pm2 logs` mixes the lines of every app and cluster instance in one
+ * output, each behind its "<pm_id>|<app> | " prefix
+ * (../shared/samples/pm2/06), which the decoder tells as the line's key.
+ * For a log_type json app it shows the file's JSON lines behind the
+ * prefix, which are read as they are without it.
+ */
+#include "autoconf.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "line.h"
+#include "pm2.h"
+#include "record.h"
+#include "stamp.h"
+
+#define PL_MAX		4096
+
+#define T_10_00_00	1795946400000LL	/* 2026-11-29T10:00:00Z, ms */
+
+struct pl_rec {
+	char		*text;
+	char		 app[64];
+	char		 key[PM2_KEY_MAX + 1];	/* of its first line */
+	int64_t		 ts;
+	size_t		 nlines;
+	bool		 is_orphan;
+};
+
+struct pl {
+	struct line_reader *lr;
+	struct pm2_decoder *dec;
+	struct record_builder *rb;
+	struct pl_rec	 recs[PL_MAX];
+	size_t		 n;
+	/* The key of the line that starts the record being made (the
+	 * record keeps the app only): by stream, as the builder has them. */
+	char		 last_key[PM2_KEY_MAX + 1];
+};
+
+static void
+pl_on_record(void *ctx, const struct record *r)
+{
+	struct pl *t = ctx;
+	struct pl_rec *o;
+
+	assert_true(t->n < PL_MAX);
+	o = &t->recs[t->n++];
+	o->text = malloc(r->len + 1);
+	assert_non_null(o->text);
+	memcpy(o->text, r->text, r->len);
+	o->text[r->len] = '\0';
+	snprintf(o->app, sizeof(o->app), "%s", r->app);
+	o->ts = r->ts_ms;
+	o->nlines = r->nlines;
+	o->is_orphan = r->is_orphan;
+}
+
+static void
+pl_on_pm2(void *ctx, const struct pm2_line *l)
+{
+	struct pl *t = ctx;
+
+	assert_true(l->key_len <= PM2_KEY_MAX);
+	memcpy(t->last_key, l->key != NULL ? l->key : "", l->key_len);
+	t->last_key[l->key_len] = '\0';
+	record_builder_line(t->rb, l);
+}
+
+static void
+pl_on_line(void *ctx, const struct line *l)
+{
+	struct pl *t = ctx;
+
+	pm2_decoder_line(t->dec, l);
+}
+
+static struct pl *
+pl_new(void)
+{
+	struct pl *t = calloc(1, sizeof(*t));
+	struct record_rules rules;
+	struct record_builder_cb rcb = { pl_on_record, NULL };
+	struct pm2_decoder_cb dcb = { .line = pl_on_pm2 };
+	struct line_reader_cb lcb = { pl_on_line, NULL, NULL, NULL, NULL };
+
+	assert_non_null(t);
+	memset(&rules, 0, sizeof(rules));
+	rcb.ctx = dcb.ctx = lcb.ctx = t;
+	t->rb = record_builder_new(&rules, &rcb);
+	t->dec = pm2_decoder_new("stdin", 0, &dcb);
+	t->lr = line_reader_new(0, &lcb);
+	return t;
+}
+
+static void
+pl_feed(struct pl *t, const char *s)
+{
+	line_reader_feed(t->lr, s, strlen(s));
+}
+
+static void
+pl_finish(struct pl *t)
+{
+	line_reader_finish(t->lr, true);
+	pm2_decoder_finish(t->dec);
+	record_builder_flush(t->rb);
+}
+
+static void
+pl_free(struct pl *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->recs[i].text);
+	line_reader_free(t->lr);
+	pm2_decoder_free(t->dec);
+	record_builder_free(t->rb);
+	free(t);
+}
+
+/* Record I (in the order emitted) is TEXT, of APP. */
+static void
+pl_expect(const struct pl *t, size_t i, const char *text, const char *app)
+{
+	assert_true(i < t->n);
+	if (strcmp(t->recs[i].text, text) != 0)
+		fail_msg("record %zu: '%s', expected '%s'", i, t->recs[i].text,
+		    text);
+	assert_string_equal(t->recs[i].app, app);
+}
+
+/* The keys the decoder gives: pm_id and app, PM2's own, none. */
+static void
+test_keys(void **state)
+{
+	static const struct {
+		const char *line, *key;
+	} cases[] = {
+		{ "0|api  | x\n", "0|api" },
+		{ "\033[32m12|web | \033[39mx\n", "12|web" },
+		{ "2026-11-29 10:00:00 3|api | x\n", "3|api" },
+		{ "\033[34mPM2        | \033[39mApp [api:0] online\n", "PM2" },
+		{ "plain\n", "" },
+		{ "2026-11-29T10:00:00: stamped\n", "" },
+		{ "\033[0m\n", "" },
+	};
+	struct pl *t = pl_new();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pl_feed(t, cases[i].line);
+		assert_string_equal(t->last_key, cases[i].key);
+	}
+	pl_finish(t);
+	pl_free(t);
+}
+
+/*
+ * `pm2 logs` shows a log_type json app's file as it is, a JSON object
+ * behind each prefix.  One message holding two records gives the two
+ * records, with the object's time and app, as the same line does read
+ * from the file itself.
+ */
+static void
+test_json_behind_prefix(void **state)
+{
+	static const char json[] =
+	    "{\"message\":\"[Omni] Failed to create ticket: {\\n"
+	    "  status: false,\\n  errors: 'RoutesRequests.php'\\n}\\n"
+	    "[Omni] Ticket created successfully: {\\n  ticketId: 1,\\n"
+	    "  ticket_number: 'X'\\n}\\n\",\"timestamp\":"
+	    "\"2026-11-29T10:00:00.000Z\",\"type\":\"err\",\"process_id\":0,"
+	    "\"app_name\":\"api\"}\n";
+	struct pl *file = pl_new(), *cli = pl_new();
+	char *line;
+
+	(void)state;
+	pl_feed(file, json);
+	pl_finish(file);
+	assert_int_equal(file->n, 2);
+	line = malloc(strlen(json) + 32);
+	assert_non_null(line);
+	snprintf(line, strlen(json) + 32, "\033[31m0|api | \033[39m%s", json);
+	pl_feed(cli, line);
+	pl_finish(cli);
+	assert_int_equal(cli->n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_string_equal(cli->recs[i].text, file->recs[i].text);
+		assert_string_equal(cli->recs[i].app, "api");
+		assert_int_equal(cli->recs[i].ts, T_10_00_00);
+		assert_int_equal(cli->recs[i].ts, file->recs[i].ts);
+	}
+	pl_expect(cli, 0, "[Omni] Failed to create ticket: {\n"
+	    "  status: false,\n  errors: 'RoutesRequests.php'\n}", "api");
+	pl_expect(cli, 1, "[Omni] Ticket created successfully: {\n"
+	    "  ticketId: 1,\n  ticket_number: 'X'\n}", "api");
+	assert_int_equal(pm2_decoder_json_lines(cli->dec), 1);
+	free(line);
+	pl_free(file);
+	pl_free(cli);
+}
+
+/*
+ * A JSON message piece that waits for the rest of its line (a fork-mode
+ * pipe chunk, cut without LF) does not run on into the next object of
+ * another prefix: it ends there, as before a raw line.
+ */
+static void
+test_json_piece_of_another_stream(void **state)
+{
+	size_t big = 40 * 1024;
+	char *buf = malloc(big + 512);
+	size_t n;
+
+	(void)state;
+	assert_non_null(buf);
+	n = (size_t)snprintf(buf, 512, "0|a | {\"message\":\"[Omni] Failed "
+	    "to create ticket: ");
+	memset(buf + n, 'x', big);
+	n += big;
+	n += (size_t)snprintf(buf + n, 512, "\",\"app_name\":\"a\"}\n"
+	    "1|b | {\"message\":\"more\\n\",\"app_name\":\"b\"}\n");
+	{
+		struct pl *t = pl_new();
+
+		pl_feed(t, buf);
+		pl_finish(t);
+		assert_int_equal(t->n, 2);
+		assert_int_equal(strlen(t->recs[0].text), 32 + big);
+		assert_string_equal(t->recs[0].app, "a");
+		pl_expect(t, 1, "more", "b");
+		pl_free(t);
+	}
+	free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_json_behind_prefix),
+		cmocka_unit_test(test_json_piece_of_another_stream),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
