@@ -21,10 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "line.h"
+#include "front.h"
 #include "pm2.h"
 #include "record.h"
-#include "stamp.h"
 
 #define PL_MAX		4096
 
@@ -40,13 +39,10 @@ struct pl_rec {
 };
 
 struct pl {
-	struct line_reader *lr;
-	struct pm2_decoder *dec;
-	struct record_builder *rb;
+	struct front	*f;
 	struct pl_rec	 recs[PL_MAX];
 	size_t		 n;
-	/* The key of the line that starts the record being made (the
-	 * record keeps the app only): by stream, as the builder has them. */
+	/* The key of the last message line, as the decoder gave it. */
 	char		 last_key[PM2_KEY_MAX + 1];
 };
 
@@ -69,54 +65,36 @@ pl_on_record(void *ctx, const struct record *r)
 }
 
 static void
-pl_on_pm2(void *ctx, const struct pm2_line *l)
+pl_on_line(void *ctx, const struct pm2_line *l)
 {
 	struct pl *t = ctx;
 
 	assert_true(l->key_len <= PM2_KEY_MAX);
 	memcpy(t->last_key, l->key != NULL ? l->key : "", l->key_len);
 	t->last_key[l->key_len] = '\0';
-	record_builder_line(t->rb, l);
-}
-
-static void
-pl_on_line(void *ctx, const struct line *l)
-{
-	struct pl *t = ctx;
-
-	pm2_decoder_line(t->dec, l);
 }
 
 static struct pl *
 pl_new(void)
 {
 	struct pl *t = calloc(1, sizeof(*t));
-	struct record_rules rules;
-	struct record_builder_cb rcb = { pl_on_record, NULL };
-	struct pm2_decoder_cb dcb = { .line = pl_on_pm2 };
-	struct line_reader_cb lcb = { pl_on_line, NULL, NULL, NULL, NULL };
 
 	assert_non_null(t);
-	memset(&rules, 0, sizeof(rules));
-	rcb.ctx = dcb.ctx = lcb.ctx = t;
-	t->rb = record_builder_new(&rules, &rcb);
-	t->dec = pm2_decoder_new("stdin", 0, &dcb);
-	t->lr = line_reader_new(0, &lcb);
+	t->f = front_new(NULL, "stdin", 0, pl_on_record, t);
+	t->f->on_line = pl_on_line;
 	return t;
 }
 
 static void
 pl_feed(struct pl *t, const char *s)
 {
-	line_reader_feed(t->lr, s, strlen(s));
+	front_feed(t->f, s);
 }
 
 static void
 pl_finish(struct pl *t)
 {
-	line_reader_finish(t->lr, true);
-	pm2_decoder_finish(t->dec);
-	record_builder_flush(t->rb);
+	front_finish(t->f);
 }
 
 static void
@@ -124,9 +102,7 @@ pl_free(struct pl *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->recs[i].text);
-	line_reader_free(t->lr);
-	pm2_decoder_free(t->dec);
-	record_builder_free(t->rb);
+	front_free(t->f);
 	free(t);
 }
 
@@ -206,7 +182,7 @@ test_json_behind_prefix(void **state)
 	    "  status: false,\n  errors: 'RoutesRequests.php'\n}", "api");
 	pl_expect(cli, 1, "[Omni] Ticket created successfully: {\n"
 	    "  ticketId: 1,\n  ticket_number: 'X'\n}", "api");
-	assert_int_equal(pm2_decoder_json_lines(cli->dec), 1);
+	assert_int_equal(pm2_decoder_json_lines(cli->f->dec), 1);
 	free(line);
 	pl_free(file);
 	pl_free(cli);

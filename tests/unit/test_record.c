@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "front.h"
 #include "line.h"
 #include "pm2.h"
 #include "record.h"
@@ -175,9 +176,7 @@ struct rt_rec {
 };
 
 struct rt {
-	struct line_reader *lr;
-	struct pm2_decoder *dec;
-	struct record_builder *rb;
+	struct front	*f;
 	struct rt_rec	 recs[RT_MAX];
 	size_t		 n;
 };
@@ -208,55 +207,26 @@ rt_on_record(void *ctx, const struct record *r)
 	o->follows_close = r->follows_close;
 }
 
-static void
-rt_on_pm2(void *ctx, const struct pm2_line *l)
-{
-	struct rt *t = ctx;
-
-	record_builder_line(t->rb, l);
-}
-
-static void
-rt_on_line(void *ctx, const struct line *l)
-{
-	struct rt *t = ctx;
-
-	pm2_decoder_line(t->dec, l);
-}
-
 static struct rt *
 rt_new(const struct record_rules *rules)
 {
 	struct rt *t = calloc(1, sizeof(*t));
-	struct record_rules none;
-	struct record_builder_cb rcb = { rt_on_record, NULL };
-	struct pm2_decoder_cb dcb = { .line = rt_on_pm2 };
-	struct line_reader_cb lcb = { rt_on_line, NULL, NULL, NULL, NULL };
 
 	assert_non_null(t);
-	if (rules == NULL) {
-		memset(&none, 0, sizeof(none));
-		rules = &none;
-	}
-	rcb.ctx = dcb.ctx = lcb.ctx = t;
-	t->rb = record_builder_new(rules, &rcb);
-	t->dec = pm2_decoder_new("omni-app", 0, &dcb);
-	t->lr = line_reader_new(0, &lcb);
+	t->f = front_new(rules, "omni-app", 0, rt_on_record, t);
 	return t;
 }
 
 static void
 rt_feed(struct rt *t, const char *s)
 {
-	line_reader_feed(t->lr, s, strlen(s));
+	front_feed(t->f, s);
 }
 
 static void
 rt_finish(struct rt *t)
 {
-	line_reader_finish(t->lr, true);
-	pm2_decoder_finish(t->dec);
-	record_builder_flush(t->rb);
+	front_finish(t->f);
 }
 
 static void
@@ -264,9 +234,7 @@ rt_free(struct rt *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->recs[i].text);
-	line_reader_free(t->lr);
-	pm2_decoder_free(t->dec);
-	record_builder_free(t->rb);
+	front_free(t->f);
 	free(t);
 }
 
@@ -341,11 +309,11 @@ test_default_rule_05c(void **state)
 		size_t len = strlen(rt_05c), step = steps[s] ? steps[s] : len;
 
 		for (size_t i = 0; i < len; i += step)
-			line_reader_feed(t->lr, rt_05c + i,
+			line_reader_feed(t->f->lr, rt_05c + i,
 			    len - i < step ? len - i : step);
 		rt_finish(t);
 		assert_int_equal(t->n, 11);
-		assert_int_equal(record_builder_count(t->rb), 11);
+		assert_int_equal(record_builder_count(t->f->rb), 11);
 		for (size_t i = 0; i < 11; i++) {
 			const struct rt_rec *r = &t->recs[i];
 
@@ -409,7 +377,7 @@ test_k07_node_error(void **state)
 	    "    at TCPConnectWrap.afterConnect [as oncomplete] "
 	    "(node:net:1555:16)\n");
 	assert_int_equal(t->n, 0);
-	assert_true(record_builder_is_open(t->rb));
+	assert_true(record_builder_is_open(t->f->rb));
 	rt_feed(t, "    at Pool.connect (/srv/demo-api/db.js:10:5) {\n"
 	    "  errno: -111,\n"
 	    "  code: 'ECONNREFUSED',\n");
@@ -417,7 +385,7 @@ test_k07_node_error(void **state)
 	rt_feed(t, "  port: 5432\n}\n");
 	/* No further line and no flush needed. */
 	assert_int_equal(t->n, 1);
-	assert_false(record_builder_is_open(t->rb));
+	assert_false(record_builder_is_open(t->f->rb));
 	assert_int_equal(t->recs[0].nlines, 7);
 	assert_int_equal(t->recs[0].line_number, 1);
 	assert_false(t->recs[0].is_cut);
@@ -449,7 +417,7 @@ test_k07_split_by_flush(void **state)
 	    "127.0.0.1:5432\n"
 	    "    at TCPConnectWrap.afterConnect [as oncomplete] "
 	    "(node:net:1555:16)\n");
-	record_builder_flush(t->rb);	/* idle */
+	record_builder_flush(t->f->rb);	/* idle */
 	assert_int_equal(t->n, 1);
 	assert_int_equal(t->recs[0].nlines, 2);
 	rt_feed(t, "    at Pool.connect (/srv/demo-api/db.js:10:5) {\n"
@@ -644,7 +612,7 @@ test_first_line_wins(void **state)
 	l.offset = 10;
 	l.end = 15;
 	l.number = 3;
-	record_builder_line(t->rb, &l);
+	record_builder_line(t->f->rb, &l);
 	l.ptr = "  more";
 	l.len = 6;
 	l.ts_ms = 2000;
@@ -652,12 +620,12 @@ test_first_line_wins(void **state)
 	l.offset = 15;
 	l.end = 22;
 	l.number = 4;
-	record_builder_line(t->rb, &l);
-	assert_true(record_builder_is_open(t->rb));
-	assert_int_equal(record_builder_safe_offset(t->rb), 10);
-	record_builder_flush(t->rb);
-	assert_false(record_builder_is_open(t->rb));
-	assert_int_equal(record_builder_safe_offset(t->rb), 22);
+	record_builder_line(t->f->rb, &l);
+	assert_true(record_builder_is_open(t->f->rb));
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 10);
+	record_builder_flush(t->f->rb);
+	assert_false(record_builder_is_open(t->f->rb));
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 22);
 	assert_int_equal(t->n, 1);
 	assert_int_equal(t->recs[0].ts, 1000);
 	assert_string_equal(t->recs[0].app, "a1");
@@ -666,9 +634,9 @@ test_first_line_wins(void **state)
 	assert_int_equal(t->recs[0].line_number, 3);
 	rt_expect_text(t, 0, "Head\n  more");
 	/* Flushing with nothing open emits nothing. */
-	record_builder_flush(t->rb);
+	record_builder_flush(t->f->rb);
 	assert_int_equal(t->n, 1);
-	assert_int_equal(record_builder_count(t->rb), 1);
+	assert_int_equal(record_builder_count(t->f->rb), 1);
 	rt_free(t);
 }
 
@@ -678,15 +646,15 @@ test_safe_offset(void **state)
 	struct rt *t = rt_new(NULL);
 
 	(void)state;
-	assert_int_equal(record_builder_safe_offset(t->rb), 0);
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 0);
 	rt_feed(t, "Error: x\n    at a\n");
-	assert_true(record_builder_is_open(t->rb));
-	assert_int_equal(record_builder_safe_offset(t->rb), 0);
+	assert_true(record_builder_is_open(t->f->rb));
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 0);
 	rt_feed(t, "Next\n");	/* offset 18 */
 	assert_int_equal(t->n, 1);
-	assert_int_equal(record_builder_safe_offset(t->rb), 18);
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 18);
 	rt_finish(t);
-	assert_int_equal(record_builder_safe_offset(t->rb), 23);
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 23);
 	rt_free(t);
 }
 
@@ -770,23 +738,15 @@ test_max_bytes_closes(void **state)
 static void
 test_cut_line_cuts_record(void **state)
 {
-	struct record_rules rules;
-	struct record_builder_cb rcb = { rt_on_record, NULL };
-	struct pm2_decoder_cb dcb = { .line = rt_on_pm2 };
-	struct line_reader_cb lcb = { rt_on_line, NULL, NULL, NULL, NULL };
 	struct rt *t = calloc(1, sizeof(*t));
 	char big[100];
 
 	(void)state;
 	assert_non_null(t);
-	memset(&rules, 0, sizeof(rules));
-	rcb.ctx = dcb.ctx = lcb.ctx = t;
-	t->rb = record_builder_new(&rules, &rcb);
-	t->dec = pm2_decoder_new("omni-app", 0, &dcb);
-	t->lr = line_reader_new(16, &lcb);
+	t->f = front_new(NULL, "omni-app", 16, rt_on_record, t);
 	memset(big, 'x', sizeof(big));
 	rt_feed(t, "Head\n  ");
-	line_reader_feed(t->lr, big, sizeof(big));
+	line_reader_feed(t->f->lr, big, sizeof(big));
 	rt_feed(t, "\nNext\n");
 	rt_finish(t);
 	assert_int_equal(t->n, 2);
