@@ -471,7 +471,9 @@ pipeline_take(struct pipeline *p, const char *buf, size_t len, uint64_t off,
 		/* The record: what came before it ends here. */
 		if (k == 0) {
 			for (size_t i = 0; i < p->nsets; i++)
-				record_builder_flush(p->sets[i].rb);
+				record_builder_start(p->sets[i].rb,
+				    json != NULL ? json->key : NULL,
+				    json != NULL ? json->key_len : 0);
 			memset(&rec, 0, sizeof(rec));
 			rec.app = json != NULL ? json->app :
 			    pm2_decoder_app(p->pm2);

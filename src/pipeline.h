@@ -5,7 +5,8 @@
  * `scan` feeds it whole files; `watch` feeds it what the tailer read.  It
  * knows nothing of files, compression or rotation: the caller hands it
  * bytes and says when input ends.  One record builder runs per pattern set,
- * since a set may bring its own record rules.
+ * since a set may bring its own record rules (each assembles the streams
+ * of `pm2 logs` prefixes apart: record.h).
  */
 #ifndef OMNIWATCH_PIPELINE_H
 #define OMNIWATCH_PIPELINE_H

@@ -18,9 +18,12 @@
  *    it may hold several records or a piece of one.  Cluster mode may add
  *    raw (non-JSON) lines for an uncaught exception.
  *  - `pm2 logs` prints "<pm_id>|<app> | " in front of each line, often in
- *    ANSI colours.
+ *    ANSI colours, interleaving the lines of apps and instances that write
+ *    at once; its tail of a log_type json app's file shows the JSON lines
+ *    as they are, behind that prefix.
  * The decoder strips all of this and hands on message lines, each with the
- * time of its stamp and the app it belongs to.
+ * time of its stamp, the app it belongs to and, behind a `pm2 logs`
+ * prefix, the stream it came in.
  */
 #ifndef OMNIWATCH_PM2_H
 #define OMNIWATCH_PM2_H

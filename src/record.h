@@ -15,6 +15,12 @@
  *
  * The record text is the message lines joined by "\n", without PM2 stamps
  * or prefixes; it keeps the first line's time and app.
+ *
+ * Lines of several streams mixed in one input (`pm2 logs` interleaves
+ * apps and cluster instances that write at once) are assembled apart: a
+ * record under assembly per `pm2 logs` prefix (pm2_line.key), each with
+ * the rule above, so that one app's line never cuts another's record.
+ * An app's out and err share a prefix there, and so a stream.
  */
 #ifndef OMNIWATCH_RECORD_H
 #define OMNIWATCH_RECORD_H
@@ -30,6 +36,8 @@
 
 #define RECORD_MAX_LINES_DEFAULT	1000
 #define RECORD_MAX_BYTES_DEFAULT	(1024 * 1024)
+/* Prefixes (streams) with a record under assembly at once, at most. */
+#define RECORD_STREAMS_MAX		64
 
 struct record_rules {
 	size_t		 max_lines;	/* 0: RECORD_MAX_LINES_DEFAULT */
@@ -92,11 +100,25 @@ struct record_builder;
 struct record_builder *record_builder_new(const struct record_rules *rules,
     const struct record_builder_cb *cb);
 
-/* Adds a message line; may first emit the record it does not belong to. */
+/*
+ * Adds a message line to the record of its stream (L->key); may first
+ * emit the records it does not belong to: its stream's, those that a
+ * change between lines behind a prefix and lines behind none ends, and
+ * with more than RECORD_STREAMS_MAX prefixes the quietest stream's.
+ */
 void record_builder_line(struct record_builder *rb, const struct pm2_line *l);
 
-/* Emits the open record, if any (end of input, or idle). */
+/* Emits the open records, if any (end of input, or idle). */
 void record_builder_flush(struct record_builder *rb);
+
+/*
+ * Does what record_builder_line() does first for a line of the stream KEY
+ * (KEY_LEN bytes, pm2_line.key; 0: none) that starts a record: emits the
+ * records that line ends, its stream's own included, and makes that
+ * stream the one record_builder_take() adds to.
+ */
+void record_builder_start(struct record_builder *rb, const char *key,
+    size_t key_len);
 
 /*
  * The fast path of plain text (pipeline.c) hands over a whole record.
@@ -110,19 +132,21 @@ void record_builder_flush(struct record_builder *rb);
  * flags, with the same functions the line-by-line way uses, counts it and
  * leaves RB as if it had been built line by line; it does not call the
  * record callback: the caller hands REC on.  RB must use the default
- * rule and hold no record (record_builder_flush first).
+ * rule, and the stream of REC's lines must be the current one and hold no
+ * record (record_builder_start first).
  */
 void record_builder_take(struct record_builder *rb, struct record *rec,
     size_t first_len, const char *last, size_t last_len);
 
-/* True while a record is being assembled. */
+/* True while a record is being assembled, in any stream. */
 bool record_builder_is_open(const struct record_builder *rb);
 
-/* Stream offset of the first line of the open record, or past the last
- * record when none is open: where a reader must resume to lose nothing. */
+/* Stream offset of the first line of the oldest open record, or past the
+ * last record when none is open: where a reader must resume to lose
+ * nothing. */
 uint64_t record_builder_safe_offset(const struct record_builder *rb);
 
-/* Drops the record being assembled, unemitted (after a truncation). */
+/* Drops the records being assembled, unemitted (after a truncation). */
 void record_builder_reset(struct record_builder *rb);
 
 /* Records emitted so far. */

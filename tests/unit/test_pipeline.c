@@ -201,6 +201,13 @@ static const char *const tp_pieces[] = {
 	"2026-11-29T10:00:x [Omni] Failed to create ticket: a\n",
 	"2026-11-29T10:00:05 0|cli-app | [Omni] Failed to create ticket: b\n",
 	"2026-11-29T10:00:00: a\nL\n]\n\n2026-11-29T10:00:00: \nx\n",
+	/* `pm2 logs` mixes streams: a record under assembly per prefix,
+	 * and a json app's lines behind its prefix, decoded (whose
+	 * messages the fast path takes in the prefix's stream). */
+	"0|api  | [Omni] Failed to create ticket: {\n1|web  | [http] GET /w 200\n0|api  |   status: false,\n1|web  |   idle=5\n0|api  | }\n1|web  | }\n",
+	"1|api | [Omni] Ticket created successfully: {\n0|api |   ticketId: 17,\n",
+	"0|api | {\"message\":\"[Omni] Failed to create ticket: {\\n  status: false,\\n  errors: { file: 'RoutesRequests.php' }\\n}\\n[Omni] Ticket created successfully: {\\n  ticketId: 18,\\n  ticket_number: 'TCK-18'\\n}\\n[http] GET /f 200\\n\",\"timestamp\":\"2026-11-29T10:00:05.000Z\",\"type\":\"err\",\"process_id\":0,\"app_name\":\"api\"}\n",
+	"\033[31m1|web | \033[39m{\"message\":\"  status: false,\\n}\\n[db] pool\\n\",\"timestamp\":\"2026-11-29T10:00:06.000Z\",\"type\":\"err\",\"process_id\":1,\"app_name\":\"web\"}\n",
 };
 
 #define TP_NPIECES	(sizeof(tp_pieces) / sizeof(tp_pieces[0]))

@@ -5,9 +5,10 @@
  *
  * `pm2 logs` mixes the lines of every app and cluster instance in one
  * output, each behind its "<pm_id>|<app> | " prefix
- * (../shared/samples/pm2/06), which the decoder tells as the line's key.
- * For a log_type json app it shows the file's JSON lines behind the
- * prefix, which are read as they are without it.
+ * (../shared/samples/pm2/06): the records of each prefix are assembled
+ * apart (record.h), and a bounded number of them at once.  For a
+ * log_type json app it shows the file's JSON lines behind the prefix,
+ * which are read as they are without it.
  */
 #include "autoconf.h"
 
@@ -91,6 +92,21 @@ pl_feed(struct pl *t, const char *s)
 	front_feed(t->f, s);
 }
 
+/* Feeds the text FMT makes (up to 255 bytes). */
+static void __attribute__((format(printf, 2, 3)))
+pl_feedf(struct pl *t, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	assert_true(n > 0 && (size_t)n < sizeof(buf));
+	front_feed(t->f, buf);
+}
+
 static void
 pl_finish(struct pl *t)
 {
@@ -115,6 +131,63 @@ pl_expect(const struct pl *t, size_t i, const char *text, const char *app)
 		fail_msg("record %zu: '%s', expected '%s'", i, t->recs[i].text,
 		    text);
 	assert_string_equal(t->recs[i].app, app);
+}
+
+/* The case: a line of web between the lines of api's record. */
+static void
+test_apps_interleaved(void **state)
+{
+	struct pl *t = pl_new();
+
+	(void)state;
+	pl_feed(t,
+	    "0|api  | [Omni] Failed to create ticket: {\n"
+	    "1|web  | plain line from web\n"
+	    "0|api  |   status: false,\n"
+	    "1|web  | [Omni] Ticket created successfully: {\n"
+	    "0|api  |   errors: 'RoutesRequests.php'\n"
+	    "1|web  |   ticketId: 7,\n"
+	    "1|web  |   ticket_number: 'W-7'\n"
+	    "0|api  | }\n"
+	    "1|web  | }\n");
+	pl_finish(t);
+	assert_int_equal(t->n, 3);
+	pl_expect(t, 0, "plain line from web", "web");
+	pl_expect(t, 1, "[Omni] Failed to create ticket: {\n  status: false,\n"
+	    "  errors: 'RoutesRequests.php'\n}", "api");
+	pl_expect(t, 2, "[Omni] Ticket created successfully: {\n"
+	    "  ticketId: 7,\n  ticket_number: 'W-7'\n}", "web");
+	assert_false(t->recs[1].is_orphan);
+	assert_false(t->recs[2].is_orphan);
+	pl_free(t);
+}
+
+/*
+ * Two instances of one cluster app: the same app, two prefixes, two
+ * streams; colours (06) and `--timestamp`'s display time do not change
+ * the stream.
+ */
+static void
+test_instances_interleaved(void **state)
+{
+	struct pl *t = pl_new();
+
+	(void)state;
+	pl_feed(t,
+	    "\033[31m0|api  | \033[39m[Omni] Failed to create ticket: {\n"
+	    "\033[31m1|api  | \033[39m[Omni] Failed to create ticket: {\n"
+	    "\033[31m0|api  | \033[39m  status: false,\n"
+	    "\033[31m1|api  | \033[39m  status: false,\n"
+	    "\033[2m\033[90m2026-11-29 10:00:00 \033[39m\033[22m\033[31m"
+	    "1|api  | \033[39m}\n"
+	    "0|api  | }\n");
+	pl_finish(t);
+	assert_int_equal(t->n, 2);
+	pl_expect(t, 0, "[Omni] Failed to create ticket: {\n  status: false,\n"
+	    "}", "api");
+	pl_expect(t, 1, "[Omni] Failed to create ticket: {\n  status: false,\n"
+	    "}", "api");
+	pl_free(t);
 }
 
 /* The keys the decoder gives: pm_id and app, PM2's own, none. */
@@ -222,13 +295,117 @@ test_json_piece_of_another_stream(void **state)
 	free(buf);
 }
 
+/* A line behind no prefix (the CLI's header before the next file) ends
+ * the prefixed records; a prefixed line ends the record behind none. */
+static void
+test_plain_line_ends_prefixed(void **state)
+{
+	struct pl *t = pl_new();
+
+	(void)state;
+	pl_feed(t,
+	    "0|api | [Omni] Failed to create ticket: {\n"
+	    "/home/app/.pm2/logs/api-error.log last 15 lines:\n"
+	    "0|api |   status: false,\n"
+	    "0|api | }\n");
+	pl_finish(t);
+	assert_int_equal(t->n, 3);
+	pl_expect(t, 0, "[Omni] Failed to create ticket: {", "api");
+	pl_expect(t, 1, "/home/app/.pm2/logs/api-error.log last 15 lines:",
+	    "stdin");
+	pl_expect(t, 2, "  status: false,\n}", "api");
+	pl_free(t);
+}
+
+/*
+ * Thousands of distinct prefixes (damage, or a hostile input): the
+ * complete records of each, two streams at a time, all counted right;
+ * past RECORD_STREAMS_MAX open at once, the quietest is emitted early and
+ * the rest go on, and nothing is lost.
+ */
+static void
+test_many_prefixes(void **state)
+{
+	struct pl *t = pl_new();
+	size_t nstreams = 3000;
+
+	(void)state;
+	for (size_t i = 0; i < nstreams; i += 2) {
+		for (size_t k = i; k < i + 2; k++)
+			pl_feedf(t, "%zu|app-%zu | [Omni] Failed to create "
+			    "ticket: {\n", k, k);
+		for (size_t k = i; k < i + 2; k++)
+			pl_feedf(t, "%zu|app-%zu |   status: false,\n"
+			    "%zu|app-%zu | }\n", k, k, k, k);
+	}
+	assert_int_equal(t->n, nstreams);
+	for (size_t i = 0; i < nstreams; i++)
+		assert_int_equal(t->recs[i].nlines, 3);
+	pl_expect(t, 0, "[Omni] Failed to create ticket: {\n  status: false,\n"
+	    "}", "app-0");
+	/* Apps past what the decoder keeps (256) have the default name. */
+	pl_expect(t, nstreams - 1, "[Omni] Failed to create ticket: {\n"
+	    "  status: false,\n}", "stdin");
+
+	/* RECORD_STREAMS_MAX + 10 records open at once: the 10 quietest
+	 * are emitted, cut short, when the last 10 begin. */
+	for (size_t i = 0; i < RECORD_STREAMS_MAX + 10; i++)
+		pl_feedf(t, "%zu|open-%zu | [Omni] Failed to create ticket: "
+		    "{\n", i, i);
+	assert_int_equal(t->n, nstreams + 10);
+	for (size_t i = nstreams; i < nstreams + 10; i++)
+		assert_int_equal(t->recs[i].nlines, 1);
+	assert_true(record_builder_is_open(t->f->rb));
+	/* Closed the newest first: the open ones are whole, and the ends
+	 * of the 10 emitted are records of their own (orphans). */
+	for (size_t i = RECORD_STREAMS_MAX + 10; i > 0; i--)
+		pl_feedf(t, "%zu|open-%zu | }\n", i - 1, i - 1);
+	pl_finish(t);
+	assert_false(record_builder_is_open(t->f->rb));
+	assert_int_equal(t->n, nstreams + 20 + RECORD_STREAMS_MAX);
+	for (size_t i = nstreams + 10; i < nstreams + 10 + RECORD_STREAMS_MAX;
+	    i++) {
+		assert_int_equal(t->recs[i].nlines, 2);
+		assert_false(t->recs[i].is_orphan);
+	}
+	for (size_t i = nstreams + 10 + RECORD_STREAMS_MAX; i < t->n; i++) {
+		assert_int_equal(t->recs[i].nlines, 1);
+		assert_true(t->recs[i].is_orphan);
+	}
+	pl_free(t);
+}
+
+/* Where to resume: the first line of the oldest open record of all. */
+static void
+test_safe_offset(void **state)
+{
+	struct pl *t = pl_new();
+
+	(void)state;
+	pl_feed(t, "0|a | [Omni] Failed to create ticket: {\n");	/* 0 */
+	pl_feed(t, "1|b | [Omni] Failed to create ticket: {\n");	/* 40 */
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 0);
+	pl_feed(t, "0|a | }\n");
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 40);
+	pl_feed(t, "1|b | }\n");
+	assert_false(record_builder_is_open(t->f->rb));
+	assert_int_equal(record_builder_safe_offset(t->f->rb), 96);
+	pl_finish(t);
+	pl_free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apps_interleaved),
+		cmocka_unit_test(test_instances_interleaved),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_json_behind_prefix),
 		cmocka_unit_test(test_json_piece_of_another_stream),
+		cmocka_unit_test(test_plain_line_ends_prefixed),
+		cmocka_unit_test(test_many_prefixes),
+		cmocka_unit_test(test_safe_offset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
