@@ -623,7 +623,9 @@ pm2_decoder_line(struct pm2_decoder *d, const struct line *line)
 	case PM2_PEEK_DECODE:
 		break;
 	}
-	{
+	/* A `pm2 logs` prefix starts with a digit, ESC or "PM2 ", never
+	 * with the '{' every line of PM2's JSON starts with. */
+	if (len > 0 && p[0] != '{') {
 		const char *a = NULL;
 		size_t alen = 0;
 

@@ -229,7 +229,7 @@ record_stream_find(struct record_builder *rb, const char *key, size_t key_len)
  * prefix the record behind none: in `pm2 logs` output such lines are the
  * CLI's own headers, between the tail of one file and the next.
  */
-static struct record_stream *
+static inline struct record_stream *
 record_select(struct record_builder *rb, const char *key, size_t key_len)
 {
 	struct record_stream *st;
