@@ -273,15 +273,35 @@ grep -q "link/desk-error.log: listed twice; read once" "$T/link.err" ||
 grep -q "link/copy-error.log: the same file as $T/link/desk-error.log; read once" "$T/link.err" ||
 	fail "symlink message: $(cat "$T/link.err")"
 
-# Named like a log but not one (a dangling symlink, a FIFO): said, skipped.
+# Named like a log but not one (a FIFO): said, skipped.  A log that cannot
+# be read (a dangling symlink) is an error, as it is given by name.
 mkdir -p "$T/odd"
 cp "$T/pm2home/logs/desk-error.log" "$T/odd/desk-error.log"
 ln -s gone-error.log "$T/odd/d-error.log"
 mkfifo "$T/odd/p-out.log"
-"$OMNIWATCH" scan --json "$T/odd" > "$T/odd.json" 2> "$T/odd.err"
+set +e
+"$OMNIWATCH" scan --json "$T/odd" > "$T/odd.json" 2> "$T/odd.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "odd entries: a dangling symlink is an unread log"
 assert_eq "$(jget "$T/odd.json" '.pattern_sets.omni.failures')" 2 "odd entries: the log still read"
-grep -q "odd/d-error.log: No such file or directory" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
+grep -q "error: .*odd/d-error.log: No such file or directory" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
 grep -q "odd/p-out.log: not a regular file; skipped" "$T/odd.err" || fail "FIFO not said: $(cat "$T/odd.err")"
+
+# A symlink loop named like a log is the same unreadable file in a
+# directory as by name: an error in the report, exit 1, both ways (it
+# was a warning and exit 0 in a directory).
+mkdir -p "$T/loop1" "$T/loop2"
+ln -s app-out.log "$T/loop1/app-out.log"
+ln -s b-out.log "$T/loop2/a-out.log"
+ln -s a-out.log "$T/loop2/b-out.log"
+for p in "$T/loop1" "$T/loop1/app-out.log" "$T/loop2" "$T/loop2/a-out.log"; do
+	set +e
+	"$OMNIWATCH" scan --json "$p" > "$T/loop.json" 2> "$T/loop.err"; rc=$?
+	set -e
+	assert_eq "$rc" 1 "symlink loop: scan ${p#"$T"/} exit status"
+	jget "$T/loop.json" '.errors[].message' | grep -q "Too many levels of symbolic links" ||
+		fail "symlink loop not in errors for $p: $(cat "$T/loop.json")"
+done
 
 # Standard input given twice is read once.
 printf '[Omni] Failed to create ticket: { status: false, message: "x" }\n' |
