@@ -259,8 +259,8 @@ cmd_summary(int argc, char **argv)
 		return rc;
 	rc = CMD_EXIT_OK;
 	if (optind != argc) {
-		fprintf(stderr, "omniwatch summary: unexpected argument '%s'; "
-		    "the sources are in the config\n", argv[optind]);
+		cmd_unexpected("summary", argv[optind],
+		    "the sources are in the config");
 		return cmd_usage("summary");
 	}
 	if (args.config_path == NULL) {
