@@ -303,6 +303,26 @@ for p in "$T/loop1" "$T/loop1/app-out.log" "$T/loop2" "$T/loop2/a-out.log"; do
 		fail "symlink loop not in errors for $p: $(cat "$T/loop.json")"
 done
 
+# A named FIFO given by name is read when it has a writer; with none, scan
+# blocked forever in open(2).  Now it waits a second for one, then lists
+# it in errors (exit 1).  A pipe of <(cmd) is read as ever.
+mkdir -p "$T/fifo"
+mkfifo "$T/fifo/f-error.log"
+set +e
+timeout 10 "$OMNIWATCH" scan --json "$T/fifo/f-error.log" > "$T/fifo.json" 2> "$T/fifo.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "a FIFO with no writer: an error, not a hang"
+assert_eq "$(jget "$T/fifo.json" '.errors[0].message' | sed 's/ (.*//')" "a FIFO with no writer" "FIFO error"
+grep -q "error: $T/fifo/f-error.log: a FIFO with no writer" "$T/fifo.err" || fail "FIFO message: $(cat "$T/fifo.err")"
+cat "$T/pm2home/logs/desk-error.log" > "$T/fifo/f-error.log" &
+timeout 10 "$OMNIWATCH" scan --json "$T/fifo/f-error.log" > "$T/fifo.json"
+wait
+assert_eq "$(jget "$T/fifo.json" '.pattern_sets.omni.failures')" 2 "a FIFO with a writer: read"
+assert_eq "$(jget "$T/fifo.json" '.errors | length')" 0 "a FIFO with a writer: no error"
+timeout 10 bash -c '"$1" scan --json <(cat "$2")' sh "$OMNIWATCH" \
+    "$T/pm2home/logs/desk-error.log" > "$T/procsub.json"
+assert_eq "$(jget "$T/procsub.json" '.pattern_sets.omni.failures')" 2 "<(cat FILE): read"
+
 # Standard input given twice is read once.
 printf '[Omni] Failed to create ticket: { status: false, message: "x" }\n' |
 	"$OMNIWATCH" scan --json - - > "$T/stdin2.json" 2> "$T/stdin2.err"
