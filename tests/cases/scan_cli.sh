@@ -323,6 +323,25 @@ timeout 10 bash -c '"$1" scan --json <(cat "$2")' sh "$OMNIWATCH" \
     "$T/pm2home/logs/desk-error.log" > "$T/procsub.json"
 assert_eq "$(jget "$T/procsub.json" '.pattern_sets.omni.failures')" 2 "<(cat FILE): read"
 
+# The steps with failures add up to the failures: records without a stamp
+# have no step, and were left out of the lines unsaid; they get a line of
+# their own, "undated", after the stamped steps (alone when none is).
+mkdir -p "$T/undated"
+printf '%s\n' "2026-11-29T10:00:00: [Omni] Failed to create ticket: { status: false, message: 'x' }" \
+    > "$T/undated/s-out.log"
+printf '%s\n' "[Omni] Failed to create ticket: { status: false, message: 'y' }" \
+    "[Omni] Ticket created successfully: { ticketId: 1, ticket_number: 'T-1' }" \
+    "[Omni] Failed to create ticket: { status: false, message: 'z' }" > "$T/undated/u-out.log"
+"$OMNIWATCH" scan "$T/undated/s-out.log" "$T/undated/u-out.log" > "$T/undated.txt"
+sed -n '/^  steps with failures/,/^files:/p' "$T/undated.txt" > "$T/undated.steps"
+assert_eq "$(sed -n 2p "$T/undated.steps")" \
+    "    2026-11-29T10:00:00Z  1 failure, 0 successes, failure rate 100.0%: other 1" "stamped step line"
+assert_eq "$(sed -n 3p "$T/undated.steps")" \
+    "    undated               2 failures, 1 success, failure rate 66.7%: other 2" "undated step line"
+"$OMNIWATCH" scan "$T/undated/u-out.log" > "$T/undated.txt"
+grep -q "^    undated               2 failures, 1 success" "$T/undated.txt" ||
+	fail "undated records alone: no steps line: $(cat "$T/undated.txt")"
+
 # Standard input given twice is read once.
 printf '[Omni] Failed to create ticket: { status: false, message: "x" }\n' |
 	"$OMNIWATCH" scan --json - - > "$T/stdin2.json" 2> "$T/stdin2.err"
