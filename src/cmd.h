@@ -97,6 +97,15 @@ int cmd_opt_parse(struct cmd_opt_parser *p, int argc, char **argv);
 int cmd_usage(const char *name);
 
 /*
+ * Says on stderr that ARG, an operand the command takes none of (or no
+ * more of), is unexpected: "omniwatch NAME: unexpected argument 'ARG';
+ * WHY".  NAME is the subcommand, or NULL for omniwatch itself; WHY is
+ * the hint.  The caller then prints its usage and exits with its usage
+ * status (CMD_EXIT_USAGE; check and probe have their own).
+ */
+void cmd_unexpected(const char *name, const char *arg, const char *why);
+
+/*
  * Prints the help of subcommand NAME (its usage, summary and every option
  * of its table) to FP, or of every subcommand when NAME is NULL.
  * Returns CMD_EXIT_OK, or CMD_EXIT_USAGE (with a message) for an unknown

@@ -482,10 +482,10 @@ check_run(const struct check *c, const struct config *cfg,
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
-	char *missing, *loop_crit, *loop_warn;
+	char *missing, *loop_crit, *loop_warn, *changed;
 	struct pm2_apps *apps;
 	struct watch_dump wd;
-	int64_t last_success, limit, digest;
+	int64_t last_success, limit;
 	size_t nempty, nmissing;
 	int rc;
 
@@ -556,12 +556,9 @@ check_run(const struct check *c, const struct config *cfg,
 		    "nothing is watched there", first, nempty - 1);
 		free(first);
 	}
-	if (state_meta_get(st, "config_digest", &digest) == 0 &&
-	    (uint64_t)digest != cfg->digest)
-		check_put_first(&blind, xasprintf("watch counts with another "
-		    "configuration than %s as it is now (edited since watch "
-		    "read it, or another one's state_dir): reload watch "
-		    "(SIGHUP)", cfg->path));
+	changed = summary_config_changed(st, cfg->digest, cfg->path);
+	if (changed != NULL)
+		check_put_first(&blind, changed);
 	if (loop_warn != NULL)
 		check_put_first(&blind, loop_warn);
 	memset(&t, 0, sizeof(t));

@@ -158,6 +158,13 @@ cmd_usage(const char *name)
 	return CMD_EXIT_USAGE;
 }
 
+void
+cmd_unexpected(const char *name, const char *arg, const char *why)
+{
+	fprintf(stderr, "omniwatch%s%s: unexpected argument '%s'; %s\n",
+	    name != NULL ? " " : "", name != NULL ? name : "", arg, why);
+}
+
 int
 cmd_help(const char *name, FILE *fp)
 {

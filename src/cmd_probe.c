@@ -286,6 +286,12 @@ cmd_probe(int argc, char **argv)
 			goto usage;
 		}
 	}
+	if (optind + 1 < argc || (url_file != NULL && optind < argc)) {
+		cmd_unexpected("probe", argv[url_file != NULL ? optind :
+		    optind + 1], "give one URL, --url-file FILE, or -c CONFIG "
+		    "and a probe's name");
+		goto usage;
+	}
 	if ((url_file == NULL) == (optind + 1 != argc)) {
 		fprintf(stderr, "omniwatch probe: give one URL, --url-file "
 		    "FILE, or -c CONFIG and a probe's name\n");

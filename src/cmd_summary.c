@@ -132,13 +132,18 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
 	return r;
 }
 
-/* The text report's first line when watch is not counting (V->blind). */
+/* The text report's first lines when watch is not counting (V->blind),
+ * or counts with another config (V->config_changed). */
 static void
 cmd_summary_blind_text(const struct summary_view *v, FILE *fp)
 {
 	if (v->blind != NULL)
-		fprintf(fp, "WARNING: %s: the counts below stop there\n\n",
+		fprintf(fp, "WARNING: %s: the counts below stop there\n",
 		    v->blind);
+	if (v->config_changed != NULL)
+		fprintf(fp, "WARNING: %s\n", v->config_changed);
+	if (v->blind != NULL || v->config_changed != NULL)
+		fputc('\n', fp);
 }
 
 /*
@@ -259,8 +264,8 @@ cmd_summary(int argc, char **argv)
 		return rc;
 	rc = CMD_EXIT_OK;
 	if (optind != argc) {
-		fprintf(stderr, "omniwatch summary: unexpected argument '%s'; "
-		    "the sources are in the config\n", argv[optind]);
+		cmd_unexpected("summary", argv[optind],
+		    "the sources are in the config");
 		return cmd_usage("summary");
 	}
 	if (args.config_path == NULL) {
@@ -339,6 +344,8 @@ cmd_summary(int argc, char **argv)
 	(void)service_watch_status(cfg->state_dir, cfg->path,
 	    (int64_t)now * 1000, last_commit, cfg->commit_ms, false,
 	    &view->blind);
+	view->config_changed = summary_config_changed(st, cfg->digest,
+	    cfg->path);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

@@ -573,7 +573,12 @@ cmd_watch(int argc, char **argv)
 			return cmd_usage("watch");
 		}
 	}
-	if (w.config_path == NULL || optind != argc)
+	if (optind != argc) {
+		cmd_unexpected("watch", argv[optind],
+		    "the sources are in the config");
+		return cmd_usage("watch");
+	}
+	if (w.config_path == NULL)
 		return cmd_usage("watch");
 	if (watch_load(w.config_path, NULL, &w.cfg, &w.sets, &w.nsets) != 0)
 		return CMD_EXIT_USAGE;

@@ -34,18 +34,25 @@ file_kind(mode_t mode)
  * named FIFOs never do (they live on the file system that names them). */
 #define FILE_KIND_PIPEFS_MAGIC 0x50495045
 
+bool
+file_is_pipe(int fd, const struct stat *sb)
+{
+	struct statfs fs;
+
+	return S_ISFIFO(sb->st_mode) && fstatfs(fd, &fs) == 0 &&
+	    fs.f_type == FILE_KIND_PIPEFS_MAGIC;
+}
+
 int
 file_open_plain(const char *path, const char *name, const char *expected,
     bool pipe_ok, struct stat *sb, char **err)
 {
-	struct statfs fs;
 	int fd, flags;
 
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 || fstat(fd, sb) != 0)
 		goto fail_errno;
-	if (!S_ISREG(sb->st_mode) && !(pipe_ok && S_ISFIFO(sb->st_mode) &&
-	    fstatfs(fd, &fs) == 0 && fs.f_type == FILE_KIND_PIPEFS_MAGIC)) {
+	if (!S_ISREG(sb->st_mode) && !(pipe_ok && file_is_pipe(fd, sb))) {
 		*err = xasprintf("%s: is %s; expected %s", name,
 		    file_kind(sb->st_mode), expected);
 		close(fd);

@@ -18,6 +18,14 @@
 const char *file_kind(mode_t mode);
 
 /*
+ * True when FD, whose fstat(2) is *SB, is an anonymous pipe (`<(cmd)`,
+ * `cmd |`: Linux's pipefs), whose writer is a process the user started;
+ * false for a named FIFO, which may have no writer at all, and for
+ * anything else.
+ */
+bool file_is_pipe(int fd, const struct stat *sb);
+
+/*
  * Opens PATH read-only, close-on-exec, without ever waiting on it: the
  * open is O_NONBLOCK, so a FIFO that no one writes is refused at once
  * instead of blocking open(2) (and a running watch with it) until a

@@ -39,6 +39,23 @@ const struct cmd_entry cmd_table[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+/* -V and -h take nothing after them: one more argument is a usage
+ * error, not ignored. */
+static int
+main_no_more(int argc, char **argv)
+{
+	char why[96];
+
+	if (argc <= 2)
+		return 0;
+	/* ARGV[1] is one of -V, --version, -h, --help. */
+	snprintf(why, sizeof(why), "%s takes none%s", argv[1],
+	    strchr(argv[1], 'h') != NULL ? "; a command's help is "
+	    "'omniwatch help COMMAND'" : "");
+	cmd_unexpected(NULL, argv[2], why);
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -54,7 +71,8 @@ main(int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		return cmd_help(NULL, stdout);
+		return main_no_more(argc, argv) != 0 ? CMD_EXIT_USAGE :
+		    cmd_help(NULL, stdout);
 	if (strcmp(argv[1], "help") == 0) {
 		/* As git help: help COMMAND is COMMAND --help. */
 		if (argc > 3) {
@@ -64,6 +82,8 @@ main(int argc, char **argv)
 		return cmd_help(argc == 3 ? argv[2] : NULL, stdout);
 	}
 	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		if (main_no_more(argc, argv) != 0)
+			return CMD_EXIT_USAGE;
 		printf("omniwatch %s\n", PACKAGE_VERSION);
 		return CMD_EXIT_OK;
 	}

@@ -282,10 +282,35 @@ report_text_instance(FILE *fp, int id, const struct aggregate_counts *c)
 	report_text_tally(fp, c);
 }
 
+/* One line of report_text_steps: ST of SET, under WHEN. */
+static void
+report_text_step(FILE *fp, const char *when, const struct match_set *set,
+    const struct series_step *st)
+{
+	const char *sep = ": ";
+
+	fprintf(fp, "    %-20s  %llu %s, %llu %s, failure rate %.1f%%",
+	    when, (unsigned long long)st->failures,
+	    plural(st->failures, "failure", "failures"),
+	    (unsigned long long)st->successes,
+	    plural(st->successes, "success", "successes"),
+	    series_step_rate(st) * 100.0);
+	for (size_t c = 0; c < set->nfailure; c++) {
+		if (st->classes[c] == 0)
+			continue;
+		fprintf(fp, "%s%s %llu", sep, set->failure[c].name,
+		    (unsigned long long)st->classes[c]);
+		sep = ", ";
+	}
+	fputc('\n', fp);
+}
+
 /*
  * The steps of SS that hold failures, one a line: "    2026-11-29T10:01:00Z
  * 3 failures, 2 successes, failure rate 60.0%: timeout 2, refused 1", so
- * that the minutes of an incident read down a column.
+ * that the minutes of an incident read down a column; then, when records
+ * without a stamp hold failures, one "    undated ..." line for them, so
+ * that the lines add up to the failures above.
  */
 static void
 report_text_steps(FILE *fp, const struct series_set *ss, int64_t step_ms)
@@ -293,9 +318,9 @@ report_text_steps(FILE *fp, const struct series_set *ss, int64_t step_ms)
 	char when[STAMP_BUFLEN], name[24];
 	bool any = false;
 
-	for (size_t i = 0; i < ss->nsteps; i++) {
-		const struct series_step *st = &ss->steps[i];
-		const char *sep = ": ";
+	for (size_t i = 0; i <= ss->nsteps; i++) {
+		const struct series_step *st = i < ss->nsteps ?
+		    &ss->steps[i] : &ss->undated;
 
 		if (st->failures == 0)
 			continue;
@@ -303,21 +328,11 @@ report_text_steps(FILE *fp, const struct series_set *ss, int64_t step_ms)
 			fprintf(fp, "  steps with failures (%s, UTC):\n",
 			    series_step_name(step_ms, name));
 		any = true;
-		stamp_format(st->start_ms, when);
-		fprintf(fp, "    %s  %llu %s, %llu %s, failure rate %.1f%%",
-		    when, (unsigned long long)st->failures,
-		    plural(st->failures, "failure", "failures"),
-		    (unsigned long long)st->successes,
-		    plural(st->successes, "success", "successes"),
-		    series_step_rate(st) * 100.0);
-		for (size_t c = 0; c < ss->set->nfailure; c++) {
-			if (st->classes[c] == 0)
-				continue;
-			fprintf(fp, "%s%s %llu", sep, ss->set->failure[c].name,
-			    (unsigned long long)st->classes[c]);
-			sep = ", ";
-		}
-		fputc('\n', fp);
+		if (i < ss->nsteps)
+			stamp_format(st->start_ms, when);
+		else
+			snprintf(when, sizeof(when), "undated");
+		report_text_step(fp, when, ss->set, st);
 	}
 }
 

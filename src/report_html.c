@@ -523,12 +523,20 @@ report_html_write(const struct report_html *r, FILE *fp)
 		report_html_escs(fp, r->source);
 	}
 	fprintf(fp, "</p></header>\n");
-	if (r->blind != NULL) {
-		/* Before anything: the figures below may be stale. */
-		fprintf(fp, "<section><div class=\"card\"><ul class=\"errors\">"
-		    "<li>");
-		report_html_escs(fp, r->blind);
-		fprintf(fp, "</li></ul></div></section>\n");
+	if (r->blind != NULL || r->config_changed != NULL) {
+		/* Before anything: the figures below may be stale, or
+		 * counted by another config. */
+		fprintf(fp, "<section><div class=\"card\"><ul class=\"errors\">");
+		for (int i = 0; i < 2; i++) {
+			const char *msg = i == 0 ? r->blind : r->config_changed;
+
+			if (msg == NULL)
+				continue;
+			fprintf(fp, "<li>");
+			report_html_escs(fp, msg);
+			fprintf(fp, "</li>");
+		}
+		fprintf(fp, "</ul></div></section>\n");
 	}
 	/* What needs someone now comes first. */
 	report_alerts_html(r->alerts, r->now_ms, fp);

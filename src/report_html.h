@@ -65,6 +65,8 @@ struct report_html {
 	int		 refresh_s;	/* > 0: the page reloads itself */
 	const char	*blind;		/* why the report may not be whole
 					 * (summary: watch is down); or NULL */
+	const char	*config_changed;	/* summary: watch counts with
+					 * another config; or NULL */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

@@ -135,6 +135,22 @@ scan_list_unread(struct scan_list *l, const char *dir, const char *name,
 	free(full);
 }
 
+/*
+ * Stats PATH, a file given by name or a directory's entry named like a
+ * log, into ST.  Returns 0; or -1 when it cannot be looked at (a symlink
+ * loop, a dangling symlink, a directory it may not search), noted in L as
+ * an error: a log that cannot be read leaves the report short (exit 1),
+ * whichever way it was reached.
+ */
+static int
+scan_list_stat(struct scan_list *l, const char *path, struct stat *st)
+{
+	if (stat(path, st) == 0)
+		return 0;
+	scan_list_note(l, path, strerror(errno), true);
+	return -1;
+}
+
 struct scan_entry {
 	char		*path;
 	struct pm2_log_name name;
@@ -166,6 +182,7 @@ scan_list_dir(struct scan_list *l, const char *path, const char *none)
 		struct pm2_log_name name;
 		struct stat st;
 		char *full;
+		bool is_log;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -178,12 +195,16 @@ scan_list_dir(struct scan_list *l, const char *path, const char *none)
 			continue;
 		}
 		full = path_join(path, de->d_name);
-		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-			/* Named like a log but not one: say so, since a
-			 * dangling symlink may be the log someone meant. */
-			scan_list_note(l, full, stat(full, &st) != 0 ?
-			    strerror(errno) : "not a regular file; skipped",
+		is_log = scan_list_stat(l, full, &st) == 0;
+		if (is_log && !S_ISREG(st.st_mode)) {
+			/* Named like a log but not one (a FIFO, a
+			 * directory): said, since it may be what someone
+			 * meant, and skipped. */
+			scan_list_note(l, full, "not a regular file; skipped",
 			    false);
+			is_log = false;
+		}
+		if (!is_log) {
 			free(full);
 			pm2_log_name_release(&name);
 			continue;
@@ -428,8 +449,8 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 
 		if (strcmp(paths[i], "-") == 0)
 			scan_list_add(&l, paths[i]);
-		else if (stat(paths[i], &st) != 0)
-			scan_list_note(&l, paths[i], strerror(errno), true);
+		else if (scan_list_stat(&l, paths[i], &st) != 0)
+			continue;
 		else if (S_ISDIR(st.st_mode))
 			scan_list_path_dir(&l, paths[i]);
 		else if ((prog = logfile_unread_compression(paths[i],

@@ -26,6 +26,9 @@ series_new(struct match_set *const *sets, size_t nsets, int64_t step_ms)
 	for (size_t i = 0; i < nsets; i++) {
 		s->sets[i].set = sets[i];
 		s->sets[i].is_sorted = true;
+		s->sets[i].undated.start_ms = STAMP_NONE;
+		s->sets[i].undated.classes = xcalloc(sets[i]->nfailure > 0 ?
+		    sets[i]->nfailure : 1, sizeof(uint64_t));
 	}
 	return s;
 }
@@ -124,10 +127,11 @@ void
 series_add(struct series *s, size_t set_idx, enum match_outcome outcome,
     size_t class_idx, uint64_t count, int64_t ts_ms)
 {
-	if (ts_ms == STAMP_NONE || outcome == MATCH_NONE)
+	if (outcome == MATCH_NONE)
 		return;
-	series_add_step(series_step(&s->sets[set_idx],
-	    series_floor(ts_ms, s->step_ms)), outcome, class_idx, count);
+	series_add_step(ts_ms == STAMP_NONE ? &s->sets[set_idx].undated :
+	    series_step(&s->sets[set_idx], series_floor(ts_ms, s->step_ms)),
+	    outcome, class_idx, count);
 }
 
 static int
@@ -167,6 +171,18 @@ series_regroup(struct series *src, int64_t step_ms)
 	return dst;
 }
 
+/* Adds FROM's counts (NCLASSES classes) into TO's. */
+static void
+series_step_sum(struct series_step *to, const struct series_step *from,
+    size_t nclasses)
+{
+	to->failures += from->failures;
+	to->successes += from->successes;
+	to->damaged += from->damaged;
+	for (size_t c = 0; c < nclasses; c++)
+		to->classes[c] += from->classes[c];
+}
+
 void
 series_merge(struct series *dst, struct series *src)
 {
@@ -177,15 +193,12 @@ series_merge(struct series *dst, struct series *src)
 		series_sort(ss);
 		for (size_t j = 0; j < ss->nsteps; j++) {
 			const struct series_step *from = &ss->steps[j];
-			struct series_step *to = series_step(&dst->sets[i],
-			    series_floor(from->start_ms, dst->step_ms));
 
-			to->failures += from->failures;
-			to->successes += from->successes;
-			to->damaged += from->damaged;
-			for (size_t c = 0; c < nclasses; c++)
-				to->classes[c] += from->classes[c];
+			series_step_sum(series_step(&dst->sets[i],
+			    series_floor(from->start_ms, dst->step_ms)), from,
+			    nclasses);
 		}
+		series_step_sum(&dst->sets[i].undated, &ss->undated, nclasses);
 	}
 }
 
@@ -269,6 +282,7 @@ series_free(struct series *s)
 			free(s->sets[i].steps[j].classes);
 		free(s->sets[i].steps);
 		free(s->sets[i].slots);
+		free(s->sets[i].undated.classes);
 	}
 	free(s->sets);
 	free(s);

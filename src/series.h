@@ -7,7 +7,8 @@
  * since the epoch (UTC): a minute, an hour, a day, or any whole number of
  * minutes.  Only steps that hold at least one outcome are kept; a reader
  * that plots them fills the gaps.  `scan` adds records one by one (those
- * without a stamp have no step and are left out); `summary` adds the
+ * without a stamp have no step: they are counted apart, in each set's
+ * `undated`, so that a report can say them); `summary` adds the
  * state's minute buckets.  Both count at a minute and regroup the minutes
  * into hours and into the step asked for (series_regroup), so that a
  * step's bounds are decided by one rule.
@@ -42,6 +43,8 @@ struct series_step {
 
 struct series_set {
 	const struct match_set *set;
+	struct series_step undated;	/* outcomes without a stamp; its
+					 * start_ms is STAMP_NONE */
 	struct series_step *steps;	/* no duplicates; sorted when is_sorted */
 	size_t		 nsteps;
 	size_t		 cap;
@@ -67,23 +70,23 @@ struct series *series_new(struct match_set *const *sets, size_t nsets,
 
 /*
  * Adds COUNT outcomes of set SET_IDX stamped TS_MS (any time within the
- * step; STAMP_NONE: ignored).  CLASS_IDX is read for MATCH_FAILURE only;
- * MATCH_NONE is ignored.
+ * step; STAMP_NONE: to the set's undated).  CLASS_IDX is read for
+ * MATCH_FAILURE only; MATCH_NONE is ignored.
  */
 void series_add(struct series *s, size_t set_idx, enum match_outcome outcome,
     size_t class_idx, uint64_t count, int64_t ts_ms);
 
 /*
  * A new series over SRC's sets at STEP_MS (a multiple of SRC's step),
- * each of its steps the sum of SRC's steps that start within it; its
- * steps are sorted.  Sorts SRC's steps.  Free with series_free.
+ * each of its steps the sum of SRC's steps that start within it, and its
+ * undated SRC's; its steps are sorted.  Sorts SRC's steps.  Free with series_free.
  */
 struct series *series_regroup(struct series *src, int64_t step_ms);
 
 /*
- * Adds every step of SRC into DST, over the same sets, DST's step a
- * multiple of SRC's (the sum of series counted apart, as scan's threads
- * count theirs).  Sorts SRC's steps.
+ * Adds every step of SRC, and its undated, into DST, over the same sets,
+ * DST's step a multiple of SRC's (the sum of series counted apart, as
+ * scan's threads count theirs).  Sorts SRC's steps.
  */
 void series_merge(struct series *dst, struct series *src);
 

@@ -9,11 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "inflate.h"
 #include "source.h"
 #include "source_int.h"
@@ -87,34 +90,112 @@ source_fail(struct source *src, const char *fmt, const char *detail)
 
 static struct source *source_open_fd_as(int, const char *, bool, char *,
     size_t);
+static struct source *source_sniff(struct source *, bool, char *, size_t);
+
+static struct source *
+source_alloc(int fd, const char *path)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+
+	src->path = xstrdup(path);
+	src->fd = fd;
+	src->in = xmalloc(SOURCE_INBUF);
+	src->fd_start = (int64_t)lseek(src->fd, 0, SEEK_CUR);
+	return src;
+}
+
+/*
+ * SRC's descriptor is open O_NONBLOCK, so that open(2) did not wait for
+ * a writer (it waits forever on a named FIFO no one writes).  A named
+ * FIFO is read only when a writer holds it, or comes within
+ * SOURCE_FIFO_WAIT_MS (one started beside us): a read that finds no data
+ * tells which, 0 bytes being no writer and EAGAIN a silent one; what it
+ * finds stays in SRC's buffer.  An anonymous pipe (`<(cmd)`) is read as
+ * it is: its writer is a process the user started, and its end is EOF.
+ * Returns 0 with the descriptor back in blocking mode, or -1 with ERR
+ * (ERRLEN bytes, naming the file).
+ */
+static int
+source_open_wait(struct source *src, char *err, size_t errlen)
+{
+	struct stat sb;
+	struct pollfd pfd = { src->fd, POLLIN, 0 };
+	int flags, ready = 0;
+	ssize_t r = 0;
+
+	if (fstat(src->fd, &sb) != 0)
+		goto fail_errno;
+	while (S_ISFIFO(sb.st_mode) && !file_is_pipe(src->fd, &sb)) {
+		r = source_fill(src);
+		if (r != 0 || ready != 0)
+			break;
+		/* No writer now.  A writer that opens and writes makes
+		 * POLLIN, one that opens and closes POLLHUP; until one
+		 * comes, Linux reports neither to a reader opened
+		 * O_NONBLOCK (fifo_open). */
+		do
+			ready = poll(&pfd, 1, SOURCE_FIFO_WAIT_MS);
+		while (ready < 0 && errno == EINTR);
+		if (ready == 0) {
+			snprintf(err, errlen, "%s: a FIFO with no writer (none "
+			    "came within %d ms); start its writer first, or "
+			    "give the log as standard input (-)",
+			    src->path, SOURCE_FIFO_WAIT_MS);
+			return -1;
+		}
+		if (ready < 0)
+			goto fail_errno;
+	}
+	if (r < 0 && errno != EAGAIN)
+		goto fail_errno;
+	flags = fcntl(src->fd, F_GETFL);
+	if (flags < 0 || fcntl(src->fd, F_SETFL, flags & ~O_NONBLOCK) != 0)
+		goto fail_errno;
+	return 0;
+
+fail_errno:
+	snprintf(err, errlen, "%s: cannot read: %s", src->path,
+	    strerror(errno));
+	return -1;
+}
 
 static struct source *
 source_open_as(const char *path, bool is_gz_named, char *err, size_t errlen)
 {
+	struct source *src;
 	int fd;
 
 	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		return source_open_fd_as(STDIN_FILENO, path, is_gz_named, err,
+		    errlen);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 		    strerror(errno));
 		return NULL;
 	}
-	return source_open_fd_as(fd, path, is_gz_named, err, errlen);
+	src = source_alloc(fd, path);
+	if (source_open_wait(src, err, errlen) != 0) {
+		source_free(src);
+		return NULL;
+	}
+	return source_sniff(src, is_gz_named, err, errlen);
 }
 
 static struct source *
 source_open_fd_as(int fd, const char *path, bool is_gz_named, char *err,
     size_t errlen)
 {
-	struct source *src;
-	ssize_t r;
+	return source_sniff(source_alloc(fd, path), is_gz_named, err, errlen);
+}
 
-	src = xcalloc(1, sizeof(*src));
-	src->path = xstrdup(path);
-	src->fd = fd;
-	src->in = xmalloc(SOURCE_INBUF);
-	src->fd_start = (int64_t)lseek(src->fd, 0, SEEK_CUR);
+/* Reads SRC's first bytes to tell gzip from text.  Returns SRC, or NULL
+ * with ERR when it cannot be read (SRC is then freed). */
+static struct source *
+source_sniff(struct source *src, bool is_gz_named, char *err, size_t errlen)
+{
+	const char *path = src->path;
+	ssize_t r;
 
 	/* Sniff the magic: read until two bytes are here or EOF. */
 	while (src->in_len < 2) {

@@ -30,10 +30,17 @@ enum source_result {
 
 struct source;
 
+/* How long source_open waits for a writer of a named FIFO that has none
+ * (milliseconds). */
+#define SOURCE_FIFO_WAIT_MS	1000
+
 /*
  * Opens PATH ("-" is standard input) and sniffs for gzip.  Returns NULL when
  * the file cannot be opened, with a message naming the file in ERR (ERRLEN
  * bytes, always NUL-terminated).  The caller owns the result (source_free).
+ * Opening never waits on PATH: a named FIFO is read when it has a writer,
+ * or one comes within SOURCE_FIFO_WAIT_MS; else it is an error ("PATH: a
+ * FIFO with no writer ...").  An anonymous pipe (`<(cmd)`) is read as is.
  */
 struct source *source_open(const char *path, char *err, size_t errlen);
 

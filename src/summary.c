@@ -126,6 +126,20 @@ summary_instance_bucket(void *arg, const struct state_count *c,
 	    class_idx, c->count, c->first_ms, c->last_ms);
 }
 
+char *
+summary_config_changed(struct state *st, uint64_t digest,
+    const char *config_path)
+{
+	int64_t recorded;
+
+	if (state_meta_get(st, "config_digest", &recorded) != 0 ||
+	    (uint64_t)recorded == digest)
+		return NULL;
+	return xasprintf("watch counts with another configuration than %s "
+	    "as it is now (edited since watch read it, or another one's "
+	    "state_dir): reload watch (SIGHUP)", config_path);
+}
+
 int
 summary_load(struct state *st, struct aggregate *agg, int64_t since_ms,
     int64_t until_ms)

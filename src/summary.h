@@ -21,6 +21,18 @@
 #include "state.h"
 
 /*
+ * When the configuration watch counts with (the digest it recorded in ST)
+ * is not the one at CONFIG_PATH as it is now (DIGEST, config.h's):
+ * edited since watch read it and not reloaded, or another configuration's
+ * state_dir.  Returns what check and summary say of it, "watch counts
+ * with another configuration than PATH as it is now (...): reload watch
+ * (SIGHUP)", malloc'd (the caller frees it); or NULL when they agree, or
+ * ST holds no digest (no watch has started on it).  Stated once for both.
+ */
+char *summary_config_changed(struct state *st, uint64_t digest,
+    const char *config_path);
+
+/*
  * Adds to AGG every bucket of ST whose minute starts in [SINCE_MS,
  * UNTIL_MS) (STAMP_NONE: no bound).  Returns 0, or -1 when the state could
  * not be read (logged, naming the file).

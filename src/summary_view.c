@@ -58,11 +58,17 @@ summary_view_json(const struct summary_view *v)
 	if (!report_probes_is_empty(v->probes))
 		json_object_set_new(root, "probes",
 		    report_probes_json(v->probes));
-	if (v->blind != NULL) {
+	if (v->blind != NULL || v->config_changed != NULL) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "running", json_false());
-		json_object_set_new(o, "message", json_string(v->blind));
+		json_object_set_new(o, "running", json_boolean(v->blind ==
+		    NULL));
+		if (v->blind != NULL)
+			json_object_set_new(o, "message",
+			    json_string(v->blind));
+		if (v->config_changed != NULL)
+			json_object_set_new(o, "config_changed",
+			    json_string(v->config_changed));
 		json_object_set_new(root, "watch", o);
 	}
 	return root;
@@ -79,6 +85,7 @@ summary_view_free(struct summary_view *v)
 	pm2_apps_free(v->pm2);
 	report_probes_free(v->probes);
 	free(v->blind);
+	free(v->config_changed);
 	free(v);
 }
 
@@ -94,4 +101,5 @@ summary_view_html(const struct summary_view *v, struct report_html *r)
 	r->pm2 = v->pm2;
 	r->probes = v->probes;
 	r->blind = v->blind;
+	r->config_changed = v->config_changed;
 }

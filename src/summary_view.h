@@ -31,6 +31,9 @@ struct summary_view {
 	char		*blind;		/* malloc'd: watch is down or hangs, so
 					 * the counts stop at its last commit
 					 * (service_watch_status); or NULL */
+	char		*config_changed;	/* malloc'd: watch counts with
+					 * another config than the one given
+					 * (summary_config_changed); or NULL */
 };
 
 /*
@@ -45,7 +48,8 @@ struct summary_view *summary_view_load(struct state *st,
     int64_t until_ms, int64_t step_ms, struct progress *progress);
 
 /* The document summary --json prints for V.  The caller owns it.  With
- * V->blind, "watch": {"running": false, "message": V->blind}. */
+ * V->blind, "watch": {"running": false, "message": V->blind}; with
+ * V->config_changed, "watch": {..., "config_changed": it}. */
 json_t *summary_view_json(const struct summary_view *v);
 
 /* Accepts NULL. */

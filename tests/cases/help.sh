@@ -103,3 +103,35 @@ grep -q "^commands: $(tr '\n' ' ' < "$T/commands" | sed 's/ $//')\$" "$T/e" || f
 set -e
 assert_eq "$rc" 2 "an unknown option"
 grep -q "^Try 'omniwatch help scan' for the options, 'man omniwatch' for the details" "$T/e" || fail "usage hint: $(cat "$T/e")"
+
+# An argument a command would ignore is a usage error that names it, never
+# ignored: -V extra printed the version and exited 0.  Each command keeps
+# its own usage status (check and probe: 3, as their conventions have it).
+for args in "-V extra" "--version extra" "-h extra" "--help extra" \
+    "watch -c $T/none.yaml extra" "summary -c $T/none.yaml extra"; do
+	set +e
+	# shellcheck disable=SC2086 # the words are the arguments
+	"$OMNIWATCH" $args > "$T/o" 2> "$T/e"; rc=$?
+	set -e
+	assert_eq "$rc" 2 "omniwatch $args: exit status"
+	grep -q "^omniwatch[a-z ]*: unexpected argument 'extra'; " "$T/e" ||
+		fail "omniwatch $args: message: $(cat "$T/e")"
+	[ ! -s "$T/o" ] || fail "omniwatch $args: printed on stdout: $(cat "$T/o")"
+done
+for args in "probe https://omni.example.test/api extra" \
+    "probe --url-file $T/url extra" "probe -c $T/none.yaml omni-api extra"; do
+	set +e
+	# shellcheck disable=SC2086
+	"$OMNIWATCH" $args > "$T/o" 2> "$T/e"; rc=$?
+	set -e
+	assert_eq "$rc" 3 "omniwatch $args: exit status"
+	grep -q "^omniwatch probe: unexpected argument 'extra'; " "$T/e" ||
+		fail "omniwatch $args: message: $(cat "$T/e")"
+done
+set +e
+"$OMNIWATCH" check -c "$T/none.yaml" extra > "$T/o" 2> "$T/e"; rc=$?
+set -e
+assert_eq "$rc" 3 "omniwatch check extra: exit status"
+grep -q "^OMNIWATCH UNKNOWN - unexpected argument 'extra'" "$T/o" || fail "check extra: $(cat "$T/o")"
+"$OMNIWATCH" -V > "$T/o"
+grep -q "^omniwatch [0-9]" "$T/o" || fail "-V alone: $(cat "$T/o")"

@@ -273,15 +273,74 @@ grep -q "link/desk-error.log: listed twice; read once" "$T/link.err" ||
 grep -q "link/copy-error.log: the same file as $T/link/desk-error.log; read once" "$T/link.err" ||
 	fail "symlink message: $(cat "$T/link.err")"
 
-# Named like a log but not one (a dangling symlink, a FIFO): said, skipped.
+# Named like a log but not one (a FIFO): said, skipped.  A log that cannot
+# be read (a dangling symlink) is an error, as it is given by name.
 mkdir -p "$T/odd"
 cp "$T/pm2home/logs/desk-error.log" "$T/odd/desk-error.log"
 ln -s gone-error.log "$T/odd/d-error.log"
 mkfifo "$T/odd/p-out.log"
-"$OMNIWATCH" scan --json "$T/odd" > "$T/odd.json" 2> "$T/odd.err"
+set +e
+"$OMNIWATCH" scan --json "$T/odd" > "$T/odd.json" 2> "$T/odd.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "odd entries: a dangling symlink is an unread log"
 assert_eq "$(jget "$T/odd.json" '.pattern_sets.omni.failures')" 2 "odd entries: the log still read"
-grep -q "odd/d-error.log: No such file or directory" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
+grep -q "error: .*odd/d-error.log: No such file or directory" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
 grep -q "odd/p-out.log: not a regular file; skipped" "$T/odd.err" || fail "FIFO not said: $(cat "$T/odd.err")"
+
+# A symlink loop named like a log is the same unreadable file in a
+# directory as by name: an error in the report, exit 1, both ways (it
+# was a warning and exit 0 in a directory).
+mkdir -p "$T/loop1" "$T/loop2"
+ln -s app-out.log "$T/loop1/app-out.log"
+ln -s b-out.log "$T/loop2/a-out.log"
+ln -s a-out.log "$T/loop2/b-out.log"
+for p in "$T/loop1" "$T/loop1/app-out.log" "$T/loop2" "$T/loop2/a-out.log"; do
+	set +e
+	"$OMNIWATCH" scan --json "$p" > "$T/loop.json" 2> "$T/loop.err"; rc=$?
+	set -e
+	assert_eq "$rc" 1 "symlink loop: scan ${p#"$T"/} exit status"
+	jget "$T/loop.json" '.errors[].message' | grep -q "Too many levels of symbolic links" ||
+		fail "symlink loop not in errors for $p: $(cat "$T/loop.json")"
+done
+
+# A named FIFO given by name is read when it has a writer; with none, scan
+# blocked forever in open(2).  Now it waits a second for one, then lists
+# it in errors (exit 1).  A pipe of <(cmd) is read as ever.
+mkdir -p "$T/fifo"
+mkfifo "$T/fifo/f-error.log"
+set +e
+timeout 10 "$OMNIWATCH" scan --json "$T/fifo/f-error.log" > "$T/fifo.json" 2> "$T/fifo.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "a FIFO with no writer: an error, not a hang"
+assert_eq "$(jget "$T/fifo.json" '.errors[0].message' | sed 's/ (.*//')" "a FIFO with no writer" "FIFO error"
+grep -q "error: $T/fifo/f-error.log: a FIFO with no writer" "$T/fifo.err" || fail "FIFO message: $(cat "$T/fifo.err")"
+cat "$T/pm2home/logs/desk-error.log" > "$T/fifo/f-error.log" &
+timeout 10 "$OMNIWATCH" scan --json "$T/fifo/f-error.log" > "$T/fifo.json"
+wait
+assert_eq "$(jget "$T/fifo.json" '.pattern_sets.omni.failures')" 2 "a FIFO with a writer: read"
+assert_eq "$(jget "$T/fifo.json" '.errors | length')" 0 "a FIFO with a writer: no error"
+timeout 10 bash -c '"$1" scan --json <(cat "$2")' sh "$OMNIWATCH" \
+    "$T/pm2home/logs/desk-error.log" > "$T/procsub.json"
+assert_eq "$(jget "$T/procsub.json" '.pattern_sets.omni.failures')" 2 "<(cat FILE): read"
+
+# The steps with failures add up to the failures: records without a stamp
+# have no step, and were left out of the lines unsaid; they get a line of
+# their own, "undated", after the stamped steps (alone when none is).
+mkdir -p "$T/undated"
+printf '%s\n' "2026-11-29T10:00:00: [Omni] Failed to create ticket: { status: false, message: 'x' }" \
+    > "$T/undated/s-out.log"
+printf '%s\n' "[Omni] Failed to create ticket: { status: false, message: 'y' }" \
+    "[Omni] Ticket created successfully: { ticketId: 1, ticket_number: 'T-1' }" \
+    "[Omni] Failed to create ticket: { status: false, message: 'z' }" > "$T/undated/u-out.log"
+"$OMNIWATCH" scan "$T/undated/s-out.log" "$T/undated/u-out.log" > "$T/undated.txt"
+sed -n '/^  steps with failures/,/^files:/p' "$T/undated.txt" > "$T/undated.steps"
+assert_eq "$(sed -n 2p "$T/undated.steps")" \
+    "    2026-11-29T10:00:00Z  1 failure, 0 successes, failure rate 100.0%: other 1" "stamped step line"
+assert_eq "$(sed -n 3p "$T/undated.steps")" \
+    "    undated               2 failures, 1 success, failure rate 66.7%: other 2" "undated step line"
+"$OMNIWATCH" scan "$T/undated/u-out.log" > "$T/undated.txt"
+grep -q "^    undated               2 failures, 1 success" "$T/undated.txt" ||
+	fail "undated records alone: no steps line: $(cat "$T/undated.txt")"
 
 # Standard input given twice is read once.
 printf '[Omni] Failed to create ticket: { status: false, message: "x" }\n' |
