@@ -35,6 +35,9 @@
  *  - an app crashes in a loop: at least --restarts-critical (10) unplanned
  *    exits of it in the last 5 minutes, by PM2's log (check_loops); from
  *    --restarts-warning (3) it is WARNING.
+ * WARNING, besides, when PM2 stamps the lines of a live log a time zone
+ * away from their writes (watch_check_skewed_logs): every window places
+ * those records hours off.
  * The window is judged by the alert rules' own code
  * (alert_window_counts), so `check --window 5m` and a rule with
  * `window: 5m` see the same records.
@@ -48,7 +51,8 @@
  * file check cannot stat (permissions) is left out of the test.
  *
  * Everything is read-only: the state through a read-only SQLite connection,
- * the logs with stat(2) only.
+ * the logs with stat(2), and the last 16 KiB of each live one for its
+ * last stamp (pm2_skew.h).
  */
 #include "autoconf.h"
 
@@ -482,11 +486,11 @@ check_run(const struct check *c, const struct config *cfg,
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
-	char *missing, *loop_crit, *loop_warn, *changed;
+	char *missing, *loop_crit, *loop_warn, *changed, *skewed;
 	struct pm2_apps *apps;
 	struct watch_dump wd;
 	int64_t last_success, limit;
-	size_t nempty, nmissing;
+	size_t nempty, nmissing, nskewed;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -561,6 +565,8 @@ check_run(const struct check *c, const struct config *cfg,
 		check_put_first(&blind, changed);
 	if (loop_warn != NULL)
 		check_put_first(&blind, loop_warn);
+	if ((skewed = watch_check_skewed_logs(cfg, &nskewed, NULL)) != NULL)
+		check_put_first(&blind, skewed);
 	memset(&t, 0, sizeof(t));
 	if (alert_window_counts(st, sets[set_idx], c->window_ms, c->now_ms,
 	    &w) != 0 ||

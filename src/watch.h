@@ -40,6 +40,9 @@ struct watch {
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
 	int64_t		 tail_resume_ms;	/* 0: tail's descriptor is armed */
 	bool		 has_notice;	/* an alert changed: commit now */
+	int64_t		 skew_due_ms;	/* next look at PM2's stamps */
+	size_t		 skew_logs;	/* skewed logs last said, and */
+	int64_t		 skew_ms;	/* the first one's offset */
 	pid_t		 reload_pid;	/* the child checking a reload, or 0 */
 	bool		 is_running;	/* false: the loop ends */
 	int		 rc;		/* the exit status when it does */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "path.h"
 #include "pm2.h"
+#include "pm2_skew.h"
 #include "tail.h"
 #include "watch_check.h"
 #include "xmalloc.h"
@@ -347,4 +349,47 @@ watch_check_missing_logs(const struct config *cfg,
 		names = msg;
 	}
 	return names;
+}
+
+struct watch_check_skews {
+	char		*first;		/* its path */
+	struct pm2_skew	 sk;		/* its skew */
+	size_t		 n;
+};
+
+static void
+watch_check_skew_one(void *ctx, const char *path)
+{
+	struct watch_check_skews *ws = ctx;
+	struct pm2_skew sk;
+
+	if (!pm2_skew_file(path, &sk))
+		return;
+	if (ws->n++ == 0) {
+		ws->first = xstrdup(path);
+		ws->sk = sk;
+	}
+}
+
+char *
+watch_check_skewed_logs(const struct config *cfg, size_t *nskewed,
+    int64_t *first_ms)
+{
+	struct watch_check_skews ws;
+	char more[64], *msg;
+
+	memset(&ws, 0, sizeof(ws));
+	tail_live_files(cfg, watch_check_skew_one, &ws);
+	*nskewed = ws.n;
+	if (first_ms != NULL)
+		*first_ms = ws.n > 0 ? ws.sk.skew_ms : 0;
+	if (ws.n == 0)
+		return NULL;
+	more[0] = '\0';
+	if (ws.n > 1)
+		snprintf(more, sizeof(more), " (and %zu more %s)", ws.n - 1,
+		    ws.n == 2 ? "log" : "logs");
+	msg = pm2_skew_describe(ws.first, more, &ws.sk);
+	free(ws.first);
+	return msg;
 }

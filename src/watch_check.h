@@ -71,4 +71,15 @@ char *watch_check_missing_logs(const struct config *cfg,
     const struct pm2_dump *dump, const struct pm2_apps *apps,
     size_t *nmissing);
 
+/*
+ * The live logs under CFG's sources (tail_live_files) whose stamps are a
+ * time zone away from their writes (pm2_skew.h): what to say of them,
+ * naming the first, its offset and the fix (malloc'd), and *NSKEWED
+ * their number, and *FIRST_MS the first one's offset (pm2_skew's
+ * skew_ms; FIRST_MS may be NULL); NULL when none is.  watch warns of it
+ * at start and every WATCH_SKEW_MS, check is WARNING.
+ */
+char *watch_check_skewed_logs(const struct config *cfg, size_t *nskewed,
+    int64_t *first_ms);
+
 #endif

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -42,6 +43,7 @@
 #include "state.h"
 #include "tail.h"
 #include "watch.h"
+#include "watch_check.h"
 #include "watch_reload.h"
 #include "webhook.h"
 
@@ -54,6 +56,8 @@
  * waits at most this long, well within a commit_interval.
  */
 #define WATCH_BATCH_MS	25
+/* How often PM2's stamps are held to their writes (watch_skew_tick). */
+#define WATCH_SKEW_MS	(5 * 60 * 1000)
 
 static void
 watch_arm(int tfd, int64_t delay_ms)
@@ -205,6 +209,39 @@ watch_commit_deadline(const struct watch *w, int64_t now)
 	    w->last_commit_ms + SERVICE_COMMIT_IDLE_MS;
 }
 
+/*
+ * PM2 stamping in another time zone (watch_check_skewed_logs), said when
+ * first seen, when the logs or the offset change, and when it ends: the
+ * records are placed that far off meanwhile.
+ */
+static void
+watch_skew_tick(struct watch *w, int64_t now)
+{
+	size_t n;
+	int64_t ms;
+	char *msg;
+
+	if (now < w->skew_due_ms)
+		return;
+	w->skew_due_ms = now + WATCH_SKEW_MS;
+	msg = watch_check_skewed_logs(w->cfg, &n, &ms);
+	if (msg != NULL && (n != w->skew_logs || ms != w->skew_ms))
+		log_warnx("%s", msg);
+	else if (msg == NULL && w->skew_logs > 0)
+		log_info("PM2's stamps agree with the time of their writes "
+		    "again");
+	w->skew_logs = n;
+	w->skew_ms = ms;
+	free(msg);
+}
+
+static int64_t
+watch_skew_deadline(const struct watch *w, int64_t now)
+{
+	(void)now;
+	return w->skew_due_ms;
+}
+
 /* A new dump.pm2 (pm2 save) that names other logs: looked at when the
  * tail saw its directory change. */
 static void
@@ -248,6 +285,7 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  *            at once when an alert changed, and SERVICE_COMMIT_IDLE_MS
  *            after the last one when idle (check reads its time); only
  *            then may the notifications it queued be sent
+ *   skew     PM2's stamps held to their writes, every WATCH_SKEW_MS
  *   dump     a new dump.pm2 that names other logs: all opened again
  *            (last: it replaces the modules the others use)
  * A new duty is one row here, and its tick and deadline above.
@@ -265,6 +303,7 @@ static const struct watch_duty {
 	{ watch_metrics_tick, watch_metrics_deadline },
 	{ watch_service_tick, watch_service_deadline },
 	{ watch_commit_tick, watch_commit_deadline },
+	{ watch_skew_tick, watch_skew_deadline },
 	{ watch_dump_tick, watch_dump_deadline },
 };
 

@@ -1,0 +1,127 @@
+/*
+ * pm2_skew: a log's last stamp against its last write (pm2_skew.h).
+ */
+#include "autoconf.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pm2_json.h"
+#include "pm2_skew.h"
+#include "stamp.h"
+#include "xmalloc.h"
+
+/* Lines looked at from the end for the last stamp: a cluster write's
+ * unstamped lines after its stamped first one are a record or two. */
+#define PM2_SKEW_MAX_LINES	256
+
+/*
+ * The time PM2 stamped the line (P, LEN) with: its prefix (stamp.h), or
+ * the "timestamp" of its JSON object.  False when it has none whose time
+ * can be read.
+ */
+static bool
+pm2_skew_line_stamp(struct pm2_json *j, const char *p, size_t len,
+    int64_t *ms)
+{
+	struct pm2_json_obj o;
+
+	*ms = STAMP_NONE;
+	if (len > 0 && p[0] == '{') {
+		if (pm2_json_decode(j, p, len, &o) && o.timestamp != NULL)
+			(void)stamp_parse(o.timestamp, o.timestamp_len, ms);
+	} else
+		(void)stamp_parse_pm2_prefix(p, len, ms);
+	return *ms != STAMP_NONE;
+}
+
+bool
+pm2_skew_judge(const char *p, size_t len, bool at_start, int64_t written_ms,
+    struct pm2_skew *sk)
+{
+	struct pm2_json j = { NULL, 0 };
+	size_t end = len;
+	int64_t ms = STAMP_NONE, d, q;
+	bool found = false;
+
+	/* A line still being written has no LF yet. */
+	while (end > 0 && p[end - 1] != '\n')
+		end--;
+	for (int i = 0; i < PM2_SKEW_MAX_LINES && end > 0 && !found; i++) {
+		size_t start = end - 1, n;
+
+		while (start > 0 && p[start - 1] != '\n')
+			start--;
+		if (start == 0 && !at_start)
+			break;
+		n = end - 1 - start;
+		if (n > 0 && p[start + n - 1] == '\r')
+			n--;
+		found = pm2_skew_line_stamp(&j, p + start, n, &ms);
+		end = start;
+	}
+	pm2_json_release(&j);
+	if (!found)
+		return false;
+	d = ms - written_ms;
+	q = (d >= 0 ? d + PM2_SKEW_STEP_MS / 2 : d - PM2_SKEW_STEP_MS / 2) /
+	    PM2_SKEW_STEP_MS * PM2_SKEW_STEP_MS;
+	if (q == 0 || q > PM2_SKEW_MAX_MS || q < -PM2_SKEW_MAX_MS ||
+	    d - q > PM2_SKEW_SLACK_MS || q - d > PM2_SKEW_SLACK_MS)
+		return false;
+	sk->skew_ms = q;
+	sk->stamp_ms = ms;
+	sk->written_ms = written_ms;
+	return true;
+}
+
+bool
+pm2_skew_file(const char *path, struct pm2_skew *sk)
+{
+	struct stat st;
+	char *buf;
+	off_t from;
+	ssize_t n;
+	bool skewed = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return false;
+	}
+	from = st.st_size > PM2_SKEW_TAIL_BYTES ?
+	    st.st_size - PM2_SKEW_TAIL_BYTES : 0;
+	buf = xmalloc(PM2_SKEW_TAIL_BYTES);
+	n = pread(fd, buf, PM2_SKEW_TAIL_BYTES, from);
+	if (n > 0)
+		skewed = pm2_skew_judge(buf, (size_t)n, from == 0,
+		    (int64_t)st.st_mtim.tv_sec * 1000 +
+		    st.st_mtim.tv_nsec / 1000000, sk);
+	free(buf);
+	close(fd);
+	return skewed;
+}
+
+char *
+pm2_skew_describe(const char *path, const char *more,
+    const struct pm2_skew *sk)
+{
+	int64_t a = sk->skew_ms < 0 ? -sk->skew_ms : sk->skew_ms;
+	char stamp[STAMP_BUFLEN], written[STAMP_BUFLEN];
+
+	stamp_format(sk->stamp_ms, stamp);
+	stamp_format(sk->written_ms, written);
+	return xasprintf("%s%s: PM2 stamps its lines %lldh%02lld %s the time "
+	    "they are written (its last stamp reads as %s here, its last "
+	    "write was at %s): PM2 runs in another time zone than omniwatch, "
+	    "and the records are placed that far off in time (windows, "
+	    "alerts, check, reports); run omniwatch with PM2's TZ", path,
+	    more, (long long)(a / 3600000), (long long)(a / 60000 % 60),
+	    sk->skew_ms < 0 ? "behind" : "ahead of", stamp, written);
+}

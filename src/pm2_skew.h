@@ -1,0 +1,70 @@
+/*
+ * pm2_skew: whether PM2 stamps an app's lines in another time zone than
+ * the one omniwatch reads them in.
+ *
+ * PM2 7.0.4 stamps a line with dayjs in the daemon's local time, and
+ * `--time` or a log_date_format without "Z" writes no zone (stamp.h): a
+ * daemon started with another TZ (a shell's export, a container's
+ * /etc/localtime, a systemd unit without one) writes stamps hours away
+ * from the time omniwatch takes them for.  Nothing in a line says so,
+ * and every window, `check` and summary then places its records hours
+ * off: a failure stamped 5 hours back is outside every window (OK while
+ * failing); a success stamped 9 hours ahead is "the last success" for 9
+ * hours.
+ *
+ * What tells it: a log's last write is its mtime, and the last stamp PM2
+ * wrote is that write's (the line that carries it, or the first line of
+ * the write that the unstamped lines after it belong to, in cluster
+ * mode).  The two agree to a second or two; a time zone puts them a
+ * multiple of 15 minutes apart (every zone offset is one, UTC-12 to
+ * UTC+14).  Anything else (no stamp, a stamp with its zone, a stamp of
+ * another date order, a file touched since) tells nothing and is not a
+ * skew.
+ */
+#ifndef OMNIWATCH_PM2_SKEW_H
+#define OMNIWATCH_PM2_SKEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PM2_SKEW_TAIL_BYTES	(16 * 1024)	/* a log's end, read */
+#define PM2_SKEW_STEP_MS	(15 * 60 * 1000)	/* zone offsets */
+#define PM2_SKEW_SLACK_MS	(2 * 60 * 1000)	/* stamp to write */
+#define PM2_SKEW_MAX_MS		(26 * 60 * 60 * 1000LL)	/* UTC-12..+14 */
+
+struct pm2_skew {
+	int64_t		 skew_ms;	/* stamp minus write time, rounded
+					   to PM2_SKEW_STEP_MS; 0: none */
+	int64_t		 stamp_ms;	/* the last stamp, as read here */
+	int64_t		 written_ms;	/* the write it belongs to */
+};
+
+/*
+ * Judges the last stamp PM2 wrote in the LEN bytes at P, the end of a log
+ * (AT_START: P is the file's first byte, else the first line may be cut
+ * and is not read), against WRITTEN_MS, the time of the log's last write
+ * (ms since the epoch).  A cut last line is left out.  Returns true and
+ * fills *SK when the two are a whole number of zone steps apart (one at
+ * least, PM2_SKEW_MAX_MS at most, within PM2_SKEW_SLACK_MS); false when
+ * they agree or nothing tells.
+ */
+bool pm2_skew_judge(const char *p, size_t len, bool at_start,
+    int64_t written_ms, struct pm2_skew *sk);
+
+/*
+ * pm2_skew_judge() of the log at PATH: its last PM2_SKEW_TAIL_BYTES and
+ * its mtime.  A file that cannot be opened or read, or is not a regular
+ * file, tells nothing (false): its reading says why elsewhere.
+ */
+bool pm2_skew_file(const char *path, struct pm2_skew *sk);
+
+/*
+ * What to say of SK, found in the log at PATH (MORE follows the path:
+ * "", or " (and 2 more logs)"): the offset ("5h00 behind"), the two
+ * times, what it does to the counts and the fix.  Malloc'd.
+ */
+char *pm2_skew_describe(const char *path, const char *more,
+    const struct pm2_skew *sk);
+
+#endif
