@@ -31,6 +31,8 @@
  *  - PM2 says an app is online, but its out or error log is not there
  *    (watch_check_missing_logs): deleted under PM2, which writes to it
  *    until `pm2 reloadLogs`;
+ *  - the file system of a live log is full (watch_check_full_disks):
+ *    PM2 loses what the apps write;
  *  - with --alerts, while one of watch's alert rules is firing (named);
  *  - an app crashes in a loop: at least --restarts-critical (10) unplanned
  *    exits of it in the last 5 minutes, by PM2's log (check_loops); from
@@ -51,8 +53,8 @@
  * file check cannot stat (permissions) is left out of the test.
  *
  * Everything is read-only: the state through a read-only SQLite connection,
- * the logs with stat(2), and the last 16 KiB of each live one for its
- * last stamp (pm2_skew.h).
+ * the logs with stat(2) and statvfs(2), and the last 16 KiB of each live
+ * one for its last stamp (pm2_skew.h).
  */
 #include "autoconf.h"
 
@@ -486,11 +488,11 @@ check_run(const struct check *c, const struct config *cfg,
 	struct alert_window w;
 	struct check_alerts ca = { cfg, c, NULL };
 	char *err = NULL, *firing = NULL, *blind = NULL, *first, *errored;
-	char *missing, *loop_crit, *loop_warn, *changed, *skewed;
+	char *missing, *loop_crit, *loop_warn, *changed, *skewed, *full;
 	struct pm2_apps *apps;
 	struct watch_dump wd;
 	int64_t last_success, limit;
-	size_t nempty, nmissing, nskewed;
+	size_t nempty, nmissing, nskewed, nfull;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -542,6 +544,8 @@ check_run(const struct check *c, const struct config *cfg,
 	watch_dump_release(&wd);
 	if (missing != NULL)
 		check_put_first(&firing, missing);
+	if ((full = watch_check_full_disks(cfg, &nfull)) != NULL)
+		check_put_first(&firing, full);
 	if (check_loops(c, st, sets[set_idx], apps, &loop_crit,
 	    &loop_warn) != 0) {
 		pm2_apps_free(apps);

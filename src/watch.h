@@ -40,7 +40,9 @@ struct watch {
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
 	int64_t		 tail_resume_ms;	/* 0: tail's descriptor is armed */
 	bool		 has_notice;	/* an alert changed: commit now */
-	int64_t		 skew_due_ms;	/* next look at PM2's stamps */
+	int64_t		 look_due_ms;	/* next look at the logs' disks
+					   and PM2's stamps */
+	size_t		 full_disks;	/* full file systems last said */
 	size_t		 skew_logs;	/* skewed logs last said, and */
 	int64_t		 skew_ms;	/* the first one's offset */
 	pid_t		 reload_pid;	/* the child checking a reload, or 0 */

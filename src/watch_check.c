@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "file_kind.h"
@@ -391,5 +392,70 @@ watch_check_skewed_logs(const struct config *cfg, size_t *nskewed,
 		    ws.n == 2 ? "log" : "logs");
 	msg = pm2_skew_describe(ws.first, more, &ws.sk);
 	free(ws.first);
+	return msg;
+}
+
+/* File systems already judged, by device, and the first full one. */
+struct watch_check_disks {
+	dev_t		 devs[64];
+	size_t		 ndevs;
+	char		*first;		/* its live log's directory */
+	uint64_t	 free_bytes;	/* what its writer may still use */
+	bool		 no_inodes;
+	size_t		 n;
+};
+
+static void
+watch_check_disk_one(void *ctx, const char *path)
+{
+	struct watch_check_disks *wd = ctx;
+	struct statvfs vfs;
+	struct stat sb;
+	uint64_t avail;
+	char *slash;
+
+	if (stat(path, &sb) != 0)
+		return;
+	for (size_t i = 0; i < wd->ndevs; i++)
+		if (wd->devs[i] == sb.st_dev)
+			return;
+	if (wd->ndevs < sizeof(wd->devs) / sizeof(wd->devs[0]))
+		wd->devs[wd->ndevs++] = sb.st_dev;
+	if (statvfs(path, &vfs) != 0)
+		return;
+	/* The log's owner is PM2's account: root may write into the
+	 * blocks reserved for it, others may not. */
+	avail = (uint64_t)(sb.st_uid == 0 ? vfs.f_bfree : vfs.f_bavail) *
+	    vfs.f_frsize;
+	if (avail >= WATCH_CHECK_FULL_BYTES &&
+	    !(vfs.f_files > 0 && vfs.f_favail == 0))
+		return;
+	if (wd->n++ > 0)
+		return;
+	wd->first = xstrdup(path);
+	if ((slash = strrchr(wd->first, '/')) != NULL && slash != wd->first)
+		*slash = '\0';
+	wd->free_bytes = avail;
+	wd->no_inodes = avail >= WATCH_CHECK_FULL_BYTES;
+}
+
+char *
+watch_check_full_disks(const struct config *cfg, size_t *nfull)
+{
+	struct watch_check_disks wd;
+	char *msg;
+
+	memset(&wd, 0, sizeof(wd));
+	tail_live_files(cfg, watch_check_disk_one, &wd);
+	*nfull = wd.n;
+	if (wd.n == 0)
+		return NULL;
+	msg = xasprintf("the file system of %s is full (%s)%s: PM2 cannot "
+	    "write its apps' output there, and what they log is lost, not "
+	    "counted; free space on it", wd.first, wd.no_inodes ?
+	    "no free inodes" : wd.free_bytes == 0 ? "no bytes free" :
+	    "less than 64 KiB free", wd.n > 1 ? ", and so are others of the "
+	    "logs" : "");
+	free(wd.first);
 	return msg;
 }

@@ -77,9 +77,25 @@ char *watch_check_missing_logs(const struct config *cfg,
  * naming the first, its offset and the fix (malloc'd), and *NSKEWED
  * their number, and *FIRST_MS the first one's offset (pm2_skew's
  * skew_ms; FIRST_MS may be NULL); NULL when none is.  watch warns of it
- * at start and every WATCH_SKEW_MS, check is WARNING.
+ * at start and every WATCH_LOOK_MS, check is WARNING.
  */
 char *watch_check_skewed_logs(const struct config *cfg, size_t *nskewed,
     int64_t *first_ms);
+
+/* Free bytes under which a log's file system is full: a busy app writes
+ * that much in a moment, and PM2's writes then fail (ENOSPC). */
+#define WATCH_CHECK_FULL_BYTES	(64 * 1024)
+
+/*
+ * The file systems of the live logs under CFG's sources (tail_live_files)
+ * that are full: less than WATCH_CHECK_FULL_BYTES free for the logs'
+ * owner (root may use the reserved blocks), or no free inode (a rotation
+ * cannot make its new file).  PM2 then loses its apps' output: its write
+ * streams fail with ENOSPC, and nothing is left to count.  Returns what
+ * to say, naming the first such directory and the fix (malloc'd), and
+ * *NFULL their number; NULL when none is.  check is CRITICAL, watch
+ * warns.
+ */
+char *watch_check_full_disks(const struct config *cfg, size_t *nfull);
 
 #endif

@@ -56,8 +56,9 @@
  * waits at most this long, well within a commit_interval.
  */
 #define WATCH_BATCH_MS	25
-/* How often PM2's stamps are held to their writes (watch_skew_tick). */
-#define WATCH_SKEW_MS	(5 * 60 * 1000)
+/* How often the logs' file systems and PM2's stamps are looked at
+ * (watch_look_tick): once a minute, far less than the sweep. */
+#define WATCH_LOOK_MS	(60 * 1000)
 
 static void
 watch_arm(int tfd, int64_t delay_ms)
@@ -210,20 +211,28 @@ watch_commit_deadline(const struct watch *w, int64_t now)
 }
 
 /*
- * PM2 stamping in another time zone (watch_check_skewed_logs), said when
- * first seen, when the logs or the offset change, and when it ends: the
- * records are placed that far off meanwhile.
+ * What watch cannot read but must say, looked at every WATCH_LOOK_MS and
+ * said when it starts, changes or ends: a full file system under the
+ * logs (PM2 loses what the apps write), and PM2 stamping in another time
+ * zone (watch_check_skewed_logs: the records are placed that far off).
  */
 static void
-watch_skew_tick(struct watch *w, int64_t now)
+watch_look_tick(struct watch *w, int64_t now)
 {
 	size_t n;
 	int64_t ms;
 	char *msg;
 
-	if (now < w->skew_due_ms)
+	if (now < w->look_due_ms)
 		return;
-	w->skew_due_ms = now + WATCH_SKEW_MS;
+	w->look_due_ms = now + WATCH_LOOK_MS;
+	msg = watch_check_full_disks(w->cfg, &n);
+	if (msg != NULL && n != w->full_disks)
+		log_warnx("%s", msg);
+	else if (msg == NULL && w->full_disks > 0)
+		log_info("the logs' file systems have room again");
+	w->full_disks = n;
+	free(msg);
 	msg = watch_check_skewed_logs(w->cfg, &n, &ms);
 	if (msg != NULL && (n != w->skew_logs || ms != w->skew_ms))
 		log_warnx("%s", msg);
@@ -236,10 +245,10 @@ watch_skew_tick(struct watch *w, int64_t now)
 }
 
 static int64_t
-watch_skew_deadline(const struct watch *w, int64_t now)
+watch_look_deadline(const struct watch *w, int64_t now)
 {
 	(void)now;
-	return w->skew_due_ms;
+	return w->look_due_ms;
 }
 
 /* A new dump.pm2 (pm2 save) that names other logs: looked at when the
@@ -285,7 +294,8 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  *            at once when an alert changed, and SERVICE_COMMIT_IDLE_MS
  *            after the last one when idle (check reads its time); only
  *            then may the notifications it queued be sent
- *   skew     PM2's stamps held to their writes, every WATCH_SKEW_MS
+ *   look     the logs' file systems full, PM2's stamps held to their
+ *            writes: every WATCH_LOOK_MS
  *   dump     a new dump.pm2 that names other logs: all opened again
  *            (last: it replaces the modules the others use)
  * A new duty is one row here, and its tick and deadline above.
@@ -303,7 +313,7 @@ static const struct watch_duty {
 	{ watch_metrics_tick, watch_metrics_deadline },
 	{ watch_service_tick, watch_service_deadline },
 	{ watch_commit_tick, watch_commit_deadline },
-	{ watch_skew_tick, watch_skew_deadline },
+	{ watch_look_tick, watch_look_deadline },
 	{ watch_dump_tick, watch_dump_deadline },
 };
 

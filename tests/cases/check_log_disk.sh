@@ -1,0 +1,71 @@
+#!/bin/sh
+# The logs' disk full: PM2 cannot write what its apps log (ENOSPC), so
+# nothing more reaches the files and nothing is counted.  check said OK
+# ("no outcomes") for as long as it lasted; it must be CRITICAL, naming
+# the directory, and watch must warn.  Out of bytes and out of inodes (a
+# rotation cannot make its new file) both.  The PM2 home lives on a small
+# tmpfs; needs root (mount), skips otherwise.
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+. "$top_srcdir/tests/check-lib.sh"
+
+MNT=$T/mnt
+mkdir "$MNT"
+if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=1m,nr_inodes=64 tmpfs "$MNT" 2>/dev/null; then
+	echo "skip: mounting a small tmpfs needs root"
+	exit 77
+fi
+trap 'cleanup_disk' EXIT
+cleanup_disk() {
+	[ -z "$WPID" ] || kill -KILL "$WPID" 2>/dev/null || true
+	umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+	rm -rf "$T"
+}
+
+# The PM2 home on the tmpfs; the state beside the test, on a roomy disk.
+W=$MNT/pm2
+D=$W/logs
+L=$D/demo-api-out.log
+E=$D/demo-api-error.log
+mkdir -p "$D"
+write_config
+echo "req=1 OK-never-seen" > "$L"
+: > "$E"
+start_watch
+wait_count 1 successes "the first success counted"
+assert_eq "$(run_check)" 0 "room on the logs' disk: ok"
+
+echo "# the logs' disk fills up"
+dd if=/dev/zero of="$MNT/fill" bs=64k 2>/dev/null || true
+dd if=/dev/zero of="$MNT/fill2" bs=4k 2>/dev/null || true
+# A record longer than what is left of the log's last page.
+if head -c 8192 /dev/zero | tr '\0' x | sed 's/^/req=2 ERROR /' >> "$L" 2>/dev/null; then
+	fail "the tmpfs took more after dd filled it"
+fi
+echo "ok: a write to the log fails now (ENOSPC), as PM2's do"
+assert_eq "$(run_check)" 2 "the logs' disk full: critical"
+out_has "^OMNIWATCH CRITICAL - the file system of $D is full (no bytes free): PM2 cannot write its apps' output there, and what they log is lost, not counted; free space on it; " "the directory, the loss and the fix named"
+# watch says so too, at start and then once a minute.
+stop_watch
+start_watch
+full_said() {
+	grep -qF "omniwatch: warning: the file system of $D is full (no bytes free)" "$WLOG"
+}
+wait_for "watch's warning" full_said
+echo "ok: watch warns of it"
+
+echo "# room again"
+rm "$MNT/fill" "$MNT/fill2"
+assert_eq "$(run_check)" 0 "room again: ok"
+
+echo "# no inode left: a rotation cannot make its new file"
+i=0
+while touch "$MNT/f$i" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 1000 ] || fail "the tmpfs took 1000 files with nr_inodes=64"
+done
+assert_eq "$(run_check)" 2 "no inode left: critical"
+out_has "^OMNIWATCH CRITICAL - the file system of $D is full (no free inodes)" "no inodes named"
+rm -f "$MNT"/f*
+assert_eq "$(run_check)" 0 "inodes again: ok"
+stop_watch
