@@ -148,3 +148,20 @@ check_rss() {
 	[ "$_rss" -lt 65536 ] || fail "$1: peak RSS $_rss KiB"
 	echo "ok: $1 peak RSS $_rss KiB"
 }
+
+# mount_tmpfs OPTIONS: a small tmpfs (mount -o OPTIONS) at $MNT, unmounted
+# when the test ends; skips (77) where it cannot be mounted (not root).
+MNT=$T/mnt
+mount_tmpfs() {
+	mkdir -p "$MNT"
+	if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o "$1" tmpfs "$MNT" 2>/dev/null; then
+		echo "skip: mounting a small tmpfs needs root"
+		exit 77
+	fi
+	trap 'cleanup_tmpfs' EXIT
+}
+cleanup_tmpfs() {
+	[ -z "$WPID" ] || kill -KILL "$WPID" 2>/dev/null || true
+	umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+	rm -rf "$T"
+}

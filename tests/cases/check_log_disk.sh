@@ -9,18 +9,7 @@
 . "$top_srcdir/tests/watch-lib.sh"
 . "$top_srcdir/tests/check-lib.sh"
 
-MNT=$T/mnt
-mkdir "$MNT"
-if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=1m,nr_inodes=64 tmpfs "$MNT" 2>/dev/null; then
-	echo "skip: mounting a small tmpfs needs root"
-	exit 77
-fi
-trap 'cleanup_disk' EXIT
-cleanup_disk() {
-	[ -z "$WPID" ] || kill -KILL "$WPID" 2>/dev/null || true
-	umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
-	rm -rf "$T"
-}
+mount_tmpfs size=1m,nr_inodes=64
 
 # The PM2 home on the tmpfs; the state beside the test, on a roomy disk.
 W=$MNT/pm2

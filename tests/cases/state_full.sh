@@ -8,18 +8,7 @@
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
-MNT=$T/mnt
-mkdir "$MNT"
-if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
-	echo "skip: mounting a small tmpfs needs root"
-	exit 77
-fi
-trap 'cleanup_watch_full' EXIT
-cleanup_watch_full() {
-	[ -z "$WPID" ] || kill -KILL "$WPID" 2>/dev/null || true
-	umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
-	rm -rf "$T"
-}
+mount_tmpfs size=8m
 
 write_config
 sed -i "s|^state_dir: .*|state_dir: $MNT/state|" "$CFG"
