@@ -318,11 +318,15 @@ tail_drain_copy(struct tail_file *f, const struct tail_seen *seen)
 			log_info("%s: read %llu bytes from the later copy %s",
 			    f->path, (unsigned long long)fed, copies[i].path);
 		}
-	} else if (ncopies > 0 && f->fp_len > 0 && !f->is_copy_only)
-		/* (A file gone has its own words: tail_resume_gone.) */
-		log_warnx("%s: no copy beside it has the head we were reading; "
-		    "what was written after offset %llu before the truncation "
-		    "cannot be found", f->path, (unsigned long long)f->offset);
+	} else if (f->fp_len > 0 && !f->is_copy_only)
+		/* (A file gone has its own words: tail_resume_gone.)  No
+		 * copy at all is `pm2 flush`, `truncate` or `> FILE`: what
+		 * the app wrote between our last read and the truncation
+		 * exists nowhere, and nothing tells whether it wrote any. */
+		log_warnx("%s: no copy beside it has the head we were reading "
+		    "(pm2 flush, truncate?): what was written after offset %llu "
+		    "before the truncation, if anything, cannot be found and is "
+		    "not counted", f->path, (unsigned long long)f->offset);
 	tail_copies_free(copies, ncopies);
 	return match != SIZE_MAX;
 }
