@@ -13,6 +13,7 @@
 #include "alert.h"
 #include "alert_int.h"
 #include "alert_pm2.h"
+#include "fnv.h"
 #include "log.h"
 #include "plural.h"
 #include "stamp.h"
@@ -173,23 +174,14 @@ alert_streak_find(const struct alert_rule *r, int64_t ms)
 	return i;
 }
 
-/*
- * 64-bit FNV-1a of the N strings of PARTS, each with its NUL, so that
- * ("ab", "c") and ("a", "bc") differ (http://www.isthe.com/chongo/tech/
- * comp/fnv/, the FNV-1a offset basis and prime for 64 bits).
- */
+/* FNV-1a (fnv.h) of the N strings of PARTS, each with its NUL. */
 uint64_t
 alert_fnv1a(const char *const *parts, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = FNV1A64_INIT;
 
 	for (size_t i = 0; i < n; i++)
-		for (const char *p = parts[i]; ; p++) {
-			h ^= (unsigned char)*p;
-			h *= 1099511628211ULL;
-			if (*p == '\0')
-				break;
-		}
+		h = fnv1a64_str(h, parts[i]);
 	return h;
 }
 

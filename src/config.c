@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "config_table.h"
+#include "fnv.h"
 #include "path.h"
 #include "redact.h"
 #include "xmalloc.h"
@@ -123,21 +124,14 @@ config_load(const char *path, char **err)
 }
 
 /*
- * FNV-1a, 64 bits, of the config's text: not for security, only to tell
+ * FNV-1a of the config's text (fnv.h): not for security, only to tell
  * whether the file check reads now is the one watch read (its edits since
  * count, so does another config's state_dir).
  */
 static uint64_t
 config_digest(const char *text)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (const unsigned char *p = (const unsigned char *)text; *p != '\0';
-	    p++) {
-		h ^= *p;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return fnv1a64(FNV1A64_INIT, text, strlen(text));
 }
 
 struct config *

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fnv.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_int.h"
@@ -189,21 +190,16 @@ metrics_count_is(const struct metrics_count *c, const char *set,
 	    strcmp(c->class, class) == 0;
 }
 
-/* FNV-1a over the labels, each with its NUL
- * (http://www.isthe.com/chongo/tech/comp/fnv/). */
+/* FNV-1a (fnv.h) over the labels, each with its NUL. */
 static size_t
 metrics_count_hash(const char *set, const char *app, int instance,
     const char *outcome, const char *class)
 {
 	const char *parts[] = { set, app, outcome, class };
-	uint64_t h = 14695981039346656037ULL ^ (uint32_t)instance;
+	uint64_t h = FNV1A64_INIT ^ (uint32_t)instance;
 
 	for (size_t i = 0; i < 4; i++)
-		for (const char *p = parts[i]; ; p++) {
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-			if (*p == '\0')
-				break;
-		}
+		h = fnv1a64_str(h, parts[i]);
 	return (size_t)h;
 }
 

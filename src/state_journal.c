@@ -8,51 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "stamp.h"
 #include "state_journal.h"
 #include "xmalloc.h"
-
-static uint64_t
-state_journal_fnv(uint64_t h, const void *p, size_t len)
-{
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static uint64_t
-state_journal_str(uint64_t h, const char *s)
-{
-	return state_journal_fnv(h, s, strlen(s) + 1);
-}
 
 /* The row an op changes; ops without one (the spool) are never found. */
 static uint64_t
 state_journal_hash(const struct state_op *op)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)op->kind;
+	uint64_t h = FNV1A64_INIT ^ (uint64_t)op->kind;
 
 	switch (op->kind) {
 	case STATE_OP_COUNT:
-		h = state_journal_fnv(h, &op->u.count.minute_ms,
+		h = fnv1a64(h, &op->u.count.minute_ms,
 		    sizeof(op->u.count.minute_ms));
-		h = state_journal_fnv(h, &op->instance, sizeof(op->instance));
-		h = state_journal_str(h, op->u.count.pattern_set);
-		h = state_journal_str(h, op->u.count.app);
-		h = state_journal_str(h, op->u.count.stream);
-		h = state_journal_str(h, op->u.count.outcome);
-		return state_journal_str(h, op->u.count.class);
+		h = fnv1a64(h, &op->instance, sizeof(op->instance));
+		h = fnv1a64_str(h, op->u.count.pattern_set);
+		h = fnv1a64_str(h, op->u.count.app);
+		h = fnv1a64_str(h, op->u.count.stream);
+		h = fnv1a64_str(h, op->u.count.outcome);
+		return fnv1a64_str(h, op->u.count.class);
 	case STATE_OP_FILE_SAVE:
-		h = state_journal_fnv(h, &op->u.file.dev,
+		h = fnv1a64(h, &op->u.file.dev,
 		    sizeof(op->u.file.dev));
-		return state_journal_fnv(h, &op->u.file.ino,
+		return fnv1a64(h, &op->u.file.ino,
 		    sizeof(op->u.file.ino));
 	case STATE_OP_ALERT_SAVE:
-		return state_journal_str(h, op->u.alert.name);
+		return fnv1a64_str(h, op->u.alert.name);
 	default:
 		return h;
 	}

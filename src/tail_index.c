@@ -11,21 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "tail_int.h"
 #include "xmalloc.h"
 
 #define TAIL_INDEX_MIN	64	/* buckets at first; always a power of 2 */
 
-/* FNV-1a, 32 bits (http://www.isthe.com/chongo/tech/comp/fnv/). */
+/* FNV-1a (fnv.h), folded to the 32 bits a file keeps. */
 static uint32_t
 tail_index_hash(const char *path)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = fnv1a64(FNV1A64_INIT, path, strlen(path));
 
-	for (const unsigned char *p = (const unsigned char *)path; *p != '\0';
-	    p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static void
