@@ -58,6 +58,9 @@
 #define WATCH_BATCH_MS	25
 /* How often PM2's stamps are held to their writes (watch_skew_tick). */
 #define WATCH_SKEW_MS	(5 * 60 * 1000)
+/* How often PM2's daemons are looked at (watch_pm2_life_tick): a read of
+ * pm2.pid and a kill(pid, 0) per home. */
+#define WATCH_PM2_LIFE_MS	(10 * 1000)
 
 static void
 watch_arm(int tfd, int64_t delay_ms)
@@ -242,6 +245,37 @@ watch_skew_deadline(const struct watch *w, int64_t now)
 	return w->skew_due_ms;
 }
 
+/*
+ * PM2's daemons that do not run (watch_check_pm2_daemons): said at start,
+ * when that changes, and when all run again.  Nothing is logged once a
+ * daemon is gone, so this is the only word of it.
+ */
+static void
+watch_pm2_life_tick(struct watch *w, int64_t now)
+{
+	char *msg;
+	bool is_gone;	/* check's CRITICAL; both are warnings here */
+
+	if (now < w->pm2_life_due_ms)
+		return;
+	w->pm2_life_due_ms = now + WATCH_PM2_LIFE_MS;
+	msg = watch_check_pm2_daemons(w->cfg, &is_gone);
+	if (msg != NULL && (w->pm2_life_msg == NULL ||
+	    strcmp(msg, w->pm2_life_msg) != 0))
+		log_warnx("%s", msg);
+	else if (msg == NULL && w->pm2_life_msg != NULL)
+		log_info("PM2's daemons run again");
+	free(w->pm2_life_msg);
+	w->pm2_life_msg = msg;
+}
+
+static int64_t
+watch_pm2_life_deadline(const struct watch *w, int64_t now)
+{
+	(void)now;
+	return w->pm2_life_due_ms;
+}
+
 /* A new dump.pm2 (pm2 save) that names other logs: looked at when the
  * tail saw its directory change. */
 static void
@@ -286,6 +320,8 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  *            after the last one when idle (check reads its time); only
  *            then may the notifications it queued be sent
  *   skew     PM2's stamps held to their writes, every WATCH_SKEW_MS
+ *   pm2life  PM2's daemons that died or were stopped, every
+ *            WATCH_PM2_LIFE_MS
  *   dump     a new dump.pm2 that names other logs: all opened again
  *            (last: it replaces the modules the others use)
  * A new duty is one row here, and its tick and deadline above.
@@ -304,6 +340,7 @@ static const struct watch_duty {
 	{ watch_service_tick, watch_service_deadline },
 	{ watch_commit_tick, watch_commit_deadline },
 	{ watch_skew_tick, watch_skew_deadline },
+	{ watch_pm2_life_tick, watch_pm2_life_deadline },
 	{ watch_dump_tick, watch_dump_deadline },
 };
 
