@@ -36,10 +36,16 @@
  *  - with --alerts, while one of watch's alert rules is firing (named);
  *  - an app crashes in a loop: at least --restarts-critical (10) unplanned
  *    exits of it in the last 5 minutes, by PM2's log (check_loops); from
- *    --restarts-warning (3) it is WARNING.
+ *    --restarts-warning (3) it is WARNING;
+ *  - PM2's daemon of a pm2_home source is gone without stopping: pm2.pid
+ *    names a pid that does not run and pm2.log logs no stop
+ *    (watch_check_pm2_daemons, pm2_life.h): its apps died with it and
+ *    nothing more is logged.
  * WARNING, besides, when PM2 stamps the lines of a live log a time zone
  * away from their writes (watch_check_skewed_logs): every window places
- * those records hours off.
+ * those records hours off; and when PM2 of a pm2_home source was stopped
+ * on purpose (`pm2 kill`, a SIGTERM: pm2.log says so): asked for, but no
+ * app runs there and nothing is counted.
  * The window is judged by the alert rules' own code
  * (alert_window_counts), so `check --window 5m` and a rule with
  * `window: 5m` see the same records.
@@ -493,6 +499,8 @@ check_run(const struct check *c, const struct config *cfg,
 	struct watch_dump wd;
 	int64_t last_success, limit;
 	size_t nempty, nmissing, nskewed, nfull;
+	char *daemons;
+	bool is_gone;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -571,6 +579,9 @@ check_run(const struct check *c, const struct config *cfg,
 		check_put_first(&blind, loop_warn);
 	if ((skewed = watch_check_skewed_logs(cfg, &nskewed, NULL)) != NULL)
 		check_put_first(&blind, skewed);
+	/* Last, so read first: a dead daemon is why nothing else is seen. */
+	if ((daemons = watch_check_pm2_daemons(cfg, &is_gone)) != NULL)
+		check_put_first(is_gone ? &firing : &blind, daemons);
 	memset(&t, 0, sizeof(t));
 	if (alert_window_counts(st, sets[set_idx], c->window_ms, c->now_ms,
 	    &w) != 0 ||

@@ -629,6 +629,7 @@ cmd_watch(int argc, char **argv)
 	service_free(w.sv);
 	watch_loop_release(&w);
 	sandbox_free(w.sb);
+	free(w.pm2_life_msg);
 	match_sets_free(w.sets, w.nsets);
 	config_free(w.cfg);
 	return rc;

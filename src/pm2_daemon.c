@@ -205,8 +205,8 @@ pm2_daemon_parse(const char *p, size_t len, struct pm2_daemon_line *out)
 		out->kind = PM2_DAEMON_ERRORED;
 	} else if (pm2_daemon_starts(p, len, "--- New PM2 Daemon started")) {
 		out->kind = PM2_DAEMON_STARTED;
-	} else if (len == 24 && memcmp(p, "PM2 successfully stopped", 24) ==
-	    0) {
+	} else if ((len == 24 && memcmp(p, "PM2 successfully stopped", 24) ==
+	    0) || (len == 17 && memcmp(p, "Exited peacefully", 17) == 0)) {
 		out->kind = PM2_DAEMON_STOPPED;
 	}
 	if (out->kind == PM2_DAEMON_NONE) {

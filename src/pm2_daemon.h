@@ -25,8 +25,9 @@
  *                                "Stopping app:NAME id:ID"
  *     and, for an app without a process (errored): "app=NAME id=ID does
  *     not have a pid" (PM2 error).
- *   lib/Daemon.js: "--- New PM2 Daemon started ---..." (a title line) and
- *     "PM2 successfully stopped".
+ *   lib/Daemon.js: "--- New PM2 Daemon started ---..." (a title line),
+ *     "PM2 successfully stopped" (close: `pm2 kill`) and "Exited
+ *     peacefully" (gracefullExit: a SIGTERM, SIGINT or SIGQUIT).
  * ID is the pm_id, the N of a cluster app's "-N" files; a reload names
  * the worker it replaces "_old_ID".  The same lines are in pm2.log files
  * written by PM2 5.x.

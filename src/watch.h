@@ -45,6 +45,8 @@ struct watch {
 	size_t		 full_disks;	/* full file systems last said */
 	size_t		 skew_logs;	/* skewed logs last said, and */
 	int64_t		 skew_ms;	/* the first one's offset */
+	int64_t		 pm2_life_due_ms;	/* next look at PM2's daemons */
+	char		*pm2_life_msg;	/* what was said of them, or NULL */
 	pid_t		 reload_pid;	/* the child checking a reload, or 0 */
 	bool		 is_running;	/* false: the loop ends */
 	int		 rc;		/* the exit status when it does */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "path.h"
 #include "pm2.h"
+#include "pm2_life.h"
 #include "pm2_skew.h"
 #include "tail.h"
 #include "watch_check.h"
@@ -457,5 +458,38 @@ watch_check_full_disks(const struct config *cfg, size_t *nfull)
 	    "less than 64 KiB free", wd.n > 1 ? ", and so are others of the "
 	    "logs" : "");
 	free(wd.first);
+	return msg;
+}
+
+char *
+watch_check_pm2_daemons(const struct config *cfg, bool *is_gone)
+{
+	char *msg = NULL;
+
+	*is_gone = false;
+	for (size_t i = 0; i < cfg->nsources; i++) {
+		const char *home = cfg->sources[i].pm2_home;
+		struct pm2_life l;
+		char *one, *next;
+		bool is_seen = false;
+
+		if (home == NULL)
+			continue;
+		/* A home named twice is said once. */
+		for (size_t k = 0; k < i && !is_seen; k++)
+			is_seen = cfg->sources[k].pm2_home != NULL &&
+			    strcmp(cfg->sources[k].pm2_home, home) == 0;
+		if (is_seen)
+			continue;
+		pm2_life_read(home, &l);
+		if ((one = pm2_life_describe(home, &l)) == NULL)
+			continue;
+		*is_gone |= l.status == PM2_LIFE_GONE;
+		next = xasprintf("%s%s%s", msg != NULL ? msg : "",
+		    msg != NULL ? "; " : "", one);
+		free(msg);
+		free(one);
+		msg = next;
+	}
 	return msg;
 }

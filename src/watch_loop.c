@@ -57,8 +57,12 @@
  */
 #define WATCH_BATCH_MS	25
 /* How often the logs' file systems and PM2's stamps are looked at
- * (watch_look_tick): once a minute, far less than the sweep. */
-#define WATCH_LOOK_MS	(60 * 1000)
+ * (watch_look_tick), and PM2's daemons (watch_pm2_life_tick: a read of
+ * pm2.pid and a kill(pid, 0) per home).  Neither wakes the loop itself:
+ * each runs at the first wakeup after it is due (the sweep's, the
+ * heartbeat's), so that an idle watch wakes no more often. */
+#define WATCH_LOOK_MS		(60 * 1000)
+#define WATCH_PM2_LIFE_MS	(10 * 1000)
 
 static void
 watch_arm(int tfd, int64_t delay_ms)
@@ -244,11 +248,44 @@ watch_look_tick(struct watch *w, int64_t now)
 	free(msg);
 }
 
+/* At start only: later, the first wakeup after look_due_ms runs it. */
 static int64_t
 watch_look_deadline(const struct watch *w, int64_t now)
 {
 	(void)now;
-	return w->look_due_ms;
+	return w->look_due_ms == 0 ? 0 : INT64_MAX;
+}
+
+/*
+ * PM2's daemons that do not run (watch_check_pm2_daemons): said at start,
+ * when that changes, and when all run again.  Nothing is logged once a
+ * daemon is gone, so this is the only word of it.
+ */
+static void
+watch_pm2_life_tick(struct watch *w, int64_t now)
+{
+	char *msg;
+	bool is_gone;	/* check's CRITICAL; both are warnings here */
+
+	if (now < w->pm2_life_due_ms)
+		return;
+	w->pm2_life_due_ms = now + WATCH_PM2_LIFE_MS;
+	msg = watch_check_pm2_daemons(w->cfg, &is_gone);
+	if (msg != NULL && (w->pm2_life_msg == NULL ||
+	    strcmp(msg, w->pm2_life_msg) != 0))
+		log_warnx("%s", msg);
+	else if (msg == NULL && w->pm2_life_msg != NULL)
+		log_info("PM2's daemons run again");
+	free(w->pm2_life_msg);
+	w->pm2_life_msg = msg;
+}
+
+/* At start only: later, the first wakeup after pm2_life_due_ms. */
+static int64_t
+watch_pm2_life_deadline(const struct watch *w, int64_t now)
+{
+	(void)now;
+	return w->pm2_life_due_ms == 0 ? 0 : INT64_MAX;
 }
 
 /* A new dump.pm2 (pm2 save) that names other logs: looked at when the
@@ -296,6 +333,8 @@ watch_dump_deadline(const struct watch *w, int64_t now)
  *            then may the notifications it queued be sent
  *   look     the logs' file systems full, PM2's stamps held to their
  *            writes: every WATCH_LOOK_MS
+ *   pm2life  PM2's daemons that died or were stopped, every
+ *            WATCH_PM2_LIFE_MS
  *   dump     a new dump.pm2 that names other logs: all opened again
  *            (last: it replaces the modules the others use)
  * A new duty is one row here, and its tick and deadline above.
@@ -314,6 +353,7 @@ static const struct watch_duty {
 	{ watch_service_tick, watch_service_deadline },
 	{ watch_commit_tick, watch_commit_deadline },
 	{ watch_look_tick, watch_look_deadline },
+	{ watch_pm2_life_tick, watch_pm2_life_deadline },
 	{ watch_dump_tick, watch_dump_deadline },
 };
 

@@ -94,6 +94,9 @@ test_parse_lines(void **state)
 	assert_int_equal(l.kind, PM2_DAEMON_STARTED);
 	parse("2026-12-07T00:08:11: PM2 log: PM2 successfully stopped", &l);
 	assert_int_equal(l.kind, PM2_DAEMON_STOPPED);
+	/* lib/Daemon.js gracefullExit: a SIGTERM, SIGINT or SIGQUIT. */
+	parse("2026-12-07T00:08:11: PM2 log: Exited peacefully", &l);
+	assert_int_equal(l.kind, PM2_DAEMON_STOPPED);
 	/* lib/God.js, a late exit of a replaced worker. */
 	parse("2026-12-07T00:08:11: PM2 log: App [desk:2] stale exit event "
 	    "ignored (pid 123)", &l);
