@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -131,6 +133,36 @@ pm2_life_last_event(const char *path, int64_t *ts_ms)
 	return kind;
 }
 
+/*
+ * Whether a daemon listens on PM2_HOME/rpc.sock (lib/God.js serves its
+ * RPC there, paths.js DAEMON_RPC_PORT, unless PM2_RPC_PORT names another
+ * address): a connect(2) that a listener takes or queues.  A daemon gone
+ * leaves the socket file, which then refuses.  This tells a daemon in
+ * another pid namespace (omniwatch in a container beside PM2's, the home
+ * shared as a volume), whose pid means nothing here, from a dead one.
+ * Only connects, and closes at once: nothing is sent.
+ */
+static bool
+pm2_life_answers(const char *pm2_home)
+{
+	struct sockaddr_un sa;
+	char *path = path_join(pm2_home, "rpc.sock");
+	bool answers = false;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) < sizeof(sa.sun_path) && (fd = socket(AF_UNIX,
+	    SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) >= 0) {
+		memcpy(sa.sun_path, path, strlen(path) + 1);
+		answers = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+		    errno == EAGAIN || errno == EINPROGRESS;
+		close(fd);
+	}
+	free(path);
+	return answers;
+}
+
 void
 pm2_life_read(const char *pm2_home, struct pm2_life *out)
 {
@@ -186,8 +218,13 @@ pm2_life_read(const char *pm2_home, struct pm2_life *out)
 	if (pm2_life_last_event(path, &ts) == PM2_DAEMON_STOPPED) {
 		out->status = PM2_LIFE_STOPPED;
 		out->stopped_ms = ts;
-	} else if (out->pid > 0)
+	} else if (out->pid > 0 && !pm2_life_answers(pm2_home))
 		out->status = PM2_LIFE_GONE;
+	else if (out->pid > 0) {
+		/* Its pid is none of ours, but it answers. */
+		out->status = PM2_LIFE_RUNNING;
+		out->is_reused = false;
+	}
 	free(path);
 }
 

@@ -22,7 +22,10 @@
  *    daemon is gone, and nothing logs that either.
  *
  * Is the pid alive: kill(pid, 0), EPERM counting as alive (another user,
- * or Landlock's signal scope in watch's sandbox).  Pid reuse: a process
+ * or Landlock's signal scope in watch's sandbox).  A pid not alive here
+ * is still a daemon when one answers a connect(2) on PM2_HOME/rpc.sock:
+ * omniwatch in another pid namespace than PM2 (a container) sees no pid
+ * of it, and a dead daemon leaves the socket file refusing.  Pid reuse: a process
  * under that pid that began more than PM2_LIFE_REUSE_SLACK_MS after
  * pm2.pid was written is not the daemon (/proc/PID/stat's start time; left
  * out where /proc cannot be read, as in watch's sandbox).

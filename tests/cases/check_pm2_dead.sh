@@ -51,6 +51,22 @@ start_watch
 	{ cat "$WLOG" >&2; fail "watch warns of it at start"; }
 echo "ok: watch warns of it at start"
 
+echo "# a daemon in another pid namespace: its pid means nothing here, but it answers on rpc.sock"
+python3 - "$W/rpc.sock" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(8)
+time.sleep(60)
+PY
+rpc=$!
+wait_for "the stand-in daemon's socket" test -S "$W/rpc.sock"
+assert_eq "$(run_check)" 0 "a daemon that answers on rpc.sock: ok"
+kill "$rpc"
+wait "$rpc" 2>/dev/null || true
+test -S "$W/rpc.sock" || fail "the socket file stays, as a dead daemon leaves it"
+assert_eq "$(run_check)" 2 "the socket file left, nobody listening: critical"
+
 echo "# pm2.pid's pid is held by a process that began after pm2.pid was written"
 sleep 300 &
 live=$!
