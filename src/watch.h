@@ -39,6 +39,7 @@ struct watch {
 	uint64_t	 commit_failures;	/* commits the state refused */
 	int64_t		 dirty_since_ms;	/* 0: nothing uncommitted */
 	int64_t		 tail_resume_ms;	/* 0: tail's descriptor is armed */
+	int64_t		 batch_rest_ms;	/* its rest after the last batch */
 	bool		 has_notice;	/* an alert changed: commit now */
 	int64_t		 look_due_ms;	/* next look at the logs' disks
 					   and PM2's stamps */

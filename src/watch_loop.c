@@ -56,6 +56,15 @@
  * waits at most this long, well within a commit_interval.
  */
 #define WATCH_BATCH_MS	25
+/*
+ * Under sustained load each batch that found events doubles the rest, up
+ * to this (ms): with a hundred busy files, a 25 ms batch holds about one
+ * write per file, and each still costs its reads; a 100 ms one holds
+ * four.  A line then waits at most this long, within the lag the commit
+ * interval gives anyway; a quiet spell brings the rest back to
+ * WATCH_BATCH_MS, so the first write after it is read at once as before.
+ */
+#define WATCH_BATCH_MAX_MS	200
 /* How often the logs' file systems and PM2's stamps are looked at
  * (watch_look_tick), and PM2's daemons (watch_pm2_life_tick: a read of
  * pm2.pid and a kill(pid, 0) per home).  Neither wakes the loop itself:
@@ -169,7 +178,9 @@ watch_batch_tick(struct watch *w, int64_t now)
 	    now < tail_deadline(w->tail, now)))
 		return;
 	if (tail_events(w->tail, now) > 0) {
-		w->tail_resume_ms = now + WATCH_BATCH_MS;
+		w->batch_rest_ms = w->batch_rest_ms * 2 > WATCH_BATCH_MAX_MS ?
+		    WATCH_BATCH_MAX_MS : w->batch_rest_ms * 2;
+		w->tail_resume_ms = now + w->batch_rest_ms;
 	} else {
 		w->tail_resume_ms = 0;
 		watch_tail_listen(w, EPOLLIN);
@@ -419,7 +430,8 @@ static void
 watch_on_tail(struct watch *w, int fd, uint32_t events, int64_t now)
 {
 	tail_events(w->tail, now);
-	w->tail_resume_ms = now + WATCH_BATCH_MS;
+	w->batch_rest_ms = WATCH_BATCH_MS;
+	w->tail_resume_ms = now + w->batch_rest_ms;
 	watch_tail_listen(w, 0);
 }
 
