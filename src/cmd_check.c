@@ -278,13 +278,19 @@ check_report(const struct check *c, const struct aggregate_counts *t,
 	uint64_t n = t->failures + t->successes;
 	double rate = aggregate_failure_rate(t);
 	int status = CHECK_OK;
-	bool no_success = false;
+	bool no_success = false, ahead;
 	char age[32], limit[32], rate_perf[32], warn[32] = "", crit[32] = "";
 
 	if (rate >= 0 && c->warning >= 0 && rate > c->warning)
 		status = CHECK_WARNING;
 	if (rate >= 0 && c->critical >= 0 && rate > c->critical)
 		status = CHECK_CRITICAL;
+	/* The window counts a record stamped ahead of the clock (it was
+	 * written already), but such a stamp is never the last success
+	 * (summary_last): it may be hours old, PM2 stamping in a zone ahead
+	 * (pm2_skew.h).  Said, so that the line and its perfdata agree. */
+	ahead = t->successes > 0 && (last_success == STAMP_NONE ||
+	    last_success < c->now_ms - c->window_ms - 60000);
 	if (c->no_success_ms > 0 && (last_success == STAMP_NONE ||
 	    c->now_ms - last_success > c->no_success_ms)) {
 		no_success = true;
@@ -309,12 +315,19 @@ check_report(const struct check *c, const struct aggregate_counts *t,
 		    c->window_arg);
 	if (t->damaged > 0)
 		printf(", %llu damaged", (unsigned long long)t->damaged);
+	/* The window counts a record stamped ahead of the clock (it was
+	 * written already), but such a stamp is never the last success: it
+	 * may be hours old (PM2 stamping in a zone ahead, pm2_skew.h). */
 	if (last_success == STAMP_NONE)
-		printf(", no success recorded");
+		printf(", no success %s", ahead ? "stamped before now" :
+		    "recorded");
 	else {
 		stamp_format_age(c->now_ms - last_success, age, sizeof(age));
 		printf(", last success %s ago", age);
 	}
+	if (ahead)
+		printf(" (this window's successes are stamped ahead of this "
+		    "host's clock)");
 	if (no_success) {
 		stamp_format_age(c->no_success_ms, limit, sizeof(limit));
 		printf(" (none in %s)", limit);

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "pm2.h"
 #include "pm2_json.h"
 #include "pm2_skew.h"
 #include "stamp.h"
@@ -37,6 +39,19 @@ pm2_skew_line_stamp(struct pm2_json *j, const char *p, size_t len,
 	} else
 		(void)stamp_parse_pm2_prefix(p, len, ms);
 	return *ms != STAMP_NONE;
+}
+
+/* What the local clock reads at MS (ms since the epoch), as ms of a
+ * calendar without zones: localtime(3)'s fields, counted by timegm(3). */
+static int64_t
+pm2_skew_wall_ms(int64_t ms)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return ms;
+	return (int64_t)timegm(&tm) * 1000 + (ms - (int64_t)t * 1000);
 }
 
 bool
@@ -72,6 +87,11 @@ pm2_skew_judge(const char *p, size_t len, bool at_start, int64_t written_ms,
 	    PM2_SKEW_STEP_MS * PM2_SKEW_STEP_MS;
 	if (q == 0 || q > PM2_SKEW_MAX_MS || q < -PM2_SKEW_MAX_MS ||
 	    d - q > PM2_SKEW_SLACK_MS || q - d > PM2_SKEW_SLACK_MS)
+		return false;
+	/* The stamp reads as the local clock read when it was written: the
+	 * hour a summer time ends, which the stamp cannot tell twice. */
+	d = pm2_skew_wall_ms(ms) - pm2_skew_wall_ms(written_ms);
+	if (d <= PM2_SKEW_SLACK_MS && -d <= PM2_SKEW_SLACK_MS)
 		return false;
 	sk->skew_ms = q;
 	sk->stamp_ms = ms;
@@ -114,14 +134,24 @@ pm2_skew_describe(const char *path, const char *more,
 {
 	int64_t a = sk->skew_ms < 0 ? -sk->skew_ms : sk->skew_ms;
 	char stamp[STAMP_BUFLEN], written[STAMP_BUFLEN];
+	/* pm2.log is the daemon's: its stamps place PM2's events, and its
+	 * format is the daemon's PM2_LOG_DATE_FORMAT, not an app's
+	 * log_date_format (PM2 7.0.4 lib/Utility.js overrideConsole,
+	 * constants.js). */
+	bool is_daemon = pm2_log_is_daemon(path);
 
 	stamp_format(sk->stamp_ms, stamp);
 	stamp_format(sk->written_ms, written);
-	return xasprintf("%s%s: PM2 stamps its lines %lldh%02lld %s the time "
-	    "they are written (its last stamp reads as %s here, its last "
-	    "write was at %s): PM2 runs in another time zone than omniwatch, "
-	    "and the records are placed that far off in time (windows, "
-	    "alerts, check, reports); run omniwatch with PM2's TZ", path,
-	    more, (long long)(a / 3600000), (long long)(a / 60000 % 60),
-	    sk->skew_ms < 0 ? "behind" : "ahead of", stamp, written);
+	return xasprintf("%s%s: PM2 stamps %s %lldh%02lld %s the time they "
+	    "are written (its last stamp reads as %s here, its last write was "
+	    "at %s): they are written in another time zone than omniwatch "
+	    "reads them in, and %s are placed that far off in time (windows, "
+	    "alerts, check, reports); run omniwatch in that zone (TZ)%s",
+	    path, more, is_daemon ? "its own events (starts, exits)" :
+	    "its lines", (long long)(a / 3600000), (long long)(a / 60000 % 60),
+	    sk->skew_ms < 0 ? "behind" : "ahead of", stamp, written, is_daemon ?
+	    "PM2's exits and restarts (crash loops)" : "the records",
+	    is_daemon ? ", or start PM2 with PM2_LOG_DATE_FORMAT="
+	    "'YYYY-MM-DD HH:mm:ss Z'" : ", or have PM2 write the zone "
+	    "(log_date_format 'YYYY-MM-DD HH:mm:ss Z')");
 }

@@ -2,15 +2,17 @@
  * pm2_skew: whether PM2 stamps an app's lines in another time zone than
  * the one omniwatch reads them in.
  *
- * PM2 7.0.4 stamps a line with dayjs in the daemon's local time, and
- * `--time` or a log_date_format without "Z" writes no zone (stamp.h): a
- * daemon started with another TZ (a shell's export, a container's
- * /etc/localtime, a systemd unit without one) writes stamps hours away
- * from the time omniwatch takes them for.  Nothing in a line says so,
- * and every window, `check` and summary then places its records hours
- * off: a failure stamped 5 hours back is outside every window (OK while
- * failing); a success stamped 9 hours ahead is "the last success" for 9
- * hours.
+ * PM2 7.0.4 stamps a line with dayjs in the local time of the process
+ * that writes it, and `--time` or a log_date_format without "Z" writes no
+ * zone (stamp.h): the daemon for fork mode and pm2.log
+ * (lib/God/ForkMode.js), each worker in cluster mode
+ * (lib/ProcessContainer.js, with the app's env, its TZ included).  One
+ * started with another TZ (a shell's export, a container's
+ * /etc/localtime, an app's env) writes stamps hours away from the time
+ * omniwatch takes them for.  Nothing in a line says so, and every
+ * window, `check` and summary then places its records hours off: a
+ * failure stamped 5 hours back is outside every window (OK while
+ * failing), and so are PM2's exits for the crash-loop count.
  *
  * What tells it: a log's last write is its mtime, and the last stamp PM2
  * wrote is that write's (the line that carries it, or the first line of
@@ -19,7 +21,9 @@
  * multiple of 15 minutes apart (every zone offset is one, UTC-12 to
  * UTC+14).  Anything else (no stamp, a stamp with its zone, a stamp of
  * another date order, a file touched since) tells nothing and is not a
- * skew.
+ * skew; nor is a stamp that reads the same on the local clock at the
+ * time of the write (the hour a summer time ends repeats, and mktime(3)
+ * takes it for one of the two).
  */
 #ifndef OMNIWATCH_PM2_SKEW_H
 #define OMNIWATCH_PM2_SKEW_H

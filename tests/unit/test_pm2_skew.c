@@ -145,6 +145,34 @@ test_skew_nothing_tells(void **state)
 	assert_int_equal(sk.skew_ms, -5 * HOUR_MS);
 }
 
+/* The hour a summer time ends repeats: a stamp of it that mktime(3)
+ * read as the first one, written in the second, reads the same on the
+ * local clock as when it was written, and is no skew. */
+static void
+test_skew_summer_time_ends(void **state)
+{
+	const char *log = "2026-11-01T01:30:00: [http] GET /\n";
+	/* 01:30 EDT, 05:30Z; an hour later 01:30 EST. */
+	int64_t first_ms = 1793511000000LL, stamp_ms;
+	struct pm2_skew sk;
+
+	(void)state;
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	/* Where the zone data is missing, there is nothing to test. */
+	if (stamp_parse("2026-11-01T01:30:00", 19, &stamp_ms) > 0 &&
+	    (stamp_ms == first_ms || stamp_ms == first_ms + HOUR_MS)) {
+		assert_false(ps_judge(log, true, first_ms + 800, &sk));
+		assert_false(ps_judge(log, true, first_ms + HOUR_MS + 800,
+		    &sk));
+		/* A real zone away still is one. */
+		assert_true(ps_judge(log, true, first_ms + 5 * HOUR_MS, &sk));
+	} else
+		print_message("skip: no zone data for America/New_York\n");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 /* What is said names the file, the offset, both times and the fix. */
 static void
 test_skew_describe(void **state)
@@ -160,9 +188,20 @@ test_skew_describe(void **state)
 	assert_string_equal(msg, "/h/logs/api-out.log (and 1 more log): PM2 "
 	    "stamps its lines 5h30 behind the time they are written (its last "
 	    "stamp reads as 2026-12-07T10:00:01Z here, its last write was at "
-	    "2026-12-07T15:30:02Z): PM2 runs in another time zone than "
-	    "omniwatch, and the records are placed that far off in time "
-	    "(windows, alerts, check, reports); run omniwatch with PM2's TZ");
+	    "2026-12-07T15:30:02Z): they are written in another time zone than "
+	    "omniwatch reads them in, and the records are placed that far off "
+	    "in time (windows, alerts, check, reports); run omniwatch in that "
+	    "zone (TZ), or have PM2 write the zone (log_date_format "
+	    "'YYYY-MM-DD HH:mm:ss Z')");
+	free(msg);
+	/* PM2's own log places its events, and follows the daemon's
+	 * format. */
+	msg = pm2_skew_describe("/h/pm2.log", "", &sk);
+	assert_non_null(strstr(msg, "/h/pm2.log: PM2 stamps its own events "
+	    "(starts, exits) 5h30 behind"));
+	assert_non_null(strstr(msg, "PM2's exits and restarts (crash loops) "
+	    "are placed that far off"));
+	assert_non_null(strstr(msg, "or start PM2 with PM2_LOG_DATE_FORMAT="));
 	free(msg);
 	sk.skew_ms = 9 * HOUR_MS;
 	msg = pm2_skew_describe("x", "", &sk);
@@ -179,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_skew_cluster_layout),
 		cmocka_unit_test(test_skew_json_layout),
 		cmocka_unit_test(test_skew_nothing_tells),
+		cmocka_unit_test(test_skew_summer_time_ends),
 		cmocka_unit_test(test_skew_describe),
 	};
 
