@@ -167,8 +167,8 @@ test_elapsed(const struct timespec *t0)
 
 /*
  * Reads PATH through the pipeline.  Returns 0, 1 when PATH is not named
- * like a log and was skipped (said), or -1 when it could not be read, in
- * full or in part (said).
+ * like a log and was skipped (said), -1 when it was read in part (said),
+ * or -2 when it could not be opened at all (said).
  */
 static int
 test_file(struct test *t, const char *path,
@@ -190,7 +190,7 @@ test_file(struct test *t, const char *path,
 	src = source_open(path, err, sizeof(err));
 	if (src == NULL) {
 		log_error("%s", err);
-		return -1;
+		return -2;
 	}
 	if (source_is_misnamed(src))
 		log_warnx("%s: %s", path, SOURCE_MISNAMED);
@@ -413,7 +413,7 @@ cmd_test(int argc, char **argv)
 
 		if (r < 0)
 			rc = CMD_EXIT_INPUT;
-		if (r <= 0)
+		if (r == 0 || r == -1)
 			nread++;
 	}
 	free(buf);

@@ -142,6 +142,13 @@ set -e
 assert_eq "$rc" 1 "only a README"
 grep -q '^omniwatch test: no log read$' "$T/r.err" || fail "no log read: $(cat "$T/r.err")"
 [ ! -s "$T/r.out" ] || fail "a summary of nothing"
+# Nor is there one when the only log cannot be opened.
+set +e
+"$OMNIWATCH" test "$T/glob/gone.log" > "$T/r3.out" 2> "$T/r3.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "a log not there"
+grep -q '^omniwatch test: no log read$' "$T/r3.err" || fail "no log read: $(cat "$T/r3.err")"
+[ ! -s "$T/r3.out" ] || fail "a summary of a log not there: $(cat "$T/r3.out")"
 # The same file given as standard input is read.
 "$OMNIWATCH" test - < "$T/glob/README.txt" > "$T/r2.out"
 grep -q '^read -: 10 bytes, 1 record' "$T/r2.out" || fail "README.txt on stdin: $(cat "$T/r2.out")"
