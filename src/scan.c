@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "logfile.h"
@@ -145,9 +146,24 @@ scan_list_unread(struct scan_list *l, const char *dir, const char *name,
 static int
 scan_list_stat(struct scan_list *l, const char *path, struct stat *st)
 {
+	struct stat lst;
+	char target[256], *msg;
+	ssize_t n;
+	int err;
+
 	if (stat(path, st) == 0)
 		return 0;
-	scan_list_note(l, path, strerror(errno), true);
+	err = errno;
+	/* `ls` shows a dangling symlink: say why it "does not exist". */
+	if (err == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+	    (n = readlink(path, target, sizeof(target) - 1)) >= 0) {
+		target[n] = '\0';
+		msg = xasprintf("a symbolic link to %s, which is not there",
+		    target);
+		scan_list_note(l, path, msg, true);
+		free(msg);
+	} else
+		scan_list_note(l, path, strerror(err), true);
 	return -1;
 }
 
@@ -449,6 +465,11 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 
 		if (strcmp(paths[i], "-") == 0)
 			scan_list_add(&l, paths[i]);
+		else if (lstat(paths[i], &st) == 0 && S_ISLNK(st.st_mode) &&
+		    stat(paths[i], &st) != 0 && !logfile_is_log(paths[i]))
+			/* A broken link a glob picked up, named like no
+			 * log: skipped as any such file is. */
+			scan_list_note(&l, paths[i], LOGFILE_SKIPPED, false);
 		else if (scan_list_stat(&l, paths[i], &st) != 0)
 			continue;
 		else if (S_ISDIR(st.st_mode))

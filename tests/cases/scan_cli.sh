@@ -284,7 +284,16 @@ set +e
 set -e
 assert_eq "$rc" 1 "odd entries: a dangling symlink is an unread log"
 assert_eq "$(jget "$T/odd.json" '.pattern_sets.omni.failures')" 2 "odd entries: the log still read"
-grep -q "error: .*odd/d-error.log: No such file or directory" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
+grep -q "error: .*odd/d-error.log: a symbolic link to gone-error.log, which is not there" "$T/odd.err" || fail "dangling symlink not said: $(cat "$T/odd.err")"
+# A broken link a glob picked up, named like no log, is skipped as a
+# README.txt is (tester10).
+ln -s nowhere "$T/odd/notes.txt"
+set +e
+"$OMNIWATCH" scan --json "$T/odd/desk-error.log" "$T/odd/notes.txt" > "$T/odd2.json" 2> "$T/odd2.err"; rc=$?
+set -e
+assert_eq "$rc" 0 "a broken non-log link from a glob: skipped"
+grep -q "odd/notes.txt: not named like a log" "$T/odd2.err" || fail "notes.txt not said: $(cat "$T/odd2.err")"
+rm "$T/odd/notes.txt"
 grep -q "odd/p-out.log: not a regular file; skipped" "$T/odd.err" || fail "FIFO not said: $(cat "$T/odd.err")"
 
 # A symlink loop named like a log is the same unreadable file in a
