@@ -190,6 +190,21 @@ mode_end() {
 
 # ---- omniwatch watch on the mode's PM2_HOME --------------------------------
 
+# write_watch_config [YAML...]: $CFG, a config of the omni pattern set on
+# the mode's PM2_HOME with its state in the mode's directory, and any
+# more top-level YAML lines given; $WLOG, where watch logs.
+write_watch_config() {
+	CFG=$dir/watch.yaml
+	WLOG=$dir/watch.log
+	{
+		printf 'sources:\n  - pm2_home: %s\n' "$PM2_HOME"
+		printf 'pattern_sets: [omni]\nstate_dir: %s/state\n' "$dir"
+		for _l in "$@"; do
+			printf '%s\n' "$_l"
+		done
+	} >"$CFG"
+}
+
 # start_watch: `omniwatch watch -c $CFG` in the background, logging to
 # $WLOG; returns once it says it is watching.  stop_watch: SIGTERM, which
 # commits, and its exit status 0.

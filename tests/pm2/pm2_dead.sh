@@ -15,14 +15,7 @@
 . "$top_srcdir/tests/pm2/pm2-lib.sh"
 
 mode_begin dead
-CFG=$dir/watch.yaml
-WLOG=$dir/watch.log
-cat >"$CFG" <<EOF
-sources:
-  - pm2_home: $PM2_HOME
-pattern_sets: [omni]
-state_dir: $dir/state
-EOF
+write_watch_config
 start_fork api 4 1
 wait_logged 1
 start_watch

@@ -29,18 +29,7 @@
 
 mode_begin downtime
 logs=$PM2_HOME/logs
-CFG=$dir/watch.yaml
-WLOG=$dir/watch.log
-cat >"$CFG" <<EOF
-sources:
-  - pm2_home: $PM2_HOME
-pattern_sets: [omni]
-state_dir: $dir/state
-tail:
-  sweep: 1s
-state:
-  commit_interval: 200ms
-EOF
+write_watch_config 'tail:' '  sweep: 1s' 'state:' '  commit_interval: 200ms'
 
 # counts FILE: the omni counts of a scan or summary, overall and per app.
 counts() {

@@ -29,14 +29,7 @@ in_tokyo() {
 }
 
 in_tokyo mode_begin zone
-CFG=$dir/watch.yaml
-WLOG=$dir/watch.log
-cat >"$CFG" <<EOF
-sources:
-  - pm2_home: $PM2_HOME
-pattern_sets: [omni]
-state_dir: $dir/state
-EOF
+write_watch_config
 in_tokyo start_fork api 4 1 --time
 wait_logged 1
 log=$PM2_HOME/logs/api-out.log
