@@ -510,7 +510,7 @@ check_run(const struct check *c, const struct config *cfg,
 	char *missing, *loop_crit, *loop_warn, *changed, *skewed, *full;
 	struct pm2_apps *apps;
 	struct watch_dump wd;
-	int64_t last_success, limit;
+	int64_t last_success, limit, skew_ms;
 	size_t nempty, nmissing, nskewed, nfull;
 	char *daemons;
 	bool is_gone;
@@ -590,7 +590,8 @@ check_run(const struct check *c, const struct config *cfg,
 		check_put_first(&blind, changed);
 	if (loop_warn != NULL)
 		check_put_first(&blind, loop_warn);
-	if ((skewed = watch_check_skewed_logs(cfg, &nskewed, NULL)) != NULL)
+	if ((skewed = watch_check_skewed_logs(cfg, st, false, &nskewed,
+	    &skew_ms)) != NULL)
 		check_put_first(&blind, skewed);
 	/* Last, so read first: a dead daemon is why nothing else is seen. */
 	if ((daemons = watch_check_pm2_daemons(cfg, &is_gone)) != NULL)

@@ -54,7 +54,7 @@ pm2_skew_wall_ms(int64_t ms)
 	return (int64_t)timegm(&tm) * 1000 + (ms - (int64_t)t * 1000);
 }
 
-bool
+enum pm2_skew_verdict
 pm2_skew_judge(const char *p, size_t len, bool at_start, int64_t written_ms,
     struct pm2_skew *sk)
 {
@@ -81,51 +81,53 @@ pm2_skew_judge(const char *p, size_t len, bool at_start, int64_t written_ms,
 	}
 	pm2_json_release(&j);
 	if (!found)
-		return false;
+		return PM2_SKEW_UNTOLD;
 	d = ms - written_ms;
+	if (d <= PM2_SKEW_SLACK_MS && -d <= PM2_SKEW_SLACK_MS)
+		return PM2_SKEW_AGREES;
 	q = (d >= 0 ? d + PM2_SKEW_STEP_MS / 2 : d - PM2_SKEW_STEP_MS / 2) /
 	    PM2_SKEW_STEP_MS * PM2_SKEW_STEP_MS;
 	if (q == 0 || q > PM2_SKEW_MAX_MS || q < -PM2_SKEW_MAX_MS ||
 	    d - q > PM2_SKEW_SLACK_MS || q - d > PM2_SKEW_SLACK_MS)
-		return false;
+		return PM2_SKEW_UNTOLD;
 	/* The stamp reads as the local clock read when it was written: the
 	 * hour a summer time ends, which the stamp cannot tell twice. */
 	d = pm2_skew_wall_ms(ms) - pm2_skew_wall_ms(written_ms);
 	if (d <= PM2_SKEW_SLACK_MS && -d <= PM2_SKEW_SLACK_MS)
-		return false;
+		return PM2_SKEW_AGREES;
 	sk->skew_ms = q;
 	sk->stamp_ms = ms;
 	sk->written_ms = written_ms;
-	return true;
+	return PM2_SKEW_OFF;
 }
 
-bool
+enum pm2_skew_verdict
 pm2_skew_file(const char *path, struct pm2_skew *sk)
 {
 	struct stat st;
 	char *buf;
 	off_t from;
 	ssize_t n;
-	bool skewed = false;
+	enum pm2_skew_verdict v = PM2_SKEW_UNTOLD;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
-		return false;
+		return PM2_SKEW_UNTOLD;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
 		close(fd);
-		return false;
+		return PM2_SKEW_UNTOLD;
 	}
 	from = st.st_size > PM2_SKEW_TAIL_BYTES ?
 	    st.st_size - PM2_SKEW_TAIL_BYTES : 0;
 	buf = xmalloc(PM2_SKEW_TAIL_BYTES);
 	n = pread(fd, buf, PM2_SKEW_TAIL_BYTES, from);
 	if (n > 0)
-		skewed = pm2_skew_judge(buf, (size_t)n, from == 0,
+		v = pm2_skew_judge(buf, (size_t)n, from == 0,
 		    (int64_t)st.st_mtim.tv_sec * 1000 +
 		    st.st_mtim.tv_nsec / 1000000, sk);
 	free(buf);
 	close(fd);
-	return skewed;
+	return v;
 }
 
 char *

@@ -44,24 +44,30 @@ struct pm2_skew {
 	int64_t		 written_ms;	/* the write it belongs to */
 };
 
+enum pm2_skew_verdict {
+	PM2_SKEW_UNTOLD,	/* no stamp to judge, or one off by no zone */
+	PM2_SKEW_AGREES,	/* the last stamp is the write's time */
+	PM2_SKEW_OFF,		/* a time zone apart: *SK says how far */
+};
+
 /*
  * Judges the last stamp PM2 wrote in the LEN bytes at P, the end of a log
  * (AT_START: P is the file's first byte, else the first line may be cut
  * and is not read), against WRITTEN_MS, the time of the log's last write
- * (ms since the epoch).  A cut last line is left out.  Returns true and
- * fills *SK when the two are a whole number of zone steps apart (one at
- * least, PM2_SKEW_MAX_MS at most, within PM2_SKEW_SLACK_MS); false when
- * they agree or nothing tells.
+ * (ms since the epoch).  A cut last line is left out.  PM2_SKEW_OFF, with
+ * *SK filled, when the two are a whole number of zone steps apart (one at
+ * least, PM2_SKEW_MAX_MS at most, within PM2_SKEW_SLACK_MS) and the stamp
+ * does not read the same on the local clock as the write.
  */
-bool pm2_skew_judge(const char *p, size_t len, bool at_start,
-    int64_t written_ms, struct pm2_skew *sk);
+enum pm2_skew_verdict pm2_skew_judge(const char *p, size_t len,
+    bool at_start, int64_t written_ms, struct pm2_skew *sk);
 
 /*
  * pm2_skew_judge() of the log at PATH: its last PM2_SKEW_TAIL_BYTES and
  * its mtime.  A file that cannot be opened or read, or is not a regular
- * file, tells nothing (false): its reading says why elsewhere.
+ * file, or is empty, tells nothing: its reading says why elsewhere.
  */
-bool pm2_skew_file(const char *path, struct pm2_skew *sk);
+enum pm2_skew_verdict pm2_skew_file(const char *path, struct pm2_skew *sk);
 
 /*
  * What to say of SK, found in the log at PATH (MORE follows the path:

@@ -20,6 +20,7 @@
 #include "pm2.h"
 #include "pm2_life.h"
 #include "pm2_skew.h"
+#include "state.h"
 #include "tail.h"
 #include "watch_check.h"
 #include "xmalloc.h"
@@ -357,6 +358,7 @@ struct watch_check_skews {
 	char		*first;		/* its path */
 	struct pm2_skew	 sk;		/* its skew */
 	size_t		 n;
+	size_t		 nagree;	/* logs whose stamps agree */
 };
 
 static void
@@ -365,34 +367,65 @@ watch_check_skew_one(void *ctx, const char *path)
 	struct watch_check_skews *ws = ctx;
 	struct pm2_skew sk;
 
-	if (!pm2_skew_file(path, &sk))
-		return;
-	if (ws->n++ == 0) {
-		ws->first = xstrdup(path);
-		ws->sk = sk;
+	switch (pm2_skew_file(path, &sk)) {
+	case PM2_SKEW_AGREES:
+		ws->nagree++;
+		break;
+	case PM2_SKEW_OFF:
+		if (ws->n++ == 0) {
+			ws->first = xstrdup(path);
+			ws->sk = sk;
+		}
+		break;
+	case PM2_SKEW_UNTOLD:
+		break;
 	}
 }
 
+/* The state's word on the last skew watch found (ms; 0: none). */
+#define WATCH_CHECK_SKEW_KEY	"stamp_skew_ms"
+
 char *
-watch_check_skewed_logs(const struct config *cfg, size_t *nskewed,
-    int64_t *first_ms)
+watch_check_skewed_logs(const struct config *cfg, struct state *st,
+    bool is_watch, size_t *nskewed, int64_t *first_ms)
 {
 	struct watch_check_skews ws;
-	char more[64], *msg;
+	char more[64], *msg = NULL;
+	int64_t kept = 0, a;
 
 	memset(&ws, 0, sizeof(ws));
 	tail_live_files(cfg, watch_check_skew_one, &ws);
 	*nskewed = ws.n;
-	if (first_ms != NULL)
-		*first_ms = ws.n > 0 ? ws.sk.skew_ms : 0;
-	if (ws.n == 0)
-		return NULL;
-	more[0] = '\0';
-	if (ws.n > 1)
-		snprintf(more, sizeof(more), " (and %zu more %s)", ws.n - 1,
-		    ws.n == 2 ? "log" : "logs");
-	msg = pm2_skew_describe(ws.first, more, &ws.sk);
-	free(ws.first);
+	*first_ms = ws.n > 0 ? ws.sk.skew_ms : 0;
+	if (st != NULL && state_meta_get(st, WATCH_CHECK_SKEW_KEY, &kept) != 0)
+		kept = 0;
+	if (ws.n > 0) {
+		more[0] = '\0';
+		if (ws.n > 1)
+			snprintf(more, sizeof(more), " (and %zu more %s)",
+			    ws.n - 1, ws.n == 2 ? "log" : "logs");
+		msg = pm2_skew_describe(ws.first, more, &ws.sk);
+		free(ws.first);
+		if (is_watch && st != NULL && kept != ws.sk.skew_ms)
+			(void)state_meta_set(st, WATCH_CHECK_SKEW_KEY,
+			    ws.sk.skew_ms);
+	} else if (ws.nagree > 0) {
+		if (is_watch && st != NULL && kept != 0)
+			(void)state_meta_set(st, WATCH_CHECK_SKEW_KEY, 0);
+	} else if (kept != 0) {
+		/* Emptied (`pm2 flush`, a rotation) or quiet: nothing
+		 * tells now, and the records counted before are still
+		 * placed that far off. */
+		a = kept < 0 ? -kept : kept;
+		*first_ms = kept;
+		msg = xasprintf("PM2's stamps were last found %lldh%02lld %s the "
+		    "time they were written, and no live log holds a stamp "
+		    "that tells otherwise now (emptied, rotated, or quiet): the "
+		    "records counted meanwhile are placed that far off; run "
+		    "omniwatch in that zone (TZ)", (long long)(a / 3600000),
+		    (long long)(a / 60000 % 60), kept < 0 ? "behind" :
+		    "ahead of");
+	}
 	return msg;
 }
 

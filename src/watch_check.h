@@ -15,6 +15,8 @@
 #include "pm2_apps.h"
 #include "pm2_dump.h"
 
+struct state;
+
 /*
  * Checks that CFG's state_dir exists as a writable directory, or that its
  * nearest existing ancestor is one where it can be created (faccessat
@@ -74,13 +76,18 @@ char *watch_check_missing_logs(const struct config *cfg,
 /*
  * The live logs under CFG's sources (tail_live_files) whose stamps are a
  * time zone away from their writes (pm2_skew.h): what to say of them,
- * naming the first, its offset and the fix (malloc'd), and *NSKEWED
- * their number, and *FIRST_MS the first one's offset (pm2_skew's
- * skew_ms; FIRST_MS may be NULL); NULL when none is.  watch warns of it
- * at start and every WATCH_LOOK_MS, check is WARNING.
+ * naming the first, its offset and the fix (malloc'd), *NSKEWED their
+ * number and *FIRST_MS the first one's offset (pm2_skew's skew_ms).  ST
+ * keeps the last offset found: IS_WATCH (watch, the state's writer)
+ * saves it when it changes, and 0 once a log's stamps agree; when no log
+ * tells either way (emptied by `pm2 flush`, rotated, or quiet), the kept
+ * offset is said instead (*NSKEWED 0), since the records counted before
+ * are still placed that far off.  NULL when there is nothing to say; ST
+ * may be NULL.  watch warns of it at start and every WATCH_LOOK_MS, check
+ * is WARNING.
  */
-char *watch_check_skewed_logs(const struct config *cfg, size_t *nskewed,
-    int64_t *first_ms);
+char *watch_check_skewed_logs(const struct config *cfg, struct state *st,
+    bool is_watch, size_t *nskewed, int64_t *first_ms);
 
 /* Free bytes under which a log's file system is full: a busy app writes
  * that much in a moment, and PM2's writes then fail (ENOSPC). */

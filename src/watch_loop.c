@@ -248,10 +248,10 @@ watch_look_tick(struct watch *w, int64_t now)
 		log_info("the logs' file systems have room again");
 	w->full_disks = n;
 	free(msg);
-	msg = watch_check_skewed_logs(w->cfg, &n, &ms);
+	msg = watch_check_skewed_logs(w->cfg, w->st, true, &n, &ms);
 	if (msg != NULL && (n != w->skew_logs || ms != w->skew_ms))
 		log_warnx("%s", msg);
-	else if (msg == NULL && w->skew_logs > 0)
+	else if (msg == NULL && w->skew_ms != 0)
 		log_info("PM2's stamps agree with the time of their writes "
 		    "again");
 	w->skew_logs = n;

@@ -36,12 +36,23 @@ ps_t0(void)
 	return ms;
 }
 
+/* Whether TEXT's last stamp is a zone away from WRITTEN_MS. */
 static bool
 ps_judge(const char *text, bool at_start, int64_t written_ms,
     struct pm2_skew *sk)
 {
 	memset(sk, 0, sizeof(*sk));
-	return pm2_skew_judge(text, strlen(text), at_start, written_ms, sk);
+	return pm2_skew_judge(text, strlen(text), at_start, written_ms, sk) ==
+	    PM2_SKEW_OFF;
+}
+
+/* The verdict itself. */
+static enum pm2_skew_verdict
+ps_verdict(const char *text, int64_t written_ms)
+{
+	struct pm2_skew sk;
+
+	return pm2_skew_judge(text, strlen(text), true, written_ms, &sk);
 }
 
 /* `--time`: every line stamped, in the daemon's zone. */
@@ -140,6 +151,13 @@ test_skew_nothing_tells(void **state)
 	/* A last line still being written is not read. */
 	assert_false(ps_judge("plain\n2026-12-07T10:00:01: half", true, far,
 	    &sk));
+	/* What tells that the stamps agree, and what tells nothing. */
+	assert_int_equal(ps_verdict("2026-12-07T10:00:01: a\n", t0 + 900),
+	    PM2_SKEW_AGREES);
+	assert_int_equal(ps_verdict("[http] GET /\n", t0), PM2_SKEW_UNTOLD);
+	assert_int_equal(ps_verdict("2026-12-07T10:00:01: a\n", t0 +
+	    3 * HOUR_MS + 7 * MIN_MS), PM2_SKEW_UNTOLD);
+	assert_int_equal(ps_verdict("", t0), PM2_SKEW_UNTOLD);
 	/* CRLF lines read as LF lines. */
 	assert_true(ps_judge("2026-12-07T10:00:01: a\r\n", true, far, &sk));
 	assert_int_equal(sk.skew_ms, -5 * HOUR_MS);
