@@ -128,7 +128,7 @@ scan_list_unread(struct scan_list *l, const char *dir, const char *name,
     const char *prog)
 {
 	char *full = dir != NULL ? path_join(dir, name) : xstrdup(name);
-	char *msg = xasprintf(LOGFILE_UNREAD_COMPRESSION, prog, prog);
+	char *msg = logfile_unread_message(prog, full);
 
 	scan_list_note(l, full, msg, true);
 	free(msg);
