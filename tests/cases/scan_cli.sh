@@ -503,3 +503,18 @@ set -e
 assert_eq "$rc" 1 "binary named .gz: exit status"
 assert_eq "$(jget "$T/gzname3.json" '.errors | length')" 1 "binary named .gz: errors"
 echo "ok: a text log named .gz is read as text, with a warning"
+
+# A pm2.log that is no regular file (a FIFO) is skipped, and the home's
+# warning then says no daemon log can be read, rather than that there is
+# none, which the line before it contradicted (tester10's item 18).
+mkdir -p "$T/fifohome/logs"
+cp "$T/pm2home/logs/desk-error.log" "$T/fifohome/logs/"
+mkfifo "$T/fifohome/pm2.log"
+"$OMNIWATCH" scan "$T/fifohome" > /dev/null 2> "$T/fifo.err" ||
+    fail "FIFO pm2.log: exit status: $(cat "$T/fifo.err")"
+grep -qF "$T/fifohome/pm2.log: not a regular file; skipped" "$T/fifo.err" ||
+    fail "FIFO pm2.log: not said skipped: $(cat "$T/fifo.err")"
+grep -qF "$T/fifohome: no PM2 daemon log (pm2.log*) that can be read in this PM2 home; its apps' logs in logs/ are read, their restarts and exits are not" "$T/fifo.err" ||
+    fail "FIFO pm2.log: the home's warning: $(cat "$T/fifo.err")"
+! grep -qF "no PM2 daemon log (pm2.log*) in this PM2 home" "$T/fifo.err" ||
+    fail "FIFO pm2.log: said there is none: $(cat "$T/fifo.err")"
