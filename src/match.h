@@ -238,11 +238,13 @@ int match_sets_load(const char *config, char *const *names, size_t n,
     struct match_set ***sets, char **err);
 
 /*
- * FNV-1a (fnv.h) over each of the N SETS' path, as found when it was
- * loaded, and the digest of its file's bytes, in the order of SETS (the
- * config's).  What watch counts with beside its config: watch keeps it
- * in its state, check and summary compare it with the sets they load
- * (summary_config_changed).  Not for security.
+ * FNV-1a (fnv.h) over the digests of the N SETS' files' bytes, in the
+ * order of SETS (the config's).  What watch counts with beside its
+ * config: watch keeps it in its state, check and summary compare it with
+ * the sets they load (summary_config_changed).  The paths are left out:
+ * a check run with another OMNIWATCH_PATTERNS, or another install, that
+ * finds the same bytes elsewhere counts with the same sets, and a
+ * warning would be false.  Not for security.
  */
 uint64_t match_sets_digest(struct match_set *const *sets, size_t n);
 

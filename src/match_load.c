@@ -490,10 +490,8 @@ match_sets_digest(struct match_set *const *sets, size_t n)
 {
 	uint64_t h = FNV1A64_INIT;
 
-	for (size_t i = 0; i < n; i++) {
-		h = fnv1a64_str(h, sets[i]->path);
+	for (size_t i = 0; i < n; i++)
 		h = fnv1a64(h, &sets[i]->digest, sizeof(sets[i]->digest));
-	}
 	return h;
 }
 

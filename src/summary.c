@@ -192,8 +192,8 @@ summary_config_changed(struct state *st, uint64_t digest,
 		return xasprintf("watch counts with another pattern set than "
 		    "%s as it is now (edited since watch read it): reload "
 		    "watch (SIGHUP)", set->path);
-	/* Same config, sets found elsewhere: a file moved, or another
-	 * OMNIWATCH_PATTERNS than watch's. */
+	/* Same config, other bytes found at other paths: a set moved, or
+	 * another OMNIWATCH_PATTERNS than watch's. */
 	return xasprintf("watch counts with other pattern sets than %s "
 	    "names as they are now (a pattern file edited, moved or found "
 	    "elsewhere since watch read it: OMNIWATCH_PATTERNS?): reload "

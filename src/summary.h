@@ -39,7 +39,8 @@ void summary_config_save(struct state *st, uint64_t digest,
  * it): "watch counts with another configuration than PATH as it is now
  * (...): reload watch (SIGHUP)", or "... another pattern set than FILE
  * ..." naming the set file edited, or "... other pattern sets than PATH
- * names ..." when a set is found at another path.  NULL when they
+ * names ..." when other bytes are found at another path (a set moved,
+ * another OMNIWATCH_PATTERNS); the same bytes elsewhere are no change.  NULL when they
  * agree, or ST holds no digest (no watch has started on it); the sets
  * are not compared in a state whose watch predates their digest.  Stated
  * once for both.
