@@ -585,7 +585,8 @@ check_run(const struct check *c, const struct config *cfg,
 		    "nothing is watched there", first, nempty - 1);
 		free(first);
 	}
-	changed = summary_config_changed(st, cfg->digest, cfg->path);
+	changed = summary_config_changed(st, cfg->digest, sets,
+	    cfg->npattern_sets, cfg->path);
 	if (changed != NULL)
 		check_put_first(&blind, changed);
 	if (loop_warn != NULL)

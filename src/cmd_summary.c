@@ -344,8 +344,8 @@ cmd_summary(int argc, char **argv)
 	(void)service_watch_status(cfg->state_dir, cfg->path,
 	    (int64_t)now * 1000, last_commit, cfg->commit_ms, false,
 	    &view->blind);
-	view->config_changed = summary_config_changed(st, cfg->digest,
-	    cfg->path);
+	view->config_changed = summary_config_changed(st, cfg->digest, sets,
+	    cfg->npattern_sets, cfg->path);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

@@ -60,6 +60,52 @@ logfile_compressor(const char *name, size_t *ext_len)
 	return NULL;
 }
 
+/* PATH as a shell word: as is when it needs no quoting, else in single
+ * quotes ('\'' for each quote).  Malloc'd. */
+static char *
+logfile_shell_word(const char *path)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+,:@%";
+	size_t n = 3;
+	char *w, *q;
+
+	if (*path != '\0' && path[strspn(path, safe)] == '\0')
+		return xstrdup(path);
+	for (const char *p = path; *p != '\0'; p++)
+		n += *p == '\'' ? 4 : 1;
+	q = w = xmalloc(n);
+	*q++ = '\'';
+	for (const char *p = path; *p != '\0'; p++) {
+		if (*p == '\'') {
+			memcpy(q, "'\\''", 4);
+			q += 4;
+		} else
+			*q++ = *p;
+	}
+	*q++ = '\'';
+	*q = '\0';
+	return w;
+}
+
+char *
+logfile_unread_message(const char *prog, const char *path)
+{
+	char *word, *msg;
+
+	if (strcmp(path, "-") == 0)
+		return xasprintf("compressed with %s, which omniwatch does not "
+		    "read (it reads gzip): not counted; to scan it, "
+		    "decompress it on the way: ... | %s -dc | omniwatch "
+		    "scan -", prog, prog);
+	word = logfile_shell_word(path);
+	msg = xasprintf("compressed with %s, which omniwatch does not read "
+	    "(it reads gzip): not counted; to scan it: %s -dc %s | "
+	    "omniwatch scan -", prog, prog, word);
+	free(word);
+	return msg;
+}
+
 const char *
 logfile_unread_compression(const char *path, bool pm2_only)
 {

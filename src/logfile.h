@@ -40,10 +40,14 @@ const char *logfile_unread_compression(const char *path, bool pm2_only);
  * (a file name), with *EXT_LEN its length in bytes; else NULL. */
 const char *logfile_compressor(const char *name, size_t *ext_len);
 
-/* What scan says, after the file's path, of such a file (a format
- * taking the program twice). */
-#define LOGFILE_UNREAD_COMPRESSION \
-	"compressed with %s, which omniwatch does not read (it reads gzip): " \
-	"not counted; to scan it: %s -dc FILE | omniwatch scan -"
+/*
+ * What scan says, after the file's path, of PATH ("-": standard input)
+ * compressed with PROG, which we do not read: "compressed with xz, which
+ * omniwatch does not read (it reads gzip): not counted; to scan it: xz
+ * -dc PATH | omniwatch scan -", PATH quoted for the shell when it needs
+ * it.  Malloc'd; the caller frees it.  Whether the compressor was told by
+ * the name (logfile_unread_compression) or by the bytes (source.c).
+ */
+char *logfile_unread_message(const char *prog, const char *path);
 
 #endif

@@ -101,7 +101,9 @@ match_window_hash(const char *p)
 struct match_set {
 	char		*name;
 	char		*description;
-	char		*path;
+	char		*path;		/* as found (match_set_find) */
+	uint64_t	 digest;	/* of the file's bytes as loaded
+					 * (FNV-1a): match_sets_digest */
 	struct match_class *success;
 	size_t		 nsuccess;
 	struct match_class *failure;
@@ -234,6 +236,17 @@ void match_set_free(struct match_set *set);
  */
 int match_sets_load(const char *config, char *const *names, size_t n,
     struct match_set ***sets, char **err);
+
+/*
+ * FNV-1a (fnv.h) over the digests of the N SETS' files' bytes, in the
+ * order of SETS (the config's).  What watch counts with beside its
+ * config: watch keeps it in its state, check and summary compare it with
+ * the sets they load (summary_config_changed).  The paths are left out:
+ * a check run with another OMNIWATCH_PATTERNS, or another install, that
+ * finds the same bytes elsewhere counts with the same sets, and a
+ * warning would be false.  Not for security.
+ */
+uint64_t match_sets_digest(struct match_set *const *sets, size_t n);
 
 /* Frees N sets and the array.  Accepts NULL. */
 void match_sets_free(struct match_set **sets, size_t n);

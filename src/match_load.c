@@ -19,6 +19,7 @@
 
 #include <libfyaml.h>
 
+#include "fnv.h"
 #include "log.h"
 #include "match.h"
 #include "match_int.h"
@@ -344,6 +345,7 @@ match_set_load(const char *path, char **err)
 	ld.doc = y.doc;
 	ld.set = xcalloc(1, sizeof(*ld.set));
 	ld.set->path = xstrdup(path);
+	ld.set->digest = fnv1a64(FNV1A64_INIT, y.text, strlen(y.text));
 	if (match_load_doc(&ld) != 0) {
 		*err = ld.err;
 		match_set_free(ld.set);
@@ -481,6 +483,16 @@ match_sets_load(const char *config, char *const *names, size_t n,
 	}
 	*sets = out;
 	return 0;
+}
+
+uint64_t
+match_sets_digest(struct match_set *const *sets, size_t n)
+{
+	uint64_t h = FNV1A64_INIT;
+
+	for (size_t i = 0; i < n; i++)
+		h = fnv1a64(h, &sets[i]->digest, sizeof(sets[i]->digest));
+	return h;
 }
 
 void

@@ -129,7 +129,7 @@ scan_list_unread(struct scan_list *l, const char *dir, const char *name,
     const char *prog)
 {
 	char *full = dir != NULL ? path_join(dir, name) : xstrdup(name);
-	char *msg = xasprintf(LOGFILE_UNREAD_COMPRESSION, prog, prog);
+	char *msg = logfile_unread_message(prog, full);
 
 	scan_list_note(l, full, msg, true);
 	free(msg);
@@ -180,15 +180,20 @@ scan_entry_cmp(const void *a, const void *b)
 	return pm2_log_name_cmp(&x->name, &y->name);
 }
 
-/* Adds the PM2 logs of directory PATH to L, oldest first per stream;
- * NONE, when not NULL, is the warning if it holds none. */
+/*
+ * Adds the PM2 logs of directory PATH to L, oldest first per stream, and
+ * warns when it holds none: IS_HOME, PATH is a PM2 home, whose logs there
+ * are the daemon's.  A log named so but not read (not a regular file, a
+ * dangling symlink, compressed by another program) was noted already:
+ * the warning then says none "can be read", not that there is none.
+ */
 static void
-scan_list_dir(struct scan_list *l, const char *path, const char *none)
+scan_list_dir(struct scan_list *l, const char *path, bool is_home)
 {
 	DIR *dir = opendir(path);
 	struct dirent *de;
 	struct scan_entry *entries = NULL;
-	size_t n = 0;
+	size_t n = 0, nskipped = 0;
 
 	if (dir == NULL) {
 		scan_list_note(l, path, strerror(errno), true);
@@ -206,8 +211,10 @@ scan_list_dir(struct scan_list *l, const char *path, const char *none)
 			const char *prog = logfile_unread_compression(
 			    de->d_name, true);
 
-			if (prog != NULL)
+			if (prog != NULL) {
 				scan_list_unread(l, path, de->d_name, prog);
+				nskipped++;
+			}
 			continue;
 		}
 		full = path_join(path, de->d_name);
@@ -221,6 +228,7 @@ scan_list_dir(struct scan_list *l, const char *path, const char *none)
 			is_log = false;
 		}
 		if (!is_log) {
+			nskipped++;
 			free(full);
 			pm2_log_name_release(&name);
 			continue;
@@ -231,9 +239,19 @@ scan_list_dir(struct scan_list *l, const char *path, const char *none)
 		n++;
 	}
 	closedir(dir);
-	if (n == 0)
-		scan_list_note(l, path, none != NULL ? none :
-		    "no PM2 log files (NAME-out*.log*, "
+	if (n == 0 && is_home)
+		/* The daemon's log is what tells restarts and exits: a
+		 * home without it is read, but not as the whole. */
+		scan_list_note(l, path, nskipped > 0 ? "no PM2 daemon log "
+		    "(pm2.log*) that can be read in this PM2 home; its apps' "
+		    "logs in logs/ are read, their restarts and exits are "
+		    "not" : "no PM2 daemon log (pm2.log*) in this PM2 home; "
+		    "its apps' logs in logs/ are read, their restarts and "
+		    "exits are not", false);
+	else if (n == 0)
+		scan_list_note(l, path, nskipped > 0 ? "no PM2 log file "
+		    "(NAME-out*.log*, NAME-error*.log*) that can be read in "
+		    "this directory" : "no PM2 log files (NAME-out*.log*, "
 		    "NAME-error*.log*) in this directory", false);
 	if (n > 1)
 		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
@@ -388,15 +406,11 @@ scan_list_path_dir(struct scan_list *l, const char *path)
 	char *logs = scan_home_logs(path);
 
 	if (logs == NULL) {
-		scan_list_dir(l, path, NULL);
+		scan_list_dir(l, path, false);
 		return;
 	}
-	/* The daemon's log is what tells restarts and exits: a home
-	 * without it is read, but not as the whole. */
-	scan_list_dir(l, path, "no PM2 daemon log (pm2.log*) in this PM2 "
-	    "home; its apps' logs in logs/ are read, their restarts and "
-	    "exits are not");
-	scan_list_dir(l, logs, NULL);
+	scan_list_dir(l, path, true);
+	scan_list_dir(l, logs, false);
 	scan_list_dump(l, path, logs);
 	free(logs);
 }

@@ -18,6 +18,7 @@
 
 #include "file_kind.h"
 #include "inflate.h"
+#include "logfile.h"
 #include "source.h"
 #include "source_int.h"
 #include "xmalloc.h"
@@ -31,6 +32,61 @@ source_name_says_gz(const char *path)
 }
 
 /*
+ * The magic numbers of the compressors we do not read, and their
+ * programs (as logfile.c names them by suffix): xz's format spec 2.1.1.1,
+ * RFC 8878 3.1.1 (zstd), bzip2's "BZh" and block size digit, lz4's frame
+ * format, compress(1)'s .Z.  Each is read by its program with -dc.
+ */
+static const struct {
+	const char	*magic;
+	size_t		 len;
+	const char	*program;
+} source_magics[] = {
+	{ "\xfd" "7zXZ\0", 6, "xz" },
+	{ "\x28\xb5\x2f\xfd", 4, "zstd" },
+	{ "BZh", 3, "bzip2" },		/* and a digit 1-9: source_unread */
+	{ "\x04\x22\x4d\x18", 4, "lz4" },
+	{ "\x1f\x9d", 2, "uncompress" },
+};
+#define SOURCE_NMAGICS	(sizeof(source_magics) / sizeof(source_magics[0]))
+#define SOURCE_SNIFF	6	/* bytes: the longest magic */
+
+/* The program of the compressor whose magic the LEN bytes at P start
+ * with, a static string; else NULL. */
+static const char *
+source_unread(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < SOURCE_NMAGICS; i++) {
+		size_t m = source_magics[i].len;
+
+		if (len < m || memcmp(p, source_magics[i].magic, m) != 0)
+			continue;
+		if (p[0] == 'B' && (len < 4 || p[3] < '1' || p[3] > '9'))
+			continue;
+		return source_magics[i].program;
+	}
+	return NULL;
+}
+
+/* Could the LEN bytes at P still begin a magic (gzip's or another's)?
+ * Then the sniff reads on; text stops it at its first byte or two. */
+static bool
+source_sniff_more(const unsigned char *p, size_t len)
+{
+	if (len < 2)
+		return true;
+	for (size_t i = 0; i < SOURCE_NMAGICS; i++) {
+		size_t m = source_magics[i].len + (p[0] == 'B');
+
+		if (len < m && memcmp(p, source_magics[i].magic,
+		    len < source_magics[i].len ? len :
+		    source_magics[i].len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Do the LEN bytes at P, a file's first, look like no text: a NUL (text
  * logs hold none; compressed data nearly always does in its first
  * kilobytes), another compressor's magic (xz, zstd, bzip2, lz4), or a
@@ -39,24 +95,17 @@ source_name_says_gz(const char *path)
 static bool
 source_looks_binary(const unsigned char *p, size_t len)
 {
-	static const struct {
-		const char	*magic;
-		size_t		 len;
-	} magics[] = {
-		{ "\xfd" "7zXZ", 5 },
-		{ "\x28\xb5\x2f\xfd", 4 },
-		{ "BZh", 3 },
-		{ "\x04\x22\x4d\x18", 4 },
-	};
-
 	if (len == 1 && p[0] == 0x1f)
 		return true;
 	if (memchr(p, '\0', len) != NULL)
 		return true;
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (len >= magics[i].len &&
-		    memcmp(p, magics[i].magic, magics[i].len) == 0)
+	/* A magic's first 3 bytes are enough to tell it is no text. */
+	for (size_t i = 0; i < SOURCE_NMAGICS; i++) {
+		size_t m = source_magics[i].len < 3 ? source_magics[i].len : 3;
+
+		if (len >= m && memcmp(p, source_magics[i].magic, m) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -194,11 +243,14 @@ source_open_fd_as(int fd, const char *path, bool is_gz_named, char *err,
 static struct source *
 source_sniff(struct source *src, bool is_gz_named, char *err, size_t errlen)
 {
-	const char *path = src->path;
+	const char *path = src->path, *prog;
 	ssize_t r;
 
-	/* Sniff the magic: read until two bytes are here or EOF. */
-	while (src->in_len < 2) {
+	/* Sniff the magic: read until two bytes are here, and as many as
+	 * a magic they may begin needs, or EOF.  Text stops the sniff at
+	 * once: a live `pm2 logs |` is not kept waiting. */
+	while (src->in_len < SOURCE_SNIFF &&
+	    source_sniff_more(src->in, src->in_len)) {
 		r = source_fill(src);
 		if (r < 0) {
 			snprintf(err, errlen, "%s: cannot read: %s", path,
@@ -215,6 +267,13 @@ source_sniff(struct source *src, bool is_gz_named, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: cannot start zlib", path);
 			goto fail;
 		}
+	} else if ((prog = source_unread(src->in, src->in_len)) != NULL) {
+		/* By its bytes, whatever its name: logrotate's compresscmd
+		 * without its compressext, or `xzcat`'s input on stdin.
+		 * Read as text it would give NULs and no record. */
+		src->error = logfile_unread_message(prog, path);
+		src->is_done = true;
+		src->last = SOURCE_ERROR;
 	} else if (source_name_says_gz(path) && src->in_len > 0 &&
 	    !is_gz_named && !source_looks_binary(src->in, src->in_len)) {
 		/* A log named .gz by hand or by a script: its text is all

@@ -7,7 +7,10 @@
  * not by the file name: a name ending in ".gz" whose bytes are text is read
  * as plain text (source_is_misnamed), since refusing it would leave its
  * records uncounted; whose bytes are neither gzip nor text (a NUL, another
- * compressor's magic, a lone 1f) it is an error, as with zcat.
+ * compressor's magic, a lone 1f) it is an error, as with zcat.  Another
+ * compressor's magic (xz, zstd, bzip2, lz4, compress) is an error under
+ * any name, and on standard input: source_error() then says which
+ * program reads it (logfile_unread_message), and nothing is read as text.
  * Multi-member files (RFC 1952 section 2.2: "a gzip
  * file consists of a series of members") are read member after member, and
  * an empty member is fine.  A truncated or corrupt stream ends the read with

@@ -126,18 +126,78 @@ summary_instance_bucket(void *arg, const struct state_count *c,
 	    class_idx, c->count, c->first_ms, c->last_ms);
 }
 
-char *
-summary_config_changed(struct state *st, uint64_t digest,
-    const char *config_path)
+/*
+ * The state's meta keys for what watch counts with, stated here once for
+ * the writer (watch) and the readers (check, summary).  The config's key
+ * is as old as the rule; a state written before the sets were kept has
+ * none of the others, and its sets are then not compared (rather than
+ * said changed once on upgrade, which would be a false word).
+ */
+#define SUMMARY_KEY_CONFIG	"config_digest"		/* config.h's digest */
+#define SUMMARY_KEY_SETS	"patterns_digest"	/* match_sets_digest */
+#define SUMMARY_KEY_SET		"pattern_digest:"	/* + a set's path */
+
+void
+summary_config_save(struct state *st, uint64_t digest,
+    struct match_set *const *sets, size_t nsets)
+{
+	(void)state_meta_set(st, SUMMARY_KEY_CONFIG, (int64_t)digest);
+	(void)state_meta_set(st, SUMMARY_KEY_SETS,
+	    (int64_t)match_sets_digest(sets, nsets));
+	for (size_t i = 0; i < nsets; i++) {
+		char *key = xasprintf(SUMMARY_KEY_SET "%s", sets[i]->path);
+
+		(void)state_meta_set(st, key, (int64_t)sets[i]->digest);
+		free(key);
+	}
+}
+
+/* The first of the N SETS whose file watch read with other bytes, or
+ * NULL when none of their paths is known to ST. */
+static const struct match_set *
+summary_set_changed(struct state *st, struct match_set *const *sets,
+    size_t nsets)
 {
 	int64_t recorded;
 
-	if (state_meta_get(st, "config_digest", &recorded) != 0 ||
-	    (uint64_t)recorded == digest)
+	for (size_t i = 0; i < nsets; i++) {
+		char *key = xasprintf(SUMMARY_KEY_SET "%s", sets[i]->path);
+		int rc = state_meta_get(st, key, &recorded);
+
+		free(key);
+		if (rc == 0 && (uint64_t)recorded != sets[i]->digest)
+			return sets[i];
+	}
+	return NULL;
+}
+
+char *
+summary_config_changed(struct state *st, uint64_t digest,
+    struct match_set *const *sets, size_t nsets, const char *config_path)
+{
+	const struct match_set *set;
+	int64_t recorded;
+
+	if (state_meta_get(st, SUMMARY_KEY_CONFIG, &recorded) != 0)
 		return NULL;
-	return xasprintf("watch counts with another configuration than %s "
-	    "as it is now (edited since watch read it, or another one's "
-	    "state_dir): reload watch (SIGHUP)", config_path);
+	if ((uint64_t)recorded != digest)
+		return xasprintf("watch counts with another configuration "
+		    "than %s as it is now (edited since watch read it, or "
+		    "another one's state_dir): reload watch (SIGHUP)",
+		    config_path);
+	if (state_meta_get(st, SUMMARY_KEY_SETS, &recorded) != 0 ||
+	    (uint64_t)recorded == match_sets_digest(sets, nsets))
+		return NULL;
+	if ((set = summary_set_changed(st, sets, nsets)) != NULL)
+		return xasprintf("watch counts with another pattern set than "
+		    "%s as it is now (edited since watch read it): reload "
+		    "watch (SIGHUP)", set->path);
+	/* Same config, other bytes found at other paths: a set moved, or
+	 * another OMNIWATCH_PATTERNS than watch's. */
+	return xasprintf("watch counts with other pattern sets than %s "
+	    "names as they are now (a pattern file edited, moved or found "
+	    "elsewhere since watch read it: OMNIWATCH_PATTERNS?): reload "
+	    "watch (SIGHUP)", config_path);
 }
 
 int

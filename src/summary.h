@@ -15,22 +15,38 @@
 #include <stdint.h>
 
 #include "aggregate.h"
+#include "match.h"
 #include "pm2_apps.h"
 #include "progress.h"
 #include "series.h"
 #include "state.h"
 
 /*
- * When the configuration watch counts with (the digest it recorded in ST)
- * is not the one at CONFIG_PATH as it is now (DIGEST, config.h's):
- * edited since watch read it and not reloaded, or another configuration's
- * state_dir.  Returns what check and summary say of it, "watch counts
- * with another configuration than PATH as it is now (...): reload watch
- * (SIGHUP)", malloc'd (the caller frees it); or NULL when they agree, or
- * ST holds no digest (no watch has started on it).  Stated once for both.
+ * Keeps in ST (at its next commit) what watch counts with: DIGEST, its
+ * config's (config.h), and its N SETS' (match_sets_digest, and each
+ * set's by path), for summary_config_changed.  Errors are logged by the
+ * state and otherwise ignored: a digest missed is a word not said.
+ */
+void summary_config_save(struct state *st, uint64_t digest,
+    struct match_set *const *sets, size_t nsets);
+
+/*
+ * When what watch counts with (the digests summary_config_save kept in
+ * ST) is not the config at CONFIG_PATH as it is now (DIGEST, config.h's)
+ * and the N pattern SETS loaded from it now: one of them edited since
+ * watch read it and not reloaded, or another configuration's state_dir.
+ * Returns what check and summary say of it, malloc'd (the caller frees
+ * it): "watch counts with another configuration than PATH as it is now
+ * (...): reload watch (SIGHUP)", or "... another pattern set than FILE
+ * ..." naming the set file edited, or "... other pattern sets than PATH
+ * names ..." when other bytes are found at another path (a set moved,
+ * another OMNIWATCH_PATTERNS); the same bytes elsewhere are no change.  NULL when they
+ * agree, or ST holds no digest (no watch has started on it); the sets
+ * are not compared in a state whose watch predates their digest.  Stated
+ * once for both.
  */
 char *summary_config_changed(struct state *st, uint64_t digest,
-    const char *config_path);
+    struct match_set *const *sets, size_t nsets, const char *config_path);
 
 /*
  * Adds to AGG every bucket of ST whose minute starts in [SINCE_MS,

@@ -23,6 +23,7 @@
 #include "path.h"
 #include "pm2_dump.h"
 #include "stamp.h"
+#include "summary.h"
 #include "tail_int.h"
 #include "xmalloc.h"
 
@@ -359,9 +360,10 @@ tail_save(struct tail *t, bool flush)
 
 	/* For check and the metrics; a start goes by the copies seen. */
 	state_meta_set(t->st, "last_commit_ms", now_ms);
-	/* Which config the counts are of (check compares it with the file
-	 * as it is now: one edited but not reloaded, or another's). */
-	state_meta_set(t->st, "config_digest", (int64_t)t->cfg->digest);
+	/* Which config and pattern sets the counts are of (check compares
+	 * them with the files as they are now: edited but not reloaded, or
+	 * another config's). */
+	summary_config_save(t->st, t->cfg->digest, t->sets, t->nsets);
 	tail_seen_commit(t);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
 		struct state_file sf;

@@ -107,6 +107,32 @@ watch_check_sources(const struct config *cfg)
 	return nwarned;
 }
 
+/*
+ * Why source SRC matches no log, as far as we can tell cheaply: its path
+ * names a directory (the pattern to give instead), something else that
+ * is no regular file (said already by watch_check_sources), or nothing
+ * at all.  Malloc'd; the caller frees it.
+ */
+static char *
+watch_check_empty_why(const struct config_source *src)
+{
+	struct stat sb;
+	glob_t g;
+	bool has_any;
+
+	if (src->path == NULL)
+		return xstrdup("a typo in the path? another account's "
+		    "PM2_HOME?");
+	if (stat(src->path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return xasprintf("it names a directory: give the logs in it, "
+		    "%s/*.log", src->path);
+	has_any = glob(src->path, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+	if (has_any)
+		globfree(&g);
+	return xstrdup(has_any ? "what it names is no regular file" :
+	    "a typo in the path?");
+}
+
 size_t
 watch_check_empty_sources(const struct config *cfg, bool log, char **first)
 {
@@ -122,11 +148,14 @@ watch_check_empty_sources(const struct config *cfg, bool log, char **first)
 		what = xasprintf("source %zu (%s %s)", i + 1,
 		    src->pm2_home != NULL ? "pm2_home" : "path",
 		    src->pm2_home != NULL ? src->pm2_home : src->path);
-		if (log)
+		if (log) {
+			char *why = watch_check_empty_why(src);
+
 			log_warnx("%s: no app's log file matches it now; "
-			    "nothing is watched there until one appears (a "
-			    "typo in the path? another account's PM2_HOME?)",
-			    what);
+			    "nothing is watched there until one appears (%s)",
+			    what, why);
+			free(why);
+		}
 		if (*first == NULL)
 			*first = what;
 		else

@@ -111,6 +111,23 @@ ow watch -c "$T/fifo.yaml" --check > "$T/out" 2> "$T/err"
 grep -qF "$T/app.log: source '$T/app.log': is a FIFO; watch follows regular files only" \
     "$T/err" || fail "FIFO source: $(cat "$T/err")"
 echo "ok: a FIFO source is named"
+! grep -q "typo in the path" "$T/err" || fail "FIFO source: a typo guessed: $(cat "$T/err")"
+grep -qF "(path $T/app.log): no app's log file matches it now; nothing is watched there until one appears (what it names is no regular file)" \
+    "$T/err" || fail "FIFO source: why nothing is watched: $(cat "$T/err")"
+
+echo "# a directory named as a path: the pattern to give, not a typo guessed"
+# The first warning said it is a directory; the second still guessed a
+# typo or another account's PM2_HOME (tester10's item 18).
+mkdir "$T/logdir"
+printf 'sources:\n  - path: %s/logdir\nstate_dir: %s/st\n' "$T" "$T" \
+    > "$T/logdir.yaml"
+ow watch -c "$T/logdir.yaml" --check > "$T/out" 2> "$T/err"
+grep -qF "$T/logdir: source '$T/logdir': is a directory; watch follows regular files only" \
+    "$T/err" || fail "directory source: $(cat "$T/err")"
+grep -qF "(path $T/logdir): no app's log file matches it now; nothing is watched there until one appears (it names a directory: give the logs in it, $T/logdir/*.log)" \
+    "$T/err" || fail "directory source: the pattern to give: $(cat "$T/err")"
+! grep -q "typo in the path" "$T/err" || fail "directory source: a typo guessed: $(cat "$T/err")"
+echo "ok: a directory source is told what to give"
 
 echo "# watch --check reads metrics.token_file as watch does"
 # It said OK, then watch refused to start.

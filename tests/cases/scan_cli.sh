@@ -80,6 +80,55 @@ rc=0
 assert_eq "$rc" 1 "a zstd copy given by name: exit status"
 grep -q 'compressed with zstd' "$T/zst.err" || fail "a zstd copy given by name: not said"
 
+# Compressed by another program than gzip, under a log's name (compresscmd
+# without its compressext) or on standard input: told by the bytes, as
+# gzip is, and an error naming the command to read it.  It was read as
+# text: NUL warnings, 0 records, exit 0 (tester10's item 8).
+mkdir -p "$T/magic"
+cp "$T/pm2home/logs/desk-error.log" "$T/magic/desk-error.log"
+# The bare magic numbers, so that this part runs everywhere.
+printf '\375\067\172\130\132\000rest' > "$T/magic/desk-error.log.1"
+printf '\050\265\057\375rest' > "$T/magic/desk-error.log.2"
+printf 'BZh9rest' > "$T/magic/desk-error.log.3"
+printf '\004\042\115\030rest' > "$T/magic/desk-error.log.4"
+printf '\037\235rest' > "$T/magic/desk-error.log.5"
+rc=0
+"$OMNIWATCH" scan --json "$T/magic" > "$T/m.json" 2> "$T/m.err" || rc=$?
+assert_eq "$rc" 1 "compressed by content: exit status"
+assert_eq "$(jget "$T/m.json" .pattern_sets.omni.failures)" 2 "compressed by content: the rest counted"
+assert_eq "$(jget "$T/m.json" '.errors | length')" 5 "compressed by content: each an error"
+for p in "1 xz" "2 zstd" "3 bzip2" "4 lz4" "5 uncompress"; do
+	n=${p% *} prog=${p#* }
+	grep -qF "desk-error.log.$n: compressed with $prog, which omniwatch does not read (it reads gzip): not counted; to scan it: $prog -dc $T/magic/desk-error.log.$n | omniwatch scan -" "$T/m.err" ||
+	    fail "$prog by its magic: not said: $(cat "$T/m.err")"
+done
+! grep -q 'NUL' "$T/m.err" || fail "compressed by content: read as text: $(cat "$T/m.err")"
+rc=0
+"$OMNIWATCH" scan - < "$T/magic/desk-error.log.1" > /dev/null 2> "$T/m.err" || rc=$?
+assert_eq "$rc" 1 "xz magic on standard input: exit status"
+grep -qF -- "-: compressed with xz, which omniwatch does not read (it reads gzip): not counted; to scan it, decompress it on the way: ... | xz -dc | omniwatch scan -" "$T/m.err" ||
+    fail "xz magic on standard input: not said: $(cat "$T/m.err")"
+# Text that only begins like a magic is text.
+printf 'BZh, not bzip2\n' > "$T/magic/bz.log"
+"$OMNIWATCH" scan "$T/magic/bz.log" > /dev/null 2> "$T/m.err" ||
+    fail "text beginning with BZh: refused: $(cat "$T/m.err")"
+# Real files from the programs, where installed.
+for prog in xz zstd bzip2; do
+	if ! command -v $prog > /dev/null 2>&1; then
+		echo "skip: $prog is not installed; its magic was tested above"
+		continue
+	fi
+	$prog -c < "$T/pm2home/logs/desk-error.log" > "$T/magic/real-$prog.log"
+	rc=0
+	"$OMNIWATCH" scan "$T/magic/real-$prog.log" > /dev/null 2> "$T/m.err" || rc=$?
+	assert_eq "$rc" 1 "a real $prog file named .log: exit status"
+	grep -q "real-$prog.log: compressed with $prog," "$T/m.err" ||
+	    fail "a real $prog file named .log: not said: $(cat "$T/m.err")"
+	rc=0
+	"$OMNIWATCH" scan - < "$T/magic/real-$prog.log" > /dev/null 2> "$T/m.err" || rc=$?
+	assert_eq "$rc" 1 "real $prog on standard input: exit status"
+done
+
 # --since / --until filter on record times.
 "$OMNIWATCH" scan --json --since '2026-11-29 10:15' --until 2026-11-29T12:00:00Z "$T/pm2home/logs" > "$T/c.json"
 assert_eq "$(jget "$T/c.json" .pattern_sets.omni.failures)" 1 "since/until failures"
@@ -463,3 +512,18 @@ set -e
 assert_eq "$rc" 1 "binary named .gz: exit status"
 assert_eq "$(jget "$T/gzname3.json" '.errors | length')" 1 "binary named .gz: errors"
 echo "ok: a text log named .gz is read as text, with a warning"
+
+# A pm2.log that is no regular file (a FIFO) is skipped, and the home's
+# warning then says no daemon log can be read, rather than that there is
+# none, which the line before it contradicted (tester10's item 18).
+mkdir -p "$T/fifohome/logs"
+cp "$T/pm2home/logs/desk-error.log" "$T/fifohome/logs/"
+mkfifo "$T/fifohome/pm2.log"
+"$OMNIWATCH" scan "$T/fifohome" > /dev/null 2> "$T/fifo.err" ||
+    fail "FIFO pm2.log: exit status: $(cat "$T/fifo.err")"
+grep -qF "$T/fifohome/pm2.log: not a regular file; skipped" "$T/fifo.err" ||
+    fail "FIFO pm2.log: not said skipped: $(cat "$T/fifo.err")"
+grep -qF "$T/fifohome: no PM2 daemon log (pm2.log*) that can be read in this PM2 home; its apps' logs in logs/ are read, their restarts and exits are not" "$T/fifo.err" ||
+    fail "FIFO pm2.log: the home's warning: $(cat "$T/fifo.err")"
+! grep -qF "no PM2 daemon log (pm2.log*) in this PM2 home" "$T/fifo.err" ||
+    fail "FIFO pm2.log: said there is none: $(cat "$T/fifo.err")"

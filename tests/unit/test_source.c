@@ -295,15 +295,65 @@ test_gz_name_not_gzip(void **state)
 	(void)state;
 	/* A NUL: no text. */
 	st_assert_not_gzip("a-error.log.1.gz", "not\0gzip\n", 10, false);
-	/* Another compressor's: xz, zstd, bzip2, lz4. */
+	/* The start of another compressor's magic: xz's cut short. */
 	st_assert_not_gzip("b-error.log.1.gz", "\xfd" "7zXZ", 5, false);
-	st_assert_not_gzip("c-error.log.1.gz", "\x28\xb5\x2f\xfd!", 5, false);
-	st_assert_not_gzip("d-error.log.1.gz", "BZh91AY&SY", 10, false);
-	st_assert_not_gzip("e-error.log.1.gz", "\x04\x22\x4d\x18!", 5, false);
+	st_assert_not_gzip("d-error.log.1.gz", "BZh", 3, false);
 	/* A gzip file cut after its first byte. */
 	st_assert_not_gzip("f-error.log.1.gz", "\x1f", 1, false);
 	/* The tailer's open: text too (gzip(1) has not written it yet). */
 	st_assert_not_gzip("g-error.log.1.gz", "not gzip\n", 9, true);
+}
+
+/* Another compressor's magic, whatever the name: an error naming it and
+ * the command that reads it (tester10's item 8: it was read as text). */
+static void
+st_assert_unread(const char *name, const char *bytes, size_t len,
+    const char *prog)
+{
+	char *path = st_path(name), err[256], buf[64], want[512];
+	struct source *src;
+	size_t n = 99;
+
+	tl_write(path, bytes, len);
+	src = source_open(path, err, sizeof(err));
+	assert_non_null(src);
+	assert_false(source_is_gz(src));
+	assert_false(source_is_misnamed(src));
+	assert_int_equal(source_read(src, buf, sizeof(buf), &n), SOURCE_ERROR);
+	assert_int_equal(n, 0);
+	snprintf(want, sizeof(want), "compressed with %s, which omniwatch "
+	    "does not read (it reads gzip): not counted; to scan it: %s -dc "
+	    "%s | omniwatch scan -", prog, prog, path);
+	assert_string_equal(source_error(src), want);
+	source_free(src);
+}
+
+static void
+test_unread_by_magic(void **state)
+{
+	(void)state;
+	st_assert_unread("b-out.log.1", "\xfd" "7zXZ\0rest", 10, "xz");
+	st_assert_unread("c-out.log", "\x28\xb5\x2f\xfd!", 5, "zstd");
+	st_assert_unread("d-out.log.1.gz", "BZh91AY&SY", 10, "bzip2");
+	st_assert_unread("e-out.log.2", "\x04\x22\x4d\x18!", 5, "lz4");
+	st_assert_unread("f-out.log.3", "\x1f\x9d\x90", 3, "uncompress");
+}
+
+/* Text that begins as a magic does is text. */
+static void
+test_magic_like_text(void **state)
+{
+	char *path = st_path("bz-out.log"), err[256], buf[64];
+	struct source *src;
+	size_t n = 0;
+
+	(void)state;
+	tl_write(path, "BZh, then text\n", 15);
+	src = source_open(path, err, sizeof(err));
+	assert_non_null(src);
+	assert_int_equal(source_read(src, buf, sizeof(buf), &n), SOURCE_OK);
+	assert_int_equal(n, 15);
+	source_free(src);
 }
 
 /* K10: three members of 1000 lines and an empty member. */
@@ -626,6 +676,8 @@ main(void)
 		cmocka_unit_test(test_gzip_by_magic),
 		cmocka_unit_test(test_gz_name_plain_text),
 		cmocka_unit_test(test_gz_name_not_gzip),
+		cmocka_unit_test(test_unread_by_magic),
+		cmocka_unit_test(test_magic_like_text),
 		cmocka_unit_test(test_multi_member_k10),
 		cmocka_unit_test(test_empty_first_member),
 		cmocka_unit_test(test_truncated_half_k11),
