@@ -29,6 +29,9 @@ const bool pm2_peek_first[256] = {
 	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true, ['4'] = true,
 	['5'] = true, ['6'] = true, ['7'] = true, ['8'] = true, ['9'] = true,
 	['\033'] = true, ['P'] = true, ['{'] = true,
+	/* The first letters of month and weekday names (stamp_may_be_named) */
+	['A'] = true, ['D'] = true, ['F'] = true, ['J'] = true, ['M'] = true,
+	['N'] = true, ['O'] = true, ['S'] = true, ['T'] = true, ['W'] = true,
 };
 
 struct pm2_decoder {
@@ -525,7 +528,9 @@ pm2_stamp_read(struct pm2_stamp *last, const char *p, size_t len,
 {
 	size_t n;
 
-	if (len < 16 || !isdigit((unsigned char)p[0]))
+	/* The shortest stamp is a time alone, "H:mm:ss:" */
+	if (len < 8 || (!isdigit((unsigned char)p[0]) &&
+	    !stamp_may_be_named(p, len)))
 		return 0;
 	/* Most stamped lines repeat the previous line's stamp. */
 	if (last->len > 0 && pm2_stamp_is_prefix(last, p, len)) {
@@ -551,7 +556,8 @@ pm2_restamp(struct pm2_stamp *last, const char *p, size_t len,
 
 	*msg = p;
 	*msg_len = len;
-	if (len == 0 || !isdigit((unsigned char)p[0]) ||
+	if (len == 0 || (!isdigit((unsigned char)p[0]) &&
+	    !stamp_may_be_named(p, len)) ||
 	    pm2_cli_prefix(p, len, &a, &alen, &key, &klen) > 0)
 		return PM2_PEEK_DECODE;
 	if ((n = pm2_stamp_read(last, p, len, &ts)) == 0)

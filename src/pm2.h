@@ -37,6 +37,7 @@
 #endif
 
 #include "line.h"
+#include "stamp.h"
 
 enum pm2_stream {
 	PM2_STREAM_UNKNOWN,
@@ -231,15 +232,15 @@ pm2_is_json(const char *p, size_t len)
 /*
  * The first decision of pm2_decoder_line() about the raw line (P, LEN),
  * stated once for it and for the scan's fast path: a line that starts
- * with the last stamp prefix (LAST) is STAMPED when the line has 16 bytes
- * or more and the prefix ends in the blank PM2 writes (without it, what
- * follows could lengthen the stamp); a line that may hold another stamp,
- * a `pm2 logs` prefix or PM2's JSON (a digit, ESC, "PM2 " or
- * "{\"message\":" first) must be DECODEd; any other is passed AS_IS.
+ * with the last stamp prefix (LAST) is STAMPED when the prefix ends in the
+ * blank PM2 writes (without it, what follows could lengthen the stamp); a
+ * line that may hold another stamp, a `pm2 logs` prefix or PM2's JSON (a
+ * digit, ESC, "PM2 ", "{\"message\":" or a month's or weekday's name
+ * first, stamp_may_be_named()) must be DECODEd; any other is passed AS_IS.
  * Sets (*MSG, *MSG_LEN) to the message: P itself, or what follows the
  * stamp (its time is LAST->ms).
  */
-extern const bool pm2_peek_first[256];	/* a digit, ESC, 'P', '{' */
+extern const bool pm2_peek_first[256];	/* a digit, ESC, 'P', '{', A-W */
 
 static inline enum pm2_peek
 pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
@@ -254,7 +255,7 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 		return PM2_PEEK_AS_IS;
 	if (c >= '0' && c <= '9') {
 		if (last->len >= 2 && last->text[last->len - 1] == ' ' &&
-		    len >= 16 && pm2_stamp_is_prefix(last, p, len)) {
+		    pm2_stamp_is_prefix(last, p, len)) {
 			*msg = p + last->len;
 			*msg_len = len - last->len;
 			return PM2_PEEK_STAMPED;
@@ -264,13 +265,23 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 	switch (c) {
 	case '\033':
 		return PM2_PEEK_DECODE;
-	case 'P':
-		return len >= 4 && memcmp(p, "PM2 ", 4) == 0 ?
-		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
 	case '{':
 		return pm2_is_json(p, len) ? PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
-	default:
+	case 'P':
+		if (len >= 4 && memcmp(p, "PM2 ", 4) == 0)
+			return PM2_PEEK_DECODE;
 		return PM2_PEEK_AS_IS;
+	default:
+		/* The first letter of a month's or weekday's name: a stamp
+		 * of a log_date_format with names ("MMM DD HH:mm:ss"). */
+		if (last->len >= 2 && last->text[last->len - 1] == ' ' &&
+		    pm2_stamp_is_prefix(last, p, len)) {
+			*msg = p + last->len;
+			*msg_len = len - last->len;
+			return PM2_PEEK_STAMPED;
+		}
+		return stamp_may_be_named(p, len) ? PM2_PEEK_DECODE :
+		    PM2_PEEK_AS_IS;
 	}
 }
 

@@ -252,6 +252,20 @@ test_stamp_other_orders(void **state)
 		{ "29/11/2026 20:31:22.583 +01:00: x", 32 },
 		{ "11-29-2026 20:31:22 +0100: x", 27 },
 		{ "29/11/2026T20:31:22Z: x", 22 },
+		/* Without a date, or with names (tester10 item 1). */
+		{ "20:31:22: x", 10 },
+		{ "20:31:22.583: x", 14 },
+		{ "08:31:22 PM: x", 13 },
+		{ "8:31:22 am: x", 12 },
+		{ "20:31:22 +01:00: x", 17 },
+		{ "20:31:22:", 9 },
+		{ "Nov 29 20:31:22: x", 17 },
+		{ "Nov 9 20:31:22: x", 16 },
+		{ "Sun Nov 29 2026 20:31:22: x", 26 },
+		{ "Sunday, November 29, 2026 8:31:22 pm: x", 38 },
+		{ "29 Nov 2026 20:31: x", 19 },
+		{ "Nov 29, 2026 20:31:22.583Z: x", 28 },
+		{ "2026-11-29-20:31:22: x", 21 },
 	};
 	static const char *bad[] = {
 		"29/11/26 20:31:22: x",		/* a 2-digit year */
@@ -261,6 +275,17 @@ test_stamp_other_orders(void **state)
 		"29/11/2026: x",		/* no time */
 		"12/07 is not a date: x",
 		"29/11/2026 20:3: x",
+		"20:31: x",			/* a time alone, no seconds */
+		"20:31:22:x",			/* no blank after it */
+		"25:31:22: x",			/* no such hour */
+		"20:61:22: x",
+		"20:31:222: x",
+		"Nov 29: x",			/* a date alone */
+		"November rain 20:31:22: x",
+		"Novel 29 20:31:22: x",
+		"Sun 20:31:22: x",		/* a weekday alone */
+		"Monday: x",
+		"nov 29 20:31:22: x",
 	};
 	int64_t ms;
 
@@ -1191,6 +1216,39 @@ test_decode_cli_prefix(void **state)
 }
 
 /*
+ * log_date_format 'HH:mm:ss' or 'MMM DD HH:mm:ss' (tester10 item 1): the
+ * stamp is taken off every line, short ones ("}") too, and the lines
+ * are undated; a line that only begins like one keeps its text.
+ */
+static void
+test_decode_stamps_undated(void **state)
+{
+	struct pt_dec *t = pt_dec_new("app");
+
+	(void)state;
+	set_tz("UTC");
+	RAW(t, "23:59:43: [Omni] Failed to create ticket: {");
+	RAW(t, "23:59:43:   status: false,");
+	RAW(t, "23:59:43: }");
+	RAW(t, "23:59:44: }");
+	RAW(t, "Dec 07 23:59:44: [Omni] Ticket created successfully: {");
+	RAW(t, "Dec 07 23:59:44: }");
+	RAW(t, "Monitor: 23:59:44: x");
+	RAW(t, "2026-11-29T20:30:50: back to ISO");
+	assert_int_equal(t->n, 8);
+	pt_expect(t, 0, "[Omni] Failed to create ticket: {", STAMP_NONE, "app");
+	pt_expect(t, 1, "  status: false,", STAMP_NONE, "app");
+	pt_expect(t, 2, "}", STAMP_NONE, "app");
+	pt_expect(t, 3, "}", STAMP_NONE, "app");
+	pt_expect(t, 4, "[Omni] Ticket created successfully: {", STAMP_NONE,
+	    "app");
+	pt_expect(t, 5, "}", STAMP_NONE, "app");
+	pt_expect(t, 6, "Monitor: 23:59:44: x", STAMP_NONE, "app");
+	pt_expect(t, 7, "back to ISO", T_20_30_50 * 1000, "app");
+	pt_dec_free(t);
+}
+
+/*
  * A stamp prefix without its blank ("10:00:") does not claim a line that
  * starts with it: there it is the head of a display time ("10:00:05 ")
  * and a `pm2 logs` prefix.
@@ -1334,6 +1392,7 @@ main(void)
 		cmocka_unit_test(test_decode_json_piece_at_eof),
 		cmocka_unit_test(test_decode_cli_prefix),
 		cmocka_unit_test(test_decode_stamp_without_blank),
+		cmocka_unit_test(test_decode_stamps_undated),
 		cmocka_unit_test(test_decode_cli_timestamp_prefix),
 		cmocka_unit_test(test_decode_not_prefixes),
 	};
