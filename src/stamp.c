@@ -431,24 +431,45 @@ stamp_skip_loose(const char *p, size_t len, bool *has_date)
 	return i + n;
 }
 
+/*
+ * The stamp at P, of any form stamp_parse_pm2_prefix() knows: its length
+ * and time (STAMP_NONE when unread) in *MS, and in *HAS_DATE whether it
+ * has a date; 0 when there is none.
+ */
+static size_t
+stamp_skip_any(const char *p, size_t len, int64_t *ms, bool *has_date)
+{
+	size_t n = stamp_parse(p, len, ms);
+
+	*has_date = true;
+	/*
+	 * A stamp we cannot read the time of is still a stamp: the line's
+	 * text follows it (its record's time is then unknown).  Day and
+	 * month of a date in numbers cannot be told apart; a date with the
+	 * month's name may lack its year; and a time alone has no date: one
+	 * taken from the file's mtime or the hour before would be a day off
+	 * for the lines before a midnight, so these too are STAMP_NONE
+	 * rather than a guess.
+	 */
+	if (n == 0 && (n = stamp_skip_loose(p, len, has_date)) > 0)
+		*ms = STAMP_NONE;
+	return n;
+}
+
+size_t
+stamp_skip(const char *p, size_t len, int64_t *ms)
+{
+	bool has_date;
+
+	return stamp_skip_any(p, len, ms, &has_date);
+}
+
 size_t
 stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms)
 {
 	int64_t t;
-	size_t n = stamp_parse(p, len, &t);
-	bool has_date = true;
-
-	/*
-	 * A stamp we cannot read the time of is still PM2's prefix: the
-	 * line's text follows it (its record's time is then unknown).  Day
-	 * and month of a date in numbers cannot be told apart; a date with
-	 * the month's name may lack its year; and a time alone has no date:
-	 * one taken from the file's mtime or the hour before would be a
-	 * day off for the lines before a midnight, so these too are
-	 * STAMP_NONE rather than a guess.
-	 */
-	if (n == 0 && (n = stamp_skip_loose(p, len, &has_date)) > 0)
-		t = STAMP_NONE;
+	bool has_date;
+	size_t n = stamp_skip_any(p, len, &t, &has_date);
 
 	/* A time not followed by ':' is text, not PM2's prefix: *MS stays
 	 * as it was (the line is not stamped). */

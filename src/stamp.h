@@ -42,6 +42,15 @@ size_t stamp_parse(const char *p, size_t len, int64_t *ms);
 size_t stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms);
 
 /*
+ * The stamp at the start of P (LEN bytes), of any form that
+ * stamp_parse_pm2_prefix() knows, without what follows it: its length,
+ * and its time in *MS (STAMP_NONE when it cannot be read), or 0 (*MS
+ * untouched).  For stamps that are not followed by ": ", such as the
+ * display time of `pm2 logs --timestamp`.
+ */
+size_t stamp_skip(const char *p, size_t len, int64_t *ms);
+
+/*
  * Could (P, LEN) begin with a stamp that starts with a name (a month or
  * weekday, "Dec 08 ...", "Tue Dec ...")?  A cheap test for lines that
  * start with a letter, before stamp_parse_pm2_prefix().
