@@ -271,10 +271,29 @@ stamp_name(const char *const *names, size_t n, const char *p, size_t len)
 bool
 stamp_may_be_named(const char *p, size_t len)
 {
-	return len >= 4 && (p[3] == ' ' || p[3] == ',' ||
-	    (p[3] >= 'a' && p[3] <= 'z')) &&
-	    (stamp_name(stamp_months, 12, p, len) > 0 ||
-	    stamp_name(stamp_weekdays, 7, p, len) > 0);
+	if (len < 4 || !(p[3] == ' ' || p[3] == ',' ||
+	    (p[3] >= 'a' && p[3] <= 'z')))
+		return false;
+	/* The three first letters of the names, as one number: asked of
+	 * many lines, so no loop over the tables. */
+	switch ((uint32_t)(unsigned char)p[0] << 16 |
+	    (uint32_t)(unsigned char)p[1] << 8 | (unsigned char)p[2]) {
+#define STAMP_K(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (c))
+	case STAMP_K('J', 'a', 'n'): case STAMP_K('F', 'e', 'b'):
+	case STAMP_K('M', 'a', 'r'): case STAMP_K('A', 'p', 'r'):
+	case STAMP_K('M', 'a', 'y'): case STAMP_K('J', 'u', 'n'):
+	case STAMP_K('J', 'u', 'l'): case STAMP_K('A', 'u', 'g'):
+	case STAMP_K('S', 'e', 'p'): case STAMP_K('O', 'c', 't'):
+	case STAMP_K('N', 'o', 'v'): case STAMP_K('D', 'e', 'c'):
+	case STAMP_K('S', 'u', 'n'): case STAMP_K('M', 'o', 'n'):
+	case STAMP_K('T', 'u', 'e'): case STAMP_K('W', 'e', 'd'):
+	case STAMP_K('T', 'h', 'u'): case STAMP_K('F', 'r', 'i'):
+	case STAMP_K('S', 'a', 't'):
+#undef STAMP_K
+		return true;
+	default:
+		return false;
+	}
 }
 
 /*
