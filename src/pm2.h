@@ -235,12 +235,13 @@ pm2_is_json(const char *p, size_t len)
  * with the last stamp prefix (LAST) is STAMPED when the prefix ends in the
  * blank PM2 writes (without it, what follows could lengthen the stamp); a
  * line that may hold another stamp, a `pm2 logs` prefix or PM2's JSON (a
- * digit, ESC, "PM2 ", "{\"message\":" or a month's or weekday's name
- * first, stamp_may_be_named()) must be DECODEd; any other is passed AS_IS.
+ * digit, ESC, "PM2 ", "{\"message\":", `pm2 logs --format`'s "app=" or
+ * "timestamp=", or a month's or weekday's name first,
+ * stamp_may_be_named()) must be DECODEd; any other is passed AS_IS.
  * Sets (*MSG, *MSG_LEN) to the message: P itself, or what follows the
  * stamp (its time is LAST->ms).
  */
-extern const bool pm2_peek_first[256];	/* a digit, ESC, 'P', '{', A-W */
+extern const bool pm2_peek_first[256];	/* digits, ESC, P, {, A-W, a, t */
 
 static inline enum pm2_peek
 pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
@@ -271,6 +272,12 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 		if (len >= 4 && memcmp(p, "PM2 ", 4) == 0)
 			return PM2_PEEK_DECODE;
 		return PM2_PEEK_AS_IS;
+	case 'a':	/* `pm2 logs --format`'s "app=" or "timestamp=" */
+		return len > 4 && memcmp(p, "app=", 4) == 0 ?
+		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
+	case 't':
+		return len > 10 && memcmp(p, "timestamp=", 10) == 0 ?
+		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
 	default:
 		/* The first letter of a month's or weekday's name: a stamp
 		 * of a log_date_format with names ("MMM DD HH:mm:ss"). */
@@ -315,6 +322,13 @@ void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);
 uint64_t pm2_decoder_json_lines(const struct pm2_decoder *d);
+
+/*
+ * JSON messages without line ends that the decoder split into lines
+ * where an object or array closed: `pm2 logs --json` output, whose
+ * records are only partly told apart (its caller warns once).
+ */
+uint64_t pm2_decoder_joined_messages(const struct pm2_decoder *d);
 
 void pm2_decoder_free(struct pm2_decoder *d);
 

@@ -1291,6 +1291,60 @@ test_decode_cli_timestamp_prefix(void **state)
 	pt_dec_free(t);
 }
 
+/*
+ * `pm2 logs` options (tester10 items 2 and 3; PM2 7.0.4 lib/API/Log.js):
+ * --timestamp's display time in its default format, a custom one and
+ * without colours; --highlight's codes in the text; --format's fields;
+ * --json's object around a log_type json app's line.
+ */
+static void
+test_decode_cli_options(void **state)
+{
+	struct pt_dec *t = pt_dec_new("stdin");
+
+	(void)state;
+	set_tz("UTC");
+	RAW(t, "\033[2m\033[90m2026-12-08-00:09:28 \033[39m\033[22m\033[32m"
+	    "0|forky  | \033[39m[Omni] a");
+	RAW(t, "\033[2m\033[90mHH[h] mm ss x \033[39m\033[22m\033[31m"
+	    "1|clu  | \033[39m  status: false,");
+	RAW(t, "\033[2m\033[90m\033[39m\033[22m0|x | an empty format");
+	RAW(t, "2026-12-08-00:09:28 0|forky  | b");
+	RAW(t, "00:09:28 2|a b | c");
+	RAW(t, "Dec 08 00:09:28 3|d | 2026-11-29T20:30:50: e");
+	RAW(t, "\033[32m0|forky  | \033[39m[\033[100mOmni\033[49m] f");
+	RAW(t, "\033[32m0|forky  | \033[39m\033[100m2026\033[49m-11-29T20:30:50: g");
+	RAW(t, "timestamp=2026-12-08-00:09:29+0000 app=my app id=4 type=error "
+	    "message=h");
+	RAW(t, "timestamp=2026-12-08-00:09:29+0000 app=pm2 message=App online");
+	RAW(t, "app=web id=5 message=i");
+	RAW(t, "{\"message\":\"{\\\"message\\\":\\\"j\\\\nk\\\\n\\\","
+	    "\\\"timestamp\\\":\\\"2026-11-29T20:30:50.000Z\\\","
+	    "\\\"type\\\":\\\"out\\\",\\\"process_id\\\":6,"
+	    "\\\"app_name\\\":\\\"jsn\\\"}\",\"timestamp\":"
+	    "\"2026-12-08T00:00:00.000Z\",\"type\":\"out\",\"process_id\":6,"
+	    "\"app_name\":\"jsn\"}");
+	RAW(t, "apple pie");
+	RAW(t, "timestamps are useful");
+	assert_int_equal(t->n, 15);
+	pt_expect(t, 0, "[Omni] a", STAMP_NONE, "forky");
+	pt_expect(t, 1, "  status: false,", STAMP_NONE, "clu");
+	pt_expect(t, 2, "an empty format", STAMP_NONE, "x");
+	pt_expect(t, 3, "b", STAMP_NONE, "forky");
+	pt_expect(t, 4, "c", STAMP_NONE, "a b");
+	pt_expect(t, 5, "e", T_20_30_50 * 1000, "d");
+	pt_expect(t, 6, "[Omni] f", STAMP_NONE, "forky");
+	pt_expect(t, 7, "g", T_20_30_50 * 1000, "forky");
+	pt_expect(t, 8, "h", STAMP_NONE, "my app");
+	pt_expect(t, 9, "App online", STAMP_NONE, "PM2");
+	pt_expect(t, 10, "i", STAMP_NONE, "web");
+	pt_expect(t, 11, "j", T_20_30_50 * 1000, "jsn");
+	pt_expect(t, 12, "k", T_20_30_50 * 1000, "jsn");
+	pt_expect(t, 13, "apple pie", STAMP_NONE, "stdin");
+	pt_expect(t, 14, "timestamps are useful", STAMP_NONE, "stdin");
+	pt_dec_free(t);
+}
+
 /* A line that looks like a prefix but is not one is left alone. */
 static void
 test_decode_not_prefixes(void **state)
@@ -1393,6 +1447,7 @@ main(void)
 		cmocka_unit_test(test_decode_cli_prefix),
 		cmocka_unit_test(test_decode_stamp_without_blank),
 		cmocka_unit_test(test_decode_stamps_undated),
+		cmocka_unit_test(test_decode_cli_options),
 		cmocka_unit_test(test_decode_cli_timestamp_prefix),
 		cmocka_unit_test(test_decode_not_prefixes),
 	};
