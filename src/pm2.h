@@ -21,6 +21,11 @@
  *    ANSI colours, interleaving the lines of apps and instances that write
  *    at once; its tail of a log_type json app's file shows the JSON lines
  *    as they are, behind that prefix.
+ *  - Its options (lib/API/Log.js): --timestamp [FORMAT] prints a display
+ *    time, dim and gray, before that prefix; --highlight VALUE colours the
+ *    first VALUE in each line's text; --format prints "app=<app>
+ *    id=<pm_id> type=out|error message=" instead of the prefix; --json
+ *    prints each bus message as one object, its line ends removed.
  * The decoder strips all of this and hands on message lines, each with the
  * time of its stamp, the app it belongs to and, behind a `pm2 logs`
  * prefix, the stream it came in.
@@ -325,8 +330,9 @@ uint64_t pm2_decoder_json_lines(const struct pm2_decoder *d);
 
 /*
  * JSON messages without line ends that the decoder split into lines
- * where an object or array closed: `pm2 logs --json` output, whose
- * records are only partly told apart (its caller warns once).
+ * where an object or array closed: `pm2 logs --json` output (PM2 7.0.4
+ * lib/API/Log.js, Log.jsonStream, removes the line ends), whose records
+ * are only partly told apart (its caller warns once).
  */
 uint64_t pm2_decoder_joined_messages(const struct pm2_decoder *d);
 

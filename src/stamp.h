@@ -46,14 +46,15 @@ size_t stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms);
  * stamp_parse_pm2_prefix() knows, without what follows it: its length,
  * and its time in *MS (STAMP_NONE when it cannot be read), or 0 (*MS
  * untouched).  For stamps that are not followed by ": ", such as the
- * display time of `pm2 logs --timestamp`.
+ * display time of `pm2 logs --timestamp` (PM2 7.0.4 lib/API/Log.js).
  */
 size_t stamp_skip(const char *p, size_t len, int64_t *ms);
 
 /*
  * Could (P, LEN) begin with a stamp that starts with a name (a month or
- * weekday, "Dec 08 ...", "Tue Dec ...")?  A cheap test for lines that
- * start with a letter, before stamp_parse_pm2_prefix().
+ * weekday, "Dec 08 ...", "Tue Dec ...": dayjs's English names, PM2 7.0.4
+ * loading no locale)?  A cheap test for lines that start with a letter,
+ * before stamp_parse_pm2_prefix(); true does not mean there is a stamp.
  */
 bool stamp_may_be_named(const char *p, size_t len);
 
