@@ -493,9 +493,10 @@ pm2_format_prefix(const char *p, size_t len, const char **app,
  * "PM2 ... | " for the daemon's own lines.  Returns the prefix length, the
  * app and the key of the stream ("<pm_id>|<app>", pm2_line.key; at most
  * PM2_KEY_MAX bytes), all within (P, LEN), or 0; or those of
- * pm2_format_prefix().  The display time is
- * not the line's time: it is when `pm2 logs` printed the line, and the
- * lines of its first tail (--lines N) were written long before.
+ * pm2_format_prefix().  The display time dates nothing: it is when
+ * `pm2 logs` printed the line, after PM2's bus carried it, and in its
+ * default format ("YYYY-MM-DD-HH:mm:ss") stamp_skip() does not read it;
+ * the stamp of the line itself, when the app has one, does.
  */
 static size_t
 pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len,
