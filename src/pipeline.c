@@ -45,6 +45,7 @@ struct pipeline {
 	struct pipeline_stats stats;
 	bool		 warned_cut;
 	bool		 warned_record_cut;
+	bool		 warned_joined;	/* pm2_decoder_joined_messages */
 	bool		 is_plain_ok;	/* every set uses the default rule */
 	bool		 run_first[256];	/* may start a record */
 	char		*scratch;	/* a record of stamped lines */
@@ -201,6 +202,23 @@ pipeline_raw_line(void *ctx, const struct line *line)
 		    p->opts.max_line);
 	}
 	pm2_decoder_line(p->pm2, line);
+}
+
+/*
+ * Once: the input holds JSON messages whose line ends were removed
+ * (pm2_decoder_joined_messages).  Asked after each piece of input, not
+ * each line, for the fast path's sake.
+ */
+static void
+pipeline_warn_joined(struct pipeline *p)
+{
+	if (p->warned_joined || pm2_decoder_joined_messages(p->pm2) == 0)
+		return;
+	p->warned_joined = true;
+	log_warnx("%s: JSON messages without line ends, as `pm2 logs --json` "
+	    "prints them; their records are told apart only where an object "
+	    "closes, and may be undercounted (scan the log files, or "
+	    "`pm2 logs` without --json)", p->path);
 }
 
 /*
@@ -650,6 +668,7 @@ pipeline_feed(struct pipeline *p, const char *buf, size_t len)
 		pm2_daemon_reader_feed(p->daemon, buf, len);
 	else
 		line_reader_feed(p->lines, buf, len);
+	pipeline_warn_joined(p);
 }
 
 void
@@ -659,6 +678,7 @@ pipeline_finish(struct pipeline *p, bool emit_partial)
 		pm2_daemon_reader_finish(p->daemon, emit_partial);
 	line_reader_finish(p->lines, emit_partial);
 	pm2_decoder_finish(p->pm2);
+	pipeline_warn_joined(p);
 	for (size_t i = 0; i < p->nsets; i++)
 		record_builder_flush(p->sets[i].rb);
 	p->stats.cut_lines = line_reader_cut_lines(p->lines);

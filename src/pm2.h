@@ -21,6 +21,11 @@
  *    ANSI colours, interleaving the lines of apps and instances that write
  *    at once; its tail of a log_type json app's file shows the JSON lines
  *    as they are, behind that prefix.
+ *  - Its options (lib/API/Log.js): --timestamp [FORMAT] prints a display
+ *    time, dim and gray, before that prefix; --highlight VALUE colours the
+ *    first VALUE in each line's text; --format prints "app=<app>
+ *    id=<pm_id> type=out|error message=" instead of the prefix; --json
+ *    prints each bus message as one object, its line ends removed.
  * The decoder strips all of this and hands on message lines, each with the
  * time of its stamp, the app it belongs to and, behind a `pm2 logs`
  * prefix, the stream it came in.
@@ -37,6 +42,7 @@
 #endif
 
 #include "line.h"
+#include "stamp.h"
 
 enum pm2_stream {
 	PM2_STREAM_UNKNOWN,
@@ -231,15 +237,16 @@ pm2_is_json(const char *p, size_t len)
 /*
  * The first decision of pm2_decoder_line() about the raw line (P, LEN),
  * stated once for it and for the scan's fast path: a line that starts
- * with the last stamp prefix (LAST) is STAMPED when the line has 16 bytes
- * or more and the prefix ends in the blank PM2 writes (without it, what
- * follows could lengthen the stamp); a line that may hold another stamp,
- * a `pm2 logs` prefix or PM2's JSON (a digit, ESC, "PM2 " or
- * "{\"message\":" first) must be DECODEd; any other is passed AS_IS.
+ * with the last stamp prefix (LAST) is STAMPED when the prefix ends in the
+ * blank PM2 writes (without it, what follows could lengthen the stamp); a
+ * line that may hold another stamp, a `pm2 logs` prefix or PM2's JSON (a
+ * digit, ESC, "PM2 ", "{\"message\":", `pm2 logs --format`'s "app=" or
+ * "timestamp=", or a month's or weekday's name first,
+ * stamp_may_be_named()) must be DECODEd; any other is passed AS_IS.
  * Sets (*MSG, *MSG_LEN) to the message: P itself, or what follows the
  * stamp (its time is LAST->ms).
  */
-extern const bool pm2_peek_first[256];	/* a digit, ESC, 'P', '{' */
+extern const bool pm2_peek_first[256];	/* digits, ESC, P, {, A-W, a, t */
 
 static inline enum pm2_peek
 pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
@@ -254,7 +261,7 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 		return PM2_PEEK_AS_IS;
 	if (c >= '0' && c <= '9') {
 		if (last->len >= 2 && last->text[last->len - 1] == ' ' &&
-		    len >= 16 && pm2_stamp_is_prefix(last, p, len)) {
+		    pm2_stamp_is_prefix(last, p, len)) {
 			*msg = p + last->len;
 			*msg_len = len - last->len;
 			return PM2_PEEK_STAMPED;
@@ -264,13 +271,29 @@ pm2_peek(const struct pm2_stamp *last, const char *p, size_t len,
 	switch (c) {
 	case '\033':
 		return PM2_PEEK_DECODE;
-	case 'P':
-		return len >= 4 && memcmp(p, "PM2 ", 4) == 0 ?
-		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
 	case '{':
 		return pm2_is_json(p, len) ? PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
-	default:
+	case 'P':
+		if (len >= 4 && memcmp(p, "PM2 ", 4) == 0)
+			return PM2_PEEK_DECODE;
 		return PM2_PEEK_AS_IS;
+	case 'a':	/* `pm2 logs --format`'s "app=" or "timestamp=" */
+		return len > 4 && memcmp(p, "app=", 4) == 0 ?
+		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
+	case 't':
+		return len > 10 && memcmp(p, "timestamp=", 10) == 0 ?
+		    PM2_PEEK_DECODE : PM2_PEEK_AS_IS;
+	default:
+		/* The first letter of a month's or weekday's name: a stamp
+		 * of a log_date_format with names ("MMM DD HH:mm:ss"). */
+		if (last->len >= 2 && last->text[last->len - 1] == ' ' &&
+		    pm2_stamp_is_prefix(last, p, len)) {
+			*msg = p + last->len;
+			*msg_len = len - last->len;
+			return PM2_PEEK_STAMPED;
+		}
+		return stamp_may_be_named(p, len) ? PM2_PEEK_DECODE :
+		    PM2_PEEK_AS_IS;
 	}
 }
 
@@ -304,6 +327,14 @@ void pm2_decoder_plain_seen(struct pm2_decoder *d, uint64_t offset,
 /* Lines that were stamped / JSON, for the report. */
 uint64_t pm2_decoder_stamped_lines(const struct pm2_decoder *d);
 uint64_t pm2_decoder_json_lines(const struct pm2_decoder *d);
+
+/*
+ * JSON messages without line ends that the decoder split into lines
+ * where an object or array closed: `pm2 logs --json` output (PM2 7.0.4
+ * lib/API/Log.js, Log.jsonStream, removes the line ends), whose records
+ * are only partly told apart (its caller warns once).
+ */
+uint64_t pm2_decoder_joined_messages(const struct pm2_decoder *d);
 
 void pm2_decoder_free(struct pm2_decoder *d);
 

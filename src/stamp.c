@@ -235,47 +235,92 @@ stamp_run(const char *p, size_t len, size_t max)
 }
 
 /*
- * The bytes of a date and time at P that stamp_parse() cannot read, in
- * another order or form a log_date_format can give (PM2 7.0.4 writes
- * `dayjs().format(log_date_format) + ': '` before each line,
- * lib/God/ForkMode.js and lib/ProcessContainer.js): "DD/MM/YYYY",
- * "MM-DD-YYYY", "DD.MM.YYYY" or "YYYY/MM/DD", then ' ' or 'T' and
- * "H:mm[:ss][.SSS]", an optional " AM"/" PM", an optional zone ("Z",
- * "+00:00", "+0000").  0 when there is none.  Its time is not read: day
- * and month cannot be told apart.
+ * The English names dayjs prints without a locale (PM2 7.0.4 loads none):
+ * "MMM"/"MMMM" months and "ddd"/"dddd" weekdays, each the full name or
+ * its first three letters.
+ */
+static const char *const stamp_months[] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+static const char *const stamp_weekdays[] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	"Saturday",
+};
+
+/* The length of a name of NAMES (N of them) at P, or 0. */
+static size_t
+stamp_name(const char *const *names, size_t n, const char *p, size_t len)
+{
+	if (len < 3)
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t full;
+
+		if (p[0] != names[k][0] || p[1] != names[k][1] ||
+		    p[2] != names[k][2])
+			continue;
+		full = strlen(names[k]);
+		if (len >= full && memcmp(p, names[k], full) == 0)
+			return full;
+		return 3;
+	}
+	return 0;
+}
+
+bool
+stamp_may_be_named(const char *p, size_t len)
+{
+	if (len < 4 || !(p[3] == ' ' || p[3] == ',' ||
+	    (p[3] >= 'a' && p[3] <= 'z')))
+		return false;
+	/* The three first letters of the names, as one number: asked of
+	 * many lines, so no loop over the tables. */
+	switch ((uint32_t)(unsigned char)p[0] << 16 |
+	    (uint32_t)(unsigned char)p[1] << 8 | (unsigned char)p[2]) {
+#define STAMP_K(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (c))
+	case STAMP_K('J', 'a', 'n'): case STAMP_K('F', 'e', 'b'):
+	case STAMP_K('M', 'a', 'r'): case STAMP_K('A', 'p', 'r'):
+	case STAMP_K('M', 'a', 'y'): case STAMP_K('J', 'u', 'n'):
+	case STAMP_K('J', 'u', 'l'): case STAMP_K('A', 'u', 'g'):
+	case STAMP_K('S', 'e', 'p'): case STAMP_K('O', 'c', 't'):
+	case STAMP_K('N', 'o', 'v'): case STAMP_K('D', 'e', 'c'):
+	case STAMP_K('S', 'u', 'n'): case STAMP_K('M', 'o', 'n'):
+	case STAMP_K('T', 'u', 'e'): case STAMP_K('W', 'e', 'd'):
+	case STAMP_K('T', 'h', 'u'): case STAMP_K('F', 'r', 'i'):
+	case STAMP_K('S', 'a', 't'):
+#undef STAMP_K
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A time of day at P: "H:mm[:ss][.SSS]", then an optional " AM"/" PM"
+ * (either case) and an optional zone ("Z", "+00:00", "+0000", with or
+ * without a blank before it).  Hours up to 24, minutes up to 59, seconds
+ * up to 60 (a leap second): digits that break these are not a time.
+ * NEED_SECONDS: ":ss" must be there.  Its length, or 0.
  */
 static size_t
-stamp_skip_loose(const char *p, size_t len)
+stamp_skip_time(const char *p, size_t len, bool need_seconds)
 {
-	size_t i = 0, n, a, b;
-	char sep;
+	size_t i, n;
 
-	if ((a = stamp_run(p, len, 4)) == 0 || a == 3 || a >= len)
+	if ((n = stamp_run(p, len, 2)) == 0 || n + 3 > len ||
+	    p[n] != ':' || stamp_run(p + n + 1, len - n - 1, 3) != 2 ||
+	    (n == 2 && (p[0] - '0') * 10 + (p[1] - '0') > 24) ||
+	    p[n + 1] > '5')
 		return 0;
-	sep = p[a];
-	if (sep != '/' && sep != '-' && sep != '.')
-		return 0;
-	i = a + 1;
-	if ((b = stamp_run(p + i, len - i, 2)) == 0 || i + b >= len ||
-	    p[i + b] != sep)
-		return 0;
-	i += b + 1;
-	n = stamp_run(p + i, len - i, 4);
-	/* A year at one end, one or two digits at the other. */
-	if (!(a == 4 && n >= 1 && n <= 2) && !(a <= 2 && n == 4))
-		return 0;
-	i += n;
-	if (i >= len || (p[i] != ' ' && p[i] != 'T'))
-		return 0;
-	i++;
-	if ((n = stamp_run(p + i, len - i, 2)) == 0 || i + n + 2 >= len ||
-	    p[i + n] != ':' || stamp_run(p + i + n + 1, len - i - n - 1,
-	    2) != 2)
-		return 0;
-	i += n + 3;
+	i = n + 3;
 	if (i + 2 < len && p[i] == ':' && stamp_run(p + i + 1, len - i - 1,
-	    2) == 2)
+	    3) == 2) {
+		if ((p[i + 1] - '0') * 10 + (p[i + 2] - '0') > 60)
+			return 0;
 		i += 3;
+	} else if (need_seconds)
+		return 0;
 	if (i + 1 < len && p[i] == '.' && stamp_isdigit(p[i + 1]))
 		for (i++; i < len && stamp_isdigit(p[i]); i++)
 			;
@@ -299,20 +344,159 @@ stamp_skip_loose(const char *p, size_t len)
 	return i;
 }
 
+/*
+ * A date in numbers at P, in another order or form than stamp_parse()'s:
+ * "DD/MM/YYYY", "MM-DD-YYYY", "DD.MM.YYYY" or "YYYY/MM/DD" (a year at one
+ * end, one or two digits at the other, one separator twice).  Its
+ * length, or 0.
+ */
+static size_t
+stamp_skip_numeric_date(const char *p, size_t len)
+{
+	size_t i, n, a, b;
+	char sep;
+
+	if ((a = stamp_run(p, len, 4)) == 0 || a == 3 || a >= len)
+		return 0;
+	sep = p[a];
+	if (sep != '/' && sep != '-' && sep != '.')
+		return 0;
+	i = a + 1;
+	if ((b = stamp_run(p + i, len - i, 2)) == 0 || i + b >= len ||
+	    p[i + b] != sep)
+		return 0;
+	i += b + 1;
+	n = stamp_run(p + i, len - i, 4);
+	if (!(a == 4 && n >= 1 && n <= 2) && !(a <= 2 && n == 4))
+		return 0;
+	return i + n;
+}
+
+/*
+ * A date with the month's name at P: "MMM D", "MMM D, YYYY", "MMM D YYYY",
+ * "D MMM" or "D MMM YYYY" (MMMM for MMM, DD for D), after an optional
+ * weekday ("ddd ", "dddd, ").  Its length, or 0.
+ */
+static size_t
+stamp_skip_named_date(const char *p, size_t len)
+{
+	size_t i = 0, n;
+
+	if ((n = stamp_name(stamp_weekdays, 7, p, len)) > 0) {
+		i = n;
+		if (i < len && p[i] == ',')
+			i++;
+		if (i >= len || p[i] != ' ')
+			return 0;
+		i++;
+	}
+	if ((n = stamp_name(stamp_months, 12, p + i, len - i)) > 0) {
+		/* MMM D */
+		i += n;
+		if (i >= len || p[i] != ' ' ||
+		    (n = stamp_run(p + i + 1, len - i - 1, 3)) == 0 || n > 2)
+			return 0;
+		i += 1 + n;
+	} else if ((n = stamp_run(p + i, len - i, 3)) > 0 && n <= 2 &&
+	    i + n < len && p[i + n] == ' ' &&
+	    (n = stamp_name(stamp_months, 12, p + i + n + 1,
+	    len - i - n - 1)) > 0)
+		/* D MMM */
+		i += stamp_run(p + i, len - i, 2) + 1 + n;
+	else
+		return 0;
+	/* ", YYYY" or " YYYY", when a year follows (and not the hour). */
+	n = i < len && p[i] == ',' ? 1 : 0;
+	if (i + n + 5 < len && p[i + n] == ' ' &&
+	    stamp_run(p + i + n + 1, len - i - n - 1, 5) == 4)
+		i += n + 5;
+	else if (n == 1)
+		i++;
+	return i;
+}
+
+/*
+ * The bytes of a date and time at P that stamp_parse() cannot read: a
+ * stamp of another log_date_format (PM2 7.0.4 writes
+ * `dayjs().format(log_date_format) + ': '` before each line,
+ * lib/God/ForkMode.js and lib/ProcessContainer.js).  Either a date in
+ * numbers (stamp_skip_numeric_date) or with the month's name
+ * (stamp_skip_named_date), then ' ', 'T' or '-' ("YYYY-MM-DD-HH:mm:ss",
+ * the default of `pm2 logs --timestamp`), then a time (stamp_skip_time);
+ * or a time alone, with its seconds ("HH:mm:ss", "hh:mm:ss.SSS A").  0 when there is none.
+ * *HAS_DATE tells which.
+ */
+static size_t
+stamp_skip_loose(const char *p, size_t len, bool *has_date)
+{
+	size_t i, n;
+
+	*has_date = true;
+	if ((i = stamp_skip_numeric_date(p, len)) > 0) {
+		if (i >= len || (p[i] != ' ' && p[i] != 'T' && p[i] != '-'))
+			return 0;
+	} else if ((i = stamp_skip_named_date(p, len)) > 0) {
+		if (i >= len || p[i] != ' ')
+			return 0;
+	} else {
+		/* Text can begin with a time ("10:30: meeting"): a time
+		 * alone must have its seconds. */
+		*has_date = false;
+		return stamp_skip_time(p, len, true);
+	}
+	i++;
+	if ((n = stamp_skip_time(p + i, len - i, false)) == 0)
+		return 0;
+	return i + n;
+}
+
+/*
+ * The stamp at P, of any form stamp_parse_pm2_prefix() knows: its length
+ * and time (STAMP_NONE when unread) in *MS, and in *HAS_DATE whether it
+ * has a date; 0 when there is none.
+ */
+static size_t
+stamp_skip_any(const char *p, size_t len, int64_t *ms, bool *has_date)
+{
+	size_t n = stamp_parse(p, len, ms);
+
+	*has_date = true;
+	/*
+	 * A stamp we cannot read the time of is still a stamp: the line's
+	 * text follows it (its record's time is then unknown).  Day and
+	 * month of a date in numbers cannot be told apart; a date with the
+	 * month's name may lack its year; and a time alone has no date: one
+	 * taken from the file's mtime or the hour before would be a day off
+	 * for the lines before a midnight, so these too are STAMP_NONE
+	 * rather than a guess.
+	 */
+	if (n == 0 && (n = stamp_skip_loose(p, len, has_date)) > 0)
+		*ms = STAMP_NONE;
+	return n;
+}
+
+size_t
+stamp_skip(const char *p, size_t len, int64_t *ms)
+{
+	bool has_date;
+
+	return stamp_skip_any(p, len, ms, &has_date);
+}
+
 size_t
 stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms)
 {
 	int64_t t;
-	size_t n = stamp_parse(p, len, &t);
-
-	/* A stamp we cannot read the time of is still PM2's prefix: the
-	 * line's text follows it (its record's time is then unknown). */
-	if (n == 0 && (n = stamp_skip_loose(p, len)) > 0)
-		t = STAMP_NONE;
+	bool has_date;
+	size_t n = stamp_skip_any(p, len, &t, &has_date);
 
 	/* A time not followed by ':' is text, not PM2's prefix: *MS stays
 	 * as it was (the line is not stamped). */
 	if (n == 0 || n + 1 > len || p[n] != ':')
+		return 0;
+	/* And a time alone must be followed by the blank PM2 writes, or
+	 * end the line: "10:30:15:x" is text. */
+	if (!has_date && n + 1 < len && p[n + 1] != ' ')
 		return 0;
 	*ms = t;
 	if (n + 1 < len && p[n + 1] == ' ')

@@ -12,6 +12,7 @@
 #ifndef OMNIWATCH_STAMP_H
 #define OMNIWATCH_STAMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -26,13 +27,36 @@
 size_t stamp_parse(const char *p, size_t len, int64_t *ms);
 
 /*
- * Parses a PM2 line prefix: a stamp followed by ": ".  Returns the length of
- * the prefix (stamp, colon and space) and its time in *MS (ms since the
- * epoch; STAMP_NONE for a stamp of another log_date_format, such as
- * "DD/MM/YYYY HH:mm:ss", whose time cannot be read), or 0 when the line
- * has none (*MS untouched).
+ * Parses a PM2 line prefix: a stamp followed by ": " (PM2 7.0.4 writes
+ * `dayjs().format(log_date_format) + ': '`, lib/God/ForkMode.js and
+ * lib/ProcessContainer.js).  Returns the length of the prefix (stamp,
+ * colon and space) and its time in *MS (ms since the epoch), or 0 when the
+ * line has none (*MS untouched).  Besides stamp_parse()'s forms, the
+ * stamps of other log_date_formats are prefixes with *MS STAMP_NONE, their
+ * time unread: a date in numbers in another order ("DD/MM/YYYY HH:mm:ss",
+ * "MM-DD-YYYY hh:mm:ss A", "YYYY-MM-DD-HH:mm:ss"), a date with the
+ * month's English name ("MMM DD HH:mm:ss", "ddd MMM DD YYYY HH:mm:ss",
+ * "DD MMM YYYY HH:mm"), or a time alone with its seconds ("HH:mm:ss.SSS"),
+ * which must be followed by ": " or end the line.
  */
 size_t stamp_parse_pm2_prefix(const char *p, size_t len, int64_t *ms);
+
+/*
+ * The stamp at the start of P (LEN bytes), of any form that
+ * stamp_parse_pm2_prefix() knows, without what follows it: its length,
+ * and its time in *MS (STAMP_NONE when it cannot be read), or 0 (*MS
+ * untouched).  For stamps that are not followed by ": ", such as the
+ * display time of `pm2 logs --timestamp` (PM2 7.0.4 lib/API/Log.js).
+ */
+size_t stamp_skip(const char *p, size_t len, int64_t *ms);
+
+/*
+ * Could (P, LEN) begin with a stamp that starts with a name (a month or
+ * weekday, "Dec 08 ...", "Tue Dec ...": dayjs's English names, PM2 7.0.4
+ * loading no locale)?  A cheap test for lines that start with a letter,
+ * before stamp_parse_pm2_prefix(); true does not mean there is a stamp.
+ */
+bool stamp_may_be_named(const char *p, size_t len);
 
 /*
  * Parses a --since/--until argument: an ISO date ("2026-11-29",

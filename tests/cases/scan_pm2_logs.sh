@@ -122,3 +122,44 @@ if /usr/bin/time -f %M true 2> /dev/null; then
 else
 	echo "skip: memory (no /usr/bin/time)"
 fi
+
+# `pm2 logs` with its options (tester10 items 2 and 3), as real PM2
+# printed them (tests/data/pm2-logs-options/README.txt): the display
+# time of --timestamp, whatever its format, coloured or not; the codes
+# --highlight puts inside the text; --json's objects, whose messages lost
+# their line ends, each record counted; --format's "app= id= type="
+# fields.  Every one counts what the log files count, per app.
+D="$top_srcdir/tests/data/pm2-logs-options"
+for v in ts tsf tsnc hl json fmt; do
+	"$OMNIWATCH" scan --json - < "$D/$v.txt" > "$T/opt-$v.json" \
+	    2> "$T/opt-$v.err"
+	assert_eq "$(jget "$T/opt-$v.json" .pattern_sets.omni.failures) $(jget "$T/opt-$v.json" .pattern_sets.omni.classes.route_not_found) $(jget "$T/opt-$v.json" .pattern_sets.omni.successes) $(jget "$T/opt-$v.json" .pattern_sets.omni.damaged)" \
+	    "9 9 13 0" "pm2 logs ($v.txt): failures, 404s, successes, damaged"
+	assert_eq "$(counts "$T/opt-$v.json" forky)" "2 2 0 3 0" \
+	    "pm2 logs ($v.txt): app forky"
+	assert_eq "$(counts "$T/opt-$v.json" clu)" "4 4 0 6 0" \
+	    "pm2 logs ($v.txt): app clu"
+	assert_eq "$(counts "$T/opt-$v.json" jsn)" "2 2 0 3 0" \
+	    "pm2 logs ($v.txt): app jsn"
+	assert_eq "$(counts "$T/opt-$v.json" stamped)" "1 1 0 1 0" \
+	    "pm2 logs ($v.txt): app stamped"
+	assert_eq "$(jq -r '.pattern_sets.omni.apps | has("-")' "$T/opt-$v.json")" \
+	    false "pm2 logs ($v.txt): no line without its app"
+done
+# --json joins a message's lines: told apart where an object closes,
+# with one warning that says so.
+assert_eq "$(grep -c 'pm2 logs --json' "$T/opt-json.err")" 1 \
+    "pm2 logs --json: one warning"
+assert_eq "$(cat "$T/opt-ts.err")" "" "pm2 logs --timestamp: no warning"
+
+# A line of text run into the next cannot be told apart: of the three
+# successes, the last two ("... } done" and the next) count as one, and
+# the warning says the count may be low.
+printf '%s\n' '{"message":"[Omni] Failed to create ticket: {  status: false}[Omni] Ticket created successfully: { ticketId: 1, ticket_number: 2 }[Omni] Ticket created successfully: { ticketId: 2, ticket_number: 3 } done[Omni] Ticket created successfully: { ticketId: 3, ticket_number: 4 }","timestamp":"2026-12-08T00:00:00.000Z","type":"out","process_id":0,"app_name":"a"}' \
+    > "$T/joined.txt"
+"$OMNIWATCH" scan --json - < "$T/joined.txt" > "$T/joined.json" \
+    2> "$T/joined.err"
+assert_eq "$(counts "$T/joined.json" a)" "1 0 1 2 0" \
+    "joined records: split where an object closes"
+assert_eq "$(grep -c 'undercounted' "$T/joined.err")" 1 \
+    "joined records: the warning"

@@ -252,6 +252,20 @@ test_stamp_other_orders(void **state)
 		{ "29/11/2026 20:31:22.583 +01:00: x", 32 },
 		{ "11-29-2026 20:31:22 +0100: x", 27 },
 		{ "29/11/2026T20:31:22Z: x", 22 },
+		/* Without a date, or with names (tester10 item 1). */
+		{ "20:31:22: x", 10 },
+		{ "20:31:22.583: x", 14 },
+		{ "08:31:22 PM: x", 13 },
+		{ "8:31:22 am: x", 12 },
+		{ "20:31:22 +01:00: x", 17 },
+		{ "20:31:22:", 9 },
+		{ "Nov 29 20:31:22: x", 17 },
+		{ "Nov 9 20:31:22: x", 16 },
+		{ "Sun Nov 29 2026 20:31:22: x", 26 },
+		{ "Sunday, November 29, 2026 8:31:22 pm: x", 38 },
+		{ "29 Nov 2026 20:31: x", 19 },
+		{ "Nov 29, 2026 20:31:22.583Z: x", 28 },
+		{ "2026-11-29-20:31:22: x", 21 },
 	};
 	static const char *bad[] = {
 		"29/11/26 20:31:22: x",		/* a 2-digit year */
@@ -261,6 +275,17 @@ test_stamp_other_orders(void **state)
 		"29/11/2026: x",		/* no time */
 		"12/07 is not a date: x",
 		"29/11/2026 20:3: x",
+		"20:31: x",			/* a time alone, no seconds */
+		"20:31:22:x",			/* no blank after it */
+		"25:31:22: x",			/* no such hour */
+		"20:61:22: x",
+		"20:31:222: x",
+		"Nov 29: x",			/* a date alone */
+		"November rain 20:31:22: x",
+		"Novel 29 20:31:22: x",
+		"Sun 20:31:22: x",		/* a weekday alone */
+		"Monday: x",
+		"nov 29 20:31:22: x",
 	};
 	int64_t ms;
 
@@ -1191,6 +1216,39 @@ test_decode_cli_prefix(void **state)
 }
 
 /*
+ * log_date_format 'HH:mm:ss' or 'MMM DD HH:mm:ss' (tester10 item 1): the
+ * stamp is taken off every line, short ones ("}") too, and the lines
+ * are undated; a line that only begins like one keeps its text.
+ */
+static void
+test_decode_stamps_undated(void **state)
+{
+	struct pt_dec *t = pt_dec_new("app");
+
+	(void)state;
+	set_tz("UTC");
+	RAW(t, "23:59:43: [Omni] Failed to create ticket: {");
+	RAW(t, "23:59:43:   status: false,");
+	RAW(t, "23:59:43: }");
+	RAW(t, "23:59:44: }");
+	RAW(t, "Dec 07 23:59:44: [Omni] Ticket created successfully: {");
+	RAW(t, "Dec 07 23:59:44: }");
+	RAW(t, "Monitor: 23:59:44: x");
+	RAW(t, "2026-11-29T20:30:50: back to ISO");
+	assert_int_equal(t->n, 8);
+	pt_expect(t, 0, "[Omni] Failed to create ticket: {", STAMP_NONE, "app");
+	pt_expect(t, 1, "  status: false,", STAMP_NONE, "app");
+	pt_expect(t, 2, "}", STAMP_NONE, "app");
+	pt_expect(t, 3, "}", STAMP_NONE, "app");
+	pt_expect(t, 4, "[Omni] Ticket created successfully: {", STAMP_NONE,
+	    "app");
+	pt_expect(t, 5, "}", STAMP_NONE, "app");
+	pt_expect(t, 6, "Monitor: 23:59:44: x", STAMP_NONE, "app");
+	pt_expect(t, 7, "back to ISO", T_20_30_50 * 1000, "app");
+	pt_dec_free(t);
+}
+
+/*
  * A stamp prefix without its blank ("10:00:") does not claim a line that
  * starts with it: there it is the head of a display time ("10:00:05 ")
  * and a `pm2 logs` prefix.
@@ -1230,6 +1288,60 @@ test_decode_cli_timestamp_prefix(void **state)
 	assert_string_equal(t->out[0].app, "omni-app");
 	assert_string_equal(t->out[1].text, "  status: false,");
 	assert_string_equal(t->out[1].app, "omni-app");
+	pt_dec_free(t);
+}
+
+/*
+ * `pm2 logs` options (tester10 items 2 and 3; PM2 7.0.4 lib/API/Log.js):
+ * --timestamp's display time in its default format, a custom one and
+ * without colours; --highlight's codes in the text; --format's fields;
+ * --json's object around a log_type json app's line.
+ */
+static void
+test_decode_cli_options(void **state)
+{
+	struct pt_dec *t = pt_dec_new("stdin");
+
+	(void)state;
+	set_tz("UTC");
+	RAW(t, "\033[2m\033[90m2026-12-08-00:09:28 \033[39m\033[22m\033[32m"
+	    "0|forky  | \033[39m[Omni] a");
+	RAW(t, "\033[2m\033[90mHH[h] mm ss x \033[39m\033[22m\033[31m"
+	    "1|clu  | \033[39m  status: false,");
+	RAW(t, "\033[2m\033[90m\033[39m\033[22m0|x | an empty format");
+	RAW(t, "2026-12-08-00:09:28 0|forky  | b");
+	RAW(t, "00:09:28 2|a b | c");
+	RAW(t, "Dec 08 00:09:28 3|d | 2026-11-29T20:30:50: e");
+	RAW(t, "\033[32m0|forky  | \033[39m[\033[100mOmni\033[49m] f");
+	RAW(t, "\033[32m0|forky  | \033[39m\033[100m2026\033[49m-11-29T20:30:50: g");
+	RAW(t, "timestamp=2026-12-08-00:09:29+0000 app=my app id=4 type=error "
+	    "message=h");
+	RAW(t, "timestamp=2026-12-08-00:09:29+0000 app=pm2 message=App online");
+	RAW(t, "app=web id=5 message=i");
+	RAW(t, "{\"message\":\"{\\\"message\\\":\\\"j\\\\nk\\\\n\\\","
+	    "\\\"timestamp\\\":\\\"2026-11-29T20:30:50.000Z\\\","
+	    "\\\"type\\\":\\\"out\\\",\\\"process_id\\\":6,"
+	    "\\\"app_name\\\":\\\"jsn\\\"}\",\"timestamp\":"
+	    "\"2026-12-08T00:00:00.000Z\",\"type\":\"out\",\"process_id\":6,"
+	    "\"app_name\":\"jsn\"}");
+	RAW(t, "apple pie");
+	RAW(t, "timestamps are useful");
+	assert_int_equal(t->n, 15);
+	pt_expect(t, 0, "[Omni] a", STAMP_NONE, "forky");
+	pt_expect(t, 1, "  status: false,", STAMP_NONE, "clu");
+	pt_expect(t, 2, "an empty format", STAMP_NONE, "x");
+	pt_expect(t, 3, "b", STAMP_NONE, "forky");
+	pt_expect(t, 4, "c", STAMP_NONE, "a b");
+	pt_expect(t, 5, "e", T_20_30_50 * 1000, "d");
+	pt_expect(t, 6, "[Omni] f", STAMP_NONE, "forky");
+	pt_expect(t, 7, "g", T_20_30_50 * 1000, "forky");
+	pt_expect(t, 8, "h", STAMP_NONE, "my app");
+	pt_expect(t, 9, "App online", STAMP_NONE, "PM2");
+	pt_expect(t, 10, "i", STAMP_NONE, "web");
+	pt_expect(t, 11, "j", T_20_30_50 * 1000, "jsn");
+	pt_expect(t, 12, "k", T_20_30_50 * 1000, "jsn");
+	pt_expect(t, 13, "apple pie", STAMP_NONE, "stdin");
+	pt_expect(t, 14, "timestamps are useful", STAMP_NONE, "stdin");
 	pt_dec_free(t);
 }
 
@@ -1334,6 +1446,8 @@ main(void)
 		cmocka_unit_test(test_decode_json_piece_at_eof),
 		cmocka_unit_test(test_decode_cli_prefix),
 		cmocka_unit_test(test_decode_stamp_without_blank),
+		cmocka_unit_test(test_decode_stamps_undated),
+		cmocka_unit_test(test_decode_cli_options),
 		cmocka_unit_test(test_decode_cli_timestamp_prefix),
 		cmocka_unit_test(test_decode_not_prefixes),
 	};
