@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ansi.h"
 #include "log.h"
 #include "match.h"
 #include "match_int.h"
@@ -310,6 +311,90 @@ match_swallowed(const struct match_set *set, const struct record *rec)
 	    match_inner_literal(set, &rest));
 }
 
+/*
+ * REC without its CSI sequences (ansi.h), in SET's copy, when it holds an
+ * ESC byte; else REC.  Either is what match_set_shown() gives.
+ */
+static const struct record *
+match_plain(struct match_set *set, const struct record *rec)
+{
+	if (set->is_plain_checked)
+		return set->shown;
+	set->is_plain_checked = true;
+	if (memchr(rec->text, '\033', rec->len) == NULL)
+		return rec;
+	if (set->plain_cap < rec->len) {
+		set->plain_cap = rec->len;
+		set->plain_buf = xreallocarray(set->plain_buf,
+		    set->plain_cap, 1);
+	}
+	set->plain = *rec;
+	set->plain.text = set->plain_buf;
+	set->plain.len = ansi_strip(rec->text, rec->len, set->plain_buf);
+	set->shown = &set->plain;
+	set->plain_head_off = 0;
+	if (set->common_head != NULL) {
+		const char *h = match_find(&set->common, set->plain.text,
+		    set->plain.len);
+
+		/* NULL: an ESC ate a byte of it ("\e[Omni]"). */
+		set->plain_head_off = h != NULL ? (size_t)(h - set->plain.text) :
+		    MATCH_HEAD_ABSENT;
+	}
+	return &set->plain;
+}
+
+/* match_try()'s second try, on the copy without CSI sequences. */
+static __attribute__((noinline)) bool
+match_try_plain(struct match_set *set, struct match_class *c,
+    const struct record *rec, bool *seen)
+{
+	size_t head_off = set->head_off;
+	bool is_match, seen_plain;
+
+	if (match_plain(set, rec) == rec)
+		return false;
+	/* With a common head, every class has one: none is in the copy. */
+	if (set->plain_head_off == MATCH_HEAD_ABSENT)
+		return false;
+	set->head_off = set->plain_head_off;
+	is_match = match_run(set, c, &set->plain, &seen_plain);
+	set->head_off = head_off;
+	*seen = *seen || seen_plain;
+	return is_match;
+}
+
+/*
+ * Runs C on REC as written and, when that fails and REC holds CSI
+ * sequences, on its copy without them (match.h).  *SEEN as for
+ * match_run, for either.  A class whose head is not in REC as written
+ * is not tried again.  The second try is out of line: the first decides
+ * most records, and the loops that call this stay as tight as they were
+ * without it.
+ */
+static inline bool
+match_try(struct match_set *set, struct match_class *c,
+    const struct record *rec, bool *seen)
+{
+	if (match_run(set, c, rec, seen))
+		return true;
+	/* A head must be there as written (match.h): without it, no ESC
+	 * is looked for (most failures of the other classes stop here). */
+	if (set->match_failed || (!*seen && c->has_head && c->filter == 0) ||
+	    (set->is_plain_checked && set->shown == rec))
+		return false;
+	return match_try_plain(set, c, rec, seen);
+}
+
+/* A record found damaged without being matched: shown without its CSI
+ * sequences all the same. */
+static enum match_outcome
+match_damaged(struct match_set *set, const struct record *rec)
+{
+	(void)match_plain(set, rec);
+	return MATCH_DAMAGED;
+}
+
 size_t
 match_set_head_len(const struct match_set *set)
 {
@@ -340,6 +425,8 @@ match_set_classify_at(struct match_set *set, const struct record *rec,
 	set->decided = NULL;
 	set->match_failed = false;
 	set->head_off = 0;
+	set->shown = rec;
+	set->is_plain_checked = false;
 	if (set->common_head != NULL) {
 		if (head == MATCH_HEAD_UNKNOWN) {
 			const char *h = match_find(&set->common, rec->text,
@@ -353,31 +440,33 @@ match_set_classify_at(struct match_set *set, const struct record *rec,
 		set->head_off = head;
 	}
 	for (size_t i = 0; i < set->nsuccess; i++) {
-		if (match_run(set, &set->success[i], rec, &seen)) {
+		if (match_try(set, &set->success[i], rec, &seen)) {
 			set->decided = &set->success[i];
 			return MATCH_SUCCESS;
 		}
 		if (seen && set->success[i].has_head)
 			is_candidate = true;
+		/* It may have been a success. */
 		if (set->match_failed)
-			return MATCH_DAMAGED;	/* it may have been a success */
+			return match_damaged(set, rec);
 	}
 	for (size_t i = 0; i < set->nfailure; i++) {
-		if (match_run(set, &set->failure[i], rec, &seen)) {
+		if (match_try(set, &set->failure[i], rec, &seen)) {
 			set->decided = &set->failure[i];
 			*class_idx = i;
 			return MATCH_FAILURE;
 		}
 		if (seen && set->failure[i].has_head)
 			is_candidate = true;
+		/* A later class cannot win. */
 		if (set->match_failed)
-			return MATCH_DAMAGED;	/* a later class cannot win */
+			return match_damaged(set, rec);
 	}
 	if (is_candidate || set->match_failed)
-		return MATCH_DAMAGED;
+		return match_damaged(set, rec);
 no_head:
 	if (match_head_tail(set, rec, MATCH_TAIL_MIN))
-		return MATCH_DAMAGED;
+		return match_damaged(set, rec);
 	/*
 	 * An object record that lost most of its head ("ket: {"), all but
 	 * its brace (": {", "{" after a record that left nothing open: one
@@ -393,10 +482,16 @@ no_head:
 	    match_head_tail(set, rec, MATCH_HEAD_MIN) ||
 	    (rec->follows_close && match_first_line_len(rec) <=
 	    MATCH_HEAD_MIN)))
-		return MATCH_DAMAGED;
+		return match_damaged(set, rec);
 	if (match_swallowed(set, rec))
-		return MATCH_DAMAGED;
+		return match_damaged(set, rec);
 	return MATCH_NONE;
+}
+
+const struct record *
+match_set_shown(const struct match_set *set)
+{
+	return set->shown;
 }
 
 void

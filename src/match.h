@@ -17,6 +17,23 @@
  * regex (pcre2jit(3)).  A match never crosses a record: each record is
  * matched on its own.  Before a regex runs, the literal text every match
  * must contain is looked for with memmem(3); most records stop there.
+ *
+ * A class matches a record as written or as a terminal shows it: without
+ * the CSI sequences (colours, "\e[33mfalse\e[39m") of apps run with
+ * FORCE_COLOR=1 (ansi.h).  Each class is tried on the text as written
+ * first, then, when that fails and the record holds an ESC byte, on a
+ * copy without them, before the next class is tried: the order of the
+ * classes decides as before, and a pattern written for the escapes still
+ * matches.  The literal a class's regex starts with (its head) must be
+ * there as written: a class whose head is not found is not tried again,
+ * so that a record is searched for ESC only when a class found its head
+ * and still failed (a success taken as written, or a failure that no
+ * success head is in, never is; logs without colours are read as fast as
+ * before).  For the same reason only a record that holds the set's
+ * common head (below) as written is looked at so, and the damaged tests
+ * read the text as written: the scan's fast path asks match_set_is_quiet
+ * of every line, on the text as written.  A head coloured inside itself
+ * ("[\e[1mOmni\e[22m]") is therefore not found.
  */
 #ifndef OMNIWATCH_MATCH_H
 #define OMNIWATCH_MATCH_H
@@ -127,6 +144,15 @@ struct match_set {
 	size_t		 text_len;
 	char		*repair;
 	size_t		 repair_cap;
+	/* The record being classified without its CSI sequences (ansi.h),
+	 * in plain_buf, once a class failed on it as written and it held
+	 * an ESC byte; plain_head_off is head_off in it. */
+	bool		 is_plain_checked;
+	struct record	 plain;
+	char		*plain_buf;
+	size_t		 plain_cap;
+	size_t		 plain_head_off;
+	const struct record *shown;	/* match_set_shown() */
 	/* 8-byte windows of the heads, hashed, for the head-tail test. */
 	unsigned char	 head_windows[512];
 };
@@ -214,11 +240,22 @@ match_set_is_quiet(const struct match_set *set, const struct record *rec,
 }
 
 /*
+ * After a classification of REC that did not return MATCH_NONE: the
+ * record as it was matched, for what is shown or kept of it -- a copy of
+ * REC without its CSI sequences (ansi.h), with REC's offsets, line
+ * numbers, stamp and app, when one was made; else REC, which may still
+ * hold some when a class took it as written.  The copy is SET's, valid
+ * until the next classification.
+ */
+const struct record *match_set_shown(const struct match_set *set);
+
+/*
  * After match_set_classify() returned MATCH_SUCCESS or MATCH_FAILURE:
  * calls FN with each named group ("(?<ticket_number>...)") of the regex
  * that decided, as (name, value, length), for the groups that took part
- * in the match.  Values point into the record (or its repaired copy) and
- * are valid until the next classification.
+ * in the match.  Values point into the record (or its copy without CSI
+ * sequences, or its repaired copy) and are valid until the next
+ * classification.
  */
 void match_set_captures(const struct match_set *set,
     void (*fn)(void *ctx, const char *name, const char *p, size_t len),

@@ -535,6 +535,7 @@ match_set_free(struct match_set *set)
 	if (set->md != NULL)
 		pcre2_match_data_free(set->md);
 	free(set->repair);
+	free(set->plain_buf);
 	free(set->common_head);
 	free(set->name);
 	free(set->description);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ansi.h"
 #include "line.h"
 #include "log.h"
 #include "pipeline.h"
@@ -65,7 +66,13 @@ pipeline_capture(void *ctx, const char *name, const char *value, size_t vlen)
 	 * never reaches a report. */
 	pair = xasprintf("%s=%.*s", name, (int)(vlen > 4096 ? 4096 : vlen),
 	    value);
-	clean = redact_builtin(pair, strlen(pair), &len);
+	len = strlen(pair);
+	/* A class may have taken the record with its colours (match.h):
+	 * shown without them, before redaction, which they would hide a
+	 * secret from. */
+	if (memchr(pair, '\033', len) != NULL)
+		len = ansi_strip(pair, len, pair);
+	clean = redact_builtin(pair, len, &len);
 	p = clean + nlen;
 	len -= nlen;
 
@@ -91,16 +98,21 @@ size_t
 pipeline_excerpt(const struct record *rec, char *buf)
 {
 	const char *nl;
-	char *clean;
+	char *clean, plain[4 * PIPELINE_EXCERPT_MAX];
 	size_t n;
 
 	nl = memchr(rec->text, '\n', rec->len);
 	n = nl != NULL ? (size_t)(nl - rec->text) : rec->len;
 	/* Secrets out before the cut, so that a value the cut would split
-	 * is still seen whole (redact.h): reports show only this. */
+	 * is still seen whole (redact.h): reports show only this, and
+	 * without the colours (ansi.h) that would split such a value. */
 	if (n > 4 * PIPELINE_EXCERPT_MAX)
 		n = 4 * PIPELINE_EXCERPT_MAX;
-	clean = redact_builtin(rec->text, n, &n);
+	if (memchr(rec->text, '\033', n) != NULL) {
+		n = ansi_strip(rec->text, n, plain);
+		clean = redact_builtin(plain, n, &n);
+	} else
+		clean = redact_builtin(rec->text, n, &n);
 	if (n > PIPELINE_EXCERPT_MAX) {
 		n = PIPELINE_EXCERPT_MAX;
 		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
@@ -155,6 +167,9 @@ pipeline_classify(struct pipeline_set *ps, const struct record *rec,
 	outcome = match_set_classify_at(ps->set, rec, &class_idx, head);
 	if (outcome == MATCH_NONE)
 		return;
+	/* What it was matched as, without its colours when a copy without
+	 * them was made (match.h): so it is kept and shown. */
+	rec = match_set_shown(ps->set);
 	if (rec->ts_ms == STAMP_NONE && ps->idx == 0)
 		p->stats.undated++;
 	if (outcome == MATCH_FAILURE)

@@ -61,17 +61,19 @@ struct pipeline_outcome {
 	const char	*app;
 	enum match_outcome outcome;	/* never MATCH_NONE */
 	size_t		 class_idx;	/* for MATCH_FAILURE */
+	/* As it was matched (match_set_shown): without its CSI sequences
+	 * when a class took it so; offsets and lines those of the log. */
 	const struct record *record;
 };
 
 struct pm2_daemon_line;
 
 /*
- * The excerpt of REC that reports show: its first line with secrets
- * redacted (redact_builtin), then cut at PIPELINE_EXCERPT_MAX bytes, not
- * inside a UTF-8 character.  BUF holds PIPELINE_EXCERPT_MAX + 1 bytes;
- * returns the length written (NUL-terminated; NUL bytes of the line are
- * kept).
+ * The excerpt of REC that reports show: its first line without CSI
+ * sequences (ansi.h), with secrets redacted (redact_builtin), then cut at
+ * PIPELINE_EXCERPT_MAX bytes, not inside a UTF-8 character.  BUF holds
+ * PIPELINE_EXCERPT_MAX + 1 bytes; returns the length written
+ * (NUL-terminated; NUL bytes of the line are kept).
  */
 size_t pipeline_excerpt(const struct record *rec, char *buf);
 

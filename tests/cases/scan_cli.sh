@@ -252,7 +252,9 @@ grep -q "class 'many_a': .*limit" "$T/p.err" || fail "match limit reported: $(ca
 printf "[Omni] Failed to create ticket: { status: false \033]0;PWNED\007\033[2J }\n" > "$T/esc-error.log"
 "$OMNIWATCH" scan "$T/esc-error.log" > "$T/q.txt"
 if grep -q "$(printf '\033')" "$T/q.txt"; then fail "ESC reached the text report"; fi
-grep -q 'status: false ?\]0;PWNED??\[2J }' "$T/q.txt" || fail "control characters shown as ?: $(cat "$T/q.txt")"
+# (The CSI sequence "\e[2J" is no text: the excerpt is shown without it,
+# as without colours, omniwatch-patterns(5); the OSC one stays.)
+grep -q 'status: false ?\]0;PWNED? }' "$T/q.txt" || fail "control characters shown as ?: $(cat "$T/q.txt")"
 
 # Time arguments that would mislead are refused.
 for bad in 2026 2026-02-30 '2026-11-29 25:00'; do

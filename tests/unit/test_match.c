@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ansi.h"
 #include "match.h"
 #include "stamp.h"
 #include "testlib.h"
@@ -888,6 +889,26 @@ test_quiet_implies_none(void **state)
 		line[len] = '\0';
 		mt_quiet_check(set, line, &nquiet);
 	}
+	/* Coloured: a colour put into a head, or in front of one of its
+	 * tails, is matched without it only where the head is there as
+	 * written (match.h): quiet lines stay uncounted. */
+	for (int n = 0; n < 20000; n++) {
+		static const char *const sgr[] = { "\033[33m", "\033[39m",
+		    "\033[1m", "\033", "\033[2K" };
+		const char *src = heads[n & 1];
+		size_t hl = strlen(src), k, at, len;
+		const char *c;
+
+		seed = seed * 1103515245u + 12345u;
+		k = (seed >> 16) % hl;
+		seed = seed * 1103515245u + 12345u;
+		at = k + (seed >> 16) % (hl - k + 1);
+		c = sgr[(seed >> 8) % 5];
+		len = (size_t)snprintf(line, sizeof(line), "%.*s%s%s",
+		    (int)(at - k), src + k, c, src + at);
+		assert_true(len < sizeof(line));
+		mt_quiet_check(set, line, &nquiet);
+	}
 	match_set_free(set);
 }
 
@@ -1062,6 +1083,148 @@ test_chain(void **state)
 	match_set_free(off);
 }
 
+/* ------------------------------------------------------------------ */
+/* colours (tester10 item 12: FORCE_COLOR=1 apps) */
+
+/* ansi_strip() of TEXT must give WANT. */
+static void
+mt_strip(const char *text, const char *want)
+{
+	size_t len = strlen(text), n;
+	char out[256];
+
+	n = ansi_strip(text, len, out);
+	if (n != strlen(want) || memcmp(out, want, n) != 0)
+		fail_msg("ansi_strip('%s'): '%.*s', expected '%s'", text,
+		    (int)n, out, want);
+}
+
+static void
+test_ansi_strip(void **state)
+{
+	(void)state;
+	mt_strip("plain", "plain");
+	mt_strip("", "");
+	/* util.inspect: numbers and booleans yellow, strings green, null
+	 * bold; chalk's 24-bit colours, with ';' or ':'. */
+	mt_strip("status: \033[33mfalse\033[39m,", "status: false,");
+	mt_strip("\033[32m'Not Found'\033[39m", "'Not Found'");
+	mt_strip("pid: \033[1mnull\033[22m", "pid: null");
+	mt_strip("\033[38;2;255;0;0mred\033[0m", "red");
+	mt_strip("\033[38:2::255:0:0mred\033[m", "red");
+	/* Other CSI sequences: erase in line, cursor moves. */
+	mt_strip("\033[2K\033[1Gdone \033[2A", "done ");
+	/* Kept: a lone ESC, a sequence cut by the end or by a line end,
+	 * OSC and charset escapes, C1's 0x9B. */
+	mt_strip("a\033", "a\033");
+	mt_strip("a\033[33", "a\033[33");
+	mt_strip("a\033[33\nb", "a\033[33\nb");
+	mt_strip("\033]8;;http://x\033\\link", "\033]8;;http://x\033\\link");
+	mt_strip("\033(B\033[m", "\033(B");
+	mt_strip("\xc2\x9b" "33m", "\xc2\x9b" "33m");
+	assert_int_equal(ansi_csi_len("\033[33m", 5), 5);
+	assert_int_equal(ansi_csi_len("\033[33", 4), 0);
+	assert_int_equal(ansi_csi_len("\033x", 2), 0);
+}
+
+/* What Node 20's util.inspect({...}, {colors: true}) writes for the
+ * objects of samples/pm2, as console.error does under FORCE_COLOR=1. */
+#define MT_RNF_COLOURED "[Omni] Failed to create ticket: {\n" \
+	"  status: \033[33mfalse\033[39m,\n" \
+	"  errors: {\n" \
+	"    message: \033[32m'Not Found'\033[39m,\n" \
+	"    file: \033[32m'/var/www/vendor/laravel/lumen-framework/src/" \
+	"Concerns/RoutesRequests.php'\033[39m,\n" \
+	"    line: \033[33m229\033[39m\n" \
+	"  },\n" \
+	"  pid: \033[1mnull\033[22m\n" \
+	"}"
+#define MT_OK_COLOURED "[Omni] Ticket created successfully: {\n" \
+	"  ticketId: \033[33m1002\033[39m,\n" \
+	"  ticket_number: \033[32m'T-2'\033[39m,\n" \
+	"  data: { a: \033[33m1\033[39m, b: [ \033[33m1\033[39m ] }\n" \
+	"}"
+
+static void
+mt_capture(void *ctx, const char *name, const char *p, size_t len)
+{
+	char *out = ctx;
+
+	snprintf(out, 64, "%s=%.*s", name, (int)len, p);
+}
+
+static void
+test_classify_colours(void **state)
+{
+	struct match_set *set = mt_load(OMNI_YAML), *own;
+	struct record r;
+	const struct record *shown;
+	size_t cls = 999;
+	char cap[64] = "";
+
+	(void)state;
+	/* The route_not_found regex reads "status: false": without the
+	 * colours, it is that class, not the catch-all "other". */
+	mt_expect(set, MT_RNF_COLOURED, false, MATCH_FAILURE, 0);
+	mt_expect(set, MT_OK_COLOURED, false, MATCH_SUCCESS, 0);
+	/* Reports get it without colours, at the record's place. */
+	r = mt_rec(MT_RNF_COLOURED, false, true);
+	r.offset = 4096;
+	r.line_number = 77;
+	assert_int_equal(match_set_classify(set, &r, &cls), MATCH_FAILURE);
+	shown = match_set_shown(set);
+	assert_ptr_not_equal(shown, &r);
+	assert_null(memchr(shown->text, '\033', shown->len));
+	assert_non_null(memmem(shown->text, shown->len,
+	    "status: false,\n", 15));
+	assert_int_equal(shown->offset, 4096);
+	assert_int_equal(shown->line_number, 77);
+	assert_int_equal(shown->nlines, r.nlines);
+	/* Without an ESC, the record itself. */
+	r = mt_rec("[Omni] Failed to create ticket: x", false, false);
+	assert_int_equal(match_set_classify(set, &r, &cls), MATCH_FAILURE);
+	assert_int_equal(cls, 1);
+	assert_ptr_equal(match_set_shown(set), &r);
+	/* A damaged record, too, is shown without them. */
+	r = mt_rec("[Omni] Failed to create ticket: {\n  status: \033[33mfalse"
+	    "\033[39m,", false, true);
+	(void)match_set_classify(set, &r, &cls);
+	assert_null(memchr(match_set_shown(set)->text, '\033',
+	    match_set_shown(set)->len));
+	/* A head coloured inside itself is not supported (match.h): it is
+	 * not read as the head, so not as route_not_found. */
+	r = mt_rec("[\033[1mOmni\033[22m] Failed to create ticket: {\n"
+	    "  status: false,\n  errors: 'RoutesRequests.php'\n}", false, true);
+	cls = 999;
+	if (match_set_classify(set, &r, &cls) == MATCH_FAILURE)
+		assert_int_not_equal(cls, 0);
+	match_set_free(set);
+
+	/* A regex, not a chain: its named group is taken from the copy;
+	 * and a pattern written for the escapes still matches them.  The
+	 * literal a regex starts with must be there as written (match.h):
+	 * "ticket_number: '" would not be. */
+	own = mt_load(mt_file("colours.yaml", "name: colours\n"
+	    "success:\n"
+	    "  - 'ticket_number:\\s*''(?<num>T-\\d+)'''\n"
+	    "failure:\n"
+	    "  - class: yellow\n"
+	    "    regex: 'status: \\x1b\\[33mfalse'\n"
+	    "  - class: plain\n"
+	    "    regex: 'status: (?:false|true)'\n"));
+	r = mt_rec(MT_OK_COLOURED, false, true);
+	assert_int_equal(match_set_classify(own, &r, &cls), MATCH_SUCCESS);
+	match_set_captures(own, mt_capture, cap);
+	assert_string_equal(cap, "num=T-2");
+	r = mt_rec(MT_RNF_COLOURED, false, true);
+	assert_int_equal(match_set_classify(own, &r, &cls), MATCH_FAILURE);
+	assert_int_equal(cls, 0);
+	r = mt_rec("status: \033[32mtrue\033[39m", false, false);
+	assert_int_equal(match_set_classify(own, &r, &cls), MATCH_FAILURE);
+	assert_int_equal(cls, 1);
+	match_set_free(own);
+}
+
 int
 main(void)
 {
@@ -1088,6 +1251,8 @@ main(void)
 		cmocka_unit_test(test_classify_invalid_utf8_inside_record),
 		cmocka_unit_test(test_classify_order),
 		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_ansi_strip),
+		cmocka_unit_test(test_classify_colours),
 	};
 
 	return cmocka_run_group_tests(tests, mt_setup, mt_teardown);

@@ -207,6 +207,17 @@ static const char *const tp_pieces[] = {
 	"0|api  | [Omni] Failed to create ticket: {\n1|web  | [http] GET /w 200\n0|api  |   status: false,\n1|web  |   idle=5\n0|api  | }\n1|web  | }\n",
 	"1|api | [Omni] Ticket created successfully: {\n0|api |   ticketId: 17,\n",
 	"0|api | {\"message\":\"[Omni] Failed to create ticket: {\\n  status: false,\\n  errors: { file: 'RoutesRequests.php' }\\n}\\n[Omni] Ticket created successfully: {\\n  ticketId: 18,\\n  ticket_number: 'TCK-18'\\n}\\n[http] GET /f 200\\n\",\"timestamp\":\"2026-11-29T10:00:05.000Z\",\"type\":\"err\",\"process_id\":0,\"app_name\":\"api\"}\n",
+	/* Colours of FORCE_COLOR=1 (util.inspect): records matched without
+	 * them (match.h); a coloured head, a lone ESC, a line that starts
+	 * with one (the decoder's), a sequence cut by the line end. */
+	"[Omni] Failed to create ticket: {\n  status: \033[33mfalse\033[39m,\n  errors: {\n    file: \033[32m'/srv/vendor/laravel/lumen-framework/src/Concerns/RoutesRequests.php'\033[39m,\n    line: \033[33m229\033[39m\n  }\n}\n",
+	"[Omni] Ticket created successfully: {\n  ticketId: \033[33m19\033[39m,\n  ticket_number: \033[32m'TCK-19'\033[39m\n}\n",
+	"[\033[1mOmni\033[22m] Failed to create ticket: {\n  status: false,\n  errors: 'RoutesRequests.php'\n}\n",
+	"\033[32m[ansi] green\033[0m\n",
+	"\033[2K\033[1G[Omni] Failed to create ticket: \033\n",
+	"  status: \033[33mfalse\033[39m,\n  errors: \033[32m'RoutesRequests.php'\033[\n}\n",
+	"2026-11-29T10:00:01: [Omni] Failed to create ticket: {\n2026-11-29T10:00:01:   status: \033[33mfalse\033[39m,\n2026-11-29T10:00:01:   errors: 'RoutesRequests.php'\n2026-11-29T10:00:01: }\n",
+	"{\"message\":\"[Omni] Failed to create ticket: {\\n  status: \\u001b[33mfalse\\u001b[39m,\\n  errors: 'RoutesRequests.php'\\n}\\n\",\"timestamp\":\"2026-11-29T10:00:07\",\"type\":\"err\",\"process_id\":0,\"app_name\":\"json-app\"}\n",
 	"\033[31m1|web | \033[39m{\"message\":\"  status: false,\\n}\\n[db] pool\\n\",\"timestamp\":\"2026-11-29T10:00:06.000Z\",\"type\":\"err\",\"process_id\":1,\"app_name\":\"web\"}\n",
 };
 
