@@ -491,8 +491,8 @@ pm2_format_prefix(const char *p, size_t len, const char **app,
 /*
  * `pm2 logs` prefix: [display time][ansi]<pm_id>|<app> | [ansi], or
  * "PM2 ... | " for the daemon's own lines.  Returns the prefix length, the
- * app and the key of the stream ("<pm_id>|<app>", pm2_line.key; at most
- * PM2_KEY_MAX bytes), all within (P, LEN), or 0; or those of
+ * app and the key of the stream ("[colour]<pm_id>|<app>", pm2_line.key;
+ * at most PM2_KEY_MAX bytes), all within (P, LEN), or 0; or those of
  * pm2_format_prefix().  The display time dates nothing: it is when
  * `pm2 logs` printed the line, after PM2's bus carried it, and in its
  * default format ("YYYY-MM-DD-HH:mm:ss") stamp_skip() does not read it;
@@ -502,13 +502,16 @@ static size_t
 pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len,
     const char **key, size_t *key_len)
 {
-	size_t i, j, name, bar, n;
+	size_t i, j, k, name, bar, n;
 	const char *hl;
 	bool found = false;
 
 	if (len > 4 && (p[0] == 't' || p[0] == 'a'))
 		return pm2_format_prefix(p, len, app, app_len, key, key_len);
-	i = pm2_cli_display_time(p, len);
+	/* The key starts with the prefix's colour: `pm2 logs` shows an app's
+	 * out in green and its err in red (lib/API/Log.js, chalk.green and
+	 * chalk.red), two streams it may show out of order. */
+	k = i = pm2_cli_display_time(p, len);
 	i += pm2_skip_ansi(p + i, len - i);
 	j = i;
 	while (j < len && isdigit((unsigned char)p[j]))
@@ -531,8 +534,8 @@ pm2_cli_prefix(const char *p, size_t len, const char **app, size_t *app_len,
 		;
 	*app = p + name;
 	*app_len = n - name;
-	*key = p + i;
-	*key_len = n - i < PM2_KEY_MAX ? n - i : PM2_KEY_MAX;
+	*key = p + k;
+	*key_len = n - k < PM2_KEY_MAX ? n - k : PM2_KEY_MAX;
 	bar += 3;
 	/* The colour's end, and not --highlight's code after it when the
 	 * text starts with the value (pm2_unlight). */

@@ -111,12 +111,13 @@ struct pm2_line {
 	const char	*app;		/* valid while the decoder lives */
 	/*
 	 * The stream the line belongs to when several are mixed in one
-	 * input: the `pm2 logs` prefix it came behind, "<pm_id>|<app>"
-	 * ("0|api", "PM2" for the daemon's lines; at most PM2_KEY_MAX
-	 * bytes, valid during the callback only), or key_len 0 for a line
-	 * behind none (a log file, `pm2 logs --raw`).  `pm2 logs` shows an
-	 * app's out and err lines behind the same prefix, so those two
-	 * streams share a key: nothing in its output tells them apart.
+	 * input: the `pm2 logs` prefix it came behind,
+	 * "[colour]<pm_id>|<app>" ("0|api", "PM2" for the daemon's lines;
+	 * at most PM2_KEY_MAX bytes, valid during the callback only), or
+	 * key_len 0 for a line behind none (a log file, `pm2 logs --raw`).
+	 * `pm2 logs` shows an app's out and err lines behind the same
+	 * prefix, coloured green and red: with the colours, out and err
+	 * are two keys; without them (NO_COLOR), the two streams share one.
 	 */
 	const char	*key;
 	size_t		 key_len;

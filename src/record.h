@@ -20,7 +20,8 @@
  * apps and cluster instances that write at once) are assembled apart: a
  * record under assembly per `pm2 logs` prefix (pm2_line.key), each with
  * the rule above, so that one app's line never cuts another's record.
- * An app's out and err share a prefix there, and so a stream.
+ * An app's out and err share a prefix there, told apart by its colour
+ * only (pm2_line.key).
  */
 #ifndef OMNIWATCH_RECORD_H
 #define OMNIWATCH_RECORD_H

@@ -164,8 +164,7 @@ test_apps_interleaved(void **state)
 
 /*
  * Two instances of one cluster app: the same app, two prefixes, two
- * streams; colours (06) and `--timestamp`'s display time do not change
- * the stream.
+ * streams; `--timestamp`'s display time does not change the stream.
  */
 static void
 test_instances_interleaved(void **state)
@@ -180,7 +179,7 @@ test_instances_interleaved(void **state)
 	    "\033[31m1|api  | \033[39m  status: false,\n"
 	    "\033[2m\033[90m2026-11-29 10:00:00 \033[39m\033[22m\033[31m"
 	    "1|api  | \033[39m}\n"
-	    "0|api  | }\n");
+	    "\033[31m0|api  | \033[39m}\n");
 	pl_finish(t);
 	assert_int_equal(t->n, 2);
 	pl_expect(t, 0, "[Omni] Failed to create ticket: {\n  status: false,\n"
@@ -190,7 +189,36 @@ test_instances_interleaved(void **state)
 	pl_free(t);
 }
 
-/* The keys the decoder gives: pm_id and app, PM2's own, none. */
+/*
+ * `pm2 logs` shows one fork app's out (green) and err (red) behind the
+ * same prefix, and out of order (tester10): the colours keep the two
+ * records apart.
+ */
+static void
+test_out_err_apart(void **state)
+{
+	struct pl *t = pl_new();
+
+	(void)state;
+	pl_feed(t,
+	    "\033[31m1|f2  | \033[39m[Omni] Failed to create ticket: {\n"
+	    "\033[31m1|f2  | \033[39m  status: false,\n"
+	    "\033[32m1|f2  | \033[39m[Omni] Ticket created successfully: {\n"
+	    "\033[31m1|f2  | \033[39m  errors: 'RoutesRequests.php'\n"
+	    "\033[32m1|f2  | \033[39m  ticketId: 7,\n"
+	    "\033[31m1|f2  | \033[39m}\n"
+	    "\033[32m1|f2  | \033[39m  ticket_number: 'W-7'\n"
+	    "\033[32m1|f2  | \033[39m}\n");
+	pl_finish(t);
+	assert_int_equal(t->n, 2);
+	pl_expect(t, 0, "[Omni] Failed to create ticket: {\n  status: false,\n"
+	    "  errors: 'RoutesRequests.php'\n}", "f2");
+	pl_expect(t, 1, "[Omni] Ticket created successfully: {\n"
+	    "  ticketId: 7,\n  ticket_number: 'W-7'\n}", "f2");
+	pl_free(t);
+}
+
+/* The keys the decoder gives: colour, pm_id and app, PM2's own, none. */
 static void
 test_keys(void **state)
 {
@@ -198,9 +226,10 @@ test_keys(void **state)
 		const char *line, *key;
 	} cases[] = {
 		{ "0|api  | x\n", "0|api" },
-		{ "\033[32m12|web | \033[39mx\n", "12|web" },
+		{ "\033[32m12|web | \033[39mx\n", "\033[32m12|web" },
 		{ "2026-11-29 10:00:00 3|api | x\n", "3|api" },
-		{ "\033[34mPM2        | \033[39mApp [api:0] online\n", "PM2" },
+		{ "\033[34mPM2        | \033[39mApp [api:0] online\n",
+		    "\033[34mPM2" },
 		{ "plain\n", "" },
 		{ "2026-11-29T10:00:00: stamped\n", "" },
 		{ "\033[0m\n", "" },
@@ -400,6 +429,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apps_interleaved),
 		cmocka_unit_test(test_instances_interleaved),
+		cmocka_unit_test(test_out_err_apart),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_json_behind_prefix),
 		cmocka_unit_test(test_json_piece_of_another_stream),
