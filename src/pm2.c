@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "ansi.h"
 #include "pm2.h"
 #include "pm2_json.h"
 #include "stamp.h"
@@ -144,21 +145,15 @@ pm2_json_run(void *ctx, const char *p, size_t len, uint64_t off,
 	return d->cb.run(d->cb.ctx, p, len, &proto, nlines);
 }
 
-/* Length of ANSI SGR sequences ("\e[...m") at P. */
+/* Length of the SGR sequences ("\e[...m", colours: ansi.h's CSI with
+ * the final byte 'm') at P. */
 static size_t
 pm2_skip_ansi(const char *p, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, n;
 
-	while (i + 2 < len && p[i] == '\033' && p[i + 1] == '[') {
-		size_t j = i + 2;
-
-		while (j < len && (isdigit((unsigned char)p[j]) || p[j] == ';'))
-			j++;
-		if (j >= len || p[j] != 'm')
-			break;
-		i = j + 1;
-	}
+	while ((n = ansi_csi_len(p + i, len - i)) > 0 && p[i + n - 1] == 'm')
+		i += n;
 	return i;
 }
 
