@@ -379,9 +379,16 @@ match_try(struct match_set *set, struct match_class *c,
 	if (match_run(set, c, rec, seen))
 		return true;
 	/* A head must be there as written (match.h): without it, no ESC
-	 * is looked for (most failures of the other classes stop here). */
-	if (set->match_failed || (!*seen && c->has_head && c->filter == 0) ||
-	    (set->is_plain_checked && set->shown == rec))
+	 * is looked for (most failures of the other classes stop here).
+	 * But a logger colours a class's head as a whole
+	 * (chalk.green('[Omni] Ticket created successfully:')): its codes
+	 * end inside that head, which only the copy holds, and start just
+	 * before the set's common head, where an ESC is looked for. */
+	if (set->match_failed || (set->is_plain_checked && set->shown == rec))
+		return false;
+	if (!*seen && c->has_head && c->filter == 0 &&
+	    !(set->common_head != NULL && set->head_off > 0 &&
+	    memchr(rec->text, '\033', set->head_off) != NULL))
 		return false;
 	return match_try_plain(set, c, rec, seen);
 }

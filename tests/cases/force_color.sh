@@ -85,6 +85,21 @@ case $excerpt in
 esac
 "$OMNIWATCH" scan -q "$D" > "$T/scan.txt"
 if grep -q "$ESC" "$T/scan.txt"; then fail "the text report holds an ESC"; fi
+
+echo "# chalk's way: the message coloured as a whole, the object too (tester11)"
+mkdir -p "$T/chalk"
+for i in 1 2 3; do
+	printf '%s[31m' "$ESC"
+	route_not_found "$i" | sed "1s/^\(.*:\) {\$/\1$ESC[39m {/"
+	printf '%s[32m' "$ESC"
+	success "$i" | sed "1s/^\(.*:\) {\$/\1$ESC[39m {/"
+done > "$T/chalk/ch-out.log"
+head -n 1 "$T/chalk/ch-out.log" | grep -q "^$ESC\[31m\[Omni\] Failed to create ticket:$ESC\[39m {$" ||
+	fail "the chalk log starts with its colour: $(head -n 1 "$T/chalk/ch-out.log" | cat -v)"
+"$OMNIWATCH" scan -q --json "$T/chalk" > "$T/chalk.json"
+assert_eq "$(jget "$T/chalk.json" .pattern_sets.omni.classes.route_not_found)" 3 "chalk heads: route_not_found"
+assert_eq "$(jget "$T/chalk.json" .pattern_sets.omni.successes)" 3 "chalk heads: successes"
+assert_eq "$(jget "$T/chalk.json" .pattern_sets.omni.damaged)" 0 "chalk heads: damaged"
 # `omniwatch test` goes the same way.
 "$OMNIWATCH" test --print-matched "$D/col-error.log" > "$T/test.txt" 2>&1 || true
 grep -q 'route_not_found: 10 matched' "$T/test.txt" || { cat "$T/test.txt"; fail "test: route_not_found 10"; }
