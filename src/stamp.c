@@ -421,10 +421,11 @@ stamp_skip_named_date(const char *p, size_t len)
  * `dayjs().format(log_date_format) + ': '` before each line,
  * lib/God/ForkMode.js and lib/ProcessContainer.js).  Either a date in
  * numbers (stamp_skip_numeric_date) or with the month's name
- * (stamp_skip_named_date), then ' ', 'T' or '-' ("YYYY-MM-DD-HH:mm:ss",
- * the default of `pm2 logs --timestamp`), then a time (stamp_skip_time);
- * or a time alone, with its seconds ("HH:mm:ss", "hh:mm:ss.SSS A").  0 when there is none.
- * *HAS_DATE tells which.
+ * (stamp_skip_named_date), then ' ', ", ", 'T' or '-'
+ * ("YYYY-MM-DD-HH:mm:ss", the default of `pm2 logs --timestamp`), then a
+ * time (stamp_skip_time); or a date in numbers alone, before PM2's ':'
+ * ("DD.MM.YYYY"); or a time alone, with its seconds ("HH:mm:ss",
+ * "hh:mm:ss.SSS A").  0 when there is none.  *HAS_DATE tells which.
  */
 static size_t
 stamp_skip_loose(const char *p, size_t len, bool *has_date)
@@ -433,9 +434,17 @@ stamp_skip_loose(const char *p, size_t len, bool *has_date)
 
 	*has_date = true;
 	if ((i = stamp_skip_numeric_date(p, len)) > 0) {
-		if (i >= len || (p[i] != ' ' && p[i] != 'T' && p[i] != '-'))
+		/* A date alone ("DD.MM.YYYY"): PM2's ':' follows it. */
+		if (i < len && p[i] == ':')
+			return i;
+		/* "MM/DD/YYYY, hh:mm:ss A" (dayjs's 'L, LTS' spelled out). */
+		if (i + 1 < len && p[i] == ',' && p[i + 1] == ' ')
+			i++;
+		else if (i >= len || (p[i] != ' ' && p[i] != 'T' &&
+		    p[i] != '-'))
 			return 0;
 	} else if ((i = stamp_skip_named_date(p, len)) > 0) {
+		/* Alone, "Nov 29: the deadline" is text. */
 		if (i >= len || p[i] != ' ')
 			return 0;
 	} else {

@@ -266,13 +266,19 @@ test_stamp_other_orders(void **state)
 		{ "29 Nov 2026 20:31: x", 19 },
 		{ "Nov 29, 2026 20:31:22.583Z: x", 28 },
 		{ "2026-11-29-20:31:22: x", 21 },
+		/* A date alone, and dayjs's "L, LTS" (tester11). */
+		{ "29.11.2026: x", 12 },
+		{ "29/11/2026: x", 12 },
+		{ "2026-11-29: x", 12 },
+		{ "11/29/2026, 08:31:22 PM: x", 25 },
 	};
 	static const char *bad[] = {
 		"29/11/26 20:31:22: x",		/* a 2-digit year */
 		"29/11-2026 20:31:22: x",	/* two separators */
 		"123/11/2026 20:31:22: x",
 		"29/11/2026 20:31:22 x",	/* no colon after it */
-		"29/11/2026: x",		/* no time */
+		"29/11/2026,x: x",		/* a comma, no blank */
+		"29/11/2026, x: x",		/* a comma, no time */
 		"12/07 is not a date: x",
 		"29/11/2026 20:3: x",
 		"20:31: x",			/* a time alone, no seconds */
