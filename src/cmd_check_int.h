@@ -33,7 +33,8 @@ struct check {
 	uint64_t	 restarts_critical;
 };
 
-/* The errored apps of APPS, as one malloc'd phrase, or NULL. */
+/* The errored apps of APPS, and those lost with a dead daemon, as one
+ * malloc'd phrase, or NULL. */
 char *check_errored(const struct check *c, const struct pm2_apps *apps);
 /* The apps of SET's state crashing in a loop: *CRIT and *WARN (malloc'd
  * or NULL).  Returns 0, or -1 when the state cannot be read. */

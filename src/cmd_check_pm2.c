@@ -16,49 +16,74 @@
 #include "xmalloc.h"
 
 /*
- * The apps of APPS PM2 gave up on ("errored", by its own log, as the
- * state keeps it: pm2_apps.h), as "app omni (errored 5m ago): PM2 gave up on it, and
- * it writes no log" (malloc'd), or NULL.  Such an app writes no log: nothing of it can be
- * counted until it is started again, so check is CRITICAL, rules or not.
+ * The names of the apps of APPS in STATE (pm2_apps_app_state: the worst
+ * of their instances'), each with how long ago as "(WORD 5m ago)", joined
+ * by ", " (malloc'd), and *N their number; NULL when none is.
  */
-char *
-check_errored(const struct check *c, const struct pm2_apps *apps)
+static char *
+check_apps_in(const struct check *c, const struct pm2_apps *apps,
+    enum pm2_state state, const char *word, size_t *n)
 {
 	char *names = NULL, age[40];
-	size_t n = 0;
 
-	if (apps == NULL)
-		return NULL;
-	for (size_t i = 0; i < apps->napps; i++) {
+	*n = 0;
+	for (size_t i = 0; apps != NULL && i < apps->napps; i++) {
 		int64_t since;
 		char *next;
 
-		if (pm2_apps_app_state(&apps->apps[i], &since) !=
-		    PM2_STATE_ERRORED)
+		if (pm2_apps_app_state(&apps->apps[i], &since) != state)
 			continue;
 		age[0] = '\0';
 		if (since != STAMP_NONE) {
 			char a[24];
 
 			stamp_format_age(c->now_ms - since, a, sizeof(a));
-			snprintf(age, sizeof(age), " (errored %s ago)", a);
+			snprintf(age, sizeof(age), " (%s %s ago)", word, a);
 		}
 		next = xasprintf("%s%s%s%s", names != NULL ? names : "",
 		    names != NULL ? ", " : "", apps->apps[i].name, age);
 		free(names);
 		names = next;
-		n++;
+		(*n)++;
 	}
-	if (names == NULL)
-		return NULL;
-	{
-		char *msg = xasprintf("%s %s: PM2 gave up on %s, and %s no "
-		    "log", n == 1 ? "app" : "apps", names, n == 1 ? "it" :
-		    "them", n == 1 ? "it writes" : "they write");
+	return names;
+}
 
-		free(names);
-		return msg;
+/*
+ * The apps of APPS that write no log though PM2 should run them, as the
+ * state keeps them (pm2_apps.h): those PM2 gave up on ("errored", by its
+ * own log), "app omni (errored 5m ago): PM2 gave up on it, and it writes
+ * no log"; and those lost with a daemon that died, which the daemon
+ * started since did not start again (pm2_daemon.h's PM2_STATE_LOST).
+ * Nothing of them can be counted until they are started again, so check
+ * is CRITICAL, rules or not.  Malloc'd, or NULL.
+ */
+char *
+check_errored(const struct check *c, const struct pm2_apps *apps)
+{
+	size_t ne, nl;
+	char *errored = check_apps_in(c, apps, PM2_STATE_ERRORED, "errored",
+	    &ne);
+	char *lost = check_apps_in(c, apps, PM2_STATE_LOST, "since", &nl);
+	char *msg = NULL, *one;
+
+	if (errored != NULL)
+		msg = xasprintf("%s %s: PM2 gave up on %s, and %s no log",
+		    ne == 1 ? "app" : "apps", errored, ne == 1 ? "it" : "them",
+		    ne == 1 ? "it writes" : "they write");
+	if (lost != NULL) {
+		one = xasprintf("%s%s%s %s: %s when PM2's daemon died, and the "
+		    "daemon started since did not start %s again: %s no log; "
+		    "run `pm2 resurrect`", msg != NULL ? msg : "", msg != NULL ?
+		    "; " : "", nl == 1 ? "app" : "apps", lost, nl == 1 ?
+		    "it ran" : "they ran", nl == 1 ? "it" : "them", nl == 1 ?
+		    "it writes" : "they write");
+		free(msg);
+		msg = one;
 	}
+	free(errored);
+	free(lost);
+	return msg;
 }
 
 struct check_loops {

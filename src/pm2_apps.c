@@ -84,10 +84,11 @@ pm2_apps_state(struct pm2_apps *a, const char *app, int id,
 enum pm2_state
 pm2_apps_app_state(const struct pm2_apps_app *app, int64_t *since_ms)
 {
-	/* Worst first. */
+	/* Worst first; an app that runs again (under new pm_ids, say)
+	 * is no longer lost. */
 	static const enum pm2_state order[] = {
 		PM2_STATE_ERRORED, PM2_STATE_ONLINE, PM2_STATE_LAUNCHING,
-		PM2_STATE_STOPPING, PM2_STATE_STOPPED,
+		PM2_STATE_LOST, PM2_STATE_STOPPING, PM2_STATE_STOPPED,
 	};
 
 	*since_ms = STAMP_NONE;

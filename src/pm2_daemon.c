@@ -34,7 +34,7 @@ pm2_event_parse(const char *s, enum pm2_event *ev)
 }
 
 static const char *const pm2_state_names[] = {
-	"", "launching", "online", "stopping", "stopped", "errored",
+	"", "launching", "online", "stopping", "stopped", "errored", "lost",
 };
 
 const char *
@@ -307,14 +307,24 @@ pm2_tracker_state(struct pm2_tracker *t, size_t k, enum pm2_state s,
 		t->cb.state(t->cb.ctx, i);
 }
 
-/* A daemon started or stopped: what ran under the old one is gone. */
+/*
+ * A daemon started or stopped: what ran under the old one is gone.  A
+ * clean stop logs its apps' stops first (lib/God.js killAll); what is
+ * still running when a new daemon starts went with a daemon that died
+ * (SIGKILL, a crash: nothing logged), and is lost until started again.
+ */
 static void
-pm2_tracker_daemon(struct pm2_tracker *t, int64_t ts)
+pm2_tracker_daemon(struct pm2_tracker *t, bool is_start, int64_t ts)
 {
 	for (size_t k = 0; k < t->ninst; k++) {
+		enum pm2_state s = t->inst[k].state;
+
 		t->inst[k].has_started = false;
-		if (t->inst[k].state != PM2_STATE_ERRORED &&
-		    t->inst[k].state != PM2_STATE_UNKNOWN)
+		if (is_start && (s == PM2_STATE_ONLINE ||
+		    s == PM2_STATE_LAUNCHING))
+			pm2_tracker_state(t, k, PM2_STATE_LOST, ts);
+		else if (s != PM2_STATE_ERRORED && s != PM2_STATE_UNKNOWN &&
+		    s != PM2_STATE_LOST)
 			pm2_tracker_state(t, k, PM2_STATE_STOPPED, ts);
 	}
 }
@@ -332,7 +342,7 @@ pm2_tracker_line(struct pm2_tracker *t, const struct pm2_daemon_line *l)
 		return;
 	t->last_exit = SIZE_MAX;
 	if (l->kind == PM2_DAEMON_STARTED || l->kind == PM2_DAEMON_STOPPED) {
-		pm2_tracker_daemon(t, l->ts_ms);
+		pm2_tracker_daemon(t, l->kind == PM2_DAEMON_STARTED, l->ts_ms);
 		return;
 	}
 	if (l->kind == PM2_DAEMON_ERRORED) {

@@ -90,6 +90,10 @@ enum pm2_state {
 	PM2_STATE_STOPPING,
 	PM2_STATE_STOPPED,
 	PM2_STATE_ERRORED,
+	/* Running when its daemon went without stopping it (SIGKILL, the
+	 * OOM killer): the next daemon started without it ("lost", not a
+	 * word of PM2's; its apps die with the daemon, pm2_life.h). */
+	PM2_STATE_LOST,
 };
 
 /* "online"...; "" for UNKNOWN. */

@@ -48,10 +48,18 @@ gone_said() {
 wait_for 15 gone_said || { cat "$WLOG" >&2; fail "watch did not warn of the dead daemon"; }
 echo "ok: watch warns of it"
 
-# A new daemon: nothing dead any more.
+# A new daemon, started by any pm2 command (here `pm2 ping`), without the
+# app: no daemon is dead any more, but the app that ran is gone with it.
 pm2 ping
-wait_for 15 check_is 0 || { cat "$dir/check.out" >&2; fail "check is not OK with a new daemon"; }
-echo "ok: check is OK with a new daemon"
+lost_said() {
+	check_is 2 && grep -q "app api (since [^)]*): it ran when PM2's daemon died, and the daemon started since did not start it again: it writes no log; run \`pm2 resurrect\`" "$dir/check.out"
+}
+wait_for 15 lost_said || { cat "$dir/check.out" >&2; fail "check: CRITICAL for the app lost with the daemon"; }
+if grep -q "is gone (pid" "$dir/check.out"; then fail "the new daemon still read as gone"; fi
+echo "ok: a new daemon without the app: CRITICAL: $(cat "$dir/check.out")"
+start_fork api 4 100
+wait_for 15 check_is 0 || { cat "$dir/check.out" >&2; fail "check is not OK with the app started again"; }
+echo "ok: check is OK with the app started again"
 
 # A clean stop: PM2 removes pm2.pid and logs it.
 node "$PM2_JS" kill >>"$dir/pm2-cli.log" 2>&1 || fail "pm2 kill"

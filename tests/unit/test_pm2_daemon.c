@@ -304,6 +304,71 @@ test_sample_states(void **state)
 	pm2_apps_free(a);
 }
 
+/* TEXT, lines of pm2.log, through the reader and the tracker. */
+static struct pm2_apps *
+read_text(const char *text)
+{
+	struct pm2_apps *a = pm2_apps_new();
+	struct pm2_tracker_cb cb = { tr_event, tr_state, a };
+	struct pm2_tracker *t = pm2_tracker_new(&cb);
+	struct pm2_daemon_reader *r = pm2_daemon_reader_new(0, tr_line, t);
+
+	pm2_daemon_reader_feed(r, text, strlen(text));
+	pm2_daemon_reader_finish(r, true);
+	pm2_daemon_reader_free(r);
+	pm2_tracker_free(t);
+	return a;
+}
+
+/*
+ * An app running when its daemon died (SIGKILL: nothing logged) is lost
+ * once a new daemon starts without it, and found again when it starts;
+ * one a clean `pm2 kill` stopped first is stopped, not lost.
+ */
+static void
+test_lost_with_daemon(void **state)
+{
+	static const char start[] =
+	    "2026-12-01T10:00:00: PM2 log: --- New PM2 Daemon started ----\n"
+	    "2026-12-01T10:00:01: PM2 log: App [api:0] starting in -fork mode-\n"
+	    "2026-12-01T10:00:01: PM2 log: App [api:0] online\n";
+	static const char again[] =
+	    "2026-12-01T10:05:00: PM2 log: --- New PM2 Daemon started ----\n";
+	static const char up[] =
+	    "2026-12-01T10:06:00: PM2 log: App [api:0] starting in -fork mode-\n"
+	    "2026-12-01T10:06:00: PM2 log: App [api:0] online\n";
+	static const char stop[] =
+	    "2026-12-01T10:07:00: PM2 log: Stopping app:api id:0\n"
+	    "2026-12-01T10:07:00: PM2 log: App [api:0] exited with code [0] via signal [SIGINT]\n"
+	    "2026-12-01T10:07:00: PM2 log: pid=4242 msg=process killed\n"
+	    "2026-12-01T10:07:01: PM2 log: PM2 successfully stopped\n";
+	char *text;
+	struct pm2_apps *a;
+	int64_t since;
+
+	(void)state;
+	text = xasprintf("%s%s", start, again);
+	a = read_text(text);
+	assert_int_equal(pm2_apps_app_state(pm2_apps_find(a, "api"), &since),
+	    PM2_STATE_LOST);
+	assert_string_equal(pm2_state_name(PM2_STATE_LOST), "lost");
+	assert_int_equal(pm2_state_parse("lost"), PM2_STATE_LOST);
+	pm2_apps_free(a);
+	free(text);
+	text = xasprintf("%s%s%s", start, again, up);
+	a = read_text(text);
+	assert_int_equal(pm2_apps_app_state(pm2_apps_find(a, "api"), &since),
+	    PM2_STATE_ONLINE);
+	pm2_apps_free(a);
+	free(text);
+	text = xasprintf("%s%s%s", start, stop, again);
+	a = read_text(text);
+	assert_int_equal(pm2_apps_app_state(pm2_apps_find(a, "api"), &since),
+	    PM2_STATE_STOPPED);
+	pm2_apps_free(a);
+	free(text);
+}
+
 static size_t nseen;
 
 static void
@@ -351,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_parse_hostile),
 		cmocka_unit_test(test_sample_counts),
 		cmocka_unit_test(test_sample_states),
+		cmocka_unit_test(test_lost_with_daemon),
 		cmocka_unit_test(test_reader_stale),
 	};
 
