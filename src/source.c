@@ -35,7 +35,8 @@ source_name_says_gz(const char *path)
  * The magic numbers of the compressors we do not read, and their
  * programs (as logfile.c names them by suffix): xz's format spec 2.1.1.1,
  * RFC 8878 3.1.1 (zstd), bzip2's "BZh" and block size digit, lz4's frame
- * format, compress(1)'s .Z.  Each is read by its program with -dc.
+ * format, compress(1)'s .Z, and .lzma's (xz-utils' lzma_alone).  Each is
+ * read by its program with -dc.
  */
 static const struct {
 	const char	*magic;
@@ -47,6 +48,10 @@ static const struct {
 	{ "BZh", 3, "bzip2" },		/* and a digit 1-9: source_unread */
 	{ "\x04\x22\x4d\x18", 4, "lz4" },
 	{ "\x1f\x9d", 2, "uncompress" },
+	/* lzma_alone's header: the properties byte xz and lzma(1) write
+	 * (lc=3 lp=0 pb=2), then a dictionary size whose low bytes are 0
+	 * (xz's lzma_alone_encoder rounds it up so). */
+	{ "\x5d\0\0", 3, "lzma" },
 };
 #define SOURCE_NMAGICS	(sizeof(source_magics) / sizeof(source_magics[0]))
 #define SOURCE_SNIFF	6	/* bytes: the longest magic */

@@ -92,12 +92,13 @@ printf '\050\265\057\375rest' > "$T/magic/desk-error.log.2"
 printf 'BZh9rest' > "$T/magic/desk-error.log.3"
 printf '\004\042\115\030rest' > "$T/magic/desk-error.log.4"
 printf '\037\235rest' > "$T/magic/desk-error.log.5"
+printf '\135\000\000\200\000rest' > "$T/magic/desk-error.log.6"
 rc=0
 "$OMNIWATCH" scan --json "$T/magic" > "$T/m.json" 2> "$T/m.err" || rc=$?
 assert_eq "$rc" 1 "compressed by content: exit status"
 assert_eq "$(jget "$T/m.json" .pattern_sets.omni.failures)" 2 "compressed by content: the rest counted"
-assert_eq "$(jget "$T/m.json" '.errors | length')" 5 "compressed by content: each an error"
-for p in "1 xz" "2 zstd" "3 bzip2" "4 lz4" "5 uncompress"; do
+assert_eq "$(jget "$T/m.json" '.errors | length')" 6 "compressed by content: each an error"
+for p in "1 xz" "2 zstd" "3 bzip2" "4 lz4" "5 uncompress" "6 lzma"; do
 	n=${p% *} prog=${p#* }
 	grep -qF "desk-error.log.$n: compressed with $prog, which omniwatch does not read (it reads gzip): not counted; to scan it: $prog -dc $T/magic/desk-error.log.$n | omniwatch scan -" "$T/m.err" ||
 	    fail "$prog by its magic: not said: $(cat "$T/m.err")"
@@ -112,8 +113,11 @@ grep -qF -- "-: compressed with xz, which omniwatch does not read (it reads gzip
 printf 'BZh, not bzip2\n' > "$T/magic/bz.log"
 "$OMNIWATCH" scan "$T/magic/bz.log" > /dev/null 2> "$T/m.err" ||
     fail "text beginning with BZh: refused: $(cat "$T/m.err")"
+printf ']] not lzma\n' > "$T/magic/lz.log"
+"$OMNIWATCH" scan "$T/magic/lz.log" > /dev/null 2> "$T/m.err" ||
+    fail "text beginning with ]: refused: $(cat "$T/m.err")"
 # Real files from the programs, where installed.
-for prog in xz zstd bzip2; do
+for prog in xz zstd bzip2 lzma; do
 	if ! command -v $prog > /dev/null 2>&1; then
 		echo "skip: $prog is not installed; its magic was tested above"
 		continue
