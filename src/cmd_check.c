@@ -50,7 +50,9 @@
  * (alert_window_counts), so `check --window 5m` and a rule with
  * `window: 5m` see the same records.
  *
- * UNKNOWN: bad arguments or config, a source whose directory is not there,
+ * UNKNOWN: bad arguments or config (pattern sets that do not load are
+ * CRITICAL instead when PM2's daemon is gone or the logs' disk is full:
+ * check_blind_unloaded), a source whose directory is not there,
  * a state that cannot be read, and a stale state.  The state is stale when watch is behind: a followed file
  * (the state's files table) still has the same inode at its path, holds
  * bytes past the offset committed for it, and that offset was committed
@@ -616,6 +618,35 @@ check_run(const struct check *c, const struct config *cfg,
 	return rc;
 }
 
+/*
+ * The pattern sets do not load (ERR: a file mid-edit, say), so nothing
+ * can be counted here: UNKNOWN, unless what needs no pattern says PM2
+ * cannot log (its daemon gone, the logs' disk full), which stays
+ * CRITICAL: an unreadable pattern file must not hide it.
+ */
+static int
+check_blind_unloaded(const struct config *cfg, const char *err)
+{
+	char *firing = NULL, *msg;
+	size_t n;
+	bool is_gone;
+
+	if ((msg = watch_check_full_disks(cfg, &n)) != NULL)
+		check_put_first(&firing, msg);
+	if ((msg = watch_check_pm2_daemons(cfg, &is_gone)) != NULL) {
+		if (is_gone)
+			check_put_first(&firing, msg);
+		else
+			free(msg);
+	}
+	if (firing == NULL)
+		return check_unknown("%s", err);
+	printf("OMNIWATCH CRITICAL - %s; and %s\n", firing, err);
+	fflush(stdout);
+	free(firing);
+	return CHECK_CRITICAL;
+}
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -742,7 +773,7 @@ cmd_check(int argc, char **argv)
 	}
 	if (match_sets_load(cfg->path, cfg->pattern_sets, cfg->npattern_sets,
 	    &sets, &err) != 0) {
-		rc = check_unknown("%s", err);
+		rc = check_blind_unloaded(cfg, err);
 		free(err);
 		config_free(cfg);
 		return rc;

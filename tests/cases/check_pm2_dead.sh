@@ -40,6 +40,13 @@ dead=$live
 live=
 assert_eq "$(run_check)" 2 "PM2's daemon gone: critical"
 out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W is gone (pid $dead in pm2.pid is not running) and pm2.log does not say it stopped: killed or crashed? its apps' output is no longer logged, nothing can be counted; run \`pm2 resurrect\`; failure rate 0% (0/1) in 15m" "the home, the pid and the fix named, first"
+# A pattern file that does not load (mid-edit) does not hide it: what
+# needs no pattern is still CRITICAL (tester11), not UNKNOWN.
+cp "$T/error.yaml" "$T/error.yaml.good"
+printf 'name: errors\nfailure: [\n' > "$T/error.yaml"
+assert_eq "$(run_check)" 2 "gone, and the patterns do not load: critical"
+out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W is gone (pid $dead in pm2.pid is not running).*; and .*error.yaml" "the daemon and the pattern file named"
+mv "$T/error.yaml.good" "$T/error.yaml"
 gone_said() {
 	grep -qF "omniwatch: warning: PM2's daemon for $W is gone (pid $dead in pm2.pid is not running)" "$WLOG"
 }
