@@ -515,7 +515,7 @@ check_run(const struct check *c, const struct config *cfg,
 	int64_t last_success, limit, skew_ms;
 	size_t nempty, nmissing, nskewed, nfull;
 	char *daemons;
-	bool is_gone;
+	bool is_gone, is_bytes;
 	int rc;
 
 	if (check_sources(cfg, &err) != 0) {
@@ -567,8 +567,8 @@ check_run(const struct check *c, const struct config *cfg,
 	watch_dump_release(&wd);
 	if (missing != NULL)
 		check_put_first(&firing, missing);
-	if ((full = watch_check_full_disks(cfg, &nfull)) != NULL)
-		check_put_first(&firing, full);
+	if ((full = watch_check_full_disks(cfg, &nfull, &is_bytes)) != NULL)
+		check_put_first(is_bytes ? &firing : &blind, full);
 	if (check_loops(c, st, sets[set_idx], apps, &loop_crit,
 	    &loop_warn) != 0) {
 		pm2_apps_free(apps);
@@ -629,10 +629,14 @@ check_blind_unloaded(const struct config *cfg, const char *err)
 {
 	char *firing = NULL, *msg;
 	size_t n;
-	bool is_gone;
+	bool is_gone, is_bytes;
 
-	if ((msg = watch_check_full_disks(cfg, &n)) != NULL)
-		check_put_first(&firing, msg);
+	if ((msg = watch_check_full_disks(cfg, &n, &is_bytes)) != NULL) {
+		if (is_bytes)
+			check_put_first(&firing, msg);
+		else
+			free(msg);
+	}
 	if ((msg = watch_check_pm2_daemons(cfg, &is_gone)) != NULL) {
 		if (is_gone)
 			check_put_first(&firing, msg);

@@ -503,7 +503,8 @@ watch_check_disk_one(void *ctx, const char *path)
 }
 
 char *
-watch_check_full_disks(const struct config *cfg, size_t *nfull)
+watch_check_full_disks(const struct config *cfg, size_t *nfull,
+    bool *is_bytes)
 {
 	struct watch_check_disks wd;
 	char *msg;
@@ -511,14 +512,22 @@ watch_check_full_disks(const struct config *cfg, size_t *nfull)
 	memset(&wd, 0, sizeof(wd));
 	tail_live_files(cfg, watch_check_disk_one, &wd);
 	*nfull = wd.n;
+	*is_bytes = wd.n > 0 && !wd.no_inodes;
 	if (wd.n == 0)
 		return NULL;
-	msg = xasprintf("the file system of %s is full (%s)%s: PM2 cannot "
-	    "write its apps' output there, and what they log is lost, not "
-	    "counted; free space on it", wd.first, wd.no_inodes ?
-	    "no free inodes" : wd.free_bytes == 0 ? "no bytes free" :
-	    "less than 64 KiB free", wd.n > 1 ? ", and so are others of the "
-	    "logs" : "");
+	if (wd.no_inodes)
+		msg = xasprintf("the file system of %s has no free inode%s: "
+		    "PM2 still appends to its logs, but a rotation cannot "
+		    "make its new file, nor an app started now its logs; free "
+		    "inodes on it", wd.first, wd.n > 1 ? ", and others of "
+		    "the logs are full" : "");
+	else
+		msg = xasprintf("the file system of %s is full (%s)%s: PM2 "
+		    "cannot write its apps' output there, and what they log "
+		    "is lost, not counted; free space on it", wd.first,
+		    wd.free_bytes == 0 ? "no bytes free" :
+		    "less than 64 KiB free", wd.n > 1 ? ", and so are others "
+		    "of the logs" : "");
 	free(wd.first);
 	return msg;
 }

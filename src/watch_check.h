@@ -99,11 +99,14 @@ char *watch_check_skewed_logs(const struct config *cfg, struct state *st,
  * owner (root may use the reserved blocks), or no free inode (a rotation
  * cannot make its new file).  PM2 then loses its apps' output: its write
  * streams fail with ENOSPC, and nothing is left to count.  Returns what
- * to say, naming the first such directory and the fix (malloc'd), and
- * *NFULL their number; NULL when none is.  check is CRITICAL, watch
- * warns.
+ * to say, naming the first such directory and the fix (malloc'd), *NFULL
+ * their number, and *IS_BYTES whether the first is out of bytes (check
+ * is CRITICAL: what is logged is lost) rather than only of inodes
+ * (WARNING: appends still work, a rotation will not); NULL when none is.
+ * watch warns of either.
  */
-char *watch_check_full_disks(const struct config *cfg, size_t *nfull);
+char *watch_check_full_disks(const struct config *cfg, size_t *nfull,
+    bool *is_bytes);
 
 /*
  * PM2's daemons of CFG's `pm2_home:` sources that do not run though they

@@ -237,11 +237,12 @@ watch_look_tick(struct watch *w, int64_t now)
 	size_t n;
 	int64_t ms;
 	char *msg;
+	bool is_bytes;
 
 	if (now < w->look_due_ms)
 		return;
 	w->look_due_ms = now + WATCH_LOOK_MS;
-	msg = watch_check_full_disks(w->cfg, &n);
+	msg = watch_check_full_disks(w->cfg, &n, &is_bytes);
 	if (msg != NULL && n != w->full_disks)
 		log_warnx("%s", msg);
 	else if (msg == NULL && w->full_disks > 0)
