@@ -37,6 +37,7 @@
 #include "summary.h"
 #include "summary_view.h"
 #include "utf8_json.h"
+#include "watch_check.h"
 #include "webhook.h"
 #include "xmalloc.h"
 
@@ -133,7 +134,8 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
 }
 
 /* The text report's first lines when watch is not counting (V->blind),
- * or counts with another config (V->config_changed). */
+ * counts with another config (V->config_changed), or PM2 stamps in
+ * another zone (V->skewed). */
 static void
 cmd_summary_blind_text(const struct summary_view *v, FILE *fp)
 {
@@ -142,7 +144,9 @@ cmd_summary_blind_text(const struct summary_view *v, FILE *fp)
 		    v->blind);
 	if (v->config_changed != NULL)
 		fprintf(fp, "WARNING: %s\n", v->config_changed);
-	if (v->blind != NULL || v->config_changed != NULL)
+	if (v->skewed != NULL)
+		fprintf(fp, "WARNING: %s\n", v->skewed);
+	if (v->blind != NULL || v->config_changed != NULL || v->skewed != NULL)
 		fputc('\n', fp);
 }
 
@@ -253,8 +257,8 @@ cmd_summary(int argc, char **argv)
 	struct progress *progress;
 	bool is_written;
 	char *err, *body;
-	size_t body_len;
-	int64_t last_commit;
+	size_t body_len, nskewed;
+	int64_t last_commit, skew_ms;
 	int rc;
 	time_t now = time(NULL);
 
@@ -346,6 +350,9 @@ cmd_summary(int argc, char **argv)
 	    &view->blind);
 	view->config_changed = summary_config_changed(st, cfg->digest, sets,
 	    cfg->npattern_sets, cfg->path);
+	/* The rule check and watch use: the counts below sit that far off. */
+	view->skewed = watch_check_skewed_logs(cfg, st, false, &nskewed,
+	    &skew_ms);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

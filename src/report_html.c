@@ -523,12 +523,16 @@ report_html_write(const struct report_html *r, FILE *fp)
 		report_html_escs(fp, r->source);
 	}
 	fprintf(fp, "</p></header>\n");
-	if (r->blind != NULL || r->config_changed != NULL) {
-		/* Before anything: the figures below may be stale, or
-		 * counted by another config. */
+	if (r->blind != NULL || r->config_changed != NULL ||
+	    r->skewed != NULL) {
+		/* Before anything: the figures below may be stale, counted
+		 * by another config, or hours off. */
+		const char *msgs[] = { r->blind, r->config_changed,
+		    r->skewed };
+
 		fprintf(fp, "<section><div class=\"card\"><ul class=\"errors\">");
-		for (int i = 0; i < 2; i++) {
-			const char *msg = i == 0 ? r->blind : r->config_changed;
+		for (int i = 0; i < 3; i++) {
+			const char *msg = msgs[i];
 
 			if (msg == NULL)
 				continue;

@@ -67,6 +67,8 @@ struct report_html {
 					 * (summary: watch is down); or NULL */
 	const char	*config_changed;	/* summary: watch counts with
 					 * another config; or NULL */
+	const char	*skewed;	/* summary: PM2 stamps in another
+					   zone (watch_check_skewed_logs) */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

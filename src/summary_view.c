@@ -58,7 +58,8 @@ summary_view_json(const struct summary_view *v)
 	if (!report_probes_is_empty(v->probes))
 		json_object_set_new(root, "probes",
 		    report_probes_json(v->probes));
-	if (v->blind != NULL || v->config_changed != NULL) {
+	if (v->blind != NULL || v->config_changed != NULL ||
+	    v->skewed != NULL) {
 		json_t *o = json_object();
 
 		json_object_set_new(o, "running", json_boolean(v->blind ==
@@ -69,6 +70,9 @@ summary_view_json(const struct summary_view *v)
 		if (v->config_changed != NULL)
 			json_object_set_new(o, "config_changed",
 			    json_string(v->config_changed));
+		if (v->skewed != NULL)
+			json_object_set_new(o, "stamps",
+			    json_string(v->skewed));
 		json_object_set_new(root, "watch", o);
 	}
 	return root;
@@ -86,6 +90,7 @@ summary_view_free(struct summary_view *v)
 	report_probes_free(v->probes);
 	free(v->blind);
 	free(v->config_changed);
+	free(v->skewed);
 	free(v);
 }
 
@@ -102,4 +107,5 @@ summary_view_html(const struct summary_view *v, struct report_html *r)
 	r->probes = v->probes;
 	r->blind = v->blind;
 	r->config_changed = v->config_changed;
+	r->skewed = v->skewed;
 }

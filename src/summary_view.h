@@ -34,6 +34,9 @@ struct summary_view {
 	char		*config_changed;	/* malloc'd: watch counts with
 					 * another config than the one given
 					 * (summary_config_changed); or NULL */
+	char		*skewed;	/* malloc'd: PM2 stamps in another
+					 * zone, so the counts sit hours off
+					 * (watch_check_skewed_logs); or NULL */
 };
 
 /*
@@ -49,7 +52,8 @@ struct summary_view *summary_view_load(struct state *st,
 
 /* The document summary --json prints for V.  The caller owns it.  With
  * V->blind, "watch": {"running": false, "message": V->blind}; with
- * V->config_changed, "watch": {..., "config_changed": it}. */
+ * V->config_changed, "watch": {..., "config_changed": it}; with V->skewed,
+ * "watch": {..., "stamps": it}. */
 json_t *summary_view_json(const struct summary_view *v);
 
 /* Accepts NULL. */

@@ -28,6 +28,17 @@ else
 	sleep 3
 fi
 
+# summary says it first too, in every format (tester11).
+"$OMNIWATCH" summary -c "$CFG" > "$T/sum.txt"
+grep -q "^WARNING: $L: PM2 stamps its lines 5h00 behind" "$T/sum.txt" ||
+	fail "summary text: $(head -n 3 "$T/sum.txt")"
+"$OMNIWATCH" summary -c "$CFG" --json > "$T/sum.json"
+jget "$T/sum.json" .watch.stamps | grep -q "PM2 stamps its lines 5h00 behind" ||
+	fail "summary JSON: $(jq -c .watch "$T/sum.json")"
+"$OMNIWATCH" summary -c "$CFG" --format html -o "$T/sum.html"
+grep -q "PM2 stamps its lines 5h00 behind" "$T/sum.html" || fail "summary HTML"
+echo "ok: summary says it in text, JSON and HTML"
+
 echo "# emptied: nothing in the log tells now"
 : > "$L"
 assert_eq "$(run_check)" 1 "emptied: still a warning"
