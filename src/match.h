@@ -285,6 +285,13 @@ int match_sets_load(const char *config, char *const *names, size_t n,
  */
 uint64_t match_sets_digest(struct match_set *const *sets, size_t n);
 
+/*
+ * The digest match_set_load() would give the set file at PATH as it is
+ * now (a set's digest), into *DIGEST.  Returns 0, or -1 when it cannot be
+ * read.
+ */
+int match_set_file_digest(const char *path, uint64_t *digest);
+
 /* Frees N sets and the array.  Accepts NULL. */
 void match_sets_free(struct match_set **sets, size_t n);
 

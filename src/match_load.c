@@ -28,6 +28,8 @@
 #include "xmalloc.h"
 #include "yaml_load.h"
 
+static uint64_t match_text_digest(const char *);
+
 /* ---------------------------------------------------------------------
  * Loading.
  */
@@ -345,7 +347,7 @@ match_set_load(const char *path, char **err)
 	ld.doc = y.doc;
 	ld.set = xcalloc(1, sizeof(*ld.set));
 	ld.set->path = xstrdup(path);
-	ld.set->digest = fnv1a64(FNV1A64_INIT, y.text, strlen(y.text));
+	ld.set->digest = match_text_digest(y.text);
 	if (match_load_doc(&ld) != 0) {
 		*err = ld.err;
 		match_set_free(ld.set);
@@ -482,6 +484,28 @@ match_sets_load(const char *config, char *const *names, size_t n,
 		}
 	}
 	*sets = out;
+	return 0;
+}
+
+/* A set file's digest: FNV-1a of its text as read (match.h). */
+static uint64_t
+match_text_digest(const char *text)
+{
+	return fnv1a64(FNV1A64_INIT, text, strlen(text));
+}
+
+int
+match_set_file_digest(const char *path, uint64_t *digest)
+{
+	char *text, *err = NULL;
+	size_t len;
+
+	if (yaml_read(path, &text, &len, &err) != 0) {
+		free(err);
+		return -1;
+	}
+	*digest = match_text_digest(text);
+	free(text);
 	return 0;
 }
 

@@ -210,6 +210,14 @@ int state_meta_set(struct state *st, const char *key, int64_t value);
 int state_meta_get(struct state *st, const char *key, int64_t *value);
 
 /*
+ * Calls FN with each key of the meta table that starts with PREFIX, in
+ * key order, and its value.  Returns 0 (none, or no meta table yet), or
+ * -1 (logged).
+ */
+int state_meta_each(struct state *st, const char *prefix,
+    void (*fn)(void *ctx, const char *key, int64_t value), void *ctx);
+
+/*
  * The copies watch has read (tail_copy.c): that the copy with DEV, INO
  * was read when it was SIZE bytes long (on disk) with HEAD_CRC (crc32 of
  * its first bytes as stored), at NOW_MS, at the next commit (and known to

@@ -148,6 +148,27 @@ state_meta_get(struct state *st, const char *key, int64_t *value)
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
+int
+state_meta_each(struct state *st, const char *prefix,
+    void (*fn)(void *ctx, const char *key, int64_t value), void *ctx)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(state_db(st), "SELECT key, value FROM meta"
+	    " WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key", -1, &s,
+	    NULL) != SQLITE_OK)
+		return 0;	/* no table yet: nothing kept */
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(ctx, (const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1));
+	if (rc != SQLITE_DONE)
+		state_log(st, "read the facts about watch");
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The copies watch has read (tail_copy.c), created on first write. */
 static const char state_copies_schema[] =
 	"CREATE TABLE IF NOT EXISTS copies_read ("

@@ -171,11 +171,30 @@ summary_set_changed(struct state *st, struct match_set *const *sets,
 	return NULL;
 }
 
+/* The first set file watch recorded (at the path it read it from) that
+ * now holds other bytes: its path, malloc'd; PATH stays NULL else. */
+struct summary_own_set {
+	char		*path;
+};
+
+static void
+summary_own_set(void *arg, const char *key, int64_t recorded)
+{
+	struct summary_own_set *o = arg;
+	const char *path = key + strlen(SUMMARY_KEY_SET);
+	uint64_t now;
+
+	if (o->path == NULL && match_set_file_digest(path, &now) == 0 &&
+	    now != (uint64_t)recorded)
+		o->path = xstrdup(path);
+}
+
 char *
 summary_config_changed(struct state *st, uint64_t digest,
     struct match_set *const *sets, size_t nsets, const char *config_path)
 {
 	const struct match_set *set;
+	struct summary_own_set own = { NULL };
 	int64_t recorded;
 
 	if (state_meta_get(st, SUMMARY_KEY_CONFIG, &recorded) != 0)
@@ -185,6 +204,18 @@ summary_config_changed(struct state *st, uint64_t digest,
 		    "than %s as it is now (edited since watch read it, or "
 		    "another one's state_dir): reload watch (SIGHUP)",
 		    config_path);
+	/* Watch's own set files first, at the paths it read them from:
+	 * this process may find its sets elsewhere (another
+	 * OMNIWATCH_PATTERNS), unchanged while watch's were edited. */
+	(void)state_meta_each(st, SUMMARY_KEY_SET, summary_own_set, &own);
+	if (own.path != NULL) {
+		char *msg = xasprintf("watch counts with another pattern set "
+		    "than %s as it is now (edited since watch read it): "
+		    "reload watch (SIGHUP)", own.path);
+
+		free(own.path);
+		return msg;
+	}
 	if (state_meta_get(st, SUMMARY_KEY_SETS, &recorded) != 0 ||
 	    (uint64_t)recorded == match_sets_digest(sets, nsets))
 		return NULL;

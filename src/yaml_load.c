@@ -28,7 +28,7 @@
  * Reads all of PATH into *TEXT, NUL-ended: a regular file, or a pipe as
  * `-c <(generate-config)` gives; a named FIFO is refused, never waited on.
  */
-static int
+int
 yaml_read(const char *path, char **text, size_t *len, char **err)
 {
 	struct stat sb;

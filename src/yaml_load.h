@@ -38,6 +38,14 @@ struct yaml_doc {
 };
 
 /*
+ * Reads PATH's bytes as yaml_load() does (a regular file or a pipe, at
+ * most YAML_MAX_BYTES), NUL-terminated, into *TEXT (malloc'd) and *LEN
+ * (bytes).  Returns 0, or -1 with *ERR malloc'd ("PATH: cannot read:
+ * ...").
+ */
+int yaml_read(const char *path, char **text, size_t *len, char **err);
+
+/*
  * Reads and parses PATH with libfyaml's FLAGS (FYPCF_*; FYPCF_QUIET is
  * added).  Returns 0 with *Y filled (Y->doc is NULL for a file with no
  * document: empty, or comments only), or -1 with *ERR malloc'd: "PATH:

@@ -82,3 +82,26 @@ run_check > /dev/null
 out_lacks "pattern set" "check: an old state"
 "$OMNIWATCH" summary -c "$CFG" > "$T/s.txt"
 ! grep -q "pattern set than" "$T/s.txt" || fail "old state: said: $(cat "$T/s.txt")"
+
+echo "# watch's own set file edited, found unchanged elsewhere by this"
+echo "# process (another OMNIWATCH_PATTERNS, tester11): watch's path is read"
+mkdir -p "$T/watchs"
+cp "$T/error.yaml" "$T/watchs/error.yaml"
+"$OMNIWATCH" summary -c "$CFG" > /dev/null	# (a digest of $T/error.yaml)
+d=$(sqlite3 "$T/state/omniwatch.db" "SELECT value FROM meta WHERE key = 'pattern_digest:$T/error.yaml'")
+if [ -z "$d" ]; then
+	# The old-state case above removed the keys: put back watch's view.
+	start_watch
+	wait_for "the sets' digests kept" sh -c "[ -n \"\$(sqlite3 '$T/state/omniwatch.db' \"SELECT value FROM meta WHERE key = 'pattern_digest:$T/error.yaml'\")\" ]"
+	stop_watch
+	d=$(sqlite3 "$T/state/omniwatch.db" "SELECT value FROM meta WHERE key = 'pattern_digest:$T/error.yaml'")
+fi
+sqlite3 "$T/state/omniwatch.db" \
+    "INSERT OR REPLACE INTO meta (key, value) VALUES ('pattern_digest:$T/watchs/error.yaml', $d)"
+"$OMNIWATCH" summary -c "$CFG" > "$T/s.txt"
+! grep -q "pattern set than" "$T/s.txt" || fail "watch's copy unchanged: said: $(cat "$T/s.txt")"
+sed -i 's/ERROR/ERRORW/' "$T/watchs/error.yaml"
+"$OMNIWATCH" summary -c "$CFG" > "$T/s.txt"
+grep -q "^WARNING: watch counts with another pattern set than $T/watchs/error.yaml as it is now" "$T/s.txt" ||
+	fail "watch's own set edited: not said: $(head -n 3 "$T/s.txt")"
+echo "ok: watch's own set file, edited, is said"
