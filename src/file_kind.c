@@ -70,3 +70,13 @@ fail_errno:
 		close(fd);
 	return -1;
 }
+
+int
+file_open_noatime(const char *path, int flags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME | flags);
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	return fd;
+}

@@ -40,4 +40,15 @@ bool file_is_pipe(int fd, const struct stat *sb);
 int file_open_plain(const char *path, const char *name, const char *expected,
     bool pipe_ok, struct stat *sb, char **err);
 
+/*
+ * Opens PATH read-only (O_CLOEXEC, and FLAGS: O_NONBLOCK, O_NOCTTY...),
+ * without updating its access time where we may (O_NOATIME: open(2)
+ * allows it to the file's owner, or with CAP_FOWNER), else as usual.
+ * A log read while it is written has a new mtime at each read, so
+ * relatime(8) would write its inode back each time, and a user's atime
+ * is theirs: watch, and check's looks at the logs, leave it alone.
+ * Returns the descriptor, or -1 with errno.
+ */
+int file_open_noatime(const char *path, int flags);
+
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "path.h"
 #include "pm2_daemon.h"
 #include "pm2_life.h"
@@ -28,7 +29,7 @@
 static ssize_t
 pm2_life_slurp(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = file_open_noatime(path, O_NONBLOCK | O_NOCTTY);
 	ssize_t n;
 	int e;
 
@@ -97,7 +98,7 @@ pm2_life_last_event(const char *path, int64_t *ts_ms)
 	const char *p, *end;
 	off_t from;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = file_open_noatime(path, O_NONBLOCK | O_NOCTTY);
 
 	*ts_ms = STAMP_NONE;
 	if (fd < 0)

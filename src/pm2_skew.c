@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "pm2.h"
 #include "pm2_json.h"
 #include "pm2_skew.h"
@@ -109,7 +110,7 @@ pm2_skew_file(const char *path, struct pm2_skew *sk)
 	off_t from;
 	ssize_t n;
 	enum pm2_skew_verdict v = PM2_SKEW_UNTOLD;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = file_open_noatime(path, O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
 		return PM2_SKEW_UNTOLD;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_kind.h"
 #include "log.h"
 #include "pm2.h"
 #include "pm2_dump.h"
@@ -284,19 +285,14 @@ tail_refused_free(struct tail *t)
 
 /*
  * Opens PATH to follow it, without updating its access time where we may
- * (O_NOATIME: open(2) allows it to the file's owner, or with
- * CAP_FOWNER).  A file being written has a new mtime at each of our
- * reads, so relatime(8) would write its inode back once per read: that
- * was a third of what reading cost.  Others open it as usual.
+ * (file_open_noatime): a file being written has a new mtime at each of
+ * our reads, so relatime(8) would write its inode back once per read:
+ * that was a third of what reading cost.
  */
 static int
 tail_open_fd(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOATIME);
-
-	if (fd < 0 && errno == EPERM)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	return fd;
+	return file_open_noatime(path, 0);
 }
 
 /* Opens PATH; returns the new file positioned at OFFSET, or NULL. */

@@ -28,6 +28,13 @@ else
 	sleep 3
 fi
 
+# Its look at the log reads it without touching its access time, as
+# watch's reads do (O_NOATIME; relatime would set it, the atime being
+# older than the mtime).
+touch -a -d '2000-01-01 00:00:00 UTC' "$L"
+run_check > /dev/null
+assert_eq "$(stat -c %X "$L")" 946684800 "check's look leaves the log's atime alone"
+
 # summary says it first too, in every format (tester11).
 "$OMNIWATCH" summary -c "$CFG" > "$T/sum.txt"
 grep -q "^WARNING: $L: PM2 stamps its lines 5h00 behind" "$T/sum.txt" ||
