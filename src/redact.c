@@ -363,11 +363,13 @@ redact_coded_value(const char *p, size_t len, size_t j, size_t *vs,
 /*
  * After the key word ending at E: the separator and the value.  Returns
  * true with the value in [*VS, *VE) and the scan's next position in *NEXT,
- * or false when no value follows.
+ * or false when no value follows.  *IS_OPEN: the value was opened by a
+ * quote that LEN came before the close of, so a longer text may hold more
+ * of it.
  */
 static bool
 redact_key_value(const char *p, size_t len, size_t ks, size_t e,
-    size_t *vs, size_t *ve, size_t *next)
+    size_t *vs, size_t *ve, size_t *next, bool *is_open)
 {
 	bool is_dotted = memchr(p + ks, '.', e - ks) != NULL;
 	size_t j = e, n, bs = 0, close;
@@ -375,6 +377,7 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 	char sep;
 	int c, kind, k2;
 
+	*is_open = false;
 	/* The key's closing quote, escapes of it, blanks, in any spelling. */
 	for (size_t junk = 0; j < len && junk < REDACT_SEP_JUNK; junk++) {
 		c = redact_code_at(p, len, j, &n, &kind);
@@ -412,10 +415,13 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 		*vs = j + bs + 1;
 		*ve = redact_quoted_end(p, len, *vs, p[j + bs], bs, &close);
 		*next = *ve + close;
+		*is_open = close == 0 && *ve == len;
 		return *ve > *vs;
 	}
-	if (redact_coded_value(p, len, j, vs, ve, next))
+	if (redact_coded_value(p, len, j, vs, ve, next)) {
+		*is_open = *next == *ve && *ve == len;
 		return *ve > *vs;
+	}
 	bs = 0;
 	while (redact_pct(p, len, j + 3 * bs) == '\\')
 		bs++;
@@ -424,6 +430,7 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 		*vs = j + 3 * (bs + 1);
 		*ve = redact_pct_quoted_end(p, len, *vs, c, bs, &close);
 		*next = *ve + close;
+		*is_open = close == 0 && *ve == len;
 		return *ve > *vs;
 	}
 	/* An object or a list is not a value: its keys come one by one. */
@@ -482,19 +489,25 @@ redact_is_jwt(const char *p, size_t len)
 
 /*
  * Appends [START, LEN) of P to OUT with the built-in rule's secrets
- * replaced; nothing at or past LEN is looked at.  IS_USER: the part is the
- * user of a URL whose password goes, looked at for pairs of its own
- * ("https://a_token=x:pw@host" leaves neither x nor pw).
+ * replaced, and returns LEN.  IS_USER: the part is the user of a URL whose
+ * password goes, looked at for pairs of its own ("https://a_token=x:pw@host"
+ * leaves neither x nor pw).  A quote opened there and not closed before
+ * LEN is not the user's to end: its value runs on in the whole text (of
+ * FULL bytes), as it would without the URL, over the password to its
+ * close or the end of the line; then what was appended runs to that
+ * value's end, which is returned.  Without this, a second pass, which no
+ * longer sees a URL in "a_token='[REDACTED][REDACTED]@host", would take
+ * more than the first.
  */
-static void
-redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
-    struct redact_buf *out)
+static size_t
+redact_scan_part(const char *p, size_t start, size_t len, size_t full,
+    bool is_user, struct redact_buf *out)
 {
 	size_t i = start, copied = start;
 
 	while (i < len) {
-		size_t ws, we, vs = 0, ve = 0, next = 0, n;
-		bool found = false, is_basic;
+		size_t ws, we, vs = 0, ve = 0, next = 0, n, end;
+		bool found = false, is_basic, is_open = false;
 
 		if (!is_user && (n = redact_scheme_sep(p, len, i)) > 0) {
 			if (!redact_userinfo(p, len, i, n, &vs, &ve)) {
@@ -502,8 +515,12 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 				continue;
 			}
 			redact_put(out, p + copied, i + n - copied);
-			redact_scan_part(p, i + n, vs, true, out);
-			redact_put(out, REDACT_MARK, strlen(REDACT_MARK));
+			end = redact_scan_part(p, i + n, vs, len, true, out);
+			if (end == vs)
+				redact_put(out, REDACT_MARK,
+				    strlen(REDACT_MARK));
+			else
+				ve = end;	/* the user's value took it */
 			copied = i = ve;
 			continue;
 		} else if (!redact_is_word((unsigned char)p[i])) {
@@ -541,10 +558,18 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 			}
 			if (!found && redact_is_key(p + ws, we - ws))
 				found = redact_key_value(p, len, ws, we, &vs,
-				    &ve, &next);
+				    &ve, &next, &is_open);
 			if (!found) {
 				i = we;
 				continue;
+			}
+			if (is_user && is_open && full > len) {
+				(void)redact_key_value(p, full, ws, we, &vs,
+				    &ve, &next, &is_open);
+				redact_put(out, p + copied, vs - copied);
+				redact_put(out, REDACT_MARK,
+				    strlen(REDACT_MARK));
+				return ve;
 			}
 		}
 		redact_put(out, p + copied, vs - copied);
@@ -553,6 +578,7 @@ redact_scan_part(const char *p, size_t start, size_t len, bool is_user,
 		i = next > i ? next : i + 1;
 	}
 	redact_put(out, p + copied, len - copied);
+	return len;
 }
 
 /* Copies (P, LEN) into OUT with the built-in rule's secrets replaced. */
@@ -561,7 +587,7 @@ redact_scan(const char *p, size_t len, struct redact_buf *out)
 {
 	out->len = 0;
 	redact_put(out, "", 0);
-	redact_scan_part(p, 0, len, false, out);
+	(void)redact_scan_part(p, 0, len, len, false, out);
 }
 
 /* ---------------------------------------------------------------------

@@ -541,6 +541,28 @@ test_pwd_and_basic(void **state)
 	rd_is(NULL, "['basic YTpiYzEyMzQ1Ng==']", "['basic [REDACTED]']");
 }
 
+/*
+ * A quote opened in a URL's user and not closed there (found by
+ * fuzz_redact): its value runs on over the password, to its close or the
+ * end of the line, as it would without the URL, so that a second pass,
+ * which sees no URL left, takes nothing more.
+ */
+static void
+test_user_quote_open(void **state)
+{
+	rd_is(NULL, "x https://a_token='x:pw@host/x y",
+	    "x https://a_token='[REDACTED]");
+	rd_is(NULL, "https://a_token='x:pw@host/x' y",
+	    "https://a_token='[REDACTED]' y");
+	rd_is(NULL, "https://a_token=%27x:pw@host/x y",
+	    "https://a_token=%27[REDACTED] y");
+	/* Closed inside the user: the password goes on its own. */
+	rd_is(NULL, "https://a_token='x':pw@host/x y",
+	    "https://a_token='[REDACTED]':[REDACTED]@host/x y");
+	rd_is(NULL, "https://a_token=x:pw@host/x y",
+	    "https://a_token=[REDACTED][REDACTED]@host/x y");
+}
+
 int
 main(void)
 {
@@ -558,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_generated_query),
 		cmocka_unit_test(test_not_over_redacted),
 		cmocka_unit_test(test_pwd_and_basic),
+		cmocka_unit_test(test_user_quote_open),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
