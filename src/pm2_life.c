@@ -46,16 +46,21 @@ pm2_life_slurp(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* When process PID began, ms since the epoch, by /proc; STAMP_NONE when
- * /proc cannot tell (not mounted, or outside watch's sandbox). */
+/*
+ * When process PID began, ms since the epoch, and its state letter
+ * (proc(5), /proc/PID/stat field 3: 'T' stopped by a signal, 't' by a
+ * tracer, 'Z' a zombie...), by /proc.  STAMP_NONE and '?' when /proc
+ * cannot tell (not mounted, or outside watch's sandbox).
+ */
 static int64_t
-pm2_life_start_ms(pid_t pid)
+pm2_life_proc(pid_t pid, char *state)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long ticks = 0;
 	long hz = sysconf(_SC_CLK_TCK);
 	struct timespec boot;
 
+	*state = '?';
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	if (hz <= 0 || pm2_life_slurp(path, buf, sizeof(buf)) <= 0 ||
 	    (p = strrchr(buf, ')')) == NULL)
@@ -67,6 +72,8 @@ pm2_life_start_ms(pid_t pid)
 
 		while (*p == ' ')
 			p++;
+		if (field == 3)
+			*state = *p;
 		if (field == 22) {
 			errno = 0;
 			ticks = strtoull(p, &end, 10);
@@ -174,6 +181,7 @@ pm2_life_read(const char *pm2_home, struct pm2_life *out)
 	long pid;
 	int64_t written_ms, start_ms, ts;
 	bool is_alive = false;
+	char state = '?';
 
 	memset(out, 0, sizeof(*out));
 	out->status = PM2_LIFE_UNKNOWN;
@@ -199,7 +207,7 @@ pm2_life_read(const char *pm2_home, struct pm2_life *out)
 		    st.st_mtim.tv_nsec / 1000000;
 		is_alive = kill(out->pid, 0) == 0 || errno == EPERM;
 		if (is_alive) {
-			start_ms = pm2_life_start_ms(out->pid);
+			start_ms = pm2_life_proc(out->pid, &state);
 			/* The daemon wrote pm2.pid after it began; a
 			 * process that began later reuses its pid. */
 			if (start_ms != STAMP_NONE && start_ms > written_ms +
@@ -207,11 +215,17 @@ pm2_life_read(const char *pm2_home, struct pm2_life *out)
 				is_alive = false;
 				out->is_reused = true;
 			}
+			/* A zombie answers kill(2) but is dead: a daemon
+			 * killed under a parent that does not reap (a
+			 * container's PID 1). */
+			if (state == 'Z' || state == 'X')
+				is_alive = false;
 		}
 	}
 	free(path);
 	if (is_alive) {
-		out->status = PM2_LIFE_RUNNING;
+		out->status = state == 'T' || state == 't' ?
+		    PM2_LIFE_SUSPENDED : PM2_LIFE_RUNNING;
 		return;
 	}
 	/* Read after the pid: `pm2 kill` logs its stop before it exits. */
@@ -235,6 +249,13 @@ pm2_life_describe(const char *pm2_home, const struct pm2_life *l)
 	char when[STAMP_BUFLEN + 8] = "";
 
 	switch (l->status) {
+	case PM2_LIFE_SUSPENDED:
+		return xasprintf("PM2's daemon for %s (pid %ld) is suspended "
+		    "(state T in /proc/%ld/stat: SIGSTOP, or a debugger): it "
+		    "reads nothing from its apps, so their output is not "
+		    "logged, and they block once their pipes fill; nothing "
+		    "can be counted; resume it (kill -CONT %ld)", pm2_home,
+		    (long)l->pid, (long)l->pid, (long)l->pid);
 	case PM2_LIFE_GONE:
 		return xasprintf("PM2's daemon for %s is gone (pid %ld in "
 		    "pm2.pid %s) and pm2.log does not say it stopped: killed "

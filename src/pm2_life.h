@@ -28,7 +28,13 @@
  * of it, and a dead daemon leaves the socket file refusing.  Pid reuse: a process
  * under that pid that began more than PM2_LIFE_REUSE_SLACK_MS after
  * pm2.pid was written is not the daemon (/proc/PID/stat's start time; left
- * out where /proc cannot be read, as in watch's sandbox).
+ * out where /proc cannot be read, as in watch's sandbox).  By the same
+ * /proc/PID/stat (proc(5)): a zombie is dead, and a daemon in state T
+ * (SIGSTOP, SIGTSTP, a debugger) is suspended: a Unix socket's backlog
+ * still takes connects, but it reads nothing from its apps' pipes, so
+ * nothing is logged, and the apps block in write(2) once a pipe's 64 KiB
+ * are full (Node writes to pipes synchronously on Linux: Node's
+ * process.stdout docs, "A note on process I/O").
  */
 #ifndef OMNIWATCH_PM2_LIFE_H
 #define OMNIWATCH_PM2_LIFE_H
@@ -46,6 +52,7 @@ enum pm2_life_status {
 	PM2_LIFE_RUNNING,
 	PM2_LIFE_STOPPED,	/* stopped on purpose, by pm2.log */
 	PM2_LIFE_GONE,		/* pm2.pid names a dead pid, no stop logged */
+	PM2_LIFE_SUSPENDED,	/* it runs, but stopped by a signal */
 };
 
 struct pm2_life {

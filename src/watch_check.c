@@ -555,7 +555,8 @@ watch_check_pm2_daemons(const struct config *cfg, bool *is_gone)
 		pm2_life_read(home, &l);
 		if ((one = pm2_life_describe(home, &l)) == NULL)
 			continue;
-		*is_gone |= l.status == PM2_LIFE_GONE;
+		*is_gone |= l.status == PM2_LIFE_GONE ||
+		    l.status == PM2_LIFE_SUSPENDED;
 		next = xasprintf("%s%s%s", msg != NULL ? msg : "",
 		    msg != NULL ? "; " : "", one);
 		free(msg);

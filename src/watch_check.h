@@ -113,8 +113,8 @@ char *watch_check_full_disks(const struct config *cfg, size_t *nfull,
  * should (pm2_life.h): what to say of them, one sentence per home joined
  * by "; " (malloc'd), or NULL when every daemon runs (or nothing can be
  * told).  *IS_GONE is true when one is gone without stopping (killed or
- * crashed: check is CRITICAL), false when all of those named were stopped
- * on purpose (WARNING).  watch warns of it at start and when it changes,
+ * crashed) or is suspended (SIGSTOP): check is CRITICAL; false when all
+ * of those named were stopped on purpose (WARNING).  watch warns of it at start and when it changes,
  * every WATCH_PM2_LIFE_MS.
  */
 char *watch_check_pm2_daemons(const struct config *cfg, bool *is_gone);

@@ -5,8 +5,9 @@
 # fake PM2_HOME: pm2.pid naming a process of the test (a live daemon), then
 # one the test killed and waited for (a dead one), one whose pid a later
 # process holds (reused), and a clean `pm2 kill` (pm2.pid removed, "PM2
-# successfully stopped" in pm2.log), which is WARNING.  watch says each
-# change.  tests/pm2/pm2_dead.sh does the same with real PM2.
+# successfully stopped" in pm2.log), which is WARNING.  A daemon suspended
+# by SIGSTOP (it logs nothing) and a zombie one are CRITICAL.  watch says
+# each change.  tests/pm2/pm2_dead.sh does the same with real PM2.
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 . "$top_srcdir/tests/check-lib.sh"
@@ -81,6 +82,38 @@ printf '%s' "$live" > "$W/pm2.pid"
 touch -d '-1 hour' "$W/pm2.pid"
 assert_eq "$(run_check)" 2 "a reused pid: critical"
 out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W is gone (pid $live in pm2.pid now names another process)" "the reuse named"
+kill "$live"
+wait "$live" 2>/dev/null || true
+live=
+
+echo "# the daemon suspended (SIGSTOP): it runs, but logs nothing"
+daemon_up
+kill -STOP "$live"
+assert_eq "$(run_check)" 2 "PM2's daemon suspended: critical"
+out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W (pid $live) is suspended (state T in /proc/$live/stat: SIGSTOP, or a debugger).*resume it (kill -CONT $live)" "the pid and the fix named"
+kill -CONT "$live"
+assert_eq "$(run_check)" 0 "resumed: ok"
+kill "$live"
+wait "$live" 2>/dev/null || true
+live=
+
+echo "# the daemon killed under a parent that does not reap it: a zombie"
+rm -f "$W/pm2.pid"
+python3 -c '
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(pid))
+time.sleep(300)' "$W/pm2.pid" &
+live=$!
+wait_for "the zombie's pid in pm2.pid" test -s "$W/pm2.pid"
+zombie=$(cat "$W/pm2.pid")
+is_zombie() { [ "$(sed 's/.*) //' "/proc/$zombie/stat" | cut -c1)" = Z ]; }
+wait_for "the zombie" is_zombie
+assert_eq "$(run_check)" 2 "a zombie daemon: critical"
+out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W is gone (pid $zombie in pm2.pid is not running)" "the zombie is dead"
 kill "$live"
 wait "$live" 2>/dev/null || true
 live=
