@@ -55,13 +55,49 @@ pm2_skew_wall_ms(int64_t ms)
 	return (int64_t)timegm(&tm) * 1000 + (ms - (int64_t)t * 1000);
 }
 
+/*
+ * Is an offset from UTC of MIN minutes one that some zone uses, standard
+ * or summer time?  Every whole hour from UTC-12 to UTC+14 is, and these
+ * others (IANA tzdata 2024, zones in use): Marquesas -9:30, Newfoundland
+ * -3:30 and -2:30, Iran +3:30, Afghanistan +4:30, India +5:30, Nepal
+ * +5:45, Myanmar +6:30, Eucla +8:45, Central Australia +9:30 and +10:30
+ * (with Lord Howe), Chatham +12:45 and +13:45.  Two thirds of the
+ * multiples of 15 minutes are no zone's, so a gap of one (a file touched
+ * long after its last stamp) is not taken for a zone.
+ */
+static bool
+pm2_skew_is_zone(int64_t min)
+{
+	static const int16_t odd[] = { -570, -210, -150, 210, 270, 330, 345,
+	    390, 525, 570, 630, 765, 825 };
+
+	if (min % 60 == 0)
+		return min >= -12 * 60 && min <= 14 * 60;
+	for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++)
+		if (odd[i] == min)
+			return true;
+	return false;
+}
+
+/* The local clock's offset from UTC at MS, in minutes (tm_gmtoff). */
+static int64_t
+pm2_skew_local_offset_min(int64_t ms)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return (int64_t)tm.tm_gmtoff / 60;
+}
+
 enum pm2_skew_verdict
 pm2_skew_judge(const char *p, size_t len, bool at_start, int64_t written_ms,
     struct pm2_skew *sk)
 {
 	struct pm2_json j = { NULL, 0 };
 	size_t end = len;
-	int64_t ms = STAMP_NONE, d, q;
+	int64_t ms = STAMP_NONE, d, q, late;
 	bool found = false;
 
 	/* A line still being written has no LF yet. */
@@ -88,8 +124,18 @@ pm2_skew_judge(const char *p, size_t len, bool at_start, int64_t written_ms,
 		return PM2_SKEW_AGREES;
 	q = (d >= 0 ? d + PM2_SKEW_STEP_MS / 2 : d - PM2_SKEW_STEP_MS / 2) /
 	    PM2_SKEW_STEP_MS * PM2_SKEW_STEP_MS;
+	/* How much later than its stamp the write came: no earlier than
+	 * the file system's coarse clock allows, no later than the queue
+	 * of PM2's stream and the stamp's own resolution (a format without
+	 * seconds reads up to a minute early) allow. */
+	late = q - d;
 	if (q == 0 || q > PM2_SKEW_MAX_MS || q < -PM2_SKEW_MAX_MS ||
-	    d - q > PM2_SKEW_SLACK_MS || q - d > PM2_SKEW_SLACK_MS)
+	    late < -PM2_SKEW_EARLY_MS || late > PM2_SKEW_LATE_MS +
+	    (ms % (60 * 1000) == 0 ? 60 * 1000 : 1000))
+		return PM2_SKEW_UNTOLD;
+	/* PM2's zone is ours moved by Q: it must be one that exists. */
+	if (!pm2_skew_is_zone(pm2_skew_local_offset_min(written_ms) +
+	    q / (60 * 1000)))
 		return PM2_SKEW_UNTOLD;
 	/* The stamp reads as the local clock read when it was written: the
 	 * hour a summer time ends, which the stamp cannot tell twice. */

@@ -19,7 +19,12 @@
  * the write that the unstamped lines after it belong to, in cluster
  * mode).  The two agree to a second or two; a time zone puts them a
  * multiple of 15 minutes apart (every zone offset is one, UTC-12 to
- * UTC+14).  Anything else (no stamp, a stamp with its zone, a stamp of
+ * UTC+14), the write no more than PM2_SKEW_LATE_MS after its stamp (a
+ * minute more when the stamp has no seconds), and PM2's zone, ours moved
+ * by that much, one that exists (pm2_skew_is_zone): a file touched a
+ * while after its last write, whose gap is whatever it is, is seldom
+ * taken for a zone (about 1 touch in 60 gapped by more than 15 minutes).
+ * Anything else (no stamp, a stamp with its zone, a stamp of
  * another date order, a file touched since) tells nothing and is not a
  * skew; nor is a stamp that reads the same on the local clock at the
  * time of the write (the hour a summer time ends repeats, and mktime(3)
@@ -34,7 +39,10 @@
 
 #define PM2_SKEW_TAIL_BYTES	(16 * 1024)	/* a log's end, read */
 #define PM2_SKEW_STEP_MS	(15 * 60 * 1000)	/* zone offsets */
-#define PM2_SKEW_SLACK_MS	(2 * 60 * 1000)	/* stamp to write */
+#define PM2_SKEW_SLACK_MS	(2 * 60 * 1000)	/* stamp to write, agreeing */
+#define PM2_SKEW_LATE_MS	(30 * 1000)	/* a zone away: a write after
+						   its stamp, at most */
+#define PM2_SKEW_EARLY_MS	1000	/* a write's mtime before its stamp */
 #define PM2_SKEW_MAX_MS		(26 * 60 * 60 * 1000LL)	/* UTC-12..+14 */
 
 struct pm2_skew {
@@ -56,8 +64,10 @@ enum pm2_skew_verdict {
  * and is not read), against WRITTEN_MS, the time of the log's last write
  * (ms since the epoch).  A cut last line is left out.  PM2_SKEW_OFF, with
  * *SK filled, when the two are a whole number of zone steps apart (one at
- * least, PM2_SKEW_MAX_MS at most, within PM2_SKEW_SLACK_MS) and the stamp
- * does not read the same on the local clock as the write.
+ * least, PM2_SKEW_MAX_MS at most, the write from PM2_SKEW_EARLY_MS before
+ * to PM2_SKEW_LATE_MS after its stamp), PM2's zone so found is one that
+ * exists, and the stamp does not read the same on the local clock as the
+ * write.  The local zone is the process's (TZ, localtime(3)).
  */
 enum pm2_skew_verdict pm2_skew_judge(const char *p, size_t len,
     bool at_start, int64_t written_ms, struct pm2_skew *sk);

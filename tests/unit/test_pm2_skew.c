@@ -61,7 +61,7 @@ test_skew_time_layout(void **state)
 {
 	const char *log = "2026-12-07T10:00:00: [http] GET /\n"
 	    "2026-12-07T10:00:01: [http] GET /health\n";
-	int64_t t0 = ps_t0();
+	int64_t t0 = ps_t0(), ms;
 	struct pm2_skew sk;
 
 	(void)state;
@@ -76,9 +76,21 @@ test_skew_time_layout(void **state)
 	/* PM2 in UTC+9 (Tokyo). */
 	assert_true(ps_judge(log, true, t0 - 9 * HOUR_MS + 400, &sk));
 	assert_int_equal(sk.skew_ms, 9 * HOUR_MS);
-	/* Nepal against India: 15 minutes. */
-	assert_true(ps_judge(log, true, t0 - 15 * MIN_MS, &sk));
+	/* Nepal (UTC+5:45) against India (UTC+5:30): 15 minutes. */
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	assert_true(stamp_parse("2026-12-07T10:00:01", 19, &ms) > 0);
+	assert_true(ps_judge(log, true, ms - 15 * MIN_MS + 200, &sk));
 	assert_int_equal(sk.skew_ms, 15 * MIN_MS);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* Read in UTC, that is UTC+0:15, which no zone is: a gap. */
+	assert_false(ps_judge(log, true, t0 - 15 * MIN_MS, &sk));
+	assert_false(ps_judge(log, true, t0 + 3 * HOUR_MS + 15 * MIN_MS,
+	    &sk));
+	/* UTC-3:30 (Newfoundland) is one. */
+	assert_true(ps_judge(log, true, t0 + 3 * HOUR_MS + 30 * MIN_MS,
+	    &sk));
 	/* UTC+5:45 against UTC, a second late. */
 	assert_true(ps_judge(log, true, t0 - (5 * HOUR_MS + 45 * MIN_MS) +
 	    1000, &sk));
@@ -88,6 +100,34 @@ test_skew_time_layout(void **state)
 	assert_false(ps_judge(log, true, t0 - 40 * MIN_MS, &sk));
 	/* Past every zone: not a zone either. */
 	assert_false(ps_judge(log, true, t0 + 30 * HOUR_MS, &sk));
+	/* A file touched 5 hours and 45 seconds after its last write: the
+	 * write came later than PM2's queue holds a stamped chunk, so the
+	 * gap is not a zone (a 2-minute slack took a touch in four, gapped
+	 * by more than 13 minutes, for one). */
+	assert_false(ps_judge(log, true, t0 + 5 * HOUR_MS + 45 * 1000, &sk));
+	assert_false(ps_judge(log, true, t0 + 5 * HOUR_MS - 2000, &sk));
+	assert_true(ps_judge(log, true, t0 + 5 * HOUR_MS + 20 * 1000, &sk));
+}
+
+/* A log_date_format without seconds reads up to a minute early. */
+static void
+test_skew_minutes_only(void **state)
+{
+	const char *log = "2026-12-07T10:00: [http] GET /\n";
+	int64_t ms, t0;
+	struct pm2_skew sk;
+
+	(void)state;
+	assert_true(stamp_parse("2026-12-07T10:00:00Z", 20, &t0) > 0);
+	if (stamp_parse_pm2_prefix(log, strlen(log), &ms) == 0 ||
+	    ms != t0) {
+		print_message("skip: stamps without seconds are not read\n");
+		return;
+	}
+	assert_true(ps_judge(log, true, t0 + 2 * HOUR_MS + 55 * 1000, &sk));
+	assert_int_equal(sk.skew_ms, -2 * HOUR_MS);
+	assert_false(ps_judge(log, true, t0 + 2 * HOUR_MS + 100 * 1000,
+	    &sk));
 }
 
 /* Cluster mode: the stamp is on each write's first line only. */
@@ -233,6 +273,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_skew_time_layout),
+		cmocka_unit_test(test_skew_minutes_only),
 		cmocka_unit_test(test_skew_cluster_layout),
 		cmocka_unit_test(test_skew_json_layout),
 		cmocka_unit_test(test_skew_nothing_tells),
