@@ -489,19 +489,20 @@ redact_is_jwt(const char *p, size_t len)
 
 /*
  * Appends [START, LEN) of P to OUT with the built-in rule's secrets
- * replaced, and returns LEN.  IS_USER: the part is the user of a URL whose
- * password goes, looked at for pairs of its own ("https://a_token=x:pw@host"
- * leaves neither x nor pw).  A quote opened there and not closed before
- * LEN is not the user's to end: its value runs on in the whole text (of
- * FULL bytes), as it would without the URL, over the password to its
- * close or the end of the line; then what was appended runs to that
- * value's end, which is returned.  Without this, a second pass, which no
- * longer sees a URL in "a_token='[REDACTED][REDACTED]@host", would take
- * more than the first.
+ * replaced, and returns LEN.  AT, when not 0: the part is the user of a
+ * URL whose password goes, up to the '@' at AT, looked at for pairs of
+ * its own ("https://a_token=x:pw@host" leaves neither x nor pw).  A quote
+ * opened there and not closed before LEN is not the user's to end: its
+ * value runs on in the whole text (of FULL bytes), as it would without
+ * the URL, over the password to its close, or to the end of the line when
+ * it closes inside the password (which goes whole, its quote with it);
+ * then what was appended runs to that value's end, which is returned.
+ * Without this, a second pass, which no longer sees a URL in
+ * "a_token='[REDACTED][REDACTED]@host", would take more than the first.
  */
 static size_t
 redact_scan_part(const char *p, size_t start, size_t len, size_t full,
-    bool is_user, struct redact_buf *out)
+    size_t at, struct redact_buf *out)
 {
 	size_t i = start, copied = start;
 
@@ -509,13 +510,13 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 		size_t ws, we, vs = 0, ve = 0, next = 0, n, end;
 		bool found = false, is_basic, is_open = false;
 
-		if (!is_user && (n = redact_scheme_sep(p, len, i)) > 0) {
+		if (at == 0 && (n = redact_scheme_sep(p, len, i)) > 0) {
 			if (!redact_userinfo(p, len, i, n, &vs, &ve)) {
 				i += n;
 				continue;
 			}
 			redact_put(out, p + copied, i + n - copied);
-			end = redact_scan_part(p, i + n, vs, len, true, out);
+			end = redact_scan_part(p, i + n, vs, len, ve, out);
 			if (end == vs)
 				redact_put(out, REDACT_MARK,
 				    strlen(REDACT_MARK));
@@ -563,9 +564,12 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 				i = we;
 				continue;
 			}
-			if (is_user && is_open && full > len) {
+			if (at != 0 && is_open && full > len) {
 				(void)redact_key_value(p, full, ws, we, &vs,
 				    &ve, &next, &is_open);
+				if (next <= at)
+					while (ve < full && p[ve] != '\n')
+						ve++;
 				redact_put(out, p + copied, vs - copied);
 				redact_put(out, REDACT_MARK,
 				    strlen(REDACT_MARK));
@@ -587,7 +591,7 @@ redact_scan(const char *p, size_t len, struct redact_buf *out)
 {
 	out->len = 0;
 	redact_put(out, "", 0);
-	(void)redact_scan_part(p, 0, len, len, false, out);
+	(void)redact_scan_part(p, 0, len, len, 0, out);
 }
 
 /* ---------------------------------------------------------------------

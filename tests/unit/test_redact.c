@@ -556,6 +556,10 @@ test_user_quote_open(void **state)
 	    "https://a_token='[REDACTED]' y");
 	rd_is(NULL, "https://a_token=%27x:pw@host/x y",
 	    "https://a_token=%27[REDACTED] y");
+	/* Closed inside the password, which goes whole: its quote with it,
+	 * so the value runs to the end of the line. */
+	rd_is(NULL, "https://a_token='x:'pw@host/x y",
+	    "https://a_token='[REDACTED]");
 	/* Closed inside the user: the password goes on its own. */
 	rd_is(NULL, "https://a_token='x':pw@host/x y",
 	    "https://a_token='[REDACTED]':[REDACTED]@host/x y");
