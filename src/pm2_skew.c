@@ -204,3 +204,39 @@ pm2_skew_describe(const char *path, const char *more,
 	    "'YYYY-MM-DD HH:mm:ss Z'" : ", or have PM2 write the zone "
 	    "(log_date_format 'YYYY-MM-DD HH:mm:ss Z')");
 }
+
+void
+pm2_skew_tally_file(struct pm2_skew_tally *t, const char *path)
+{
+	struct pm2_skew sk;
+
+	switch (pm2_skew_file(path, &sk)) {
+	case PM2_SKEW_AGREES:
+		t->nagree++;
+		break;
+	case PM2_SKEW_OFF:
+		if (t->n++ == 0) {
+			t->first = xstrdup(path);
+			t->sk = sk;
+		}
+		break;
+	case PM2_SKEW_UNTOLD:
+		break;
+	}
+}
+
+char *
+pm2_skew_tally_describe(struct pm2_skew_tally *t)
+{
+	char more[64] = "", *msg;
+
+	if (t->n == 0)
+		return NULL;
+	if (t->n > 1)
+		snprintf(more, sizeof(more), " (and %zu more %s)", t->n - 1,
+		    t->n == 2 ? "log" : "logs");
+	msg = pm2_skew_describe(t->first, more, &t->sk);
+	free(t->first);
+	t->first = NULL;
+	return msg;
+}

@@ -79,6 +79,23 @@ enum pm2_skew_verdict pm2_skew_judge(const char *p, size_t len,
  */
 enum pm2_skew_verdict pm2_skew_file(const char *path, struct pm2_skew *sk);
 
+/* Logs judged one by one (pm2_skew_tally_file), and the first skewed. */
+struct pm2_skew_tally {
+	char		*first;		/* malloc'd: its path, or NULL */
+	struct pm2_skew	 sk;		/* its skew */
+	size_t		 n;		/* logs a zone away */
+	size_t		 nagree;	/* logs whose stamps agree */
+};
+
+/* Judges the log at PATH (pm2_skew_file) into T, which starts zeroed. */
+void pm2_skew_tally_file(struct pm2_skew_tally *t, const char *path);
+
+/*
+ * What to say of T's skewed logs (pm2_skew_describe of the first, with
+ * how many more), malloc'd, or NULL when none is.  Frees T's path.
+ */
+char *pm2_skew_tally_describe(struct pm2_skew_tally *t);
+
 /*
  * What to say of SK, found in the log at PATH (MORE follows the path:
  * "", or " (and 2 more logs)"): the offset ("5h00 behind"), the two

@@ -16,6 +16,7 @@
 #include "path.h"
 #include "pm2.h"
 #include "pm2_dump.h"
+#include "pm2_skew.h"
 #include "scan.h"
 #include "scan_int.h"
 #include "xmalloc.h"
@@ -256,7 +257,8 @@ scan_list_dir(struct scan_list *l, const char *path, bool is_home)
 	if (n > 1)
 		qsort(entries, n, sizeof(*entries), scan_entry_cmp);
 	for (size_t i = 0; i < n; i++) {
-		scan_list_add(l, entries[i].path);
+		scan_list_add(l, entries[i].path)->is_live =
+		    !entries[i].name.is_rotated;
 		free(entries[i].path);
 		pm2_log_name_release(&entries[i].name);
 	}
@@ -371,6 +373,7 @@ scan_list_dump(struct scan_list *l, const char *home, const char *logs)
 {
 	char *path = path_join(home, "dump.pm2"), *err;
 	struct pm2_dump d;
+	struct scan_result *r;
 	struct stat st;
 
 	switch (pm2_dump_read(path, logs, &d, &err)) {
@@ -390,7 +393,9 @@ scan_list_dump(struct scan_list *l, const char *home, const char *logs)
 				continue;
 			}
 			scan_list_copies(l, dl->path, dl->app);
-			scan_list_add(l, dl->path)->app = xstrdup(dl->app);
+			r = scan_list_add(l, dl->path);
+			r->app = xstrdup(dl->app);
+			r->is_live = true;
 		}
 		break;
 	}
@@ -468,6 +473,29 @@ scan_list_once(struct scan_list *l)
 	free(seen);
 }
 
+/*
+ * Warns when the live logs of the PM2 homes and logs directories in L
+ * are stamped a time zone away from omniwatch's (pm2_skew.h, the rule
+ * check and watch apply): the report's steps and --since and --until
+ * then place their records hours off.  A file named on its own, or a
+ * rotated copy, may be a copy whose mtime is the copy's, and is not
+ * judged.
+ */
+static void
+scan_warn_skew(const struct scan_list *l)
+{
+	struct pm2_skew_tally t;
+	char *msg;
+
+	memset(&t, 0, sizeof(t));
+	for (size_t i = 0; i < l->n; i++)
+		if (l->res[i].is_live && !l->res[i].is_done)
+			pm2_skew_tally_file(&t, l->res[i].path);
+	if ((msg = pm2_skew_tally_describe(&t)) != NULL)
+		log_warnx("%s", msg);
+	free(msg);
+}
+
 int
 scan_paths(struct scan *s, char *const *paths, size_t n)
 {
@@ -497,6 +525,7 @@ scan_paths(struct scan *s, char *const *paths, size_t n)
 			scan_list_add(&l, paths[i]);
 	}
 	scan_list_once(&l);
+	scan_warn_skew(&l);
 	return scan_read_files(s, l.res, l.n);
 }
 

@@ -28,6 +28,8 @@ struct scan_result {
 	char		*log;		/* what was said, when captured */
 	size_t		 log_len;
 	bool		 is_pm2_daemon;	/* PM2's own log */
+	bool		 is_live;	/* a live log of a PM2 home or logs
+					   directory, not a copy */
 	char		*app;		/* the app dump.pm2 names, or NULL */
 	struct scan_pm2_lines daemon;	/* its lines, for s->pm2 */
 };

@@ -383,32 +383,10 @@ watch_check_missing_logs(const struct config *cfg,
 	return names;
 }
 
-struct watch_check_skews {
-	char		*first;		/* its path */
-	struct pm2_skew	 sk;		/* its skew */
-	size_t		 n;
-	size_t		 nagree;	/* logs whose stamps agree */
-};
-
 static void
 watch_check_skew_one(void *ctx, const char *path)
 {
-	struct watch_check_skews *ws = ctx;
-	struct pm2_skew sk;
-
-	switch (pm2_skew_file(path, &sk)) {
-	case PM2_SKEW_AGREES:
-		ws->nagree++;
-		break;
-	case PM2_SKEW_OFF:
-		if (ws->n++ == 0) {
-			ws->first = xstrdup(path);
-			ws->sk = sk;
-		}
-		break;
-	case PM2_SKEW_UNTOLD:
-		break;
-	}
+	pm2_skew_tally_file(ctx, path);
 }
 
 /* The state's word on the last skew watch found (ms; 0: none). */
@@ -418,8 +396,8 @@ char *
 watch_check_skewed_logs(const struct config *cfg, struct state *st,
     bool is_watch, size_t *nskewed, int64_t *first_ms)
 {
-	struct watch_check_skews ws;
-	char more[64], *msg = NULL;
+	struct pm2_skew_tally ws;
+	char *msg = NULL;
 	int64_t kept = 0, a;
 
 	memset(&ws, 0, sizeof(ws));
@@ -429,12 +407,7 @@ watch_check_skewed_logs(const struct config *cfg, struct state *st,
 	if (st != NULL && state_meta_get(st, WATCH_CHECK_SKEW_KEY, &kept) != 0)
 		kept = 0;
 	if (ws.n > 0) {
-		more[0] = '\0';
-		if (ws.n > 1)
-			snprintf(more, sizeof(more), " (and %zu more %s)",
-			    ws.n - 1, ws.n == 2 ? "log" : "logs");
-		msg = pm2_skew_describe(ws.first, more, &ws.sk);
-		free(ws.first);
+		msg = pm2_skew_tally_describe(&ws);
 		if (is_watch && st != NULL && kept != ws.sk.skew_ms)
 			(void)state_meta_set(st, WATCH_CHECK_SKEW_KEY,
 			    ws.sk.skew_ms);

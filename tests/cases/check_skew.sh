@@ -46,6 +46,19 @@ jget "$T/sum.json" .watch.stamps | grep -q "PM2 stamps its lines 5h00 behind" ||
 grep -q "PM2 stamps its lines 5h00 behind" "$T/sum.html" || fail "summary HTML"
 echo "ok: summary says it in text, JSON and HTML"
 
+# scan too, of a home's live logs: its steps, --since and --until place
+# the records 5 hours off.  A file named alone may be a copy (its mtime
+# the copy's), and is not judged.
+"$OMNIWATCH" scan "$W" > /dev/null 2> "$T/scan.err"
+grep -q "warning: $L: PM2 stamps its lines 5h00 behind" "$T/scan.err" ||
+	fail "scan of the home: $(cat "$T/scan.err")"
+"$OMNIWATCH" scan "$W/logs" > /dev/null 2> "$T/scan.err"
+grep -q "warning: $L: PM2 stamps its lines 5h00 behind" "$T/scan.err" ||
+	fail "scan of the logs directory: $(cat "$T/scan.err")"
+"$OMNIWATCH" scan "$L" > /dev/null 2> "$T/scan.err"
+! grep -q "time zone" "$T/scan.err" || fail "scan of the file alone: $(cat "$T/scan.err")"
+echo "ok: scan says it of a home's and a logs directory's live logs"
+
 echo "# emptied: nothing in the log tells now"
 : > "$L"
 assert_eq "$(run_check)" 1 "emptied: still a warning"
