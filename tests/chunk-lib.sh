@@ -1,14 +1,12 @@
-# Sourced by scan_chunk_stamps*.sh after tests/setup.sh: gen writes an
+# Sourced by scan_chunk_stamps.sh after tests/setup.sh: gen writes an
 # app's two streams holding records of more than 64 KiB in the bytes PM2
 # 7.0.4 writes for them in each layout, check scans them and wants every
-# record whole.  The fork-time bytes were checked against a real PM2 7.0.4
-# daemon (pm2 start --time) fed the same app output: identical but for the
-# stamps' time, the daemon's reads being 65536 bytes while the app writes.
+# record whole.
 command -v python3 >/dev/null 2>&1 ||
 	{ echo "SKIP: python3 not found; it writes PM2's bytes here" >&2; exit 77; }
 
 # gen LAYOUT OUT ERR: the app's two streams as PM2 lays them out (LAYOUT
-# cluster, fork-plain or fork-time): on stderr a failure of about 110 KB
+# cluster or fork-plain): on stderr a failure of about 110 KB
 # (600 fields of ~180 bytes, as util.inspect writes them, before the
 # "errors" that makes it a Lumen 404) and a short one; on stdout a success
 # of the same size and a short one.  A 65536-byte read ends inside the
@@ -34,24 +32,11 @@ assert len(err[0]) > 65536 and len(out[0]) > 65536
 def cluster(writes):
     # lib/ProcessContainer.js: stamp + ': ' + the write's text, once.
     return b"".join(STAMP + b": " + w for w in writes)
-def fork_time(writes):
-    # lib/God/ForkMode.js prefixLogWithDate(), per 65536-byte read:
-    # data.toString().split('\n'), the last piece popped when there are
-    # several, each piece stamped and ended with '\n'.
-    data = b"".join(writes)
-    res = b""
-    for i in range(0, len(data), 65536):
-        p = data[i:i + 65536].split(b"\n")
-        if len(p) > 1:
-            p.pop()
-        res += b"".join(STAMP_T + b": " + x + b"\n" for x in p)
-    return res
 def fork_plain(writes):
     # lib/God/ForkMode.js: each 65536-byte read as it came.
     data = b"".join(writes)
     return b"".join(data[i:i + 65536] for i in range(0, len(data), 65536))
-f = {"cluster": cluster, "fork-plain": fork_plain,
-     "fork-time": fork_time}[layout]
+f = {"cluster": cluster, "fork-plain": fork_plain}[layout]
 open(out_path, "wb").write(f(out))
 open(err_path, "wb").write(f(err))
 PY
