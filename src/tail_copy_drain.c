@@ -282,6 +282,41 @@ tail_copy_agrees(const struct tail_file *f, const struct tail_copy *c,
 }
 
 /*
+ * Does F's text at AT (its next bytes, up to TAIL_FP_MAX) begin as copy
+ * C's text begins?  Then F could as well be a new generation written
+ * after C was copied and F truncated, by an app that logs the same lines
+ * over and over (K01d): nothing in the bytes tells the two apart.  False
+ * when F has nothing at AT, or C cannot be read.
+ */
+static bool
+tail_copy_begins_again(const struct tail_file *f, const struct tail_copy *c,
+    uint64_t at)
+{
+	char errbuf[256], live[TAIL_FP_MAX], *path = NULL;
+	int fd = tail_copy_open(c, &path);
+	struct source *src = NULL;
+	ssize_t m = pread(f->fd, live, sizeof(live), (off_t)at);
+	size_t n, got = 0;
+	bool again = false;
+
+	if (fd >= 0)
+		src = source_open_gz_named_fd(fd, path, errbuf,
+		    sizeof(errbuf));
+	while (src != NULL && m > 0 && got < (size_t)m && source_read(src,
+	    f->t->buf, TAIL_BUFSIZE, &n) == SOURCE_OK && n > 0) {
+		size_t k = n < (size_t)m - got ? n : (size_t)m - got;
+
+		if (memcmp(live + got, f->t->buf, k) != 0)
+			break;
+		got += k;
+	}
+	again = m > 0 && got == (size_t)m;
+	source_free(src);
+	free(path);
+	return again;
+}
+
+/*
  * Is copy C one F still holds whole: made by logrotate's `copy`
  * ("Make a copy of the log file, but don't change the original at all",
  * logrotate(8)), not copytruncate?  Then it adds nothing: F is read on
@@ -289,12 +324,17 @@ tail_copy_agrees(const struct tail_file *f, const struct tail_copy *c,
  * kept copy from a copytruncate copy, for a start (tail_copied_since) and
  * a truncation seen live (tail_copy_pick).  It is so when F (open, its
  * identity ours: the caller's check) and C both have our head, F is at
- * least as long as C's text, and F agrees with C from a little before
- * FROM (the last TAIL_FP_MAX bytes we read) to C's end.  A copy that ends
- * at FROM shows nothing past what we read: the same text copied, then
- * truncated and written again (an app that logs the same line over and
- * over) looks just like it, and copytruncate, the rotation PM2 setups
- * use, is assumed, as before.
+ * least as long as C's text, which reaches FROM, and F agrees with C
+ * from a little before FROM (the last TAIL_FP_MAX bytes we read) to C's
+ * end: a new generation after a copytruncate agrees with the copy there
+ * only when it repeats it.  Then what F holds past C's end tells: text
+ * that begins as C began may be such a repetition (an app that logs the
+ * same line over and over, K01d), and copytruncate, the rotation PM2
+ * setups use, is assumed, as before; other text is what the app wrote
+ * after the copy.  With nothing past C's end, F written since C was made
+ * (its mtime not older than C's) was truncated and written again with
+ * the same bytes (K01e); F last written before C was made is the
+ * original, untouched.
  */
 bool
 tail_copy_is_kept(const struct tail_file *f, const struct tail_copy *c,
@@ -311,10 +351,18 @@ tail_copy_is_kept(const struct tail_file *f, const struct tail_copy *c,
 	    crc != f->fp_crc || !tail_copy_matches(f, c->path))
 		return false;
 	len = tail_copy_text_len(c->path, c->size);
-	if (len <= from || (uint64_t)st.st_size < len)
+	if (len < from || len == 0 || (uint64_t)st.st_size < len)
 		return false;
-	return tail_copy_agrees(f, c, from > TAIL_FP_MAX ? from -
-	    TAIL_FP_MAX : 0, len);
+	if (!tail_copy_agrees(f, c, from > TAIL_FP_MAX ? from - TAIL_FP_MAX :
+	    0, len))
+		return false;
+	/* The same time is no order: the file system's clock ticks every
+	 * few ms, within which a copy, a truncation and a rewrite fit. */
+	if ((uint64_t)st.st_size == len)
+		return st.st_mtim.tv_sec < c->mtime.tv_sec ||
+		    (st.st_mtim.tv_sec == c->mtime.tv_sec &&
+		    st.st_mtim.tv_nsec < c->mtime.tv_nsec);
+	return !tail_copy_begins_again(f, c, len);
 }
 
 /* Notes copy C as read (tail_copy_read), all of it counted from the live
