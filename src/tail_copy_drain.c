@@ -206,7 +206,9 @@ tail_copy_feed(struct tail_file *f, const struct tail_copy *c, uint64_t skip)
  * their first bytes have that head in every copy; else the newest copy
  * with the fingerprint.  Without a fingerprint (F was empty when
  * committed), every copy made after the commit is text we have not seen:
- * the first of them.  Returns an index into COPIES or SIZE_MAX.
+ * the first of them.  A copy F still holds whole (tail_copy_is_kept:
+ * logrotate's copy) holds none of the text we lost, and is never picked.
+ * Returns an index into COPIES or SIZE_MAX.
  */
 size_t
 tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
@@ -215,26 +217,180 @@ tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
 	if (seen != NULL) {
 		for (size_t i = 0; i < ncopies; i++)
 			if (!tail_copy_was_seen(&copies[i], seen) &&
-			    tail_copy_matches(f, copies[i].path))
+			    tail_copy_matches(f, copies[i].path) &&
+			    !tail_copy_is_kept(f, &copies[i], f->offset))
 				return i;
 		if (f->fp_len == 0)
 			return SIZE_MAX;
 	} else if (f->fp_len == 0)
 		return SIZE_MAX;
 	for (size_t i = ncopies; i > 0; i--)
-		if (tail_copy_matches(f, copies[i - 1].path))
+		if (tail_copy_matches(f, copies[i - 1].path) &&
+		    !tail_copy_is_kept(f, &copies[i - 1], f->offset))
 			return i - 1;
 	return SIZE_MAX;
 }
 
 /*
+ * Do bytes [FROM, TO) of copy C's text (decompressed if gzip) equal the
+ * same bytes of F, open at f->fd?  Streamed through t->buf and a small
+ * buffer: the range is what a copytruncate drain would read anyway.
+ */
+static bool
+tail_copy_agrees(const struct tail_file *f, const struct tail_copy *c,
+    uint64_t from, uint64_t to)
+{
+	char errbuf[256], live[8192], *path = NULL;
+	int fd = tail_copy_open(c, &path);
+	struct source *src = NULL;
+	uint64_t pos = 0;
+	size_t n;
+	bool agrees = fd >= 0;
+
+	if (fd >= 0)
+		src = source_open_gz_named_fd(fd, path, errbuf,
+		    sizeof(errbuf));
+	if (src == NULL)
+		agrees = false;
+	while (agrees && pos < to && source_read(src, f->t->buf,
+	    TAIL_BUFSIZE, &n) == SOURCE_OK && n > 0) {
+		for (size_t k = 0; agrees && k < n && pos + k < to;) {
+			size_t len = n - k < sizeof(live) ? n - k :
+			    sizeof(live);
+
+			if (pos + k + len > to)
+				len = (size_t)(to - pos - k);
+			if (pos + k + len > from) {
+				size_t skip = pos + k >= from ? 0 :
+				    (size_t)(from - pos - k);
+
+				agrees = pread(f->fd, live, len - skip,
+				    (off_t)(pos + k + skip)) ==
+				    (ssize_t)(len - skip) &&
+				    memcmp(live, f->t->buf + k + skip,
+				    len - skip) == 0;
+			}
+			k += len;
+		}
+		pos += n;
+	}
+	if (pos < to)
+		agrees = false;	/* shorter than its length said */
+	source_free(src);
+	free(path);
+	return agrees;
+}
+
+/*
+ * Does F's text at AT (its next bytes, up to TAIL_FP_MAX) begin as copy
+ * C's text begins?  Then F could as well be a new generation written
+ * after C was copied and F truncated, by an app that logs the same lines
+ * over and over (K01d): nothing in the bytes tells the two apart.  False
+ * when F has nothing at AT, or C cannot be read.
+ */
+static bool
+tail_copy_begins_again(const struct tail_file *f, const struct tail_copy *c,
+    uint64_t at)
+{
+	char errbuf[256], live[TAIL_FP_MAX], *path = NULL;
+	int fd = tail_copy_open(c, &path);
+	struct source *src = NULL;
+	ssize_t m = pread(f->fd, live, sizeof(live), (off_t)at);
+	size_t n, got = 0;
+	bool again = false;
+
+	if (fd >= 0)
+		src = source_open_gz_named_fd(fd, path, errbuf,
+		    sizeof(errbuf));
+	while (src != NULL && m > 0 && got < (size_t)m && source_read(src,
+	    f->t->buf, TAIL_BUFSIZE, &n) == SOURCE_OK && n > 0) {
+		size_t k = n < (size_t)m - got ? n : (size_t)m - got;
+
+		if (memcmp(live + got, f->t->buf, k) != 0)
+			break;
+		got += k;
+	}
+	again = m > 0 && got == (size_t)m;
+	source_free(src);
+	free(path);
+	return again;
+}
+
+/*
+ * Is copy C one F still holds whole: made by logrotate's `copy`
+ * ("Make a copy of the log file, but don't change the original at all",
+ * logrotate(8)), not copytruncate?  Then it adds nothing: F is read on
+ * from our offset FROM as usual, and C never.  The one place that tells a
+ * kept copy from a copytruncate copy, for a start (tail_copied_since) and
+ * a truncation seen live (tail_copy_pick).  It is so when F (open, its
+ * identity ours: the caller's check) and C both have our head, F is at
+ * least as long as C's text, which reaches FROM, and F agrees with C
+ * from a little before FROM (the last TAIL_FP_MAX bytes we read) to C's
+ * end: a new generation after a copytruncate agrees with the copy there
+ * only when it repeats it.  Then what F holds past C's end tells: text
+ * that begins as C began may be such a repetition (an app that logs the
+ * same line over and over, K01d), and copytruncate, the rotation PM2
+ * setups use, is assumed, as before; other text is what the app wrote
+ * after the copy.  With nothing past C's end, F written since C was made
+ * (its mtime not older than C's) was truncated and written again with
+ * the same bytes (K01e); F last written before C was made is the
+ * original, untouched.
+ */
+bool
+tail_copy_is_kept(const struct tail_file *f, const struct tail_copy *c,
+    uint64_t from)
+{
+	struct stat st;
+	uint64_t len;
+	uint32_t crc;
+
+	/* F's head is still ours, and C's too. */
+	if (f->fd < 0 || f->is_copy_only || f->fp_len == 0 ||
+	    fstat(f->fd, &st) != 0 ||
+	    tail_fp_compute(f->fd, f->fp_len, &crc) != 0 ||
+	    crc != f->fp_crc || !tail_copy_matches(f, c->path))
+		return false;
+	len = tail_copy_text_len(c->path, c->size);
+	if (len < from || len == 0 || (uint64_t)st.st_size < len)
+		return false;
+	if (!tail_copy_agrees(f, c, from > TAIL_FP_MAX ? from - TAIL_FP_MAX :
+	    0, len))
+		return false;
+	/* The same time is no order: the file system's clock ticks every
+	 * few ms, within which a copy, a truncation and a rewrite fit. */
+	if ((uint64_t)st.st_size == len)
+		return st.st_mtim.tv_sec < c->mtime.tv_sec ||
+		    (st.st_mtim.tv_sec == c->mtime.tv_sec &&
+		    st.st_mtim.tv_nsec < c->mtime.tv_nsec);
+	return !tail_copy_begins_again(f, c, len);
+}
+
+/* Notes copy C as read (tail_copy_read), all of it counted from the live
+ * file: no later look reads it, as a drain or an orphan. */
+static void
+tail_copy_note_kept(const struct tail_file *f, const struct tail_copy *c)
+{
+	char *path = NULL;
+	int fd = tail_copy_open(c, &path);
+
+	if (fd < 0)
+		return;
+	log_info("%s: %s is a copy of it that it still holds whole "
+	    "(logrotate's copy, no truncation): not read", f->path, path);
+	tail_copy_read(f->t, fd);
+	close(fd);
+	free(path);
+}
+
+/*
  * Was F rotated by copytruncate since the commit that saw SEEN, though
  * its size and head still look like the text we were reading?  That is
- * so when a copy not in SEEN has F's head (or F had no head yet).
- * Rotation copies the file before it truncates it, and the commit came
- * after we read the text at our offset, so such a copy holds a later
- * state of our text (logrotate(8) copytruncate; pm2-logrotate 3.0.0,
- * samples/pm2/07).
+ * so when a copy not in SEEN has F's head (or F had no head yet), unless
+ * F still holds all of it (tail_copy_is_kept: logrotate's copy, noted as
+ * read here).  Rotation copies the file before it truncates it, and the
+ * commit came after we read the text at our offset, so such a copy holds
+ * a later state of our text (logrotate(8) copytruncate; pm2-logrotate
+ * 3.0.0, samples/pm2/07).
  */
 bool
 tail_copied_since(const struct tail_file *f, const struct tail_seen *seen)
@@ -243,9 +399,15 @@ tail_copied_since(const struct tail_file *f, const struct tail_seen *seen)
 	size_t ncopies = tail_copies(f->t, f->path, f->ino, &copies);
 	bool copied = false;
 
-	for (size_t i = 0; i < ncopies && !copied; i++)
-		copied = !tail_copy_was_seen(&copies[i], seen) &&
-		    tail_copy_matches(f, copies[i].path);
+	for (size_t i = 0; i < ncopies; i++) {
+		if (tail_copy_was_seen(&copies[i], seen) ||
+		    !tail_copy_matches(f, copies[i].path))
+			continue;
+		if (tail_copy_is_kept(f, &copies[i], f->offset))
+			tail_copy_note_kept(f, &copies[i]);
+		else
+			copied = true;
+	}
 	tail_copies_free(copies, ncopies);
 	return copied;
 }

@@ -346,7 +346,17 @@ uint64_t tail_copy_feed(struct tail_file *f, const struct tail_copy *c,
 size_t tail_copy_pick(const struct tail_file *f,
     const struct tail_copy *copies, size_t ncopies,
     const struct tail_seen *seen);
-/* Was F copied away by copytruncate since the commit that saw SEEN? */
+/*
+ * Is copy C (plain or gzip) one F still holds whole, from our offset
+ * FROM to C's end (logrotate's `copy`, logrotate(8): the original is not
+ * changed)?  Such a copy adds nothing to F's text; one that ends at FROM
+ * shows nothing and is not.  The one test of it, wherever copies are
+ * judged (tail_copied_since, tail_copy_pick).  Reads through t->buf.
+ */
+bool tail_copy_is_kept(const struct tail_file *f, const struct tail_copy *c,
+    uint64_t from);
+/* Was F copied away by copytruncate since the commit that saw SEEN?  (A
+ * kept copy, tail_copy_is_kept, is not that, and is noted as read.) */
 bool tail_copied_since(const struct tail_file *f,
     const struct tail_seen *seen);
 /* Feeds F's pipeline with what its copies hold that we had not read

@@ -5,7 +5,10 @@
  *     is read from its saved offset; if it was truncated, rewritten or
  *     copied away since (its size, head or a copy made after its save
  *     says so), what it held past the offset is read from the copy that
- *     has its head, and every later copy whole (tail_copy.c).
+ *     has its head, and every later copy whole (tail_copy.c).  A copy
+ *     the file still holds whole (logrotate's copy, which leaves the
+ *     original as it is: tail_copy_is_kept) is no rotation: noted as
+ *     read, and the file read on from its offset.
  *  2. A known file no longer at its path is looked for in its directory
  *     by inode (logrotate's rename) and finished from its offset; if it
  *     is gone (compressed, deleted), from the copy that has its head.

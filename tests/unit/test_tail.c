@@ -12,8 +12,9 @@
  * flush closes the last record), copytruncate with and without the tt->copy,
  * rename and create, delete, a rewrite in place of the same size, restart
  * from saved offsets, rotation while stopped (rename; copytruncate, also
- * with a gzipped tt->copy), tail_deadline() (no wakeups but the sweep when
- * nothing is pending) and glob sources next to pm2-logrotate's copies.
+ * with a gzipped tt->copy; logrotate's copy, which truncates nothing),
+ * tail_deadline() (no wakeups but the sweep when nothing is pending) and
+ * glob sources next to pm2-logrotate's copies.
  * Field cases: K01, K03, K04, K05 of ../shared/cases.
  */
 #include "autoconf.h"
@@ -921,6 +922,106 @@ test_stopped_copytruncate_gz(void **state)
 }
 
 /*
+ * logrotate's `copy` while stopped ("Make a copy of the log file, but
+ * don't change the original at all", logrotate(8)): the copy, plain or
+ * gzipped and under each naming, holds what the live file still holds,
+ * and adds nothing; the live file is read on from the saved offset, and a
+ * start after that does not read the copy either.  It used to be taken for
+ * copytruncate's: the copy's rest, then the whole live file again.
+ */
+static void
+tt_stopped_copy(struct tt *tt, const char *name, bool is_gz)
+{
+	char *copy = tt_path(tt, name);
+
+	tt_append_ids(tt->L, 1, 3);
+	tt_start(tt);
+	tt_tick(tt, TT_IDLE);
+	tt_stop(tt);
+
+	tt_append_ids(tt->L, 4, 5);
+	if (is_gz) {
+		char *s = tt_ids(1, 5);
+		gzFile gz = gzopen(copy, "wb");
+
+		assert_non_null(gz);
+		assert_int_equal(gzwrite(gz, s, (unsigned)strlen(s)),
+		    (int)strlen(s));
+		assert_int_equal(gzclose(gz), Z_OK);
+		free(s);
+	} else
+		tt_copy(tt->L, copy);
+	tt_append_ids(tt->L, 6, 7);
+	tt->now += 5000;
+	tt_start(tt);
+	tt_tick(tt, TT_IDLE);
+	assert_int_equal(tail_stats(tt->t)->truncations, 0);
+	tt_stop(tt);
+	tt_append_ids(tt->L, 8, 8);
+	tt->now += 5000;
+	tt_start(tt);
+	tt_tick(tt, TT_IDLE);
+	for (int i = 1; i <= 8; i++)
+		tt_assert_id(tt, i, 1);
+	assert_int_equal(tt->c.total, 8);
+	free(copy);
+}
+
+static void
+test_stopped_copy(void **state)
+{
+	tt_stopped_copy(*state, TT_COPY, false);
+}
+
+static void
+test_stopped_copy_dot1(void **state)
+{
+	tt_stopped_copy(*state, "demo-api-out.log.1", false);
+}
+
+static void
+test_stopped_copy_gz(void **state)
+{
+	tt_stopped_copy(*state, TT_COPY ".gz", true);
+}
+
+static void
+test_stopped_copy_dot1_gz(void **state)
+{
+	tt_stopped_copy(*state, "demo-api-out.log.1.gz", true);
+}
+
+/*
+ * copytruncate while stopped, where the new generation has our head, the
+ * bytes at our offset and more than the copy's length (records alike):
+ * only the copy's rest past our offset tells it from a kept copy (it
+ * differs), and it is read as copytruncate's, as before.
+ */
+static void
+test_stopped_copytruncate_alike(void **state)
+{
+	struct tt *tt = *state;
+
+	tt_append(tt->L, "ERROR same\nERROR same\nERROR same\n");
+	tt_start(tt);
+	tt_tick(tt, TT_IDLE);
+	tt_stop(tt);
+
+	tt_append(tt->L, "ERROR same\nreq=4 ERROR\n");
+	tt_copy(tt->L, tt->copy);
+	assert_int_equal(truncate(tt->L, 0), 0);
+	tt_append(tt->L, "ERROR same\nERROR same\nERROR same\n"
+	    "ERROR same\nreq=5 ERROR\n");
+	tt->now += 5000;
+	tt_start(tt);
+	tt_tick(tt, TT_IDLE);
+	assert_int_equal(tail_stats(tt->t)->truncations, 1);
+	tt_assert_id(tt, 4, 1);
+	tt_assert_id(tt, 5, 1);
+	assert_int_equal(tt->c.total, 3 + 2 + 5);
+}
+
+/*
  * A glob source (`path: DIR/STAR.log`) matches pm2-logrotate's copies too;
  * they are not followed (they hold what was counted), other files are.
  */
@@ -1035,6 +1136,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stopped_copytruncate,
 		    tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_copytruncate_gz,
+		    tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_copy, tt_setup,
+		    tt_teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_copy_dot1,
+		    tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_copy_gz,
+		    tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_copy_dot1_gz,
+		    tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_copytruncate_alike,
 		    tt_setup, tt_teardown),
 		cmocka_unit_test_setup_teardown(test_glob_excludes_copies,
 		    tt_setup, tt_teardown),
