@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -131,6 +132,45 @@ yaml_child_crash_plainly(void)
 }
 
 /*
+ * Waits for child PID until DEADLINE (stamp_mono_ms()), woken the moment
+ * it exits: FD is the read end of a pipe whose only write end the child
+ * holds, which its exit closes (poll(2) then says POLLHUP).  Without FD
+ * (-1: no pipe could be made), by polling waitpid(2) with growing sleeps,
+ * which sees an exit up to a sleep late.  Returns the reaped pid, or 0 at
+ * the deadline (the child still runs), or -1.
+ */
+static pid_t
+yaml_wait_child(pid_t pid, int fd, int64_t deadline, int *status)
+{
+	pid_t r;
+
+	for (long wait_us = 100;; wait_us = wait_us < 20000 ? wait_us * 2 :
+	    wait_us) {
+		struct timespec ts = { 0, wait_us * 1000 };
+		int64_t left;
+
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return r;
+		if ((left = deadline - stamp_mono_ms()) <= 0)
+			return 0;
+		if (fd >= 0) {
+			struct pollfd pfd = { fd, POLLIN, 0 };
+
+			if (poll(&pfd, 1, (int)left) > 0)
+				/* Closed by the child's exit: reaped at
+				 * once now. */
+				while ((r = waitpid(pid, status, 0)) < 0 &&
+				    errno == EINTR)
+					continue;
+			if (r == pid)
+				return r;
+		} else
+			nanosleep(&ts, NULL);
+	}
+}
+
+/*
  * Parses (P, LEN) in a child and waits at most YAML_PARSE_MS for it.
  * Returns 0 when the parse ended (well or not), -1 with *ERR when it had
  * to be stopped or crashed.  Where fork is not allowed (a sandbox), the
@@ -141,13 +181,19 @@ yaml_parse_guarded(const char *path, const char *p, size_t len,
     unsigned flags, char **err)
 {
 	int64_t deadline = stamp_mono_ms() + YAML_PARSE_MS;
-	int status = 0;
+	int status = 0, pfd[2] = { -1, -1 };
 	pid_t pid, r;
 
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		pfd[0] = pfd[1] = -1;
 	pid = fork();
 	if (pid < 0) {
 		log_debug("%s: parsed without a time limit: fork: %s", path,
 		    strerror(errno));
+		if (pfd[0] >= 0) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
 		return 0;
 	}
 	if (pid == 0) {
@@ -162,23 +208,19 @@ yaml_parse_guarded(const char *path, const char *p, size_t len,
 		(void)yaml_parse(p, len, flags, diag);
 		_exit(0);	/* no atexit handlers, no stdio flushing */
 	}
-	for (long wait_us = 100;; wait_us = wait_us < 20000 ? wait_us * 2 :
-	    wait_us) {
-		struct timespec ts = { 0, wait_us * 1000 };
-
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			break;
-		if (stamp_mono_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				continue;
-			*err = xasprintf("%s: the YAML parser (libfyaml) did "
-			    "not finish within %d s; file refused", path,
-			    YAML_PARSE_MS / 1000);
-			return -1;
-		}
-		nanosleep(&ts, NULL);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	r = yaml_wait_child(pid, pfd[0], deadline, &status);
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			continue;
+		*err = xasprintf("%s: the YAML parser (libfyaml) did not "
+		    "finish within %d s; file refused", path,
+		    YAML_PARSE_MS / 1000);
+		return -1;
 	}
 	if (r == pid && WIFSIGNALED(status)) {
 		*err = xasprintf("%s: the YAML parser (libfyaml) crashed on "
