@@ -134,19 +134,21 @@ cmd_summary_receiver(const struct config *cfg, const char *name)
 }
 
 /* The text report's first lines when watch is not counting (V->blind),
- * counts with another config (V->config_changed), or PM2 stamps in
- * another zone (V->skewed). */
+ * PM2 cannot log (V->cannot_log), watch counts with another config
+ * (V->config_changed), or PM2 stamps in another zone (V->skewed). */
 static void
 cmd_summary_blind_text(const struct summary_view *v, FILE *fp)
 {
 	if (v->blind != NULL)
 		fprintf(fp, "WARNING: %s: the counts below stop there\n",
 		    v->blind);
+	if (v->cannot_log != NULL)
+		fprintf(fp, "WARNING: %s\n", v->cannot_log);
 	if (v->config_changed != NULL)
 		fprintf(fp, "WARNING: %s\n", v->config_changed);
 	if (v->skewed != NULL)
 		fprintf(fp, "WARNING: %s\n", v->skewed);
-	if (v->blind != NULL || v->config_changed != NULL || v->skewed != NULL)
+	if (summary_view_is_warned(v))
 		fputc('\n', fp);
 }
 
@@ -353,6 +355,9 @@ cmd_summary(int argc, char **argv)
 	/* The rule check and watch use: the counts below sit that far off. */
 	view->skewed = watch_check_skewed_logs(cfg, st, false, &nskewed,
 	    &skew_ms);
+	/* Nor does a report of a time PM2 could not log read as quiet. */
+	view->cannot_log = watch_check_cannot_log(cfg, st, (int64_t)now *
+	    1000);
 	is_written = cmd_summary_report(cfg, view, ro.format, now,
 	    report_output_fp(rout)) == 0;
 	if (report_output_close(rout, is_written, &err) != 0 || !is_written) {

@@ -524,14 +524,15 @@ report_html_write(const struct report_html *r, FILE *fp)
 	}
 	fprintf(fp, "</p></header>\n");
 	if (r->blind != NULL || r->config_changed != NULL ||
-	    r->skewed != NULL) {
-		/* Before anything: the figures below may be stale, counted
-		 * by another config, or hours off. */
-		const char *msgs[] = { r->blind, r->config_changed,
-		    r->skewed };
+	    r->skewed != NULL || r->cannot_log != NULL) {
+		/* Before anything: the figures below may be stale, quiet
+		 * because PM2 cannot log, counted by another config, or
+		 * hours off. */
+		const char *msgs[] = { r->blind, r->cannot_log,
+		    r->config_changed, r->skewed };
 
 		fprintf(fp, "<section><div class=\"card\"><ul class=\"errors\">");
-		for (int i = 0; i < 3; i++) {
+		for (size_t i = 0; i < sizeof(msgs) / sizeof(*msgs); i++) {
 			const char *msg = msgs[i];
 
 			if (msg == NULL)

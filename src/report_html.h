@@ -69,6 +69,8 @@ struct report_html {
 					 * another config; or NULL */
 	const char	*skewed;	/* summary: PM2 stamps in another
 					   zone (watch_check_skewed_logs) */
+	const char	*cannot_log;	/* summary: PM2 cannot log now
+					   (watch_check_cannot_log) */
 };
 
 /* Writes the document to FP.  Returns 0, or -1 when FP has an error. */

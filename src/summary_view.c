@@ -47,6 +47,13 @@ summary_view_load(struct state *st, struct match_set *const *sets,
 	return v;
 }
 
+bool
+summary_view_is_warned(const struct summary_view *v)
+{
+	return v->blind != NULL || v->config_changed != NULL ||
+	    v->skewed != NULL || v->cannot_log != NULL;
+}
+
 json_t *
 summary_view_json(const struct summary_view *v)
 {
@@ -58,8 +65,7 @@ summary_view_json(const struct summary_view *v)
 	if (!report_probes_is_empty(v->probes))
 		json_object_set_new(root, "probes",
 		    report_probes_json(v->probes));
-	if (v->blind != NULL || v->config_changed != NULL ||
-	    v->skewed != NULL) {
+	if (summary_view_is_warned(v)) {
 		json_t *o = json_object();
 
 		json_object_set_new(o, "running", json_boolean(v->blind ==
@@ -73,6 +79,9 @@ summary_view_json(const struct summary_view *v)
 		if (v->skewed != NULL)
 			json_object_set_new(o, "stamps",
 			    json_string(v->skewed));
+		if (v->cannot_log != NULL)
+			json_object_set_new(o, "pm2",
+			    json_string(v->cannot_log));
 		json_object_set_new(root, "watch", o);
 	}
 	return root;
@@ -91,6 +100,7 @@ summary_view_free(struct summary_view *v)
 	free(v->blind);
 	free(v->config_changed);
 	free(v->skewed);
+	free(v->cannot_log);
 	free(v);
 }
 
@@ -108,4 +118,5 @@ summary_view_html(const struct summary_view *v, struct report_html *r)
 	r->blind = v->blind;
 	r->config_changed = v->config_changed;
 	r->skewed = v->skewed;
+	r->cannot_log = v->cannot_log;
 }

@@ -37,7 +37,14 @@ struct summary_view {
 	char		*skewed;	/* malloc'd: PM2 stamps in another
 					 * zone, so the counts sit hours off
 					 * (watch_check_skewed_logs); or NULL */
+	char		*cannot_log;	/* malloc'd: PM2 cannot log now, so
+					 * there is nothing to count
+					 * (watch_check_cannot_log); or NULL */
 };
+
+/* Does V hold a word on what its counts cannot show (blind,
+ * config_changed, skewed, cannot_log)? */
+bool summary_view_is_warned(const struct summary_view *v);
 
 /*
  * Reads the buckets of ST in [SINCE_MS, UNTIL_MS) (STAMP_NONE: open) for
@@ -53,7 +60,8 @@ struct summary_view *summary_view_load(struct state *st,
 /* The document summary --json prints for V.  The caller owns it.  With
  * V->blind, "watch": {"running": false, "message": V->blind}; with
  * V->config_changed, "watch": {..., "config_changed": it}; with V->skewed,
- * "watch": {..., "stamps": it}. */
+ * "watch": {..., "stamps": it}; with V->cannot_log, "watch": {..., "pm2":
+ * it}. */
 json_t *summary_view_json(const struct summary_view *v);
 
 /* Accepts NULL. */

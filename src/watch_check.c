@@ -21,8 +21,10 @@
 #include "pm2_life.h"
 #include "pm2_skew.h"
 #include "state.h"
+#include "summary.h"
 #include "tail.h"
 #include "watch_check.h"
+#include "watch_pm2.h"
 #include "xmalloc.h"
 
 int
@@ -537,4 +539,42 @@ watch_check_pm2_daemons(const struct config *cfg, bool *is_gone)
 		msg = next;
 	}
 	return msg;
+}
+
+/* Appends MSG (freed) to *ALL, after "; ". */
+static void
+watch_check_join(char **all, char *msg)
+{
+	char *next;
+
+	if (msg == NULL)
+		return;
+	next = xasprintf("%s%s%s", *all != NULL ? *all : "",
+	    *all != NULL ? "; " : "", msg);
+	free(*all);
+	free(msg);
+	*all = next;
+}
+
+char *
+watch_check_cannot_log(const struct config *cfg, struct state *st,
+    int64_t now_ms)
+{
+	struct pm2_apps *apps;
+	struct watch_dump wd;
+	char *all = NULL;
+	size_t n;
+	bool is_gone, is_bytes;
+	int rc;
+
+	/* A dead daemon first: it is why nothing else is logged. */
+	watch_check_join(&all, watch_check_pm2_daemons(cfg, &is_gone));
+	apps = summary_load_pm2(st, now_ms, now_ms, &rc);
+	watch_dump_load(&wd, cfg);
+	watch_check_join(&all, watch_check_missing_logs(cfg, &wd.d, apps,
+	    &n));
+	watch_dump_release(&wd);
+	pm2_apps_free(apps);
+	watch_check_join(&all, watch_check_full_disks(cfg, &n, &is_bytes));
+	return all;
 }

@@ -119,4 +119,16 @@ char *watch_check_full_disks(const struct config *cfg, size_t *nfull,
  */
 char *watch_check_pm2_daemons(const struct config *cfg, bool *is_gone);
 
+/*
+ * What keeps PM2 from logging now, by the rules check applies one by one:
+ * its daemon gone, stopped or suspended (watch_check_pm2_daemons), log
+ * files missing while PM2, by ST's record of its apps at NOW_MS, runs
+ * them (watch_check_missing_logs), the logs' disk full
+ * (watch_check_full_disks).  One sentence per cause, joined by "; ",
+ * malloc'd, or NULL.  For summary: its counts of such a time read as
+ * all quiet.
+ */
+char *watch_check_cannot_log(const struct config *cfg, struct state *st,
+    int64_t now_ms);
+
 #endif
