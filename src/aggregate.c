@@ -29,7 +29,8 @@ aggregate_new(struct match_set *const *sets, size_t nsets)
 	agg->nsets = nsets;
 	for (size_t i = 0; i < nsets; i++) {
 		agg->sets[i].set = sets[i];
-		aggregate_counts_init(&agg->sets[i].total, sets[i]->nfailure);
+		aggregate_counts_init(&agg->sets[i].total,
+		    sets[i]->nfailure + 1);
 	}
 	return agg;
 }
@@ -72,7 +73,8 @@ aggregate_app(struct aggregate_set *as, const char *app)
 		as->apps = xreallocarray(as->apps, as->napps + 1,
 		    sizeof(*as->apps));
 		as->apps[i].name = xstrdup(app);
-		aggregate_counts_init(&as->apps[i].counts, as->set->nfailure);
+		aggregate_counts_init(&as->apps[i].counts,
+		    as->set->nfailure + 1);
 		as->apps[i].instances = NULL;
 		as->apps[i].ninstances = 0;
 		as->napps++;
@@ -96,7 +98,8 @@ aggregate_instance(const struct aggregate_set *as, struct aggregate_app *a,
 	memmove(&a->instances[i + 1], &a->instances[i],
 	    (a->ninstances - i) * sizeof(*a->instances));
 	a->instances[i].id = instance;
-	aggregate_counts_init(&a->instances[i].counts, as->set->nfailure);
+	aggregate_counts_init(&a->instances[i].counts,
+	    as->set->nfailure + 1);
 	a->ninstances++;
 	return &a->instances[i].counts;
 }
@@ -166,7 +169,9 @@ aggregate_merge(struct aggregate *dst, const struct aggregate *src)
 	for (size_t i = 0; i < dst->nsets && i < src->nsets; i++) {
 		const struct aggregate_set *from = &src->sets[i];
 		struct aggregate_set *to = &dst->sets[i];
-		size_t nclasses = to->set->nfailure;
+		/* match_set_failure_index's slot for a class no
+		 * longer in the set included. */
+		size_t nclasses = to->set->nfailure + 1;
 
 		aggregate_counts_merge(&to->total, &from->total, nclasses);
 		for (size_t j = 0; j < from->napps; j++) {

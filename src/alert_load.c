@@ -113,13 +113,9 @@ alert_fill_bucket(void *ctx, const struct state_count *c)
 		if (strcmp(r->set->name, c->pattern_set) != 0 ||
 		    alert_pm2_is_kind(r->cfg->kind))
 			continue;
-		if (outcome == MATCH_FAILURE) {
-			while (class_idx < r->set->nfailure && strcmp(
-			    r->set->failure[class_idx].name, c->class) != 0)
-				class_idx++;
-			if (class_idx == r->set->nfailure)
-				continue;
-		}
+		/* A class the set no longer has is a failure still. */
+		if (outcome == MATCH_FAILURE)
+			class_idx = match_set_failure_index(r->set, c->class);
 		t = state_count_at(c, f->now_ms);
 		if (t > f->now_ms)
 			t = f->now_ms;
@@ -153,7 +149,9 @@ alert_rule_init(struct alert_rule *r, const struct config_alert *cfg,
 	r->set = sets[r->set_idx];
 	nf = r->set->nfailure;
 	r->class_on = xcalloc(nf + 1, sizeof(*r->class_on));
-	for (size_t i = 0; i < nf; i++)
+	/* A rule over every class counts those the set no longer has
+	 * (match_set_failure_index's slot, nf) too. */
+	for (size_t i = 0; i <= nf; i++)
 		r->class_on[i] = cfg->nclasses == 0;
 	for (size_t j = 0; j < cfg->nclasses; j++) {
 		size_t i;

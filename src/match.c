@@ -403,6 +403,16 @@ match_damaged(struct match_set *set, const struct record *rec)
 }
 
 size_t
+match_set_failure_index(const struct match_set *set, const char *name)
+{
+	size_t i = 0;
+
+	while (i < set->nfailure && strcmp(set->failure[i].name, name) != 0)
+		i++;
+	return i;
+}
+
+size_t
 match_set_head_len(const struct match_set *set)
 {
 	return set->common_head != NULL ? set->common.len : 0;

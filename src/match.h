@@ -193,6 +193,17 @@ enum match_outcome match_set_classify(struct match_set *set,
  * occurrence in (P, LEN), or NULL.
  */
 size_t match_set_head_len(const struct match_set *set);
+
+/*
+ * The index of SET's failure class NAME, or SET->nfailure when SET has no
+ * class of that name: counts kept in the state under a class since
+ * renamed or dropped from the set (edited, then watch reloaded).  Those
+ * are failures still, for totals, check's rate and alert rules over every
+ * class, so every array of per-class counts (aggregate, series, alert
+ * rules) has that one slot more; no report names it.
+ */
+size_t match_set_failure_index(const struct match_set *set,
+    const char *name);
 const char *match_set_find_head(const struct match_set *set, const char *p,
     size_t len);
 

@@ -27,8 +27,10 @@ series_new(struct match_set *const *sets, size_t nsets, int64_t step_ms)
 		s->sets[i].set = sets[i];
 		s->sets[i].is_sorted = true;
 		s->sets[i].undated.start_ms = STAMP_NONE;
-		s->sets[i].undated.classes = xcalloc(sets[i]->nfailure > 0 ?
-		    sets[i]->nfailure : 1, sizeof(uint64_t));
+		/* A slot more: match_set_failure_index's for a class
+		 * no longer in the set. */
+		s->sets[i].undated.classes = xcalloc(sets[i]->nfailure + 1,
+		    sizeof(uint64_t));
 	}
 	return s;
 }
@@ -84,8 +86,7 @@ series_step(struct series_set *ss, int64_t start_ms)
 	st = &ss->steps[ss->nsteps];
 	memset(st, 0, sizeof(*st));
 	st->start_ms = start_ms;
-	st->classes = xcalloc(ss->set->nfailure > 0 ? ss->set->nfailure : 1,
-	    sizeof(*st->classes));
+	st->classes = xcalloc(ss->set->nfailure + 1, sizeof(*st->classes));
 	ss->slots[h] = ++ss->nsteps;
 	ss->last = ss->nsteps - 1;
 	return st;
@@ -188,7 +189,7 @@ series_merge(struct series *dst, struct series *src)
 {
 	for (size_t i = 0; i < src->nsets; i++) {
 		struct series_set *ss = &src->sets[i];
-		size_t nclasses = ss->set->nfailure;
+		size_t nclasses = ss->set->nfailure + 1;
 
 		series_sort(ss);
 		for (size_t j = 0; j < ss->nsteps; j++) {

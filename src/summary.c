@@ -39,9 +39,14 @@ summary_warn_once(struct summary_ctx *ctx, const char *set,
 	ctx->warned = xreallocarray(ctx->warned, ctx->nwarned + 1,
 	    sizeof(*ctx->warned));
 	ctx->warned[ctx->nwarned++] = key;
-	log_warnx("state has counts for %s '%s', which pattern set '%s' "
-	    "does not have (was the set edited?); they are left out", what,
-	    name, set);
+	if (strcmp(what, "failure class") == 0)
+		log_warnx("state has failures of class '%s', which pattern set "
+		    "'%s' no longer has (was the set edited?); they count as "
+		    "failures, under no class", name, set);
+	else
+		log_warnx("state has counts for %s '%s', which pattern set "
+		    "'%s' does not have (was the set edited?); they are left "
+		    "out", what, name, set);
 }
 
 static bool
@@ -60,7 +65,9 @@ summary_outcome(const char *s, enum match_outcome *out)
 
 /*
  * Finds C's set, outcome and class in CTX's aggregate: false (warned once
- * when the set lacks the class or outcome) when it is not counted there.
+ * when the set lacks the outcome) when it is not counted there.  A
+ * failure of a class the set no longer has is counted, under no class
+ * (match_set_failure_index), and warned of once.
  */
 static bool
 summary_resolve(struct summary_ctx *ctx, const struct state_count *c,
@@ -82,14 +89,10 @@ summary_resolve(struct summary_ctx *ctx, const struct state_count *c,
 		return false;
 	}
 	if (*outcome == MATCH_FAILURE) {
-		while (*class_idx < set->nfailure &&
-		    strcmp(set->failure[*class_idx].name, c->class) != 0)
-			(*class_idx)++;
-		if (*class_idx == set->nfailure) {
+		*class_idx = match_set_failure_index(set, c->class);
+		if (*class_idx == set->nfailure)
 			summary_warn_once(ctx, set->name, "failure class",
 			    c->class);
-			return false;
-		}
 	}
 	return true;
 }
