@@ -431,7 +431,6 @@ check_followed(const struct check *c, const struct config *cfg,
     struct state *st, char **msg)
 {
 	struct check_follow cf;
-	struct watch_dump wd;
 
 	memset(&cf, 0, sizeof(cf));
 	cf.c = c;
@@ -442,13 +441,10 @@ check_followed(const struct check *c, const struct config *cfg,
 		*msg = xstrdup("cannot read the followed files from the state");
 		return CHECK_UNKNOWN;
 	}
-	tail_live_files(cfg, check_follow_one, &cf);
-	/* And the logs dump.pm2 places elsewhere, which watch follows as
+	/* The logs dump.pm2 places elsewhere too, which watch follows as
 	 * well (or should: one in a directory made after watch started is
 	 * outside its sandbox). */
-	watch_dump_load(&wd, cfg);
-	tail_dump_live_files(&wd.d, check_follow_one, &cf);
-	watch_dump_release(&wd);
+	watch_check_live_logs(cfg, check_follow_one, &cf);
 	state_files_free(cf.files, cf.nfiles);
 	if (cf.nmissed == 0)
 		return 0;

@@ -403,7 +403,7 @@ watch_check_skewed_logs(const struct config *cfg, struct state *st,
 	int64_t kept = 0, a;
 
 	memset(&ws, 0, sizeof(ws));
-	tail_live_files(cfg, watch_check_skew_one, &ws);
+	watch_check_live_logs(cfg, watch_check_skew_one, &ws);
 	*nskewed = ws.n;
 	*first_ms = ws.n > 0 ? ws.sk.skew_ms : 0;
 	if (st != NULL && state_meta_get(st, WATCH_CHECK_SKEW_KEY, &kept) != 0)
@@ -485,7 +485,7 @@ watch_check_full_disks(const struct config *cfg, size_t *nfull,
 	char *msg;
 
 	memset(&wd, 0, sizeof(wd));
-	tail_live_files(cfg, watch_check_disk_one, &wd);
+	watch_check_live_logs(cfg, watch_check_disk_one, &wd);
 	*nfull = wd.n;
 	*is_bytes = wd.n > 0 && !wd.no_inodes;
 	if (wd.n == 0)
@@ -577,4 +577,16 @@ watch_check_cannot_log(const struct config *cfg, struct state *st,
 	pm2_apps_free(apps);
 	watch_check_join(&all, watch_check_full_disks(cfg, &n, &is_bytes));
 	return all;
+}
+
+void
+watch_check_live_logs(const struct config *cfg, void (*fn)(void *ctx,
+    const char *path), void *ctx)
+{
+	struct watch_dump wd;
+
+	tail_live_files(cfg, fn, ctx);
+	watch_dump_load(&wd, cfg);
+	tail_dump_live_files(&wd.d, fn, ctx);
+	watch_dump_release(&wd);
 }

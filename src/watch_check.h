@@ -120,6 +120,16 @@ char *watch_check_full_disks(const struct config *cfg, size_t *nfull,
 char *watch_check_pm2_daemons(const struct config *cfg, bool *is_gone);
 
 /*
+ * Calls FN with the path of every live log watch follows under CFG now:
+ * those of its sources' directories (tail_live_files) and those its
+ * homes' dump.pm2 places elsewhere (an app's out_file outside
+ * PM2_HOME/logs: tail_dump_live_files).  The one list check's looks at
+ * the live logs (followed, stamped a zone away, on a full disk) go over.
+ */
+void watch_check_live_logs(const struct config *cfg, void (*fn)(void *ctx,
+    const char *path), void *ctx);
+
+/*
  * What keeps PM2 from logging now, by the rules check applies one by one:
  * its daemon gone, stopped or suspended (watch_check_pm2_daemons), log
  * files missing while PM2, by ST's record of its apps at NOW_MS, runs

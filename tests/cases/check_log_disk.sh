@@ -60,3 +60,28 @@ out_has "^OMNIWATCH WARNING - the file system of $D has no free inode: PM2 still
 rm -f "$MNT"/f*
 assert_eq "$(run_check)" 0 "inodes again: ok"
 stop_watch
+
+echo "# a log dump.pm2 places outside PM2_HOME/logs, on the full disk (tester12)"
+# The home on a roomy disk now; the app's out_file and error_file, which
+# watch follows as dump.pm2 says, on the tmpfs.
+rm -rf "$T/state"
+W=$T/pm2b
+D=$W/logs
+L=$D/demo-api-out.log
+mkdir -p "$D" "$MNT/app"
+write_config
+echo "req=4 OK-never-seen" > "$L"
+echo "req=5 OK-never-seen" > "$MNT/app/away-out.log"
+: > "$MNT/app/away-error.log"
+printf '[{"name": "away", "pm_out_log_path": "%s", "pm_err_log_path": "%s"}]\n' \
+    "$MNT/app/away-out.log" "$MNT/app/away-error.log" > "$W/dump.pm2"
+start_watch
+wait_count 2 successes "both apps' successes counted"
+assert_eq "$(run_check)" 0 "room on every log's disk: ok"
+dd if=/dev/zero of="$MNT/fill" bs=64k 2>/dev/null || true
+dd if=/dev/zero of="$MNT/fill2" bs=4k 2>/dev/null || true
+assert_eq "$(run_check)" 2 "the disk of a log of dump.pm2 full: critical"
+out_has "^OMNIWATCH CRITICAL - the file system of $MNT/app is full (no bytes free)" "its directory named"
+rm "$MNT/fill" "$MNT/fill2"
+assert_eq "$(run_check)" 0 "room again: ok"
+stop_watch
