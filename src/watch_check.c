@@ -264,18 +264,41 @@ watch_check_pm2_homes(const struct config *cfg, char **err)
 	return 0;
 }
 
-/* An app's name as its log files carry it, loosely: PM2 puts '-' for
+/*
+ * An app's name as its log files carry it, loosely: PM2 puts '-' for
  * every character but [a-zA-Z0-9.-] (PM2 7.0.4 lib/Common.js,
- * prepareAppConf: formated_app_name); '_' is taken as '-' both ways. */
+ * prepareAppConf: formated_app_name); '_' is taken as '-' both ways.
+ * A JavaScript regex without the u flag replaces UTF-16 code units, so
+ * "\u00fc" (two bytes of UTF-8) is one '-' and a character past U+FFFF
+ * (four bytes, a surrogate pair) two.  NAME is UTF-8, as PM2's JSON and
+ * log give it; a byte that starts no character is one '-'.
+ */
 static char *
 watch_check_log_app(const char *name)
 {
-	char *s = xstrdup(name);
+	const unsigned char *p = (const unsigned char *)name;
+	char *s = xmalloc(2 * strlen(name) + 1), *o = s;
 
-	for (char *p = s; *p != '\0'; p++)
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
-		    !(*p >= '0' && *p <= '9') && *p != '.')
-			*p = '-';
+	while (*p != '\0') {
+		size_t n = *p >= 0xf0 && *p < 0xf8 ? 4 : *p >= 0xe0 ? 3 :
+		    *p >= 0xc0 ? 2 : 1;
+		size_t k = 1;
+
+		if (n == 1) {
+			*o++ = (*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			    *p == '.' ? (char)*p : '-';
+			p++;
+			continue;
+		}
+		while (k < n && (p[k] & 0xc0) == 0x80)
+			k++;
+		*o++ = '-';
+		if (k == n && n == 4)
+			*o++ = '-';	/* a surrogate pair */
+		p += k;
+	}
+	*o = '\0';
 	return s;
 }
 

@@ -63,6 +63,21 @@ echo "$(stamp 0): PM2 log: Stopping app:tick id:0" >> "$W/pm2.log"
 echo "$(stamp 0): PM2 log: App [tick:0] exited with code [0] via signal [SIGINT]" >> "$W/pm2.log"
 wait_for "check OK once the app is stopped" is_ok
 
+echo "# an app named past ASCII: PM2 puts a '-' per UTF-16 unit in its logs' names"
+# "\u00fcn\u00ef.c\u00f6d\u00e9" and an emoji (two units): -n-.c-d-- (tester13).
+app=$(printf 'v\303\274n\303\257.c\303\266d\303\251\360\237\232\200')
+{
+	echo "$(stamp 0): PM2 log: App [$app:1] starting in -fork mode-"
+	echo "$(stamp 0): PM2 log: App [$app:1] online"
+} >> "$W/pm2.log"
+echo "req=5 OK-never-seen" > "$D/v-n-.c-d----out.log"
+: > "$D/v-n-.c-d----error.log"
+wait_count 4 successes "its success counted"
+wait_for "check OK with its logs there" is_ok
+echo "ok: its logs are found under PM2's name for them"
+echo "$(stamp 0): PM2 log: Stopping app:$app id:1" >> "$W/pm2.log"
+echo "$(stamp 0): PM2 log: App [$app:1] exited with code [0] via signal [SIGINT]" >> "$W/pm2.log"
+
 echo "# watch runs, but its last commit is old: commits fail or stall"
 old=$(($(date +%s) - 300))000
 sqlite3 "$T/state/omniwatch.db" "PRAGMA busy_timeout = 5000; UPDATE meta SET value = $old WHERE key = 'last_commit_ms'" > /dev/null
