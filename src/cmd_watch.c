@@ -394,7 +394,7 @@ watch_open(struct watch *w)
 	if (w->mx != NULL)
 		w->tail = tail_new(w->cfg, w->sets, w->nsets, w->st, &cb, &err);
 	if (w->tail != NULL) {
-		watch_dump_load(&w->dump, w->cfg);
+		watch_dump_follow(&w->dump, w->cfg);
 		tail_set_dump(w->tail, &w->dump.d);
 	}
 	if (w->tail == NULL) {

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "path.h"
 #include "pm2_dump.h"
+#include "sandbox.h"
 #include "stamp.h"
 #include "summary.h"
 #include "tail_int.h"
@@ -81,7 +82,13 @@ tail_dir_add(struct tail *t, const char *path, const struct config_source *src,
 	t->ndirs++;
 }
 
-/* Calls FN for each live file of directory D. */
+/*
+ * Calls FN for each live file of directory D.  A directory that is there
+ * but cannot be listed is said once (until it can be): its logs are not
+ * followed, and the cause is ours to name -- its permissions, or
+ * watch's sandbox, fixed at start, which a directory a later `pm2 save`
+ * names (an out_file elsewhere) is outside of (sandbox_hint).
+ */
 void
 tail_dir_each(struct tail *t, struct tail_dir *d,
     void (*fn)(struct tail *t, const char *path, void *ctx), void *ctx)
@@ -89,8 +96,17 @@ tail_dir_each(struct tail *t, struct tail_dir *d,
 	DIR *dh = opendir(d->path);
 	struct dirent *de;
 
-	if (dh == NULL)
+	if (dh == NULL) {
+		int e = errno;
+
+		if (e != ENOENT && e != ENOTDIR && !d->warned_unlisted)
+			log_warnx("%s: cannot list it: %s%s; the logs in it "
+			    "are not followed", d->path, strerror(e),
+			    sandbox_hint(d->path, e));
+		d->warned_unlisted = e != ENOENT && e != ENOTDIR;
 		return;
+	}
+	d->warned_unlisted = false;
 	while ((de = readdir(dh)) != NULL) {
 		char *full;
 

@@ -609,7 +609,7 @@ watch_check_live_logs(const struct config *cfg, void (*fn)(void *ctx,
 	struct watch_dump wd;
 
 	tail_live_files(cfg, fn, ctx);
-	watch_dump_load(&wd, cfg);
+	watch_dump_peek(&wd, cfg);
 	tail_dump_live_files(&wd.d, fn, ctx);
 	watch_dump_release(&wd);
 }

@@ -242,10 +242,11 @@ watch_pm2_apps(const struct watch_pm2 *wp)
  * dump.pm2.
  */
 
-/* watch_dump_load, each malformed dump warned about if WARN; returns how
- * many were malformed. */
+/* watch_dump_load, each malformed dump warned about if WARN, each log
+ * said as followed if SAY; returns how many were malformed. */
 static size_t
-watch_dump_read(struct watch_dump *wd, const struct config *cfg, bool warn)
+watch_dump_read(struct watch_dump *wd, const struct config *cfg, bool warn,
+    bool say)
 {
 	size_t nmalformed = 0;
 
@@ -274,11 +275,12 @@ watch_dump_read(struct watch_dump *wd, const struct config *cfg, bool warn)
 				if (pm2_dump_find(&wd->d, d.logs[k].path) !=
 				    NULL)
 					continue;
-				log_info("%s: following %s, the %s log of app "
-				    "'%s', as dump.pm2 says", home,
-				    d.logs[k].path, d.logs[k].stream ==
-				    PM2_STREAM_OUT ? "out" : "error",
-				    d.logs[k].app);
+				if (say)
+					log_info("%s: following %s, the %s "
+					    "log of app '%s', as dump.pm2 says",
+					    home, d.logs[k].path,
+					    d.logs[k].stream == PM2_STREAM_OUT ?
+					    "out" : "error", d.logs[k].app);
 				wd->d.logs = xreallocarray(wd->d.logs,
 				    wd->d.nlogs + 1, sizeof(*wd->d.logs));
 				wd->d.logs[wd->d.nlogs++] = d.logs[k];
@@ -303,7 +305,19 @@ watch_dump_read(struct watch_dump *wd, const struct config *cfg, bool warn)
 void
 watch_dump_load(struct watch_dump *wd, const struct config *cfg)
 {
-	(void)watch_dump_read(wd, cfg, true);
+	(void)watch_dump_read(wd, cfg, true, false);
+}
+
+void
+watch_dump_follow(struct watch_dump *wd, const struct config *cfg)
+{
+	(void)watch_dump_read(wd, cfg, true, true);
+}
+
+void
+watch_dump_peek(struct watch_dump *wd, const struct config *cfg)
+{
+	(void)watch_dump_read(wd, cfg, false, false);
 }
 
 static bool
@@ -341,7 +355,7 @@ watch_dump_changed(struct watch_dump *wd, const struct config *cfg)
 	 * and the next change in its directory (the end of the write)
 	 * brings another look.
 	 */
-	if (watch_dump_read(&now, cfg, false) > 0) {
+	if (watch_dump_read(&now, cfg, false, false) > 0) {
 		log_info("dump.pm2 is not whole (being written, or damaged); "
 		    "the logs it named are still followed");
 		watch_dump_release(&now);

@@ -66,6 +66,13 @@ struct watch_dump {
  * naming it. */
 void watch_dump_load(struct watch_dump *wd, const struct config *cfg);
 
+/* The same for watch, which follows the logs read: each is said (info). */
+void watch_dump_follow(struct watch_dump *wd, const struct config *cfg);
+
+/* The same without a word, for looks made again and again (the live
+ * logs' disks and stamps, each minute in watch). */
+void watch_dump_peek(struct watch_dump *wd, const struct config *cfg);
+
 /* Has a dump changed (appeared, gone, rewritten) since it was read so
  * that it names other logs?  When it names the same ones, WD takes the
  * new stat and the answer is false. */

@@ -30,6 +30,13 @@ wait_for "watch to try the new app's log" grep -q "newdir/o.log" "$WLOG"
 sleep 7	# past the grace: commit_interval + sweep + 5 s
 assert_eq "$(run_check)" 2 "a log of dump.pm2 watch cannot open: critical"
 out_has "^OMNIWATCH CRITICAL - omniwatch watch does not follow $X/newdir/o.log (16 bytes) under its sources" "the file named"
+# watch says why, once (tester13: it said it followed the log, and no more).
+unlisted() {
+	grep -qF "warning: $X/newdir: cannot list it: Permission denied (outside the sandbox watch entered at start: restart it to read this path, or run it with --no-sandbox); the logs in it are not followed" "$WLOG"
+}
+wait_for "watch's warning of the directory it cannot list" unlisted
+[ "$(grep -c "newdir: cannot list it" "$WLOG")" = 1 ] || fail "said more than once"
+echo "ok: watch says why it cannot follow it"
 rm "$W/dump.pm2" "$X/newdir/o.log"
 else
 	echo "skip: no Landlock here, watch can open it"
