@@ -37,6 +37,22 @@ pm2_dump_is_in(const char *path, const char *dir, const char *real_dir)
 	return in;
 }
 
+/* Is the file at PATH named as PM2 names a live log (NAME-out.log,
+ * NAME-error-3.log: pm2_log_name_parse)? */
+static bool
+pm2_dump_is_named(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct pm2_log_name name;
+	bool is_named;
+
+	if (pm2_log_name_parse(base != NULL ? base + 1 : path, &name) != 0)
+		return false;
+	is_named = !name.is_rotated;
+	pm2_log_name_release(&name);
+	return is_named;
+}
+
 static void
 pm2_dump_add(struct pm2_dump *d, const char *path, const char *app,
     enum pm2_stream stream)
@@ -109,10 +125,14 @@ pm2_dump_read(const char *path, const char *logs_dir, struct pm2_dump *d,
 			const char *p = json_string_value(json_object_get(proc,
 			    keys[k].key));
 
-			/* PM2 writes /dev/null for a log turned off. */
+			/* PM2 writes /dev/null for a log turned off.  One
+			 * in LOGS_DIR is left to its directory's rule when
+			 * named as PM2 names logs there; one named freely
+			 * (out_file: logs/api.txt) is no log to that rule. */
 			if (p == NULL || p[0] != '/' ||
 			    strcmp(p, "/dev/null") == 0 ||
-			    pm2_dump_is_in(p, logs_dir, real_dir))
+			    (pm2_dump_is_in(p, logs_dir, real_dir) &&
+			    pm2_dump_is_named(p)))
 				continue;
 			pm2_dump_add(d, p, name, keys[k].stream);
 		}

@@ -47,7 +47,8 @@ enum pm2_dump_result {
  * Reads the dump at PATH into D (zeroed first; free with
  * pm2_dump_release), keeping only the log paths that do not lie in
  * directory LOGS_DIR (PM2_HOME/logs; compared by realpath when both
- * exist).
+ * exist) under a name PM2 gives its logs there, which that directory's
+ * rule follows: an out_file of another name there is kept.
  */
 enum pm2_dump_result pm2_dump_read(const char *path, const char *logs_dir,
     struct pm2_dump *d, char **err);

@@ -76,7 +76,10 @@ test_dump_paths(void **state)
 	    "{\"name\": \"solo\", \"pm_out_log_path\": \"/srv/solo/out.log\","
 	    " \"pm_err_log_path\": \"/dev/null\"},"
 	    "{\"name\": \"rel\", \"pm_out_log_path\": \"rel/out.log\"},"
-	    "{\"pm_out_log_path\": \"/srv/noname.log\"}, 7]", logs, logs);
+	    "{\"name\": \"free\", \"pm_out_log_path\": \"%s/free.txt\","
+	    " \"pm_err_log_path\": \"%s/api-out.log\"},"
+	    "{\"pm_out_log_path\": \"/srv/noname.log\"}, 7]", logs, logs, logs,
+	    logs);
 	char *path, *err = NULL;
 	struct pm2_dump d;
 
@@ -85,14 +88,19 @@ test_dump_paths(void **state)
 	path = pd_write(text);
 	assert_int_equal(pm2_dump_read(path, logs, &d, &err), PM2_DUMP_OK);
 	assert_null(err);
-	/* desk's logs are in logs/; solo's once each; /dev/null, a
-	 * relative path and an app without a name are no logs to follow. */
-	assert_int_equal(d.nlogs, 2);
+	/* desk's logs are in logs/ under PM2's names, followed by that
+	 * directory's rule; solo's once each; /dev/null, a relative path and
+	 * an app without a name are no logs to follow; free's out_file in
+	 * logs/ under a name of its own is one (tester13), its error_file
+	 * under another app's name is that directory's. */
+	assert_int_equal(d.nlogs, 3);
 	assert_string_equal(d.logs[0].path, "/srv/solo/out.log");
 	assert_string_equal(d.logs[0].app, "solo");
 	assert_int_equal(d.logs[0].stream, PM2_STREAM_OUT);
 	assert_string_equal(d.logs[1].path, "/srv/solo/err.log");
 	assert_int_equal(d.logs[1].stream, PM2_STREAM_ERROR);
+	assert_string_equal(d.logs[2].app, "free");
+	assert_non_null(strstr(d.logs[2].path, "/logs/free.txt"));
 	assert_non_null(pm2_dump_find(&d, "/srv/solo/err.log"));
 	assert_null(pm2_dump_find(&d, "/srv/other.log"));
 	pm2_dump_release(&d);
