@@ -32,21 +32,54 @@ log_get_level(void)
 	return log_level;
 }
 
+/*
+ * Writes one message as one line in one write: stderr is unbuffered, so
+ * a line put out in pieces (prefix, text, errno, LF) could have another
+ * thread's or process's line land inside it ("...offset 0omniwatch:
+ * warning: ...", a tester saw).  One write(2) of a line is not split on a
+ * pipe (up to PIPE_BUF) or a file opened O_APPEND.
+ */
 static void
 log_vmsg(enum log_level level, const char *tag, int errnum,
     const char *fmt, va_list ap)
 {
 	FILE *fp = log_capture_fp != NULL ? log_capture_fp : stderr;
+	char buf[4096], *line = buf;
+	size_t cap = sizeof(buf), len;
+	va_list aq;
+	int n;
 
 	if (level > log_level)
 		return;
-	fputs("omniwatch: ", fp);
-	if (tag != NULL)
-		fputs(tag, fp);
-	vfprintf(fp, fmt, ap);
-	if (errnum != 0)
-		fprintf(fp, ": %s", strerror(errnum));
-	fputc('\n', fp);
+	for (;;) {
+		va_copy(aq, ap);
+		n = vsnprintf(line, cap, fmt, aq);
+		va_end(aq);
+		if (n < 0) {
+			n = 0;
+			line[0] = '\0';
+		}
+		len = (size_t)n;
+		if (len < cap || line != buf)
+			break;
+		/* Longer than the stack's: once more, whole, on the heap
+		 * (or cut at the stack's size if there is none). */
+		if ((line = malloc(len + 1)) == NULL) {
+			line = buf;
+			len = cap - 1;
+			break;
+		}
+		cap = len + 1;
+	}
+	if (len >= cap)
+		len = cap - 1;
+	flockfile(fp);
+	fprintf(fp, "omniwatch: %s%.*s%s%s\n", tag != NULL ? tag : "",
+	    (int)len, line, errnum != 0 ? ": " : "",
+	    errnum != 0 ? strerror(errnum) : "");
+	funlockfile(fp);
+	if (line != buf)
+		free(line);
 }
 
 void
