@@ -222,6 +222,12 @@ tail_event_name(struct tail *t, struct tail_dir *d,
 		t->is_seen_dirty = true;
 		if (d->is_home)
 			t->is_home_dirty = true;
+		/* PM2 makes PM2_HOME/logs as it first starts: watched at
+		 * once, not at the next sweep, so that the first apps' first
+		 * records are read as they come. */
+		if (d->is_home && (ev->mask & IN_ISDIR) &&
+		    (ev->mask & (IN_CREATE | IN_MOVED_TO)))
+			t->is_dir_born = true;
 		else if (ev->mask == IN_MODIFY)
 			tail_check_let_go(t, full);
 	}
@@ -311,7 +317,9 @@ tail_events(struct tail *t, int64_t now_ms)
 		log_warnx("inotify queue overflowed or a directory moved; "
 		    "sweeping now");
 		tail_sweep(t);
-	}
+	} else if (t->is_dir_born)
+		tail_sweep(t);
+	t->is_dir_born = false;
 	tail_rotated_turn(t);
 	return nevents;
 }

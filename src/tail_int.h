@@ -129,6 +129,8 @@ struct tail {
 	size_t		 nindexed;
 	bool		 is_polling;	/* some directory is not watched */
 	bool		 is_home_dirty;	/* tail_home_changed() */
+	bool		 is_dir_born;	/* a directory came into a home: it
+					   may be one we wait for (logs/) */
 	bool		 warned_enospc;
 	int64_t		 next_sweep_ms;
 	int64_t		 now_ms;
