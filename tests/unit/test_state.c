@@ -759,7 +759,9 @@ test_summary_load(void **state)
 		st_count(MIN(1), "desk", "success", "", 3, STAMP_NONE,
 		    STAMP_NONE),
 		st_count(MIN(2), "api", "damaged", "", 1, MIN(2), MIN(2)),
-		/* A class the set no longer has, twice: one warning. */
+		/* A class the set no longer has, twice: one warning, and
+		 * failures still, under no class (the slot after the
+		 * set's classes). */
 		st_count(MIN(2), "api", "failure", "gone", 4, STAMP_NONE,
 		    STAMP_NONE),
 		st_count(MIN(3), "api", "failure", "gone", 4, STAMP_NONE,
@@ -784,13 +786,14 @@ test_summary_load(void **state)
 	agg = aggregate_new(&set, 1);
 	assert_int_equal(summary_load(st, agg, STAMP_NONE, STAMP_NONE), 0);
 	t = &agg->sets[0].total;
-	assert_int_equal(t->failures, 3);
+	assert_int_equal(t->failures, 11);
 	assert_int_equal(t->successes, 9);
 	assert_int_equal(t->damaged, 1);
 	assert_int_equal(set->nfailure, 2);
 	assert_string_equal(set->failure[0].name, "route_not_found");
 	assert_int_equal(t->classes[0], 2);
 	assert_int_equal(t->classes[1], 1);
+	assert_int_equal(t->classes[2], 8);
 	assert_int_equal(t->first, MIN(0) + 1000);
 	assert_int_equal(t->last, MIN(3) + 8);
 	assert_int_equal(agg->sets[0].napps, 2);
@@ -799,14 +802,14 @@ test_summary_load(void **state)
 	assert_int_equal(agg->sets[0].apps[0].counts.successes, 3);
 	assert_string_equal(agg->sets[0].apps[1].name, "api");
 	assert_int_equal(agg->sets[0].apps[1].counts.successes, 6);
-	assert_int_equal(agg->sets[0].apps[1].counts.failures, 0);
+	assert_int_equal(agg->sets[0].apps[1].counts.failures, 8);
 	aggregate_free(agg);
 
 	/* With a range. */
 	agg = aggregate_new(&set, 1);
 	assert_int_equal(summary_load(st, agg, MIN(1), MIN(3)), 0);
 	t = &agg->sets[0].total;
-	assert_int_equal(t->failures, 1);
+	assert_int_equal(t->failures, 5);
 	assert_int_equal(t->successes, 3);
 	assert_int_equal(t->damaged, 1);
 	assert_int_equal(t->first, MIN(1) + 5);
