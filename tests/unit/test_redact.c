@@ -567,6 +567,94 @@ test_user_quote_open(void **state)
 	    "https://a_token=[REDACTED][REDACTED]@host/x y");
 }
 
+/*
+ * A tester's leaks (console.error('msg:', obj)): util.inspect prints a
+ * long string holding '\n' as a concatenation over lines, and only its
+ * first fragment went; the value is the whole concatenation.
+ */
+static void
+test_inspect_concat(void **state)
+{
+	rd_is(NULL, "  private_key: '-----BEGIN PRIVATE KEY-----\\n' +\n"
+	    "    'MIIEvFAKEPEMBODYLINE1AAAA\\n' +\n"
+	    "    'FAKEPEMBODYLINE2BBBB\\n' +\n"
+	    "    '-----END PRIVATE KEY-----\\n',\n"
+	    "  password: 'xxxx\\n' +\n"
+	    "    'FAKECONTLINE1111'\n}",
+	    "  private_key: '[REDACTED]',\n  password: '[REDACTED]'\n}");
+	/* Each fragment picks its own quote; the first one's close is
+	 * kept, so a second pass sees the same value. */
+	rd_is(NULL, "  token: \"it's\\n\" +\n    'FAKEQUOTE1\\n' +\n"
+	    "    `a'b\"FAKEQUOTE2`,\n  n: 1",
+	    "  token: \"[REDACTED]\",\n  n: 1");
+	rd_is(NULL, "  password: 'a\\n' +\r\n    'FAKECRLF1'\r\n  n: 1",
+	    "  password: '[REDACTED]'\r\n  n: 1");
+	/* Cut by a cap inside a fragment: to the end of its line. */
+	rd_is(NULL, "  password: 'a\\n' +\n    'FAKECUT1",
+	    "  password: '[REDACTED]");
+	/* The same record inside a JSON log line: line ends are \n. */
+	rd_is(NULL, "{\"msg\":\"{\\n  private_key: '-----BEGIN PRIVATE "
+	    "KEY-----\\\\n' +\\n    'FAKEJSONPEM1\\\\n' +\\n    '-----END "
+	    "PRIVATE KEY-----\\\\n'\\n}\"}",
+	    "{\"msg\":\"{\\n  private_key: '[REDACTED]'\\n}\"}");
+	rd_is(NULL, "{\"msg\":\"{ password: \\\"it's\\\\n\\\" +\\r\\n"
+	    "    'FAKEJSONPW2' }\"}",
+	    "{\"msg\":\"{ password: \\\"[REDACTED]\\\" }\"}");
+	/* Not a concatenation over lines, or not a secret's. */
+	rd_is(NULL, "token: 'abc' + suffix", "token: '[REDACTED]' + suffix");
+	rd_is(NULL, "  msg: 'a\\n' +\n    'plain text'",
+	    "  msg: 'a\\n' +\n    'plain text'");
+}
+
+/*
+ * Node's rawHeaders and argv: a secret's name and its value are
+ * consecutive items of an array.
+ */
+static void
+test_array_pairs(void **state)
+{
+	rd_is(NULL, "rawHeaders: [ 'Host', 'api.example.test', 'X-Api-Key', "
+	    "'FAKERAWKEY0000', 'Authorization', 'Bearer FAKETOKEN123' ]",
+	    "rawHeaders: [ 'Host', 'api.example.test', 'X-Api-Key', "
+	    "'[REDACTED]', 'Authorization', '[REDACTED]' ]");
+	rd_is(NULL, "spawnargs: [ 'mysql', '-u', 'root', '--password', "
+	    "'FAKEARGPASS5555' ]",
+	    "spawnargs: [ 'mysql', '-u', 'root', '--password', "
+	    "'[REDACTED]' ]");
+	/* util.inspect breaks a long array over lines. */
+	rd_is(NULL, "  rawHeaders: [\n    'Host',\n    'api.example.test',\n"
+	    "    'x-api-key',\n    'FAKERAWKEY0001',\n    'Accept',\n"
+	    "    '*/*'\n  ]",
+	    "  rawHeaders: [\n    'Host',\n    'api.example.test',\n"
+	    "    'x-api-key',\n    '[REDACTED]',\n    'Accept',\n"
+	    "    '*/*'\n  ]");
+	/* JSON arrays, raw, escaped inside a string, and the same with \n
+	 * line ends. */
+	rd_is(NULL, "{\"argv\":[\"node\",\"app.js\",\"--db-password\","
+	    "\"FAKEJSONARG1\",\"-v\"]}",
+	    "{\"argv\":[\"node\",\"app.js\",\"--db-password\","
+	    "\"[REDACTED]\",\"-v\"]}");
+	rd_is(NULL, "\"[\\\"X-Auth-Token\\\",\\\"FAKEESC2\\\"]\"",
+	    "\"[\\\"X-Auth-Token\\\",\\\"[REDACTED]\\\"]\"");
+	rd_is(NULL, "{\"msg\":\"[\\n    'Cookie',\\n    'sid=FAKECOOKIE3'\\n"
+	    "  ]\"}",
+	    "{\"msg\":\"[\\n    'Cookie',\\n    '[REDACTED]'\\n  ]\"}");
+	/* A flag's dotted name (yargs); a value concatenated over lines. */
+	rd_is(NULL, "[ '--db.password', 'FAKEDOTTED4' ]",
+	    "[ '--db.password', '[REDACTED]' ]");
+	rd_is(NULL, "[ 'password', 'a\\n' +\n    'FAKEARRCONT5' ]",
+	    "[ 'password', '[REDACTED]' ]");
+	/* Not a name then a quoted item: left alone. */
+	rd_is(NULL, "[ 'Host', 'api.example.test' ]",
+	    "[ 'Host', 'api.example.test' ]");
+	rd_is(NULL, "files: [ 'auth.js', 'index.js' ]",
+	    "files: [ 'auth.js', 'index.js' ]");
+	rd_is(NULL, "expected a token, 'abc' or none",
+	    "expected a token, 'abc' or none");
+	rd_is(NULL, "[ 'my token', 'abc' ] ['token', 42] ['token']",
+	    "[ 'my token', 'abc' ] ['token', 42] ['token']");
+}
+
 int
 main(void)
 {
@@ -585,6 +673,8 @@ main(void)
 		cmocka_unit_test(test_not_over_redacted),
 		cmocka_unit_test(test_pwd_and_basic),
 		cmocka_unit_test(test_user_quote_open),
+		cmocka_unit_test(test_inspect_concat),
+		cmocka_unit_test(test_array_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
