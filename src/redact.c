@@ -484,10 +484,18 @@ redact_concat(const char *p, size_t len, struct redact_val *v)
 			return;
 		v->ve = f.ve;
 		v->next = f.next;
-		/* Not closed: to the end of its line, with no close. */
 		v->cs = first;
-		v->cn = f.next > f.ve ? firstlen : 0;
-		v->resume = f.next;
+		v->cn = firstlen;
+		if (f.next == f.ve) {
+			/* Not closed: to the end of its line (a %-quoted one
+			 * stops at a blank), with no close, as a second pass
+			 * reads the first fragment's open quote then. */
+			while (v->ve < len && p[v->ve] != '\n')
+				v->ve++;
+			v->next = v->ve;
+			v->cn = 0;
+		}
+		v->resume = v->next;
 	}
 }
 
@@ -587,7 +595,8 @@ redact_item_value(const char *p, size_t len, size_t ks, size_t e, int q,
 			return false;
 		j++;
 	} else {
-		if (redact_code_at(p, len, j, &n, &k2) != q || k2 != kind)
+		if (j >= len || redact_code_at(p, len, j, &n, &k2) != q ||
+		    k2 != kind)
 			return false;
 		j += n;
 	}
