@@ -17,6 +17,19 @@
  *                    %-escaped), an auth scheme (Bearer, Basic, Token,
  *                    Digest) taken along with its credentials, and
  *                    a bare cookie header's value to the end of its line;
+ *                    a quoted VALUE goes on as util.inspect prints a
+ *                    string holding line ends: close, blanks, '+', a
+ *                    line end (raw, \r\n, or escaped: \n in a JSON
+ *                    string), indentation, another quoted string, any
+ *                    number of times ("'a\n' +\n    'b'"), and goes
+ *                    whole as one mark in the first fragment's quotes;
+ *   'KEY', 'VALUE'   an array's item that is KEY whole (its quotes as
+ *                    any VALUE's: raw, escaped, encoded), then ','
+ *                    (blanks and line ends around it) and a quoted item:
+ *                    Node's rawHeaders ([ 'X-Api-Key', 'v' ]) and argv
+ *                    ([ '--password', 'v' ]); VALUE goes whole (a scheme
+ *                    with it), over lines as above; a dotted KEY only as
+ *                    a flag ('--db.password', not 'auth.js');
  *   Bearer TOKEN     anywhere, when TOKEN looks like one (not English);
  *   Basic BASE64     the same, when the credentials are also base64
  *                    (RFC 7617: "Basic dXNlcjpwdw==");
@@ -569,6 +582,41 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 }
 
 /*
+ * Does the text that has gone out end with a quote, in any spelling?
+ * Returns it, with its *KIND and, raw, the backslashes *B before it, or
+ * -1.  What went out, not what came in: a second pass, which reads the
+ * first one's output, then sees the same quote before the same word (the
+ * close of a value before it may have been a fragment's, or seen only in
+ * a longer text, and the backslashes before it the value's own).
+ */
+static int
+redact_out_quote(const struct redact_buf *out, int *kind, size_t *b)
+{
+	const char *o = out->p;
+	size_t len = out->len, n;
+	int c;
+
+	*b = 0;
+	if (len == 0)
+		return -1;
+	c = (unsigned char)o[len - 1];
+	if (c == '"' || c == '\'' || c == '`') {
+		*kind = REDACT_RAW;
+		while (*b < len - 1 && o[len - 2 - *b] == '\\')
+			(*b)++;
+		return c;
+	}
+	/* \u0022, &quot;, %22 (%2522...) and the like end there. */
+	for (size_t l = 3; l <= 16 && l <= len; l++) {
+		c = redact_code_at(o, len, len - l, &n, kind);
+		if (n == l && *kind != REDACT_RAW && (c == '"' ||
+		    c == '\'' || c == '`'))
+			return c;
+	}
+	return -1;
+}
+
+/*
  * Node's rawHeaders and argv ([ 'X-Api-Key', 'abc' ], [ '--password',
  * 'abc' ]): an array's item that is a secret's name whole, its quotes
  * closing at E (the word's end) in the spelling Q, KIND and B backslashes
@@ -667,7 +715,7 @@ static size_t
 redact_scan_part(const char *p, size_t start, size_t len, size_t full,
     size_t at, struct redact_buf *out)
 {
-	size_t i = start, copied = start, qend = SIZE_MAX, qb = 0;
+	size_t i = start, copied = start, qb = 0;
 	int q = -1, qkind = REDACT_RAW;
 
 	while (i < len) {
@@ -692,20 +740,11 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 			copied = i = ve;
 			continue;
 		} else if (!redact_is_word((unsigned char)p[i])) {
-			int kind, c;
+			int kind;
 
 			/* An escape is stepped over whole, so that the key
-			 * after %22 or \u0022 is a word of its own.  A quote
-			 * is kept in mind: it may open an array's item. */
-			c = redact_code_at(p, len, i, &n, &kind);
-			if (c == '"' || c == '\'' || c == '`') {
-				for (qb = 0; kind == REDACT_RAW && i - qb >
-				    start && p[i - qb - 1] == '\\'; qb++)
-					;
-				q = c;
-				qkind = kind;
-				qend = i + n;
-			}
+			 * after %22 or \u0022 is a word of its own. */
+			(void)redact_code_at(p, len, i, &n, &kind);
 			i += n;
 			continue;
 		} else {
@@ -738,7 +777,12 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 			v.resume = v.ve;
 			if (!found && redact_is_key(p + ws, we - ws)) {
 				found = redact_key_value(p, len, ws, we, &v);
-				if (!found && qend == ws)
+				if (!found) {
+					redact_put(out, p + copied, ws - copied);
+					copied = ws;
+					q = redact_out_quote(out, &qkind, &qb);
+				}
+				if (!found && q >= 0)
 					found = is_item = redact_item_value(p,
 					    len, ws, we, q, qkind, qb, &v);
 			}
