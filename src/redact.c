@@ -17,6 +17,19 @@
  *                    %-escaped), an auth scheme (Bearer, Basic, Token,
  *                    Digest) taken along with its credentials, and
  *                    a bare cookie header's value to the end of its line;
+ *                    a quoted VALUE goes on as util.inspect prints a
+ *                    string holding line ends: close, blanks, '+', a
+ *                    line end (raw, \r\n, or escaped: \n in a JSON
+ *                    string), indentation, another quoted string, any
+ *                    number of times ("'a\n' +\n    'b'"), and goes
+ *                    whole as one mark in the first fragment's quotes;
+ *   'KEY', 'VALUE'   an array's item that is KEY whole (its quotes as
+ *                    any VALUE's: raw, escaped, encoded), then ','
+ *                    (blanks and line ends around it) and a quoted item:
+ *                    Node's rawHeaders ([ 'X-Api-Key', 'v' ]) and argv
+ *                    ([ '--password', 'v' ]); VALUE goes whole (a scheme
+ *                    with it), over lines as above; a dotted KEY only as
+ *                    a flag ('--db.password', not 'auth.js');
  *   Bearer TOKEN     anywhere, when TOKEN looks like one (not English);
  *   Basic BASE64     the same, when the credentials are also base64
  *                    (RFC 7617: "Basic dXNlcjpwdw==");
@@ -331,12 +344,12 @@ redact_coded_end(const char *p, size_t len, size_t i, int close, int kind,
  * A value quoted other than by a raw quote: by an encoded one (\u0022,
  * \\u0022, &quot;, &#34;, %2522) or by angle brackets, raw or encoded
  * (<v>, &lt;v&gt;), at J after any backslashes that escape it, raw or
- * encoded (\u005c\u0022).  Returns true with the value in [*VS, *VE)
- * and the scan's next position in *NEXT.
+ * encoded (\u005c\u0022); angle brackets only when ANGLE.  Returns
+ * true with the value in [*VS, *VE) and the scan's next position in *NEXT.
  */
 static bool
-redact_coded_value(const char *p, size_t len, size_t j, size_t *vs,
-    size_t *ve, size_t *next)
+redact_coded_value(const char *p, size_t len, size_t j, bool angle,
+    size_t *vs, size_t *ve, size_t *next)
 {
 	size_t n, close;
 	int c, kind;
@@ -345,7 +358,7 @@ redact_coded_value(const char *p, size_t len, size_t j, size_t *vs,
 		c = redact_code_at(p, len, t, &n, &kind);
 		if (c == '\\')
 			continue;
-		if (c != '<' && (kind == REDACT_RAW || (c != '"' &&
+		if ((c != '<' || !angle) && (kind == REDACT_RAW || (c != '"' &&
 		    c != '\'' && c != '`')))
 			return false;
 		*vs = t + n;
@@ -361,23 +374,160 @@ redact_coded_value(const char *p, size_t len, size_t j, size_t *vs,
 }
 
 /*
+ * A value found by the scan: [VS, VE) becomes the mark; then, when CN is
+ * not 0, the CN bytes at CS (the first fragment's close, for a value
+ * concatenated over lines); the copy goes on at RESUME and the scan at
+ * NEXT.  IS_OPEN: the value was opened by a quote that the end of the
+ * text came before the close of, so a longer text may hold more of it.
+ */
+struct redact_val {
+	size_t	vs, ve;
+	size_t	cs, cn;
+	size_t	resume;
+	size_t	next;
+	bool	is_open;
+};
+
+/*
+ * A value opened by a quote at J: raw after any backslashes that escape
+ * it, in another spelling (\u0022, &quot;), or %-escaped; or, when ANGLE,
+ * by '<' (raw or encoded).  Sets V's VS, VE and NEXT (NEXT == VE: not
+ * closed on its line); false when no quote opens at J.
+ */
+static bool
+redact_quoted_at(const char *p, size_t len, size_t j, bool angle,
+    struct redact_val *v)
+{
+	size_t bs = 0, close;
+	int c;
+
+	while (j + bs < len && p[j + bs] == '\\')
+		bs++;
+	if (j + bs < len && (p[j + bs] == '"' || p[j + bs] == '\'' ||
+	    p[j + bs] == '`')) {
+		v->vs = j + bs + 1;
+		v->ve = redact_quoted_end(p, len, v->vs, p[j + bs], bs, &close);
+		v->next = v->ve + close;
+		return true;
+	}
+	if (redact_coded_value(p, len, j, angle, &v->vs, &v->ve, &v->next))
+		return true;
+	bs = 0;
+	while (redact_pct(p, len, j + 3 * bs) == '\\')
+		bs++;
+	c = redact_pct(p, len, j + 3 * bs);
+	if (c == '"' || c == '\'' || c == '`') {
+		v->vs = j + 3 * (bs + 1);
+		v->ve = redact_pct_quoted_end(p, len, v->vs, c, bs, &close);
+		v->next = v->ve + close;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Length of the line end at I, or 0: LF, CR or CR LF, raw or in any
+ * spelling redact_code.h reads (\u000a, %0A, &#10;), or escaped as a
+ * string literal does it at any level (\n, \\n; \r\n): util.inspect's
+ * output inside a JSON string has its line ends so.
+ */
+static size_t
+redact_eol_at(const char *p, size_t len, size_t i)
+{
+	size_t j = i, n, b;
+	int kind, c;
+
+	for (int k = 0; k < 2 && j < len; k++) {
+		c = redact_code_at(p, len, j, &n, &kind);
+		if (c != '\r' && c != '\n') {
+			for (b = 0; j + b < len && p[j + b] == '\\'; b++)
+				;
+			if (b == 0 || j + b >= len || (p[j + b] != 'r' &&
+			    p[j + b] != 'n'))
+				break;
+			c = p[j + b] == 'r' ? '\r' : '\n';
+			n = b + 1;
+		}
+		j += n;
+		if (c == '\n')
+			break;
+	}
+	return j - i;
+}
+
+/* Past blanks (space or tab, in any spelling) and, when EOL, line ends
+ * from I. */
+static size_t
+redact_skip_blank(const char *p, size_t len, size_t i, bool eol)
+{
+	size_t n;
+
+	while (i < len && ((n = redact_blank_at(p, len, i, false)) > 0 ||
+	    (eol && (n = redact_eol_at(p, len, i)) > 0)))
+		i += n;
+	return i;
+}
+
+/*
+ * A quoted value that closed (V) and goes on as util.inspect prints a
+ * string holding line ends: the close, blanks, '+', blanks, a line end,
+ * the next line's indentation and another quoted string, any number of
+ * times ("'a\n' +\n    'b'").  The value is the whole concatenation: V
+ * then runs from the first fragment's open to the last one's close, and
+ * the first one's close goes out after the mark, so that the text it
+ * leaves is one quoted value of one quote kind (a second pass reads it
+ * the same).  Every fragment is stepped over once.
+ */
+static void
+redact_concat(const char *p, size_t len, struct redact_val *v)
+{
+	struct redact_val f;
+	size_t j, n, first = v->ve, firstlen = v->next - v->ve;
+	int kind;
+
+	while (v->next > v->ve) {
+		j = redact_skip_blank(p, len, v->next, false);
+		if (j >= len || redact_code_at(p, len, j, &n, &kind) != '+')
+			return;
+		j = redact_skip_blank(p, len, j + n, false);
+		if (j >= len || (n = redact_eol_at(p, len, j)) == 0)
+			return;
+		j = redact_skip_blank(p, len, j + n, false);
+		if (j >= len || !redact_quoted_at(p, len, j, false, &f))
+			return;
+		v->ve = f.ve;
+		v->next = f.next;
+		v->cs = first;
+		v->cn = firstlen;
+		if (f.next == f.ve) {
+			/* Not closed: to the end of its line (a %-quoted one
+			 * stops at a blank), with no close, as a second pass
+			 * reads the first fragment's open quote then. */
+			while (v->ve < len && p[v->ve] != '\n')
+				v->ve++;
+			v->next = v->ve;
+			v->cn = 0;
+		}
+		v->resume = v->next;
+	}
+}
+
+/*
  * After the key word ending at E: the separator and the value.  Returns
- * true with the value in [*VS, *VE) and the scan's next position in *NEXT,
- * or false when no value follows.  *IS_OPEN: the value was opened by a
- * quote that LEN came before the close of, so a longer text may hold more
- * of it.
+ * true with the value in V, or false when no value follows.
  */
 static bool
 redact_key_value(const char *p, size_t len, size_t ks, size_t e,
-    size_t *vs, size_t *ve, size_t *next, bool *is_open)
+    struct redact_val *v)
 {
 	bool is_dotted = memchr(p + ks, '.', e - ks) != NULL;
-	size_t j = e, n, bs = 0, close;
+	size_t j = e, n;
 	bool is_form, has_blank = false;
 	char sep;
 	int c, kind, k2;
 
-	*is_open = false;
+	v->cn = 0;
+	v->is_open = false;
 	/* The key's closing quote, escapes of it, blanks, in any spelling. */
 	for (size_t junk = 0; j < len && junk < REDACT_SEP_JUNK; junk++) {
 		c = redact_code_at(p, len, j, &n, &kind);
@@ -408,46 +558,107 @@ redact_key_value(const char *p, size_t len, size_t ks, size_t e,
 	if (sep == ':' && !has_blank && is_dotted && p[j] >= '0' &&
 	    p[j] <= '9')
 		return false;
-	while (j + bs < len && p[j + bs] == '\\')
-		bs++;
-	if (j + bs < len && (p[j + bs] == '"' || p[j + bs] == '\'' ||
-	    p[j + bs] == '`')) {
-		*vs = j + bs + 1;
-		*ve = redact_quoted_end(p, len, *vs, p[j + bs], bs, &close);
-		*next = *ve + close;
-		*is_open = close == 0 && *ve == len;
-		return *ve > *vs;
+	if (redact_quoted_at(p, len, j, true, v)) {
+		v->resume = v->ve;
+		redact_concat(p, len, v);
+		v->is_open = v->next == v->ve && v->ve == len;
+		return v->ve > v->vs;
 	}
-	if (redact_coded_value(p, len, j, vs, ve, next)) {
-		*is_open = *next == *ve && *ve == len;
-		return *ve > *vs;
-	}
-	bs = 0;
-	while (redact_pct(p, len, j + 3 * bs) == '\\')
-		bs++;
-	c = redact_pct(p, len, j + 3 * bs);
-	if (c == '"' || c == '\'' || c == '`') {
-		*vs = j + 3 * (bs + 1);
-		*ve = redact_pct_quoted_end(p, len, *vs, c, bs, &close);
-		*next = *ve + close;
-		*is_open = close == 0 && *ve == len;
-		return *ve > *vs;
-	}
+	c = redact_pct(p, len, j);
 	/* An object or a list is not a value: its keys come one by one. */
 	if (p[j] == '{' || p[j] == '[' || c == '{' || c == '[')
 		return false;
-	*vs = j;
+	v->vs = j;
 	if (redact_has_word(p + ks, e - ks, "cookie")) {
 		/* "Cookie: a=1; sid=...": every pair of the header goes,
 		 * whatever its name. */
-		while (*vs < len && strchr("\n\"'`\\", p[*vs]) == NULL)
-			(*vs)++;
-		*ve = *vs;
-		*vs = j;
+		v->ve = j;
+		while (v->ve < len && strchr("\n\"'`\\", p[v->ve]) == NULL)
+			v->ve++;
 	} else
-		*ve = redact_value_end(p, len, j, is_form);
-	*next = *ve;
-	return *ve > *vs;
+		v->ve = redact_value_end(p, len, j, is_form);
+	v->next = v->resume = v->ve;
+	return v->ve > v->vs;
+}
+
+/*
+ * Does the text that has gone out end with a quote, in any spelling?
+ * Returns it, with its *KIND and, raw, the backslashes *B before it, or
+ * -1.  What went out, not what came in: a second pass, which reads the
+ * first one's output, then sees the same quote before the same word (the
+ * close of a value before it may have been a fragment's, or seen only in
+ * a longer text, and the backslashes before it the value's own).
+ */
+static int
+redact_out_quote(const struct redact_buf *out, int *kind, size_t *b)
+{
+	const char *o = out->p;
+	size_t len = out->len, n;
+	int c;
+
+	*b = 0;
+	if (len == 0)
+		return -1;
+	c = (unsigned char)o[len - 1];
+	if (c == '"' || c == '\'' || c == '`') {
+		*kind = REDACT_RAW;
+		while (*b < len - 1 && o[len - 2 - *b] == '\\')
+			(*b)++;
+		return c;
+	}
+	/* \u0022, &quot;, %22 (%2522...) and the like end there. */
+	for (size_t l = 3; l <= 16 && l <= len; l++) {
+		c = redact_code_at(o, len, len - l, &n, kind);
+		if (n == l && *kind != REDACT_RAW && (c == '"' ||
+		    c == '\'' || c == '`'))
+			return c;
+	}
+	return -1;
+}
+
+/*
+ * Node's rawHeaders and argv ([ 'X-Api-Key', 'abc' ], [ '--password',
+ * 'abc' ]): an array's item that is a secret's name whole, its quotes
+ * closing at E (the word's end) in the spelling Q, KIND and B backslashes
+ * before it that opened it, then ',' (blanks and line ends around it) and
+ * another quoted item: that one is the value, whole, and may go on over
+ * lines as any quoted value.  A dotted name counts only as a flag
+ * ("--db.password"): "auth.js" is a file.  Returns true with the value
+ * in V.
+ */
+static bool
+redact_item_value(const char *p, size_t len, size_t ks, size_t e, int q,
+    int kind, size_t b, struct redact_val *v)
+{
+	size_t j = e, n;
+	int k2;
+
+	if (memchr(p + ks, '.', e - ks) != NULL && p[ks] != '-')
+		return false;
+	if (kind == REDACT_RAW) {
+		for (size_t a = 0; a < b; a++, j++)
+			if (j >= len || p[j] != '\\')
+				return false;
+		if (j >= len || p[j] != q)
+			return false;
+		j++;
+	} else {
+		if (j >= len || redact_code_at(p, len, j, &n, &k2) != q ||
+		    k2 != kind)
+			return false;
+		j += n;
+	}
+	j = redact_skip_blank(p, len, j, true);
+	if (j >= len || redact_code_at(p, len, j, &n, &k2) != ',')
+		return false;
+	j = redact_skip_blank(p, len, j + n, true);
+	if (j >= len || !redact_quoted_at(p, len, j, false, v))
+		return false;
+	v->cn = 0;
+	v->resume = v->ve;
+	redact_concat(p, len, v);
+	v->is_open = v->next == v->ve && v->ve == len;
+	return v->ve > v->vs;
 }
 
 /*
@@ -504,13 +715,17 @@ static size_t
 redact_scan_part(const char *p, size_t start, size_t len, size_t full,
     size_t at, struct redact_buf *out)
 {
-	size_t i = start, copied = start;
+	size_t i = start, copied = start, qb = 0;
+	int q = -1, qkind = REDACT_RAW;
 
 	while (i < len) {
-		size_t ws, we, vs = 0, ve = 0, next = 0, n, end;
-		bool found = false, is_basic, is_open = false;
+		struct redact_val v = { 0, 0, 0, 0, 0, 0, false };
+		size_t ws, we, n, end;
+		bool found = false, is_basic, is_item = false;
 
 		if (at == 0 && (n = redact_scheme_sep(p, len, i)) > 0) {
+			size_t vs, ve;
+
 			if (!redact_userinfo(p, len, i, n, &vs, &ve)) {
 				i += n;
 				continue;
@@ -539,8 +754,8 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 				we++;
 			if (redact_is_jwt(p + ws, we - ws)) {
 				found = true;
-				vs = ws;
-				ve = next = we;
+				v.vs = ws;
+				v.ve = v.next = we;
 			} else if ((is_basic = redact_word_is(p + ws, we - ws,
 			    "basic")) || redact_word_is(p + ws, we - ws,
 			    "bearer")) {
@@ -550,36 +765,58 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 				    false)) > 0)
 					j += n;
 				if (j > we && j < len) {
-					vs = j;
-					ve = next = redact_bare_end(p, len, j);
-					found = redact_is_credential(p + vs,
-					    ve - vs) && (!is_basic ||
-					    redact_is_base64(p + vs, ve - vs));
+					v.vs = j;
+					v.ve = v.next = redact_bare_end(p, len,
+					    j);
+					found = redact_is_credential(p + v.vs,
+					    v.ve - v.vs) && (!is_basic ||
+					    redact_is_base64(p + v.vs,
+					    v.ve - v.vs));
 				}
 			}
-			if (!found && redact_is_key(p + ws, we - ws))
-				found = redact_key_value(p, len, ws, we, &vs,
-				    &ve, &next, &is_open);
+			v.resume = v.ve;
+			if (!found && redact_is_key(p + ws, we - ws)) {
+				found = redact_key_value(p, len, ws, we, &v);
+				if (!found) {
+					redact_put(out, p + copied, ws - copied);
+					copied = ws;
+					q = redact_out_quote(out, &qkind, &qb);
+				}
+				if (!found && q >= 0)
+					found = is_item = redact_item_value(p,
+					    len, ws, we, q, qkind, qb, &v);
+			}
 			if (!found) {
 				i = we;
 				continue;
 			}
-			if (at != 0 && is_open && full > len) {
-				(void)redact_key_value(p, full, ws, we, &vs,
-				    &ve, &next, &is_open);
-				if (next <= at)
-					while (ve < full && p[ve] != '\n')
-						ve++;
-				redact_put(out, p + copied, vs - copied);
+			if (at != 0 && v.is_open && full > len) {
+				if (is_item)
+					(void)redact_item_value(p, full, ws,
+					    we, q, qkind, qb, &v);
+				else
+					(void)redact_key_value(p, full, ws,
+					    we, &v);
+				if (v.next <= at) {
+					v.cn = 0;
+					while (v.ve < full && p[v.ve] != '\n')
+						v.ve++;
+					v.resume = v.ve;
+				}
+				redact_put(out, p + copied, v.vs - copied);
 				redact_put(out, REDACT_MARK,
 				    strlen(REDACT_MARK));
-				return ve;
+				if (v.cn > 0)
+					redact_put(out, p + v.cs, v.cn);
+				return v.resume;
 			}
 		}
-		redact_put(out, p + copied, vs - copied);
+		redact_put(out, p + copied, v.vs - copied);
 		redact_put(out, REDACT_MARK, strlen(REDACT_MARK));
-		copied = ve;
-		i = next > i ? next : i + 1;
+		if (v.cn > 0)
+			redact_put(out, p + v.cs, v.cn);
+		copied = v.resume;
+		i = v.next > i ? v.next : i + 1;
 	}
 	redact_put(out, p + copied, len - copied);
 	return len;

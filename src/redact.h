@@ -16,7 +16,11 @@
  * and Basic credentials (base64) anywhere; JSON Web Tokens; the
  * password of a URL (scheme://user:PASSWORD@host, whatever the user,
  * also %-encoded inside a query) or a user that looks like a token; a
- * pair hidden in another's value behind '?' or '#'.  Each becomes
+ * pair hidden in another's value behind '?' or '#'; a quoted value
+ * concatenated over lines as util.inspect prints a string holding line
+ * ends ('a\n' +, then 'b' on the next line), whole; a quoted array item
+ * that names a secret, then the next quoted item (Node's rawHeaders,
+ * argv: [ 'X-Api-Key', 'v' ], [ '--password', 'v' ]).  Each becomes
  * [REDACTED]:
  *
  *   client_secret_key=abc&x=1       -> client_secret_key=[REDACTED]&x=1
@@ -28,6 +32,8 @@
  *   'Bearer x'                       -> 'Bearer [REDACTED]'
  *   http://:pw@host/                 -> http://:[REDACTED]@host/
  *   ;token=a?Authorization=Bearer%20x -> ;token=[REDACTED]?Authorization=[REDACTED]
+ *   key: 'a\n' +<LF>    'b'          -> key: '[REDACTED]'
+ *   [ 'Authorization', 'Bearer x' ] -> [ 'Authorization', '[REDACTED]' ]
  *
  * A quoted value is replaced inside its quotes (so JSON stays JSON); a
  * quote that does not close on its line takes the rest of the line with

@@ -567,6 +567,190 @@ test_user_quote_open(void **state)
 	    "https://a_token=[REDACTED][REDACTED]@host/x y");
 }
 
+/*
+ * A tester's leaks (console.error('msg:', obj)): util.inspect prints a
+ * long string holding '\n' as a concatenation over lines, and only its
+ * first fragment went; the value is the whole concatenation.
+ */
+static void
+test_inspect_concat(void **state)
+{
+	rd_is(NULL, "  private_key: '-----BEGIN PRIVATE KEY-----\\n' +\n"
+	    "    'MIIEvFAKEPEMBODYLINE1AAAA\\n' +\n"
+	    "    'FAKEPEMBODYLINE2BBBB\\n' +\n"
+	    "    '-----END PRIVATE KEY-----\\n',\n"
+	    "  password: 'xxxx\\n' +\n"
+	    "    'FAKECONTLINE1111'\n}",
+	    "  private_key: '[REDACTED]',\n  password: '[REDACTED]'\n}");
+	/* Each fragment picks its own quote; the first one's close is
+	 * kept, so a second pass sees the same value. */
+	rd_is(NULL, "  token: \"it's\\n\" +\n    'FAKEQUOTE1\\n' +\n"
+	    "    `a'b\"FAKEQUOTE2`,\n  n: 1",
+	    "  token: \"[REDACTED]\",\n  n: 1");
+	rd_is(NULL, "  password: 'a\\n' +\r\n    'FAKECRLF1'\r\n  n: 1",
+	    "  password: '[REDACTED]'\r\n  n: 1");
+	/* Cut by a cap inside a fragment: to the end of its line. */
+	rd_is(NULL, "  password: 'a\\n' +\n    'FAKECUT1",
+	    "  password: '[REDACTED]");
+	/* The same record inside a JSON log line: line ends are \n. */
+	rd_is(NULL, "{\"msg\":\"{\\n  private_key: '-----BEGIN PRIVATE "
+	    "KEY-----\\\\n' +\\n    'FAKEJSONPEM1\\\\n' +\\n    '-----END "
+	    "PRIVATE KEY-----\\\\n'\\n}\"}",
+	    "{\"msg\":\"{\\n  private_key: '[REDACTED]'\\n}\"}");
+	rd_is(NULL, "{\"msg\":\"{ password: \\\"it's\\\\n\\\" +\\r\\n"
+	    "    'FAKEJSONPW2' }\"}",
+	    "{\"msg\":\"{ password: \\\"[REDACTED]\\\" }\"}");
+	/* Not a concatenation over lines, or not a secret's. */
+	rd_is(NULL, "token: 'abc' + suffix", "token: '[REDACTED]' + suffix");
+	rd_is(NULL, "  msg: 'a\\n' +\n    'plain text'",
+	    "  msg: 'a\\n' +\n    'plain text'");
+}
+
+/*
+ * Node's rawHeaders and argv: a secret's name and its value are
+ * consecutive items of an array.
+ */
+static void
+test_array_pairs(void **state)
+{
+	rd_is(NULL, "rawHeaders: [ 'Host', 'api.example.test', 'X-Api-Key', "
+	    "'FAKERAWKEY0000', 'Authorization', 'Bearer FAKETOKEN123' ]",
+	    "rawHeaders: [ 'Host', 'api.example.test', 'X-Api-Key', "
+	    "'[REDACTED]', 'Authorization', '[REDACTED]' ]");
+	rd_is(NULL, "spawnargs: [ 'mysql', '-u', 'root', '--password', "
+	    "'FAKEARGPASS5555' ]",
+	    "spawnargs: [ 'mysql', '-u', 'root', '--password', "
+	    "'[REDACTED]' ]");
+	/* util.inspect breaks a long array over lines. */
+	rd_is(NULL, "  rawHeaders: [\n    'Host',\n    'api.example.test',\n"
+	    "    'x-api-key',\n    'FAKERAWKEY0001',\n    'Accept',\n"
+	    "    '*/*'\n  ]",
+	    "  rawHeaders: [\n    'Host',\n    'api.example.test',\n"
+	    "    'x-api-key',\n    '[REDACTED]',\n    'Accept',\n"
+	    "    '*/*'\n  ]");
+	/* JSON arrays, raw, escaped inside a string, and the same with \n
+	 * line ends. */
+	rd_is(NULL, "{\"argv\":[\"node\",\"app.js\",\"--db-password\","
+	    "\"FAKEJSONARG1\",\"-v\"]}",
+	    "{\"argv\":[\"node\",\"app.js\",\"--db-password\","
+	    "\"[REDACTED]\",\"-v\"]}");
+	rd_is(NULL, "\"[\\\"X-Auth-Token\\\",\\\"FAKEESC2\\\"]\"",
+	    "\"[\\\"X-Auth-Token\\\",\\\"[REDACTED]\\\"]\"");
+	rd_is(NULL, "{\"msg\":\"[\\n    'Cookie',\\n    'sid=FAKECOOKIE3'\\n"
+	    "  ]\"}",
+	    "{\"msg\":\"[\\n    'Cookie',\\n    '[REDACTED]'\\n  ]\"}");
+	/* A flag's dotted name (yargs); a value concatenated over lines. */
+	rd_is(NULL, "[ '--db.password', 'FAKEDOTTED4' ]",
+	    "[ '--db.password', '[REDACTED]' ]");
+	rd_is(NULL, "[ 'password', 'a\\n' +\n    'FAKEARRCONT5' ]",
+	    "[ 'password', '[REDACTED]' ]");
+	/* Not a name then a quoted item: left alone. */
+	rd_is(NULL, "[ 'Host', 'api.example.test' ]",
+	    "[ 'Host', 'api.example.test' ]");
+	rd_is(NULL, "files: [ 'auth.js', 'index.js' ]",
+	    "files: [ 'auth.js', 'index.js' ]");
+	rd_is(NULL, "expected a token, 'abc' or none",
+	    "expected a token, 'abc' or none");
+	rd_is(NULL, "[ 'my token', 'abc' ] ['token', 42] ['token']",
+	    "[ 'my token', 'abc' ] ['token', 42] ['token']");
+}
+
+/* The built-in rule on IN: fails when SECRET is left, KEEP is gone, or
+ * a second pass changes the text. */
+static void
+rd_gone(const char *in, const char *secret, const char *keep)
+{
+	size_t len, len2;
+	char *out = redact_builtin(in, strlen(in), &len);
+	char *again = redact_builtin(out, len, &len2);
+
+	if (strstr(out, secret) != NULL)
+		fail_msg("secret left in\n  in  %s\n  out %s", in, out);
+	if (strstr(out, keep) == NULL)
+		fail_msg("text redacted\n  in  %s\n  out %s", in, out);
+	if (len2 != len || strcmp(out, again) != 0)
+		fail_msg("not idempotent\n  in  %s\n  out %s\n  out2 %s", in,
+		    out, again);
+	free(out);
+	free(again);
+}
+
+/*
+ * util.inspect's concatenations in every shape: the quote of each
+ * fragment, escaped to a level (inside JSON strings), the line end raw
+ * or escaped, the indentation, the fragment the secret is in.
+ */
+static void
+test_generated_concat(void **state)
+{
+	static const char *keys[] = { "private_key", "password", "token",
+	    "client_secret" };
+	static const char quotes[] = { '\'', '"', '`' };
+	static const char *eols[] = { "\n", "\r\n", "\\n", "\\r\\n" };
+	static const char *indents[] = { "", "    ", "\t" };
+	size_t nchecked = 0;
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
+	for (size_t q1 = 0; q1 < sizeof(quotes); q1++)
+	for (size_t q2 = 0; q2 < sizeof(quotes); q2++)
+	for (int lv = 0; lv < 3; lv++)
+	for (size_t e = 0; e < sizeof(eols) / sizeof(*eols); e++)
+	for (size_t d = 0; d < sizeof(indents) / sizeof(*indents); d++)
+	for (int at = 0; at < 3; at++) {
+		char a[16], b[16], in[512];
+
+		gen_quote(a, quotes[q1], lv);
+		gen_quote(b, quotes[q2], lv);
+		snprintf(in, sizeof(in), "{ %s: %s%s\\n%s +%s%s%s%s\\n%s +%s%s"
+		    "%s%s%s,%s  next: 1 }", keys[k], a,
+		    at == 0 ? "S3cr3tXyZq9" : "-----BEGIN-----", a, eols[e],
+		    indents[d], b, at == 1 ? "S3cr3tXyZq9" : "MIIE", b,
+		    eols[e], indents[d], a, at == 2 ? "S3cr3tXyZq9" : "END", a,
+		    eols[e]);
+		rd_gone(in, "S3cr3t", "next: 1");
+		nchecked++;
+	}
+	assert_true(nchecked > 1000);
+}
+
+/*
+ * rawHeaders and argv in every shape: the name, the quotes escaped to a
+ * level, what is between the items (blanks, line ends raw or escaped),
+ * the value (a scheme, blanks), the array around them.
+ */
+static void
+test_generated_items(void **state)
+{
+	static const char *keys[] = { "X-Api-Key", "Authorization",
+	    "--password", "--db.password", "-pwd", "Cookie",
+	    "x-amz-security-token", "SESSION_SECRET" };
+	static const char quotes[] = { '\'', '"', '`' };
+	static const char *seps[] = { ", ", ",", ",\n    ", " ,\r\n  ",
+	    ",\\n    ", ",\\r\\n\t" };
+	static const char *values[] = { "S3cr3tXyZq9", "Bearer S3cr3tXyZq9",
+	    "a=1; sid=S3cr3tXyZq9", "S3cr3t Xy Zq9" };
+	static const char *ctx[][2] = { { "[ ", " ]" },
+	    { "rawHeaders: [\n    'Host', 'api.example.test', ", ",\n  ]" },
+	    { "{\"argv\":[\"node\",", "]}" }, { "spawn(", ")" } };
+	size_t nchecked = 0;
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
+	for (size_t q = 0; q < sizeof(quotes); q++)
+	for (int lv = 0; lv < 3; lv++)
+	for (size_t sp = 0; sp < sizeof(seps) / sizeof(*seps); sp++)
+	for (size_t v = 0; v < sizeof(values) / sizeof(*values); v++)
+	for (size_t c = 0; c < sizeof(ctx) / sizeof(*ctx); c++) {
+		char qs[16], in[512];
+
+		gen_quote(qs, quotes[q], lv);
+		snprintf(in, sizeof(in), "%s%s%s%s%s%s%s%s%s", ctx[c][0], qs,
+		    keys[k], qs, seps[sp], qs, values[v], qs, ctx[c][1]);
+		rd_gone(in, "Zq9", keys[k]);
+		nchecked++;
+	}
+	assert_true(nchecked > 1000);
+}
+
 int
 main(void)
 {
@@ -585,6 +769,10 @@ main(void)
 		cmocka_unit_test(test_not_over_redacted),
 		cmocka_unit_test(test_pwd_and_basic),
 		cmocka_unit_test(test_user_quote_open),
+		cmocka_unit_test(test_inspect_concat),
+		cmocka_unit_test(test_array_pairs),
+		cmocka_unit_test(test_generated_concat),
+		cmocka_unit_test(test_generated_items),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
