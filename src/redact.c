@@ -46,7 +46,8 @@
  * ("auth.js:10:5", "auth.example:443"), and a value that opens an object
  * or a list (its keys are looked at one by one).
  *
- * The config's regexes (PCRE2) run after, each over the whole text once.
+ * The config's regexes (PCRE2) run after, each over the whole text once
+ * (redact_re.c).
  */
 #include "autoconf.h"
 
@@ -55,33 +56,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "match.h"	/* PCRE2 with the code unit width we use */
 #include "redact.h"
 #include "redact_code.h"
+#include "redact_int.h"
 #include "redact_url.h"
 #include "xmalloc.h"
 
 #define REDACT_SEP_JUNK	12	/* quotes, escapes, blanks before SEP */
 
-struct redact_re {
-	pcre2_code	*re;
-	bool		 has_group;	/* replace the first group only */
-};
 
-struct redact {
-	struct redact_re *res;
-	size_t		 nres;
-	pcre2_match_data *md;
-};
-
-/* A growable output buffer. */
-struct redact_buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
-
-static void
+void
 redact_put(struct redact_buf *b, const char *p, size_t len)
 {
 	if (b->len + len + 1 > b->cap) {
@@ -662,43 +646,6 @@ redact_item_value(const char *p, size_t len, size_t ks, size_t e, int q,
 }
 
 /*
- * Is the word (P, LEN) base64 (RFC 4648 section 4, with its padding)?
- * Basic's credentials are (RFC 7617 section 2); a word after a bare
- * "Basic" that is not ("Basic auth-failed") is English, not a secret.
- */
-static bool
-redact_is_base64(const char *p, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
-	    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '+' ||
-	    p[i] == '/'))
-		i++;
-	while (i < len && len - i <= 2 && p[i] == '=')
-		i++;
-	return i == len;
-}
-
-/* A JSON Web Token: eyJ, then two '.'-separated base64url parts. */
-static bool
-redact_is_jwt(const char *p, size_t len)
-{
-	size_t dots = 0;
-
-	if (len < 10 || strncmp(p, "eyJ", 3) != 0)
-		return false;
-	for (size_t i = 3; i < len; i++) {
-		if (p[i] == '.') {
-			if (p[i - 1] == '.')
-				return false;
-			dots++;
-		}
-	}
-	return dots >= 2;
-}
-
-/*
  * Appends [START, LEN) of P to OUT with the built-in rule's secrets
  * replaced, and returns LEN.  AT, when not 0: the part is the user of a
  * URL whose password goes, up to the '@' at AT, looked at for pairs of
@@ -822,138 +769,10 @@ redact_scan_part(const char *p, size_t start, size_t len, size_t full,
 	return len;
 }
 
-/* Copies (P, LEN) into OUT with the built-in rule's secrets replaced. */
-static void
+void
 redact_scan(const char *p, size_t len, struct redact_buf *out)
 {
 	out->len = 0;
 	redact_put(out, "", 0);
 	(void)redact_scan_part(p, 0, len, len, 0, out);
-}
-
-/* ---------------------------------------------------------------------
- * The config's regexes.
- */
-
-/* One regex over (P, LEN), the result into OUT (reset first). */
-static void
-redact_one(const struct redact_re *r, pcre2_match_data *md, const char *p,
-    size_t len, struct redact_buf *out)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	size_t pos = 0;
-
-	out->len = 0;
-	redact_put(out, "", 0);
-	while (pos <= len) {
-		size_t vs, ve;
-		int rc;
-
-		rc = pcre2_match(r->re, (PCRE2_SPTR)p, len, pos, 0, md, NULL);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc == 0)	/* more groups than pairs: all pairs are set */
-			rc = (int)pcre2_get_ovector_count(md);
-		if (rc < 0) {
-			/* Cannot tell what is left: none of it goes out. */
-			redact_put(out, REDACT_MARK, strlen(REDACT_MARK));
-			return;
-		}
-		vs = ov[0];
-		ve = ov[1];
-		if (r->has_group && rc > 1 && ov[2] != PCRE2_UNSET) {
-			vs = ov[2];
-			ve = ov[3];
-		}
-		if (ov[1] == ov[0]) {
-			/* An empty match replaces nothing; step past it. */
-			if (ov[0] >= len)
-				break;
-			redact_put(out, p + pos, ov[0] + 1 - pos);
-			pos = ov[0] + 1;
-			continue;
-		}
-		redact_put(out, p + pos, vs - pos);
-		redact_put(out, REDACT_MARK, strlen(REDACT_MARK));
-		redact_put(out, p + ve, ov[1] - ve);
-		pos = ov[1];
-	}
-	if (pos < len)
-		redact_put(out, p + pos, len - pos);
-}
-
-struct redact *
-redact_new(char *const *extra, size_t nextra, size_t *bad, char **err)
-{
-	struct redact *r = xcalloc(1, sizeof(*r));
-
-	*err = NULL;
-	r->res = xcalloc(nextra + 1, sizeof(*r->res));
-	for (size_t i = 0; i < nextra; i++) {
-		struct redact_re *x = &r->res[r->nres];
-		uint32_t ncap = 0;
-		PCRE2_SIZE off;
-		int code;
-
-		x->re = pcre2_compile((PCRE2_SPTR)extra[i],
-		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-		    &code, &off, NULL);
-		if (x->re == NULL) {
-			PCRE2_UCHAR msg[256];
-
-			pcre2_get_error_message(code, msg, sizeof(msg));
-			*err = xasprintf("%s at offset %zu", (const char *)msg,
-			    (size_t)off);
-			if (bad != NULL)
-				*bad = i;
-			redact_free(r);
-			return NULL;
-		}
-		/* JIT is a speed-up only; without it the interpreter runs. */
-		(void)pcre2_jit_compile(x->re, PCRE2_JIT_COMPLETE);
-		pcre2_pattern_info(x->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
-		x->has_group = ncap > 0;
-		r->nres++;
-	}
-	/* One pair for the match and one for an extra regex's group. */
-	r->md = pcre2_match_data_create(2, NULL);
-	return r;
-}
-
-char *
-redact_apply(const struct redact *r, const char *p, size_t len,
-    size_t *outlen)
-{
-	struct redact_buf a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
-
-	redact_scan(p, len, &a);
-	for (size_t i = 0; r != NULL && i < r->nres; i++) {
-		struct redact_buf t;
-
-		redact_one(&r->res[i], r->md, a.p, a.len, &b);
-		t = a;
-		a = b;
-		b = t;
-	}
-	free(b.p);
-	*outlen = a.len;
-	return a.p;
-}
-
-char *
-redact_builtin(const char *p, size_t len, size_t *outlen)
-{
-	return redact_apply(NULL, p, len, outlen);
-}
-
-void
-redact_free(struct redact *r)
-{
-	if (r == NULL)
-		return;
-	for (size_t i = 0; i < r->nres; i++)
-		pcre2_code_free(r->res[i].re);
-	free(r->res);
-	pcre2_match_data_free(r->md);
-	free(r);
 }

@@ -121,3 +121,40 @@ redact_scheme_sep(const char *p, size_t len, size_t i)
 		return 9;
 	return 0;
 }
+
+/*
+ * Is the word (P, LEN) base64 (RFC 4648 section 4, with its padding)?
+ * Basic's credentials are (RFC 7617 section 2); a word after a bare
+ * "Basic" that is not ("Basic auth-failed") is English, not a secret.
+ */
+bool
+redact_is_base64(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
+	    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '+' ||
+	    p[i] == '/'))
+		i++;
+	while (i < len && len - i <= 2 && p[i] == '=')
+		i++;
+	return i == len;
+}
+
+/* A JSON Web Token: eyJ, then two '.'-separated base64url parts. */
+bool
+redact_is_jwt(const char *p, size_t len)
+{
+	size_t dots = 0;
+
+	if (len < 10 || strncmp(p, "eyJ", 3) != 0)
+		return false;
+	for (size_t i = 3; i < len; i++) {
+		if (p[i] == '.') {
+			if (p[i - 1] == '.')
+				return false;
+			dots++;
+		}
+	}
+	return dots >= 2;
+}

@@ -17,6 +17,17 @@
 bool redact_is_credential(const char *p, size_t len);
 
 /*
+ * Is the word (P, LEN) base64 (RFC 4648 section 4, with its padding)?
+ * Basic's credentials are (RFC 7617 section 2); a word after a bare
+ * "Basic" that is not ("Basic auth-failed") is English, not a secret.
+ */
+bool redact_is_base64(const char *p, size_t len);
+
+/* Is the word (P, LEN) a JSON Web Token: eyJ, then two '.'-separated
+ * base64url parts (RFC 7519)? */
+bool redact_is_jwt(const char *p, size_t len);
+
+/*
  * Length of the scheme separator at I: "://" (also mistyped with one or
  * three slashes) or "%3A%2F%2F" (9, a URL inside a query), or 0.
  */
