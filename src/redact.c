@@ -64,7 +64,6 @@
 
 #define REDACT_SEP_JUNK	12	/* quotes, escapes, blanks before SEP */
 
-
 void
 redact_put(struct redact_buf *b, const char *p, size_t len)
 {
