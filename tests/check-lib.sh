@@ -25,3 +25,18 @@ out_lacks() {
 stamp_ago() {
 	date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%S
 }
+
+# summary_says TEXT KEY: summary's report says TEXT (a fixed string)
+# first, in every format: a "WARNING: " line of the text, the JSON's
+# .watch.KEY, the HTML page (where a quote may be &#39;).
+summary_says() {
+	"$OMNIWATCH" summary -c "$CFG" > "$T/sum.txt"
+	grep -qF "WARNING: $1" "$T/sum.txt" ||
+		fail "summary text: $(head -n 3 "$T/sum.txt")"
+	"$OMNIWATCH" summary -c "$CFG" --json > "$T/sum.json"
+	jget "$T/sum.json" ".watch.$2" | grep -qF "$1" ||
+		fail "summary JSON: $(jq -c .watch "$T/sum.json")"
+	"$OMNIWATCH" summary -c "$CFG" --format html -o "$T/sum.html"
+	sed "s/&#39;/'/g" "$T/sum.html" | grep -qF "$1" || fail "summary HTML"
+	echo "ok: summary says it in text, JSON and HTML"
+}

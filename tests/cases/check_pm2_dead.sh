@@ -50,16 +50,7 @@ out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W is gone (pid $dead in pm2.pid
 mv "$T/error.yaml.good" "$T/error.yaml"
 # summary's report of such a time reads as quiet: it says why first, in
 # every format (and so in what --post sends).
-"$OMNIWATCH" summary -c "$CFG" > "$T/sum.txt"
-grep -q "^WARNING: PM2's daemon for $W is gone (pid $dead in pm2.pid is not running)" "$T/sum.txt" ||
-	fail "summary text: $(head -n 3 "$T/sum.txt")"
-"$OMNIWATCH" summary -c "$CFG" --json > "$T/sum.json"
-jget "$T/sum.json" .watch.pm2 | grep -q "PM2's daemon for $W is gone" ||
-	fail "summary JSON: $(jq -c .watch "$T/sum.json")"
-"$OMNIWATCH" summary -c "$CFG" --format html -o "$T/sum.html"
-grep -q "PM2&#39;s daemon for .* is gone\|PM2's daemon for .* is gone" "$T/sum.html" ||
-	fail "summary HTML"
-echo "ok: summary says it in text, JSON and HTML"
+summary_says "PM2's daemon for $W is gone (pid $dead in pm2.pid is not running)" pm2
 gone_said() {
 	grep -qF "omniwatch: warning: PM2's daemon for $W is gone (pid $dead in pm2.pid is not running)" "$WLOG"
 }

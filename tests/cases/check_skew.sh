@@ -36,15 +36,7 @@ run_check > /dev/null
 assert_eq "$(stat -c %X "$L")" 946684800 "check's look leaves the log's atime alone"
 
 # summary says it first too, in every format (tester11).
-"$OMNIWATCH" summary -c "$CFG" > "$T/sum.txt"
-grep -q "^WARNING: $L: PM2 stamps its lines 5h00 behind" "$T/sum.txt" ||
-	fail "summary text: $(head -n 3 "$T/sum.txt")"
-"$OMNIWATCH" summary -c "$CFG" --json > "$T/sum.json"
-jget "$T/sum.json" .watch.stamps | grep -q "PM2 stamps its lines 5h00 behind" ||
-	fail "summary JSON: $(jq -c .watch "$T/sum.json")"
-"$OMNIWATCH" summary -c "$CFG" --format html -o "$T/sum.html"
-grep -q "PM2 stamps its lines 5h00 behind" "$T/sum.html" || fail "summary HTML"
-echo "ok: summary says it in text, JSON and HTML"
+summary_says "$L: PM2 stamps its lines 5h00 behind" stamps
 
 # scan too, of a home's live logs: its steps, --since and --until place
 # the records 5 hours off.  A file named alone may be a copy (its mtime
