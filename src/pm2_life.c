@@ -171,6 +171,19 @@ pm2_life_answers(const char *pm2_home)
 	return answers;
 }
 
+/* Is PM2_HOME/rpc.sock a socket that refuses (ECONNREFUSED: left by a
+ * daemon gone), rather than one that answers or none at all? */
+static bool
+pm2_life_refuses(const char *pm2_home)
+{
+	char *path = path_join(pm2_home, "rpc.sock");
+	struct stat st;
+	bool is_sock = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+
+	free(path);
+	return is_sock && !pm2_life_answers(pm2_home);
+}
+
 void
 pm2_life_read(const char *pm2_home, struct pm2_life *out)
 {
@@ -182,6 +195,7 @@ pm2_life_read(const char *pm2_home, struct pm2_life *out)
 	int64_t written_ms, start_ms, ts;
 	bool is_alive = false;
 	char state = '?';
+	enum pm2_daemon_kind kind;
 
 	memset(out, 0, sizeof(*out));
 	out->status = PM2_LIFE_UNKNOWN;
@@ -230,10 +244,17 @@ pm2_life_read(const char *pm2_home, struct pm2_life *out)
 	}
 	/* Read after the pid: `pm2 kill` logs its stop before it exits. */
 	path = path_join(pm2_home, "pm2.log");
-	if (pm2_life_last_event(path, &ts) == PM2_DAEMON_STOPPED) {
+	kind = pm2_life_last_event(path, &ts);
+	if (kind == PM2_DAEMON_STOPPED) {
 		out->status = PM2_LIFE_STOPPED;
 		out->stopped_ms = ts;
 	} else if (out->pid > 0 && !pm2_life_answers(pm2_home))
+		out->status = PM2_LIFE_GONE;
+	else if (out->pid == 0 && kind == PM2_DAEMON_STARTED &&
+	    pm2_life_refuses(pm2_home))
+		/* pm2.pid removed by hand, a tmp cleaner or a container
+		 * that keeps the home but not the file: a daemon started,
+		 * none stopped, and its socket is left refusing. */
 		out->status = PM2_LIFE_GONE;
 	else if (out->pid > 0) {
 		/* Its pid is none of ours, but it answers. */
@@ -257,6 +278,12 @@ pm2_life_describe(const char *pm2_home, const struct pm2_life *l)
 		    "can be counted; resume it (kill -CONT %ld)", pm2_home,
 		    (long)l->pid, (long)l->pid, (long)l->pid);
 	case PM2_LIFE_GONE:
+		if (l->pid == 0)
+			return xasprintf("PM2's daemon for %s is gone (no "
+			    "pm2.pid, and its rpc.sock refuses) and pm2.log "
+			    "does not say it stopped: killed or crashed? its "
+			    "apps' output is no longer logged, nothing can be "
+			    "counted; run `pm2 resurrect`", pm2_home);
 		return xasprintf("PM2's daemon for %s is gone (pid %ld in "
 		    "pm2.pid %s) and pm2.log does not say it stopped: killed "
 		    "or crashed? its apps' output is no longer logged, nothing "

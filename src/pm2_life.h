@@ -51,7 +51,8 @@ enum pm2_life_status {
 				   logged, or pm2.pid unreadable */
 	PM2_LIFE_RUNNING,
 	PM2_LIFE_STOPPED,	/* stopped on purpose, by pm2.log */
-	PM2_LIFE_GONE,		/* pm2.pid names a dead pid, no stop logged */
+	PM2_LIFE_GONE,		/* pm2.pid names a dead pid, or is gone
+				   while rpc.sock refuses; no stop logged */
 	PM2_LIFE_SUSPENDED,	/* it runs, but stopped by a signal */
 };
 

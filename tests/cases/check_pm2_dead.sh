@@ -77,6 +77,15 @@ kill "$rpc"
 wait "$rpc" 2>/dev/null || true
 test -S "$W/rpc.sock" || fail "the socket file stays, as a dead daemon leaves it"
 assert_eq "$(run_check)" 2 "the socket file left, nobody listening: critical"
+# pm2.pid gone too (removed by hand, a tmp cleaner, a container that keeps
+# the home but not the file): a start logged, no stop, a refusing socket
+# are enough (tester12).
+mv "$W/pm2.pid" "$W/pm2.pid.kept"
+assert_eq "$(run_check)" 2 "no pm2.pid, the socket refusing: critical"
+out_has "^OMNIWATCH CRITICAL - PM2's daemon for $W is gone (no pm2.pid, and its rpc.sock refuses) and pm2.log does not say it stopped" "said without a pid"
+rm "$W/rpc.sock"
+assert_eq "$(run_check)" 0 "no pm2.pid and no socket: nothing to say"
+mv "$W/pm2.pid.kept" "$W/pm2.pid"
 
 echo "# pm2.pid's pid is held by a process that began after pm2.pid was written"
 sleep 300 &
