@@ -158,6 +158,16 @@ source_alloc(int fd, const char *path)
 	return src;
 }
 
+/* Is SB /dev/null's device? */
+static bool
+source_is_dev_null(const struct stat *sb)
+{
+	struct stat null;
+
+	return stat("/dev/null", &null) == 0 && S_ISCHR(null.st_mode) &&
+	    null.st_rdev == sb->st_rdev;
+}
+
 /*
  * SRC's descriptor is open O_NONBLOCK, so that open(2) did not wait for
  * a writer (it waits forever on a named FIFO no one writes).  A named
@@ -179,6 +189,16 @@ source_open_wait(struct source *src, char *err, size_t errlen)
 
 	if (fstat(src->fd, &sb) != 0)
 		goto fail_errno;
+	/* /dev/zero or /dev/urandom would be read for ever, a disk is no
+	 * log: a device is refused, but for a terminal typed into and
+	 * /dev/null (empty). */
+	if ((S_ISCHR(sb.st_mode) && !isatty(src->fd) &&
+	    !source_is_dev_null(&sb)) || S_ISBLK(sb.st_mode)) {
+		snprintf(err, errlen, "%s: is %s, not a log (its reading may "
+		    "not end); give a log file, or the log as standard input "
+		    "(-)", src->path, file_kind(sb.st_mode));
+		return -1;
+	}
 	while (S_ISFIFO(sb.st_mode) && !file_is_pipe(src->fd, &sb)) {
 		r = source_fill(src);
 		if (r != 0 || ready != 0)

@@ -383,6 +383,16 @@ timeout 10 "$OMNIWATCH" scan --json "$T/fifo/f-error.log" > "$T/fifo.json"
 wait
 assert_eq "$(jget "$T/fifo.json" '.pattern_sets.omni.failures')" 2 "a FIFO with a writer: read"
 assert_eq "$(jget "$T/fifo.json" '.errors | length')" 0 "a FIFO with a writer: no error"
+
+# A device is no log: /dev/zero was read for ever, with no output
+# (tester12).  Now an error naming it (exit 1); /dev/null is empty.
+set +e
+timeout 10 "$OMNIWATCH" scan --json /dev/zero > "$T/dev.json" 2> "$T/dev.err"; rc=$?
+set -e
+assert_eq "$rc" 1 "/dev/zero: an error, not a hang"
+grep -q "error: /dev/zero: is a character device, not a log" "$T/dev.err" || fail "device message: $(cat "$T/dev.err")"
+timeout 10 "$OMNIWATCH" scan --json /dev/null > "$T/dev.json"
+assert_eq "$(jget "$T/dev.json" '.errors | length')" 0 "/dev/null: no error"
 timeout 10 bash -c '"$1" scan --json <(cat "$2")' sh "$OMNIWATCH" \
     "$T/pm2home/logs/desk-error.log" > "$T/procsub.json"
 assert_eq "$(jget "$T/procsub.json" '.pattern_sets.omni.failures')" 2 "<(cat FILE): read"
