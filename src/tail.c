@@ -57,11 +57,15 @@ tail_dir_watch(struct tail *t, struct tail_dir *d)
 			    "sysctl fs.inotify.max_user_watches); polling "
 			    "its files every %d ms instead", d->path,
 			    TAIL_POLL_MS);
-		} else if (errno != ENOSPC)
+		} else if (errno != ENOSPC && !d->warned_unwatched)
+			/* Once: the sweep tries again every few seconds
+			 * (tester12 saw 12 lines a minute). */
 			log_warn("%s: cannot watch", d->path);
+		d->warned_unwatched = errno != ENOSPC;
 		t->is_polling = true;
 		return;
 	}
+	d->warned_unwatched = false;
 	free(d->real);
 	d->real = xstrdup(real);
 }

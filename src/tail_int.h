@@ -108,6 +108,7 @@ struct tail_dir {
 	int		 wd;		/* -1: not watched (missing, ENOSPC) */
 	bool		 warned_missing;
 	bool		 warned_unlisted;	/* opendir(3) failed */
+	bool		 warned_unwatched;	/* inotify_add_watch failed */
 	bool		 warned_unread;	/* a copy compressed by xz, zstd... */
 	bool		 is_home;	/* PM2_HOME itself: its pm2.log only */
 	const struct config_source *src;

@@ -31,6 +31,13 @@ errors "$E" 1 a
 LOCKED=$D/locked-error.log
 errors "$LOCKED" 2 locked
 chmod 000 "$LOCKED"
+# A directory of an app's logs (dump.pm2) that watch may not read either:
+# said once, though every sweep (1 s here) tries it again (tester12: a
+# line every 5 s).
+mkdir "$T/priv"
+echo "req=1 ERROR" > "$T/priv/uc-out.log"
+printf '[{"name": "uc", "pm_out_log_path": "%s"}]\n' "$T/priv/uc-out.log" > "$W/dump.pm2"
+chmod 000 "$T/priv"
 WATCH_OPTS=-v start_watch
 grep 'sandbox: no_new_privs' "$WLOG" || true
 
@@ -46,6 +53,13 @@ wait_count 1 failures "the readable log is counted"
 
 chmod 644 "$LOCKED"
 wait_count 3 failures "the log is read once its mode lets us, without a restart"
+
+sleep 3	# three sweeps
+n=$(grep -c "$T/priv: cannot" "$WLOG" || true)
+[ "$n" -le 2 ] || fail "the unreadable directory said $n times: $(grep "$T/priv" "$WLOG")"
+[ "$n" -ge 1 ] || fail "the unreadable directory not said"
+echo "ok: the directory it cannot read is said once ($n lines: watch, list)"
+chmod 755 "$T/priv"
 
 stop_watch
 echo "ok: a log its mode keeps from watch is said so, and read after a chmod"
