@@ -161,6 +161,8 @@ state_prepare_changes(struct state *st, char **err)
 	return state_spool_seq(st, err);
 }
 
+static const char *state_damage_hint(struct state *st);
+
 struct state *
 state_open(const char *dir, bool read_only, char **err)
 {
@@ -180,6 +182,12 @@ state_open(const char *dir, bool read_only, char **err)
 	return st;
 
 fail:
+	if (*err != NULL && *state_damage_hint(st) != '\0') {
+		char *with = xasprintf("%s%s", *err, state_damage_hint(st));
+
+		free(*err);
+		*err = with;
+	}
 	state_close(st);
 	return NULL;
 }
@@ -200,12 +208,32 @@ state_pm2_slot(struct state *st)
 	return &st->pm2;
 }
 
+/*
+ * What to do when ST's last error says its file is damaged
+ * (SQLITE_CORRUPT, SQLITE_NOTADB), to follow SQLite's reason: a damaged
+ * file does not mend, and the error alone left the user with nothing to
+ * do (tester12).  "" otherwise.
+ */
+static const char *
+state_damage_hint(struct state *st)
+{
+	int rc = st->db != NULL ? sqlite3_extended_errcode(st->db) & 0xff :
+	    SQLITE_OK;
+
+	if (rc != SQLITE_CORRUPT && rc != SQLITE_NOTADB)
+		return "";
+	return "; the state is damaged: move it aside (mv omniwatch.db "
+	    "omniwatch.db.damaged) and start watch again, which counts the "
+	    "logs as on a first run; the counts, alert states and queued "
+	    "notifications in it are lost";
+}
+
 /* Logs what went wrong with WHAT, naming the file and SQLite's reason. */
 void
 state_log(struct state *st, const char *what)
 {
-	log_error("%s: cannot %s: %s", st->path, what,
-	    sqlite3_errmsg(st->db));
+	log_error("%s: cannot %s: %s%s", st->path, what,
+	    sqlite3_errmsg(st->db), state_damage_hint(st));
 }
 
 struct state_journal *
