@@ -237,7 +237,8 @@ test_open_errors(void **state)
 	free(err);
 	free(want);
 
-	/* Not a database at all: SQLite's message, with the file. */
+	/* Not a database at all: SQLite's message, with the file, and
+	 * what to do. */
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs("this is not an SQLite database, but it is long enough to "
@@ -246,8 +247,11 @@ test_open_errors(void **state)
 	    fp);
 	assert_int_equal(fclose(fp), 0);
 	assert_null(state_open(st_dir, false, &err));
-	want = xasprintf("%s: cannot set WAL mode: file is not a database",
-	    path);
+	want = xasprintf("%s: cannot set WAL mode: file is not a database; "
+	    "the state is damaged: move it aside (mv omniwatch.db "
+	    "omniwatch.db.damaged) and start watch again, which counts the "
+	    "logs as on a first run; the counts, alert states and queued "
+	    "notifications in it are lost", path);
 	assert_string_equal(err, want);
 	free(want);
 	free(err);
