@@ -565,6 +565,8 @@ check_run(const struct check *c, const struct config *cfg,
 		check_put_first(&firing, missing);
 	if ((full = watch_check_full_disks(cfg, &nfull, &is_bytes)) != NULL)
 		check_put_first(is_bytes ? &firing : &blind, full);
+	else if ((full = watch_check_after_full(cfg, st, c->now_ms)) != NULL)
+		check_put_first(&blind, full);
 	if (check_loops(c, st, sets[set_idx], apps, &loop_crit,
 	    &loop_warn) != 0) {
 		pm2_apps_free(apps);

@@ -20,6 +20,7 @@
 #include "pm2.h"
 #include "pm2_life.h"
 #include "pm2_skew.h"
+#include "stamp.h"
 #include "state.h"
 #include "summary.h"
 #include "tail.h"
@@ -417,6 +418,11 @@ watch_check_skew_one(void *ctx, const char *path)
 /* The state's word on the last skew watch found (ms; 0: none). */
 #define WATCH_CHECK_SKEW_KEY	"stamp_skew_ms"
 
+/* The state's word on a directory of live logs watch found full (ms, the
+ * last time it did), + the directory. */
+#define WATCH_CHECK_FULL_KEY	"logs_full_ms:"
+#define WATCH_CHECK_FULL_KEEP_MS	(24 * 60 * 60 * 1000LL)
+
 char *
 watch_check_skewed_logs(const struct config *cfg, struct state *st,
     bool is_watch, size_t *nskewed, int64_t *first_ms)
@@ -460,6 +466,9 @@ watch_check_skewed_logs(const struct config *cfg, struct state *st,
 struct watch_check_disks {
 	dev_t		 devs[64];
 	size_t		 ndevs;
+	struct state	*note;		/* or NULL: where each full directory
+					   is noted (WATCH_CHECK_FULL_KEY) */
+	int64_t		 now_ms;
 	char		*first;		/* its live log's directory */
 	uint64_t	 free_bytes;	/* what its writer may still use */
 	bool		 no_inodes;
@@ -491,6 +500,14 @@ watch_check_disk_one(void *ctx, const char *path)
 	if (avail >= WATCH_CHECK_FULL_BYTES &&
 	    !(vfs.f_files > 0 && vfs.f_favail == 0))
 		return;
+	if (wd->note != NULL && avail < WATCH_CHECK_FULL_BYTES) {
+		char *key = xasprintf("%s%s", WATCH_CHECK_FULL_KEY, path);
+
+		if ((slash = strrchr(key, '/')) != NULL)
+			*slash = '\0';
+		(void)state_meta_set(wd->note, key, wd->now_ms);
+		free(key);
+	}
 	if (wd->n++ > 0)
 		return;
 	wd->first = xstrdup(path);
@@ -504,10 +521,19 @@ char *
 watch_check_full_disks(const struct config *cfg, size_t *nfull,
     bool *is_bytes)
 {
+	return watch_check_full_disks_noted(cfg, NULL, 0, nfull, is_bytes);
+}
+
+char *
+watch_check_full_disks_noted(const struct config *cfg, struct state *note,
+    int64_t now_ms, size_t *nfull, bool *is_bytes)
+{
 	struct watch_check_disks wd;
 	char *msg;
 
 	memset(&wd, 0, sizeof(wd));
+	wd.note = note;
+	wd.now_ms = now_ms;
 	watch_check_live_logs(cfg, watch_check_disk_one, &wd);
 	*nfull = wd.n;
 	*is_bytes = wd.n > 0 && !wd.no_inodes;
@@ -599,6 +625,7 @@ watch_check_cannot_log(const struct config *cfg, struct state *st,
 	watch_dump_release(&wd);
 	pm2_apps_free(apps);
 	watch_check_join(&all, watch_check_full_disks(cfg, &n, &is_bytes));
+	watch_check_join(&all, watch_check_after_full(cfg, st, now_ms));
 	return all;
 }
 
@@ -612,4 +639,75 @@ watch_check_live_logs(const struct config *cfg, void (*fn)(void *ctx,
 	watch_dump_peek(&wd, cfg);
 	tail_dump_live_files(&wd.d, fn, ctx);
 	watch_dump_release(&wd);
+}
+
+/* The live logs of one directory: the latest write among them. */
+struct watch_check_dir_logs {
+	const char	*dir;
+	size_t		 dir_len;
+	size_t		 n;
+	int64_t		 last_ms;	/* mtime, ms since the epoch */
+};
+
+static void
+watch_check_dir_log(void *ctx, const char *path)
+{
+	struct watch_check_dir_logs *dl = ctx;
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	int64_t ms;
+
+	if (slash == NULL || (size_t)(slash - path) != dl->dir_len ||
+	    strncmp(path, dl->dir, dl->dir_len) != 0 || stat(path, &sb) != 0)
+		return;
+	dl->n++;
+	ms = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
+	if (ms > dl->last_ms)
+		dl->last_ms = ms;
+}
+
+struct watch_check_after_full {
+	const struct config *cfg;
+	int64_t		 now_ms;
+	char		*msg;
+};
+
+static void
+watch_check_after_full_one(void *ctx, const char *key, int64_t full_ms)
+{
+	struct watch_check_after_full *af = ctx;
+	const char *dir = key + strlen(WATCH_CHECK_FULL_KEY);
+	struct watch_check_dir_logs dl = { dir, strlen(dir), 0, 0 };
+	struct statvfs vfs;
+	char t[STAMP_BUFLEN], *next;
+
+	if (full_ms < af->now_ms - WATCH_CHECK_FULL_KEEP_MS ||
+	    af->msg != NULL)
+		return;
+	/* Full still: watch_check_full_disks says it. */
+	if (statvfs(dir, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize <
+	    WATCH_CHECK_FULL_BYTES)
+		return;
+	watch_check_live_logs(af->cfg, watch_check_dir_log, &dl);
+	if (dl.n == 0 || dl.last_ms > full_ms)
+		return;
+	stamp_format(full_ms, t);
+	next = xasprintf("the file system of %s was full (last seen so at %s) "
+	    "and no log in it has been written since: PM2 stops writing a "
+	    "log whose write failed (ENOSPC) until `pm2 reloadLogs`, so what "
+	    "its apps log may be lost, not counted; run `pm2 reloadLogs` (or "
+	    "this goes once a log there grows)", dir, t);
+	af->msg = next;
+}
+
+char *
+watch_check_after_full(const struct config *cfg, struct state *st,
+    int64_t now_ms)
+{
+	struct watch_check_after_full af = { cfg, now_ms, NULL };
+
+	if (st != NULL)
+		(void)state_meta_each(st, WATCH_CHECK_FULL_KEY,
+		    watch_check_after_full_one, &af);
+	return af.msg;
 }

@@ -109,6 +109,26 @@ char *watch_check_full_disks(const struct config *cfg, size_t *nfull,
     bool *is_bytes);
 
 /*
+ * The same, for watch: each directory out of bytes is noted in NOTE's
+ * meta, at NOW_MS, for watch_check_after_full.
+ */
+char *watch_check_full_disks_noted(const struct config *cfg,
+    struct state *note, int64_t now_ms, size_t *nfull, bool *is_bytes);
+
+/*
+ * After a full disk: a directory of live logs watch last found full
+ * (noted in ST) that has room now, and none of whose logs was written
+ * since, in the last 24 hours.  PM2 7's log streams end on a failed
+ * write (fs.WriteStream's error; lib/Utility.js startLogging opens them
+ * once) and write nothing more until `pm2 reloadLogs`, while its apps run
+ * on (a tester's run: the logs' sizes still for minutes after room came
+ * back).  What to say of the first such directory, malloc'd, or NULL.
+ * check warns; summary says it first.
+ */
+char *watch_check_after_full(const struct config *cfg, struct state *st,
+    int64_t now_ms);
+
+/*
  * PM2's daemons of CFG's `pm2_home:` sources that do not run though they
  * should (pm2_life.h): what to say of them, one sentence per home joined
  * by "; " (malloc'd), or NULL when every daemon runs (or nothing can be

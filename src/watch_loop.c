@@ -242,7 +242,8 @@ watch_look_tick(struct watch *w, int64_t now)
 	if (now < w->look_due_ms)
 		return;
 	w->look_due_ms = now + WATCH_LOOK_MS;
-	msg = watch_check_full_disks(w->cfg, &n, &is_bytes);
+	msg = watch_check_full_disks_noted(w->cfg, w->st, now, &n,
+	    &is_bytes);
 	if (msg != NULL && n != w->full_disks)
 		log_warnx("%s", msg);
 	else if (msg == NULL && w->full_disks > 0)
