@@ -397,9 +397,15 @@ watch_check_missing_logs(const struct config *cfg,
 	free(wl.apps);
 	free(wl.streams);
 	if (names != NULL) {
+		/* Deleted, or never where watch looks: an out_file not
+		 * saved yet, /dev/null, a combined log_file alone (a
+		 * tester's cases); each has its own fix. */
 		char *msg = xasprintf("log files missing while PM2 reports %s "
 		    "online: %s; PM2 keeps writing to a deleted log until `pm2 "
-		    "reloadLogs` (run it), and nothing of %s is counted",
+		    "reloadLogs` (run it), and nothing of %s is counted; one "
+		    "that logs elsewhere (an out_file or error_file) is found "
+		    "once `pm2 save` names it, and one that logs to /dev/null "
+		    "or a combined log_file alone has nothing to count",
 		    *nmissing == 1 ? "the app" : "the apps", names,
 		    *nmissing == 1 ? "it" : "them");
 

@@ -54,7 +54,7 @@ is_ok() { [ "$(run_check)" = 0 ]; }
 wait_for "check OK with the app's logs there" is_ok
 rm "$D/tick-out.log" "$D/tick-error.log"
 assert_eq "$(run_check)" 2 "its logs deleted: critical"
-out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app online: tick (out and error logs); PM2 keeps writing to a deleted log until \`pm2 reloadLogs\` (run it), and nothing of it is counted; failure rate" "the app and the fix named"
+out_has "^OMNIWATCH CRITICAL - log files missing while PM2 reports the app online: tick (out and error logs); PM2 keeps writing to a deleted log until \`pm2 reloadLogs\` (run it), and nothing of it is counted; one that logs elsewhere (an out_file or error_file) is found once \`pm2 save\` names it, and one that logs to /dev/null or a combined log_file alone has nothing to count; failure rate" "the app and the fixes named"
 # watch says the same at start.
 stop_watch
 start_watch
