@@ -18,6 +18,7 @@
 #include "log.h"
 #include "path.h"
 #include "pm2.h"
+#include "pm2_dump.h"
 #include "pm2_life.h"
 #include "pm2_skew.h"
 #include "stamp.h"
@@ -81,6 +82,36 @@ fail:
 	return -1;
 }
 
+/*
+ * Is the glob PAT's directory a PM2 home's logs/ (a directory named
+ * "logs" beside a pm2.log or pm2.pid)?  The home, malloc'd, or NULL.
+ */
+static char *
+watch_check_home_of(const char *pat)
+{
+	char *dir = xstrdup(pat), *slash, *home = NULL, *a, *b;
+	struct stat sb;
+
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir) {
+		free(dir);
+		return NULL;
+	}
+	*slash = '\0';
+	slash = strrchr(dir, '/');
+	if (slash != NULL && strcmp(slash + 1, "logs") == 0 &&
+	    strpbrk(dir, "*?[") == NULL) {
+		*slash = '\0';
+		a = path_join(*dir != '\0' ? dir : "/", "pm2.log");
+		b = path_join(*dir != '\0' ? dir : "/", "pm2.pid");
+		if (stat(a, &sb) == 0 || stat(b, &sb) == 0)
+			home = xstrdup(*dir != '\0' ? dir : "/");
+		free(a);
+		free(b);
+	}
+	free(dir);
+	return home;
+}
+
 size_t
 watch_check_sources(const struct config *cfg)
 {
@@ -88,10 +119,23 @@ watch_check_sources(const struct config *cfg)
 
 	for (size_t i = 0; i < cfg->nsources; i++) {
 		const char *pat = cfg->sources[i].path;
+		char *home;
 		glob_t g;
 
 		if (pat == NULL)
 			continue;
+		/* Half of what check tells of PM2 comes from its home: a
+		 * logs/ given as files switches it off without a word
+		 * (tester12). */
+		if ((home = watch_check_home_of(pat)) != NULL) {
+			log_warnx("source %zu: '%s' is the logs/ of the PM2 "
+			    "home %s: given as a path, PM2's own log (restarts, "
+			    "crash loops) and its daemon's life (killed, "
+			    "stopped) are not watched; give it as pm2_home: %s",
+			    i + 1, pat, home, home);
+			nwarned++;
+			free(home);
+		}
 		if (glob(pat, 0, NULL, &g) != 0)
 			continue;
 		for (size_t k = 0; k < g.gl_pathc; k++) {
@@ -136,6 +180,35 @@ watch_check_empty_why(const struct config_source *src)
 	    "a typo in the path?");
 }
 
+static void
+watch_check_count_one(void *ctx, const char *path)
+{
+	(void)path;
+	(*(size_t *)ctx)++;
+}
+
+/* How many logs the dump.pm2 of SRC (a pm2_home source) places that are
+ * there now. */
+static size_t
+watch_check_home_dump_logs(const struct config_source *src)
+{
+	char *path, *logs, *err = NULL;
+	struct pm2_dump d;
+	size_t n = 0;
+
+	if (src->pm2_home == NULL)
+		return 0;
+	path = path_join(src->pm2_home, "dump.pm2");
+	logs = path_join(src->pm2_home, "logs");
+	if (pm2_dump_read(path, logs, &d, &err) == PM2_DUMP_OK)
+		tail_dump_live_files(&d, watch_check_count_one, &n);
+	pm2_dump_release(&d);
+	free(err);
+	free(path);
+	free(logs);
+	return n;
+}
+
 size_t
 watch_check_empty_sources(const struct config *cfg, bool log, char **first)
 {
@@ -146,7 +219,10 @@ watch_check_empty_sources(const struct config *cfg, bool log, char **first)
 		const struct config_source *src = &cfg->sources[i];
 		char *what;
 
-		if (tail_source_live_count(src) > 0)
+		/* A home whose apps all log where dump.pm2 says is no
+		 * empty one (tester12). */
+		if (tail_source_live_count(src) > 0 ||
+		    watch_check_home_dump_logs(src) > 0)
 			continue;
 		what = xasprintf("source %zu (%s %s)", i + 1,
 		    src->pm2_home != NULL ? "pm2_home" : "path",

@@ -28,7 +28,9 @@ int watch_check_state_dir(const struct config *cfg, char **err);
 /*
  * Warns (log_warnx, naming the source and the file type) for every file
  * a `path:` source names now, or its glob matches, that is not a regular
- * file: watch follows regular files only.  Returns how many it warned of.
+ * file: watch follows regular files only; and for a `path:` source in a
+ * PM2 home's logs/, whose home's own log and daemon are then not
+ * watched.  Returns how many it warned of.
  */
 size_t watch_check_sources(const struct config *cfg);
 

@@ -29,4 +29,22 @@ assert_eq "$(jget "$T/sum.json" '.pattern_sets.errors.apps.free.failures')" 2 \
 is_ok() { [ "$(run_check)" = 0 ]; }
 wait_for "check OK: its logs are there and followed" is_ok
 echo "ok: check finds them"
+# Its logs the home's only ones now: the source is not "empty" (tester12).
+rm "$L"
+wait_for "check OK with the dump's logs alone" is_ok
+out_lacks "matches no app's log file" "the home is not said empty"
 stop_watch
+
+# The home's logs/ given as a path: PM2's own log and its daemon go
+# unwatched, and watch says so (tester12: plain OK).
+cat > "$T/path.yaml" <<Y
+sources:
+  - path: $D/*.log
+pattern_sets: [$T/error.yaml]
+state_dir: $T/state2
+Y
+"$OMNIWATCH" watch -c "$T/path.yaml" --check > /dev/null 2> "$T/err" || true
+grep -qF "source 1: '$D/*.log' is the logs/ of the PM2 home $W: given as a path, PM2's own log (restarts, crash loops) and its daemon's life (killed, stopped) are not watched; give it as pm2_home: $W" "$T/err" ||
+	fail "watch --check: $(cat "$T/err")"
+echo "ok: watch --check says to give the home"
+
