@@ -91,7 +91,7 @@ assert_eq "$(cat "$T/e")" "omniwatch summary: no state at $T/etc/st/omniwatch.db
 mkdir -p "$T/state"
 head -c 4096 /dev/zero | tr '\0' x > "$T/state/omniwatch.db"
 assert_eq "$(run_rc "$T/o" "$T/e" summary -c "$T/etc/ok.yaml")" 1 "corrupt state"
-assert_eq "$(cat "$T/e")" "omniwatch summary: $T/state/omniwatch.db: cannot read the schema version: file is not a database" "corrupt state message"
+assert_eq "$(cat "$T/e")" "omniwatch summary: $T/state/omniwatch.db: cannot read the schema version: file is not a database; the state is damaged: move it aside (mv omniwatch.db omniwatch.db.damaged) and start watch again, which counts the logs as on a first run; the counts, alert states and queued notifications in it are lost" "corrupt state message, with what to do"
 rm -f "$T/state/omniwatch.db"
 
 # A state watch made but where it followed nothing (its pm2_home had no
