@@ -148,9 +148,12 @@ tail_sweep_one(struct tail *t, const char *path, void *ctx)
 /*
  * The sweep: directories that appeared or were re-pointed (symlinks),
  * files inotify did not tell us about, and every followed file re-stated.
+ * After events were lost (IS_BLIND: the queue overflowed, a directory
+ * moved) or where none come (a directory polled), a copy may have come
+ * unannounced: every live file's copies are looked at (tail_check_copied).
  */
 static void
-tail_sweep(struct tail *t)
+tail_sweep(struct tail *t, bool is_blind)
 {
 	t->is_polling = false;
 	for (size_t i = 0; i < t->ndirs; i++) {
@@ -174,6 +177,9 @@ tail_sweep(struct tail *t)
 	t->is_home_dirty = true;
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_sweep_one, NULL);
+	for (struct tail_file *f = t->files; f != NULL; f = f->next)
+		if (!f->is_rotated && (is_blind || t->is_polling))
+			f->is_copied = true;
 	for (struct tail_file *f = t->files; f != NULL; f = f->next)
 		if (!f->is_rotated)
 			tail_check_path(t, f->path);
@@ -220,6 +226,10 @@ tail_event_name(struct tail *t, struct tail_dir *d,
 			tail_check_path(t, full);
 	} else {
 		t->is_seen_dirty = true;
+		/* A copy made, renamed here or finished (not each write:
+		 * the look waits for it to settle anyway). */
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE))
+			tail_mark_copied(t, d, ev->name);
 		if (d->is_home)
 			t->is_home_dirty = true;
 		else if (ev->mask == IN_MODIFY)
@@ -310,7 +320,7 @@ tail_events(struct tail *t, int64_t now_ms)
 	if (overflow) {
 		log_warnx("inotify queue overflowed or a directory moved; "
 		    "sweeping now");
-		tail_sweep(t);
+		tail_sweep(t, true);
 	}
 	tail_rotated_turn(t);
 	return nevents;
@@ -321,7 +331,7 @@ tail_tick(struct tail *t, int64_t now_ms)
 {
 	t->now_ms = now_ms;
 	if (now_ms >= t->next_sweep_ms) {
-		tail_sweep(t);
+		tail_sweep(t, false);
 		t->next_sweep_ms = now_ms + t->cfg->sweep_ms;
 	} else if (t->is_polling) {
 		for (size_t i = 0; i < t->ndirs; i++)
@@ -333,7 +343,8 @@ tail_tick(struct tail *t, int64_t now_ms)
 			}
 	}
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
-		if (f->has_more)
+		if (f->has_more || (f->is_copied && f->copied_due_ms != 0 &&
+		    now_ms >= f->copied_due_ms))
 			tail_read(f);
 		if (f->flush_at_ms != 0 && now_ms >= f->flush_at_ms) {
 			pipeline_flush(f->pipeline);
@@ -355,6 +366,8 @@ tail_deadline(const struct tail *t, int64_t now_ms)
 			return now_ms;
 		if (f->flush_at_ms != 0 && f->flush_at_ms < d)
 			d = f->flush_at_ms;
+		if (f->copied_due_ms != 0 && f->copied_due_ms < d)
+			d = f->copied_due_ms;
 		if (f->is_rotated) {
 			int64_t r = f->last_growth_ms + t->cfg->rotate_wait_ms;
 

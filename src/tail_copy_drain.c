@@ -117,14 +117,15 @@ tail_copy_stat(const struct tail_copy *c, struct stat *st)
 	st->st_size = (off_t)c->size;
 }
 
-/* Is copy C in SEEN, unchanged? */
-static bool
-tail_copy_was_seen(const struct tail_copy *c, const struct tail_seen *seen)
+bool
+tail_copy_is_new(struct tail *t, const struct tail_copy *c,
+    const struct tail_seen *seen)
 {
 	struct stat st;
 
 	tail_copy_stat(c, &st);
-	return tail_seen_has(seen, c->path, &st);
+	return !tail_seen_has(seen, c->path, &st) &&
+	    tail_find_inode(t, c->dev, c->ino) == NULL;
 }
 
 /* Does the head of PATH have F's fingerprint? */
@@ -216,7 +217,7 @@ tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
 {
 	if (seen != NULL) {
 		for (size_t i = 0; i < ncopies; i++)
-			if (!tail_copy_was_seen(&copies[i], seen) &&
+			if (tail_copy_is_new(f->t, &copies[i], seen) &&
 			    tail_copy_matches(f, copies[i].path) &&
 			    !tail_copy_is_kept(f, &copies[i], f->offset))
 				return i;
@@ -383,8 +384,9 @@ tail_copy_note_kept(const struct tail_file *f, const struct tail_copy *c)
 }
 
 /*
- * Was F rotated by copytruncate since the commit that saw SEEN, though
- * its size and head still look like the text we were reading?  That is
+ * Was F rotated by copytruncate since the commit that saw SEEN (running:
+ * since our last look at its copies, tail_check_copied), though its size
+ * and head still look like the text we were reading?  That is
  * so when a copy not in SEEN has F's head (or F had no head yet), unless
  * F still holds all of it (tail_copy_is_kept: logrotate's copy, noted as
  * read here).  Rotation copies the file before it truncates it, and the
@@ -400,7 +402,7 @@ tail_copied_since(const struct tail_file *f, const struct tail_seen *seen)
 	bool copied = false;
 
 	for (size_t i = 0; i < ncopies; i++) {
-		if (tail_copy_was_seen(&copies[i], seen) ||
+		if (!tail_copy_is_new(f->t, &copies[i], seen) ||
 		    !tail_copy_matches(f, copies[i].path))
 			continue;
 		if (tail_copy_is_kept(f, &copies[i], f->offset))

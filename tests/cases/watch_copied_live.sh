@@ -1,0 +1,61 @@
+#!/bin/sh
+# Copytruncate rotations made while watch runs but is not scheduled (a
+# loaded machine; here SIGSTOP), of a log whose records are all alike (no
+# timestamps: the same Lumen 404 at every call).  Every generation then
+# begins with the same bytes, and after two rotations the live file may
+# be longer than our offset with our head: nothing in the file itself
+# tells.  The copies do (the rule a start applies, tail_copied_since):
+# before the fix, watch read on from its offset, counted 15 of the 40,
+# and said nothing (tester13 r5).
+. "$top_srcdir/tests/setup.sh"
+. "$top_srcdir/tests/watch-lib.sh"
+
+# paused_rotations HOW WHAT: 10 lines counted; watch stopped; twice a
+# copy, a truncation and 15 lines more; watch resumed: 40 counted.
+# HOW: same (every line alike) or req (each line its own).
+paused_rotations() {
+	_pr_k=0
+	line() {
+		_pr_k=$((_pr_k + 1))
+		if [ "$1" = same ]; then
+			echo 'ERROR Lumen 404 NotFoundHttpException'
+		else
+			echo "req=$_pr_k ERROR Lumen 404"
+		fi
+	}
+	lines() { for _pr_i in $(seq 1 "$2"); do line "$1"; done >> "$L"; }
+	start_watch
+	lines "$1" 10
+	wait_count 10 failures "$2: before the pause"
+	kill -STOP "$WPID"
+	for r in 1 2; do
+		cp "$L" "$D/demo-api-out__2024-01-0${r}_00-00-00.log"
+		: > "$L"
+		lines "$1" 15
+	done
+	kill -CONT "$WPID"
+	wait_count 40 failures "$2: each generation once"
+	stop_watch
+	rm -rf "${D:?}"/* "$T/state"
+}
+
+echo "# K01k two copytruncate rotations while watch is paused, every line alike"
+paused_rotations same "K01k same"
+echo "# K01l the same, each line its own (the head tells: a guard)"
+paused_rotations req "K01l req"
+
+echo "# K01m logrotate copy (no truncation) while watch runs: read once"
+# Made while watch runs and the app writes on: the copy is judged as a
+# start judges one, and a copy the live file still holds whole adds nothing.
+for how in same req; do
+	start_watch
+	for i in $(seq 1 100); do
+		if [ $how = same ]; then echo 'ERROR Lumen 404'; else echo "req=$i ERROR"; fi
+	done >> "$L"
+	wait_count 100 failures "K01m $how: before the copy"
+	cp "$L" "$D/demo-api-out.log.1"
+	for i in $(seq 101 150); do echo "req=$i ERROR"; done >> "$L"
+	wait_count 150 failures "K01m $how: the copy adds nothing"
+	stop_watch
+	rm -rf "${D:?}"/* "$T/state"
+done
