@@ -59,3 +59,25 @@ for how in same req; do
 	stop_watch
 	rm -rf "${D:?}"/* "$T/state"
 done
+
+echo "# K01n a copy still being written is not judged until it settles"
+# Half a copy (longer than the 256 bytes of head a copy is known by),
+# while the app writes on: judged now, it would read as a copytruncate
+# (every line alike, the copy shorter than our offset) and the live file
+# would be read again from 0.  Its mtime is recent, so the file waits
+# (rotate_wait); meanwhile the copy is finished and the file truncated,
+# and that truncation is read as usual: 20 + 5 + 7.
+start_watch
+same() { yes 'ERROR Lumen 404 NotFoundHttpException' | head -n "$1" >> "$L"; }
+same 20
+wait_count 20 failures "K01n: before the copy"
+C=$D/demo-api-out__2024-01-03_00-00-00.log
+head -n 10 "$L" > "$C"
+same 5
+sleep 0.4	# watch looks at the half copy (rotate_wait is 1s)
+cat "$L" > "$C"
+: > "$L"
+same 7
+wait_count 32 failures "K01n: each line once"
+stop_watch
+rm -rf "${D:?}"/* "$T/state"
