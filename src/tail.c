@@ -146,6 +146,27 @@ tail_sweep_one(struct tail *t, const char *path, void *ctx)
 }
 
 /*
+ * Marks the live files of directory D for a look at their copies
+ * (tail_check_copied) before they are read: no event tells of a copy
+ * there (D is polled, or events were lost), and a file read on past a
+ * copy made meanwhile could not tell it from a copytruncate.
+ */
+static void
+tail_dir_mark_copied(struct tail *t, const struct tail_dir *d)
+{
+	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
+		char *name;
+
+		if (f->is_rotated || f->is_copy_only)
+			continue;
+		name = tail_name_in(d->path, f->path);
+		if (name != NULL)
+			f->is_copied = true;
+		free(name);
+	}
+}
+
+/*
  * The sweep: directories that appeared or were re-pointed (symlinks),
  * files inotify did not tell us about, and every followed file re-stated.
  * After events were lost (IS_BLIND: the queue overflowed, a directory
@@ -176,10 +197,10 @@ tail_sweep(struct tail *t, bool is_blind)
 	t->is_seen_dirty = true;
 	t->is_home_dirty = true;
 	for (size_t i = 0; i < t->ndirs; i++)
+		if (is_blind || t->dirs[i].wd < 0)
+			tail_dir_mark_copied(t, &t->dirs[i]);
+	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_sweep_one, NULL);
-	for (struct tail_file *f = t->files; f != NULL; f = f->next)
-		if (!f->is_rotated && (is_blind || t->is_polling))
-			f->is_copied = true;
 	for (struct tail_file *f = t->files; f != NULL; f = f->next)
 		if (!f->is_rotated)
 			tail_check_path(t, f->path);
@@ -336,6 +357,7 @@ tail_tick(struct tail *t, int64_t now_ms)
 	} else if (t->is_polling) {
 		for (size_t i = 0; i < t->ndirs; i++)
 			if (t->dirs[i].wd < 0) {
+				tail_dir_mark_copied(t, &t->dirs[i]);
 				tail_dir_each(t, &t->dirs[i], tail_sweep_one,
 				    NULL);
 				if (t->dirs[i].is_home)

@@ -81,3 +81,19 @@ same 7
 wait_count 32 failures "K01n: each line once"
 stop_watch
 rm -rf "${D:?}"/* "$T/state"
+
+echo "# K01o a copy that comes after we read past its end (logrotate copy)"
+# Made before the app wrote on, known only after watch read on past its
+# end (its event late, or a polled directory; here renamed into place):
+# the live file still holds it whole, so it adds nothing.
+start_watch
+seq -f 'req=%g ERROR' 1 100 >> "$L"
+wait_count 100 failures "K01o: before the copy"
+cp "$L" "$T/copy.tmp"
+seq -f 'req=%g ERROR' 101 150 >> "$L"
+wait_count 150 failures "K01o: read past the copy's end"
+mv "$T/copy.tmp" "$D/demo-api-out.log.1"
+seq -f 'req=%g ERROR' 151 160 >> "$L"
+wait_count 160 failures "K01o: the copy adds nothing"
+stop_watch
+rm -rf "${D:?}"/* "$T/state"
