@@ -197,7 +197,10 @@ tail_fp_learn(struct tail_file *f, const char *buf, size_t n)
  * and that has F's head, may still be being written: its mtime within
  * rotate_wait of now (each write renews it; cp -p and touch -r set an old
  * one only once done).  0 when none may.  A copy dated further ahead than
- * that is another clock's (NFS), and waiting would not settle it.
+ * that is another clock's (NFS), and waiting would not settle it.  One
+ * too short yet to have F's head does not hold F back: taken as seen at
+ * its length, it is new again once written (its size is part of its
+ * identity, tail_seen_has), and judged then.
  */
 static int64_t
 tail_copies_settle_ms(const struct tail_file *f,
