@@ -10,9 +10,10 @@
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
-# paused_rotations HOW WHAT: 10 lines counted; watch stopped; twice a
-# copy, a truncation and 15 lines more; watch resumed: 40 counted.
-# HOW: same (every line alike) or req (each line its own).
+# paused_rotations HOW WHAT [ROTS]: 10 lines counted; watch stopped; ROTS
+# times (2) a copy, a truncation and 15 lines more; watch resumed: each
+# line counted once (40 for two).  HOW: same (every line alike) or req
+# (each line its own).
 paused_rotations() {
 	_pr_k=0
 	line() {
@@ -28,19 +29,20 @@ paused_rotations() {
 	lines "$1" 10
 	wait_count 10 failures "$2: before the pause"
 	kill -STOP "$WPID"
-	for r in 1 2; do
+	for r in $(seq 1 "${3:-2}"); do
 		cp "$L" "$D/demo-api-out__2024-01-0${r}_00-00-00.log"
 		: > "$L"
 		lines "$1" 15
 	done
 	kill -CONT "$WPID"
-	wait_count 40 failures "$2: each generation once"
+	wait_count $((10 + 15 * ${3:-2})) failures "$2: each generation once"
 	stop_watch
 	rm -rf "${D:?}"/* "$T/state"
 }
 
 echo "# K01k two copytruncate rotations while watch is paused, every line alike"
 paused_rotations same "K01k same"
+paused_rotations same "K01k same, one rotation" 1
 echo "# K01l the same, each line its own (the head tells: a guard)"
 paused_rotations req "K01l req"
 
