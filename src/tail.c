@@ -150,11 +150,35 @@ tail_sweep_one(struct tail *t, const char *path, void *ctx)
 }
 
 /*
- * The sweep: directories that appeared or were re-pointed (symlinks),
- * files inotify did not tell us about, and every followed file re-stated.
+ * Marks the live files of directory D for a look at their copies
+ * (tail_check_copied) before they are read: no event tells of a copy
+ * there (D is polled, or events were lost), and a file read on past a
+ * copy made meanwhile could not tell it from a copytruncate.
  */
 static void
-tail_sweep(struct tail *t)
+tail_dir_mark_copied(struct tail *t, const struct tail_dir *d)
+{
+	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
+		char *name;
+
+		if (f->is_rotated || f->is_copy_only)
+			continue;
+		name = tail_name_in(d->path, f->path);
+		if (name != NULL)
+			f->is_copied = true;
+		free(name);
+	}
+}
+
+/*
+ * The sweep: directories that appeared or were re-pointed (symlinks),
+ * files inotify did not tell us about, and every followed file re-stated.
+ * After events were lost (IS_BLIND: the queue overflowed, a directory
+ * moved) or where none come (a directory polled), a copy may have come
+ * unannounced: every live file's copies are looked at (tail_check_copied).
+ */
+static void
+tail_sweep(struct tail *t, bool is_blind)
 {
 	t->is_polling = false;
 	for (size_t i = 0; i < t->ndirs; i++) {
@@ -176,6 +200,9 @@ tail_sweep(struct tail *t)
 	/* Copies may have come without an event (no inotify, overflow). */
 	t->is_seen_dirty = true;
 	t->is_home_dirty = true;
+	for (size_t i = 0; i < t->ndirs; i++)
+		if (is_blind || t->dirs[i].wd < 0)
+			tail_dir_mark_copied(t, &t->dirs[i]);
 	for (size_t i = 0; i < t->ndirs; i++)
 		tail_dir_each(t, &t->dirs[i], tail_sweep_one, NULL);
 	for (struct tail_file *f = t->files; f != NULL; f = f->next)
@@ -224,6 +251,10 @@ tail_event_name(struct tail *t, struct tail_dir *d,
 			tail_check_path(t, full);
 	} else {
 		t->is_seen_dirty = true;
+		/* A copy made, renamed here or finished (not each write:
+		 * the look waits for it to settle anyway). */
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE))
+			tail_mark_copied(t, d, ev->name);
 		if (d->is_home)
 			t->is_home_dirty = true;
 		/* PM2 makes PM2_HOME/logs as it first starts: watched at
@@ -320,9 +351,10 @@ tail_events(struct tail *t, int64_t now_ms)
 	if (overflow) {
 		log_warnx("inotify queue overflowed or a directory moved; "
 		    "sweeping now");
-		tail_sweep(t);
+		tail_sweep(t, true);
 	} else if (t->is_dir_born)
-		tail_sweep(t);
+		/* Its events before it was watched are not known. */
+		tail_sweep(t, true);
 	t->is_dir_born = false;
 	tail_rotated_turn(t);
 	return nevents;
@@ -333,11 +365,12 @@ tail_tick(struct tail *t, int64_t now_ms)
 {
 	t->now_ms = now_ms;
 	if (now_ms >= t->next_sweep_ms) {
-		tail_sweep(t);
+		tail_sweep(t, false);
 		t->next_sweep_ms = now_ms + t->cfg->sweep_ms;
 	} else if (t->is_polling) {
 		for (size_t i = 0; i < t->ndirs; i++)
 			if (t->dirs[i].wd < 0) {
+				tail_dir_mark_copied(t, &t->dirs[i]);
 				tail_dir_each(t, &t->dirs[i], tail_sweep_one,
 				    NULL);
 				if (t->dirs[i].is_home)
@@ -345,7 +378,8 @@ tail_tick(struct tail *t, int64_t now_ms)
 			}
 	}
 	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
-		if (f->has_more)
+		if (f->has_more || (f->is_copied && f->copied_due_ms != 0 &&
+		    now_ms >= f->copied_due_ms))
 			tail_read(f);
 		if (f->flush_at_ms != 0 && now_ms >= f->flush_at_ms) {
 			pipeline_flush(f->pipeline);
@@ -367,6 +401,8 @@ tail_deadline(const struct tail *t, int64_t now_ms)
 			return now_ms;
 		if (f->flush_at_ms != 0 && f->flush_at_ms < d)
 			d = f->flush_at_ms;
+		if (f->copied_due_ms != 0 && f->copied_due_ms < d)
+			d = f->copied_due_ms;
 		if (f->is_rotated) {
 			int64_t r = f->last_growth_ms + t->cfg->rotate_wait_ms;
 

@@ -24,6 +24,12 @@
  *    are the copies that were not there when we last looked, that we do
  *    not follow and that are not, by head and length, the old or the new
  *    file; each is read whole.
+ *  - copytruncate, more than once between two reads, of a file whose
+ *    records all begin alike: the file looks grown, with its head.  A
+ *    copy appearing beside it (an event on a copy name) has it judged as
+ *    a start judges it: copies made since our last look with its head
+ *    that it does not hold whole mean it was truncated.  The file is not
+ *    read on until such a copy is rotate_wait old (still being written?).
  *  - a writer that appends to a renamed file after we let it go (PM2
  *    until `pm2 reloadLogs`): the file is followed again from the offset
  *    we let it go at, when the next rotation or start finds it grown.

@@ -117,14 +117,15 @@ tail_copy_stat(const struct tail_copy *c, struct stat *st)
 	st->st_size = (off_t)c->size;
 }
 
-/* Is copy C in SEEN, unchanged? */
-static bool
-tail_copy_was_seen(const struct tail_copy *c, const struct tail_seen *seen)
+bool
+tail_copy_is_new(struct tail *t, const struct tail_copy *c,
+    const struct tail_seen *seen)
 {
 	struct stat st;
 
 	tail_copy_stat(c, &st);
-	return tail_seen_has(seen, c->path, &st);
+	return !tail_seen_has(seen, c->path, &st) &&
+	    tail_find_inode(t, c->dev, c->ino) == NULL;
 }
 
 /* Does the head of PATH have F's fingerprint? */
@@ -216,7 +217,7 @@ tail_copy_pick(const struct tail_file *f, const struct tail_copy *copies,
 {
 	if (seen != NULL) {
 		for (size_t i = 0; i < ncopies; i++)
-			if (!tail_copy_was_seen(&copies[i], seen) &&
+			if (tail_copy_is_new(f->t, &copies[i], seen) &&
 			    tail_copy_matches(f, copies[i].path) &&
 			    !tail_copy_is_kept(f, &copies[i], f->offset))
 				return i;
@@ -321,10 +322,11 @@ tail_copy_begins_again(const struct tail_file *f, const struct tail_copy *c,
  * ("Make a copy of the log file, but don't change the original at all",
  * logrotate(8)), not copytruncate?  Then it adds nothing: F is read on
  * from our offset FROM as usual, and C never.  The one place that tells a
- * kept copy from a copytruncate copy, for a start (tail_copied_since) and
- * a truncation seen live (tail_copy_pick).  It is so when F (open, its
- * identity ours: the caller's check) and C both have our head, F is at
- * least as long as C's text, which reaches FROM, and F agrees with C
+ * kept copy from a copytruncate copy, for a start and a copy seen live
+ * (tail_copied_since) and a truncation seen live (tail_copy_pick).  It is
+ * so when F (open, its identity ours: the caller's check) and C both have
+ * our head, F is at least as long as C's text, which reaches FROM
+ * (running, FROM is taken no further than C's end), and F agrees with C
  * from a little before FROM (the last TAIL_FP_MAX bytes we read) to C's
  * end: a new generation after a copytruncate agrees with the copy there
  * only when it repeats it.  Then what F holds past C's end tells: text
@@ -351,6 +353,13 @@ tail_copy_is_kept(const struct tail_file *f, const struct tail_copy *c,
 	    crc != f->fp_crc || !tail_copy_matches(f, c->path))
 		return false;
 	len = tail_copy_text_len(c->path, c->size);
+	/* Running, we may have read past a copy's end before we knew of
+	 * it (made as we read, told by an event still queued, or in a
+	 * polled directory): it is judged up to its end, as one made at
+	 * our offset is.  A start's offset is a commit's, and a copy made
+	 * since that ends before it was made of a later generation. */
+	if (len < from && !f->t->is_starting)
+		from = len;
 	if (len < from || len == 0 || (uint64_t)st.st_size < len)
 		return false;
 	if (!tail_copy_agrees(f, c, from > TAIL_FP_MAX ? from - TAIL_FP_MAX :
@@ -383,8 +392,9 @@ tail_copy_note_kept(const struct tail_file *f, const struct tail_copy *c)
 }
 
 /*
- * Was F rotated by copytruncate since the commit that saw SEEN, though
- * its size and head still look like the text we were reading?  That is
+ * Was F rotated by copytruncate since the commit that saw SEEN (running:
+ * since our last look at its copies, tail_check_copied), though its size
+ * and head still look like the text we were reading?  That is
  * so when a copy not in SEEN has F's head (or F had no head yet), unless
  * F still holds all of it (tail_copy_is_kept: logrotate's copy, noted as
  * read here).  Rotation copies the file before it truncates it, and the
@@ -400,7 +410,7 @@ tail_copied_since(const struct tail_file *f, const struct tail_seen *seen)
 	bool copied = false;
 
 	for (size_t i = 0; i < ncopies; i++) {
-		if (tail_copy_was_seen(&copies[i], seen) ||
+		if (!tail_copy_is_new(f->t, &copies[i], seen) ||
 		    !tail_copy_matches(f, copies[i].path))
 			continue;
 		if (tail_copy_is_kept(f, &copies[i], f->offset))

@@ -206,14 +206,21 @@ tail_seen_add_copies(struct tail_seen *s, const struct tail_copy *copies,
 }
 
 void
+tail_seen_set(struct tail_seen *s, const struct tail_copy *copies,
+    size_t ncopies)
+{
+	tail_seen_release(s);
+	tail_seen_add_copies(s, copies, ncopies);
+}
+
+void
 tail_seen_beside(struct tail *t, const struct tail_file *f,
     struct tail_seen *s)
 {
 	struct tail_copy *copies;
 	size_t ncopies = tail_copies(t, f->path, f->ino, &copies);
 
-	tail_seen_release(s);
-	tail_seen_add_copies(s, copies, ncopies);
+	tail_seen_set(s, copies, ncopies);
 	tail_copies_free(copies, ncopies);
 }
 

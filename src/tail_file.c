@@ -89,6 +89,7 @@ tail_file_free(struct tail_file *f)
 	free(f->app);
 	tail_seen_release(&f->emptied);
 	tail_seen_release(&f->beside);
+	tail_seen_release(&f->copied_base);
 	free(f);
 }
 
@@ -346,6 +347,9 @@ tail_follow(struct tail *t, const char *path, int fd, uint64_t offset)
 	/* What rotation had left beside it, for the file that takes its
 	 * place (tail_drain_between). */
 	tail_seen_beside(t, f, &f->beside);
+	/* And the first look at its copies (tail_check_copied): those
+	 * there now are a start's to judge, or older than us. */
+	tail_seen_copy(&f->copied_base, &f->beside);
 	f->offset = offset;
 	pipeline_reset(f->pipeline, offset);
 	log_info("%s: following inode %llu from offset %llu", path,
@@ -386,13 +390,17 @@ void
 tail_truncated(struct tail_file *f, uint64_t size,
     const struct tail_seen *seen)
 {
+	struct tail_seen now = { NULL, 0 };
+
 	/* Taken before the copies are read: a rotation while they are
 	 * (the live text we saw copied away) is a copy not among them
 	 * (tail_drain_missed).  Still empty since the last truncation (or
 	 * the open), F keeps the copies of then: those made since are
-	 * generations too. */
+	 * generations too.  The same set is our last look at F's copies
+	 * (tail_check_copied): this truncation accounts for them. */
+	tail_seen_beside(f->t, f, &now);
 	if (!f->is_emptied || f->offset > 0)
-		tail_seen_beside(f->t, f, &f->emptied);
+		tail_seen_copy(&f->emptied, &now);
 	log_warnx("%s: inode %llu truncated (size %llu, our offset %llu), "
 	    "rewritten or copied away: copytruncate rotation; reading it "
 	    "again from 0",
@@ -401,6 +409,10 @@ tail_truncated(struct tail_file *f, uint64_t size,
 	f->t->stats.truncations++;
 	f->t->stats.rotations++;
 	tail_drain_copy(f, seen);
+	tail_seen_release(&f->copied_base);	/* SEEN may be it */
+	f->copied_base = now;
+	f->is_copied = false;
+	f->copied_due_ms = 0;
 	pipeline_finish(f->pipeline, true);
 	pipeline_reset(f->pipeline, 0);
 	f->offset = 0;
@@ -498,8 +510,9 @@ tail_pread_checked(struct tail_file *f)
  * count.  Returns the bytes now in t->buf (0 after a read error, said),
  * or -1 when F needs the full check (tail_check_identity): nothing new
  * (truncated?), another head, or a state the shortcut does not cover
- * (rotated, read from its copies, just emptied, a head still shorter than
- * TAIL_FP_MAX whose fingerprint grows).
+ * (rotated, read from its copies, just emptied, a copy of it may have
+ * come: tail_check_copied, a head still shorter than TAIL_FP_MAX whose
+ * fingerprint grows).
  */
 static ssize_t
 tail_read_ahead(struct tail_file *f)
@@ -507,7 +520,7 @@ tail_read_ahead(struct tail_file *f)
 	ssize_t n;
 
 	if (f->is_rotated || f->is_copy_only || f->is_emptied ||
-	    f->fp_len != TAIL_FP_MAX)
+	    f->is_copied || f->fp_len != TAIL_FP_MAX)
 		return -1;
 	n = tail_pread(f);
 	if (n < 0)
@@ -540,6 +553,9 @@ tail_read(struct tail_file *f)
 		if (fstat(f->fd, &st) != 0)
 			return;
 		tail_check_identity(f, &st);
+		/* A copy not yet settled: nothing read past the offset. */
+		if (!tail_check_copied(f, &st))
+			return;
 		n = tail_pread_checked(f);
 	}
 	f->has_more = false;

@@ -2,12 +2,14 @@
  * tail_identity: is a followed file still the text we were reading?  Its
  * fingerprint (crc32 of its first TAIL_FP_MAX bytes, learnt as they are
  * read), its head compared at each read, and where its text was last
- * seen (the last bytes read, saved for a start to compare).  A file that
- * is another text is read as a truncation (tail_truncated).
+ * seen (the last bytes read, saved for a start to compare), and when a
+ * copy of it appears, its copies (tail_check_copied).  A file that is
+ * another text is read as a truncation (tail_truncated).
  */
 #include "autoconf.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -112,8 +114,13 @@ tail_check_identity(struct tail_file *f, const struct stat *st)
 {
 	if (f->is_rotated || (f->offset == 0 && f->fp_len == 0))
 		return;
+	/* Marked (tail_check_copied), F may have been copied more than
+	 * once since our last look at its copies (a look waiting for one
+	 * to settle): the copies not seen then are read as a start reads
+	 * them, the first from our offset, the later whole. */
 	if ((uint64_t)st->st_size < f->offset || !tail_fp_check(f, st))
-		tail_truncated(f, (uint64_t)st->st_size, NULL);
+		tail_truncated(f, (uint64_t)st->st_size, f->is_copied ?
+		    &f->copied_base : NULL);
 }
 
 /*
@@ -182,4 +189,104 @@ tail_fp_learn(struct tail_file *f, const char *buf, size_t n)
 	f->head_len = f->fp_len;
 	f->head_crc = f->fp_crc;
 	f->fp_size = UINT64_MAX;	/* the next full check reads it again */
+}
+
+/*
+ * When the newest copy in COPIES that F's last look at them did not see
+ * (f->copied_base), that we do not follow (a generation read as itself)
+ * and that has F's head, may still be being written: its mtime within
+ * rotate_wait of now (each write renews it; cp -p and touch -r set an old
+ * one only once done).  0 when none may.  A copy dated further ahead than
+ * that is another clock's (NFS), and waiting would not settle it.  One
+ * too short yet to have F's head does not hold F back: taken as seen at
+ * its length, it is new again once written (its size is part of its
+ * identity, tail_seen_has), and judged then.
+ */
+static int64_t
+tail_copies_settle_ms(const struct tail_file *f,
+    const struct tail_copy *copies, size_t ncopies)
+{
+	int64_t wait = f->t->cfg->rotate_wait_ms, now = f->t->now_ms, due = 0;
+
+	for (size_t i = 0; i < ncopies; i++) {
+		const struct tail_copy *c = &copies[i];
+		int64_t ms = tail_copy_ms(c);
+
+		if (ms + wait <= now || ms > now + wait || ms + wait <= due)
+			continue;
+		if (tail_copy_is_new(f->t, c, &f->copied_base) &&
+		    tail_copy_has_head(c->path, f->fp_len, f->fp_crc))
+			due = ms + wait;
+	}
+	return due;
+}
+
+/*
+ * A start asks of a file it resumes whether a copy made since the last
+ * commit has its head (tail_copied_since), since its size and head cannot
+ * tell a copytruncate from growth when every generation begins alike.
+ * Running, we look too slowly to see every truncation (a loaded machine
+ * runs us late; two rotations fit between two reads), so the same is
+ * asked live: "since the last commit" is "since our last look at F's
+ * copies", asked when an event says a copy may have come.  F is judged
+ * only while it holds text we read (fp_len): an emptied file's missed
+ * generations are tail_drain_missed's, and the normal truncation (F
+ * shorter than our offset, or another head) tail_check_identity's, which
+ * runs first.
+ */
+bool
+tail_check_copied(struct tail_file *f, const struct stat *st)
+{
+	struct tail_copy *copies;
+	size_t ncopies;
+	int64_t due;
+	bool is_judged;
+
+	if (!f->is_copied)
+		return true;
+	/* Rotated away, F is drained whatever its copies: its path's
+	 * next file has them. */
+	if (f->copied_due_ms > f->t->now_ms && !f->is_rotated &&
+	    !f->is_copy_only)
+		return false;
+	f->is_copied = false;
+	f->copied_due_ms = 0;
+	if (f->is_rotated || f->is_copy_only)
+		return true;
+	is_judged = !f->is_emptied && f->fp_len > 0 && f->offset > 0;
+	/* Listed before the judgement: a copy made after it comes with its
+	 * own event, and is judged then, not taken as seen. */
+	ncopies = tail_copies(f->t, f->path, f->ino, &copies);
+	due = is_judged ? tail_copies_settle_ms(f, copies, ncopies) : 0;
+	if (due > 0) {
+		/* Not read on from the offset meanwhile: those bytes may
+		 * be another generation's. */
+		f->is_copied = true;
+		f->copied_due_ms = due;
+		tail_copies_free(copies, ncopies);
+		return false;
+	}
+	if (is_judged && tail_copied_since(f, &f->copied_base))
+		/* Sets copied_base itself, as every truncation does. */
+		tail_truncated(f, (uint64_t)st->st_size, &f->copied_base);
+	else
+		tail_seen_set(&f->copied_base, copies, ncopies);
+	tail_copies_free(copies, ncopies);
+	return true;
+}
+
+void
+tail_mark_copied(struct tail *t, const struct tail_dir *d, const char *name)
+{
+	for (struct tail_file *f = t->files; f != NULL; f = f->next) {
+		char *base;
+
+		if (f->is_rotated || f->is_copy_only || f->is_copied)
+			continue;
+		base = tail_name_in(d->path, f->path);
+		/* Looked at after this batch, even if F is not written. */
+		if (base != NULL && tail_is_copy_name(base, name))
+			f->is_copied = f->is_dirty = true;
+		free(base);
+	}
 }

@@ -81,6 +81,14 @@ struct tail_file {
 					   nothing read since */
 	struct tail_seen emptied;	/* the copies beside it then */
 	struct tail_seen beside;	/* the copies beside it when opened */
+	/* A copy of it may have come since we last looked at them (an event
+	 * on a copy name, tail_mark_copied): judged before it is read on
+	 * from the offset (tail_check_copied), against the copies beside it
+	 * at that last look (copied_base).  Judged when the new ones settle:
+	 * not before copied_due_ms (t->now_ms), 0 when no look waits. */
+	bool		 is_copied;
+	int64_t		 copied_due_ms;
+	struct tail_seen copied_base;
 	int		 instance;	/* the name's cluster pm_id, or -1 */
 };
 
@@ -229,6 +237,20 @@ bool tail_fp_same(struct tail_file *f);
 bool tail_fp_check(struct tail_file *f, const struct stat *st);
 /* Is F (ST: an fstat now) still our text?  If not, read as a truncation. */
 void tail_check_identity(struct tail_file *f, const struct stat *st);
+/*
+ * F was marked (f->is_copied): was it copied away by copytruncate since we
+ * last looked at its copies, its size and head still ours (an app that
+ * writes the same records over and over, rotated twice between two of our
+ * reads)?  Then it is read as a truncation, as a start reads it.  ST: an
+ * fstat of F now.  Returns false while a new copy with F's head may still
+ * be being written: F is not read on until it settles (the tick looks
+ * again at f->copied_due_ms).
+ */
+bool tail_check_copied(struct tail_file *f, const struct stat *st);
+/* NAME in directory D, no live file, was created, moved there or written
+ * and closed: marks the live files it may be a copy of (f->is_copied). */
+void tail_mark_copied(struct tail *t, const struct tail_dir *d,
+    const char *name);
 /* Learns F's fingerprint, and the last bytes read, from the N bytes in
  * BUF just read at F's offset (before the offset moves past them). */
 void tail_fp_learn(struct tail_file *f, const char *buf, size_t n);
@@ -262,7 +284,9 @@ struct tail_file *tail_follow(struct tail *t, const char *path, int fd,
 void tail_rotated(struct tail_file *f, const char *why);
 /* F was truncated or rewritten (now SIZE bytes): what it held past our
  * offset is read from its copy (SEEN: on a start, the copies present at
- * the last commit; NULL live), then F is read again from 0. */
+ * the last commit; live, those at our last look at F's copies when one
+ * may have come since, f->copied_base, else NULL), then F is read again
+ * from 0.  Our look at F's copies is now (f->copied_base). */
 void tail_truncated(struct tail_file *f, uint64_t size,
     const struct tail_seen *seen);
 /* Reads what F has beyond our offset, up to TAIL_READ_MAX this turn. */
@@ -345,6 +369,12 @@ bool tail_copy_has_head(const char *path, uint32_t len, uint32_t crc);
  * renamed C since it was listed; returns bytes fed. */
 uint64_t tail_copy_feed(struct tail_file *f, const struct tail_copy *c,
     uint64_t skip);
+/* Is copy C not in SEEN (or changed since), nor a file we follow (read
+ * as itself: a generation tail_drain_missed took)?  Then it may hold
+ * text of F's that we have not read (tail_copy_pick, tail_copied_since,
+ * tail_check_copied). */
+bool tail_copy_is_new(struct tail *t, const struct tail_copy *c,
+    const struct tail_seen *seen);
 /* Which of COPIES holds the text F was reading (see tail_copy.c; SEEN
  * as for tail_truncated); an index or SIZE_MAX. */
 size_t tail_copy_pick(const struct tail_file *f,
@@ -359,8 +389,9 @@ size_t tail_copy_pick(const struct tail_file *f,
  */
 bool tail_copy_is_kept(const struct tail_file *f, const struct tail_copy *c,
     uint64_t from);
-/* Was F copied away by copytruncate since the commit that saw SEEN?  (A
- * kept copy, tail_copy_is_kept, is not that, and is noted as read.) */
+/* Was F copied away by copytruncate since the commit that saw SEEN (live:
+ * since our last look at its copies)?  (A kept copy, tail_copy_is_kept,
+ * is not that, and is noted as read.) */
 bool tail_copied_since(const struct tail_file *f,
     const struct tail_seen *seen);
 /* Feeds F's pipeline with what its copies hold that we had not read
@@ -415,6 +446,9 @@ bool tail_seen_had(const struct tail_seen *s, const char *path,
 void tail_seen_copy(struct tail_seen *dst, const struct tail_seen *src);
 /* Empties S (its memory freed); S stays usable. */
 void tail_seen_release(struct tail_seen *s);
+/* Sets S to the NCOPIES in COPIES (S's memory freed first). */
+void tail_seen_set(struct tail_seen *s, const struct tail_copy *copies,
+    size_t ncopies);
 /* Sets S to the copies beside live file F now (tail_copies). */
 void tail_seen_beside(struct tail *t, const struct tail_file *f,
     struct tail_seen *s);
