@@ -12,6 +12,15 @@
 . "$top_srcdir/tests/setup.sh"
 . "$top_srcdir/tests/watch-lib.sh"
 
+# copy_as NAME HOW: the live log copied, untouched, to $D/NAME by HOW
+# (plain: cp, as logrotate's copy; gz: gzip -c, as its compress).
+copy_as() {
+	case $2 in
+	plain)	cp "$L" "$D/$1" ;;
+	gz)	gzip -c "$L" > "$D/$1" ;;
+	esac
+}
+
 # copy_while_down NAME HOW WHAT: 100 lines counted, kill -9, 50 more, the
 # copy at $D/NAME made by HOW (plain: cp; gz: gzip -c), 50 more, start:
 # 200 failures, each req id once.
@@ -21,10 +30,7 @@ copy_while_down() {
 	wait_count 100 failures "$3: before the kill"
 	kill9_watch
 	seq -f 'req=%g ERROR' 101 150 >> "$L"
-	case $2 in
-	plain)	cp "$L" "$D/$1" ;;
-	gz)	gzip -c "$L" > "$D/$1" ;;
-	esac
+	copy_as "$1" "$2"
 	seq -f 'req=%g ERROR' 151 200 >> "$L"
 	start_watch
 	wait_count 200 failures "$3: the copy adds nothing"
@@ -55,10 +61,7 @@ for how in plain gz; do
 	seq -f 'req=%g ERROR' 1 100 >> "$L"
 	wait_count 100 failures "K01i $how: before the stop"
 	stop_watch
-	case $how in
-	plain)	cp "$L" "$D/$name" ;;
-	gz)	gzip -c "$L" > "$D/$name" ;;
-	esac
+	copy_as "$name" "$how"
 	seq -f 'req=%g ERROR' 101 150 >> "$L"
 	start_watch
 	wait_count 150 failures "K01i $how: the copy at the offset adds nothing"
@@ -89,10 +92,7 @@ for how in plain gz; do
 	start_watch
 	seq -f 'req=%g ERROR' 1 100 >> "$L"
 	wait_count 100 failures "K01h $how: before the copy"
-	case $how in
-	plain)	cp "$L" "$D/$name" ;;
-	gz)	gzip -c "$L" > "$D/$name" ;;
-	esac
+	copy_as "$name" "$how"
 	seq -f 'req=%g ERROR' 101 150 >> "$L"
 	wait_count 150 failures "K01h $how: the copy adds nothing"
 	kill9_watch
