@@ -71,6 +71,14 @@ struct pm2_log_name {
 int pm2_log_name_parse(const char *basename, struct pm2_log_name *name);
 
 /*
+ * Is BASENAME, in PM2_HOME/logs, a live log PM2 names for an app there
+ * (NAME-out.log, NAME-error-3.log: no copy, nor PM2's own log)?  The
+ * rule by which that directory is followed (tail_is_live), stated once
+ * for dump.pm2's logs too (pm2_dump_read).
+ */
+bool pm2_log_name_is_app_live(const char *basename);
+
+/*
  * Is (P, N) a date that logrotate's dateext wrote after a log's name and
  * its separator?  logrotate(8), dateformat: "Only %Y %m %d %H %M %S %V
  * and %s specifiers are allowed", with whatever else the user put between

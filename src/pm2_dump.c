@@ -37,20 +37,14 @@ pm2_dump_is_in(const char *path, const char *dir, const char *real_dir)
 	return in;
 }
 
-/* Is the file at PATH named as PM2 names a live log (NAME-out.log,
- * NAME-error-3.log: pm2_log_name_parse)? */
+/* Is the file at PATH one PM2_HOME/logs' own rule follows
+ * (pm2_log_name_is_app_live)? */
 static bool
 pm2_dump_is_named(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	struct pm2_log_name name;
-	bool is_named;
 
-	if (pm2_log_name_parse(base != NULL ? base + 1 : path, &name) != 0)
-		return false;
-	is_named = !name.is_rotated;
-	pm2_log_name_release(&name);
-	return is_named;
+	return pm2_log_name_is_app_live(base != NULL ? base + 1 : path);
 }
 
 static void

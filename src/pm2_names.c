@@ -244,3 +244,16 @@ pm2_log_name_cmp(const struct pm2_log_name *a, const struct pm2_log_name *b)
 		return strcmp(a->rotation_date, b->rotation_date);
 	return 0;
 }
+
+bool
+pm2_log_name_is_app_live(const char *basename)
+{
+	struct pm2_log_name name;
+	bool live;
+
+	if (pm2_log_name_parse(basename, &name) != 0)
+		return false;
+	live = !name.is_rotated && name.stream != PM2_STREAM_DAEMON;
+	pm2_log_name_release(&name);
+	return live;
+}

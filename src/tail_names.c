@@ -81,11 +81,13 @@ tail_is_live(const struct tail_dir *d, const char *name, const char *full)
 	struct pm2_log_name pn;
 	bool live;
 
+	if (d->src->pm2_home != NULL && !d->is_home)
+		return pm2_log_name_is_app_live(name);
 	if (d->src->pm2_home != NULL) {
+		/* PM2_HOME itself: its pm2.log only. */
 		if (pm2_log_name_parse(name, &pn) != 0)
 			return false;
-		live = !pn.is_rotated &&
-		    d->is_home == (pn.stream == PM2_STREAM_DAEMON);
+		live = !pn.is_rotated && pn.stream == PM2_STREAM_DAEMON;
 		pm2_log_name_release(&pn);
 		return live;
 	}
